@@ -1,0 +1,176 @@
+/**
+ * A generic pager for SCIM list endpoints that survives broken servers.
+ *
+ * Servers (WSO2 IS and Asgardeo among them) ignore `startIndex`, repeat the last page past the
+ * end, report the page size (or 0, or a cap) as `totalResults`, return overlapping pages, and return
+ * short pages in the middle of a list. So the pager:
+ * - always sends `count`, starts at 1 and advances `startIndex` by the number of resources
+ *   received (not by the page size);
+ * - emits each resource at most once, deduplicating by id (resources without an id are emitted as
+ *   they come: they cannot be deduplicated);
+ * - ends only on an empty page, or on a page that brings no unseen id: never on a short page and
+ *   never on `totalResults`;
+ * - fails with `PagingAborted` when the request cap is reached before the end.
+ *
+ * It holds one page at a time; its memory grows only by the set of ids seen. It knows nothing of
+ * HTTP: the client supplies `fetchPage`.
+ *
+ * @since 0.1.0
+ */
+import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import { PagingAborted } from "./ScimError.js"
+
+/**
+ * One page of a list response.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Page<A> {
+  readonly resources: ReadonlyArray<A>
+  readonly totalResults?: number | undefined
+  readonly startIndex?: number | undefined
+  readonly itemsPerPage?: number | undefined
+}
+
+/**
+ * Options of `stream`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options<A, E, R> {
+  /** The listed path, for errors (`/Users`). */
+  readonly path: string
+  /** The `count` sent with every request (100 on Asgardeo, which silently caps higher values). A positive integer. */
+  readonly pageSize: number
+  /** The most requests to make; reaching it before the end fails with `PagingAborted`. A positive integer. */
+  readonly maxRequests: number
+  /** Fetches the page at the 1-based `startIndex`, with `count` resources at most. */
+  readonly fetchPage: (startIndex: number, count: number) => Effect.Effect<Page<A>, E, R>
+  /** The id to deduplicate by; `undefined` for a resource without one. */
+  readonly idOf: (a: A) => string | undefined
+}
+
+interface State {
+  readonly startIndex: number
+  readonly requests: number
+  readonly emitted: number
+}
+
+const isPositiveInteger = (n: number): boolean => Number.isSafeInteger(n) && n > 0
+
+/**
+ * Streams every resource of a paged list exactly once (see the module comment for the rules).
+ *
+ * A page whose resources all carry ids already seen ends the stream (the server repeats itself
+ * or ignores `startIndex`), and its resources without an id are dropped with it. A page made only
+ * of resources without an id cannot be checked for repeats: paging goes on until an empty page
+ * or the request cap.
+ *
+ * Dies with an `IllegalArgumentException` when `pageSize` or `maxRequests` is not a positive
+ * integer. Every run of the stream starts afresh at `startIndex` 1.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const stream = <A, E, R>(options: Options<A, E, R>): Stream.Stream<A, E | PagingAborted, R> =>
+  Stream.suspend(() => {
+    const { fetchPage, idOf, maxRequests, pageSize, path } = options
+    if (!isPositiveInteger(pageSize)) {
+      return Stream.die(
+        new Cause.IllegalArgumentException(`Paging ${path}: pageSize must be a positive integer, got ${pageSize}`)
+      )
+    }
+    if (!isPositiveInteger(maxRequests)) {
+      return Stream.die(
+        new Cause.IllegalArgumentException(`Paging ${path}: maxRequests must be a positive integer, got ${maxRequests}`)
+      )
+    }
+    const seen = new Set<string>()
+    return Stream.paginateChunkEffect<State, A, E | PagingAborted, R>(
+      { startIndex: 1, requests: 0, emitted: 0 },
+      (state) =>
+        state.requests >= maxRequests
+          ? Effect.fail(
+            new PagingAborted({
+              path,
+              requests: state.requests,
+              resources: state.emitted,
+              reason: `the server did not signal the end within ${maxRequests} requests ` +
+                "(it may ignore startIndex while returning new ids); raise maxRequests or narrow the filter"
+            })
+          )
+          : Effect.map(fetchPage(state.startIndex, pageSize), (page) => {
+            const resources = page.resources
+            if (resources.length === 0) return [Chunk.empty<A>(), Option.none<State>()] as const
+            const fresh: Array<A> = []
+            let withId = 0
+            let unseen = 0
+            for (const resource of resources) {
+              const id = idOf(resource)
+              if (id === undefined) {
+                fresh.push(resource)
+                continue
+              }
+              withId++
+              if (seen.has(id)) continue
+              seen.add(id)
+              unseen++
+              fresh.push(resource)
+            }
+            if (withId > 0 && unseen === 0) return [Chunk.empty<A>(), Option.none<State>()] as const
+            const next: State = {
+              startIndex: state.startIndex + resources.length,
+              requests: state.requests + 1,
+              emitted: state.emitted + fresh.length
+            }
+            return [Chunk.unsafeFromArray(fresh), Option.some(next)] as const
+          })
+    )
+  })
+
+const toCount = (u: unknown): number | undefined => {
+  if (typeof u === "number") return Number.isFinite(u) ? u : undefined
+  if (typeof u === "string" && u.trim() !== "") {
+    const n = Number(u)
+    return Number.isFinite(n) ? n : undefined
+  }
+  return undefined
+}
+
+/**
+ * Reads a SCIM ListResponse tolerantly into a `Page`: an absent (or null) `Resources` is an empty
+ * page (a lower-case `resources` is accepted too); `totalResults`, `startIndex` and `itemsPerPage`
+ * may be numbers, numeric strings or absent (anything else reads as absent). Fails with a reason
+ * when the body is not a JSON object or `Resources` is not an array.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeListResponse = (raw: unknown): Either.Either<Page<unknown>, string> => {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return Either.left(
+      `the list response is not a JSON object (got ${
+        raw === null ? "null" : Array.isArray(raw) ? "an array" : `a ${typeof raw}`
+      })`
+    )
+  }
+  const body = raw as Record<string, unknown>
+  const rawResources = body.Resources ?? body.resources
+  if (rawResources !== undefined && rawResources !== null && !Array.isArray(rawResources)) {
+    return Either.left(`Resources is not an array (got ${typeof rawResources})`)
+  }
+  const resources: ReadonlyArray<unknown> = Array.isArray(rawResources) ? rawResources : []
+  return Either.right({
+    resources,
+    totalResults: toCount(body.totalResults),
+    startIndex: toCount(body.startIndex),
+    itemsPerPage: toCount(body.itemsPerPage)
+  })
+}

@@ -1,0 +1,394 @@
+/**
+ * SCIM PATCH (RFC 7644 §3.5.2): operation builders in the shapes WSO2 Identity Server and
+ * Asgardeo accept, and a validating `request` that builds the `PatchOp` body.
+ *
+ * Portability rules baked in:
+ * - ops are always emitted lower-case (`add`, `replace`, `remove`); input is accepted in any case;
+ * - the body key is `Operations` (capital O): Asgardeo rejects `operations`;
+ * - group members are added with the path-less `{"op":"add","value":{"members":[...]}}` form,
+ *   each member with both `value` (the user id) and `display` (the user's userName);
+ * - members are removed with `members[value eq "<id>"]`, the id JSON-escaped;
+ * - booleans are real JSON booleans.
+ *
+ * @since 0.1.0
+ */
+import * as Either from "effect/Either"
+import { InvalidInput } from "./ScimError.js"
+
+/**
+ * A JSON value.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Json =
+  | null
+  | boolean
+  | number
+  | string
+  | ReadonlyArray<Json>
+  | { readonly [key: string]: Json }
+
+/**
+ * The PATCH operation names, as emitted.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Op = "add" | "replace" | "remove"
+
+/**
+ * One PATCH operation. `path` is optional for `add` and `replace` (then `value` is an object of
+ * attributes) and required for `remove`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PatchOperation {
+  readonly op: Op
+  readonly path?: string
+  readonly value?: Json
+}
+
+/**
+ * The `PatchOp` message schema URN.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const PatchOpUrn = "urn:ietf:params:scim:api:messages:2.0:PatchOp" as const
+
+/**
+ * The WSO2 extension schema URN (holds `accountDisabled`, `accountLocked`, ...).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const Wso2SchemaUrn = "urn:scim:wso2:schema" as const
+
+/**
+ * The body of a PATCH request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PatchRequest {
+  readonly schemas: readonly [typeof PatchOpUrn]
+  readonly Operations: ReadonlyArray<PatchOperation>
+}
+
+/**
+ * A group member to add: the user's id and the user's exact userName (WSO2 resolves the member by
+ * `display` and then checks that `value` is that user's id).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Member {
+  readonly value: string
+  readonly display: string
+}
+
+// -----------------------------------------------------------------------------
+// builders
+// -----------------------------------------------------------------------------
+
+/**
+ * `{"op":"add","path":path,"value":value}`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const add = (path: string, value: Json): PatchOperation => ({ op: "add", path, value })
+
+/**
+ * Path-less add: `{"op":"add","value":value}`, where `value` is an object of attributes, e.g.
+ * `{ phoneNumbers: [{ type: "mobile", value: "+1 555" }] }`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const addValue = (value: { readonly [key: string]: Json }): PatchOperation => ({ op: "add", value })
+
+/**
+ * `{"op":"replace","path":path,"value":value}`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const replace = (path: string, value: Json): PatchOperation => ({ op: "replace", path, value })
+
+/**
+ * Path-less replace: `{"op":"replace","value":value}`, where `value` is an object of attributes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const replaceValue = (value: { readonly [key: string]: Json }): PatchOperation => ({ op: "replace", value })
+
+/**
+ * `{"op":"remove","path":path}`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const remove = (path: string): PatchOperation => ({ op: "remove", path })
+
+/**
+ * Adds group members with the path-less form every WSO2 build accepts:
+ * `{"op":"add","value":{"members":[{"value":id,"display":userName}, ...]}}`.
+ * `display` must be the user's exact userName.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export const addMembers = (members: ReadonlyArray<Member>): PatchOperation => ({
+  op: "add",
+  value: { members: members.map(({ display, value }) => ({ value, display })) }
+})
+
+/**
+ * Removes one group member: `{"op":"remove","path":"members[value eq \"<id>\"]"}`, the id
+ * JSON-escaped.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export const removeMember = (userId: string): PatchOperation => ({
+  op: "remove",
+  path: `members[value eq ${JSON.stringify(userId)}]`
+})
+
+/**
+ * Removes group members, one `remove` operation per id.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export const removeMembers = (userIds: ReadonlyArray<string>): ReadonlyArray<PatchOperation> =>
+  userIds.map(removeMember)
+
+/**
+ * Renames a group: `{"op":"replace","path":"displayName","value":displayName}`.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export const rename = (displayName: string): PatchOperation => replace("displayName", displayName)
+
+/**
+ * Disables (or re-enables) an account the way WSO2 IS 7 and Asgardeo do:
+ * `{"op":"replace","value":{"urn:scim:wso2:schema":{"accountDisabled":disabled}}}`.
+ *
+ * @since 0.1.0
+ * @category users
+ */
+export const setAccountDisabled = (disabled: boolean): PatchOperation => ({
+  op: "replace",
+  value: { [Wso2SchemaUrn]: { accountDisabled: disabled } }
+})
+
+/**
+ * Sets the core `active` attribute (generic SCIM targets): `{"op":"replace","path":"active","value":active}`.
+ *
+ * @since 0.1.0
+ * @category users
+ */
+export const setActive = (active: boolean): PatchOperation => replace("active", active)
+
+/**
+ * Replaces the email of one type: `{"op":"replace","path":"emails[type eq \"<type>\"].value","value":value}`,
+ * the type JSON-escaped.
+ *
+ * @since 0.1.0
+ * @category users
+ */
+export const replaceEmail = (type: string, value: string): PatchOperation =>
+  replace(`emails[type eq ${JSON.stringify(type)}].value`, value)
+
+// -----------------------------------------------------------------------------
+// validation
+// -----------------------------------------------------------------------------
+
+/**
+ * Options of `request` and `decodeOperations`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ValidateOptions {
+  /** The operation name errors carry (default `"Patch.request"` or `"Patch.decodeOperations"`). */
+  readonly operation?: string | undefined
+}
+
+// C0 controls, DEL and C1 controls.
+
+const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> => {
+  if (!isRecord(u)) return false
+  const proto = Object.getPrototypeOf(u)
+  return proto === Object.prototype || proto === null
+}
+
+const describe = (u: unknown): string =>
+  u === null ? "null" : Array.isArray(u) ? "an array" : typeof u === "object" ? "an object" : `a ${typeof u}`
+
+/** Copies `u` as a `Json`, or returns the dotted path and reason of the first non-JSON part. */
+const toJson = (
+  u: unknown,
+  field: string,
+  ancestors: Set<unknown>
+): Either.Either<Json, { readonly field: string; readonly reason: string }> => {
+  switch (typeof u) {
+    case "string":
+    case "boolean":
+      return Either.right(u)
+    case "number":
+      return Number.isFinite(u) ? Either.right(u) : Either.left({ field, reason: `${u} is not a JSON number` })
+    case "object": {
+      if (u === null) return Either.right(null)
+      if (ancestors.has(u)) return Either.left({ field, reason: "the value is cyclic" })
+      if (Array.isArray(u)) {
+        ancestors.add(u)
+        const out: Array<Json> = []
+        for (let i = 0; i < u.length; i++) {
+          const item = toJson(u[i], `${field}.${i}`, ancestors)
+          if (Either.isLeft(item)) return item
+          out.push(item.right)
+        }
+        ancestors.delete(u)
+        return Either.right(out)
+      }
+      if (!isPlainObject(u)) return Either.left({ field, reason: "not a plain JSON object" })
+      ancestors.add(u)
+      const out: Record<string, Json> = {}
+      for (const [key, v] of Object.entries(u)) {
+        // JSON.stringify drops undefined properties: do the same.
+        if (v === undefined) continue
+        const item = toJson(v, `${field}.${key}`, ancestors)
+        if (Either.isLeft(item)) return item
+        out[key] = item.right
+      }
+      ancestors.delete(u)
+      return Either.right(out)
+    }
+    default:
+      return Either.left({ field, reason: `${describe(u)} is not a JSON value` })
+  }
+}
+
+const operationKeys = new Set(["op", "path", "value"])
+
+const validateOperation = (
+  raw: unknown,
+  index: number,
+  operation: string
+): Either.Either<PatchOperation, InvalidInput> => {
+  const at = `Operations.${index}`
+  const fail = (field: string, reason: string) => Either.left(new InvalidInput({ operation, field, reason }))
+  if (!isRecord(raw)) return fail(at, `expected an operation object, got ${describe(raw)}`)
+  for (const key of Object.keys(raw)) {
+    if (!operationKeys.has(key) && raw[key] !== undefined) {
+      return fail(`${at}.${key}`, "unknown key: an operation has only op, path and value")
+    }
+  }
+  const rawOp = raw.op
+  if (typeof rawOp !== "string") {
+    return fail(`${at}.op`, `expected "add", "replace" or "remove", got ${describe(rawOp)}`)
+  }
+  const op = rawOp.toLowerCase()
+  if (op !== "add" && op !== "replace" && op !== "remove") {
+    return fail(`${at}.op`, `expected "add", "replace" or "remove", got ${JSON.stringify(rawOp.slice(0, 40))}`)
+  }
+  const rawPath = raw.path
+  let path: string | undefined
+  if (rawPath !== undefined) {
+    if (typeof rawPath !== "string") return fail(`${at}.path`, `expected a string, got ${describe(rawPath)}`)
+    if (rawPath.trim() === "") return fail(`${at}.path`, "the path is empty: leave it out instead")
+    if (controlCharacter.test(rawPath)) return fail(`${at}.path`, "the path contains a control character")
+    path = rawPath
+  }
+  if (op === "remove") {
+    if (path === undefined) {
+      return fail(`${at}.path`, "a remove needs a path (a path-less remove is not allowed)")
+    }
+    if (raw.value !== undefined) {
+      // RFC 7644 allows no value on remove, except Entra's value-array member form that WSO2 ignores.
+      return fail(`${at}.value`, "a remove takes no value: select what to remove with the path")
+    }
+    return Either.right({ op, path })
+  }
+  if (raw.value === undefined) return fail(`${at}.value`, `an ${op} needs a value`)
+  const value = toJson(raw.value, `${at}.value`, new Set())
+  if (Either.isLeft(value)) return fail(value.left.field, value.left.reason)
+  if (path === undefined && !isRecord(value.right)) {
+    return fail(`${at}.value`, `a path-less ${op} needs an object of attributes, got ${describe(value.right)}`)
+  }
+  return Either.right(path === undefined ? { op, value: value.right } : { op, path, value: value.right })
+}
+
+const validateAll = (
+  raw: ReadonlyArray<unknown>,
+  operation: string
+): Either.Either<ReadonlyArray<PatchOperation>, InvalidInput> => {
+  const out: Array<PatchOperation> = []
+  for (let i = 0; i < raw.length; i++) {
+    const op = validateOperation(raw[i], i, operation)
+    if (Either.isLeft(op)) return Either.left(op.left)
+    out.push(op.right)
+  }
+  return Either.right(out)
+}
+
+/**
+ * Decodes raw, user-supplied operations (e.g. from plain JavaScript or a JSON file):
+ * `[{ op: "Replace", path: "active", value: false }]`. Op names are matched case-insensitively
+ * and emitted lower-case. Fails with `InvalidInput` naming the offending field
+ * (`Operations.2.op`) when the input is not an array, an op is not add/replace/remove, a remove
+ * has no path (or has a value), an add/replace has no value (or a path-less one has a non-object
+ * value), a path is empty or holds a control character, a value is not JSON, or an operation has
+ * a key other than op, path and value. An empty array decodes (`request` rejects it).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeOperations = (
+  raw: unknown,
+  options?: ValidateOptions
+): Either.Either<ReadonlyArray<PatchOperation>, InvalidInput> => {
+  const operation = options?.operation ?? "Patch.decodeOperations"
+  if (!Array.isArray(raw)) {
+    return Either.left(
+      new InvalidInput({
+        operation,
+        field: "Operations",
+        reason: `expected an array of operations, got ${describe(raw)}`
+      })
+    )
+  }
+  return validateAll(raw, operation)
+}
+
+/**
+ * Builds the PATCH body `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[...]}`.
+ * Validates as `decodeOperations` does (ops normalised to lower case) and also fails with
+ * `InvalidInput` when there are no operations.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const request = (
+  operations: ReadonlyArray<PatchOperation>,
+  options?: ValidateOptions
+): Either.Either<PatchRequest, InvalidInput> => {
+  const operation = options?.operation ?? "Patch.request"
+  if (!Array.isArray(operations) || operations.length === 0) {
+    return Either.left(
+      new InvalidInput({ operation, field: "Operations", reason: "a PATCH needs at least one operation" })
+    )
+  }
+  return Either.map(validateAll(operations, operation), (Operations) => ({ schemas: [PatchOpUrn], Operations }))
+}
