@@ -9,7 +9,6 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   ...effectEslint.configs.dprint,
   {
-    plugins: { "@effect": effectEslint },
     rules: {
       "no-fallthrough": "off",
       "no-irregular-whitespace": "off",

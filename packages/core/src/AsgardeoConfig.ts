@@ -340,7 +340,10 @@ const validateScopes = (name: string, scopes: ReadonlyArray<string>) =>
     ? Either.right(Array.from(new Set(scopes)))
     : Either.left(invalid(name, `${name} must be non-empty scope tokens without spaces or quotes`))
 
-const validateSecret = (name: string, value: unknown): Either.Either<Redacted.Redacted<string>, ConfigError.ConfigError> => {
+const validateSecret = (
+  name: string,
+  value: unknown
+): Either.Either<Redacted.Redacted<string>, ConfigError.ConfigError> => {
   if (Redacted.isRedacted(value)) {
     const raw = Redacted.value(value)
     return typeof raw === "string" && raw !== "" ? Either.right(value as Redacted.Redacted<string>) : Either.left(

@@ -12,3 +12,33 @@ export * as ScimError from "./ScimError.js"
  * @since 0.1.0
  */
 export * as Scopes from "./Scopes.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as AccessToken from "./AccessToken.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Discovery from "./Discovery.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RateLimiter from "./RateLimiter.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as ScimClient from "./ScimClient.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Paging from "./Paging.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Patch from "./Patch.js"

@@ -1,0 +1,241 @@
+/**
+ * SCIM discovery: `ServiceProviderConfig`, `ResourceTypes` and `Schemas`, decoded tolerantly
+ * and normalised. Asgardeo returns `/Schemas` as a bare array with UPPERCASE attribute
+ * characteristics (`STRING`, `READ_WRITE`); other servers return a ListResponse in RFC
+ * camelCase. Both come out the same. Booleans sent as strings are read as booleans, numbers as
+ * numeric strings as numbers, and anything missing takes the RFC's conservative default.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ScimClient from "./ScimClient.js"
+import * as ScimError from "./ScimError.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServiceProviderConfig {
+  readonly patch: { readonly supported: boolean }
+  readonly bulk: {
+    readonly supported: boolean
+    readonly maxOperations: number | undefined
+    readonly maxPayloadSize: number | undefined
+  }
+  readonly filter: { readonly supported: boolean; readonly maxResults: number | undefined }
+  readonly changePassword: { readonly supported: boolean }
+  readonly sort: { readonly supported: boolean }
+  readonly etag: { readonly supported: boolean }
+  readonly authenticationSchemes: ReadonlyArray<{ readonly type: string; readonly name: string | undefined }>
+  /** The body as received. */
+  readonly raw: Readonly<Record<string, unknown>>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResourceType {
+  readonly id: string
+  readonly name: string
+  readonly endpoint: string
+  readonly schema: string
+  readonly description: string | undefined
+  readonly schemaExtensions: ReadonlyArray<{ readonly schema: string; readonly required: boolean }>
+}
+
+/**
+ * An attribute definition, normalised to RFC 7643 spelling (`string`, `readWrite`, `default`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Attribute {
+  readonly name: string
+  readonly type: string
+  readonly multiValued: boolean
+  readonly required: boolean
+  readonly caseExact: boolean
+  readonly mutability: string
+  readonly returned: string
+  readonly uniqueness: string
+  readonly description: string | undefined
+  readonly subAttributes: ReadonlyArray<Attribute>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface SchemaDefinition {
+  readonly id: string
+  readonly name: string | undefined
+  readonly description: string | undefined
+  readonly attributes: ReadonlyArray<Attribute>
+}
+
+type Obj = Readonly<Record<string, unknown>>
+
+const isObj = (u: unknown): u is Obj => typeof u === "object" && u !== null && !Array.isArray(u)
+const obj = (u: unknown): Obj => (isObj(u) ? u : {})
+const str = (u: unknown): string | undefined => (typeof u === "string" ? u : undefined)
+const bool = (u: unknown, fallback: boolean): boolean =>
+  typeof u === "boolean" ? u : typeof u === "string" ? u.trim().toLowerCase() === "true" : fallback
+const num = (u: unknown): number | undefined => {
+  const n = typeof u === "number" ? u : typeof u === "string" && u.trim() !== "" ? Number(u) : Number.NaN
+  return Number.isFinite(n) ? n : undefined
+}
+const list = (u: unknown): ReadonlyArray<unknown> => {
+  if (Array.isArray(u)) return u
+  if (isObj(u) && Array.isArray(u.Resources)) return u.Resources
+  if (isObj(u) && u.Resources === undefined && typeof u.totalResults !== "undefined") return []
+  return []
+}
+
+/**
+ * `READ_WRITE` → `readWrite`, `STRING` → `string`, `readOnly` stays.
+ *
+ * @since 0.1.0
+ * @category normalisation
+ */
+export const normaliseCharacteristic = (value: unknown, fallback: string): string => {
+  if (typeof value !== "string" || value === "") return fallback
+  if (value !== value.toUpperCase()) return value
+  const words = value.toLowerCase().split("_")
+  return words[0] + words.slice(1).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("")
+}
+
+/**
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeServiceProviderConfig = (body: unknown): ServiceProviderConfig => {
+  const o = obj(body)
+  const bulk = obj(o.bulk)
+  const filter = obj(o.filter)
+  return {
+    patch: { supported: bool(obj(o.patch).supported, false) },
+    bulk: {
+      supported: bool(bulk.supported, false),
+      maxOperations: num(bulk.maxOperations),
+      maxPayloadSize: num(bulk.maxPayloadSize)
+    },
+    filter: { supported: bool(filter.supported, false), maxResults: num(filter.maxResults) },
+    changePassword: { supported: bool(obj(o.changePassword).supported, false) },
+    sort: { supported: bool(obj(o.sort).supported, false) },
+    etag: { supported: bool(obj(o.etag).supported, false) },
+    authenticationSchemes: (Array.isArray(o.authenticationSchemes) ? o.authenticationSchemes : []).map((s) => ({
+      type: str(obj(s).type) ?? "unknown",
+      name: str(obj(s).name)
+    })),
+    raw: o
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeResourceTypes = (body: unknown): ReadonlyArray<ResourceType> =>
+  list(body).filter(isObj).map((r) => ({
+    id: str(r.id) ?? str(r.name) ?? "",
+    name: str(r.name) ?? str(r.id) ?? "",
+    endpoint: str(r.endpoint) ?? "",
+    schema: str(r.schema) ?? "",
+    description: str(r.description),
+    schemaExtensions: (Array.isArray(r.schemaExtensions) ? r.schemaExtensions : []).filter(isObj).map((e) => ({
+      schema: str(e.schema) ?? "",
+      required: bool(e.required, false)
+    }))
+  }))
+
+const decodeAttribute = (a: Obj): Attribute => ({
+  name: str(a.name) ?? "",
+  type: normaliseCharacteristic(a.type, "string"),
+  multiValued: bool(a.multiValued, false),
+  required: bool(a.required, false),
+  caseExact: bool(a.caseExact, false),
+  mutability: normaliseCharacteristic(a.mutability, "readWrite"),
+  returned: normaliseCharacteristic(a.returned, "default"),
+  uniqueness: normaliseCharacteristic(a.uniqueness, "none"),
+  description: str(a.description),
+  subAttributes: (Array.isArray(a.subAttributes) ? a.subAttributes : []).filter(isObj).map(decodeAttribute)
+})
+
+/**
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeSchemas = (body: unknown): ReadonlyArray<SchemaDefinition> =>
+  (isObj(body) && typeof body.id === "string" && Array.isArray(body.attributes) ? [body] : list(body))
+    .filter(isObj)
+    .map((s) => ({
+      id: str(s.id) ?? "",
+      name: str(s.name),
+      description: str(s.description),
+      attributes: (Array.isArray(s.attributes) ? s.attributes : []).filter(isObj).map(decodeAttribute)
+    }))
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The server's configuration; the first success is cached for the life of the layer. */
+  readonly serviceProviderConfig: Effect.Effect<ServiceProviderConfig, ScimClient.Error>
+  readonly resourceTypes: Effect.Effect<ReadonlyArray<ResourceType>, ScimClient.Error>
+  readonly schemas: Effect.Effect<ReadonlyArray<SchemaDefinition>, ScimClient.Error>
+  /** One schema by URN; `NotFound` when the server does not know it. */
+  readonly schema: (urn: string) => Effect.Effect<SchemaDefinition, ScimClient.Error>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Discovery extends Context.Tag("@asgardeo-scim/core/Discovery")<Discovery, Service>() {}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect.gen(function*() {
+  const client = yield* ScimClient.ScimClient
+  let cachedConfig: ServiceProviderConfig | undefined
+  const serviceProviderConfig = Effect.suspend(() =>
+    cachedConfig !== undefined ? Effect.succeed(cachedConfig) : client.execute({
+      operation: "Discovery.serviceProviderConfig",
+      method: "GET",
+      path: "/ServiceProviderConfig"
+    }).pipe(
+      Effect.map((res) => decodeServiceProviderConfig(res.body)),
+      Effect.tap((config) => Effect.sync(() => void (cachedConfig = config)))
+    )
+  )
+  const resourceTypes = client.execute({ operation: "Discovery.resourceTypes", method: "GET", path: "/ResourceTypes" })
+    .pipe(Effect.map((res) => decodeResourceTypes(res.body)))
+  const schemas = client.execute({ operation: "Discovery.schemas", method: "GET", path: "/Schemas" }).pipe(
+    Effect.map((res) => decodeSchemas(res.body))
+  )
+  const schema = (urn: string) =>
+    Effect.flatMap(schemas, (all) => {
+      const found = all.find((s) => s.id.toLowerCase() === urn.toLowerCase())
+      return found !== undefined ? Effect.succeed(found) : Effect.fail(
+        new ScimError.NotFound({
+          method: "GET",
+          path: "/Schemas",
+          status: 404,
+          detail: `The server does not define the schema ${urn}`
+        })
+      )
+    })
+  return Discovery.of({ serviceProviderConfig, resourceTypes, schemas, schema })
+})
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Discovery, never, ScimClient.ScimClient> = Layer.effect(Discovery, make)

@@ -1,0 +1,108 @@
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+
+/** @internal */
+export const maxBodyChars = 4096
+
+/** @internal Replaces every secret with `<redacted>` and truncates. */
+export const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
+  let out = text
+  for (const secret of secrets) {
+    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join("<redacted>")
+  }
+  return out.length > maxBodyChars ? `${out.slice(0, maxBodyChars)}…(truncated)` : out
+}
+
+/** @internal */
+export interface ErrorBody {
+  readonly scimType?: string | undefined
+  readonly detail?: string | undefined
+  readonly error?: string | undefined
+  readonly errorDescription?: string | undefined
+}
+
+const str = (u: unknown): string | undefined =>
+  typeof u === "string" && u !== "" ? u : typeof u === "number" ? String(u) : undefined
+
+const firstLine = (text: string): string | undefined => {
+  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "")
+  return line === undefined ? undefined : line.length > 300 ? `${line.slice(0, 300)}…` : line
+}
+
+/**
+ * @internal Reads an error body whatever its shape: SCIM JSON (string or numeric status, `schemas`
+ * as an array or a string, possibly wrapped in `{ error: {...} }` or `{ Errors: [...] }`),
+ * OAuth-style JSON, plain text or HTML.
+ */
+export const parseErrorBody = (text: string): ErrorBody => {
+  const trimmed = text.trim()
+  if (trimmed === "") return {}
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      const json: unknown = JSON.parse(trimmed)
+      return fromJson(json)
+    } catch {
+      // fall through to text
+    }
+  }
+  if (/^<(!doctype|html|\?xml|head|body)/i.test(trimmed)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim()
+    const h1 = /<h1[^>]*>([^<]*)<\/h1>/i.exec(trimmed)?.[1]?.trim()
+    const detail = title || h1 || firstLine(trimmed.replace(/<[^>]+>/g, " "))
+    return detail ? { detail } : {}
+  }
+  const detail = firstLine(trimmed)
+  return detail ? { detail } : {}
+}
+
+const fromJson = (json: unknown): ErrorBody => {
+  if (Array.isArray(json)) return json.length > 0 ? fromJson(json[0]) : {}
+  if (typeof json !== "object" || json === null) return {}
+  const o = json as Record<string, unknown>
+  // Wrapped shapes: { error: { detail, ... } } or { Errors: [ ... ] }
+  if (typeof o.error === "object" && o.error !== null) return fromJson(o.error)
+  if (Array.isArray(o.Errors) && o.Errors.length > 0) return fromJson(o.Errors[0])
+  if (Array.isArray(o.errors) && o.errors.length > 0) return fromJson(o.errors[0])
+  const scimType = str(o.scimType)
+  const detail = str(o.detail) ?? str(o.error_description) ?? str(o.message) ?? str(o.description)
+  const error = str(o.error)
+  const errorDescription = str(o.error_description)
+  return {
+    ...(scimType !== undefined ? { scimType } : {}),
+    ...(detail !== undefined ? { detail } : error !== undefined ? { detail: error } : {}),
+    ...(error !== undefined ? { error } : {}),
+    ...(errorDescription !== undefined ? { errorDescription } : {})
+  }
+}
+
+/** @internal `Retry-After` in milliseconds: delta-seconds or an HTTP date. */
+export const parseRetryAfter = (value: string | undefined, now: number): number | undefined => {
+  if (value === undefined) return undefined
+  const v = value.trim()
+  if (/^\d+$/.test(v)) return Number(v) * 1000
+  if (/^\d+\.\d+$/.test(v)) return Math.ceil(Number(v) * 1000)
+  const date = Date.parse(v)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now)
+}
+
+/** @internal A description of a platform request error with nothing secret in it. */
+export const describeRequestError = (error: HttpClientError.RequestError, secrets: ReadonlyArray<string>): string => {
+  const cause = error.cause
+  let text = error.reason as string
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code
+    const inner = (cause as { cause?: unknown }).cause
+    const innerCode = inner instanceof Error ? (inner as { code?: unknown }).code : undefined
+    text = `${cause.name}: ${cause.message}` + (typeof code === "string" ? ` (${code})` : "") +
+      (inner instanceof Error ? `; ${inner.message}` + (typeof innerCode === "string" ? ` (${innerCode})` : "") : "")
+  } else if (typeof cause === "string") {
+    text = cause
+  }
+  return scrub(text, secrets).slice(0, 500)
+}
+
+/** @internal Base64 of an ASCII string, on any runtime. */
+export const base64 = (ascii: string): string => btoa(ascii)
+
+/** @internal RFC 6749 §2.3.1: form-encode client id and secret before HTTP Basic. */
+export const formEncode = (s: string): string => encodeURIComponent(s).replace(/%20/g, "+")
