@@ -42,3 +42,8 @@ export * as Paging from "./Paging.js"
  * @since 0.1.0
  */
 export * as Patch from "./Patch.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Filter from "./Filter.js"
