@@ -346,11 +346,13 @@ const validateSecret = (
 ): Either.Either<Redacted.Redacted<string>, ConfigError.ConfigError> => {
   if (Redacted.isRedacted(value)) {
     const raw = Redacted.value(value)
-    return typeof raw === "string" && raw !== "" ? Either.right(value as Redacted.Redacted<string>) : Either.left(
-      ConfigError.MissingData([name], `${name} is missing or empty`)
-    )
+    return typeof raw === "string" && raw.trim() !== "" ?
+      Either.right(value as Redacted.Redacted<string>) :
+      Either.left(
+        ConfigError.MissingData([name], `${name} is missing or empty`)
+      )
   }
-  if (typeof value === "string" && value !== "") return Either.right(Redacted.make(value))
+  if (typeof value === "string" && value.trim() !== "") return Either.right(Redacted.make(value))
   return Either.left(ConfigError.MissingData([name], `${name} is missing or empty`))
 }
 

@@ -1,0 +1,133 @@
+import { Discovery } from "@asgardeo-scim/core"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { clientLayer, scimCalls } from "./utils/MockServer.js"
+import type { Reply } from "./utils/MockServer.js"
+
+// Shapes as Asgardeo returns them (asgardeo-api.md §8): SPC with string-or-boolean flags,
+// ResourceTypes as a ListResponse, Schemas as a bare array with UPPERCASE characteristics.
+const asgardeo: Record<string, Reply> = {
+  "/t/acme/scim2/ServiceProviderConfig": {
+    status: 200,
+    body: {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+      patch: { supported: true },
+      bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 1048576 },
+      filter: { supported: true, maxResults: 200 },
+      changePassword: { supported: false },
+      sort: { supported: false },
+      etag: { supported: false },
+      authenticationSchemes: [{ type: "oauthbearertoken", name: "OAuth Bearer Token", primary: true }]
+    }
+  },
+  "/t/acme/scim2/ResourceTypes": {
+    status: 200,
+    body: {
+      totalResults: 2,
+      Resources: [
+        {
+          id: "User",
+          name: "User",
+          endpoint: "/Users",
+          schema: "urn:ietf:params:scim:schemas:core:2.0:User",
+          schemaExtensions: [{
+            schema: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+            required: "false"
+          }]
+        },
+        { name: "Group", endpoint: "/Groups", schema: "urn:ietf:params:scim:schemas:core:2.0:Group" }
+      ]
+    }
+  },
+  "/t/acme/scim2/Schemas": {
+    status: 200,
+    body: [
+      {
+        id: "urn:ietf:params:scim:schemas:core:2.0:User",
+        name: "User",
+        attributes: [
+          {
+            name: "userName",
+            type: "STRING",
+            multiValued: false,
+            required: true,
+            caseExact: false,
+            mutability: "READ_WRITE",
+            returned: "DEFAULT",
+            uniqueness: "SERVER"
+          },
+          {
+            name: "name",
+            type: "COMPLEX",
+            subAttributes: [{ name: "givenName", type: "STRING", mutability: "READ_WRITE", returned: "DEFAULT" }]
+          }
+        ]
+      }
+    ]
+  }
+}
+
+const layer = () => {
+  const { layer, received } = clientLayer((req) =>
+    Effect.succeed(asgardeo[req.url.pathname] ?? { status: 404, body: { detail: "no" } })
+  )
+  return { layer: Discovery.layer.pipe(Layer.provideMerge(layer)), received }
+}
+
+describe("Discovery", () => {
+  it.effect("ServiceProviderConfig is decoded and cached", () => {
+    const { layer: l, received } = layer()
+    return Effect.gen(function*() {
+      const d = yield* Discovery.Discovery
+      const spc = yield* d.serviceProviderConfig
+      assert.isTrue(spc.patch.supported)
+      assert.strictEqual(spc.bulk.maxOperations, 1000)
+      assert.strictEqual(spc.filter.maxResults, 200)
+      assert.isFalse(spc.sort.supported)
+      assert.strictEqual(spc.authenticationSchemes[0]?.type, "oauthbearertoken")
+      yield* d.serviceProviderConfig
+      assert.strictEqual(scimCalls(received).length, 1)
+    }).pipe(Effect.provide(l))
+  })
+
+  it.effect("ResourceTypes from a ListResponse; string booleans read as booleans", () => {
+    const { layer: l } = layer()
+    return Effect.gen(function*() {
+      const types = yield* (yield* Discovery.Discovery).resourceTypes
+      assert.deepStrictEqual(types.map((t) => t.id), ["User", "Group"])
+      assert.isFalse(types[0]!.schemaExtensions[0]!.required)
+    }).pipe(Effect.provide(l))
+  })
+
+  it.effect("Schemas from a bare array with UPPERCASE characteristics, normalised", () => {
+    const { layer: l } = layer()
+    return Effect.gen(function*() {
+      const d = yield* Discovery.Discovery
+      const user = yield* d.schema("urn:ietf:params:scim:schemas:core:2.0:User")
+      const userName = user.attributes[0]!
+      assert.strictEqual(userName.type, "string")
+      assert.strictEqual(userName.mutability, "readWrite")
+      assert.strictEqual(userName.returned, "default")
+      assert.strictEqual(userName.uniqueness, "server")
+      assert.strictEqual(user.attributes[1]!.subAttributes[0]!.name, "givenName")
+      const missing = yield* Effect.flip(d.schema("urn:nope"))
+      assert.strictEqual(missing._tag, "NotFound")
+    }).pipe(Effect.provide(l))
+  })
+
+  it("decoders are tolerant of RFC and odd shapes", () => {
+    assert.deepStrictEqual(
+      Discovery.decodeSchemas({ Resources: [{ id: "x", attributes: [{ name: "a", type: "string" }] }] }).map((s) =>
+        s.id
+      ),
+      ["x"]
+    )
+    assert.deepStrictEqual(Discovery.decodeResourceTypes({ totalResults: 0 }), [])
+    const spc = Discovery.decodeServiceProviderConfig({ bulk: { supported: "true", maxOperations: "10" } })
+    assert.isTrue(spc.bulk.supported)
+    assert.strictEqual(spc.bulk.maxOperations, 10)
+    assert.isFalse(Discovery.decodeServiceProviderConfig("garbage").patch.supported)
+    assert.strictEqual(Discovery.normaliseCharacteristic("READ_ONLY", ""), "readOnly")
+    assert.strictEqual(Discovery.normaliseCharacteristic("immutable", ""), "immutable")
+  })
+})
