@@ -44,7 +44,14 @@ export default tseslint.config(
     files: ["packages/*/src/**/*.ts"],
     rules: {
       "@effect/no-import-from-barrel-package": ["error", {
-        packageNames: ["effect", "@effect/platform", "@effect/platform-node", "@effect/cli", "@effect/printer", "@effect/printer-ansi"]
+        packageNames: [
+          "effect",
+          "@effect/platform",
+          "@effect/platform-node",
+          "@effect/cli",
+          "@effect/printer",
+          "@effect/printer-ansi"
+        ]
       }]
     }
   },
