@@ -1,0 +1,174 @@
+/**
+ * Discovery documents: ServiceProviderConfig, ResourceTypes (a ListResponse) and Schemas (a bare
+ * array with UPPERCASE attribute characteristics, asgardeo-api.md §8).
+ *
+ * @internal
+ */
+import type { Quirks } from "./context.js"
+import type { JsonObject } from "./reply.js"
+import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, LIST_SCHEMA, USER_SCHEMA, WSO2_SCHEMA } from "./reply.js"
+
+/** @internal */
+export const serviceProviderConfig = (scimBase: string, quirks: Quirks): JsonObject => ({
+  schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+  patch: { supported: true },
+  bulk: { supported: true, maxOperations: quirks.maxBulkOperations, maxPayloadSize: 1048576 },
+  filter: { supported: true, maxResults: 200 },
+  changePassword: { supported: false },
+  sort: { supported: false },
+  etag: { supported: false },
+  authenticationSchemes: [
+    {
+      name: "OAuth Bearer Token",
+      description: "Authentication scheme using the OAuth Bearer Token Standard",
+      specUri: "https://tools.ietf.org/html/rfc6750",
+      type: "oauthbearertoken",
+      primary: true
+    },
+    {
+      name: "HTTP Basic",
+      description: "Authentication scheme using the HTTP Basic Standard",
+      specUri: "https://tools.ietf.org/html/rfc2617",
+      type: "httpbasic",
+      primary: false
+    }
+  ],
+  meta: { location: `${scimBase}/ServiceProviderConfig`, resourceType: "ServiceProviderConfig" }
+})
+
+/** @internal */
+export const resourceTypes = (scimBase: string): JsonObject => ({
+  totalResults: 2,
+  startIndex: 1,
+  itemsPerPage: 2,
+  schemas: [LIST_SCHEMA],
+  Resources: [
+    {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+      id: "User",
+      name: "User",
+      endpoint: "/Users",
+      description: "User Account",
+      schema: USER_SCHEMA,
+      schemaExtensions: [
+        { schema: ENTERPRISE_SCHEMA, required: false },
+        { schema: WSO2_SCHEMA, required: false }
+      ],
+      meta: { location: `${scimBase}/ResourceTypes/User`, resourceType: "ResourceType" }
+    },
+    {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+      id: "Group",
+      name: "Group",
+      endpoint: "/Groups",
+      description: "Group",
+      schema: GROUP_SCHEMA,
+      meta: { location: `${scimBase}/ResourceTypes/Group`, resourceType: "ResourceType" }
+    }
+  ]
+})
+
+const attr = (
+  name: string,
+  type: string,
+  extra: { multiValued?: boolean; required?: boolean; mutability?: string; subAttributes?: Array<JsonObject> } = {}
+): JsonObject => ({
+  name,
+  type,
+  multiValued: extra.multiValued ?? false,
+  description: name,
+  required: extra.required ?? false,
+  caseExact: false,
+  mutability: extra.mutability ?? "READ_WRITE",
+  returned: "DEFAULT",
+  uniqueness: name === "userName" ? "SERVER" : "NONE",
+  ...(extra.subAttributes === undefined ? {} : { subAttributes: extra.subAttributes })
+})
+
+const multi = (name: string) =>
+  attr(name, "COMPLEX", {
+    multiValued: true,
+    subAttributes: [
+      attr("value", "STRING"),
+      attr("display", "STRING"),
+      attr("type", "STRING"),
+      attr("primary", "BOOLEAN")
+    ]
+  })
+
+/** @internal */
+export const schemas = (scimBase: string): ReadonlyArray<JsonObject> => [
+  {
+    id: USER_SCHEMA,
+    name: "User",
+    description: "User Account",
+    attributes: [
+      attr("id", "STRING", { mutability: "READ_ONLY" }),
+      attr("userName", "STRING", { required: true }),
+      attr("name", "COMPLEX", {
+        subAttributes: [
+          attr("formatted", "STRING"),
+          attr("familyName", "STRING"),
+          attr("givenName", "STRING"),
+          attr("middleName", "STRING")
+        ]
+      }),
+      attr("displayName", "STRING"),
+      attr("nickName", "STRING"),
+      attr("title", "STRING"),
+      attr("locale", "STRING"),
+      attr("active", "BOOLEAN"),
+      attr("password", "STRING", { mutability: "WRITE_ONLY" }),
+      multi("emails"),
+      multi("phoneNumbers"),
+      attr("groups", "COMPLEX", {
+        multiValued: true,
+        mutability: "READ_ONLY",
+        subAttributes: [attr("value", "STRING"), attr("display", "STRING")]
+      }),
+      multi("roles")
+    ],
+    meta: { resourceType: "Schema", location: `${scimBase}/Schemas/${USER_SCHEMA}` }
+  },
+  {
+    id: GROUP_SCHEMA,
+    name: "Group",
+    description: "Group",
+    attributes: [
+      attr("id", "STRING", { mutability: "READ_ONLY" }),
+      attr("displayName", "STRING", { required: true }),
+      attr("members", "COMPLEX", {
+        multiValued: true,
+        subAttributes: [attr("value", "STRING"), attr("display", "STRING"), attr("$ref", "REFERENCE")]
+      })
+    ],
+    meta: { resourceType: "Schema", location: `${scimBase}/Schemas/${GROUP_SCHEMA}` }
+  },
+  {
+    id: ENTERPRISE_SCHEMA,
+    name: "EnterpriseUser",
+    description: "Enterprise User",
+    attributes: [
+      attr("employeeNumber", "STRING"),
+      attr("costCenter", "STRING"),
+      attr("organization", "STRING"),
+      attr("division", "STRING"),
+      attr("department", "STRING"),
+      attr("manager", "COMPLEX", { subAttributes: [attr("value", "STRING"), attr("displayName", "STRING")] })
+    ],
+    meta: { resourceType: "Schema", location: `${scimBase}/Schemas/${ENTERPRISE_SCHEMA}` }
+  },
+  {
+    id: WSO2_SCHEMA,
+    name: "WSO2User",
+    description: "WSO2 system attributes",
+    attributes: [
+      attr("askPassword", "BOOLEAN"),
+      attr("verifyEmail", "BOOLEAN"),
+      attr("accountDisabled", "BOOLEAN"),
+      attr("accountLocked", "BOOLEAN"),
+      attr("country", "STRING")
+    ],
+    meta: { resourceType: "Schema", location: `${scimBase}/Schemas/${WSO2_SCHEMA}` }
+  }
+]

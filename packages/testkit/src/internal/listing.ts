@@ -1,0 +1,240 @@
+/**
+ * Listing and searching: `filter`, `domain`, `startIndex`, `count` (omitted: everything; 0:
+ * nothing; capped silently), `attributes`/`excludedAttributes`, 501 for sorting, and the
+ * ListResponse shape (no `Resources` on an empty page).
+ *
+ * @internal
+ */
+import type { Ctx } from "./context.js"
+import { renderOptions } from "./context.js"
+import type { Profile } from "./filter.js"
+import { doubleDecode, parseFilter, predicate, userNameEquals } from "./filter.js"
+import type { JsonObject, Reply } from "./reply.js"
+import { domainOf, EXTENSION_SCHEMAS, fail, isObject, LIST_SCHEMA } from "./reply.js"
+import type { UserRecord } from "./store.js"
+import { findUserByName, renderGroup, renderUser } from "./store.js"
+
+/** @internal */
+export interface ListParams {
+  readonly filter: string | undefined
+  readonly startIndex: number | undefined
+  readonly count: number | undefined
+  readonly attributes: ReadonlyArray<string> | undefined
+  readonly excludedAttributes: ReadonlyArray<string> | undefined
+  readonly domain: string | undefined
+  readonly sorting: boolean
+}
+
+const splitList = (value: string | undefined): ReadonlyArray<string> | undefined =>
+  value === undefined ? undefined : value.split(",").map((s) => s.trim()).filter((s) => s !== "")
+
+const toInt = (value: unknown): number | undefined => {
+  if (value === undefined || value === null || value === "") return undefined
+  const n = typeof value === "number" ? value : Number(value)
+  return Number.isFinite(n) ? Math.trunc(n) : undefined
+}
+
+/** From a GET query string. @internal */
+export const paramsFromQuery = (query: URLSearchParams, ctx: Ctx): ListParams => {
+  const filter = query.get("filter") ?? undefined
+  return {
+    filter: filter !== undefined && ctx.quirks.doubleDecodeFilterPlus ? doubleDecode(filter) : filter,
+    startIndex: toInt(query.get("startIndex") ?? undefined),
+    count: toInt(query.get("count") ?? undefined),
+    attributes: splitList(query.get("attributes") ?? undefined),
+    excludedAttributes: splitList(query.get("excludedAttributes") ?? undefined),
+    domain: query.get("domain") ?? undefined,
+    sorting: query.has("sortBy") || query.has("sortOrder")
+  }
+}
+
+const listOf = (value: unknown): ReadonlyArray<string> | undefined =>
+  Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === "string")
+    : typeof value === "string"
+    ? splitList(value)
+    : undefined
+
+/** From a `.search` body. @internal */
+export const paramsFromBody = (body: unknown): ListParams => {
+  if (!isObject(body)) return fail(400, "The request body is not a JSON object.", "invalidSyntax")
+  const filter = body["filter"]
+  const domain = body["domain"]
+  return {
+    filter: typeof filter === "string" ? filter : undefined,
+    startIndex: toInt(body["startIndex"]),
+    count: toInt(body["count"]),
+    attributes: listOf(body["attributes"]),
+    excludedAttributes: listOf(body["excludedAttributes"]),
+    domain: typeof domain === "string" ? domain : undefined,
+    sorting: body["sortBy"] !== undefined || body["sortOrder"] !== undefined
+  }
+}
+
+const ALWAYS = new Set(["id", "schemas"])
+
+/** Splits `urn:...:Ext:attr.sub` or `attr.sub` into object keys. */
+const keysOf = (attribute: string): ReadonlyArray<string> => {
+  const lower = attribute.toLowerCase()
+  for (const urn of EXTENSION_SCHEMAS) {
+    if (lower === urn.toLowerCase()) return [urn]
+    if (lower.startsWith(`${urn.toLowerCase()}:`)) return [urn, ...attribute.slice(urn.length + 1).split(".")]
+  }
+  const core = /^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/i.exec(attribute)
+  return (core === null ? attribute : attribute.slice(core[0].length)).split(".")
+}
+
+const keyIn = (obj: object, key: string): string | undefined => {
+  const lower = key.toLowerCase()
+  return Object.keys(obj).find((k) => k.toLowerCase() === lower)
+}
+
+const pick = (source: JsonObject, target: JsonObject, keys: ReadonlyArray<string>): void => {
+  const [head, ...tail] = keys
+  if (head === undefined) return
+  const key = keyIn(source, head)
+  if (key === undefined) return
+  const value = source[key]
+  if (tail.length === 0 || value === undefined) {
+    if (value !== undefined) target[key] = value
+    return
+  }
+  if (Array.isArray(value)) {
+    target[key] = value.map((item) => {
+      if (!isObject(item)) return item
+      const existing: JsonObject = {}
+      pick(item, existing, tail)
+      return existing
+    })
+    return
+  }
+  if (isObject(value)) {
+    const child = isObject(target[key]) ? target[key] : {}
+    pick(value, child, tail)
+    target[key] = child
+  }
+}
+
+const drop = (target: JsonObject, keys: ReadonlyArray<string>): void => {
+  const [head, ...tail] = keys
+  if (head === undefined) return
+  const key = keyIn(target, head)
+  if (key === undefined || ALWAYS.has(key)) return
+  if (tail.length === 0) {
+    delete target[key]
+    return
+  }
+  const value = target[key]
+  if (isObject(value)) {
+    const child = { ...value }
+    drop(child, tail)
+    target[key] = child
+  } else if (Array.isArray(value)) {
+    target[key] = value.map((item) => {
+      if (!isObject(item)) return item
+      const child = { ...item }
+      drop(child, tail)
+      return child
+    })
+  }
+}
+
+/** Applies `attributes` / `excludedAttributes` (`id` is always returned). @internal */
+export const project = (
+  resource: JsonObject,
+  attributes: ReadonlyArray<string> | undefined,
+  excluded: ReadonlyArray<string> | undefined
+): JsonObject => {
+  if (attributes !== undefined && attributes.length > 0) {
+    const out: JsonObject = {}
+    for (const k of Object.keys(resource)) if (ALWAYS.has(k)) out[k] = resource[k]!
+    for (const attribute of attributes) pick(resource, out, keysOf(attribute))
+    return out
+  }
+  if (excluded !== undefined && excluded.length > 0) {
+    const out = { ...resource }
+    for (const attribute of excluded) drop(out, keysOf(attribute))
+    return out
+  }
+  return resource
+}
+
+/** @internal */
+export const listResponse = (
+  ctx: Ctx,
+  total: number,
+  startIndex: number,
+  page: ReadonlyArray<JsonObject>
+): JsonObject => ({
+  totalResults: ctx.quirks.totalResultsIsPageSize ? page.length : total,
+  startIndex,
+  itemsPerPage: page.length,
+  schemas: [LIST_SCHEMA],
+  ...(page.length === 0 ? {} : { Resources: [...page] })
+})
+
+const window = (ctx: Ctx, params: ListParams): { readonly start: number; readonly count: number | undefined } => {
+  const start = Math.max(1, params.startIndex ?? 1)
+  const count = params.count === undefined ? undefined : Math.min(Math.max(0, params.count), ctx.quirks.maxCount)
+  return { start, count }
+}
+
+/** @internal */
+export const listUsers = (ctx: Ctx, params: ListParams): Reply => {
+  if (params.sorting) return fail(501, "Sorting is not supported")
+  const filter = params.filter === undefined ? undefined : parseFilter(params.filter, "users")
+  const { count, start } = window(ctx, params)
+  if (count === 0) return { status: 200, body: listResponse(ctx, 0, start, []) }
+  const options = renderOptions(ctx)
+  const domain = params.domain?.toUpperCase()
+  let candidates: Iterable<UserRecord> = ctx.org.users.values()
+  const byName = filter === undefined ? undefined : userNameEquals(filter)
+  if (byName !== undefined) {
+    const user = findUserByName(ctx.org, byName)
+    candidates = user === undefined ? [] : [user]
+  }
+  const test = filter === undefined || byName !== undefined ? undefined : predicate(filter)
+  const matched: Array<JsonObject> = []
+  let total = 0
+  const end = count === undefined ? Infinity : start - 1 + count
+  for (const user of candidates) {
+    if (domain !== undefined && domainOf(String(user.resource["userName"])) !== domain) continue
+    if (test === undefined) {
+      total++
+      if (total >= start && total <= end) matched.push(renderUser(ctx.org, user, options))
+      continue
+    }
+    const rendered = renderUser(ctx.org, user, options)
+    if (!test(rendered)) continue
+    total++
+    if (total >= start && total <= end) matched.push(rendered)
+  }
+  const page = matched.map((u) => project(u, params.attributes, params.excludedAttributes))
+  return { status: 200, body: listResponse(ctx, total, start, page) }
+}
+
+/** @internal */
+export const listGroups = (ctx: Ctx, params: ListParams): Reply => {
+  if (params.sorting) return fail(501, "Sorting is not supported")
+  const filter = params.filter === undefined ? undefined : parseFilter(params.filter, "groups")
+  const { count, start } = window(ctx, params)
+  if (count === 0) return { status: 200, body: listResponse(ctx, 0, start, []) }
+  const options = renderOptions(ctx)
+  const domain = params.domain?.toUpperCase()
+  const test = filter === undefined ? undefined : predicate(filter)
+  const matched: Array<JsonObject> = []
+  let total = 0
+  const end = count === undefined ? Infinity : start - 1 + count
+  for (const group of ctx.org.groups.values()) {
+    if (domain !== undefined && domainOf(String(group.resource["displayName"])) !== domain) continue
+    const rendered = renderGroup(group, options)
+    if (test !== undefined && !test(rendered)) continue
+    total++
+    if (total >= start && total <= end) matched.push(rendered)
+  }
+  const page = matched.map((g) => project(g, params.attributes, params.excludedAttributes))
+  return { status: 200, body: listResponse(ctx, total, start, page) }
+}
+
+/** @internal */
+export type ListProfile = Profile

@@ -1,0 +1,48 @@
+/**
+ * The emulator's own scope table (asgardeo-api.md §3). Deliberately not imported from core, so
+ * the emulator stays an independent check of the client.
+ *
+ * @internal
+ */
+
+/** @internal */
+export const scopeTable = {
+  "Users.list": "internal_user_mgt_list",
+  "Users.get": "internal_user_mgt_view",
+  "Users.create": "internal_user_mgt_create",
+  "Users.update": "internal_user_mgt_update",
+  "Users.delete": "internal_user_mgt_delete",
+  "Groups.view": "internal_group_mgt_view",
+  "Groups.create": "internal_group_mgt_create",
+  "Groups.update": "internal_group_mgt_update",
+  "Groups.delete": "internal_group_mgt_delete",
+  "Bulk.legacy": "internal_bulk_resource_create",
+  "Bulk.userCreate": "internal_bulk_user_create",
+  "Bulk.userUpdate": "internal_bulk_user_update",
+  "Bulk.userDelete": "internal_bulk_user_delete",
+  "Bulk.groupCreate": "internal_bulk_group_create",
+  "Bulk.groupUpdate": "internal_bulk_group_update",
+  "Bulk.groupDelete": "internal_bulk_group_delete"
+} as const
+
+/** @internal */
+export const allScopes: ReadonlyArray<string> = Array.from(new Set(Object.values(scopeTable)))
+
+/** @internal */
+export const bulkScopes: ReadonlyArray<string> = allScopes.filter((s) => s.startsWith("internal_bulk_"))
+
+/** The scope a bulk operation needs (the legacy bulk scope allows all of them). @internal */
+export const bulkScopeFor = (resource: "Users" | "Groups", method: string): string | undefined => {
+  const kind = resource === "Users" ? "user" : "group"
+  switch (method) {
+    case "POST":
+      return `internal_bulk_${kind}_create`
+    case "PUT":
+    case "PATCH":
+      return `internal_bulk_${kind}_update`
+    case "DELETE":
+      return `internal_bulk_${kind}_delete`
+    default:
+      return undefined
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Builds the control service over an engine.
+ *
+ * @internal
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import type * as Api from "../AsgardeoEmulator.js"
+import { AsgardeoEmulator, EmulatorError } from "../AsgardeoEmulator.js"
+import type { Quirks } from "./context.js"
+import { defaultQuirks } from "./context.js"
+import * as control from "./control.js"
+import type { Engine } from "./engine.js"
+import { addFault, emptyCounters, makeEngine } from "./engine.js"
+import { makeClient } from "./inMemory.js"
+import type { RateLimitConfig } from "./rateLimit.js"
+import { defaultRateLimits } from "./rateLimit.js"
+import { makeApp } from "./router.js"
+import { allScopes as scopes } from "./scopes.js"
+
+/** @internal */
+export type Options = Api.Options
+
+/** @internal */
+export const allScopes = scopes
+
+/** @internal */
+export const engineFromOptions = (options: Options, origin: string): Engine => {
+  const organization = options.organization ?? "acme"
+  const organizations = [organization, ...(options.organizations ?? []).filter((o) => o !== organization)]
+  const apps = (options.apps ?? [{ clientId: "emulator-client", clientSecret: "emulator-secret" }]).map((a) => ({
+    clientId: a.clientId,
+    clientSecret: a.clientSecret,
+    scopes: a.scopes ?? allScopes,
+    expiresIn: a.expiresIn
+  }))
+  const quirks: Quirks = { ...defaultQuirks, ...options.quirks }
+  const rateLimits: RateLimitConfig = {
+    ...defaultRateLimits,
+    ...options.rateLimits,
+    limits: { ...defaultRateLimits.limits, ...options.rateLimits?.limits }
+  }
+  return makeEngine({
+    organizations,
+    apps,
+    tokenExpiresIn: options.tokenExpiresIn ?? 3600,
+    quirks,
+    rateLimits,
+    origin
+  })
+}
+
+const mapFailure = <A, R>(effect: Effect.Effect<A, control.ControlFailure, R>): Effect.Effect<A, EmulatorError, R> =>
+  Effect.mapError(effect, (e) => new EmulatorError({ status: e.status, detail: e.detail }))
+
+/** @internal */
+export const makeService = (engine: Engine): Api.AsgardeoEmulator.Service => {
+  const organization = engine.options.organizations[0]!
+  const orgOf = (options?: { readonly organization?: string | undefined }) => options?.organization ?? organization
+  const app = engine.apps[0]
+  return AsgardeoEmulator.of({
+    baseUrl: engine.origin,
+    organization,
+    organizations: engine.options.organizations,
+    tokenUrl: `${engine.origin}/t/${organization}/oauth2/token`,
+    scimUrl: `${engine.origin}/t/${organization}/scim2`,
+    credentials: { clientId: app?.clientId ?? "", clientSecret: app?.clientSecret ?? "" },
+    client: makeClient(makeApp(engine)),
+    seedUsers: (users, options) => mapFailure(control.seedUsers(engine, orgOf(options), users)),
+    seedGroups: (groups, options) => mapFailure(control.seedGroups(engine, orgOf(options), groups)),
+    createUser: (user, options) => mapFailure(control.createUser(engine, orgOf(options), user)),
+    snapshot: (options) => mapFailure(control.snapshot(engine, orgOf(options))),
+    reset: control.reset(engine),
+    injectFault: (fault) => Effect.sync(() => addFault(engine, fault)),
+    removeFault: (id) =>
+      Effect.sync(() => {
+        engine.faults = engine.faults.filter((f) => f.id !== id)
+      }),
+    clearFaults: Effect.sync(() => {
+      engine.faults = []
+    }),
+    expireAllTokens: control.expireAllTokens(engine),
+    setRateLimits: (limits) => Effect.sync(() => control.setRateLimits(engine, limits)),
+    setQuirks: (quirks) => Effect.sync(() => control.setQuirks(engine, quirks)),
+    log: Effect.sync(() => [...engine.log]),
+    counters: Effect.sync(() => structuredClone(engine.counters)),
+    clearLog: Effect.sync(() => {
+      engine.log = []
+      engine.counters = emptyCounters()
+    })
+  })
+}
+
+/** @internal */
+export const makeInProcess = (options: Options): Effect.Effect<Api.AsgardeoEmulator.Service> =>
+  Effect.sync(() =>
+    makeService(engineFromOptions(options, (options.baseUrl ?? "http://emulator.localhost").replace(/\/+$/, "")))
+  )
+
+/** @internal */
+export const contextOf = (
+  make: Effect.Effect<Api.AsgardeoEmulator.Service>
+): Effect.Effect<Context.Context<HttpClient.HttpClient | AsgardeoEmulator>> =>
+  Effect.map(
+    make,
+    (service) => Context.make(AsgardeoEmulator, service).pipe(Context.add(HttpClient.HttpClient, service.client))
+  )

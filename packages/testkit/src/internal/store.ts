@@ -1,0 +1,226 @@
+/**
+ * The emulator's state: per organization, users and groups with the indexes Asgardeo's
+ * behaviour needs (case-insensitive names, membership both ways), plus issued tokens.
+ *
+ * The maps are mutable for speed (seeding 100,000 users must stay fast); every request runs
+ * under one lock and validates before it writes, so each request is atomic.
+ *
+ * @internal
+ */
+import type { JsonObject } from "./reply.js"
+import { clone, isObject, stripDomain } from "./reply.js"
+
+/** @internal */
+export interface UserRecord {
+  readonly id: string
+  /** The stored resource: no `groups`, no `password`; `meta` included. */
+  resource: JsonObject
+  password: string | undefined
+}
+
+/** @internal */
+export interface Member {
+  readonly value: string
+  readonly display: string
+}
+
+/** @internal */
+export interface GroupRecord {
+  readonly id: string
+  /** The stored resource without `members`; `meta` included. */
+  resource: JsonObject
+  members: Array<Member>
+}
+
+/** @internal */
+export interface OrgStore {
+  readonly name: string
+  readonly users: Map<string, UserRecord>
+  /** lower-cased full userName (with domain) -> id */
+  readonly userNames: Map<string, string>
+  readonly groups: Map<string, GroupRecord>
+  /** lower-cased full displayName -> id */
+  readonly groupNames: Map<string, string>
+  /** userId -> groupIds */
+  readonly userGroups: Map<string, Set<string>>
+}
+
+/** @internal */
+export interface TokenRecord {
+  readonly token: string
+  readonly organization: string
+  readonly clientId: string
+  readonly scopes: ReadonlySet<string>
+  readonly scopeKey: string
+  readonly issuedAt: number
+  expiresAt: number
+}
+
+/** @internal */
+export interface Store {
+  readonly orgs: Map<string, OrgStore>
+  readonly tokens: Map<string, TokenRecord>
+  /** `${org} ${clientId} ${scopeKey}` -> token */
+  readonly tokenIndex: Map<string, string>
+}
+
+/** @internal */
+export const makeOrg = (name: string): OrgStore => ({
+  name,
+  users: new Map(),
+  userNames: new Map(),
+  groups: new Map(),
+  groupNames: new Map(),
+  userGroups: new Map()
+})
+
+/** @internal */
+export const makeStore = (organizations: ReadonlyArray<string>): Store => ({
+  orgs: new Map(organizations.map((o) => [o, makeOrg(o)])),
+  tokens: new Map(),
+  tokenIndex: new Map()
+})
+
+/** @internal */
+export const newId = (): string => globalThis.crypto.randomUUID()
+
+/** @internal */
+export const iso = (millis: number): string => new Date(millis).toISOString()
+
+/** Adds the default user-store domain when a name has none; upper-cases a given domain. @internal */
+export const withDomain = (name: string, defaultDomain = "DEFAULT"): string => {
+  const i = name.indexOf("/")
+  return i === -1 ? `${defaultDomain}/${name}` : `${name.slice(0, i).toUpperCase()}/${name.slice(i + 1)}`
+}
+
+/** Finds a user by userName, with or without its domain, case-insensitively. @internal */
+export const findUserByName = (org: OrgStore, name: string): UserRecord | undefined => {
+  const id = org.userNames.get(withDomain(name).toLowerCase())
+  return id === undefined ? undefined : org.users.get(id)
+}
+
+/** @internal */
+export const userName = (user: UserRecord): string => String(user.resource["userName"])
+
+/** @internal */
+export const groupName = (group: GroupRecord): string => String(group.resource["displayName"])
+
+/** @internal */
+export const addMembership = (org: OrgStore, groupId: string, userId: string): void => {
+  let set = org.userGroups.get(userId)
+  if (set === undefined) {
+    set = new Set()
+    org.userGroups.set(userId, set)
+  }
+  set.add(groupId)
+}
+
+/** @internal */
+export const removeMembership = (org: OrgStore, groupId: string, userId: string): void => {
+  org.userGroups.get(userId)?.delete(groupId)
+}
+
+/** Replaces a group's member list, keeping the reverse index in sync. @internal */
+export const setMembers = (org: OrgStore, group: GroupRecord, members: ReadonlyArray<Member>): void => {
+  for (const m of group.members) removeMembership(org, group.id, m.value)
+  group.members = [...members]
+  for (const m of group.members) addMembership(org, group.id, m.value)
+}
+
+/** Stores a user (new or replaced), keeping the name index in sync. @internal */
+export const putUser = (org: OrgStore, user: UserRecord): void => {
+  const previous = org.users.get(user.id)
+  if (previous !== undefined) org.userNames.delete(userName(previous).toLowerCase())
+  org.users.set(user.id, user)
+  org.userNames.set(userName(user).toLowerCase(), user.id)
+}
+
+/** @internal */
+export const putGroup = (org: OrgStore, group: GroupRecord): void => {
+  const previous = org.groups.get(group.id)
+  if (previous !== undefined) org.groupNames.delete(groupName(previous).toLowerCase())
+  org.groups.set(group.id, group)
+  org.groupNames.set(groupName(group).toLowerCase(), group.id)
+}
+
+/** @internal */
+export const deleteUser = (org: OrgStore, id: string): boolean => {
+  const user = org.users.get(id)
+  if (user === undefined) return false
+  org.users.delete(id)
+  org.userNames.delete(userName(user).toLowerCase())
+  for (const groupId of org.userGroups.get(id) ?? []) {
+    const group = org.groups.get(groupId)
+    if (group !== undefined) group.members = group.members.filter((m) => m.value !== id)
+  }
+  org.userGroups.delete(id)
+  return true
+}
+
+/** @internal */
+export const deleteGroup = (org: OrgStore, id: string): boolean => {
+  const group = org.groups.get(id)
+  if (group === undefined) return false
+  for (const m of group.members) removeMembership(org, id, m.value)
+  org.groups.delete(id)
+  org.groupNames.delete(groupName(group).toLowerCase())
+  return true
+}
+
+/** Renames a user everywhere its name is shown (group member `display`). @internal */
+export const renameUserInGroups = (org: OrgStore, user: UserRecord): void => {
+  const name = userName(user)
+  for (const groupId of org.userGroups.get(user.id) ?? []) {
+    const group = org.groups.get(groupId)
+    if (group !== undefined) {
+      group.members = group.members.map((m) => (m.value === user.id ? { value: m.value, display: name } : m))
+    }
+  }
+}
+
+/** Rendering options. @internal */
+export interface RenderOptions {
+  readonly baseUrl: string
+  readonly emailsAsStrings: boolean
+}
+
+/** The user as the API returns it: with `groups`, without password. @internal */
+export const renderUser = (org: OrgStore, user: UserRecord, options: RenderOptions): JsonObject => {
+  const out = clone(user.resource)
+  const groupIds = org.userGroups.get(user.id)
+  if (groupIds !== undefined && groupIds.size > 0) {
+    const groups: Array<JsonObject> = []
+    for (const gid of groupIds) {
+      const group = org.groups.get(gid)
+      if (group !== undefined) {
+        groups.push({
+          value: gid,
+          display: stripDomain(groupName(group)),
+          $ref: `${options.baseUrl}/Groups/${gid}`
+        })
+      }
+    }
+    out["groups"] = groups
+  }
+  const emails = out["emails"]
+  if (options.emailsAsStrings && Array.isArray(emails)) {
+    out["emails"] = emails.map((e) => (isObject(e) && typeof e["value"] === "string" ? e["value"] : e))
+  }
+  return out
+}
+
+/** @internal */
+export const renderGroup = (group: GroupRecord, options: RenderOptions): JsonObject => {
+  const out = clone(group.resource)
+  const meta = out["meta"]
+  delete out["meta"]
+  if (group.members.length > 0) {
+    out["members"] = group.members.map((m) => ({
+      value: m.value,
+      display: m.display,
+      $ref: `${options.baseUrl}/Users/${m.value}`
+    }))
+  }
+  if (meta !== undefined) out["meta"] = meta
+  return out
+}

@@ -1,0 +1,163 @@
+/**
+ * The client-credentials token endpoint (asgardeo-api.md §2): Basic or client_secret_post (not
+ * both), unauthorized scopes dropped silently, no `scope` when nothing was granted, and a
+ * still-valid token reused for the same client and scope set with its remaining lifetime.
+ *
+ * @internal
+ */
+import type { Reply } from "./reply.js"
+import type { Store, TokenRecord } from "./store.js"
+import { newId } from "./store.js"
+
+/** @internal */
+export interface App {
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly scopes: ReadonlyArray<string>
+  readonly expiresIn?: number | undefined
+}
+
+/** @internal */
+export interface TokenRequest {
+  readonly authorization: string | undefined
+  readonly body: string
+}
+
+/** @internal */
+export interface TokenResult {
+  readonly reply: Reply
+  readonly clientId: string | undefined
+  readonly issued: boolean
+}
+
+const oauthError = (status: number, error: string, description: string, headers?: Record<string, string>): Reply => ({
+  status,
+  body: { error, error_description: description },
+  ...(headers === undefined ? {} : { headers })
+})
+
+const decodeBasic = (header: string): { readonly id: string; readonly secret: string } | undefined => {
+  const m = /^Basic\s+(.+)$/i.exec(header.trim())
+  if (m === null) return undefined
+  try {
+    const decoded = atob(m[1]!)
+    const i = decoded.indexOf(":")
+    if (i === -1) return undefined
+    return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) }
+  } catch {
+    return undefined
+  }
+}
+
+/** @internal */
+export const handleToken = (
+  store: Store,
+  organization: string,
+  apps: ReadonlyArray<App>,
+  now: number,
+  defaultExpiresIn: number,
+  request: TokenRequest
+): TokenResult => {
+  const form = new URLSearchParams(request.body)
+  const basic = request.authorization === undefined ? undefined : decodeBasic(request.authorization)
+  const postId = form.get("client_id")
+  const postSecret = form.get("client_secret")
+  const noClient = { clientId: undefined, issued: false }
+  if (basic !== undefined && (postId !== null || postSecret !== null)) {
+    return {
+      ...noClient,
+      reply: oauthError(
+        400,
+        "invalid_request",
+        "Client Authentication failed: more than one authentication method used."
+      )
+    }
+  }
+  const credentials = basic ?? (postId !== null ? { id: postId, secret: postSecret ?? "" } : undefined)
+  const usedBasic = basic !== undefined
+  const unauthorized = (clientId: string | undefined): TokenResult => ({
+    clientId,
+    issued: false,
+    reply: oauthError(
+      401,
+      "invalid_client",
+      "Client credentials are invalid.",
+      usedBasic || credentials === undefined ? { "WWW-Authenticate": `Basic realm="${organization}"` } : undefined
+    )
+  })
+  if (credentials === undefined) return unauthorized(undefined)
+  const app = apps.find((a) => a.clientId === credentials.id)
+  if (app === undefined || app.clientSecret !== credentials.secret) return unauthorized(credentials.id)
+  const grant = form.get("grant_type")
+  if (grant === null) {
+    return {
+      clientId: app.clientId,
+      issued: false,
+      reply: oauthError(400, "invalid_request", "Missing grant_type parameter value")
+    }
+  }
+  if (grant !== "client_credentials") {
+    return {
+      clientId: app.clientId,
+      issued: false,
+      reply: oauthError(400, "unsupported_grant_type", `Unsupported grant_type value: ${grant}`)
+    }
+  }
+  const requested = (form.get("scope") ?? "").split(" ").filter((s) => s !== "")
+  const granted = requested.includes("SYSTEM")
+    ? [...app.scopes]
+    : Array.from(new Set(requested.filter((s) => app.scopes.includes(s))))
+  granted.sort()
+  const scopeKey = granted.join(" ")
+  const indexKey = `${organization} ${app.clientId} ${scopeKey}`
+  const expiresIn = app.expiresIn ?? defaultExpiresIn
+  const existing = store.tokenIndex.get(indexKey)
+  const record = existing === undefined ? undefined : store.tokens.get(existing)
+  let token: TokenRecord
+  if (record !== undefined && record.expiresAt > now) {
+    token = record
+  } else {
+    if (record !== undefined) store.tokens.delete(record.token)
+    token = {
+      token: newId(),
+      organization,
+      clientId: app.clientId,
+      scopes: new Set(granted),
+      scopeKey,
+      issuedAt: now,
+      expiresAt: now + expiresIn * 1000
+    }
+    store.tokens.set(token.token, token)
+    store.tokenIndex.set(indexKey, token.token)
+  }
+  const remaining = Math.max(0, Math.ceil((token.expiresAt - now) / 1000))
+  return {
+    clientId: app.clientId,
+    issued: token !== record,
+    reply: {
+      status: 200,
+      headers: { "Cache-Control": "no-store", Pragma: "no-cache" },
+      body: {
+        access_token: token.token,
+        ...(scopeKey === "" ? {} : { scope: scopeKey }),
+        token_type: "Bearer",
+        expires_in: remaining
+      }
+    }
+  }
+}
+
+/** Checks a bearer token: the record, or why it is refused. @internal */
+export const authenticate = (
+  store: Store,
+  organization: string,
+  authorization: string | undefined,
+  now: number
+): TokenRecord | "missing" | "invalid" => {
+  if (authorization === undefined) return "missing"
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim())
+  if (m === null) return "invalid"
+  const record = store.tokens.get(m[1]!)
+  if (record === undefined || record.organization !== organization || record.expiresAt <= now) return "invalid"
+  return record
+}
