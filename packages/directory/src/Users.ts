@@ -1,0 +1,563 @@
+/**
+ * The `Users` service: create (with a password, as an invitation, with email verification),
+ * ensure (create or find), list, search, stream, get, findByUserName, replace, patch, setActive
+ * and delete, over core's `ScimClient`.
+ *
+ * Input is validated before any request is sent; each rule fails with `InvalidInput` naming the
+ * field. Filters are checked against the target's user filter profile; on Asgardeo a filter whose
+ * values hold `+` or `%` goes through POST `/Users/.search`.
+ *
+ * @since 0.1.0
+ */
+import * as Filter from "@asgardeo-scim/core/Filter"
+import * as Paging from "@asgardeo-scim/core/Paging"
+import * as Patch from "@asgardeo-scim/core/Patch"
+import * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import type * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+import * as internal from "./internal/common.js"
+import * as User from "./User.js"
+
+/**
+ * A page of a list call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ListResult<A> = internal.ListResult<A>
+
+/**
+ * Options of `list` and `search`. `count` defaults to `config.pageSize` (100); `filter` is a
+ * string or a `Filter`; `domain` (a user store) is Asgardeo-only. There is no `sortBy`:
+ * Asgardeo answers 501.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListOptions {
+  readonly startIndex?: number | undefined
+  readonly count?: number | undefined
+  readonly filter?: string | Filter.Filter | undefined
+  readonly domain?: string | undefined
+}
+
+/**
+ * `attributes` or `excludedAttributes`: the resources then guarantee only `id`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Projection =
+  | { readonly attributes: ReadonlyArray<string>; readonly excludedAttributes?: undefined }
+  | { readonly excludedAttributes: ReadonlyArray<string>; readonly attributes?: undefined }
+
+/**
+ * Options of `stream`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamOptions {
+  readonly filter?: string | Filter.Filter | undefined
+  readonly domain?: string | undefined
+}
+
+/**
+ * A raw PATCH operation (any op case; validated before sending).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RawOperation {
+  readonly op: string
+  readonly path?: string | undefined
+  readonly value?: unknown
+}
+
+/**
+ * Errors of requests that take validated input.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type WriteError = ScimClient.Error | ScimError.InvalidInput
+
+/**
+ * Errors of list, search and lookups.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ListError =
+  | ScimClient.Error
+  | ScimError.InvalidInput
+  | ScimError.InvalidFilter
+  | ScimError.UnsupportedFilter
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** POST /Users. Never retried; a 409 fails with `Conflict`. */
+  readonly create: (input: User.NewUser) => Effect.Effect<User.User, WriteError>
+  /**
+   * Creates the user, or finds them by userName when they already exist (409) or when the
+   * POST's answer was lost (`TransportError`): `created` tells which.
+   */
+  readonly ensure: (
+    input: User.NewUser
+  ) => Effect.Effect<{ readonly user: User.User; readonly created: boolean }, ListError>
+  /** GET /Users (or POST /Users/.search on Asgardeo when a filter value holds `+` or `%`). */
+  readonly list: {
+    (options: ListOptions & Projection): Effect.Effect<ListResult<User.Projection>, ListError>
+    (options?: ListOptions): Effect.Effect<ListResult<User.User>, ListError>
+  }
+  /** POST /Users/.search with a SearchRequest body. */
+  readonly search: {
+    (options: ListOptions & Projection): Effect.Effect<ListResult<User.Projection>, ListError>
+    (options?: ListOptions): Effect.Effect<ListResult<User.User>, ListError>
+  }
+  /** Every user, all pages, once each, in constant memory (core `Paging.stream`). */
+  readonly stream: (options?: StreamOptions) => Stream.Stream<User.User, ListError | ScimError.PagingAborted>
+  /** GET /Users/{id}. */
+  readonly get: {
+    (id: string, options: Projection): Effect.Effect<User.Projection, ScimClient.Error | ScimError.InvalidInput>
+    (id: string): Effect.Effect<User.User, ScimClient.Error>
+  }
+  /**
+   * Finds a user by userName, with or without the `DEFAULT/` prefix; names are compared without
+   * the prefix, ignoring case.
+   */
+  readonly findByUserName: (userName: string) => Effect.Effect<Option.Option<User.User>, ListError>
+  /** PUT /Users/{id} with the whole user: a get-modify-replace keeps every attribute (`meta` is dropped). */
+  readonly replace: (
+    id: string,
+    user: User.User | { readonly [key: string]: unknown }
+  ) => Effect.Effect<User.User, WriteError>
+  /** PATCH /Users/{id}. Returns the user (read again when the server answers 204). */
+  readonly patch: (
+    id: string,
+    operations: ReadonlyArray<Patch.PatchOperation | RawOperation>
+  ) => Effect.Effect<User.User, WriteError>
+  /**
+   * Deactivates or reactivates: on Asgardeo `urn:scim:wso2:schema` `accountDisabled`, elsewhere
+   * `active`.
+   */
+  readonly setActive: (id: string, active: boolean) => Effect.Effect<void, WriteError>
+  /** DELETE /Users/{id}. */
+  readonly delete: (id: string) => Effect.Effect<void, ScimClient.Error>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Users extends Context.Tag("@asgardeo-scim/directory/Users")<Users, Service>() {}
+
+const newUserKeys = new Set(Object.keys(User.NewUser.fields))
+
+const coreKeys = new Set([
+  "id",
+  "schemas",
+  "userName",
+  "password",
+  "emails",
+  "name",
+  "meta",
+  User.EnterpriseUrn
+])
+
+/**
+ * Validates `NewUser` input for a target and builds the canonical POST body. No request is sent.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const prepareCreate = (
+  target: "asgardeo" | "generic",
+  input: unknown,
+  operation = "Users.create"
+): Either.Either<{ readonly userName: string; readonly body: Record<string, unknown> }, ScimError.InvalidInput> => {
+  const bad = (field: string, reason: string) => Either.left(internal.invalid(operation, field, reason))
+  if (!internal.isRecord(input)) return bad("", "expected a NewUser object")
+  const wrongUrn = (field: string) =>
+    bad(field, `${User.WrongEnterpriseUrn} is not a SCIM schema: use ${User.EnterpriseUrn} (or the enterprise field)`)
+  if (User.WrongEnterpriseUrn in input) return wrongUrn(User.WrongEnterpriseUrn)
+  if (internal.isRecord(input.attributes) && User.WrongEnterpriseUrn in input.attributes) {
+    return wrongUrn(`attributes.${User.WrongEnterpriseUrn}`)
+  }
+  for (const key of Object.keys(input)) {
+    if (!newUserKeys.has(key) && input[key] !== undefined) {
+      return bad(key, key.startsWith("urn:") ? "put extension objects under attributes" : "unknown field")
+    }
+  }
+  if (input.password !== undefined && !Redacted.isRedacted(input.password)) {
+    return bad("password", "must be Redacted (Redacted.make(...)), so it is never logged")
+  }
+  const decoded = internal.decodeInput(operation, User.NewUser)(input)
+  if (Either.isLeft(decoded)) return Either.left(decoded.left)
+  const u = decoded.right
+  const password = u.password === undefined ? undefined : Redacted.value(u.password)
+  if (password !== undefined && password === "") return bad("password", "must not be empty")
+  if (target !== "asgardeo") {
+    if (u.askPassword !== undefined) return bad("askPassword", "askPassword is an Asgardeo-only option")
+    if (u.verifyEmail !== undefined) return bad("verifyEmail", "verifyEmail is an Asgardeo-only option")
+    if (u.userNameFormat !== undefined) return bad("userNameFormat", "userNameFormat is an Asgardeo-only option")
+    if (/^DEFAULT\//i.test(u.userName)) {
+      return bad("userName", "the DEFAULT/ user-store prefix is Asgardeo-only: leave it out")
+    }
+  }
+  if (u.email !== undefined && u.emails !== undefined) return bad("email", "give email or emails, not both")
+  const emails = u.emails ?? (u.email !== undefined ? [{ value: u.email, primary: true }] : undefined)
+  const hasEmail = emails !== undefined && emails.length > 0
+  if (u.askPassword === true && password !== undefined) {
+    return bad("askPassword", "askPassword (an invitation) and a password exclude each other")
+  }
+  if (u.askPassword === true && !hasEmail) return bad("email", "askPassword needs an email to send the invitation to")
+  if (u.verifyEmail === true && !hasEmail) return bad("email", "verifyEmail needs an email to verify")
+  if (u.verifyEmail === true && password === undefined) {
+    return bad("verifyEmail", "verifyEmail goes with a password (use askPassword for an invitation)")
+  }
+  if (target === "asgardeo" && password === undefined && u.askPassword !== true) {
+    return bad("password", "Asgardeo needs a password or askPassword: true (an invitation)")
+  }
+  let userName = u.userName.trim()
+  if (target === "asgardeo") {
+    const bare = internal.stripDomain(userName)
+    if (bare === "") return bad("userName", "must not be empty")
+    if (u.userNameFormat === "alphanumeric") {
+      if (!/^[A-Za-z0-9]+$/.test(bare)) {
+        return bad("userName", "with alphanumeric usernames, a userName is letters and digits only")
+      }
+    } else {
+      if (!internal.emailPattern.test(bare)) {
+        return bad(
+          "userName",
+          "on Asgardeo a userName is an email (or set userNameFormat: \"alphanumeric\" when the organization uses that)"
+        )
+      }
+      if (internal.domainOf(userName) === undefined) userName = `DEFAULT/${userName}`
+    }
+  }
+  if (u.name !== undefined && (u.givenName !== undefined || u.familyName !== undefined)) {
+    return bad("givenName", "give name or givenName/familyName, not both")
+  }
+  const name = u.name ??
+    (u.givenName !== undefined || u.familyName !== undefined
+      ? {
+        ...(u.givenName !== undefined ? { givenName: u.givenName } : {}),
+        ...(u.familyName !== undefined ? { familyName: u.familyName } : {})
+      }
+      : undefined)
+  const attributes = u.attributes ?? {}
+  const problem = internal.jsonProblem(attributes, "attributes")
+  if (problem) return bad(problem.field, problem.reason)
+  for (const key of Object.keys(attributes)) {
+    if (coreKeys.has(key) && !(key === User.EnterpriseUrn && u.enterprise === undefined)) {
+      return bad(`attributes.${key}`, `set ${key === User.EnterpriseUrn ? "enterprise" : key} with its own field`)
+    }
+    if (key === User.Wso2Urn && !internal.isRecord(attributes[key])) {
+      return bad(`attributes.${key}`, "an extension is an object")
+    }
+  }
+  const wso2: Record<string, unknown> = {
+    ...(internal.isRecord(attributes[User.Wso2Urn]) ? attributes[User.Wso2Urn] : {}),
+    ...(u.askPassword === true ? { askPassword: true } : {}),
+    ...(u.verifyEmail === true ? { verifyEmail: true } : {})
+  }
+  const enterprise = u.enterprise ?? attributes[User.EnterpriseUrn]
+  const { [User.Wso2Urn]: _wso2, [User.EnterpriseUrn]: _ent, ...rest } = attributes
+  const extensionUrns = Object.keys(rest).filter((k) => k.startsWith("urn:"))
+  const schemas = [
+    User.CoreUrn,
+    ...(enterprise !== undefined ? [User.EnterpriseUrn] : []),
+    ...(Object.keys(wso2).length > 0 ? [User.Wso2Urn] : []),
+    ...extensionUrns
+  ]
+  const copy = (key: keyof User.NewUser) => (u[key] !== undefined ? { [key]: u[key] } : {})
+  const body: Record<string, unknown> = {
+    schemas,
+    userName,
+    ...(password !== undefined ? { password } : {}),
+    ...(name !== undefined ? { name } : {}),
+    ...copy("displayName"),
+    ...copy("nickName"),
+    ...copy("title"),
+    ...copy("userType"),
+    ...copy("locale"),
+    ...copy("timezone"),
+    ...copy("preferredLanguage"),
+    ...copy("externalId"),
+    ...copy("active"),
+    ...(emails !== undefined ? { emails } : {}),
+    ...copy("phoneNumbers"),
+    ...copy("addresses"),
+    ...rest,
+    ...(enterprise !== undefined ? { [User.EnterpriseUrn]: enterprise } : {}),
+    ...(Object.keys(wso2).length > 0 ? { [User.Wso2Urn]: wso2 } : {})
+  }
+  return Either.right({ userName, body })
+}
+
+const isProjection = (options: unknown): boolean =>
+  internal.isRecord(options) && (options.attributes !== undefined || options.excludedAttributes !== undefined)
+
+/**
+ * Builds the service.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect.gen(function*() {
+  const client = yield* ScimClient.ScimClient
+  const config = client.config
+  const asgardeo = config.target === "asgardeo"
+  const profile = Filter.profileByName(config.filterProfiles.users)
+
+  const create = (input: User.NewUser): Effect.Effect<User.User, WriteError> =>
+    Effect.suspend((): Effect.Effect<User.User, WriteError> => {
+      const prepared = prepareCreate(config.target, input)
+      if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
+      return client.execute({
+        operation: "Users.create",
+        scope: Scopes.byOperation["Users.create"],
+        method: "POST",
+        path: "/Users",
+        body: prepared.right.body
+      }).pipe(Effect.flatMap((res) => internal.decodeResource("POST", "/Users", res, User.User)))
+    })
+
+  const runList = (operation: "Users.list" | "Users.search", options: unknown) =>
+    Effect.flatMap(
+      internal.prepareList(operation, client, profile, options as internal.ListOptions | undefined),
+      (p) => {
+        const projection = isProjection(options)
+        const viaSearch = operation === "Users.search" ||
+          (asgardeo && p.filter !== undefined && Filter.needsSearch(p.filter))
+        const request: ScimClient.Request = viaSearch
+          ? {
+            operation,
+            scope: Scopes.byOperation["Users.search"],
+            method: "POST",
+            path: "/Users/.search",
+            body: internal.searchBody(p),
+            idempotent: true
+          }
+          : {
+            operation,
+            scope: Scopes.byOperation["Users.list"],
+            method: "GET",
+            path: "/Users",
+            urlParams: internal.queryParams(p)
+          }
+        return Effect.flatMap(
+          client.execute(request),
+          (res): Effect.Effect<ListResult<User.User | User.Projection>, ScimError.InvalidResponse> =>
+            projection
+              ? internal.decodeList(request.method, request.path, res, User.Projection)
+              : internal.decodeList(request.method, request.path, res, User.User)
+        )
+      }
+    )
+
+  const list = ((options?: ListOptions) => runList("Users.list", options)) as Service["list"]
+  const search = ((options?: ListOptions) => runList("Users.search", options)) as Service["search"]
+
+  const stream = (options?: StreamOptions): Stream.Stream<User.User, ListError | ScimError.PagingAborted> =>
+    Stream.unwrap(Effect.map(
+      internal.prepareList("Users.stream", client, profile, {
+        ...(options?.filter !== undefined ? { filter: options.filter } : {}),
+        ...(options?.domain !== undefined ? { domain: options.domain } : {})
+      }),
+      (p) =>
+        Paging.stream({
+          path: "/Users",
+          pageSize: config.pageSize,
+          maxRequests: config.maxPageRequests,
+          fetchPage: (startIndex, count) =>
+            runList("Users.list", {
+              startIndex,
+              count,
+              ...(p.filter !== undefined ? { filter: p.filter } : {}),
+              ...(p.domain !== undefined ? { domain: p.domain } : {})
+            }) as Effect.Effect<ListResult<User.User>, ListError>,
+          idOf: (u) => u.id
+        })
+    ))
+
+  const get = ((id: string, options?: Projection) =>
+    Effect.suspend((): Effect.Effect<User.User | User.Projection, ScimClient.Error | ScimError.InvalidInput> => {
+      const projection = isProjection(options)
+      if (projection) {
+        for (const key of ["attributes", "excludedAttributes"] as const) {
+          const value = (options as Record<string, unknown>)[key]
+          if (value === undefined) {
+            continue
+          }
+          if (
+            !Array.isArray(value) || value.some((a) =>
+              typeof a !== "string" || !Filter.isAttributePath(a)
+            )
+          ) {
+            return internal.fail("Users.get", key, "expected an array of attribute paths")
+          }
+        }
+      }
+      const request: ScimClient.Request = {
+        operation: "Users.get",
+        scope: Scopes.byOperation["Users.get"],
+        method: "GET",
+        path: "/Users",
+        id,
+        urlParams: projection
+          ? {
+            attributes: options?.attributes?.join(","),
+            excludedAttributes: options?.excludedAttributes?.join(",")
+          }
+          : undefined
+      }
+      return projection ? client.executeDecode(request, User.Projection) : client.executeDecode(request, User.User)
+    })) as Service["get"]
+
+  const getUser = (id: string): Effect.Effect<User.User, ScimClient.Error> => get(id)
+
+  const findByUserName = (userName: string): Effect.Effect<Option.Option<User.User>, ListError> =>
+    Effect.suspend((): Effect.Effect<Option.Option<User.User>, ListError> => {
+      if (typeof userName !== "string" || userName.trim() === "") {
+        return internal.fail("Users.findByUserName", "userName", "must not be empty")
+      }
+      if (!asgardeo && /^DEFAULT\//i.test(userName)) {
+        return internal.fail(
+          "Users.findByUserName",
+          "userName",
+          "the DEFAULT/ user-store prefix is Asgardeo-only: leave it out"
+        )
+      }
+      const value = asgardeo ? internal.stripDomain(userName.trim()) : userName.trim()
+      return Effect.map(
+        list({ filter: Filter.eq("userName", value) }),
+        (page) => Option.fromNullable(page.resources.find((u) => internal.sameName(u.userName, value)))
+      )
+    }).pipe(Effect.withSpan("Users.findByUserName"))
+
+  const ensure = (input: User.NewUser) =>
+    Effect.suspend((): Effect.Effect<{ readonly user: User.User; readonly created: boolean }, ListError> => {
+      const prepared = prepareCreate(config.target, input, "Users.ensure")
+      if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
+      const findExisting = <E extends ScimError.Conflict | ScimError.TransportError>(error: E) =>
+        Effect.flatMap(
+          findByUserName(prepared.right.userName),
+          Option.match({
+            onNone: () => Effect.fail(error),
+            onSome: (user) => Effect.succeed({ user, created: false })
+          })
+        )
+      return create(input).pipe(
+        Effect.map((user) => ({ user, created: true })),
+        Effect.catchTags({ Conflict: findExisting, TransportError: findExisting })
+      )
+    }).pipe(Effect.withSpan("Users.ensure"))
+
+  const replace = (id: string, user: User.User | { readonly [key: string]: unknown }) =>
+    Effect.suspend((): Effect.Effect<User.User, WriteError> => {
+      if (!internal.isRecord(user)) return internal.fail("Users.replace", "", "expected a user object")
+      if (User.WrongEnterpriseUrn in user) {
+        return internal.fail("Users.replace", User.WrongEnterpriseUrn, `use ${User.EnterpriseUrn}`)
+      }
+      const { meta: _meta, ...body } = user
+      const problem = internal.jsonProblem(body, "")
+      if (problem) return internal.fail("Users.replace", problem.field, problem.reason)
+      if (typeof body.userName !== "string" || body.userName.trim() === "") {
+        return internal.fail("Users.replace", "userName", "a PUT replaces the whole user: userName is required")
+      }
+      if (body.id !== undefined && body.id !== id) {
+        return internal.fail("Users.replace", "id", "the body's id differs from the id replaced")
+      }
+      const schemas = Array.isArray(body.schemas) && body.schemas.length > 0
+        ? body.schemas
+        : [User.CoreUrn, ...Object.keys(body).filter((k) => k.startsWith("urn:"))]
+      return client.execute({
+        operation: "Users.replace",
+        scope: Scopes.byOperation["Users.replace"],
+        method: "PUT",
+        path: "/Users",
+        id,
+        body: { ...body, schemas }
+      }).pipe(
+        Effect.flatMap((res) =>
+          res.body === undefined ? getUser(id) : internal.decodeResource("PUT", "/Users", res, User.User)
+        )
+      )
+    })
+
+  const patchRaw = (
+    operation: string,
+    id: string,
+    operations: ReadonlyArray<Patch.PatchOperation | RawOperation>
+  ) =>
+    Effect.suspend((): Effect.Effect<ScimClient.Response, WriteError> => {
+      const ops = Either.flatMap(
+        Patch.decodeOperations(operations, { operation }),
+        (ops) => Patch.request(ops, { operation })
+      )
+      if (Either.isLeft(ops)) return Effect.fail(ops.left)
+      return client.execute({
+        operation,
+        scope: Scopes.byOperation["Users.patch"],
+        method: "PATCH",
+        path: "/Users",
+        id,
+        body: ops.right
+      })
+    })
+
+  const patch = (id: string, operations: ReadonlyArray<Patch.PatchOperation | RawOperation>) =>
+    Effect.flatMap(
+      patchRaw("Users.patch", id, operations),
+      (res) => res.body === undefined ? getUser(id) : internal.decodeResource("PATCH", "/Users", res, User.User)
+    )
+
+  const setActive = (id: string, active: boolean) =>
+    typeof active !== "boolean"
+      ? internal.fail("Users.setActive", "active", "expected a boolean")
+      : Effect.asVoid(
+        patchRaw("Users.setActive", id, [asgardeo ? Patch.setAccountDisabled(!active) : Patch.setActive(active)])
+      )
+
+  const del = (id: string) =>
+    Effect.asVoid(client.execute({
+      operation: "Users.delete",
+      scope: Scopes.byOperation["Users.delete"],
+      method: "DELETE",
+      path: "/Users",
+      id
+    }))
+
+  return Users.of({
+    create,
+    ensure,
+    list,
+    search,
+    stream,
+    get,
+    findByUserName,
+    replace,
+    patch,
+    setActive,
+    delete: del
+  })
+})
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Users, never, ScimClient.ScimClient> = Layer.effect(Users, make)

@@ -1,0 +1,272 @@
+/**
+ * Shared helpers of the directory services.
+ *
+ * @internal
+ */
+import * as Filter from "@asgardeo-scim/core/Filter"
+import * as Paging from "@asgardeo-scim/core/Paging"
+import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+
+/** @internal */
+export const invalid = (operation: string, field: string, reason: string) =>
+  new ScimError.InvalidInput({ operation, field, reason })
+
+/** @internal */
+export const fail = (operation: string, field: string, reason: string) => Effect.fail(invalid(operation, field, reason))
+
+/** `DEFAULT/kim@x.com` -> `kim@x.com`; names without a prefix are returned as they are. @internal */
+export const stripDomain = (name: string): string => {
+  const i = name.indexOf("/")
+  return i > 0 ? name.slice(i + 1) : name
+}
+
+/** `DEFAULT/kim@x.com` -> `DEFAULT`, `kim@x.com` -> undefined. @internal */
+export const domainOf = (name: string): string | undefined => {
+  const i = name.indexOf("/")
+  return i > 0 ? name.slice(0, i) : undefined
+}
+
+/** Compares two names without their `<DOMAIN>/` prefix, ignoring case. @internal */
+export const sameName = (a: string, b: string): boolean => stripDomain(a).toLowerCase() === stripDomain(b).toLowerCase()
+
+/** @internal */
+export const emailPattern = /^[^\s@"<>()[\]\\,;:]+@[^\s@"<>()[\]\\,;:]+\.[^\s@"<>()[\]\\,;:]+$/
+
+/** @internal */
+export const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+const describe = (u: unknown): string =>
+  u === null ? "null" : Array.isArray(u) ? "an array" : typeof u === "object" ? "an object" : `a ${typeof u}`
+
+/** The dotted path and reason of the first part of `u` that is not JSON, if any. @internal */
+export const jsonProblem = (
+  u: unknown,
+  field: string,
+  ancestors: Set<unknown> = new Set()
+): { readonly field: string; readonly reason: string } | undefined => {
+  switch (typeof u) {
+    case "string":
+    case "boolean":
+      return undefined
+    case "number":
+      return Number.isFinite(u) ? undefined : { field, reason: `${u} is not a JSON number` }
+    case "object": {
+      if (u === null) return undefined
+      if (ancestors.has(u)) return { field, reason: "the value is cyclic" }
+      ancestors.add(u)
+      try {
+        if (Array.isArray(u)) {
+          for (let i = 0; i < u.length; i++) {
+            const p = jsonProblem(u[i], `${field}.${i}`, ancestors)
+            if (p) return p
+          }
+          return undefined
+        }
+        const proto = Object.getPrototypeOf(u)
+        if (proto !== Object.prototype && proto !== null) return { field, reason: "not a plain JSON object" }
+        for (const [k, v] of Object.entries(u)) {
+          if (v === undefined) continue
+          const p = jsonProblem(v, field === "" ? k : `${field}.${k}`, ancestors)
+          if (p) return p
+        }
+        return undefined
+      } finally {
+        ancestors.delete(u)
+      }
+    }
+    default:
+      return { field, reason: `${describe(u)} is not a JSON value` }
+  }
+}
+
+/** Turns a Schema parse error on input into `InvalidInput` naming the first field at fault. @internal */
+export const parseErrorToInput = (operation: string, error: ParseResult.ParseError): ScimError.InvalidInput => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const first = issues[0]
+  return invalid(operation, first ? first.path.map(String).join(".") : "", first ? first.message : error.message)
+}
+
+/** Decodes input with a Schema, failing with `InvalidInput`. @internal */
+export const decodeInput = <A, I>(operation: string, schema: Schema.Schema<A, I>) => {
+  const decode = Schema.decodeUnknownEither(schema, { errors: "first", onExcessProperty: "error" })
+  return (input: unknown): Either.Either<A, ScimError.InvalidInput> =>
+    Either.mapLeft(decode(input), (e) => parseErrorToInput(operation, e))
+}
+
+/** A page of a list call. @since 0.1.0 @category models */
+export interface ListResult<A> {
+  readonly resources: ReadonlyArray<A>
+  /** As the server reported it: unreliable on Asgardeo (it can be the page size). */
+  readonly totalResults: number | undefined
+  readonly startIndex: number | undefined
+  readonly itemsPerPage: number | undefined
+}
+
+/** Options shared by the list calls. @internal */
+export interface ListOptions {
+  readonly startIndex?: number | undefined
+  readonly count?: number | undefined
+  readonly filter?: string | Filter.Filter | undefined
+  readonly attributes?: ReadonlyArray<string> | undefined
+  readonly excludedAttributes?: ReadonlyArray<string> | undefined
+  readonly domain?: string | undefined
+}
+
+/** The validated form of list options. @internal */
+export interface PreparedList {
+  readonly startIndex: number | undefined
+  readonly count: number
+  readonly filter: Filter.Filter | undefined
+  readonly attributes: ReadonlyArray<string> | undefined
+  readonly excludedAttributes: ReadonlyArray<string> | undefined
+  readonly domain: string | undefined
+}
+
+const listKeys = new Set(["startIndex", "count", "filter", "attributes", "excludedAttributes", "domain"])
+
+/** Validates list options before any request is sent. @internal */
+export const prepareList = (
+  operation: string,
+  client: ScimClient.Service,
+  profile: Filter.Profile,
+  options: ListOptions | undefined
+): Effect.Effect<PreparedList, ScimError.InvalidInput | ScimError.InvalidFilter | ScimError.UnsupportedFilter> =>
+  Effect.gen(function*() {
+    if (options !== undefined && !isRecord(options)) return yield* fail(operation, "", "the options must be an object")
+    const o: ListOptions = options ?? {}
+    for (const key of Object.keys(o)) {
+      if (key === "sortBy" || key === "sortOrder") {
+        return yield* fail(operation, key, "sorting is not offered: Asgardeo answers 501 (sort.supported is false)")
+      }
+      if (!listKeys.has(key)) return yield* fail(operation, key, "unknown option")
+    }
+    const config = client.config
+    if (o.startIndex !== undefined && !(Number.isSafeInteger(o.startIndex) && o.startIndex >= 1)) {
+      return yield* fail(operation, "startIndex", "must be an integer of at least 1")
+    }
+    if (o.count !== undefined && !(Number.isSafeInteger(o.count) && o.count >= 0)) {
+      return yield* fail(operation, "count", "must be a non-negative integer")
+    }
+    if (o.count !== undefined && config.target === "asgardeo" && o.count > 100) {
+      return yield* fail(operation, "count", "Asgardeo caps count at 100 without telling: use stream for more")
+    }
+    if (o.domain !== undefined) {
+      if (config.target !== "asgardeo") {
+        return yield* fail(operation, "domain", "domain (a user store) is an Asgardeo-only option")
+      }
+      if (!/^[A-Za-z0-9._-]+$/.test(o.domain)) {
+        return yield* fail(operation, "domain", "a user store domain is letters, digits, '.', '_' or '-'")
+      }
+    }
+    for (const key of ["attributes", "excludedAttributes"] as const) {
+      const value = o[key]
+      if (value === undefined) continue
+      if (!Array.isArray(value) || value.length === 0) {
+        return yield* fail(operation, key, "expected a non-empty array of attribute paths")
+      }
+      for (let i = 0; i < value.length; i++) {
+        const a: unknown = value[i]
+        if (typeof a !== "string" || !Filter.isAttributePath(a)) {
+          return yield* fail(operation, `${key}.${i}`, "not an attribute path")
+        }
+      }
+    }
+    if (o.attributes !== undefined && o.excludedAttributes !== undefined) {
+      return yield* fail(operation, "attributes", "give attributes or excludedAttributes, not both")
+    }
+    const filter = o.filter === undefined ? undefined : yield* Filter.fromInput(o.filter, profile, {
+      bareValues: config.target === "asgardeo"
+    })
+    return {
+      startIndex: o.startIndex,
+      count: o.count ?? config.pageSize,
+      filter,
+      attributes: o.attributes,
+      excludedAttributes: o.excludedAttributes,
+      domain: o.domain
+    }
+  })
+
+/** Query parameters for GET. @internal */
+export const queryParams = (p: PreparedList) => ({
+  filter: p.filter === undefined ? undefined : Filter.print(p.filter),
+  startIndex: p.startIndex,
+  count: p.count,
+  attributes: p.attributes?.join(","),
+  excludedAttributes: p.excludedAttributes?.join(","),
+  domain: p.domain
+})
+
+/** A SearchRequest body for POST `.search`. @internal */
+export const searchBody = (p: PreparedList) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+  ...(p.filter === undefined ? {} : { filter: Filter.print(p.filter) }),
+  ...(p.startIndex === undefined ? {} : { startIndex: p.startIndex }),
+  count: p.count,
+  ...(p.attributes === undefined ? {} : { attributes: p.attributes }),
+  ...(p.excludedAttributes === undefined ? {} : { excludedAttributes: p.excludedAttributes }),
+  ...(p.domain === undefined ? {} : { domain: p.domain })
+})
+
+/** Decodes a ListResponse and each resource. @internal */
+export const decodeList = <A, I>(
+  method: string,
+  path: string,
+  response: ScimClient.Response,
+  schema: Schema.Schema<A, I>
+): Effect.Effect<ListResult<A>, ScimError.InvalidResponse> => {
+  const page = Paging.decodeListResponse(response.body ?? {})
+  if (Either.isLeft(page)) {
+    return Effect.fail(
+      new ScimError.InvalidResponse({ method, path, status: response.status, reason: page.left })
+    )
+  }
+  const decode = Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })
+  const resources: Array<A> = []
+  for (let i = 0; i < page.right.resources.length; i++) {
+    const r = decode(page.right.resources[i])
+    if (Either.isLeft(r)) {
+      return Effect.fail(
+        new ScimError.InvalidResponse({
+          method,
+          path,
+          status: response.status,
+          reason: `Resources.${i}: ${ParseResult.TreeFormatter.formatErrorSync(r.left)}`
+        })
+      )
+    }
+    resources.push(r.right)
+  }
+  return Effect.succeed({
+    resources,
+    totalResults: page.right.totalResults,
+    startIndex: page.right.startIndex,
+    itemsPerPage: page.right.itemsPerPage
+  })
+}
+
+/** Decodes a body that must be a resource. @internal */
+export const decodeResource = <A, I>(
+  method: string,
+  path: string,
+  response: ScimClient.Response,
+  schema: Schema.Schema<A, I>
+): Effect.Effect<A, ScimError.InvalidResponse> => {
+  const r = Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })(response.body)
+  return Either.isRight(r) ? Effect.succeed(r.right) : Effect.fail(
+    new ScimError.InvalidResponse({
+      method,
+      path,
+      status: response.status,
+      reason: response.body === undefined
+        ? "the response has no body"
+        : ParseResult.TreeFormatter.formatErrorSync(r.left)
+    })
+  )
+}
