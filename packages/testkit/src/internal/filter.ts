@@ -139,10 +139,24 @@ const view = (value: unknown, key: string): unknown => {
   return value
 }
 
+/**
+ * scim2-parse-filter hands a multi-valued attribute at the end of a path to the operator as a
+ * whole array; SCIM (and Asgardeo) compare each value, and the `value` of complex ones.
+ */
+class MultiValuedTester extends ScimFilter.Tester {
+  override attrTest(path: Array<string>, r: unknown, op: (r: unknown) => boolean): boolean {
+    if (path.length === 0 && Array.isArray(r)) {
+      return r.some((item) => op(typeof item === "object" && item !== null && "value" in item ? item.value : item))
+    }
+    return super.attrTest(path, r, op)
+  }
+}
+
 /** Builds a predicate over rendered resources. @internal */
 export const predicate = (filter: Filter.Filter): (resource: object) => boolean => {
-  const test = ScimFilter.filter(toLibrary(filter))
-  return (resource) => test(view(resource, ""))
+  const tester = new MultiValuedTester()
+  const ast = toLibrary(filter)
+  return (resource) => tester.test(view(resource, ""), ast)
 }
 
 /** `userName eq "x"`: answered from the name index instead of a scan. @internal */
