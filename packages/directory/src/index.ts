@@ -1,6 +1,31 @@
 /**
  * @since 0.1.0
  */
+export * as Bulk from "./Bulk.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as CustomExtension from "./CustomExtension.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Directory from "./Directory.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Group from "./Group.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Groups from "./Groups.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as User from "./User.js"
 
 /**

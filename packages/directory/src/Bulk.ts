@@ -1,0 +1,524 @@
+/**
+ * The `Bulk` service: typed operations in, typed per-operation results out (correlated by
+ * `bulkId`, never by position: Asgardeo runs all `/Users` operations before `/Groups` whatever
+ * the order sent), `failOnErrors`, and automatic chunking by the server's limits: at most the
+ * smaller of ServiceProviderConfig `bulk.maxOperations` and (on Asgardeo) the documented 100
+ * operations, and at most `bulk.maxPayloadSize` bytes, per request. Operations that reference
+ * another's `bulkId:xyz` stay in one chunk with it.
+ *
+ * Every operation gets a `bulkId` (one is generated when not given) so results can be matched.
+ * Statuses come as numbers or strings, `status.code` or bare; `response` as an object or a JSON
+ * string: both are normalised.
+ *
+ * @since 0.1.0
+ */
+import * as AccessToken from "@asgardeo-scim/core/AccessToken"
+import * as Discovery from "@asgardeo-scim/core/Discovery"
+import * as Patch from "@asgardeo-scim/core/Patch"
+import * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as internal from "./internal/common.js"
+
+/**
+ * A resource endpoint of a bulk operation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Resource = "Users" | "Groups"
+
+/**
+ * One bulk operation. `path` is `/Users` or `/Groups` for POST, `/Users/{id}` or `/Groups/{id}`
+ * otherwise. POST needs a `bulkId`; for the others one is generated when missing.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Operation =
+  | {
+    readonly method: "POST"
+    readonly path: "/Users" | "/Groups"
+    readonly bulkId: string
+    readonly data: { readonly [key: string]: unknown }
+  }
+  | {
+    readonly method: "PUT"
+    readonly path: string
+    readonly bulkId?: string | undefined
+    readonly data: { readonly [key: string]: unknown }
+  }
+  | {
+    readonly method: "PATCH"
+    readonly path: string
+    readonly bulkId?: string | undefined
+    readonly data: { readonly Operations: ReadonlyArray<Patch.PatchOperation> } | {
+      readonly [key: string]: unknown
+    }
+  }
+  | {
+    readonly method: "DELETE"
+    readonly path: string
+    readonly bulkId?: string | undefined
+  }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const create = (
+  resource: Resource,
+  bulkId: string,
+  data: { readonly [key: string]: unknown }
+): Operation => ({ method: "POST", path: `/${resource}`, bulkId, data })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const replace = (
+  resource: Resource,
+  id: string,
+  data: { readonly [key: string]: unknown },
+  bulkId?: string
+): Operation => ({ method: "PUT", path: `/${resource}/${id}`, data, ...(bulkId !== undefined ? { bulkId } : {}) })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const patch = (
+  resource: Resource,
+  id: string,
+  operations: ReadonlyArray<Patch.PatchOperation>,
+  bulkId?: string
+): Operation => ({
+  method: "PATCH",
+  path: `/${resource}/${id}`,
+  data: { schemas: [Patch.PatchOpUrn], Operations: operations },
+  ...(bulkId !== undefined ? { bulkId } : {})
+})
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const remove = (resource: Resource, id: string, bulkId?: string): Operation => ({
+  method: "DELETE",
+  path: `/${resource}/${id}`,
+  ...(bulkId !== undefined ? { bulkId } : {})
+})
+
+/**
+ * `bulkId:<id>`: refers, in another operation's data, to the resource an earlier POST creates.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const ref = (bulkId: string): string => `bulkId:${bulkId}`
+
+/**
+ * The result of one operation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OperationResult {
+  readonly bulkId: string
+  readonly method: Operation["method"]
+  /** The path sent. */
+  readonly path: string
+  /** The HTTP status of the operation (a number, whatever the server sent). */
+  readonly status: number
+  /** 2xx */
+  readonly ok: boolean
+  readonly location: string | undefined
+  /** The resource id: from `location`, else from the response body. */
+  readonly id: string | undefined
+  /** The operation's response body, parsed when it came as a JSON string. */
+  readonly response: { readonly [key: string]: unknown } | undefined
+  /** For failures: the SCIM `scimType` and `detail` of the response. */
+  readonly scimType: string | undefined
+  readonly detail: string | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Result {
+  /** One per operation the server answered, in the order sent. */
+  readonly results: ReadonlyArray<OperationResult>
+  readonly byBulkId: ReadonlyMap<string, OperationResult>
+  readonly failed: number
+  /** bulkIds of operations without a result (not sent after `failOnErrors` was reached, or skipped by the server). */
+  readonly notProcessed: ReadonlyArray<string>
+  /** The number of HTTP requests sent. */
+  readonly requests: number
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Stop after this many failed operations (across chunks). Default: process everything. */
+  readonly failOnErrors?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type Error = ScimClient.Error | ScimError.InvalidInput
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly execute: (operations: ReadonlyArray<Operation>, options?: Options) => Effect.Effect<Result, Error>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Bulk extends Context.Tag("@asgardeo-scim/directory/Bulk")<Bulk, Service>() {}
+
+/**
+ * Asgardeo's documented operations per bulk request.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const asgardeoMaxOperations = 100
+
+const BulkRequestUrn = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+
+interface Prepared {
+  readonly bulkId: string
+  readonly method: Operation["method"]
+  readonly path: string
+  readonly wire: Record<string, unknown>
+  readonly size: number
+  readonly refs: ReadonlyArray<string>
+  readonly scope: Scopes.Operation
+}
+
+const refPattern = /"bulkId:([^"\\]+)"/g
+
+/**
+ * Splits prepared operations into chunks: groups linked by `bulkId:` references stay together;
+ * each chunk has at most `maxOperations` operations and `maxBytes` bytes.
+ *
+ * @since 0.1.0
+ * @category internals
+ */
+export const chunk = <
+  A extends { readonly bulkId: string; readonly refs: ReadonlyArray<string>; readonly size: number }
+>(
+  operations: ReadonlyArray<A>,
+  maxOperations: number,
+  maxBytes: number
+): Either.Either<ReadonlyArray<ReadonlyArray<A>>, string> => {
+  const parent = operations.map((_, i) => i)
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!
+    return i
+  }
+  const index = new Map(operations.map((o, i) => [o.bulkId, i]))
+  operations.forEach((o, i) => {
+    for (const r of o.refs) {
+      const j = index.get(r)
+      if (j !== undefined) parent[find(i)] = find(j)
+    }
+  })
+  const groups = new Map<number, Array<A>>()
+  operations.forEach((o, i) => {
+    const root = find(i)
+    const g = groups.get(root)
+    if (g) g.push(o)
+    else groups.set(root, [o])
+  })
+  const envelope = 120
+  const chunks: Array<Array<A>> = []
+  let current: Array<A> = []
+  let bytes = envelope
+  for (const g of groups.values()) {
+    const size = g.reduce((n, o) => n + o.size + 1, 0)
+    if (g.length > maxOperations || size + envelope > maxBytes) {
+      return Either.left(
+        `the operations linked by bulkId references to ${g[0]!.bulkId} (${g.length} operations, ${size} bytes) ` +
+          `do not fit in one request (at most ${maxOperations} operations and ${maxBytes} bytes)`
+      )
+    }
+    if (current.length + g.length > maxOperations || bytes + size > maxBytes) {
+      chunks.push(current)
+      current = []
+      bytes = envelope
+    }
+    for (const o of g) current.push(o)
+    bytes += size
+  }
+  if (current.length > 0) chunks.push(current)
+  return Either.right(chunks)
+}
+
+const toStatus = (u: unknown): number | undefined => {
+  const v = internal.isRecord(u) ? u.code : u
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN
+  return Number.isInteger(n) ? n : undefined
+}
+
+const toResponse = (u: unknown): { readonly [key: string]: unknown } | undefined => {
+  if (internal.isRecord(u)) return u
+  if (typeof u === "string" && u.trim() !== "") {
+    try {
+      const parsed: unknown = JSON.parse(u)
+      return internal.isRecord(parsed) ? parsed : undefined
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
+}
+
+const lastSegment = (s: string | undefined): string | undefined => {
+  if (s === undefined) return undefined
+  const parts = s.replace(/\/+$/, "").split("/")
+  const last = parts[parts.length - 1]
+  return last === undefined || last === "" ? undefined : decodeURIComponent(last)
+}
+
+/**
+ * Builds the service.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<
+  Service,
+  never,
+  ScimClient.ScimClient | Discovery.Discovery | AccessToken.AccessToken
+> = Effect.gen(function*() {
+  const client = yield* ScimClient.ScimClient
+  const discovery = yield* Discovery.Discovery
+  const tokens = yield* AccessToken.AccessToken
+  const config = client.config
+  const asgardeo = config.target === "asgardeo"
+  const op = "Bulk.execute"
+
+  const prepare = (
+    operations: ReadonlyArray<Operation>
+  ): Either.Either<ReadonlyArray<Prepared>, ScimError.InvalidInput> => {
+    const bad = (field: string, reason: string) => Either.left(internal.invalid(op, field, reason))
+    if (!Array.isArray(operations)) return bad("operations", "expected an array of operations")
+    if (operations.length === 0) return bad("operations", "no operations")
+    const given = new Set<string>()
+    for (const o of operations) {
+      if (internal.isRecord(o) && typeof o.bulkId === "string") {
+        if (given.has(o.bulkId)) return bad("operations", `duplicate bulkId ${JSON.stringify(o.bulkId)}`)
+        given.add(o.bulkId)
+      }
+    }
+    let n = 0
+    const fresh = () => {
+      let id: string
+      do id = `op-${++n}`
+      while (given.has(id))
+      given.add(id)
+      return id
+    }
+    const out: Array<Prepared> = []
+    for (let i = 0; i < operations.length; i++) {
+      const o: unknown = operations[i]
+      const at = `operations.${i}`
+      if (!internal.isRecord(o)) return bad(at, "expected an operation object")
+      const method = o.method
+      if (method !== "POST" && method !== "PUT" && method !== "PATCH" && method !== "DELETE") {
+        return bad(`${at}.method`, "expected POST, PUT, PATCH or DELETE (upper case)")
+      }
+      for (const key of Object.keys(o)) {
+        if (!["method", "path", "bulkId", "data"].includes(key)) return bad(`${at}.${key}`, "unknown key")
+      }
+      if (o.bulkId !== undefined && (typeof o.bulkId !== "string" || !/^[^\s"\\]+$/.test(o.bulkId))) {
+        return bad(`${at}.bulkId`, "a bulkId is a non-empty string without spaces, quotes or backslashes")
+      }
+      const path = o.path
+      if (typeof path !== "string") return bad(`${at}.path`, "expected a string")
+      const match = /^\/(Users|Groups)(?:\/(.+))?$/.exec(path)
+      if (match === null) return bad(`${at}.path`, "expected /Users, /Groups, /Users/{id} or /Groups/{id}")
+      const resource = match[1] as Resource
+      const id = match[2]
+      if (method === "POST") {
+        if (id !== undefined) return bad(`${at}.path`, "a POST goes to /Users or /Groups")
+        if (o.bulkId === undefined) return bad(`${at}.bulkId`, "a POST needs a bulkId")
+      } else {
+        if (id === undefined) return bad(`${at}.path`, `a ${method} needs /${resource}/{id}`)
+        if (!id.startsWith("bulkId:")) {
+          const checked = client.encodeId(decodeURIComponent(id))
+          if (Either.isLeft(checked)) return bad(`${at}.path`, checked.left.reason)
+        }
+      }
+      if (method === "DELETE") {
+        if (o.data !== undefined) return bad(`${at}.data`, "a DELETE takes no data")
+      } else {
+        if (!internal.isRecord(o.data)) return bad(`${at}.data`, "expected an object")
+        const problem = internal.jsonProblem(o.data, `${at}.data`)
+        if (problem) return bad(problem.field, problem.reason)
+      }
+      let data = o.data as Record<string, unknown> | undefined
+      if (method === "PATCH") {
+        const decoded = Either.flatMap(
+          Patch.decodeOperations(data!.Operations, { operation: op }),
+          (ops) => Patch.request(ops, { operation: op })
+        )
+        if (Either.isLeft(decoded)) {
+          return bad(`${at}.data.${decoded.left.field}`, decoded.left.reason)
+        }
+        data = { ...data, ...decoded.right }
+      }
+      const bulkId = typeof o.bulkId === "string" ? o.bulkId : fresh()
+      const wire = { method, path, bulkId, ...(data !== undefined ? { data } : {}) }
+      const text = JSON.stringify(wire)
+      const refs = Array.from(text.matchAll(refPattern), (m) => m[1]!).filter((r) => r !== bulkId)
+      const kind = method === "POST" ? "create" : method === "DELETE" ? "delete" : "update"
+      const scope = `Bulk.${kind}${resource === "Users" ? "User" : "Group"}` as Scopes.Operation
+      out.push({ bulkId, method, path, wire, size: new TextEncoder().encode(text).length, refs, scope })
+    }
+    return Either.right(out)
+  }
+
+  const checkScopes = (prepared: ReadonlyArray<Prepared>) =>
+    Effect.gen(function*() {
+      const needed = Scopes.forOperations(new Set(prepared.map((p) => p.scope)))
+      if (!asgardeo) return needed[0]
+      const token = yield* tokens.get()
+      if (token.scopes === undefined) return needed[0]
+      const missing = needed.find((s) => !token.scopes!.has(s))
+      if (missing !== undefined) {
+        return yield* Effect.fail(
+          new ScimError.MissingScope({ operation: op, scope: missing, granted: [...token.scopes] })
+        )
+      }
+      return needed[0]
+    })
+
+  const execute = (operations: ReadonlyArray<Operation>, options?: Options) =>
+    Effect.gen(function*() {
+      const failOnErrors = options?.failOnErrors
+      if (failOnErrors !== undefined && !(Number.isSafeInteger(failOnErrors) && failOnErrors > 0)) {
+        return yield* internal.fail(op, "failOnErrors", "must be a positive integer")
+      }
+      const prepared = yield* prepare(operations)
+      const scope = yield* checkScopes(prepared)
+      const spc = yield* discovery.serviceProviderConfig
+      const advertised = spc.bulk.maxOperations !== undefined && spc.bulk.maxOperations > 0
+        ? spc.bulk.maxOperations
+        : undefined
+      const maxOperations = asgardeo
+        ? Math.min(advertised ?? asgardeoMaxOperations, asgardeoMaxOperations)
+        : advertised ?? asgardeoMaxOperations
+      const maxBytes = spc.bulk.maxPayloadSize !== undefined && spc.bulk.maxPayloadSize > 0
+        ? spc.bulk.maxPayloadSize
+        : Number.POSITIVE_INFINITY
+      const chunks = chunk(prepared, maxOperations, maxBytes)
+      if (Either.isLeft(chunks)) return yield* internal.fail(op, "operations", chunks.left)
+
+      const byBulkId = new Map<string, OperationResult>()
+      let failed = 0
+      let requests = 0
+      for (const part of chunks.right) {
+        if (failOnErrors !== undefined && failed >= failOnErrors) break
+        requests++
+        const res = yield* client.execute({
+          operation: op,
+          scope,
+          method: "POST",
+          path: "/Bulk",
+          bucket: "bulk",
+          idempotent: false,
+          body: {
+            schemas: [BulkRequestUrn],
+            ...(failOnErrors !== undefined ? { failOnErrors: failOnErrors - failed } : {}),
+            Operations: part.map((p) => p.wire)
+          }
+        })
+        const body = res.body
+        const answered: unknown = internal.isRecord(body) ? (body.Operations ?? body.operations) : undefined
+        if (!Array.isArray(answered)) {
+          return yield* Effect.fail(
+            new ScimError.InvalidResponse({
+              method: "POST",
+              path: "/Bulk",
+              status: res.status,
+              reason: "the BulkResponse has no Operations array"
+            })
+          )
+        }
+        const pending = new Map(part.map((p) => [p.bulkId, p]))
+        for (const raw of answered) {
+          if (!internal.isRecord(raw)) continue
+          const location = typeof raw.location === "string" ? raw.location : undefined
+          let sent = typeof raw.bulkId === "string" ? pending.get(raw.bulkId) : undefined
+          if (sent === undefined) {
+            // No bulkId echoed: match a non-POST by method and the id in its path.
+            const target = lastSegment(location)
+            const candidates = [...pending.values()].filter((p) =>
+              p.method === raw.method && p.method !== "POST" && target !== undefined && lastSegment(p.path) === target
+            )
+            if (candidates.length === 1) sent = candidates[0]
+          }
+          if (sent === undefined) continue
+          pending.delete(sent.bulkId)
+          const status = toStatus(raw.status) ?? 0
+          const response = toResponse(raw.response)
+          const ok = status >= 200 && status < 300
+          if (!ok) failed++
+          const detail = response?.detail
+          const scimType = response?.scimType
+          byBulkId.set(sent.bulkId, {
+            bulkId: sent.bulkId,
+            method: sent.method,
+            path: sent.path,
+            status,
+            ok,
+            location,
+            id: lastSegment(location) ?? (typeof response?.id === "string" ? response.id : undefined),
+            response,
+            scimType: typeof scimType === "string" ? scimType : undefined,
+            detail: typeof detail === "string" ? detail : undefined
+          })
+        }
+      }
+      const results = prepared.flatMap((p) => {
+        const r = byBulkId.get(p.bulkId)
+        return r === undefined ? [] : [r]
+      })
+      return {
+        results,
+        byBulkId,
+        failed,
+        notProcessed: prepared.filter((p) => !byBulkId.has(p.bulkId)).map((p) => p.bulkId),
+        requests
+      } satisfies Result
+    }).pipe(
+      Effect.withSpan("Bulk.execute", {
+        attributes: { "scim.bulk.operations": Array.isArray(operations) ? operations.length : 0 }
+      })
+    )
+
+  return Bulk.of({ execute })
+})
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Bulk, never, ScimClient.ScimClient | Discovery.Discovery | AccessToken.AccessToken> =
+  Layer.effect(Bulk, make)

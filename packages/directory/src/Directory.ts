@@ -1,0 +1,96 @@
+/**
+ * One layer for the whole directory: `Users`, `Groups`, `Bulk` and `Discovery`, plus core's
+ * `ScimClient`, `AccessToken` and `RateLimiter`, from `AsgardeoConfig` and an `HttpClient`. A
+ * program needs one `Effect.provide` and a choice of HTTP engine:
+ *
+ * ```ts
+ * import { Directory, Users } from "@asgardeo-scim/directory"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ *
+ * const program = Effect.flatMap(Users.Users, (users) => users.list({ count: 10 }))
+ *
+ * program.pipe(
+ *   Effect.provide(Directory.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
+ *   Effect.runPromise
+ * )
+ * ```
+ *
+ * The layer is scoped: closing it (the end of `Effect.provide`, or of a `ManagedRuntime`) stops
+ * background token refreshes, as the Python client's `close()` / `async with` does.
+ *
+ * @since 0.1.0
+ */
+import type * as AccessToken from "@asgardeo-scim/core/AccessToken"
+import * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
+import * as Discovery from "@asgardeo-scim/core/Discovery"
+import type * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
+import * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as ConfigError from "effect/ConfigError"
+import * as Layer from "effect/Layer"
+import * as Bulk from "./Bulk.js"
+import * as Groups from "./Groups.js"
+import * as Users from "./Users.js"
+
+/**
+ * Everything the directory layer provides.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Services =
+  | Users.Users
+  | Groups.Groups
+  | Bulk.Bulk
+  | Discovery.Discovery
+  | ScimClient.ScimClient
+  | AccessToken.AccessToken
+  | RateLimiter.RateLimiter
+
+/**
+ * The directory from `AsgardeoConfig` and an `HttpClient`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Services, never, AsgardeoConfig.AsgardeoConfig | HttpClient.HttpClient> = Layer
+  .mergeAll(Users.layer, Groups.layer, Bulk.layer).pipe(
+    Layer.provideMerge(Discovery.layer),
+    Layer.provideMerge(ScimClient.layer)
+  )
+
+/**
+ * The directory for an Asgardeo organization, from options.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerAsgardeo = (
+  options: AsgardeoConfig.Options
+): Layer.Layer<Services | AsgardeoConfig.AsgardeoConfig, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  layer.pipe(Layer.provideMerge(AsgardeoConfig.layer(options)))
+
+/**
+ * The directory for an Asgardeo organization, from `ASGARDEO_ORG`, `ASGARDEO_CLIENT_ID`,
+ * `ASGARDEO_CLIENT_SECRET` and the optional `ASGARDEO_BASE_URL`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  overrides?: Parameters<typeof AsgardeoConfig.layerConfig>[0]
+): Layer.Layer<Services | AsgardeoConfig.AsgardeoConfig, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  layer.pipe(Layer.provideMerge(AsgardeoConfig.layerConfig(overrides)))
+
+/**
+ * The directory for any RFC 7644 server: a SCIM base URL and a bearer token or OAuth2 client
+ * credentials. Asgardeo-only options are refused with `InvalidInput`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerGeneric = (
+  options: AsgardeoConfig.GenericOptions
+): Layer.Layer<Services | AsgardeoConfig.AsgardeoConfig, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  layer.pipe(Layer.provideMerge(AsgardeoConfig.layerGeneric(options)))

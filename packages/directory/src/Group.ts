@@ -1,0 +1,110 @@
+/**
+ * The SCIM group: a tolerant `Schema` (members `{ value, display }`, an optional `meta`, every
+ * other attribute kept) and `displayName` prefix helpers (`DEFAULT/HR-Admins` vs `HR-Admins`).
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { sameName, stripDomain } from "./internal/common.js"
+import { Meta } from "./User.js"
+
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const CoreUrn = "urn:ietf:params:scim:schemas:core:2.0:Group" as const
+
+const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+/**
+ * A member as read: `value` is the member's id, `display` (on Asgardeo) its userName.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Member = Schema.Struct({
+  value: Schema.String,
+  display: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.String),
+  $ref: Schema.optional(Schema.String)
+}, Rest)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Member extends Schema.Schema.Type<typeof Member> {}
+
+/**
+ * A group as a server returns it; unknown attributes are kept.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Group = Schema.Struct({
+  id: Schema.String,
+  displayName: Schema.String,
+  schemas: Schema.optional(Schema.Array(Schema.String)),
+  externalId: Schema.optional(Schema.String),
+  members: Schema.optional(Schema.Array(Member)),
+  meta: Schema.optional(Meta)
+}, Rest)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Group extends Schema.Schema.Type<typeof Group> {}
+
+/**
+ * A group read with `attributes` or `excludedAttributes`: only `id` is guaranteed.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Projection = Schema.Struct({
+  ...Group.fields,
+  displayName: Schema.optional(Schema.String)
+}, Rest)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Projection extends Schema.Schema.Type<typeof Projection> {}
+
+/**
+ * A member to write: a user id (its userName is read from the server), or the id with the exact
+ * userName as `display` (WSO2 checks that they match).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MemberInput = string | { readonly value: string; readonly display: string }
+
+/**
+ * `DEFAULT/HR-Admins` → `HR-Admins`.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const nameWithoutDomain = (group: { readonly displayName?: string | undefined }): string =>
+  stripDomain(group.displayName ?? "")
+
+/**
+ * Whether the group has this name, compared without the `<DOMAIN>/` prefix, ignoring case.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const hasName = (group: { readonly displayName?: string | undefined }, name: string): boolean =>
+  sameName(group.displayName ?? "", name)
+
+/**
+ * Whether a user is a member.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const hasMember = (group: { readonly members?: ReadonlyArray<Member> | undefined }, userId: string): boolean =>
+  (group.members ?? []).some((m) => m.value.toLowerCase() === userId.toLowerCase())

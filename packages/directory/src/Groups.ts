@@ -1,0 +1,459 @@
+/**
+ * The `Groups` service: create (with members), list, search, stream, get, findByName, replace,
+ * patch, rename, addMembers, removeMembers, ensureMember and delete.
+ *
+ * Every member write sends `display` equal to the member's userName (WSO2 resolves the member by
+ * it and checks the id): a member given as a bare id is looked up (GET /Users/{id}) first. Adding
+ * a member who is already there, or removing one who is not, succeeds whatever the server answers:
+ * on an error the group is read again and the call succeeds when the membership is as wanted.
+ *
+ * @since 0.1.0
+ */
+import * as Filter from "@asgardeo-scim/core/Filter"
+import * as Paging from "@asgardeo-scim/core/Paging"
+import * as Patch from "@asgardeo-scim/core/Patch"
+import * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import type * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Group from "./Group.js"
+import * as internal from "./internal/common.js"
+import type {
+  ListError,
+  ListOptions,
+  ListResult,
+  Projection,
+  RawOperation,
+  StreamOptions,
+  WriteError
+} from "./Users.js"
+
+/**
+ * The input of `create`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface NewGroup {
+  readonly displayName: string
+  readonly members?: ReadonlyArray<Group.MemberInput> | undefined
+  readonly externalId?: string | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** POST /Groups, with initial members (their `display` looked up when not given). */
+  readonly create: (input: NewGroup) => Effect.Effect<Group.Group, WriteError>
+  /** GET /Groups (or POST /Groups/.search on Asgardeo when a filter value holds `+` or `%`). */
+  readonly list: {
+    (options: ListOptions & Projection): Effect.Effect<ListResult<Group.Projection>, ListError>
+    (options?: ListOptions): Effect.Effect<ListResult<Group.Group>, ListError>
+  }
+  /** POST /Groups/.search. */
+  readonly search: {
+    (options: ListOptions & Projection): Effect.Effect<ListResult<Group.Projection>, ListError>
+    (options?: ListOptions): Effect.Effect<ListResult<Group.Group>, ListError>
+  }
+  /** Every group, all pages. */
+  readonly stream: (options?: StreamOptions) => Stream.Stream<Group.Group, ListError | ScimError.PagingAborted>
+  /** GET /Groups/{id}. */
+  readonly get: (id: string) => Effect.Effect<Group.Group, ScimClient.Error>
+  /** Finds a group by name, with or without the `DEFAULT/` prefix, ignoring case. */
+  readonly findByName: (name: string) => Effect.Effect<Option.Option<Group.Group>, ListError>
+  /** PUT /Groups/{id}; members without `display` get it looked up. */
+  readonly replace: (
+    id: string,
+    group: Group.Group | { readonly [key: string]: unknown }
+  ) => Effect.Effect<Group.Group, WriteError>
+  /** PATCH /Groups/{id}; 200 and 204 both succeed (the group is read again after a 204). */
+  readonly patch: (
+    id: string,
+    operations: ReadonlyArray<Patch.PatchOperation | RawOperation>
+  ) => Effect.Effect<Group.Group, WriteError>
+  /** Renames the group (PATCH replace displayName). */
+  readonly rename: (id: string, displayName: string) => Effect.Effect<void, WriteError>
+  /** Adds members; already-present members are not an error. */
+  readonly addMembers: (id: string, members: ReadonlyArray<Group.MemberInput>) => Effect.Effect<void, WriteError>
+  /** Removes members by user id; absent members are not an error. */
+  readonly removeMembers: (id: string, userIds: ReadonlyArray<string>) => Effect.Effect<void, WriteError>
+  /**
+   * Finds the group by name or creates it, then makes the user a member (the seed's
+   * `assign_user_role`).
+   */
+  readonly ensureMember: (
+    groupName: string,
+    member: Group.MemberInput
+  ) => Effect.Effect<{ readonly group: Group.Group; readonly created: boolean }, ListError>
+  /** DELETE /Groups/{id}. */
+  readonly delete: (id: string) => Effect.Effect<void, ScimClient.Error>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Groups extends Context.Tag("@asgardeo-scim/directory/Groups")<Groups, Service>() {}
+
+const UserName = Schema.Struct({ id: Schema.String, userName: Schema.String })
+
+const isProjection = (options: unknown): boolean =>
+  internal.isRecord(options) && (options.attributes !== undefined || options.excludedAttributes !== undefined)
+
+/**
+ * Builds the service.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect.gen(function*() {
+  const client = yield* ScimClient.ScimClient
+  const config = client.config
+  const asgardeo = config.target === "asgardeo"
+  const profile = Filter.profileByName(config.filterProfiles.groups)
+
+  const checkName = (
+    operation: string,
+    field: string,
+    name: unknown
+  ): Either.Either<string, ScimError.InvalidInput> => {
+    if (typeof name !== "string" || name.trim() === "") {
+      return Either.left(internal.invalid(operation, field, "must be a non-empty string"))
+    }
+    if (!asgardeo && /^DEFAULT\//i.test(name)) {
+      return Either.left(
+        internal.invalid(operation, field, "the DEFAULT/ user-store prefix is Asgardeo-only: leave it out")
+      )
+    }
+    return Either.right(name.trim())
+  }
+
+  /** Resolves members to `{ value, display: userName }`, reading the userName of bare ids. */
+  const resolveMembers = (
+    operation: string,
+    field: string,
+    members: unknown
+  ): Effect.Effect<ReadonlyArray<Patch.Member>, WriteError> =>
+    Effect.suspend((): Effect.Effect<ReadonlyArray<Patch.Member>, WriteError> => {
+      if (!Array.isArray(members)) return internal.fail(operation, field, "expected an array of members")
+      const checked: Array<string | Patch.Member> = []
+      for (let i = 0; i < members.length; i++) {
+        const m: unknown = members[i]
+        if (typeof m === "string") {
+          if (m.trim() === "") return internal.fail(operation, `${field}.${i}`, "a member id must not be empty")
+          const id = client.encodeId(m)
+          if (Either.isLeft(id)) return internal.fail(operation, `${field}.${i}`, id.left.reason)
+          checked.push(m)
+        } else if (
+          internal.isRecord(m) && typeof m.value === "string" && m.value.trim() !== "" &&
+          (m.display === undefined || typeof m.display === "string")
+        ) {
+          const id = client.encodeId(m.value)
+          if (Either.isLeft(id)) return internal.fail(operation, `${field}.${i}.value`, id.left.reason)
+          checked.push(m.display === undefined || m.display === "" ? m.value : { value: m.value, display: m.display })
+        } else {
+          return internal.fail(operation, `${field}.${i}`, "expected a user id or { value, display: userName }")
+        }
+      }
+      return Effect.forEach(checked, (m) =>
+        typeof m === "string"
+          ? Effect.map(
+            client.executeDecode({
+              operation: `${operation}.lookupMember`,
+              scope: Scopes.byOperation["Users.get"],
+              method: "GET",
+              path: "/Users",
+              id: m,
+              urlParams: { attributes: "userName" }
+            }, UserName),
+            (u): Patch.Member => ({ value: m, display: u.userName })
+          )
+          : Effect.succeed(m), { concurrency: 4 })
+    })
+
+  const create = (input: NewGroup) =>
+    Effect.suspend((): Effect.Effect<Group.Group, WriteError> => {
+      if (!internal.isRecord(input)) return internal.fail("Groups.create", "", "expected a NewGroup object")
+      for (const key of Object.keys(input)) {
+        if (!["displayName", "members", "externalId"].includes(key)) {
+          return internal.fail("Groups.create", key, "unknown field")
+        }
+      }
+      const name = checkName("Groups.create", "displayName", input.displayName)
+      if (Either.isLeft(name)) return Effect.fail(name.left)
+      if (input.externalId !== undefined && typeof input.externalId !== "string") {
+        return internal.fail("Groups.create", "externalId", "expected a string")
+      }
+      return Effect.flatMap(
+        input.members === undefined
+          ? Effect.succeed<ReadonlyArray<Patch.Member>>([])
+          : resolveMembers("Groups.create", "members", input.members),
+        (members) =>
+          client.execute({
+            operation: "Groups.create",
+            scope: Scopes.byOperation["Groups.create"],
+            method: "POST",
+            path: "/Groups",
+            body: {
+              schemas: [Group.CoreUrn],
+              displayName: name.right,
+              ...(input.externalId !== undefined ? { externalId: input.externalId } : {}),
+              ...(members.length > 0 ? { members: members.map((m) => ({ value: m.value, display: m.display })) } : {})
+            }
+          }).pipe(Effect.flatMap((res) => internal.decodeResource("POST", "/Groups", res, Group.Group)))
+      )
+    })
+
+  const runList = (operation: "Groups.list" | "Groups.search", options: unknown) =>
+    Effect.flatMap(
+      internal.prepareList(operation, client, profile, options as internal.ListOptions | undefined),
+      (p) => {
+        const projection = isProjection(options)
+        const viaSearch = operation === "Groups.search" ||
+          (asgardeo && p.filter !== undefined && Filter.needsSearch(p.filter))
+        const request: ScimClient.Request = viaSearch
+          ? {
+            operation,
+            scope: Scopes.byOperation["Groups.search"],
+            method: "POST",
+            path: "/Groups/.search",
+            body: internal.searchBody(p),
+            idempotent: true
+          }
+          : {
+            operation,
+            scope: Scopes.byOperation["Groups.list"],
+            method: "GET",
+            path: "/Groups",
+            urlParams: internal.queryParams(p)
+          }
+        return Effect.flatMap(
+          client.execute(request),
+          (res): Effect.Effect<ListResult<Group.Group | Group.Projection>, ScimError.InvalidResponse> =>
+            projection
+              ? internal.decodeList(request.method, request.path, res, Group.Projection)
+              : internal.decodeList(request.method, request.path, res, Group.Group)
+        )
+      }
+    )
+
+  const list = ((options?: ListOptions) => runList("Groups.list", options)) as Service["list"]
+  const search = ((options?: ListOptions) => runList("Groups.search", options)) as Service["search"]
+
+  const stream = (options?: StreamOptions): Stream.Stream<Group.Group, ListError | ScimError.PagingAborted> =>
+    Stream.unwrap(Effect.map(
+      internal.prepareList("Groups.stream", client, profile, {
+        ...(options?.filter !== undefined ? { filter: options.filter } : {}),
+        ...(options?.domain !== undefined ? { domain: options.domain } : {})
+      }),
+      (p) =>
+        Paging.stream({
+          path: "/Groups",
+          pageSize: config.pageSize,
+          maxRequests: config.maxPageRequests,
+          fetchPage: (startIndex, count) =>
+            runList("Groups.list", {
+              startIndex,
+              count,
+              ...(p.filter !== undefined ? { filter: p.filter } : {}),
+              ...(p.domain !== undefined ? { domain: p.domain } : {})
+            }) as Effect.Effect<ListResult<Group.Group>, ListError>,
+          idOf: (g) => g.id
+        })
+    ))
+
+  const get = (id: string) =>
+    client.executeDecode({
+      operation: "Groups.get",
+      scope: Scopes.byOperation["Groups.get"],
+      method: "GET",
+      path: "/Groups",
+      id
+    }, Group.Group)
+
+  const findByName = (name: string) =>
+    Effect.suspend((): Effect.Effect<Option.Option<Group.Group>, ListError> => {
+      const checked = checkName("Groups.findByName", "name", name)
+      if (Either.isLeft(checked)) return Effect.fail(checked.left)
+      const value = asgardeo ? internal.stripDomain(checked.right) : checked.right
+      return Effect.map(
+        list({ filter: Filter.eq("displayName", value) }),
+        (page) => Option.fromNullable(page.resources.find((g) => Group.hasName(g, value)))
+      )
+    }).pipe(Effect.withSpan("Groups.findByName"))
+
+  const replace = (id: string, group: Group.Group | { readonly [key: string]: unknown }) =>
+    Effect.suspend((): Effect.Effect<Group.Group, WriteError> => {
+      if (!internal.isRecord(group)) return internal.fail("Groups.replace", "", "expected a group object")
+      const { meta: _meta, ...body } = group
+      const problem = internal.jsonProblem(body, "")
+      if (problem) return internal.fail("Groups.replace", problem.field, problem.reason)
+      const name = checkName("Groups.replace", "displayName", body.displayName)
+      if (Either.isLeft(name)) return Effect.fail(name.left)
+      if (body.id !== undefined && body.id !== id) {
+        return internal.fail("Groups.replace", "id", "the body's id differs from the id replaced")
+      }
+      return Effect.flatMap(
+        body.members === undefined
+          ? Effect.succeed(undefined)
+          : resolveMembers("Groups.replace", "members", body.members),
+        (members) =>
+          client.execute({
+            operation: "Groups.replace",
+            scope: Scopes.byOperation["Groups.replace"],
+            method: "PUT",
+            path: "/Groups",
+            id,
+            body: {
+              ...body,
+              schemas: Array.isArray(body.schemas) && body.schemas.length > 0 ? body.schemas : [Group.CoreUrn],
+              ...(members !== undefined
+                ? { members: members.map((m) => ({ value: m.value, display: m.display })) }
+                : {})
+            }
+          }).pipe(
+            Effect.flatMap((res) =>
+              res.body === undefined ? get(id) : internal.decodeResource("PUT", "/Groups", res, Group.Group)
+            )
+          )
+      )
+    })
+
+  const patchRaw = (
+    operation: string,
+    id: string,
+    operations: ReadonlyArray<Patch.PatchOperation | RawOperation>
+  ) =>
+    Effect.suspend((): Effect.Effect<ScimClient.Response, WriteError> => {
+      const ops = Either.flatMap(
+        Patch.decodeOperations(operations, { operation }),
+        (ops) => Patch.request(ops, { operation })
+      )
+      if (Either.isLeft(ops)) return Effect.fail(ops.left)
+      return client.execute({
+        operation,
+        scope: Scopes.byOperation["Groups.patch"],
+        method: "PATCH",
+        path: "/Groups",
+        id,
+        body: ops.right
+      })
+    })
+
+  const patch = (id: string, operations: ReadonlyArray<Patch.PatchOperation | RawOperation>) =>
+    Effect.flatMap(
+      patchRaw("Groups.patch", id, operations),
+      (res) => res.body === undefined ? get(id) : internal.decodeResource("PATCH", "/Groups", res, Group.Group)
+    )
+
+  const rename = (id: string, displayName: string) =>
+    Effect.suspend((): Effect.Effect<void, WriteError> => {
+      const name = checkName("Groups.rename", "displayName", displayName)
+      if (Either.isLeft(name)) return Effect.fail(name.left)
+      return Effect.asVoid(patchRaw("Groups.rename", id, [Patch.rename(name.right)]))
+    })
+
+  const addMembers = (id: string, members: ReadonlyArray<Group.MemberInput>) =>
+    Effect.suspend((): Effect.Effect<void, WriteError> => {
+      const checkedId = client.encodeId(id)
+      if (Either.isLeft(checkedId)) return Effect.fail(checkedId.left)
+      return Effect.flatMap(resolveMembers("Groups.addMembers", "members", members), (resolved) => {
+        if (resolved.length === 0) return Effect.void
+        return patchRaw("Groups.addMembers", id, [Patch.addMembers(resolved)]).pipe(
+          Effect.asVoid,
+          Effect.catchTags({
+            // WSO2 builds answer an already-present member with 400 or 409: succeed when all are there.
+            BadRequest: (error) => confirm(id, error, (g) => resolved.every((m) => Group.hasMember(g, m.value))),
+            Conflict: (error) => confirm(id, error, (g) => resolved.every((m) => Group.hasMember(g, m.value)))
+          })
+        )
+      })
+    }).pipe(Effect.withSpan("Groups.addMembers"))
+
+  const confirm = <E extends WriteError>(id: string, error: E, ok: (group: Group.Group) => boolean) =>
+    Effect.flatMap(get(id), (group) => (ok(group) ? Effect.void : Effect.fail(error)))
+
+  const removeMembers = (id: string, userIds: ReadonlyArray<string>) =>
+    Effect.suspend((): Effect.Effect<void, WriteError> => {
+      if (!Array.isArray(userIds)) return internal.fail("Groups.removeMembers", "userIds", "expected an array of ids")
+      for (let i = 0; i < userIds.length; i++) {
+        const u: unknown = userIds[i]
+        const checked = typeof u === "string" ? client.encodeId(u) : undefined
+        if (checked === undefined || Either.isLeft(checked)) {
+          return internal.fail("Groups.removeMembers", `userIds.${i}`, "not a valid user id")
+        }
+      }
+      const checkedId = client.encodeId(id)
+      if (Either.isLeft(checkedId)) return Effect.fail(checkedId.left)
+      if (userIds.length === 0) return Effect.void
+      const retryPresent = (error: WriteError) =>
+        Effect.flatMap(get(id), (group) => {
+          const present = userIds.filter((u) => Group.hasMember(group, u))
+          if (present.length === 0) return Effect.void
+          if (present.length === userIds.length) return Effect.fail(error)
+          return Effect.asVoid(patchRaw("Groups.removeMembers", id, Patch.removeMembers(present)))
+        })
+      return patchRaw("Groups.removeMembers", id, Patch.removeMembers(userIds)).pipe(
+        Effect.asVoid,
+        Effect.catchTags({ BadRequest: retryPresent, NotFound: retryPresent, Conflict: retryPresent })
+      )
+    }).pipe(Effect.withSpan("Groups.removeMembers"))
+
+  const ensureMember = (groupName: string, member: Group.MemberInput) =>
+    Effect.gen(function*() {
+      const [resolved] = yield* resolveMembers("Groups.ensureMember", "member", [member])
+      const found = yield* findByName(groupName)
+      if (Option.isSome(found)) {
+        if (!Group.hasMember(found.value, resolved!.value)) yield* addMembers(found.value.id, [resolved!])
+        return { group: found.value, created: false }
+      }
+      return yield* create({ displayName: groupName, members: [resolved!] }).pipe(
+        Effect.map((group) => ({ group, created: true })),
+        Effect.catchTag("Conflict", (error) =>
+          // Created meanwhile by someone else.
+          Effect.flatMap(findByName(groupName), (again) =>
+            Option.isNone(again)
+              ? Effect.fail(error)
+              : Effect.as(addMembers(again.value.id, [resolved!]), { group: again.value, created: false })))
+      )
+    }).pipe(Effect.withSpan("Groups.ensureMember"))
+
+  const del = (id: string) =>
+    Effect.asVoid(client.execute({
+      operation: "Groups.delete",
+      scope: Scopes.byOperation["Groups.delete"],
+      method: "DELETE",
+      path: "/Groups",
+      id
+    }))
+
+  return Groups.of({
+    create,
+    list,
+    search,
+    stream,
+    get,
+    findByName,
+    replace,
+    patch,
+    rename,
+    addMembers,
+    removeMembers,
+    ensureMember,
+    delete: del
+  })
+})
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Groups, never, ScimClient.ScimClient> = Layer.effect(Groups, make)
