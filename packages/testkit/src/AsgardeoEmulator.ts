@@ -13,6 +13,7 @@ import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { allScopes as scopeList } from "./internal/scopes.js"
 import type * as internal from "./internal/service.js"
 import * as service from "./internal/service.js"
 
@@ -326,7 +327,7 @@ export const defaultCredentials = { clientId: "emulator-client", clientSecret: "
  * @since 0.1.0
  * @category constants
  */
-export const allScopes: ReadonlyArray<string> = service.allScopes
+export const allScopes: ReadonlyArray<string> = scopeList
 
 /**
  * Builds an emulator (in-process face).

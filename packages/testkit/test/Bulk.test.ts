@@ -43,7 +43,9 @@ describe("bulk", () => {
   it.effect("bulkId required for POST, duplicate bulkId 400, over maxOperations 413", () =>
     run(
       Effect.gen(function*() {
-        const noId = yield* scim("POST", "/Bulk", { body: bulk([{ method: "POST", path: "/Users", data: newUser("x") }]) })
+        const noId = yield* scim("POST", "/Bulk", {
+          body: bulk([{ method: "POST", path: "/Users", data: newUser("x") }])
+        })
         assert.strictEqual(noId.status, 400)
         const dup = yield* scim("POST", "/Bulk", {
           body: bulk([

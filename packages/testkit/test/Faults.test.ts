@@ -70,7 +70,9 @@ describe("fault injection", () => {
     run(Effect.gen(function*() {
       const e = yield* emulator
       const t = yield* token()
-      yield* e.injectFault(AsgardeoEmulator.dropConnection("before", { method: "POST", path: "/scim2/Users", times: 1 }))
+      yield* e.injectFault(
+        AsgardeoEmulator.dropConnection("before", { method: "POST", path: "/scim2/Users", times: 1 })
+      )
       const before = yield* Effect.flip(call("POST", `${SCIM}/Users`, { token: t, body: newUser("d1") }))
       assert.strictEqual(before._tag, "RequestError")
       if (before._tag === "RequestError") assert.strictEqual(before.reason, "Transport")

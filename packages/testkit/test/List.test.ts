@@ -77,7 +77,9 @@ describe("listing and paging", () => {
       assert.deepStrictEqual(c.json.Resources[0]["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"], {
         employeeNumber: "7"
       })
-      const g = yield* scim("POST", "/Groups", { body: { displayName: "big", members: [{ value: u.id, display: "proj" }] } })
+      const g = yield* scim("POST", "/Groups", {
+        body: { displayName: "big", members: [{ value: u.id, display: "proj" }] }
+      })
       const groups = yield* scim("GET", "/Groups", { query: { excludedAttributes: "members" } })
       assert.isUndefined(groups.json.Resources[0].members)
       assert.strictEqual(groups.json.Resources[0].id, g.json.id)
@@ -170,9 +172,13 @@ describe("filters", () => {
             yield* createUser("a+b@example.com")
             yield* createUser("a b@example.com")
             const t = yield* token()
-            const raw = yield* call("GET", `${SCIM}/Users?filter=${encodeURIComponent("userName eq \"a+b@example.com\"")}`, {
-              token: t
-            })
+            const raw = yield* call(
+              "GET",
+              `${SCIM}/Users?filter=${encodeURIComponent("userName eq \"a+b@example.com\"")}`,
+              {
+                token: t
+              }
+            )
             const names = raw.json.Resources.map((r: any) => r.userName)
             assert.deepStrictEqual(names, quirk ? ["DEFAULT/a b@example.com"] : ["DEFAULT/a+b@example.com"])
             const doubled = yield* call(
@@ -180,7 +186,9 @@ describe("filters", () => {
               `${SCIM}/Users?filter=${encodeURIComponent(`userName eq "${encodeURIComponent("a+b@example.com")}"`)}`,
               { token: t }
             )
-            if (quirk) assert.deepStrictEqual(doubled.json.Resources.map((r: any) => r.userName), ["DEFAULT/a+b@example.com"])
+            if (quirk) {
+              assert.deepStrictEqual(doubled.json.Resources.map((r: any) => r.userName), ["DEFAULT/a+b@example.com"])
+            }
             const body = yield* scim("POST", "/Users/.search", { body: { filter: "userName eq \"a+b@example.com\"" } })
             assert.deepStrictEqual(body.json.Resources.map((r: any) => r.userName), ["DEFAULT/a+b@example.com"])
           }),

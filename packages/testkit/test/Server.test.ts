@@ -1,7 +1,7 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { AsgardeoEmulator } from "../src/index.js"
 import * as EmulatorServer from "../src/EmulatorServer.js"
+import { AsgardeoEmulator } from "../src/index.js"
 
 const fetchJson = (url: string, init: RequestInit = {}) =>
   Effect.promise(async () => {
@@ -43,9 +43,12 @@ describe("EmulatorServer", () => {
         })
         assert.strictEqual(created.status, 201)
         assert.strictEqual(created.json.meta.location, `${emulator.scimUrl}/Users/${created.json.id}`)
-        const list = yield* fetchJson(`${emulator.scimUrl}/Users?filter=${encodeURIComponent("userName eq srv@example.com")}`, {
-          headers: { authorization: `Bearer ${token}` }
-        })
+        const list = yield* fetchJson(
+          `${emulator.scimUrl}/Users?filter=${encodeURIComponent("userName eq srv@example.com")}`,
+          {
+            headers: { authorization: `Bearer ${token}` }
+          }
+        )
         assert.strictEqual(list.json.totalResults, 1)
         const noToken = yield* fetchJson(`${emulator.scimUrl}/Users`)
         assert.strictEqual(noToken.status, 401)
@@ -57,7 +60,9 @@ describe("EmulatorServer", () => {
         const admin = (method: string, path: string, body?: unknown) =>
           fetchJson(`${baseUrl}/__emulator${path}`, {
             method,
-            ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } })
+            ...(body === undefined
+              ? {}
+              : { body: JSON.stringify(body), headers: { "content-type": "application/json" } })
           })
         assert.strictEqual((yield* admin("POST", "/reset")).status, 204)
         const info = yield* admin("GET", "/info")
@@ -73,7 +78,11 @@ describe("EmulatorServer", () => {
         const token = yield* getToken(baseUrl)
         const auth = { authorization: `Bearer ${token}` }
         // a 503 fault, once
-        const fault = yield* admin("POST", "/faults", { path: "/scim2/Users", times: 1, action: { _tag: "Status", status: 503 } })
+        const fault = yield* admin("POST", "/faults", {
+          path: "/scim2/Users",
+          times: 1,
+          action: { _tag: "Status", status: 503 }
+        })
         assert.strictEqual(fault.status, 201)
         assert.strictEqual((yield* fetchJson(`${scimUrl}/Users`, { headers: auth })).status, 503)
         assert.strictEqual((yield* fetchJson(`${scimUrl}/Users`, { headers: auth })).status, 200)

@@ -9,7 +9,10 @@ describe("speed (measured, not asserted)", () => {
       const emulator = yield* AsgardeoEmulator.AsgardeoEmulator
       let started = performance.now()
       const seeded = yield* emulator.seedUsers(
-        Array.from({ length: 100_000 }, (_, i) => ({ userName: `u${i}@example.com`, emails: [{ value: `u${i}@example.com` }] }))
+        Array.from(
+          { length: 100_000 },
+          (_, i) => ({ userName: `u${i}@example.com`, emails: [{ value: `u${i}@example.com` }] })
+        )
       )
       const seedMs = performance.now() - started
       const t = yield* token()

@@ -174,7 +174,8 @@ export const expireAllTokens = (engine: Engine): Effect.Effect<void> =>
     }))
 
 /** @internal */
-export const reset = (engine: Engine): Effect.Effect<void> => Effect.suspend(() => Ref.set(engine.store, resetEngine(engine)))
+export const reset = (engine: Engine): Effect.Effect<void> =>
+  Effect.suspend(() => Ref.set(engine.store, resetEngine(engine)))
 
 /** @internal */
 export const setRateLimits = (engine: Engine, config: Partial<RateLimitConfig>): RateLimitConfig => {
