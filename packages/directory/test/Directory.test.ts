@@ -1,0 +1,72 @@
+import { AccessToken, Discovery, ScimClient } from "@asgardeo-scim/core"
+import { CustomExtension, Directory, User, Users } from "@asgardeo-scim/directory"
+import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+import { assert, describe, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Exit, Layer, Schema, Scope } from "effect"
+import * as Emulated from "./utils/Emulated.js"
+
+describe("Directory layer", () => {
+  it.effect("one provide gives Users, Groups, Bulk, Discovery, ScimClient and AccessToken", () =>
+    Effect.gen(function*() {
+      const users = yield* Users.Users
+      const discovery = yield* Discovery.Discovery
+      const client = yield* ScimClient.ScimClient
+      const token = yield* (yield* AccessToken.AccessToken).get()
+      assert.isDefined(token)
+      assert.strictEqual(client.config.target, "asgardeo")
+      const spc = yield* discovery.serviceProviderConfig
+      assert.isTrue(spc.bulk.supported)
+      const schemas = yield* discovery.schemas
+      assert.isTrue(schemas.some((s) => s.id === User.CoreUrn))
+      assert.strictEqual((yield* users.list()).resources.length, 0)
+    }).pipe(Effect.provide(Emulated.layer())))
+
+  it.effect("layerConfig reads ASGARDEO_* (a missing one is a ConfigError); the layer is scoped", () =>
+    Effect.gen(function*() {
+      const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+      const vars: Array<[string, string]> = [
+        ["ASGARDEO_ORG", emu.organization],
+        ["ASGARDEO_CLIENT_ID", emu.credentials.clientId],
+        ["ASGARDEO_CLIENT_SECRET", emu.credentials.clientSecret],
+        ["ASGARDEO_BASE_URL", emu.baseUrl]
+      ]
+      const withEnv = (entries: Array<[string, string]>) =>
+        Directory.layerConfig({ rateLimits: false }).pipe(
+          Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(entries))))
+        )
+      const scope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(withEnv(vars), scope)
+      const users = yield* Effect.provide(Users.Users, context)
+      const page = yield* users.list()
+      assert.deepStrictEqual(page.resources, [])
+      yield* Scope.close(scope, Exit.void)
+      const missing = yield* Effect.exit(Effect.provide(Users.Users, withEnv(vars.slice(1))))
+      assert.isTrue(Exit.isFailure(missing))
+      assert.include(String(Exit.isFailure(missing) ? missing.cause : ""), "ASGARDEO_ORG")
+    }).pipe(Effect.provide(AsgardeoEmulator.layerClient())))
+})
+
+describe("CustomExtension", () => {
+  const Hr = CustomExtension.make(
+    Schema.Struct({ badge: Schema.String, floor: Schema.optional(Schema.NumberFromString) })
+  )
+
+  it.effect("writes on create, reads typed, replaces by PATCH", () =>
+    Effect.gen(function*() {
+      const users = yield* Users.Users
+      const user = yield* users.create({
+        userName: "kim@example.com",
+        email: "kim@example.com",
+        askPassword: true,
+        attributes: { ...Hr.write({ badge: "B-7", floor: 3 }) }
+      })
+      assert.deepStrictEqual(user[User.CustomUrn], { badge: "B-7", floor: "3" })
+      assert.deepStrictEqual(yield* Hr.read(user), { badge: "B-7", floor: 3 })
+      const patched = yield* users.patch(user.id, [Hr.replace({ badge: "B-8" })])
+      assert.strictEqual((yield* Hr.read(patched)).badge, "B-8")
+      const bad = yield* Effect.flip(Hr.read({ [User.CustomUrn]: { badge: 1 } }))
+      assert.strictEqual(bad._tag, "InvalidResponse")
+      const none = yield* Hr.readOption({})
+      assert.strictEqual(none._tag, "None")
+    }).pipe(Effect.provide(Emulated.layer())))
+})
