@@ -17,17 +17,21 @@ describe("speed (measured, not asserted)", () => {
       const seedMs = performance.now() - started
       const t = yield* token()
       const ids = seeded.slice(0, 2000).map((s) => s.id)
-      started = performance.now()
-      for (const id of ids) {
-        const a = yield* call("GET", `${SCIM}/Users/${id}`, { token: t })
-        if (a.status !== 200) throw new Error(String(a.status))
+      const rounds: Array<number> = []
+      for (let round = 0; round < 3; round++) {
+        started = performance.now()
+        for (const id of ids) {
+          const a = yield* call("GET", `${SCIM}/Users/${id}`, { token: t })
+          if (a.status !== 200) throw new Error(String(a.status))
+        }
+        rounds.push(performance.now() - started)
       }
-      const ms = performance.now() - started
       const page = yield* call("GET", `${SCIM}/Users`, { token: t, query: { count: "100", startIndex: "50001" } })
       assert.strictEqual(page.json.itemsPerPage, 100)
       console.log(
         `testkit speed: seeded 100,000 users in ${seedMs.toFixed(0)} ms; ` +
-          `2,000 GET /Users/{id} in ${ms.toFixed(0)} ms = ${(2000 / (ms / 1000)).toFixed(0)} requests/s`
+          `2,000 GET /Users/{id} x3 (cold, warmer, warm): ` +
+          rounds.map((ms) => `${(2000 / (ms / 1000)).toFixed(0)}`).join(", ") + " requests/s"
       )
     }).pipe(Effect.provide(AsgardeoEmulator.layerClient())), 60_000)
 })
