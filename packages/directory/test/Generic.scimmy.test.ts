@@ -35,6 +35,8 @@ const suite = (name: string, http: Layer.Layer<HttpClient.HttpClient>) =>
         assert.isTrue(Option.isNone(yield* users.findByUserName("nobody")))
         const listed = yield* users.list({ filter: "userName eq \"kim\"" })
         assert.strictEqual(listed.resources.length, 1)
+        const searched = yield* users.search({ filter: "userName eq \"kim\"", count: 5 })
+        assert.strictEqual(searched.resources[0]?.id, user.id)
         const projected = yield* users.list({ attributes: ["userName"] })
         assert.strictEqual(projected.resources[0]?.id, user.id)
         const fetched = yield* users.get(user.id)
