@@ -417,7 +417,13 @@ export const make: Effect.Effect<
       }
       const prepared = yield* prepare(operations)
       const scope = yield* checkScopes(prepared)
-      const spc = yield* discovery.serviceProviderConfig
+      // A server without a ServiceProviderConfig endpoint gets the default limits.
+      const spc = yield* discovery.serviceProviderConfig.pipe(
+        Effect.catchTags({
+          NotFound: () => Effect.succeed(Discovery.decodeServiceProviderConfig({})),
+          NotImplemented: () => Effect.succeed(Discovery.decodeServiceProviderConfig({}))
+        })
+      )
       const advertised = spc.bulk.maxOperations !== undefined && spc.bulk.maxOperations > 0
         ? spc.bulk.maxOperations
         : undefined

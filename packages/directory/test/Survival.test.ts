@@ -274,6 +274,30 @@ describe("client survival checklist", () => {
     }).pipe(Effect.provide(m.layer))
   })
 
+  it.effect("bulk without a ServiceProviderConfig endpoint uses the default limits", () => {
+    const m = Mock.generic((req) =>
+      req.url.pathname.endsWith("/ServiceProviderConfig")
+        ? { status: 404, body: { status: "404", detail: "no" } }
+        : {
+          status: 200,
+          body: {
+            Operations: (req.json as { Operations: Array<{ bulkId: string; method: string }> }).Operations.map((o) => ({
+              ...o,
+              status: { code: "204" }
+            }))
+          }
+        }
+    )
+    return Effect.gen(function*() {
+      const result = yield* (yield* Bulk.Bulk).execute(
+        Array.from({ length: 101 }, (_, i) => Bulk.remove("Users", `u${i}`))
+      )
+      assert.strictEqual(result.requests, 2)
+      assert.strictEqual(result.failed, 0)
+      assert.strictEqual(result.byBulkId.get("op-1")!.status, 204)
+    }).pipe(Effect.provide(m.layer))
+  })
+
   it.effect("ensure after a dropped POST finds the user; create alone fails with TransportError, no retry", () => {
     let posts = 0
     const m = Mock.generic((req) => {
