@@ -392,3 +392,15 @@ export const request = (
   }
   return Either.map(validateAll(operations, operation), (Operations) => ({ schemas: [PatchOpUrn], Operations }))
 }
+
+/**
+ * Whether sending the operations twice leaves the same result as sending them once: true when
+ * every operation is a `replace` or a `remove` (an `add` to a multi-valued attribute may append
+ * twice). The client retries a PATCH after a 5xx or a lost answer only when this holds, or when
+ * the caller knows better (adding group members is idempotent: WSO2 keeps one membership).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isIdempotent = (operations: ReadonlyArray<PatchOperation>): boolean =>
+  operations.every((op) => op.op === "replace" || op.op === "remove")

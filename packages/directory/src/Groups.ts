@@ -327,10 +327,12 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       )
     })
 
+  // Member adds and removes, and renames, are idempotent: safe to retry after a 5xx or a lost answer.
   const patchRaw = (
     operation: string,
     id: string,
-    operations: ReadonlyArray<Patch.PatchOperation | RawOperation>
+    operations: ReadonlyArray<Patch.PatchOperation | RawOperation>,
+    idempotent?: boolean
   ) =>
     Effect.suspend((): Effect.Effect<ScimClient.Response, WriteError> => {
       const ops = Either.flatMap(
@@ -344,7 +346,8 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         method: "PATCH",
         path: "/Groups",
         id,
-        body: ops.right
+        body: ops.right,
+        idempotent: idempotent ?? Patch.isIdempotent(ops.right.Operations)
       })
     })
 
@@ -358,7 +361,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     Effect.suspend((): Effect.Effect<void, WriteError> => {
       const name = checkName("Groups.rename", "displayName", displayName)
       if (Either.isLeft(name)) return Effect.fail(name.left)
-      return Effect.asVoid(patchRaw("Groups.rename", id, [Patch.rename(name.right)]))
+      return Effect.asVoid(patchRaw("Groups.rename", id, [Patch.rename(name.right)], true))
     })
 
   const addMembers = (id: string, members: ReadonlyArray<Group.MemberInput>) =>
@@ -367,7 +370,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       if (Either.isLeft(checkedId)) return Effect.fail(checkedId.left)
       return Effect.flatMap(resolveMembers("Groups.addMembers", "members", members), (resolved) => {
         if (resolved.length === 0) return Effect.void
-        return patchRaw("Groups.addMembers", id, [Patch.addMembers(resolved)]).pipe(
+        return patchRaw("Groups.addMembers", id, [Patch.addMembers(resolved)], true).pipe(
           Effect.asVoid,
           Effect.catchTags({
             // WSO2 builds answer an already-present member with 400 or 409: succeed when all are there.
@@ -399,9 +402,9 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
           const present = userIds.filter((u) => Group.hasMember(group, u))
           if (present.length === 0) return Effect.void
           if (present.length === userIds.length) return Effect.fail(error)
-          return Effect.asVoid(patchRaw("Groups.removeMembers", id, Patch.removeMembers(present)))
+          return Effect.asVoid(patchRaw("Groups.removeMembers", id, Patch.removeMembers(present), true))
         })
-      return patchRaw("Groups.removeMembers", id, Patch.removeMembers(userIds)).pipe(
+      return patchRaw("Groups.removeMembers", id, Patch.removeMembers(userIds), true).pipe(
         Effect.asVoid,
         Effect.catchTags({ BadRequest: retryPresent, NotFound: retryPresent, Conflict: retryPresent })
       )

@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import * as AccessToken from "@asgardeo-scim/core/AccessToken"
 import * as Filter from "@asgardeo-scim/core/Filter"
 import * as Paging from "@asgardeo-scim/core/Paging"
 import * as Patch from "@asgardeo-scim/core/Patch"
@@ -16,6 +17,7 @@ import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -452,7 +454,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     Effect.suspend((): Effect.Effect<{ readonly user: User.User; readonly created: boolean }, ListError> => {
       const prepared = prepareCreate(config.target, input, "Users.ensure")
       if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
-      const findExisting = <E extends ScimError.Conflict | ScimError.TransportError>(error: E) =>
+      const findExisting = <E extends ScimError.Conflict>(error: E) =>
         Effect.flatMap(
           findByUserName(prepared.right.userName),
           Option.match({
@@ -460,10 +462,27 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
             onSome: (user) => Effect.succeed({ user, created: false })
           })
         )
-      return create(input).pipe(
-        Effect.map((user) => ({ user, created: true })),
-        Effect.catchTags({ Conflict: findExisting, TransportError: findExisting })
-      )
+      // A 5xx or a lost answer to the POST: the user may or may not exist now. Look; create again
+      // only when absent (the client never retries a POST by itself), a bounded number of times.
+      const attempt = (n: number): Effect.Effect<{ readonly user: User.User; readonly created: boolean }, ListError> =>
+        create(input).pipe(
+          Effect.map((user) => ({ user, created: true })),
+          Effect.catchTag("Conflict", findExisting),
+          Effect.catchIf(
+            (e): e is ScimError.ServerError | ScimError.TransportError =>
+              e._tag === "ServerError" || e._tag === "TransportError",
+            (error) =>
+              Effect.flatMap(findByUserName(prepared.right.userName), (found) => {
+                if (Option.isSome(found)) return Effect.succeed({ user: found.value, created: false })
+                if (n >= config.retry.maxAttempts) return Effect.fail(error)
+                return Effect.flatMap(
+                  AccessToken.backoff(config.retry, n),
+                  (delay) => Effect.zipRight(Effect.sleep(Duration.millis(delay)), attempt(n + 1))
+                )
+              })
+          )
+        )
+      return attempt(1)
     }).pipe(Effect.withSpan("Users.ensure"))
 
   const replace = (id: string, user: User.User | { readonly [key: string]: unknown }) =>
@@ -515,7 +534,8 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         method: "PATCH",
         path: "/Users",
         id,
-        body: ops.right
+        body: ops.right,
+        idempotent: Patch.isIdempotent(ops.right.Operations)
       })
     })
 

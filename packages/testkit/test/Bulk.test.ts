@@ -40,6 +40,36 @@ describe("bulk", () => {
       assert.strictEqual(ops[0].location, user.meta.location)
     })))
 
+  it.effect("bulkId references in a group PATCH's members; an unknown reference fails that operation only", () =>
+    run(Effect.gen(function*() {
+      const created = yield* scim("POST", "/Groups", { body: { displayName: "patched" } })
+      const groupId = created.json.id
+      const addMembers = (refs: ReadonlyArray<[string, string]>) => ({
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        Operations: [{ op: "add", value: { members: refs.map(([value, display]) => ({ value, display })) } }]
+      })
+      const a = yield* scim("POST", "/Bulk", {
+        body: bulk([
+          {
+            method: "PATCH",
+            path: `/Groups/${groupId}`,
+            bulkId: "p1",
+            data: addMembers([["bulkId:r1", "ref1"], ["bulkId:r2", "ref2"]])
+          },
+          { method: "POST", path: "/Users", bulkId: "r1", data: newUser("ref1") },
+          { method: "POST", path: "/Users", bulkId: "r2", data: newUser("ref2") },
+          { method: "PATCH", path: `/Groups/${groupId}`, bulkId: "p2", data: addMembers([["bulkId:nope", "ref1"]]) }
+        ])
+      })
+      const ops = a.json.Operations
+      assert.deepStrictEqual(ops.map((o: any) => [o.bulkId, o.status.code]), [["r1", 201], ["r2", 201], ["p1", 200], [
+        "p2",
+        400
+      ]])
+      const group = yield* scim("GET", `/Groups/${groupId}`)
+      assert.deepStrictEqual(group.json.members.map((m: any) => m.display).sort(), ["DEFAULT/ref1", "DEFAULT/ref2"])
+    })))
+
   it.effect("bulkId required for POST, duplicate bulkId 400, over maxOperations 413", () =>
     run(
       Effect.gen(function*() {

@@ -65,6 +65,24 @@ const decode = (
   return { ops, failOnErrors }
 }
 
+/**
+ * Replaces `bulkId:<id>` strings with the ids of users created earlier in the request (charon
+ * does this for group members in any operation's data). Unknown references stay as they are and
+ * fail the member checks.
+ */
+const resolveRefs = (data: unknown, bulkIds: ReadonlyMap<string, string>): unknown => {
+  if (typeof data === "string") {
+    return data.startsWith("bulkId:") ? bulkIds.get(data.slice("bulkId:".length)) ?? data : data
+  }
+  if (Array.isArray(data)) return data.map((d) => resolveRefs(d, bulkIds))
+  if (isObject(data)) {
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(data)) out[key] = resolveRefs(data[key], bulkIds)
+    return out
+  }
+  return data
+}
+
 const run = (ctx: Ctx, op: BulkOperation, bulkIds: Map<string, string>): Reply => {
   if (op.resource === undefined) return errorReply(404, `Unsupported bulk operation path: ${op.path}`)
   const needsId = op.method !== "POST"
@@ -94,7 +112,7 @@ const run = (ctx: Ctx, op: BulkOperation, bulkIds: Map<string, string>): Reply =
         case "PUT":
           return replaceGroup(ctx, id, op.data, bulkIds)
         case "PATCH":
-          return patchGroup(ctx, id, op.data, true)
+          return patchGroup(ctx, id, resolveRefs(op.data, bulkIds), true)
         case "DELETE":
           return removeGroup(ctx, id)
       }

@@ -1,0 +1,759 @@
+/**
+ * The HR flow on Asgardeo: role groups, onboarding, role changes, offboarding, and resumable
+ * batches. Every operation is safe to re-run:
+ *
+ * - `onboardEmployee` creates the user as an invitation with the enterprise attributes, then puts
+ *   them in their role group. An existing user (409, a lost response, found by userName) is
+ *   reconciled, never duplicated; one that belongs to another employee is left untouched.
+ * - `changeRole` adds the new role group before removing the old ones: nobody is ever without a
+ *   role, and a demotion is never reported done while an old role is still held.
+ * - `onboardMany` streams per-employee results with bounded concurrency, using SCIM Bulk within
+ *   Asgardeo's limits where it helps, and skips what a previous report says is done.
+ *
+ * Asgardeo groups grant permissions only once they are assigned to roles in the console.
+ *
+ * @since 0.1.0
+ */
+import * as Discovery from "@asgardeo-scim/core/Discovery"
+import * as Patch from "@asgardeo-scim/core/Patch"
+import * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import type * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as Bulk from "@asgardeo-scim/directory/Bulk"
+import type * as Group from "@asgardeo-scim/directory/Group"
+import * as Groups from "@asgardeo-scim/directory/Groups"
+import * as User from "@asgardeo-scim/directory/User"
+import * as Users from "@asgardeo-scim/directory/Users"
+import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Employee from "./Employee.js"
+import type { InvalidEmployee } from "./HrError.js"
+import { EmployeeConflict, Incomplete, UnknownRole } from "./HrError.js"
+import * as Report from "./Report.js"
+import * as Roles from "./Roles.js"
+
+/**
+ * A role group as found or created in the directory.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RoleGroup {
+  readonly role: string
+  /** The configured name (`HR-Managers`). */
+  readonly name: string
+  readonly id: string
+  /** The name as the server returns it (`DEFAULT/HR-Managers` on Asgardeo). */
+  readonly displayName: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface OnboardOptions {
+  /** Also add the user to a group named after the department (created when missing). */
+  readonly departmentGroup?: boolean | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface OnboardResult {
+  readonly employeeId: string
+  readonly userName: string
+  readonly userId: string
+  /** `created`, `existing` (nothing to change), or `updated` (attributes or groups reconciled). */
+  readonly outcome: "created" | "existing" | "updated"
+  readonly role: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RoleChange {
+  readonly userId: string
+  readonly userName: string
+  readonly role: string
+  /** Whether the user had to be added to the new role group (false: already a member). */
+  readonly added: boolean
+  /** The role groups the user was removed from. */
+  readonly removedFrom: ReadonlyArray<string>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Offboarding {
+  readonly userId: string
+  readonly userName: string
+  readonly removedFrom: ReadonlyArray<string>
+  readonly deleted: boolean
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface BatchOptions extends OnboardOptions {
+  /** Employees processed at once (individual requests). Default 8. */
+  readonly concurrency?: number | undefined
+  /** Employee ids to skip (from `Report.doneIds` of a previous run). */
+  readonly skip?: ReadonlySet<string> | undefined
+  /**
+   * Use SCIM Bulk: `"auto"` (default) when the target is Asgardeo and the server supports it;
+   * falls back to single requests when Bulk fails or the token lacks the bulk scopes.
+   */
+  readonly bulk?: "auto" | boolean | undefined
+  /** Employees per Bulk request. Default: the server's limit less room for the group operations. */
+  readonly bulkSize?: number | undefined
+  /** The number of employees, when known, for progress. */
+  readonly total?: number | undefined
+}
+
+/**
+ * One employee's result in a batch, with the batch's progress so far.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BatchResult {
+  /** 0-based position in the input. */
+  readonly index: number
+  readonly line: Report.Line
+  /** The typed error, when the outcome is not a success. */
+  readonly error?: OnboardError | undefined
+  readonly progress: {
+    readonly done: number
+    readonly failed: number
+    readonly total: number | undefined
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type DirectoryError = Users.ListError | Users.WriteError | ScimError.PagingAborted
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type OnboardError = DirectoryError | UnknownRole | InvalidEmployee | EmployeeConflict | Incomplete
+
+/**
+ * Errors that end a whole batch: the credentials, scopes or permissions are wrong, so every
+ * other employee would fail the same way.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FatalError = Extract<
+  DirectoryError,
+  { readonly _tag: "InvalidClient" | "TokenError" | "MissingScope" | "Forbidden" | "Unauthorized" }
+>
+
+const fatalTags: ReadonlySet<string> = new Set([
+  "InvalidClient",
+  "TokenError",
+  "MissingScope",
+  "Forbidden",
+  "Unauthorized"
+])
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isFatal = (error: { readonly _tag: string }): error is FatalError => fatalTags.has(error._tag)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** Creates the missing role groups; idempotent and safe under concurrency. */
+  readonly ensureRoleGroups: Effect.Effect<ReadonlyArray<RoleGroup>, DirectoryError>
+  /** Onboards one employee (safe to re-run). */
+  readonly onboardEmployee: (
+    employee: Employee.Employee,
+    options?: OnboardOptions
+  ) => Effect.Effect<OnboardResult, OnboardError>
+  /** Puts a user in a role's group (found or created), without touching other groups. */
+  readonly assignRole: (userId: string, role: string) => Effect.Effect<RoleGroup, DirectoryError | UnknownRole>
+  /** The seed's `assign_user_role(user_id, role_group_name)`: any group by name, found or created. */
+  readonly assignUserRole: (userId: string, groupName: string) => Effect.Effect<Group.Group, DirectoryError>
+  /** Finds a group by name, with or without `DEFAULT/`, ignoring case. */
+  readonly findGroupByName: (name: string) => Effect.Effect<Option.Option<Group.Group>, DirectoryError>
+  /** Moves a user to a new role: adds the new role group first, then leaves the others. */
+  readonly changeRole: (
+    userId: string,
+    role: string
+  ) => Effect.Effect<RoleChange, DirectoryError | UnknownRole | Incomplete>
+  readonly deactivate: (userId: string) => Effect.Effect<void, DirectoryError>
+  readonly reactivate: (userId: string) => Effect.Effect<void, DirectoryError>
+  /** Deactivates, removes from every role group, and deletes when asked. */
+  readonly offboard: (
+    userId: string,
+    options?: { readonly delete?: boolean | undefined }
+  ) => Effect.Effect<Offboarding, DirectoryError | Incomplete>
+  /** Onboards a stream of employees; see `BatchOptions`. */
+  readonly onboardMany: <E = never, R = never>(
+    employees: Iterable<unknown> | Stream.Stream<unknown, E, R>,
+    options?: BatchOptions
+  ) => Stream.Stream<BatchResult, FatalError | DirectoryError | E, R>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class HrDirectory extends Context.Tag("@asgardeo-scim/hr/HrDirectory")<HrDirectory, Service>() {}
+
+const describe = (error: { readonly _tag: string; readonly message: string }) => ({
+  tag: error._tag,
+  message: error.message
+})
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<
+  Service,
+  never,
+  Users.Users | Groups.Groups | Bulk.Bulk | Discovery.Discovery | ScimClient.ScimClient | Roles.Roles
+> = Effect.gen(function*() {
+  const users = yield* Users.Users
+  const groups = yield* Groups.Groups
+  const bulk = yield* Bulk.Bulk
+  const discovery = yield* Discovery.Discovery
+  const client = yield* ScimClient.ScimClient
+  const roles = yield* Roles.Roles
+  const target = client.config.target
+  const lock = yield* Effect.makeSemaphore(1)
+
+  // ---------------------------------------------------------------------------
+  // role groups, looked up once and cached (dropped when one turns out deleted)
+  // ---------------------------------------------------------------------------
+  let cache: ReadonlyArray<RoleGroup> | undefined
+
+  const findOrCreate = (role: string, name: string): Effect.Effect<RoleGroup, DirectoryError> => {
+    const toRoleGroup = (g: Group.Group): RoleGroup => ({ role, name, id: g.id, displayName: g.displayName })
+    const find = Effect.map(groups.findByName(name), Option.map(toRoleGroup))
+    const attempt = (n: number): Effect.Effect<RoleGroup, DirectoryError> =>
+      Effect.flatMap(
+        find,
+        (found) =>
+          Option.isSome(found) ? Effect.succeed(found.value) : groups.create({ displayName: name }).pipe(
+            Effect.map(toRoleGroup),
+            // 409: created meanwhile by someone else. TransportError: our create may have been
+            // applied and its answer lost. Either way, look again (a bounded number of times).
+            Effect.catchIf(
+              (e) => (e._tag === "Conflict" || e._tag === "TransportError") && n < 3,
+              () => attempt(n + 1)
+            )
+          )
+      )
+    return attempt(1)
+  }
+
+  const ensureRoleGroups: Effect.Effect<ReadonlyArray<RoleGroup>, DirectoryError> = lock.withPermits(1)(
+    Effect.suspend(() =>
+      cache !== undefined ? Effect.succeed(cache) : Effect.forEach(
+        roles.mapping,
+        ({ group, role }) => findOrCreate(role, group),
+        { concurrency: 3 }
+      ).pipe(Effect.tap((all) => Effect.sync(() => void (cache = all))))
+    )
+  ).pipe(Effect.withSpan("HrDirectory.ensureRoleGroups"))
+
+  const forget = Effect.sync(() => void (cache = undefined))
+
+  /** Runs `f` with the role groups; if a cached group is gone (404), looks them up again once. */
+  const withRoleGroups = <A, E, R>(
+    f: (all: ReadonlyArray<RoleGroup>) => Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E | DirectoryError, R> =>
+    Effect.flatMap(ensureRoleGroups, f).pipe(
+      Effect.catchIf(
+        (e): e is E & { readonly _tag: "NotFound" } =>
+          typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "NotFound" && cache !== undefined,
+        () => Effect.zipRight(forget, Effect.flatMap(ensureRoleGroups, f))
+      )
+    )
+
+  const roleGroupOf = (all: ReadonlyArray<RoleGroup>, role: string): Either.Either<RoleGroup, UnknownRole> =>
+    Either.flatMap(roles.groupOf(role), () => {
+      const found = all.find((g) => g.role === role)
+      return found !== undefined
+        ? Either.right(found)
+        : Either.left(new UnknownRole({ role, known: roles.mapping.map((m) => m.role) }))
+    })
+
+  // ---------------------------------------------------------------------------
+  // membership
+  // ---------------------------------------------------------------------------
+
+  /** The role groups the user is in: from `user.groups` when the server returns it, else by reading them. */
+  const roleGroupsOf = (user: User.User, all: ReadonlyArray<RoleGroup>) =>
+    user.groups !== undefined
+      ? Effect.succeed(all.filter((g) => user.groups!.some((m) => m.value === g.id)))
+      : Effect.filter(
+        all,
+        (g) => Effect.map(groups.get(g.id), (group) => (group.members ?? []).some((m) => m.value === user.id)),
+        { concurrency: 3 }
+      )
+
+  /**
+   * Puts the user in `wanted` first, then removes them from the other role groups. Fails with
+   * the directory error when the add fails (nothing changed), with `Incomplete` when a removal
+   * fails (the user holds the new role and still an old one).
+   */
+  const placeInRoleGroup = (
+    operation: "onboardEmployee" | "changeRole",
+    user: User.User,
+    wanted: RoleGroup,
+    all: ReadonlyArray<RoleGroup>,
+    completed: ReadonlyArray<string>,
+    employeeId?: string
+  ) =>
+    Effect.gen(function*() {
+      const current = yield* roleGroupsOf(user, all)
+      const added = !current.some((g) => g.id === wanted.id)
+      if (added) {
+        yield* groups.addMembers(wanted.id, [{ value: user.id, display: user.userName }])
+      }
+      const done = [...completed, ...(added ? [`added to ${wanted.name}`] : [])]
+      const removedFrom: Array<string> = []
+      for (const old of current.filter((g) => g.id !== wanted.id)) {
+        const removed = yield* Effect.either(groups.removeMembers(old.id, [user.id]))
+        if (Either.isLeft(removed)) {
+          const pending = current.filter((g) => g.id !== wanted.id && !removedFrom.includes(g.name)).map((g) =>
+            `remove from ${g.name}`
+          )
+          return yield* Effect.fail(
+            new Incomplete({
+              operation,
+              userId: user.id,
+              userName: user.userName,
+              ...(employeeId !== undefined ? { employeeId } : {}),
+              completed: [...done, ...removedFrom.map((n) => `removed from ${n}`)],
+              pending,
+              causeTag: removed.left._tag,
+              reason: removed.left.message
+            })
+          )
+        }
+        removedFrom.push(old.name)
+      }
+      return { added, removedFrom }
+    })
+
+  // ---------------------------------------------------------------------------
+  // onboarding
+  // ---------------------------------------------------------------------------
+
+  const toNewUser = (employee: Employee.Employee): User.NewUser => ({
+    userName: employee.email,
+    email: employee.email,
+    givenName: employee.firstName,
+    familyName: employee.lastName,
+    ...(target === "asgardeo" ? { askPassword: true } : {}),
+    enterprise: { employeeNumber: employee.employeeId, department: employee.department }
+  })
+
+  /** The changes that make an existing user match the employee record. */
+  const reconcileOps = (user: User.User, employee: Employee.Employee): Array<Patch.PatchOperation> => {
+    const ops: Array<Patch.PatchOperation> = []
+    if (user.name?.givenName !== employee.firstName) ops.push(Patch.replace("name.givenName", employee.firstName))
+    if (user.name?.familyName !== employee.lastName) ops.push(Patch.replace("name.familyName", employee.lastName))
+    const enterprise = user[User.EnterpriseUrn]
+    if (enterprise?.employeeNumber !== employee.employeeId || enterprise?.department !== employee.department) {
+      ops.push(Patch.replaceValue({
+        [User.EnterpriseUrn]: { employeeNumber: employee.employeeId, department: employee.department }
+      }))
+    }
+    return ops
+  }
+
+  const checkOwner = (user: User.User, employee: Employee.Employee): Effect.Effect<void, EmployeeConflict> => {
+    const existing = user[User.EnterpriseUrn]?.employeeNumber
+    return existing !== undefined && existing !== "" && existing !== employee.employeeId
+      ? Effect.fail(
+        new EmployeeConflict({
+          employeeId: employee.employeeId,
+          userName: user.userName,
+          userId: user.id,
+          existingEmployeeNumber: existing
+        })
+      )
+      : Effect.void
+  }
+
+  /** Finishes an onboarding once the user exists: reconcile, role group, department group. */
+  const completeOnboarding = (
+    employee: Employee.Employee,
+    user: User.User,
+    created: boolean,
+    wanted: RoleGroup,
+    all: ReadonlyArray<RoleGroup>,
+    options: OnboardOptions | undefined
+  ): Effect.Effect<OnboardResult, OnboardError> =>
+    Effect.gen(function*() {
+      const completed = [created ? `created user ${user.userName}` : `found user ${user.userName}`]
+      const incomplete =
+        (pending: ReadonlyArray<string>) => (error: { readonly _tag: string; readonly message: string }) =>
+          Effect.fail(
+            new Incomplete({
+              operation: "onboardEmployee",
+              userId: user.id,
+              userName: user.userName,
+              employeeId: employee.employeeId,
+              completed,
+              pending,
+              causeTag: error._tag,
+              reason: error.message
+            })
+          )
+      let updated = false
+      if (!created) {
+        yield* checkOwner(user, employee)
+        const ops = reconcileOps(user, employee)
+        if (ops.length > 0) {
+          yield* users.patch(user.id, ops).pipe(
+            Effect.catchAll(incomplete(["update attributes", `add to ${wanted.name}`]))
+          )
+          completed.push("updated attributes")
+          updated = true
+        }
+      }
+      const placed = yield* placeInRoleGroup("onboardEmployee", user, wanted, all, completed, employee.employeeId)
+        .pipe(
+          Effect.catchIf(
+            (e): e is Exclude<typeof e, Incomplete> => e._tag !== "Incomplete",
+            incomplete([`add to ${wanted.name}`])
+          )
+        )
+      if (placed.added) completed.push(`added to ${wanted.name}`)
+      if (options?.departmentGroup === true) {
+        yield* groups.ensureMember(employee.department, { value: user.id, display: user.userName }).pipe(
+          Effect.catchAll(incomplete([`add to ${employee.department}`]))
+        )
+      }
+      return {
+        employeeId: employee.employeeId,
+        userName: user.userName,
+        userId: user.id,
+        outcome: created
+          ? "created"
+          : updated || placed.added || placed.removedFrom.length > 0
+          ? "updated"
+          : "existing",
+        role: employee.role
+      } satisfies OnboardResult
+    })
+
+  const onboardEmployee = (
+    input: Employee.Employee,
+    options?: OnboardOptions
+  ): Effect.Effect<OnboardResult, OnboardError> =>
+    Effect.gen(function*() {
+      const employee = yield* Employee.decodeEmployee(input)
+      yield* roles.groupOf(employee.role)
+      return yield* withRoleGroups((all) =>
+        Effect.gen(function*() {
+          const wanted = yield* roleGroupOf(all, employee.role)
+          const { created, user } = yield* users.ensure(toNewUser(employee))
+          return yield* completeOnboarding(employee, user, created, wanted, all, options)
+        })
+      )
+    }).pipe(Effect.withSpan("HrDirectory.onboardEmployee"))
+
+  // ---------------------------------------------------------------------------
+  // role changes and offboarding
+  // ---------------------------------------------------------------------------
+
+  const changeRole = (userId: string, role: string) =>
+    Effect.gen(function*() {
+      yield* roles.groupOf(role)
+      return yield* withRoleGroups((all) =>
+        Effect.gen(function*() {
+          const wanted = yield* roleGroupOf(all, role)
+          const user = yield* users.get(userId)
+          const placed = yield* placeInRoleGroup("changeRole", user, wanted, all, [])
+          return { userId: user.id, userName: user.userName, role, ...placed } satisfies RoleChange
+        })
+      )
+    }).pipe(Effect.withSpan("HrDirectory.changeRole"))
+
+  const offboard = (userId: string, options?: { readonly delete?: boolean | undefined }) =>
+    Effect.gen(function*() {
+      const user = yield* users.get(userId)
+      yield* users.setActive(user.id, false)
+      const completed = ["deactivated"]
+      const all = yield* ensureRoleGroups
+      const current = yield* roleGroupsOf(user, all)
+      const removedFrom: Array<string> = []
+      for (const group of current) {
+        const removed = yield* Effect.either(groups.removeMembers(group.id, [user.id]))
+        if (Either.isLeft(removed)) {
+          return yield* Effect.fail(
+            new Incomplete({
+              operation: "offboard",
+              userId: user.id,
+              userName: user.userName,
+              completed: [...completed, ...removedFrom.map((n) => `removed from ${n}`)],
+              pending: [
+                ...current.filter((g) => !removedFrom.includes(g.name)).map((g) => `remove from ${g.name}`),
+                ...(options?.delete ? ["delete"] : [])
+              ],
+              causeTag: removed.left._tag,
+              reason: removed.left.message
+            })
+          )
+        }
+        removedFrom.push(group.name)
+      }
+      if (options?.delete === true) yield* users.delete(user.id)
+      return {
+        userId: user.id,
+        userName: user.userName,
+        removedFrom,
+        deleted: options?.delete === true
+      } satisfies Offboarding
+    }).pipe(Effect.withSpan("HrDirectory.offboard"))
+
+  // ---------------------------------------------------------------------------
+  // batches
+  // ---------------------------------------------------------------------------
+
+  const lineFor = (
+    index: number,
+    raw: unknown,
+    result: Either.Either<OnboardResult, OnboardError>
+  ): Omit<BatchResult, "progress"> => {
+    const rawRecord = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {}
+    const employeeId = typeof rawRecord.employeeId === "string" ? rawRecord.employeeId : `#${index + 1}`
+    const email = typeof rawRecord.email === "string" ? rawRecord.email : ""
+    const role = typeof rawRecord.role === "string" ? rawRecord.role : undefined
+    if (Either.isRight(result)) {
+      const r = result.right
+      return {
+        index,
+        line: { employeeId: r.employeeId, userName: r.userName, userId: r.userId, outcome: r.outcome, role: r.role }
+      }
+    }
+    const error = result.left
+    const outcome: Report.Outcome = error._tag === "InvalidEmployee" || error._tag === "UnknownRole"
+      ? "invalid"
+      : error._tag === "EmployeeConflict"
+      ? "conflict"
+      : error._tag === "Incomplete"
+      ? "partial"
+      : "failed"
+    const userId = error._tag === "Incomplete" || error._tag === "EmployeeConflict" ? error.userId : undefined
+    const userName = error._tag === "Incomplete" || error._tag === "EmployeeConflict" ? error.userName ?? email : email
+    return {
+      index,
+      line: { employeeId, userName, userId, outcome, role, error: describe(error) },
+      error
+    }
+  }
+
+  const one = (index: number, raw: unknown, options: BatchOptions) =>
+    Effect.flatMap(
+      Effect.either(onboardEmployee(raw as Employee.Employee, options)),
+      (result) =>
+        Either.isLeft(result) && isFatal(result.left)
+          ? Effect.fail(result.left)
+          : Effect.succeed(lineFor(index, raw, result))
+    )
+
+  /** One Bulk request for a chunk of valid employees; whatever Bulk cannot settle falls back to `one`. */
+  const bulkChunk = (
+    chunk: ReadonlyArray<{ readonly index: number; readonly raw: unknown; readonly employee: Employee.Employee }>,
+    all: ReadonlyArray<RoleGroup>,
+    options: BatchOptions,
+    disable: () => void
+  ) =>
+    Effect.gen(function*() {
+      const prepared = chunk.map((c) => {
+        const p = Users.prepareCreate(target, toNewUser(c.employee), "HrDirectory.onboardMany")
+        return { ...c, prepared: p, bulkId: `u${c.index}`, group: all.find((g) => g.role === c.employee.role) }
+      })
+      const ready = prepared.filter((p) => Either.isRight(p.prepared) && p.group !== undefined)
+      const ops: Array<Bulk.Operation> = ready.map((p) =>
+        Bulk.create("Users", p.bulkId, Either.getOrThrow(p.prepared).body)
+      )
+      const groupOps = new Map<string, string>()
+      for (const group of all) {
+        const members = ready.filter((p) => p.group!.id === group.id)
+        if (members.length === 0) continue
+        const bulkId = `g${chunk[0]!.index}-${group.role}`
+        groupOps.set(group.id, bulkId)
+        ops.push(
+          Bulk.patch("Groups", group.id, [
+            Patch.addMembers(
+              members.map((m) => ({ value: Bulk.ref(m.bulkId), display: Either.getOrThrow(m.prepared).userName }))
+            )
+          ], bulkId)
+        )
+      }
+      const outcome = yield* Effect.either(bulk.execute(ops))
+      if (Either.isLeft(outcome)) {
+        if (
+          outcome.left._tag === "MissingScope" || outcome.left._tag === "Forbidden" ||
+          outcome.left._tag === "NotImplemented"
+        ) {
+          disable()
+        }
+        // The whole request failed or its answer was lost: settle each employee on its own.
+        return yield* Effect.forEach(chunk, (c) => one(c.index, c.raw, options), {
+          concurrency: options.concurrency ?? 8
+        })
+      }
+      const results = outcome.right.byBulkId
+      return yield* Effect.forEach(prepared, (p) => {
+        const userOp = results.get(p.bulkId)
+        const groupOk = p.group !== undefined && results.get(groupOps.get(p.group.id) ?? "")?.ok === true
+        if (userOp?.ok === true && userOp.id !== undefined && p.group !== undefined && Either.isRight(p.prepared)) {
+          const userName = Either.getOrThrow(p.prepared).userName
+          const created: OnboardResult = {
+            employeeId: p.employee.employeeId,
+            userName,
+            userId: userOp.id,
+            outcome: "created",
+            role: p.employee.role
+          }
+          if (groupOk && options.departmentGroup !== true) {
+            return Effect.succeed({ index: p.index, line: { ...created } } as Omit<BatchResult, "progress">)
+          }
+          // Created, but the group step did not happen in the bulk request: finish it singly.
+          const user = { id: userOp.id, userName, groups: [] } as unknown as User.User
+          return Effect.flatMap(
+            Effect.either(completeOnboarding(p.employee, user, true, p.group, all, options)),
+            (r) =>
+              Either.isLeft(r) && isFatal(r.left) ? Effect.fail(r.left) : Effect.succeed(lineFor(p.index, p.raw, r))
+          )
+        }
+        return one(p.index, p.raw, options)
+      }, { concurrency: options.concurrency ?? 8 })
+    })
+
+  const onboardMany = <E, R>(
+    employees: Iterable<unknown> | Stream.Stream<unknown, E, R>,
+    options: BatchOptions = {}
+  ): Stream.Stream<BatchResult, FatalError | DirectoryError | E, R> => {
+    const input: Stream.Stream<unknown, E, R> = Stream.StreamTypeId in (employees as object)
+      ? (employees as Stream.Stream<unknown, E, R>)
+      : Stream.fromIterable(employees as Iterable<unknown>)
+    const skip = options.skip ?? new Set<string>()
+    const concurrency = Math.max(1, options.concurrency ?? 8)
+    const total = options.total ?? (Array.isArray(employees) ? employees.length : undefined)
+
+    const results = Stream.unwrap(Effect.gen(function*() {
+      const all = yield* ensureRoleGroups
+      let useBulk = options.bulk === true || (options.bulk !== false && target === "asgardeo")
+      let bulkSize = options.bulkSize ?? 0
+      if (useBulk) {
+        const spc = yield* Effect.either(discovery.serviceProviderConfig)
+        if (Either.isLeft(spc) || (!spc.right.bulk.supported && options.bulk !== true)) {
+          useBulk = false
+        } else if (bulkSize === 0) {
+          const max = Math.min(spc.right.bulk.maxOperations ?? Bulk.asgardeoMaxOperations, Bulk.asgardeoMaxOperations)
+          bulkSize = Math.max(1, max - all.length)
+        }
+      }
+      const indexed = input.pipe(
+        Stream.zipWithIndex,
+        Stream.filter(([raw]) => {
+          const id = typeof raw === "object" && raw !== null ? (raw as { employeeId?: unknown }).employeeId : undefined
+          return !(typeof id === "string" && skip.has(id))
+        })
+      )
+      if (!useBulk) {
+        return indexed.pipe(
+          Stream.mapEffect(([raw, index]) => one(index, raw, options), { concurrency, unordered: true })
+        )
+      }
+      let bulkOn = true
+      return indexed.pipe(
+        Stream.grouped(bulkSize),
+        Stream.mapEffect((group) => {
+          const items = Chunk.toReadonlyArray(group)
+          const valid: Array<{ index: number; raw: unknown; employee: Employee.Employee }> = []
+          const rest: Array<[unknown, number]> = []
+          for (const [raw, index] of items) {
+            const decoded = Employee.decodeEmployee(raw)
+            if (bulkOn && Either.isRight(decoded) && Either.isRight(roles.groupOf(decoded.right.role))) {
+              valid.push({ index, raw, employee: decoded.right })
+            } else {
+              rest.push([raw, index])
+            }
+          }
+          return Effect.zipWith(
+            valid.length > 0 ? bulkChunk(valid, all, options, () => void (bulkOn = false)) : Effect.succeed([]),
+            Effect.forEach(rest, ([raw, index]) => one(index, raw, options), { concurrency }),
+            (a, b) => [...a, ...b]
+          )
+        }, { concurrency: 2 }),
+        Stream.flattenIterables
+      )
+    }))
+
+    return results.pipe(
+      Stream.mapAccum({ done: 0, failed: 0 }, (acc, r: Omit<BatchResult, "progress">) => {
+        const failed = acc.failed + (Report.isDone(r.line) ? 0 : 1)
+        const next = { done: acc.done + 1, failed }
+        return [next, { ...r, progress: { ...next, total } }]
+      }),
+      Stream.withSpan("HrDirectory.onboardMany")
+    )
+  }
+
+  return HrDirectory.of({
+    ensureRoleGroups,
+    onboardEmployee,
+    assignRole: (userId, role) =>
+      Effect.gen(function*() {
+        yield* roles.groupOf(role)
+        return yield* withRoleGroups((all) =>
+          Effect.gen(function*() {
+            const wanted = yield* roleGroupOf(all, role)
+            yield* groups.addMembers(wanted.id, [userId])
+            return wanted
+          })
+        )
+      }).pipe(Effect.withSpan("HrDirectory.assignRole")),
+    assignUserRole: (userId, groupName) =>
+      Effect.map(groups.ensureMember(groupName, userId), (r) => r.group).pipe(
+        Effect.withSpan("HrDirectory.assignUserRole")
+      ),
+    findGroupByName: (name) => groups.findByName(name),
+    changeRole,
+    deactivate: (userId) => users.setActive(userId, false).pipe(Effect.withSpan("HrDirectory.deactivate")),
+    reactivate: (userId) => users.setActive(userId, true).pipe(Effect.withSpan("HrDirectory.reactivate")),
+    offboard,
+    onboardMany
+  })
+})
+
+/**
+ * The HR service over the directory services and a role mapping.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<
+  HrDirectory,
+  never,
+  Users.Users | Groups.Groups | Bulk.Bulk | Discovery.Discovery | ScimClient.ScimClient | Roles.Roles
+> = Layer.effect(HrDirectory, make)

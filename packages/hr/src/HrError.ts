@@ -1,0 +1,130 @@
+/**
+ * Errors of the HR helpers, on top of core's `ScimError`s.
+ *
+ * @since 0.1.0
+ */
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("@asgardeo-scim/hr/HrError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * A role with no role group: never silently mapped to `Employees`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnknownRole extends Schema.TaggedError<UnknownRole>("@asgardeo-scim/hr/HrError/UnknownRole")(
+  "UnknownRole",
+  {
+    role: Schema.String,
+    known: Schema.Array(Schema.String)
+  }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `Unknown role ${JSON.stringify(this.role)}; known roles: ${this.known.join(", ")}`
+  }
+}
+
+/**
+ * Employee input that fails validation (the field and why), before any request is sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidEmployee extends Schema.TaggedError<InvalidEmployee>("@asgardeo-scim/hr/HrError/InvalidEmployee")(
+  "InvalidEmployee",
+  {
+    employeeId: Schema.optional(Schema.String),
+    field: Schema.String,
+    reason: Schema.String
+  }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `Invalid employee${this.employeeId ? ` ${this.employeeId}` : ""}: ${this.field}: ${this.reason}`
+  }
+}
+
+/**
+ * The userName exists, but belongs to another employee (a different employeeNumber): the user
+ * is left untouched.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EmployeeConflict extends Schema.TaggedError<EmployeeConflict>(
+  "@asgardeo-scim/hr/HrError/EmployeeConflict"
+)("EmployeeConflict", {
+  employeeId: Schema.String,
+  userName: Schema.String,
+  userId: Schema.String,
+  existingEmployeeNumber: Schema.String
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${this.userName} already exists for employee ${this.existingEmployeeNumber}, not ${this.employeeId}: left untouched`
+  }
+}
+
+/**
+ * A multi-step change stopped part way: what was done, what was not, and why. Re-running the
+ * same operation completes it. A role change that could not remove an old role ends here, so a
+ * demotion is never reported done while an old role is still held.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Incomplete extends Schema.TaggedError<Incomplete>("@asgardeo-scim/hr/HrError/Incomplete")(
+  "Incomplete",
+  {
+    operation: Schema.Literal("onboardEmployee", "changeRole", "offboard"),
+    userId: Schema.String,
+    userName: Schema.optional(Schema.String),
+    employeeId: Schema.optional(Schema.String),
+    /** Steps that were applied, e.g. `created user`, `added to HR-Managers`. */
+    completed: Schema.Array(Schema.String),
+    /** Steps that were not, e.g. `remove from Employees`. */
+    pending: Schema.Array(Schema.String),
+    /** The tag of the error that stopped it (`ServerError`, `RateLimited`, ...). */
+    causeTag: Schema.String,
+    reason: Schema.String
+  }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${this.operation} of ${this.userName ?? this.userId} is incomplete: done [${this.completed.join("; ")}], ` +
+      `not done [${this.pending.join("; ")}] (${this.causeTag}: ${this.reason}). Run it again to complete it`
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type HrError = UnknownRole | InvalidEmployee | EmployeeConflict | Incomplete
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isHrError = (u: unknown): u is HrError => Predicate.hasProperty(u, TypeId)

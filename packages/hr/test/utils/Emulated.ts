@@ -1,0 +1,62 @@
+// The HR service over the directory over the in-process Asgardeo emulator (no sockets).
+import type { AsgardeoConfig } from "@asgardeo-scim/core"
+import { Directory } from "@asgardeo-scim/directory"
+import { HrDirectory, Roles } from "@asgardeo-scim/hr"
+import type { Employee } from "@asgardeo-scim/hr"
+import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+import { Effect, Layer, Redacted } from "effect"
+
+export const layer = (
+  options: AsgardeoEmulator.Options = {},
+  config: Pick<AsgardeoConfig.Options, "retry"> = {}
+) =>
+  HrDirectory.layer.pipe(
+    Layer.provide(Roles.layer()),
+    Layer.provideMerge(Layer.unwrapEffect(Effect.map(AsgardeoEmulator.AsgardeoEmulator, (emu) =>
+      Directory.layerAsgardeo({
+        organization: emu.organization,
+        clientId: emu.credentials.clientId,
+        clientSecret: Redacted.make(emu.credentials.clientSecret),
+        baseUrl: emu.baseUrl,
+        rateLimits: false,
+        ...config
+      })))),
+    Layer.provideMerge(AsgardeoEmulator.layerClient(options))
+  )
+
+export const employee = (n: number, role = "employee"): Employee.Employee => ({
+  employeeId: `E${String(n).padStart(5, "0")}`,
+  email: `employee${n}@example.com`,
+  firstName: `First${n}`,
+  lastName: `Last${n}`,
+  department: n % 2 === 0 ? "Engineering" : "Finance",
+  role
+})
+
+export const emulator = AsgardeoEmulator.AsgardeoEmulator
+
+/** The emulator's state, by userName without prefix: the role groups each user is in. */
+export const stateOf = Effect.gen(function*() {
+  const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+  const snap = yield* emu.snapshot()
+  const groupName = new Map(snap.groups.map((g) => [g.id as string, String(g.displayName).replace(/^[^/]*\//, "")]))
+  const users = new Map<
+    string,
+    { id: string; employeeNumber: unknown; groups: Array<string>; user: typeof snap.users[number] }
+  >()
+  for (const u of snap.users) {
+    const name = String(u.userName).replace(/^[^/]*\//, "")
+    const enterprise = u["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"] as
+      | Record<string, unknown>
+      | undefined
+    users.set(name, { id: u.id as string, employeeNumber: enterprise?.employeeNumber, groups: [], user: u })
+  }
+  const byId = new Map([...users.values()].map((u) => [u.id, u]))
+  for (const m of snap.memberships) byId.get(m.userId)?.groups.push(groupName.get(m.groupId) ?? "?")
+  return { users, groups: snap.groups, snapshot: snap }
+})
+
+export const scimRequests = Effect.map(
+  Effect.flatMap(AsgardeoEmulator.AsgardeoEmulator, (emu) => emu.log),
+  (log) => log.filter((e) => !e.path.endsWith("/oauth2/token"))
+)
