@@ -204,15 +204,21 @@ export class Discovery extends Context.Tag("@asgardeo-scim/core/Discovery")<Disc
 export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect.gen(function*() {
   const client = yield* ScimClient.ScimClient
   let cachedConfig: ServiceProviderConfig | undefined
+  // Single flight: concurrent first callers share one request; only a success is cached.
+  const lock = yield* Effect.makeSemaphore(1)
   const serviceProviderConfig = Effect.suspend(() =>
-    cachedConfig !== undefined ? Effect.succeed(cachedConfig) : client.execute({
-      operation: "Discovery.serviceProviderConfig",
-      method: "GET",
-      path: "/ServiceProviderConfig"
-    }).pipe(
-      Effect.map((res) => decodeServiceProviderConfig(res.body)),
-      Effect.tap((config) => Effect.sync(() => void (cachedConfig = config)))
-    )
+    cachedConfig !== undefined ?
+      Effect.succeed(cachedConfig) :
+      lock.withPermits(1)(Effect.suspend(() =>
+        cachedConfig !== undefined ? Effect.succeed(cachedConfig) : client.execute({
+          operation: "Discovery.serviceProviderConfig",
+          method: "GET",
+          path: "/ServiceProviderConfig"
+        }).pipe(
+          Effect.map((res) => decodeServiceProviderConfig(res.body)),
+          Effect.tap((config) => Effect.sync(() => void (cachedConfig = config)))
+        )
+      ))
   )
   const resourceTypes = client.execute({ operation: "Discovery.resourceTypes", method: "GET", path: "/ResourceTypes" })
     .pipe(Effect.map((res) => decodeResourceTypes(res.body)))

@@ -401,7 +401,7 @@ export const make: Effect.Effect<
       return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(
         new ScimError.InvalidResponse({
           method: request.method,
-          path: request.path,
+          path: request.id === undefined ? request.path : `${request.path}/${request.id}`,
           status: response.status,
           reason: ParseResult.TreeFormatter.formatErrorSync(decoded.left)
         })

@@ -79,13 +79,15 @@ describe("Discovery", () => {
     const { layer: l, received } = layer()
     return Effect.gen(function*() {
       const d = yield* Discovery.Discovery
-      const spc = yield* d.serviceProviderConfig
+      const [spc] = yield* Effect.all([d.serviceProviderConfig, d.serviceProviderConfig], { concurrency: "unbounded" })
       assert.isTrue(spc.patch.supported)
       assert.strictEqual(spc.bulk.maxOperations, 1000)
       assert.strictEqual(spc.filter.maxResults, 200)
       assert.isFalse(spc.sort.supported)
       assert.strictEqual(spc.authenticationSchemes[0]?.type, "oauthbearertoken")
-      yield* d.serviceProviderConfig
+      yield* Effect.all([d.serviceProviderConfig, d.serviceProviderConfig, d.serviceProviderConfig], {
+        concurrency: "unbounded"
+      })
       assert.strictEqual(scimCalls(received).length, 1)
     }).pipe(Effect.provide(l))
   })
