@@ -1,0 +1,77 @@
+// The code of packages/hr/README.md, run against the emulator: keep the two in step.
+import { Directory } from "@asgardeo-scim/directory"
+import { HrDirectory, Roles } from "@asgardeo-scim/hr"
+import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+import { assert, it } from "@effect/vitest"
+import { Effect, Layer, Redacted, Stream } from "effect"
+
+// --- README: the HR flow ---------------------------------------------------------------------
+const program = Effect.gen(function*() {
+  const hr = yield* HrDirectory.HrDirectory
+
+  // One-time setup: HR-Admins, HR-Managers, Employees (idempotent).
+  yield* hr.ensureRoleGroups
+
+  // Onboard: an invited user (askPassword) with employeeNumber and department, in its role group.
+  const kim = yield* hr.onboardEmployee({
+    employeeId: "E-1001",
+    email: "kim@example.com",
+    firstName: "Kim",
+    lastName: "Lee",
+    department: "Engineering",
+    role: "employee"
+  })
+
+  // Promote: joins HR-Managers first, then leaves Employees.
+  yield* hr.changeRole(kim.userId, "hr_manager")
+
+  // A batch: a Stream of results, one per employee, safe to re-run.
+  const results = yield* Stream.runCollect(hr.onboardMany([
+    {
+      employeeId: "E-1002",
+      email: "ana@example.com",
+      firstName: "Ana",
+      lastName: "Silva",
+      department: "Sales",
+      role: "employee"
+    },
+    {
+      employeeId: "E-1003",
+      email: "raj@example.com",
+      firstName: "Raj",
+      lastName: "Patel",
+      department: "HR",
+      role: "admin"
+    }
+  ]))
+
+  // Offboard: deactivate and remove from every role group (and delete, if asked).
+  yield* hr.offboard(kim.userId)
+  return results
+})
+
+const HrLive = (options: { organization: string; clientId: string; clientSecret: string; baseUrl?: string }) =>
+  HrDirectory.layer.pipe(
+    Layer.provide(Roles.layer()), // or Roles.layer({ admin: "Admins", ... })
+    Layer.provideMerge(Directory.layerAsgardeo({
+      organization: options.organization,
+      clientId: options.clientId,
+      clientSecret: Redacted.make(options.clientSecret),
+      ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl, rateLimits: false as const } : {})
+    }))
+  )
+// --- end of README code ----------------------------------------------------------------------
+
+it.effect("the README's HR flow runs against the emulator", () =>
+  Effect.gen(function*() {
+    const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+    const results = yield* program.pipe(
+      Effect.provide(HrLive({ organization: emu.organization, ...emu.credentials, baseUrl: emu.baseUrl }))
+    )
+    assert.deepStrictEqual([...results].map((r) => r.line.outcome), ["created", "created"])
+    const snap = yield* emu.snapshot()
+    assert.strictEqual(snap.users.length, 3)
+    assert.strictEqual(snap.groups.length, 3)
+    // kim was offboarded: only ana and raj hold a role.
+    assert.strictEqual(snap.memberships.length, 2)
+  }).pipe(Effect.provide(AsgardeoEmulator.layerClient())))
