@@ -10,7 +10,6 @@
  * @since 0.1.0
  */
 import * as Filter from "@asgardeo-scim/core/Filter"
-import * as Paging from "@asgardeo-scim/core/Paging"
 import * as Patch from "@asgardeo-scim/core/Patch"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
@@ -21,9 +20,10 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import * as Group from "./Group.js"
 import * as internal from "./internal/common.js"
+import * as Listing from "./internal/listing.js"
 import type {
   ListError,
   ListOptions,
@@ -104,9 +104,6 @@ export interface Service {
 export class Groups extends Context.Tag("@asgardeo-scim/directory/Groups")<Groups, Service>() {}
 
 const UserName = Schema.Struct({ id: Schema.String, userName: Schema.String })
-
-const isProjection = (options: unknown): boolean =>
-  internal.isRecord(options) && (options.attributes !== undefined || options.excludedAttributes !== undefined)
 
 /**
  * Builds the service.
@@ -212,63 +209,19 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       )
     })
 
-  const runList = (operation: "Groups.list" | "Groups.search", options: unknown) =>
-    Effect.flatMap(
-      internal.prepareList(operation, client, profile, options as internal.ListOptions | undefined),
-      (p) => {
-        const projection = isProjection(options)
-        const viaSearch = operation === "Groups.search" ||
-          (asgardeo && p.filter !== undefined && Filter.needsSearch(p.filter))
-        const request: ScimClient.Request = viaSearch
-          ? {
-            operation,
-            scope: Scopes.byOperation["Groups.search"],
-            method: "POST",
-            path: "/Groups/.search",
-            body: internal.searchBody(p),
-            idempotent: true
-          }
-          : {
-            operation,
-            scope: Scopes.byOperation["Groups.list"],
-            method: "GET",
-            path: "/Groups",
-            urlParams: internal.queryParams(p)
-          }
-        return Effect.flatMap(
-          client.execute(request),
-          (res): Effect.Effect<ListResult<Group.Group | Group.Projection>, ScimError.InvalidResponse> =>
-            projection
-              ? internal.decodeList(request.method, request.path, res, Group.Projection)
-              : internal.decodeList(request.method, request.path, res, Group.Group)
-        )
-      }
-    )
+  const listing = Listing.make({
+    resource: "Groups",
+    client,
+    profile,
+    schema: Group.Group,
+    projection: Group.Projection
+  })
+  const runList = listing.runList
 
   const list = ((options?: ListOptions) => runList("Groups.list", options)) as Service["list"]
   const search = ((options?: ListOptions) => runList("Groups.search", options)) as Service["search"]
 
-  const stream = (options?: StreamOptions): Stream.Stream<Group.Group, ListError | ScimError.PagingAborted> =>
-    Stream.unwrap(Effect.map(
-      internal.prepareList("Groups.stream", client, profile, {
-        ...(options?.filter !== undefined ? { filter: options.filter } : {}),
-        ...(options?.domain !== undefined ? { domain: options.domain } : {})
-      }),
-      (p) =>
-        Paging.stream({
-          path: "/Groups",
-          pageSize: config.pageSize,
-          maxRequests: config.maxPageRequests,
-          fetchPage: (startIndex, count) =>
-            runList("Groups.list", {
-              startIndex,
-              count,
-              ...(p.filter !== undefined ? { filter: p.filter } : {}),
-              ...(p.domain !== undefined ? { domain: p.domain } : {})
-            }) as Effect.Effect<ListResult<Group.Group>, ListError>,
-          idOf: (g) => g.id
-        })
-    ))
+  const stream = (options?: StreamOptions) => listing.stream(options)
 
   const get = (id: string) =>
     client.executeDecode({

@@ -11,7 +11,6 @@
  */
 import * as AccessToken from "@asgardeo-scim/core/AccessToken"
 import * as Filter from "@asgardeo-scim/core/Filter"
-import * as Paging from "@asgardeo-scim/core/Paging"
 import * as Patch from "@asgardeo-scim/core/Patch"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
@@ -23,8 +22,9 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import * as internal from "./internal/common.js"
+import * as Listing from "./internal/listing.js"
 import * as User from "./User.js"
 
 /**
@@ -309,8 +309,7 @@ export const prepareCreate = (
   return Either.right({ userName, body })
 }
 
-const isProjection = (options: unknown): boolean =>
-  internal.isRecord(options) && (options.attributes !== undefined || options.excludedAttributes !== undefined)
+const isProjection = Listing.isProjection
 
 /**
  * Builds the service.
@@ -337,63 +336,13 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       }).pipe(Effect.flatMap((res) => internal.decodeResource("POST", "/Users", res, User.User)))
     })
 
-  const runList = (operation: "Users.list" | "Users.search", options: unknown) =>
-    Effect.flatMap(
-      internal.prepareList(operation, client, profile, options as internal.ListOptions | undefined),
-      (p) => {
-        const projection = isProjection(options)
-        const viaSearch = operation === "Users.search" ||
-          (asgardeo && p.filter !== undefined && Filter.needsSearch(p.filter))
-        const request: ScimClient.Request = viaSearch
-          ? {
-            operation,
-            scope: Scopes.byOperation["Users.search"],
-            method: "POST",
-            path: "/Users/.search",
-            body: internal.searchBody(p),
-            idempotent: true
-          }
-          : {
-            operation,
-            scope: Scopes.byOperation["Users.list"],
-            method: "GET",
-            path: "/Users",
-            urlParams: internal.queryParams(p)
-          }
-        return Effect.flatMap(
-          client.execute(request),
-          (res): Effect.Effect<ListResult<User.User | User.Projection>, ScimError.InvalidResponse> =>
-            projection
-              ? internal.decodeList(request.method, request.path, res, User.Projection)
-              : internal.decodeList(request.method, request.path, res, User.User)
-        )
-      }
-    )
+  const listing = Listing.make({ resource: "Users", client, profile, schema: User.User, projection: User.Projection })
+  const runList = listing.runList
 
   const list = ((options?: ListOptions) => runList("Users.list", options)) as Service["list"]
   const search = ((options?: ListOptions) => runList("Users.search", options)) as Service["search"]
 
-  const stream = (options?: StreamOptions): Stream.Stream<User.User, ListError | ScimError.PagingAborted> =>
-    Stream.unwrap(Effect.map(
-      internal.prepareList("Users.stream", client, profile, {
-        ...(options?.filter !== undefined ? { filter: options.filter } : {}),
-        ...(options?.domain !== undefined ? { domain: options.domain } : {})
-      }),
-      (p) =>
-        Paging.stream({
-          path: "/Users",
-          pageSize: config.pageSize,
-          maxRequests: config.maxPageRequests,
-          fetchPage: (startIndex, count) =>
-            runList("Users.list", {
-              startIndex,
-              count,
-              ...(p.filter !== undefined ? { filter: p.filter } : {}),
-              ...(p.domain !== undefined ? { domain: p.domain } : {})
-            }) as Effect.Effect<ListResult<User.User>, ListError>,
-          idOf: (u) => u.id
-        })
-    ))
+  const stream = (options?: StreamOptions) => listing.stream(options)
 
   const get = ((id: string, options?: Projection) =>
     Effect.suspend((): Effect.Effect<User.User | User.Projection, ScimClient.Error | ScimError.InvalidInput> => {

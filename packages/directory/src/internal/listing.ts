@@ -1,0 +1,102 @@
+/**
+ * List, search and stream for a resource type: shared by `Users` and `Groups`.
+ *
+ * @internal
+ */
+import * as Filter from "@asgardeo-scim/core/Filter"
+import * as Paging from "@asgardeo-scim/core/Paging"
+import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import type * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as Effect from "effect/Effect"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as internal from "./common.js"
+
+/** @internal */
+export const isProjection = (options: unknown): boolean =>
+  internal.isRecord(options) && (options.attributes !== undefined || options.excludedAttributes !== undefined)
+
+/** @internal */
+export type ListError =
+  | ScimClient.Error
+  | ScimError.InvalidInput
+  | ScimError.InvalidFilter
+  | ScimError.UnsupportedFilter
+
+/** @internal */
+export const make = <R extends "Users" | "Groups", A extends { readonly id: string }, I, P, PI>(options: {
+  readonly resource: R
+  readonly client: ScimClient.Service
+  readonly profile: Filter.Profile
+  readonly schema: Schema.Schema<A, I>
+  readonly projection: Schema.Schema<P, PI>
+}) => {
+  const { client, profile, resource } = options
+  const config = client.config
+  const asgardeo = config.target === "asgardeo"
+  const path = `/${resource}` as const
+
+  const runList = (
+    operation: `${R}.list` | `${R}.search`,
+    listOptions: unknown
+  ): Effect.Effect<internal.ListResult<A | P>, ListError> =>
+    Effect.flatMap(
+      internal.prepareList(operation, client, profile, listOptions as internal.ListOptions | undefined),
+      (p) => {
+        // Asgardeo's filter parser turns `+` into a space and decodes `%` again: such values go
+        // through POST .search, with a JSON body.
+        const viaSearch = operation === `${resource}.search` ||
+          (asgardeo && p.filter !== undefined && Filter.needsSearch(p.filter))
+        const request: ScimClient.Request = viaSearch
+          ? {
+            operation,
+            scope: Scopes.byOperation[`${resource}.search`],
+            method: "POST",
+            path: `${path}/.search`,
+            body: internal.searchBody(p),
+            idempotent: true
+          }
+          : {
+            operation,
+            scope: Scopes.byOperation[`${resource}.list`],
+            method: "GET",
+            path,
+            urlParams: internal.queryParams(p)
+          }
+        return Effect.flatMap(
+          client.execute(request),
+          (res): Effect.Effect<internal.ListResult<A | P>, ScimError.InvalidResponse> =>
+            isProjection(listOptions)
+              ? internal.decodeList(request.method, request.path, res, options.projection)
+              : internal.decodeList(request.method, request.path, res, options.schema)
+        )
+      }
+    )
+
+  const stream = (
+    streamOptions?: { readonly filter?: string | Filter.Filter | undefined; readonly domain?: string | undefined }
+  ): Stream.Stream<A, ListError | ScimError.PagingAborted> =>
+    Stream.unwrap(Effect.map(
+      internal.prepareList(`${resource}.stream`, client, profile, {
+        ...(streamOptions?.filter !== undefined ? { filter: streamOptions.filter } : {}),
+        ...(streamOptions?.domain !== undefined ? { domain: streamOptions.domain } : {})
+      }),
+      (p) =>
+        Paging.stream({
+          path,
+          pageSize: config.pageSize,
+          maxRequests: config.maxPageRequests,
+          fetchPage: (startIndex, count) =>
+            runList(`${resource}.list`, {
+              startIndex,
+              count,
+              ...(p.filter !== undefined ? { filter: p.filter } : {}),
+              ...(p.domain !== undefined ? { domain: p.domain } : {})
+            }) as Effect.Effect<internal.ListResult<A>, ListError>,
+          idOf: (a) => a.id
+        })
+    ))
+
+  return { runList, stream }
+}
