@@ -4,19 +4,11 @@
  *
  * @internal
  */
+import type * as Public from "../AsgardeoEmulator.js"
 import type { OrgStore, RenderOptions } from "./store.js"
 
 /** @internal */
-export interface Quirks {
-  readonly emailsAsStrings: boolean
-  readonly totalResultsIsPageSize: boolean
-  readonly doubleDecodeFilterPlus: boolean
-  readonly memberConflict: "ok" | "error"
-  readonly groupPatchResponse: "group" | "noContent"
-  readonly maxCount: number
-  readonly maxBulkOperations: number
-  readonly userStores: ReadonlyArray<string>
-}
+export type Quirks = Public.Quirks
 
 /** @internal */
 export const defaultQuirks: Quirks = {

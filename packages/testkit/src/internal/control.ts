@@ -7,6 +7,7 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
+import type * as Public from "../AsgardeoEmulator.js"
 import type { Ctx, Quirks } from "./context.js"
 import type { Engine } from "./engine.js"
 import { resetEngine } from "./engine.js"
@@ -20,18 +21,10 @@ import { findUserByName, iso, newId, putUser, renderGroup, renderUser, userName,
 import { prepareNewUser } from "./users.js"
 
 /** @internal */
-export interface SeedUser {
-  readonly userName: string
-  readonly password?: string | undefined
-  readonly [attribute: string]: unknown
-}
+export type SeedUser = Public.SeedUser
 
 /** @internal */
-export interface SeedGroup {
-  readonly displayName: string
-  /** userNames (with or without `DEFAULT/`) or user ids. */
-  readonly members?: ReadonlyArray<string> | undefined
-}
+export type SeedGroup = Public.SeedGroup
 
 /** @internal */
 export interface Snapshot {

@@ -6,6 +6,7 @@
  * @internal
  */
 import * as Ref from "effect/Ref"
+import type * as Public from "../AsgardeoEmulator.js"
 import type { Quirks } from "./context.js"
 import type { FaultSpec, RegisteredFault } from "./faults.js"
 import { register } from "./faults.js"
@@ -16,16 +17,7 @@ import { makeStore } from "./store.js"
 import type { App } from "./token.js"
 
 /** @internal */
-export interface LogEntry {
-  readonly method: string
-  readonly path: string
-  readonly query: string
-  /** The status answered, or `undefined` when the connection was dropped. */
-  readonly status: number | undefined
-  readonly time: number
-  readonly clientId: string | undefined
-  readonly faults: ReadonlyArray<string>
-}
+export type LogEntry = Public.LogEntry
 
 /** @internal */
 export interface Counters {

@@ -4,29 +4,13 @@
  *
  * @internal
  */
+import type * as Public from "../AsgardeoEmulator.js"
 
 /** @internal */
-export type FaultAction =
-  | { readonly _tag: "Latency"; readonly millis: number }
-  | {
-    readonly _tag: "Status"
-    readonly status: number
-    readonly retryAfter?: number | undefined
-    readonly body?: string | undefined
-  }
-  | { readonly _tag: "Drop"; readonly phase: "before" | "after" }
-  | { readonly _tag: "MalformedBody" }
-  | { readonly _tag: "Garbage"; readonly status?: number | undefined; readonly body?: string | undefined }
+export type FaultAction = Public.FaultAction
 
 /** @internal */
-export interface FaultSpec {
-  readonly method?: string | undefined
-  readonly path?: string | RegExp | undefined
-  readonly times?: number | undefined
-  readonly percentage?: number | undefined
-  readonly seed?: number | undefined
-  readonly action: FaultAction
-}
+export type FaultSpec = Public.Fault
 
 /** @internal */
 export interface RegisteredFault {

@@ -4,18 +4,13 @@
  *
  * @internal
  */
+import type * as Public from "../AsgardeoEmulator.js"
 
 /** @internal */
 export type Bucket = "scim" | "oauth" | "bulk"
 
 /** @internal */
-export interface RateLimitConfig {
-  readonly enabled: boolean
-  readonly window: "fixed" | "sliding"
-  readonly timeScale: number
-  readonly retryAfter: boolean
-  readonly limits: { readonly scim: number; readonly oauth: number; readonly bulk: number }
-}
+export type RateLimitConfig = Public.RateLimits
 
 /** @internal */
 export const defaultRateLimits: RateLimitConfig = {

@@ -5,17 +5,13 @@
  *
  * @internal
  */
+import type * as Public from "../AsgardeoEmulator.js"
 import type { Reply } from "./reply.js"
 import type { Store, TokenRecord } from "./store.js"
 import { newId } from "./store.js"
 
 /** @internal */
-export interface App {
-  readonly clientId: string
-  readonly clientSecret: string
-  readonly scopes: ReadonlyArray<string>
-  readonly expiresIn?: number | undefined
-}
+export type App = Public.App & { readonly scopes: ReadonlyArray<string> }
 
 /** @internal */
 export interface TokenRequest {
