@@ -256,9 +256,10 @@ export const make: Effect.Effect<
           Option.isSome(found) ? Effect.succeed(found.value) : groups.create({ displayName: name }).pipe(
             Effect.map(toRoleGroup),
             // 409: created meanwhile by someone else. TransportError: our create may have been
-            // applied and its answer lost. Either way, look again (a bounded number of times).
+            // applied and its answer lost. 5xx: the client never retries a POST by itself. In
+            // each case, look again and create only when still absent (a bounded number of times).
             Effect.catchIf(
-              (e) => (e._tag === "Conflict" || e._tag === "TransportError") && n < 3,
+              (e) => (e._tag === "Conflict" || e._tag === "TransportError" || e._tag === "ServerError") && n < 3,
               () => attempt(n + 1)
             )
           )

@@ -34,6 +34,19 @@ describe("HrDirectory", () => {
       assert.strictEqual(groups[0]!.displayName, "DEFAULT/HR-Admins")
     }).pipe(Effect.provide(layer())))
 
+  it.live("ensureRoleGroups survives a 5xx on a group creation: looks again, creates once", () =>
+    Effect.gen(function*() {
+      const emu = yield* emulator
+      yield* emu.injectFault(AsgardeoEmulator.status(500, { method: "POST", path: "*/Groups", times: 2 }))
+      const groups = yield* (yield* hr).ensureRoleGroups
+      assert.strictEqual(groups.length, 3)
+      const state = yield* stateOf
+      assert.deepStrictEqual(
+        state.groups.map((g) => String(g.displayName)).sort(),
+        ["DEFAULT/Employees", "DEFAULT/HR-Admins", "DEFAULT/HR-Managers"]
+      )
+    }).pipe(Effect.provide(layer({}, fast))))
+
   it.effect("onboardEmployee creates an invited user with the enterprise attributes, in its role group", () =>
     Effect.gen(function*() {
       const result = yield* (yield* hr).onboardEmployee(employee(1, "hr_manager"))
