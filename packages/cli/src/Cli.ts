@@ -1,0 +1,70 @@
+/**
+ * The `asgardeo-scim` command tree and its runner, which turns every outcome into an exit code
+ * (see `ExitCode`) and every error into one line on stderr.
+ *
+ * @since 0.1.0
+ */
+import * as Command from "@effect/cli/Command"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Effect from "effect/Effect"
+import * as DemoCommand from "./DemoCommand.js"
+import * as EmulatorCommand from "./EmulatorCommand.js"
+import * as ExitCode from "./ExitCode.js"
+import * as GroupsCommand from "./GroupsCommand.js"
+import * as HrCommand from "./HrCommand.js"
+import { Io } from "./Io.js"
+import * as Render from "./Render.js"
+import * as ScopesCommand from "./ScopesCommand.js"
+import * as UsersCommand from "./UsersCommand.js"
+
+/**
+ * The package version.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const version = "0.1.0"
+
+/**
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = Command.make("asgardeo-scim").pipe(
+  Command.withDescription(
+    "Asgardeo SCIM 2.0 from the command line. Configuration: ASGARDEO_ORG, ASGARDEO_CLIENT_ID, " +
+      "ASGARDEO_CLIENT_SECRET (ASGARDEO_BASE_URL optional), or the flags; --emulator for the embedded emulator. " +
+      "Exit codes: 0 done, 1 some rows failed, 2 usage/configuration/CSV, 3 authentication/scope, 4 server/transport."
+  ),
+  Command.withSubcommands([
+    UsersCommand.command,
+    GroupsCommand.command,
+    HrCommand.command,
+    ScopesCommand.command,
+    EmulatorCommand.command,
+    DemoCommand.command
+  ])
+)
+
+const cli = Command.run(command, { name: "asgardeo-scim", version })
+
+/**
+ * Runs the command line (`argv` as in `process.argv`: node, script, arguments...) and returns
+ * the exit code. Never fails: errors are printed as one line on stderr.
+ *
+ * @since 0.1.0
+ * @category programs
+ */
+export const run = (argv: ReadonlyArray<string>) =>
+  cli(argv).pipe(
+    Effect.as<ExitCode.ExitCode>(ExitCode.Ok),
+    Effect.catchAll((error) =>
+      Effect.gen(function*() {
+        // @effect/cli has printed usage errors with the help text already.
+        if (ValidationError.isValidationError(error)) return ExitCode.Usage
+        const io = yield* Io
+        const { code, message } = ExitCode.describe(error)
+        if (message !== "") yield* io.err(Render.errorLine(message, io.color))
+        return code
+      })
+    )
+  )

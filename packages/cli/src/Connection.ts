@@ -1,0 +1,184 @@
+/**
+ * Where commands send their requests: a real Asgardeo organization from `ASGARDEO_ORG`,
+ * `ASGARDEO_CLIENT_ID`, `ASGARDEO_CLIENT_SECRET` (and optional `ASGARDEO_BASE_URL`) or the
+ * matching flags, or, with `--emulator`, the embedded in-memory emulator.
+ *
+ * The HTTP engine (`NodeHttpClient.layerUndici`) and the emulator are loaded with a dynamic
+ * `import()` by the {@link Backend} when a command first needs them, so `--help` and `scopes`
+ * never load them.
+ *
+ * @since 0.1.0
+ */
+import type * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
+import * as Directory from "@asgardeo-scim/directory/Directory"
+import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
+import * as Roles from "@asgardeo-scim/hr/Roles"
+import type * as AsgardeoEmulator from "@asgardeo-scim/testkit/AsgardeoEmulator"
+import * as Options from "@effect/cli/Options"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { CliError, Usage } from "./ExitCode.js"
+
+/**
+ * The services a connected command can use.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Services = Directory.Services | HrDirectory.HrDirectory | AsgardeoConfig.AsgardeoConfig
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The HTTP engine for a real server. */
+  readonly httpClient: Layer.Layer<HttpClient.HttpClient>
+  /** The embedded emulator of `--emulator` (its `client` reaches it in process). */
+  readonly embedded: Effect.Effect<AsgardeoEmulator.AsgardeoEmulator.Service>
+}
+
+/**
+ * How connected commands reach a server; tests swap it.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Backend extends Context.Tag("@asgardeo-scim/cli/Backend")<Backend, Service>() {}
+
+/**
+ * The real backend: undici, and the in-process emulator, each loaded on first use.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerBackend: Layer.Layer<Backend> = Layer.succeed(Backend, {
+  httpClient: Layer.unwrapEffect(
+    Effect.map(Effect.promise(() => import("@effect/platform-node/NodeHttpClient")), (m) => m.layerUndici)
+  ),
+  embedded: Effect.flatMap(Effect.promise(() => import("@asgardeo-scim/testkit/AsgardeoEmulator")), (m) => m.make())
+})
+
+/**
+ * The connection flags every connected command takes.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export const flags = {
+  org: Options.text("org").pipe(
+    Options.withDescription("Asgardeo organization (default: $ASGARDEO_ORG)"),
+    Options.optional
+  ),
+  clientId: Options.text("client-id").pipe(
+    Options.withDescription("OAuth2 client id of the M2M application (default: $ASGARDEO_CLIENT_ID)"),
+    Options.optional
+  ),
+  clientSecret: Options.redacted("client-secret").pipe(
+    Options.withDescription("Client secret (default: $ASGARDEO_CLIENT_SECRET; prefer the variable)"),
+    Options.optional
+  ),
+  baseUrl: Options.text("base-url").pipe(
+    Options.withDescription("API host (default: $ASGARDEO_BASE_URL or https://api.asgardeo.io)"),
+    Options.optional
+  ),
+  emulator: Options.boolean("emulator").pipe(
+    Options.withDescription("Use the embedded in-memory Asgardeo emulator (no configuration needed)")
+  )
+}
+
+/**
+ * The parsed connection flags.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Flags {
+  readonly org: Option.Option<string>
+  readonly clientId: Option.Option<string>
+  readonly clientSecret: Option.Option<Redacted.Redacted<string>>
+  readonly baseUrl: Option.Option<string>
+  readonly emulator: boolean
+}
+
+const fromEnv = (flag: Option.Option<string>, name: string) =>
+  Option.isSome(flag)
+    ? Effect.succeed(flag)
+    : Config.option(Config.string(name)).pipe(Effect.orElseSucceed(Option.none))
+
+const required = (value: Option.Option<string>, name: string, flag: string) =>
+  Option.isSome(value) && value.value.trim() !== ""
+    ? Effect.succeed(value.value)
+    : Effect.fail(
+      new CliError({
+        code: Usage,
+        message: `configuration: ${name} is not set. Export ${name} or pass ${flag} ` +
+          "(or try the embedded emulator with --emulator)"
+      })
+    )
+
+/**
+ * Client settings shared by both targets.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ClientOptions = Omit<AsgardeoConfig.Options, "organization" | "clientId" | "clientSecret" | "baseUrl">
+
+const hr = (roles: Readonly<Record<string, string>> | undefined) =>
+  HrDirectory.layer.pipe(Layer.provide(Roles.layer(roles)))
+
+/**
+ * The directory and HR services for the flags.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  flags: Flags,
+  options: ClientOptions = {}
+): Layer.Layer<Services, CliError | ConfigError.ConfigError, Backend> =>
+  Layer.unwrapEffect(Effect.gen(function*() {
+    const backend = yield* Backend
+    if (flags.emulator) {
+      const emu = yield* backend.embedded
+      return hr(undefined).pipe(
+        Layer.provideMerge(Directory.layerAsgardeo({
+          rateLimits: false,
+          ...options,
+          organization: emu.organization,
+          clientId: emu.credentials.clientId,
+          clientSecret: Redacted.make(emu.credentials.clientSecret),
+          baseUrl: emu.baseUrl
+        })),
+        Layer.provide(Layer.succeed(HttpClient.HttpClient, emu.client))
+      )
+    }
+    const organization = yield* required(yield* fromEnv(flags.org, "ASGARDEO_ORG"), "ASGARDEO_ORG", "--org")
+    const clientId = yield* required(
+      yield* fromEnv(flags.clientId, "ASGARDEO_CLIENT_ID"),
+      "ASGARDEO_CLIENT_ID",
+      "--client-id"
+    )
+    const secret = Option.isSome(flags.clientSecret)
+      ? Option.some(Redacted.value(flags.clientSecret.value))
+      : yield* fromEnv(Option.none(), "ASGARDEO_CLIENT_SECRET")
+    const clientSecret = yield* required(secret, "ASGARDEO_CLIENT_SECRET", "--client-secret")
+    const baseUrl = yield* fromEnv(flags.baseUrl, "ASGARDEO_BASE_URL")
+    return hr(undefined).pipe(
+      Layer.provideMerge(Directory.layerAsgardeo({
+        ...options,
+        organization,
+        clientId,
+        clientSecret: Redacted.make(clientSecret),
+        baseUrl: Option.getOrUndefined(Option.filter(baseUrl, (u) => u.trim() !== ""))
+      })),
+      Layer.provide(backend.httpClient)
+    )
+  }))

@@ -1,0 +1,148 @@
+/**
+ * Exit codes scripts can rely on, and how every error of the stack maps to one, with a one-line
+ * message that names the cause and the fix.
+ *
+ * | code | meaning |
+ * | --- | --- |
+ * | 0 | everything was done |
+ * | 1 | some rows (or the one operation) failed: not found, conflict, refused by the server; a re-run resumes |
+ * | 2 | usage, configuration or CSV error: fix the command line, the environment or the file |
+ * | 3 | authentication or scope: bad client credentials, grant not enabled, missing scope |
+ * | 4 | server or transport: 5xx, timeouts, rate limits that outlasted the retries, invalid answers |
+ * | 130 | interrupted (Ctrl-C) |
+ *
+ * @since 0.1.0
+ */
+import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as Data from "effect/Data"
+import * as Predicate from "effect/Predicate"
+
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const Ok = 0 as const
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const Failed = 1 as const
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const Usage = 2 as const
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const Auth = 3 as const
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const Server = 4 as const
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const Interrupted = 130 as const
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ExitCode = typeof Ok | typeof Failed | typeof Usage | typeof Auth | typeof Server | typeof Interrupted
+
+/**
+ * A failure of a command, already described: the exit code and one line for people (empty when
+ * the command printed everything itself, e.g. a batch summary with failed rows).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CliError extends Data.TaggedError("CliError")<{
+  readonly code: ExitCode
+  readonly message: string
+}> {}
+
+const usageTags = new Set([
+  "InvalidInput",
+  "InvalidFilter",
+  "UnsupportedFilter",
+  "InvalidId",
+  "UnknownRole",
+  "InvalidEmployee",
+  "CsvError",
+  "ValidationError"
+])
+const authTags = new Set(["InvalidClient", "TokenError", "Unauthorized", "Forbidden", "MissingScope"])
+const serverTags = new Set([
+  "ServerError",
+  "TransportError",
+  "RateLimited",
+  "InvalidResponse",
+  "NotImplemented",
+  "PayloadTooLarge",
+  "PagingAborted",
+  "ServeError"
+])
+
+/**
+ * The exit code of an error tag.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const forTag = (tag: string): ExitCode =>
+  usageTags.has(tag) ? Usage : authTags.has(tag) ? Auth : serverTags.has(tag) ? Server : Failed
+
+const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, " ").trim()
+
+/**
+ * Describes any failure as an exit code and one line naming the cause and the fix.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const describe = (error: unknown): { readonly code: ExitCode; readonly message: string } => {
+  if (error instanceof CliError) return { code: error.code, message: error.message }
+  if (Predicate.isTagged(error, "MissingScope")) {
+    const e = error as unknown as { scope: string; message: string }
+    return {
+      code: Auth,
+      message: `${e.message} (API resource: ${Scopes.apiResource(e.scope)}). ` +
+        "`asgardeo-scim scopes` lists what each command needs"
+    }
+  }
+  if (Predicate.hasProperty(error, "_op") && Predicate.hasProperty(error, "_tag")) {
+    // effect's ConfigError: MissingData, InvalidData, And, Or, ...
+    return { code: Usage, message: `configuration: ${oneLine(configMessage(error))}` }
+  }
+  if (Predicate.hasProperty(error, "_tag") && typeof error._tag === "string") {
+    const tag = error._tag
+    const message = error instanceof Error ? error.message : String(error)
+    let hint = ""
+    if (tag === "TransportError") {
+      hint = ". Check ASGARDEO_BASE_URL and the network, then run again"
+    } else if (tag === "ServerError" || tag === "RateLimited") {
+      hint = ". Run again later; finished work is kept"
+    }
+    return { code: forTag(tag), message: oneLine(`${message}${hint}`) }
+  }
+  return { code: Failed, message: oneLine(error instanceof Error ? error.message : String(error)) }
+}
+
+const configMessage = (error: unknown): string => {
+  const e = error as { _op: string; path?: ReadonlyArray<string>; message?: string; left?: unknown; right?: unknown }
+  switch (e._op) {
+    case "And":
+    case "Or":
+      return `${configMessage(e.left)}; ${configMessage(e.right)}`
+    case "MissingData":
+      return `${e.path?.join(".") ?? "a setting"} is missing: set it in the environment or pass the flag` +
+        " (--org, --client-id, --client-secret, --base-url), or use --emulator"
+    default:
+      return e.message ?? String(error)
+  }
+}

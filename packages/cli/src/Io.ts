@@ -1,0 +1,106 @@
+/**
+ * Where the CLI writes: results to stdout, messages and the progress bar to stderr. Colours and
+ * the progress bar only when the stream is a terminal (and `NO_COLOR` is not set), so piped
+ * output is plain text. Tests swap in {@link makeTest}, which records both streams.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** Writes a line (a newline is added) to stdout. */
+  readonly out: (text: string) => Effect.Effect<void>
+  /** Writes a line to stderr. */
+  readonly err: (text: string) => Effect.Effect<void>
+  /** Rewrites the current stderr line (progress bar); a no-op when stderr is not a terminal. */
+  readonly status: (text: string) => Effect.Effect<void>
+  /** stderr is a terminal: draw the progress bar. */
+  readonly interactive: boolean
+  /** stdout is a terminal and colours are allowed. */
+  readonly color: boolean
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Io extends Context.Tag("@asgardeo-scim/cli/Io")<Io, Service>() {}
+
+/**
+ * The process's stdout and stderr.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeProcess = (): Service => {
+  const interactive = process.stderr.isTTY === true
+  const noColor = process.env["NO_COLOR"] !== undefined && process.env["NO_COLOR"] !== ""
+  let statusShown = false
+  const clearStatus = () => {
+    if (statusShown) {
+      process.stderr.write("\r\x1b[2K")
+      statusShown = false
+    }
+  }
+  return {
+    out: (text) =>
+      Effect.sync(() => {
+        clearStatus()
+        process.stdout.write(text + "\n")
+      }),
+    err: (text) =>
+      Effect.sync(() => {
+        clearStatus()
+        process.stderr.write(text + "\n")
+      }),
+    status: (text) =>
+      interactive
+        ? Effect.sync(() => {
+          process.stderr.write("\r\x1b[2K" + text)
+          statusShown = text !== ""
+        })
+        : Effect.void,
+    interactive,
+    color: process.stdout.isTTY === true && !noColor
+  }
+}
+
+/**
+ * The process's streams as a layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerProcess: Layer.Layer<Io> = Layer.sync(Io, makeProcess)
+
+/**
+ * A recording `Io` for tests: what was written to each stream, and the status lines.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeTest = (options: { readonly interactive?: boolean; readonly color?: boolean } = {}) => {
+  const stdout: Array<string> = []
+  const stderr: Array<string> = []
+  const statuses: Array<string> = []
+  const service: Service = {
+    out: (text) => Effect.sync(() => void stdout.push(text)),
+    err: (text) => Effect.sync(() => void stderr.push(text)),
+    status: (text) => options.interactive === true ? Effect.sync(() => void statuses.push(text)) : Effect.void,
+    interactive: options.interactive === true,
+    color: options.color === true
+  }
+  return {
+    service,
+    layer: Layer.succeed(Io, service),
+    stdout: () => stdout.join("\n"),
+    stderr: () => stderr.join("\n"),
+    statuses: () => statuses as ReadonlyArray<string>
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * @since 0.1.0
+ */
+export * as Batch from "./Batch.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Cli from "./Cli.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Connection from "./Connection.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Csv from "./Csv.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Demo from "./Demo.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as EmployeeCsv from "./EmployeeCsv.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as ExitCode from "./ExitCode.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Io from "./Io.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Progress from "./Progress.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Render from "./Render.js"
