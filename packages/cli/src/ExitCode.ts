@@ -14,6 +14,7 @@
  * @since 0.1.0
  */
 import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
 import * as Predicate from "effect/Predicate"
 
@@ -115,7 +116,7 @@ export const describe = (error: unknown): { readonly code: ExitCode; readonly me
         "`asgardeo-scim scopes` lists what each command needs"
     }
   }
-  if (Predicate.hasProperty(error, "_op") && Predicate.hasProperty(error, "_tag")) {
+  if (ConfigError.isConfigError(error)) {
     // effect's ConfigError: MissingData, InvalidData, And, Or, ...
     return { code: Usage, message: `configuration: ${oneLine(configMessage(error))}` }
   }
