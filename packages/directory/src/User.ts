@@ -263,6 +263,13 @@ export const isActive = (user: Pick<User, "active" | typeof Wso2Urn>): boolean =
 
 const NonEmpty = Schema.String.pipe(Schema.filter((s) => s.trim() !== "" || "must not be empty"))
 
+// RFC 5321's limit on an address; also the cap on a userName, which on Asgardeo is an email.
+const maxLength = 254
+
+const UserName = NonEmpty.pipe(
+  Schema.filter((s) => s.trim().length <= maxLength || `must be at most ${maxLength} characters`)
+)
+
 /**
  * An email address (one `@`, a dot in the domain, no spaces).
  *
@@ -273,7 +280,8 @@ export const EmailAddress = Schema.String.pipe(
   Schema.filter((s) =>
     /^[^\s@"<>()[\]\\,;:]+@[^\s@"<>()[\]\\,;:]+\.[^\s@"<>()[\]\\,;:]+$/.test(s) ||
     `${JSON.stringify(s.slice(0, 80))} is not an email address`
-  )
+  ),
+  Schema.filter((s) => s.length <= maxLength || `an email address is at most ${maxLength} characters`)
 )
 
 /**
@@ -322,7 +330,7 @@ export const EnterpriseInput = Schema.Struct({
  * @category schemas
  */
 export const NewUser = Schema.Struct({
-  userName: NonEmpty,
+  userName: UserName,
   password: Schema.optional(Schema.RedactedFromSelf(Schema.String)),
   askPassword: Schema.optional(Schema.Boolean),
   verifyEmail: Schema.optional(Schema.Boolean),

@@ -230,4 +230,17 @@ describe("Users on the emulator", () => {
       )
       assert.strictEqual(bad._tag, "InvalidInput")
     })))
+
+  it.effect("a userName or email longer than 254 characters fails before any request", () =>
+    run(Effect.gen(function*() {
+      const users = yield* Users.Users
+      const long = `${"a".repeat(250)}@example.com`
+      const name = yield* Effect.flip(users.create({ userName: long, askPassword: true, email: "k@e.co" }))
+      assert.strictEqual(name._tag, "InvalidInput")
+      assert.strictEqual((name as ScimError.InvalidInput).field, "userName")
+      assert.include(name.message, "254")
+      const email = yield* Effect.flip(users.create({ userName: "k@e.co", askPassword: true, email: long }))
+      assert.strictEqual((email as ScimError.InvalidInput).field, "email")
+      assert.deepStrictEqual(yield* Emulated.scimLog, [])
+    })))
 })
