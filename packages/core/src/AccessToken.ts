@@ -81,6 +81,10 @@ interface Entry {
   token: Token | undefined
   refreshAt: number
   inflight: Deferred.Deferred<Token, ScimError.TokenFailure> | undefined
+  /** The last token received (kept after it expires): a server handing it back cannot extend it. */
+  last: Token | undefined
+  /** The server was seen handing back a still-valid token: refreshing ahead only gets it again. */
+  reuses: boolean
 }
 
 const tokenResponseError = (
@@ -271,23 +275,44 @@ export const make: Effect.Effect<
   const defaultScopes = auth.scopes
   const defaultKey = keyOf(defaultScopes)
 
+  // A token handed back again keeps its first expiry (`expires_in` is rounded to whole seconds,
+  // so the second answer can state a later one). If that expiry has passed by our clock, the
+  // server still counted it valid a moment ago: ask again shortly for the new one.
+  const fetchFresh = (
+    entry: Entry,
+    scopes: ReadonlyArray<string>,
+    n = 1
+  ): Effect.Effect<Token, ScimError.TokenFailure> =>
+    Effect.flatMap(fetchToken(scopes), (token) => {
+      const last = entry.last
+      if (last === undefined || Redacted.value(last.value) !== Redacted.value(token.value)) {
+        return Effect.succeed(token)
+      }
+      entry.reuses = true
+      const clamped: Token = { ...token, expiresAt: Math.min(last.expiresAt, token.expiresAt) }
+      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        clamped.expiresAt > now || n >= 20
+          ? Effect.succeed(clamped)
+          : Effect.zipRight(Effect.sleep(Duration.millis(100)), fetchFresh(entry, scopes, n + 1)))
+    })
+
   const startFetch = (entry: Entry, scopes: ReadonlyArray<string>, background: boolean) => {
     const deferred = Deferred.unsafeMake<Token, ScimError.TokenFailure>(FiberId.none)
     entry.inflight = deferred
-    return fetchToken(scopes).pipe(
+    return fetchFresh(entry, scopes).pipe(
       Effect.exit,
       Effect.flatMap((exit) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => {
           entry.inflight = undefined
           if (Exit.isSuccess(exit)) {
             const token = exit.value
-            const previous = entry.token
             const lifetime = token.expiresAt - now
-            entry.refreshAt = previous !== undefined && Redacted.value(previous.value) === Redacted.value(token.value)
-              // The server handed back the token we hold: it will not issue another before expiry.
+            entry.refreshAt = entry.reuses
+              // The server hands back the token it issued: it will not issue another before expiry.
               ? token.expiresAt
               : token.expiresAt - Math.min(bufferMillis, Math.max(0, lifetime) / 2)
             entry.token = token
+            entry.last = token
           } else if (background && entry.token !== undefined) {
             // Keep the still-valid token; try again later, not on every call.
             entry.refreshAt = now + Math.min(30_000, Math.max(0, entry.token.expiresAt - now) / 2)
@@ -306,7 +331,7 @@ export const make: Effect.Effect<
     return Effect.flatMap(Clock.currentTimeMillis, (now) => {
       let entry = entries.get(key)
       if (entry === undefined) {
-        entry = { token: undefined, refreshAt: 0, inflight: undefined }
+        entry = { token: undefined, refreshAt: 0, inflight: undefined, last: undefined, reuses: false }
         entries.set(key, entry)
       }
       const token = entry.token

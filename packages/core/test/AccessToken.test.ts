@@ -148,6 +148,45 @@ describe("AccessToken", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("a token handed back keeps its first expiry; once reuse is seen, no more early refreshes", () => {
+    // The reissue states a later expiry than the first answer (expires_in rounded up).
+    let issuedAt = 0
+    let generation = 0
+    const { layer, received } = tokenLayer(
+      () =>
+        Effect.gen(function*() {
+          const now = yield* Effect.clockWith((c) => c.currentTimeMillis)
+          if (generation === 0 || now >= issuedAt + 60_000) {
+            generation++
+            issuedAt = now
+          }
+          const remaining = Math.ceil((issuedAt + 60_000 - now) / 1000) + (now > issuedAt ? 1 : 0)
+          return tokenReply(`gen-${generation}`, remaining, "x")
+        }),
+      { scopes: ["x"] }
+    )
+    return Effect.gen(function*() {
+      const first = yield* get()
+      assert.strictEqual(first.expiresAt, 60_000)
+      yield* TestClock.adjust("31 seconds") // past half the lifetime: one early refresh
+      yield* get()
+      yield* Effect.yieldNow()
+      yield* TestClock.adjust("1 millis")
+      const again = yield* get()
+      assert.strictEqual(Redacted.value(again.value), "gen-1")
+      assert.strictEqual(again.expiresAt, 60_000, "the reissue must not extend the token")
+      for (let t = 0; t < 100; t++) {
+        yield* TestClock.adjust("1 second")
+        const token = yield* get()
+        const now = yield* Effect.clockWith((c) => c.currentTimeMillis)
+        assert.isTrue(now < token.expiresAt, `expired token served at ${now}`)
+        yield* Effect.yieldNow()
+      }
+      // 131 s: gen-1, the early refresh that got gen-1 back, gen-2 at 60 s, gen-3 at 120 s.
+      assert.strictEqual(tokenCalls(received).length, 4)
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("invalidate is compare-and-set: 50 invalidations of one token cause one request", () => {
     let n = 0
     const { layer, received } = tokenLayer(() => Effect.succeed(tokenReply(`t${++n}`, 3600, "x")), { scopes: ["x"] })
