@@ -1,0 +1,440 @@
+// The hostile-input cases: what is passed, which typed error names the problem, and what
+// guarantees it. `reach: "none"`: no request (not even a token request) may reach the server.
+// `reach: "filter"`: the request reaches the server, which must receive exactly one comparison
+// with the literal value (injection through the builders is impossible).
+import { AsgardeoConfig, Filter } from "@asgardeo-scim/core"
+import type { ScimError } from "@asgardeo-scim/core"
+import { Groups, Users } from "@asgardeo-scim/directory"
+import { HrDirectory } from "@asgardeo-scim/hr"
+import { Effect, Redacted } from "effect"
+import { employee } from "./stack.js"
+
+type Services = Users.Users | Groups.Groups | HrDirectory.HrDirectory
+
+export interface Rejected {
+  readonly id: string
+  readonly what: string
+  readonly guarantee: string
+  readonly reach: "none"
+  /** Fails with the error under test. */
+  readonly run: Effect.Effect<never, unknown, Services> | Effect.Effect<unknown, unknown, Services>
+  readonly tag: string
+  /** What the error's message must name. */
+  readonly names: string
+}
+
+export interface Injection {
+  readonly id: string
+  readonly what: string
+  readonly guarantee: string
+  readonly reach: "filter"
+  readonly target: "users" | "groups"
+  readonly value: string
+}
+
+export type HostileCase = Rejected | Injection
+
+const uuid = "3f2a9c1e-6b7d-4e8f-9a0b-1c2d3e4f5a6b"
+const users = Users.Users
+const groups = Groups.Groups
+const hr = HrDirectory.HrDirectory
+const any = <A>(a: unknown) => a as A
+
+const validation = "input validation before any request (Schema / prepareCreate)"
+const idCheck = "ScimClient.encodeId: Asgardeo ids are UUIDs, one encoded path segment"
+const parser = "Filter.parse: the SCIM filter grammar"
+const profile = "Filter.check against the target's filter profile"
+const printer = "Filter builders: values are JSON-escaped string literals, attribute paths checked"
+const config = "AsgardeoConfig validation at layer construction"
+
+const rejected = (
+  id: string,
+  what: string,
+  guarantee: string,
+  tag: string,
+  names: string,
+  run: Rejected["run"]
+): Rejected => ({ id, what, guarantee, reach: "none", run, tag, names })
+
+const injection = (id: string, what: string, value: string, target: "users" | "groups" = "users"): Injection => ({
+  id,
+  what,
+  guarantee: printer,
+  reach: "filter",
+  target,
+  value
+})
+
+const list = (filter: string | Filter.Filter) => Effect.flatMap(users, (u) => u.list({ filter }))
+const groupList = (filter: string) => Effect.flatMap(groups, (g) => g.list({ filter }))
+const getUser = (id: unknown) => Effect.flatMap(users, (u) => u.get(any<string>(id)))
+const onboard = (input: unknown) => Effect.flatMap(hr, (h) => h.onboardEmployee(any(input)))
+const create = (input: unknown) => Effect.flatMap(users, (u) => u.create(any(input)))
+const configOf = (options: Partial<AsgardeoConfig.Options>) =>
+  AsgardeoConfig.make({
+    organization: "acme",
+    clientId: "id",
+    clientSecret: Redacted.make("secret"),
+    ...options
+  })
+const e = employee(1)
+
+export const hostileCases: ReadonlyArray<HostileCase> = [
+  // -- filter values through the builders: one comparison, the literal value -------------------
+  injection("hostile.filter.quote", "filter value with a double quote", "O\"Brien"),
+  injection("hostile.filter.backslash", "filter value with backslashes", "back\\slash\\"),
+  injection(
+    "hostile.filter.or-injection",
+    "filter value that tries to close the string and add `or`",
+    "x\" or userName pr or name.givenName eq \"y"
+  ),
+  injection("hostile.filter.and-injection", "filter value with `and` after a quote", "x\" and userName eq \"a@b.co"),
+  injection("hostile.filter.brackets", "filter value with a value path in brackets", "emails[type eq \"work\"]"),
+  injection("hostile.filter.parens", "filter value with parentheses", ") or (userName pr"),
+  injection("hostile.filter.keywords", "filter value made of filter keywords", "and or not pr eq"),
+  injection("hostile.filter.unicode", "filter value with unicode, emoji and a bidi override", "Zoë 山田 🙂 \u202e"),
+  injection("hostile.filter.plus-percent", "filter value with + and % (sent by POST .search)", "a+b%20c%2F"),
+  injection(
+    "hostile.filter.group-name",
+    "group name lookup with an `or` injection",
+    "x\" or displayName pr or displayName eq \"y",
+    "groups"
+  ),
+  // -- raw filter strings ---------------------------------------------------------------------
+  rejected(
+    "hostile.raw.unterminated",
+    "raw filter with an unterminated string",
+    parser,
+    "InvalidFilter",
+    "position",
+    list("userName eq \"abc")
+  ),
+  rejected(
+    "hostile.raw.no-value",
+    "raw filter without a value",
+    parser,
+    "InvalidFilter",
+    "position",
+    list("userName eq")
+  ),
+  rejected(
+    "hostile.raw.unbalanced",
+    "raw filter with an unbalanced parenthesis",
+    parser,
+    "InvalidFilter",
+    "position",
+    list("(userName eq \"a\"")
+  ),
+  rejected(
+    "hostile.raw.unknown-operator",
+    "raw filter with an unknown operator",
+    parser,
+    "InvalidFilter",
+    "position",
+    list("userName xx \"a\"")
+  ),
+  rejected(
+    "hostile.raw.trailing",
+    "raw filter with trailing garbage",
+    parser,
+    "InvalidFilter",
+    "position",
+    list("userName eq \"a\" ; DROP TABLE users")
+  ),
+  rejected(
+    "hostile.raw.or",
+    "`or` on Asgardeo user filters",
+    profile,
+    "UnsupportedFilter",
+    "'or'",
+    list("userName eq \"a@b.co\" or userName eq \"c@d.co\"")
+  ),
+  rejected(
+    "hostile.raw.pr",
+    "`pr` on Asgardeo user filters",
+    profile,
+    "UnsupportedFilter",
+    "'pr'",
+    list("userName pr")
+  ),
+  rejected(
+    "hostile.raw.gt",
+    "`gt` on Asgardeo user filters",
+    profile,
+    "UnsupportedFilter",
+    "'gt'",
+    list("meta.lastModified gt \"2020-01-01\"")
+  ),
+  rejected(
+    "hostile.raw.value-path",
+    "value path on Asgardeo user filters",
+    profile,
+    "UnsupportedFilter",
+    "value paths",
+    list("emails[type eq \"work\"]")
+  ),
+  rejected(
+    "hostile.raw.not",
+    "`not` on Asgardeo user filters",
+    profile,
+    "UnsupportedFilter",
+    "'not'",
+    list("not (userName eq \"a\")")
+  ),
+  rejected(
+    "hostile.raw.groups-and",
+    "two expressions on Asgardeo group filters",
+    profile,
+    "UnsupportedFilter",
+    "one expression",
+    groupList("displayName eq \"a\" and displayName eq \"b\"")
+  ),
+  rejected(
+    "hostile.builder.attribute-injection",
+    "builder with an attribute name that smuggles a filter",
+    printer,
+    "InvalidFilter",
+    "attribute",
+    list(Filter.eq("userName eq \"x\" or userName", "y"))
+  ),
+  rejected(
+    "hostile.builder.object-value",
+    "builder with an object as the value (plain JavaScript)",
+    printer,
+    "InvalidFilter",
+    "value",
+    list(Filter.eq("userName", any({ $ne: null })))
+  ),
+  // -- ids ------------------------------------------------------------------------------------
+  rejected("hostile.id.dotdot", "id `../Groups`", idCheck, "InvalidId", "UUID", getUser("../Groups")),
+  rejected("hostile.id.slash", "id with `/`", idCheck, "InvalidId", "UUID", getUser(`${uuid}/x`)),
+  rejected("hostile.id.query", "id with `?`", idCheck, "InvalidId", "UUID", getUser(`${uuid}?attributes=password`)),
+  rejected("hostile.id.fragment", "id with `#`", idCheck, "InvalidId", "UUID", getUser(`${uuid}#x`)),
+  rejected("hostile.id.encoded-slash", "id with `%2F..%2F`", idCheck, "InvalidId", "UUID", getUser("%2F..%2F")),
+  rejected(
+    "hostile.id.crlf",
+    "id with CR/LF and a header",
+    idCheck,
+    "InvalidId",
+    "UUID",
+    getUser(`${uuid}\r\nX-Injected: 1`)
+  ),
+  rejected("hostile.id.empty", "empty id", idCheck, "InvalidId", "UUID", getUser("")),
+  rejected(
+    "hostile.id.group-dotdot",
+    "group id `..`",
+    idCheck,
+    "InvalidId",
+    "UUID",
+    Effect.flatMap(groups, (g) => g.get(".."))
+  ),
+  rejected(
+    "hostile.id.delete-token-path",
+    "delete of `../../oauth2/token`",
+    idCheck,
+    "InvalidId",
+    "UUID",
+    Effect.flatMap(users, (u) => u.delete("../../oauth2/token"))
+  ),
+  rejected("hostile.id.number", "a number as id (plain JavaScript)", idCheck, "InvalidId", "string", getUser(42)),
+  // -- userName, email, names -----------------------------------------------------------------
+  rejected(
+    "hostile.user.empty-username",
+    "empty userName",
+    validation,
+    "InvalidInput",
+    "userName",
+    create({ userName: "  ", askPassword: true, email: "a@b.co" })
+  ),
+  rejected(
+    "hostile.user.long-username",
+    "userName of 300 characters",
+    validation,
+    "InvalidInput",
+    "userName",
+    create({ userName: `${"a".repeat(290)}@example.com`, askPassword: true, email: "a@example.com" })
+  ),
+  rejected(
+    "hostile.user.malformed-username",
+    "userName that is not an email on Asgardeo",
+    validation,
+    "InvalidInput",
+    "userName",
+    create({ userName: "not an email", askPassword: true, email: "a@b.co" })
+  ),
+  rejected(
+    "hostile.user.malformed-email",
+    "email `a@@b.com`",
+    validation,
+    "InvalidInput",
+    "email",
+    create({ userName: "a@b.co", askPassword: true, email: "a@@b.com" })
+  ),
+  rejected(
+    "hostile.user.plain-password",
+    "password as a plain string (would be logged)",
+    validation,
+    "InvalidInput",
+    "Redacted",
+    create({ userName: "a@b.co", password: "Plain-Text-Pw-1!" })
+  ),
+  rejected(
+    "hostile.employee.long-name",
+    "employee firstName of 257 characters",
+    validation,
+    "InvalidEmployee",
+    "firstName",
+    onboard({ ...e, firstName: "x".repeat(257) })
+  ),
+  rejected(
+    "hostile.employee.crlf-email",
+    "employee email with CR/LF and a header",
+    validation,
+    "InvalidEmployee",
+    "email",
+    onboard({ ...e, email: "a@b.co\r\nBcc: x@evil.example" })
+  ),
+  rejected(
+    "hostile.employee.empty-name",
+    "employee lastName empty",
+    validation,
+    "InvalidEmployee",
+    "lastName",
+    onboard({ ...e, lastName: "" })
+  ),
+  rejected(
+    "hostile.employee.control-chars",
+    "employee department with a NUL byte",
+    validation,
+    "InvalidEmployee",
+    "department",
+    onboard({ ...e, department: "Fin\u0000ance" })
+  ),
+  // -- roles ----------------------------------------------------------------------------------
+  rejected(
+    "hostile.role.unknown",
+    "unknown role `ceo`",
+    "Roles.groupOf: no fallback role",
+    "UnknownRole",
+    "ceo",
+    onboard({ ...e, role: "ceo" })
+  ),
+  rejected(
+    "hostile.role.proto",
+    "role `__proto__` in changeRole",
+    "Roles.groupOf: a Map, not an object lookup",
+    "UnknownRole",
+    "__proto__",
+    Effect.flatMap(hr, (h) => h.changeRole(uuid, "__proto__"))
+  ),
+  rejected(
+    "hostile.role.number",
+    "a number as role (plain JavaScript)",
+    "Roles.groupOf",
+    "UnknownRole",
+    "42",
+    Effect.flatMap(hr, (h) => h.changeRole(uuid, any(42)))
+  ),
+  // -- wrong types from plain JavaScript ------------------------------------------------------
+  rejected("hostile.type.null-employee", "null as employee", validation, "InvalidEmployee", "employee", onboard(null)),
+  rejected(
+    "hostile.type.number-email",
+    "a number as email",
+    validation,
+    "InvalidEmployee",
+    "email",
+    onboard({ ...e, email: 42 })
+  ),
+  rejected(
+    "hostile.type.object-id",
+    "an object as employeeId",
+    validation,
+    "InvalidEmployee",
+    "employeeId",
+    onboard({ ...e, employeeId: { toString: () => "E1" } })
+  ),
+  rejected(
+    "hostile.type.missing-fields",
+    "an empty object as employee",
+    validation,
+    "InvalidEmployee",
+    "is missing",
+    onboard({})
+  ),
+  rejected(
+    "hostile.type.number-username",
+    "a number as userName",
+    validation,
+    "InvalidInput",
+    "userName",
+    create({ userName: 123, askPassword: true, email: "a@b.co" })
+  ),
+  rejected(
+    "hostile.type.string-boolean",
+    "`\"yes\"` as active flag",
+    validation,
+    "InvalidInput",
+    "active",
+    Effect.flatMap(users, (u) => u.setActive(uuid, any("yes")))
+  ),
+  rejected(
+    "hostile.type.null-member",
+    "null as a group member",
+    validation,
+    "InvalidInput",
+    "member",
+    Effect.flatMap(groups, (g) => g.addMembers(uuid, [any(null)]))
+  ),
+  // -- configuration --------------------------------------------------------------------------
+  rejected(
+    "hostile.config.http-remote",
+    "base URL `http://` to a non-loopback host",
+    config,
+    "ConfigError",
+    "ASGARDEO_BASE_URL",
+    configOf({ baseUrl: "http://api.example.com" })
+  ),
+  rejected(
+    "hostile.config.http-lookalike",
+    "base URL `http://127.0.0.1.evil.example` (a loopback look-alike)",
+    config,
+    "ConfigError",
+    "only loopback hosts",
+    configOf({ baseUrl: "http://127.0.0.1.evil.example" })
+  ),
+  rejected(
+    "hostile.config.http-localhost-lookalike",
+    "base URL `http://localhost.evil.example`",
+    config,
+    "ConfigError",
+    "only loopback hosts",
+    configOf({ baseUrl: "http://localhost.evil.example" })
+  ),
+  rejected(
+    "hostile.config.credentials-in-url",
+    "base URL with user:password",
+    config,
+    "ConfigError",
+    "credentials",
+    configOf({ baseUrl: "https://user:pw@api.asgardeo.io" })
+  ),
+  rejected(
+    "hostile.config.org-traversal",
+    "organization `acme/../other`",
+    config,
+    "ConfigError",
+    "ASGARDEO_ORG",
+    configOf({ organization: "acme/../other" })
+  ),
+  rejected(
+    "hostile.config.empty-secret",
+    "empty client secret",
+    config,
+    "ConfigError",
+    "ASGARDEO_CLIENT_SECRET",
+    configOf({ clientSecret: Redacted.make("") })
+  )
+]
+
+/** The error a case failed with, for tests that want the type. */
+export type CaseError = ScimError.ScimError | { readonly _tag: string; readonly message: string }
