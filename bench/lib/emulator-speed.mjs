@@ -1,0 +1,70 @@
+// Scenario 5: the in-process emulator (AsgardeoEmulator.layerClient): requests per second for
+// GET /Users/{id}, GET /Users?count=100 and POST /Users, through its HttpClient.
+import * as AsgardeoEmulator from "@asgardeo-scim/testkit/AsgardeoEmulator"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Effect from "effect/Effect"
+import { performance } from "node:perf_hooks"
+import { report } from "./util.mjs"
+
+const n = Number(process.argv[2] ?? 2000)
+const program = Effect.gen(function*() {
+  const emulator = yield* AsgardeoEmulator.AsgardeoEmulator
+  const client = yield* HttpClient.HttpClient
+  yield* emulator.seedUsers(Array.from({ length: 1000 }, (_, i) => ({ userName: `seed${i}@example.com` })))
+  const token = yield* client.execute(
+    HttpClientRequest.post(emulator.tokenUrl).pipe(
+      HttpClientRequest.bodyUrlParams({
+        grant_type: "client_credentials",
+        client_id: emulator.credentials.clientId,
+        client_secret: emulator.credentials.clientSecret,
+        scope: "SYSTEM"
+      })
+    )
+  ).pipe(Effect.flatMap((r) => r.json))
+  const auth = { authorization: `Bearer ${token.access_token}` }
+  const ids = (yield* emulator.snapshot()).users.map((u) => u.id)
+  const time = (name, count, f) =>
+    Effect.gen(function*() {
+      yield* Effect.forEach(Array.from({ length: Math.min(200, count) }, (_, i) => i), f, { concurrency: 16 })
+      const t0 = performance.now()
+      yield* Effect.forEach(Array.from({ length: count }, (_, i) => i), f, { concurrency: 16, discard: true })
+      return [name, count / ((performance.now() - t0) / 1000)]
+    })
+  const ok = (r) => r.status < 300 ? r.text : Effect.dieMessage(`status ${r.status}`)
+  const get = (i) =>
+    Effect.flatMap(
+      client.execute(HttpClientRequest.get(`${emulator.scimUrl}/Users/${ids[i % ids.length]}`, { headers: auth })),
+      ok
+    )
+  const list = (i) =>
+    Effect.flatMap(
+      client.execute(
+        HttpClientRequest.get(`${emulator.scimUrl}/Users`, {
+          headers: auth,
+          urlParams: { startIndex: (i * 100) % 900 + 1, count: 100 }
+        })
+      ),
+      ok
+    )
+  let k = 0
+  const create = () =>
+    Effect.flatMap(
+      client.execute(
+        HttpClientRequest.post(`${emulator.scimUrl}/Users`, { headers: auth }).pipe(
+          HttpClientRequest.bodyUnsafeJson({
+            userName: `new${k++}@example.com`,
+            password: "Passw0rd!x",
+            emails: [{ value: `new${k}@example.com` }]
+          })
+        )
+      ),
+      ok
+    )
+  return Object.fromEntries([
+    yield* time("get", n, get),
+    yield* time("list", Math.max(100, n / 10), list),
+    yield* time("create", n, create)
+  ])
+})
+report(await Effect.runPromise(Effect.provide(program, AsgardeoEmulator.layerClient())))

@@ -1,0 +1,158 @@
+// `pnpm bench`: runs every scenario of issue 8, prints the table and writes bench/RESULTS.md.
+// BENCH_QUICK=1: smaller sizes. --smoke: tiny sizes, no RESULTS.md (checked by the test suite).
+import { writeFileSync } from "node:fs"
+import { cpus } from "node:os"
+import { performance } from "node:perf_hooks"
+import { benchDir, cpuCount, fmt, hasTaskset, report } from "./lib/util.mjs"
+import * as all from "./scenarios/all.mjs"
+import * as overhead from "./scenarios/overhead.mjs"
+
+const smoke = process.argv.includes("--smoke")
+const quick = !smoke && process.env.BENCH_QUICK === "1"
+const size = (full, q, s) => (smoke ? s : quick ? q : full)
+const log = (m) => process.stderr.write(`${m}\n`)
+const t0 = performance.now()
+
+log("1. overhead vs raw HTTP")
+const o = await overhead.run({
+  n: size(5000, 2000, 50),
+  c: 16,
+  warm: size(500, 200, 10),
+  rounds: size(5, 3, 1),
+  log
+})
+log("2. token traffic")
+const t = await all.tokenTraffic({ burst: size(1000, 1000, 50), lifetimes: size(10, 3, 1), expiresIn: 2 })
+log("3. provisioning under Asgardeo's limits")
+const p = await all.provisioning({ nGuide: size(1000, 300, 20), nHr: size(10000, 2000, 50), timeScale: 60 })
+log("4. streaming memory")
+const [small, large] = await all.streaming({ sizes: size([1000, 100_000], [1000, 20_000], [10, 300]) })
+log("5. emulator speed")
+const e = await all.emulatorSpeed({ n: size(3000, 1000, 50) })
+log("6. start-up")
+const s = await all.startup({ runs: size(5, 3, 1) })
+const totalS = (performance.now() - t0) / 1000
+
+const yes = (b) => (b ? "**met**" : "**missed**")
+const lib = o.rows.find((r) => r.kind === "library")
+const names = {
+  undici: "raw undici `request()`, 16-connection Agent",
+  effect: "bare Effect `HttpClient` + `layerUndici` + `schemaBodyJson`",
+  library: "our client: `Users.get` (token, rate budget, retries, span, decode)",
+  httpx: "Python `httpx.AsyncClient`"
+}
+const r2 = (x) => fmt(x, 2)
+const range = ([a, b]) => `${r2(a)}–${r2(b)}`
+const memRatioRss = large.peakRssMb / small.peakRssMb
+const memRatioHeap = large.peakHeapMb / small.peakHeapMb
+const md = `# Benchmark results (\`pnpm bench\`${quick ? ", BENCH_QUICK=1" : smoke ? ", --smoke" : ""})
+
+Machine: ${cpuCount} CPUs (${cpus()[0]?.model ?? "?"}), Node ${process.version}, ${
+  hasTaskset ? "server pinned to CPU " + (cpuCount - 1) + ", clients to CPU 0 (`taskset`)" : "no taskset: unpinned"
+}. Run time of the whole \`pnpm bench\` run: ${fmt(totalS)} s.
+Each client runs in a fresh process; scenario 1 alternates the kinds in forward and reverse order.
+Medians; ratios are paired (each run divided by the run of the reference in the same round).
+
+## 1. Overhead vs raw HTTP (${fmt(o.n)} GETs at concurrency ${o.c}, ${o.warm} warm-up, ${o.rounds} rounds)
+
+| client | wall ms | req/s | client CPU µs/req | peak RSS MB | wall × undici | CPU × undici (range) | CPU × bare Effect (range) |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${
+  o.rows.map((r) =>
+    `| ${names[r.kind]} | ${fmt(r.wallMs)} | ${fmt(r.reqPerSec)} | ${fmt(r.cpuMicros)} | ${fmt(r.peakRssMb)} | ${
+      r2(r.wallVsUndici)
+    } | ${r2(r.cpuVsUndici)} (${range(r.cpuVsUndiciRange)}) | ${r2(r.cpuVsEffect)} (${range(r.cpuVsEffectRange)}) |`
+  ).join("\n")
+}
+
+Server CPU: ${fmt(o.serverCpuMicrosPerRequest)} µs per request (the server is not the bottleneck).
+${
+  o.httpx
+    ? ""
+    : "Python httpx: **skipped** (`python3 -c 'import httpx'` fails on this machine; install Debian's python3-httpx to include it).\n"
+}
+Targets: our client ≤ 3.2× raw undici: ${yes(lib.cpuVsUndici <= 3.2)} (${r2(lib.cpuVsUndici)}×); ≤ 1.2× bare Effect: ${
+  yes(lib.cpuVsEffect <= 1.2)
+} (${r2(lib.cpuVsEffect)}×).
+
+## 2. Token traffic (emulator server, \`expires_in\` 2 s)
+
+| measure | value |
+| --- | ---: |
+| token requests caused by ${fmt(t.burst)} concurrent first calls | ${t.burstTokenRequests} |
+| run length, s (token lifetimes) | ${t.seconds} (${t.seconds / 2}) |
+| Users.get calls in it (failures) | ${fmt(t.calls)} (${t.failures}) |
+| token requests in it / tokens issued | ${t.tokenRequests} / ${t.tokensIssued} |
+| 401s (requests with an expired token) | ${t.status401} |
+
+Targets: one token request for the burst: ${yes(t.burstTokenRequests === 1)}; exactly ${
+  t.seconds / 2
+} token requests: ${yes(t.tokenRequests === t.seconds / 2)} (${t.tokenRequests}); no 401: ${yes(t.status401 === 0)}.
+
+## 3. Provisioning under Asgardeo's limits (200/min SCIM and token, 5/min Bulk; timeScale ${60}: 1 budget-minute = 1 s)
+
+| flow | employees | budget-minutes | employees / budget-minute | requests | 429s received | 429s reaching the caller | failed | users in snapshot (distinct) | not in exactly one group |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${
+  [["(a) seed guide's flow on ScimClient, serial", p.guide], ["(b) HrDirectory.onboardMany", p.hr]].map(([name, r]) =>
+    `| ${name} | ${fmt(r.n)} | ${r2(r.budgetMinutes)} | ${fmt(r.perBudgetMinute, 1)} | ${
+      fmt(r.requests)
+    } | ${r.rateLimited} | ${r.rateLimitedToCaller} | ${r.failed} | ${fmt(r.usersInSnapshot)} (${
+      fmt(r.distinctUserNames)
+    }) | ${r.usersNotInExactlyOneGroup} |`
+  ).join("\n")
+}
+
+Requests by endpoint: (a) \`${JSON.stringify(p.guide.byEndpoint)}\`; (b) \`${JSON.stringify(p.hr.byEndpoint)}\`.
+Bound under the limits: 5 Bulk requests × 97 employees + 200 SCIM requests / 2 per employee = ${p.bound} employees per budget-minute.
+Targets: (b) ≥ 90% of the bound: ${yes(p.shareOfBound >= 0.9)} (${fmt(p.shareOfBound * 100, 1)}%); ≥ 5× (a): ${
+  yes(p.vsGuide >= 5)
+} (${fmt(p.vsGuide, 1)}×); no 429 reaching the caller: ${
+  yes(p.hr.rateLimitedToCaller === 0 && p.hr.failed === 0)
+}; every employee once: ${
+  yes(p.hr.usersInSnapshot === p.hr.n && p.hr.distinctUserNames === p.hr.n && p.hr.usersNotInExactlyOneGroup === 0)
+}.
+
+## 4. Streaming memory (Users.stream from an emulator server in its own process)
+
+| users | time ms | peak RSS MB | peak heap used MB |
+| ---: | ---: | ---: | ---: |
+| ${fmt(small.users)} | ${fmt(small.ms)} | ${fmt(small.peakRssMb, 1)} | ${fmt(small.peakHeapMb, 1)} |
+| ${fmt(large.users)} | ${fmt(large.ms)} | ${fmt(large.peakRssMb, 1)} | ${fmt(large.peakHeapMb, 1)} |
+| ratio | | ${r2(memRatioRss)} | ${r2(memRatioHeap)} |
+
+Target: the large run ≤ 1.5× the memory of the small one: RSS ${yes(memRatioRss <= 1.5)}, heap ${
+  yes(memRatioHeap <= 1.5)
+}.
+
+## 5. Emulator speed (in process, \`layerClient\`, concurrency 16)
+
+| operation | requests/s |
+| --- | ---: |
+| GET /Users/{id} | ${fmt(e.get)} |
+| GET /Users?count=100 | ${fmt(e.list)} |
+| POST /Users | ${fmt(e.create)} |
+
+## 6. Start-up
+
+| measure | ms |
+| --- | ---: |
+| bare \`node -e ""\` | ${fmt(s.bareNodeMs)} |
+| \`asgardeo-scim --help\` (packages/cli/dist/bin.js) | ${
+  s.help.available ? fmt(s.help.ms) : "not available yet (not built)"
+} |
+| process start → library imported (module paths) | ${fmt(s.importedMs)} |
+| process start → first Users.get answered (token request included) | ${fmt(s.firstResponseMs)} |
+| spawn → exit of that process | ${fmt(s.firstResponseWallMs)} |
+
+Target: \`--help\` under 1 s: ${s.help.available ? yes(s.help.ms < 1000) : "not measurable yet"}.
+`
+process.stdout.write(md)
+if (!smoke) writeFileSync(`${benchDir}RESULTS.md`, md + (process.env.BENCH_NOTES ?? ""))
+report({
+  ok: true,
+  seconds: totalS,
+  overhead: o.rows.length,
+  token: t,
+  provisioning: { guide: p.guide.ok, hr: p.hr.ok }
+})
