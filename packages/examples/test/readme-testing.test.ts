@@ -1,0 +1,34 @@
+import { Directory, Users } from "@asgardeo-scim/directory"
+import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer, Redacted } from "effect"
+
+// The emulator answers the client's HttpClient in process: no sockets, no credentials.
+const TestDirectory = Layer.unwrapEffect(
+  Effect.map(AsgardeoEmulator.AsgardeoEmulator, (emu) =>
+    Directory.layerAsgardeo({
+      organization: emu.organization,
+      clientId: emu.credentials.clientId,
+      clientSecret: Redacted.make(emu.credentials.clientSecret),
+      baseUrl: emu.baseUrl
+    }))
+).pipe(Layer.provideMerge(AsgardeoEmulator.layerClient()))
+
+describe("my sync job", () => {
+  it.live("creates the user once, even when the server drops the answer", () =>
+    Effect.gen(function*() {
+      const emulator = yield* AsgardeoEmulator.AsgardeoEmulator
+      // Asgardeo applies the POST, then the connection drops: ensure() finds the user.
+      yield* emulator.injectFault(
+        AsgardeoEmulator.dropConnection("after", { method: "POST", path: "/scim2/Users", times: 1 })
+      )
+      const users = yield* Users.Users
+      const { created } = yield* users.ensure({
+        userName: "kim@example.com",
+        email: "kim@example.com",
+        askPassword: true
+      })
+      assert.isFalse(created)
+      assert.strictEqual((yield* emulator.snapshot()).users.length, 1)
+    }).pipe(Effect.provide(TestDirectory)))
+})
