@@ -25,7 +25,9 @@ const fresh = ManagedRuntime.make(
 const { id } = (await getJson(`${baseUrl}/__emulator/snapshot`)).users[0]
 const u = await fresh.runPromise(Users.Users)
 await fetch(`${baseUrl}/__emulator/log`, { method: "DELETE" })
-await fresh.runPromise(Effect.forEach(Array.from({ length: burst }), () => u.get(id), { concurrency: "unbounded" }))
+if (burst > 0) {
+  await fresh.runPromise(Effect.forEach(Array.from({ length: burst }), () => u.get(id), { concurrency: "unbounded" }))
+}
 const afterBurst = await counters()
 await fetch(`${baseUrl}/__emulator/log`, { method: "DELETE" })
 const t0 = Date.now()
