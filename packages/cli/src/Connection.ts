@@ -3,9 +3,8 @@
  * `ASGARDEO_CLIENT_ID`, `ASGARDEO_CLIENT_SECRET` (and optional `ASGARDEO_BASE_URL`) or the
  * matching flags, or, with `--emulator`, the embedded in-memory emulator.
  *
- * The HTTP engine (`NodeHttpClient.layerUndici`) and the emulator are loaded with a dynamic
- * `import()` by the {@link Backend} when a command first needs them, so `--help` and `scopes`
- * never load them.
+ * The HTTP engine (`NodeHttpClient.layerUndici`) and the emulator come from the `Backend`
+ * service, which loads them with a dynamic `import()` when a command first needs them.
  *
  * @since 0.1.0
  */
@@ -13,16 +12,14 @@ import type * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
 import * as Directory from "@asgardeo-scim/directory/Directory"
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
 import * as Roles from "@asgardeo-scim/hr/Roles"
-import type * as AsgardeoEmulator from "@asgardeo-scim/testkit/AsgardeoEmulator"
-import * as Options from "@effect/cli/Options"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { Backend } from "./Backend.js"
 import { CliError, Usage } from "./ExitCode.js"
 
 /**
@@ -32,66 +29,6 @@ import { CliError, Usage } from "./ExitCode.js"
  * @category models
  */
 export type Services = Directory.Services | HrDirectory.HrDirectory | AsgardeoConfig.AsgardeoConfig
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Service {
-  /** The HTTP engine for a real server. */
-  readonly httpClient: Layer.Layer<HttpClient.HttpClient>
-  /** The embedded emulator of `--emulator` (its `client` reaches it in process). */
-  readonly embedded: Effect.Effect<AsgardeoEmulator.AsgardeoEmulator.Service>
-}
-
-/**
- * How connected commands reach a server; tests swap it.
- *
- * @since 0.1.0
- * @category tags
- */
-export class Backend extends Context.Tag("@asgardeo-scim/cli/Backend")<Backend, Service>() {}
-
-/**
- * The real backend: undici, and the in-process emulator, each loaded on first use.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerBackend: Layer.Layer<Backend> = Layer.succeed(Backend, {
-  httpClient: Layer.unwrapEffect(
-    Effect.map(Effect.promise(() => import("@effect/platform-node/NodeHttpClient")), (m) => m.layerUndici)
-  ),
-  embedded: Effect.flatMap(Effect.promise(() => import("@asgardeo-scim/testkit/AsgardeoEmulator")), (m) => m.make())
-})
-
-/**
- * The connection flags every connected command takes.
- *
- * @since 0.1.0
- * @category options
- */
-export const flags = {
-  org: Options.text("org").pipe(
-    Options.withDescription("Asgardeo organization (default: $ASGARDEO_ORG)"),
-    Options.optional
-  ),
-  clientId: Options.text("client-id").pipe(
-    Options.withDescription("OAuth2 client id of the M2M application (default: $ASGARDEO_CLIENT_ID)"),
-    Options.optional
-  ),
-  clientSecret: Options.redacted("client-secret").pipe(
-    Options.withDescription("Client secret (default: $ASGARDEO_CLIENT_SECRET; prefer the variable)"),
-    Options.optional
-  ),
-  baseUrl: Options.text("base-url").pipe(
-    Options.withDescription("API host (default: $ASGARDEO_BASE_URL or https://api.asgardeo.io)"),
-    Options.optional
-  ),
-  emulator: Options.boolean("emulator").pipe(
-    Options.withDescription("Use the embedded in-memory Asgardeo emulator (no configuration needed)")
-  )
-}
 
 /**
  * The parsed connection flags.

@@ -7,8 +7,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Demo from "./Demo.js"
-import { json } from "./UsersCommand.js"
+import * as Flags from "./Flags.js"
 
 /**
  * @since 0.1.0
@@ -17,7 +16,7 @@ import { json } from "./UsersCommand.js"
 export const command = Command.make(
   "demo",
   {
-    json,
+    json: Flags.json,
     csv: Options.text("csv").pipe(
       Options.withDescription("Onboard this CSV instead of the sample"),
       Options.optional
@@ -25,11 +24,12 @@ export const command = Command.make(
     bulk: Options.choice("bulk", ["auto", "on", "off"]).pipe(Options.withDefault("auto" as const))
   },
   (args) =>
-    Effect.asVoid(Demo.run({
-      json: args.json,
-      csv: Option.getOrUndefined(args.csv),
-      bulk: args.bulk === "auto" ? "auto" : args.bulk === "on"
-    }))
+    Flags.lazy(() => import("./Demo.js"), (Demo) =>
+      Effect.asVoid(Demo.run({
+        json: args.json,
+        csv: Option.getOrUndefined(args.csv),
+        bulk: args.bulk === "auto" ? "auto" : args.bulk === "on"
+      })))
 ).pipe(
   Command.withDescription(
     "Run the whole product on the embedded emulator: role groups, a CSV onboarding, a role change, an offboarding"

@@ -1,107 +1,51 @@
 /**
- * `asgardeo-scim groups list|get|create|add-member|remove-member`.
+ * `asgardeo-scim groups list|get|create|add-member|remove-member`. The handlers load on first use.
  *
  * @since 0.1.0
  */
-import type * as Group from "@asgardeo-scim/directory/Group"
-import * as Groups from "@asgardeo-scim/directory/Groups"
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import * as Chunk from "effect/Chunk"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
-import * as Connection from "./Connection.js"
-import { Io } from "./Io.js"
-import * as Lookup from "./Lookup.js"
-import * as Render from "./Render.js"
-import { json } from "./UsersCommand.js"
+import * as Flags from "./Flags.js"
+
+const impl = () => import("./internal/groups.js")
 
 const groupRef = Args.text({ name: "group" }).pipe(Args.withDescription("A group id (UUID) or name"))
 const userRef = Args.text({ name: "user" }).pipe(Args.withDescription("A user id (UUID) or userName"))
 
-const showGroup = (g: Group.Group, asJson: boolean) =>
-  Effect.flatMap(Io, (io) =>
-    io.out(
-      asJson ? Render.json(g) : [
-        Render.fields([["id", g.id], ["name", g.displayName], ["members", String(g.members?.length ?? 0)]], io.color),
-        ...(g.members !== undefined && g.members.length > 0
-          ? ["", Render.table(["MEMBER ID", "USERNAME"], g.members.map((m) => [m.value, m.display ?? ""]), io.color)]
-          : [])
-      ].join("\n")
-    ))
-
 const list = Command.make(
   "list",
   {
-    ...Connection.flags,
-    json,
+    ...Flags.connection,
+    json: Flags.json,
     filter: Options.text("filter").pipe(
       Options.withDescription("A SCIM filter, e.g. 'displayName sw \"HR\"' (Asgardeo: one expression)"),
       Options.optional
     )
   },
-  (args) =>
-    Effect.gen(function*() {
-      const io = yield* Io
-      const groups = yield* Groups.Groups
-      const all = Chunk.toReadonlyArray(
-        yield* Stream.runCollect(groups.stream({ filter: Option.getOrUndefined(args.filter) }))
-      )
-      if (args.json) return yield* io.out(Render.json(all))
-      yield* io.out(
-        Render.table(
-          ["ID", "NAME", "MEMBERS"],
-          all.map((g) => [g.id, g.displayName, String(g.members?.length ?? 0)]),
-          io.color
-        )
-      )
-      yield* io.err(Render.styled(`${all.length} group${all.length === 1 ? "" : "s"}`, "dim", io.color))
-    }).pipe(Effect.provide(Connection.layer(args)))
+  (args) => Flags.lazy(impl, (m) => m.list(args))
 ).pipe(Command.withDescription("List groups (all pages)"))
 
-const get = Command.make("get", { ...Connection.flags, json, group: groupRef }, (args) =>
-  Lookup.group(args.group).pipe(
-    Effect.flatMap((g) => showGroup(g, args.json)),
-    Effect.provide(Connection.layer(args))
-  )).pipe(Command.withDescription("Show a group and its members"))
+const get = Command.make(
+  "get",
+  { ...Flags.connection, json: Flags.json, group: groupRef },
+  (args) => Flags.lazy(impl, (m) => m.get(args))
+).pipe(Command.withDescription("Show a group and its members"))
 
 const create = Command.make(
   "create",
-  { ...Connection.flags, json, name: Args.text({ name: "name" }).pipe(Args.withDescription("The group's name")) },
-  (args) =>
-    Effect.flatMap(Groups.Groups, (groups) => groups.create({ displayName: args.name })).pipe(
-      Effect.flatMap((g) => showGroup(g, args.json)),
-      Effect.provide(Connection.layer(args))
-    )
+  { ...Flags.connection, json: Flags.json, name: Args.text({ name: "name" }).pipe(Args.withDescription("The name")) },
+  (args) => Flags.lazy(impl, (m) => m.create(args))
 ).pipe(Command.withDescription("Create a group"))
 
 const membership = (name: "add-member" | "remove-member") =>
-  Command.make(name, { ...Connection.flags, json, group: groupRef, user: userRef }, (args) =>
-    Effect.gen(function*() {
-      const io = yield* Io
-      const groups = yield* Groups.Groups
-      const group = yield* Lookup.group(args.group)
-      const user = yield* Lookup.user(args.user)
-      if (name === "add-member") {
-        yield* groups.addMembers(group.id, [{ value: user.id, display: user.userName }])
-      } else {
-        yield* groups.removeMembers(group.id, [user.id])
-      }
-      yield* io.out(
-        args.json
-          ? Render.json({
-            group: { id: group.id, displayName: group.displayName },
-            user: { id: user.id, userName: user.userName },
-            member: name === "add-member"
-          })
-          : `${Render.styled(name === "add-member" ? "added" : "removed", "ok", io.color)} ${user.userName} ` +
-            `${name === "add-member" ? "to" : "from"} ${Lookup.groupName(group)}`
-      )
-    }).pipe(Effect.provide(Connection.layer(args)))).pipe(
-      Command.withDescription(name === "add-member" ? "Add a user to a group" : "Remove a user from a group")
-    )
+  Command.make(
+    name,
+    { ...Flags.connection, json: Flags.json, group: groupRef, user: userRef },
+    (args) => Flags.lazy(impl, (m) => m.membership(name, args))
+  ).pipe(
+    Command.withDescription(name === "add-member" ? "Add a user to a group" : "Remove a user from a group")
+  )
 
 /**
  * @since 0.1.0

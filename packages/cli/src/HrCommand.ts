@@ -1,86 +1,31 @@
 /**
- * `asgardeo-scim hr setup|onboard|change-role|offboard`.
+ * `asgardeo-scim hr setup|onboard|change-role|offboard`. The handlers load on first use.
  *
  * @since 0.1.0
  */
-import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
-import * as Roles from "@asgardeo-scim/hr/Roles"
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import * as FileSystem from "@effect/platform/FileSystem"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Batch from "./Batch.js"
-import * as Connection from "./Connection.js"
-import * as EmployeeCsv from "./EmployeeCsv.js"
-import { CliError, Failed, Ok, Usage } from "./ExitCode.js"
-import { Io } from "./Io.js"
-import * as Lookup from "./Lookup.js"
-import * as Render from "./Render.js"
-import { json } from "./UsersCommand.js"
+import * as Flags from "./Flags.js"
+
+const impl = () => import("./internal/hr.js")
+
+const columns = "employeeId,email,firstName,lastName,department,role"
 
 const userRef = Args.text({ name: "user" }).pipe(Args.withDescription("A user id (UUID) or userName"))
 
-const setup = Command.make("setup", { ...Connection.flags, json }, (args) =>
-  Effect.gen(function*() {
-    const io = yield* Io
-    const groups = yield* (yield* HrDirectory.HrDirectory).ensureRoleGroups
-    yield* io.out(
-      args.json
-        ? Render.json(groups)
-        : Render.table(["ROLE", "GROUP", "ID"], groups.map((g) => [g.role, g.name, g.id]), io.color)
-    )
-    if (!args.json) {
-      yield* io.err(Render.styled(
-        "Assign each group to a role in the Asgardeo console (User Management > Roles) to grant permissions",
-        "dim",
-        io.color
-      ))
-    }
-  }).pipe(Effect.provide(Connection.layer(args)))).pipe(
-    Command.withDescription("Create the role groups (HR-Admins, HR-Managers, Employees) when missing")
-  )
-
-/**
- * Reads and checks an employee CSV: a file that cannot be read or parsed is exit code 2.
- *
- * @since 0.1.0
- * @category programs
- */
-export const readCsv = (file: string) =>
-  Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const text = yield* fs.readFileString(file).pipe(
-      Effect.mapError((e) =>
-        new CliError({
-          code: Usage,
-          message: `cannot read ${file}: ${
-            e._tag === "SystemError" && e.reason === "NotFound" ? "no such file" : e.message
-          }`
-        })
-      )
-    )
-    const parsed = EmployeeCsv.parse(text, file, Roles.make())
-    if (Either.isLeft(parsed)) {
-      return yield* Effect.fail(
-        new CliError({
-          code: Usage,
-          message: `${parsed.left.message}. Expected a header ${EmployeeCsv.columns.join(",")} (RFC 4180 quoting)`
-        })
-      )
-    }
-    return parsed.right
-  })
+const setup = Command.make(
+  "setup",
+  { ...Flags.connection, json: Flags.json },
+  (args) => Flags.lazy(impl, (m) => m.setup(args))
+).pipe(Command.withDescription("Create the role groups (HR-Admins, HR-Managers, Employees) when missing"))
 
 const onboard = Command.make(
   "onboard",
   {
-    ...Connection.flags,
-    json,
-    file: Args.file({ name: "employees.csv" }).pipe(
-      Args.withDescription(`A CSV with the header ${EmployeeCsv.columns.join(",")}`)
-    ),
+    ...Flags.connection,
+    json: Flags.json,
+    file: Args.file({ name: "employees.csv" }).pipe(Args.withDescription(`A CSV with the header ${columns}`)),
     concurrency: Options.integer("concurrency").pipe(
       Options.withDescription("Employees processed at once"),
       Options.withDefault(8)
@@ -97,103 +42,29 @@ const onboard = Command.make(
       Options.withDefault("auto" as const)
     )
   },
-  (args) =>
-    Effect.gen(function*() {
-      const io = yield* Io
-      if (args.concurrency < 1) {
-        return yield* Effect.fail(new CliError({ code: Usage, message: "--concurrency must be at least 1" }))
-      }
-      const parsed = yield* readCsv(args.file)
-      if (args.dryRun) {
-        const { done } = yield* Batch.readDone(args.report)
-        const roles = Roles.make()
-        const plan = parsed.rows.map((r) => ({
-          line: r.line,
-          employeeId: r.employee.employeeId,
-          email: r.employee.email,
-          role: r.employee.role,
-          group: Either.getOrElse(roles.groupOf(r.employee.role), () => ""),
-          action: done.has(r.employee.employeeId) ? "skip (done in report)" : "onboard"
-        }))
-        const toDo = plan.filter((p) => p.action === "onboard").length
-        if (args.json) {
-          yield* io.out(Render.json({ dryRun: true, plan, invalid: parsed.invalid }))
-        } else {
-          yield* io.out(Render.table(
-            ["LINE", "EMPLOYEE", "EMAIL", "ROLE", "GROUP", "ACTION"],
-            plan.map((p) => [String(p.line), p.employeeId, p.email, p.role, p.group, p.action]),
-            io.color
-          ))
-          for (const row of parsed.invalid) {
-            yield* io.err(Render.styled(Batch.invalidLine(args.file, row), "warn", io.color))
-          }
-          yield* io.err(
-            `dry run: ${toDo} to onboard, ${plan.length - toDo} already done, ${parsed.invalid.length} invalid; ` +
-              "nothing was sent"
-          )
-        }
-        if (parsed.invalid.length > 0) return yield* Effect.fail(new CliError({ code: Usage, message: "" }))
-        return
-      }
-      const summary = yield* Batch.run({
-        file: args.file,
-        parsed,
-        report: args.report,
-        concurrency: args.concurrency,
-        bulk: args.bulk === "auto" ? "auto" : args.bulk === "on",
-        verbose: !args.json
-      }).pipe(Effect.provide(Connection.layer(args)))
-      yield* io.out(args.json ? Render.json({ summary, invalid: parsed.invalid }) : Batch.render(summary, io.color))
-      const code = Batch.unfinished(summary) > 0 ? Failed : summary.invalid > 0 ? Usage : Ok
-      if (code !== Ok) return yield* Effect.fail(new CliError({ code, message: "" }))
-    })
+  (args) => Flags.lazy(impl, (m) => m.onboard(args))
 ).pipe(Command.withDescription("Onboard employees from a CSV: invitation, enterprise attributes, role group"))
 
 const changeRole = Command.make(
   "change-role",
   {
-    ...Connection.flags,
-    json,
+    ...Flags.connection,
+    json: Flags.json,
     user: userRef,
     role: Args.text({ name: "role" }).pipe(Args.withDescription("admin, hr_manager or employee"))
   },
-  (args) =>
-    Effect.gen(function*() {
-      const io = yield* Io
-      const hr = yield* HrDirectory.HrDirectory
-      const user = yield* Lookup.user(args.user)
-      const change = yield* hr.changeRole(user.id, args.role)
-      yield* io.out(
-        args.json
-          ? Render.json(change)
-          : `${Render.styled("role changed", "ok", io.color)} ${change.userName}: now ${change.role}` +
-            (change.removedFrom.length > 0 ? ` (left ${change.removedFrom.join(", ")})` : "")
-      )
-    }).pipe(Effect.provide(Connection.layer(args)))
+  (args) => Flags.lazy(impl, (m) => m.changeRole(args))
 ).pipe(Command.withDescription("Move a user to another role (joins the new group before leaving the old)"))
 
 const offboard = Command.make(
   "offboard",
   {
-    ...Connection.flags,
-    json,
+    ...Flags.connection,
+    json: Flags.json,
     user: userRef,
     delete: Options.boolean("delete").pipe(Options.withDescription("Also delete the user"))
   },
-  (args) =>
-    Effect.gen(function*() {
-      const io = yield* Io
-      const hr = yield* HrDirectory.HrDirectory
-      const user = yield* Lookup.user(args.user)
-      const result = yield* hr.offboard(user.id, { delete: args.delete })
-      yield* io.out(
-        args.json
-          ? Render.json(result)
-          : `${Render.styled(result.deleted ? "offboarded and deleted" : "offboarded", "ok", io.color)} ` +
-            `${result.userName}: deactivated` +
-            (result.removedFrom.length > 0 ? `, removed from ${result.removedFrom.join(", ")}` : "")
-      )
-    }).pipe(Effect.provide(Connection.layer(args)))
+  (args) => Flags.lazy(impl, (m) => m.offboard(args))
 ).pipe(Command.withDescription("Deactivate a user and remove them from every role group"))
 
 /**

@@ -7,9 +7,9 @@
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Command from "@effect/cli/Command"
 import * as Effect from "effect/Effect"
+import * as Flags from "./Flags.js"
 import { Io } from "./Io.js"
 import * as Render from "./Render.js"
-import { json } from "./UsersCommand.js"
 
 /**
  * The SCIM operations each command sends.
@@ -60,7 +60,7 @@ export const table = operations.map(([command, ops]) => ({
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make("scopes", { json }, (args) =>
+export const command = Command.make("scopes", { json: Flags.json }, (args) =>
   Effect.gen(function*() {
     const io = yield* Io
     if (args.json) {

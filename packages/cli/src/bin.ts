@@ -10,10 +10,10 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 
-const [Cli, Io, Connection, NodeFileSystem, NodePath, NodeTerminal, NodeRuntime] = await Promise.all([
+const [Cli, Io, Backend, NodeFileSystem, NodePath, NodeTerminal, NodeRuntime] = await Promise.all([
   import("./Cli.js"),
   import("./Io.js"),
-  import("./Connection.js"),
+  import("./Backend.js"),
   import("@effect/platform-node/NodeFileSystem"),
   import("@effect/platform-node/NodePath"),
   import("@effect/platform-node/NodeTerminal"),
@@ -25,7 +25,7 @@ const layer = Layer.mergeAll(
   NodePath.layer,
   NodeTerminal.layer,
   Io.layerProcess,
-  Connection.layerBackend
+  Backend.layer
 )
 
 NodeRuntime.runMain(Cli.run(process.argv).pipe(Effect.provide(layer)), {

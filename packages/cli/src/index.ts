@@ -1,6 +1,11 @@
 /**
  * @since 0.1.0
  */
+export * as Backend from "./Backend.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Batch from "./Batch.js"
 
 /**
@@ -32,6 +37,11 @@ export * as EmployeeCsv from "./EmployeeCsv.js"
  * @since 0.1.0
  */
 export * as ExitCode from "./ExitCode.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Flags from "./Flags.js"
 
 /**
  * @since 0.1.0

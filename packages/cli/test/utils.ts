@@ -1,5 +1,5 @@
 // Runs the CLI in process against an in-process emulator, recording stdout and stderr.
-import { Cli, Connection, Io } from "@asgardeo-scim/cli"
+import { Backend, Cli, Io } from "@asgardeo-scim/cli"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { HttpClient } from "@effect/platform"
 import { NodeContext } from "@effect/platform-node"
@@ -19,7 +19,7 @@ export const conn = [
 export const harness = (options: AsgardeoEmulator.Options = {}) =>
   Effect.gen(function*() {
     const emu = yield* AsgardeoEmulator.make(options)
-    const backend = Layer.succeed(Connection.Backend, {
+    const backend = Layer.succeed(Backend.Backend, {
       httpClient: Layer.succeed(HttpClient.HttpClient, emu.client),
       embedded: Effect.succeed(emu)
     })

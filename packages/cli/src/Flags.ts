@@ -1,0 +1,53 @@
+/**
+ * The flags shared by commands. This module loads only `@effect/cli`, so building the command
+ * tree (and answering `--help`) loads none of the client.
+ *
+ * @since 0.1.0
+ */
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+
+/**
+ * The connection flags every connected command takes.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export const connection = {
+  org: Options.text("org").pipe(
+    Options.withDescription("Asgardeo organization (default: $ASGARDEO_ORG)"),
+    Options.optional
+  ),
+  clientId: Options.text("client-id").pipe(
+    Options.withDescription("OAuth2 client id of the M2M application (default: $ASGARDEO_CLIENT_ID)"),
+    Options.optional
+  ),
+  clientSecret: Options.redacted("client-secret").pipe(
+    Options.withDescription("Client secret (default: $ASGARDEO_CLIENT_SECRET; prefer the variable)"),
+    Options.optional
+  ),
+  baseUrl: Options.text("base-url").pipe(
+    Options.withDescription("API host (default: $ASGARDEO_BASE_URL or https://api.asgardeo.io)"),
+    Options.optional
+  ),
+  emulator: Options.boolean("emulator").pipe(
+    Options.withDescription("Use the embedded in-memory Asgardeo emulator (no configuration needed)")
+  )
+}
+
+/**
+ * The `--json` flag.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export const json = Options.boolean("json").pipe(Options.withDescription("Print JSON for machines"))
+
+/**
+ * Runs a handler from a module loaded on first use.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const lazy = <M, A, E, R>(load: () => Promise<M>, run: (module: M) => Effect.Effect<A, E, R>) =>
+  Effect.flatMap(Effect.promise(load), run)
