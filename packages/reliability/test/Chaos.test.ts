@@ -75,24 +75,29 @@ const withChaos = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   })
 
 /** Runs `f` over the items still failing, up to `rounds` times under chaos; returns first-pass failures. */
-const untilDone = <I, E, R>(
+const untilDone = <I, A, E, R, E2>(
   items: ReadonlyArray<I>,
-  f: (item: I) => Effect.Effect<boolean, E, R>,
+  f: (item: I) => Effect.Effect<Either.Either<A, E>, E2, R>,
+  /** Checks one outcome against the state after the round (one snapshot per round); true when done. */
+  verify: (item: I, outcome: Either.Either<A, E>, state: State) => boolean,
   rounds = 5
 ) =>
   Effect.gen(function*() {
     let pending = items
     let firstPass = 0
     for (let round = 0; round < rounds && pending.length > 0; round++) {
-      const outcomes = yield* Effect.forEach(pending, (item) => Effect.map(f(item), (ok) => [item, ok] as const), {
+      const outcomes = yield* Effect.forEach(pending, (item) => Effect.map(f(item), (r) => [item, r] as const), {
         concurrency: chaos.concurrency
       })
-      pending = outcomes.filter(([, ok]) => !ok).map(([item]) => item)
+      const state = yield* stateOf
+      pending = outcomes.filter(([item, r]) => !verify(item, r, state)).map(([item]) => item)
       if (round === 0) firstPass = pending.length
     }
     assert.strictEqual(pending.length, 0, `still failing after ${rounds} rounds: ${pending.length}`)
     return firstPass
   })
+
+type State = Effect.Effect.Success<typeof stateOf>
 
 const secretsOf = (sink: Sink, passwords: ReadonlyArray<string> = []) => {
   const basic = btoa(`${credentials.clientId}:${credentials.clientSecret}`)
@@ -149,14 +154,10 @@ describe("chaos on the real server", () => {
           }
         }
         // Re-runs (as an operator would, with the report's done ids skipped) finish the rest.
-        const rerun = yield* untilDone(failed, (e) =>
-          Effect.map(
-            Effect.either(hr.onboardEmployee(e)),
-            (r) => {
-              if (Either.isLeft(r)) sink.errors.push(r.left)
-              return Either.isRight(r)
-            }
-          ))
+        const rerun = yield* untilDone(failed, (e) => Effect.either(hr.onboardEmployee(e)), (_, r) => {
+          if (Either.isLeft(r)) sink.errors.push(r.left)
+          return Either.isRight(r)
+        })
         return { firstPassFailures: failed.length, rerunFailures: rerun }
       }))
       const afterOnboard = yield* stateOf
@@ -178,20 +179,18 @@ describe("chaos on the real server", () => {
       const next = (role: string) => roles[(roles.indexOf(role as typeof roles[number]) + 1) % 3]!
       const changes = employees.map((e) => ({ e, id: afterOnboard.users.get(e.email)!.id, role: next(e.role) }))
       const change = yield* withChaos(
-        untilDone(changes, (c) =>
-          Effect.gen(function*() {
-            const r = yield* Effect.either(hr.changeRole(c.id, c.role))
-            const user = (yield* stateOf).users.get(c.e.email)!
-            if (Either.isRight(r)) {
-              assert.deepStrictEqual(user.groups, [roleGroup[c.role]!], c.e.email)
-              return true
-            }
-            sink.errors.push(r.left)
-            // Never without a role: an Incomplete change holds the new role, any other failure the old.
-            assert.isAbove(user.groups.length, 0, `${c.e.email} has no role after ${r.left._tag}`)
-            if (r.left._tag === "Incomplete") assert.include(user.groups, roleGroup[c.role]!)
-            return false
-          }))
+        untilDone(changes, (c) => Effect.either(hr.changeRole(c.id, c.role)), (c, r, state) => {
+          const user = state.users.get(c.e.email)!
+          if (Either.isRight(r)) {
+            assert.deepStrictEqual(user.groups, [roleGroup[c.role]!], c.e.email)
+            return true
+          }
+          sink.errors.push(r.left)
+          // Never without a role: an Incomplete change holds the new role, any other failure the old.
+          assert.isAbove(user.groups.length, 0, `${c.e.email} has no role after ${r.left._tag}`)
+          if (r.left._tag === "Incomplete") assert.include(user.groups, roleGroup[c.role]!)
+          return false
+        })
       )
       const afterChange = yield* stateOf
       for (const c of changes) assert.deepStrictEqual(afterChange.users.get(c.e.email)!.groups, [roleGroup[c.role]!])
@@ -200,21 +199,19 @@ describe("chaos on the real server", () => {
       // -- offboarding ------------------------------------------------------------------------
       const leaving = changes.map((c, i) => ({ ...c, delete: i % 2 === 0 }))
       const off = yield* withChaos(
-        untilDone(leaving, (c) =>
-          Effect.gen(function*() {
-            const r = yield* Effect.either(hr.offboard(c.id, { delete: c.delete }))
-            const user = (yield* stateOf).users.get(c.e.email)
-            if (Either.isRight(r)) {
-              if (c.delete) assert.isUndefined(user, `${c.e.email} deleted`)
-              else {
-                assert.deepStrictEqual(user!.groups, [])
-                assert.strictEqual(user!.disabled, true)
-              }
-              return true
+        untilDone(leaving, (c) => Effect.either(hr.offboard(c.id, { delete: c.delete })), (c, r, state) => {
+          const user = state.users.get(c.e.email)
+          if (Either.isRight(r)) {
+            if (c.delete) assert.isUndefined(user, `${c.e.email} deleted`)
+            else {
+              assert.deepStrictEqual(user!.groups, [])
+              assert.strictEqual(user!.disabled, true)
             }
-            sink.errors.push(r.left)
-            return false
-          }))
+            return true
+          }
+          sink.errors.push(r.left)
+          return false
+        })
       )
       const afterOff = yield* stateOf
       assert.strictEqual(afterOff.users.size, leaving.filter((c) => !c.delete).length)
@@ -257,19 +254,16 @@ describe("chaos on the real server", () => {
     return Effect.gen(function*() {
       const users = yield* Users.Users
       const run = yield* withChaos(untilDone(inputs, (u) =>
-        Effect.map(
-          Effect.either(users.ensure({
-            userName: u.userName,
-            email: u.email,
-            givenName: u.givenName,
-            familyName: u.familyName,
-            password: Redacted.make(u.secret)
-          })),
-          (r) => {
-            if (Either.isLeft(r)) sink.errors.push(r.left)
-            return Either.isRight(r)
-          }
-        )))
+        Effect.either(users.ensure({
+          userName: u.userName,
+          email: u.email,
+          givenName: u.givenName,
+          familyName: u.familyName,
+          password: Redacted.make(u.secret)
+        })), (_, r) => {
+        if (Either.isLeft(r)) sink.errors.push(r.left)
+        return Either.isRight(r)
+      }))
       const state = yield* stateOf
       assert.deepStrictEqual(state.duplicates, [])
       assert.strictEqual(state.users.size, M)
