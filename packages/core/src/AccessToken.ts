@@ -6,10 +6,12 @@
  * - A token is refreshed `min(tokenRefreshBuffer, expires_in / 2)` before it expires, in the
  *   background while it is still valid; callers keep using it meanwhile.
  * - Asgardeo hands back the same still-valid token (with a shorter `expires_in`) when asked
- *   again: it is kept, and no further token request is made before its real expiry.
+ *   again, so refreshing ahead only gets it back: on the Asgardeo target (and on any server once
+ *   it is seen doing so) the token is kept, and the next token request waits for its real expiry.
+ *   A token handed back keeps its first expiry (a rounded-up `expires_in` cannot extend it).
  * - `invalidate(token)` is compare-and-set: N concurrent 401s on one token cause one request.
- * - Expiry is counted from the moment the token request was sent, so an expired token is
- *   never sent.
+ * - Never an expired token: expiry is counted from the moment the token request was sent, less a
+ *   safety margin of `min(1 s, lifetime / 20)` for the request's own trip to the server.
  *
  * @since 0.1.0
  */
@@ -82,10 +84,22 @@ interface Entry {
   refreshAt: number
   inflight: Deferred.Deferred<Token, ScimError.TokenFailure> | undefined
   /** The last token received (kept after it expires): a server handing it back cannot extend it. */
-  last: Token | undefined
-  /** The server was seen handing back a still-valid token: refreshing ahead only gets it again. */
+  last: Fetched | undefined
+  /** The server hands back a still-valid token when asked again: refreshing ahead only gets it back. */
   reuses: boolean
 }
+
+/** A token and the server's expiry as estimated from the send time (the token stops being sent earlier). */
+interface Fetched {
+  readonly token: Token
+  readonly serverExpiry: number
+}
+
+/** Time kept between a token's last use and its expiry, for the request's own trip. */
+const safetyMargin = (lifetimeMillis: number): number => Math.min(1000, Math.max(0, lifetimeMillis) / 20)
+
+/** How long after a reused token's estimated expiry to ask for the next one (clock skew, latency). */
+const reuseSkew = (fetched: Fetched): number => Math.max(50, fetched.serverExpiry - fetched.token.expiresAt)
 
 const tokenResponseError = (
   status: number,
@@ -117,7 +131,7 @@ const parseTokenResponse = (
   requested: ReadonlyArray<string>,
   semantics: "asgardeo" | "oauth2",
   sentAt: number
-): Token | ScimError.InvalidResponse => {
+): Fetched | ScimError.InvalidResponse => {
   const invalid = (reason: string) => new ScimError.InvalidResponse({ method: "POST", path, status: 200, reason })
   let json: unknown
   try {
@@ -153,7 +167,11 @@ const parseTokenResponse = (
   } else {
     return invalid("scope is not a string")
   }
-  return { value: Redacted.make(o.access_token), scopes, expiresAt: sentAt + expiresIn * 1000 }
+  const lifetime = expiresIn * 1000
+  return {
+    token: { value: Redacted.make(o.access_token), scopes, expiresAt: sentAt + lifetime - safetyMargin(lifetime) },
+    serverExpiry: sentAt + lifetime
+  }
 }
 
 /**
@@ -246,8 +264,8 @@ export const make: Effect.Effect<
     error._tag === "TransportError" || error._tag === "RateLimited" ||
     (error._tag === "TokenError" && error.status >= 500)
 
-  const fetchToken = (scopes: ReadonlyArray<string>): Effect.Effect<Token, ScimError.TokenFailure> => {
-    const attempt = (n: number): Effect.Effect<Token, ScimError.TokenFailure> =>
+  const fetchToken = (scopes: ReadonlyArray<string>): Effect.Effect<Fetched, ScimError.TokenFailure> => {
+    const attempt = (n: number): Effect.Effect<Fetched, ScimError.TokenFailure> =>
       Effect.gen(function*() {
         yield* limiter.acquire("token")
         const sentAt = yield* Clock.currentTimeMillis
@@ -275,25 +293,44 @@ export const make: Effect.Effect<
   const defaultScopes = auth.scopes
   const defaultKey = keyOf(defaultScopes)
 
-  // A token handed back again keeps its first expiry (`expires_in` is rounded to whole seconds,
-  // so the second answer can state a later one). If that expiry has passed by our clock, the
-  // server still counted it valid a moment ago: ask again shortly for the new one.
+  // Asks for a token. When the server is known to hand back the token it issued until that
+  // expires, waits for the real expiry first (asking earlier only gets the same token back). A
+  // token handed back keeps its first expiry; one that is already past our send-by time means the
+  // server still counted it valid a moment ago: wait for its expiry and ask again (bounded).
   const fetchFresh = (
     entry: Entry,
     scopes: ReadonlyArray<string>,
     n = 1
-  ): Effect.Effect<Token, ScimError.TokenFailure> =>
-    Effect.flatMap(fetchToken(scopes), (token) => {
+  ): Effect.Effect<Fetched, ScimError.TokenFailure> =>
+    Effect.gen(function*() {
       const last = entry.last
-      if (last === undefined || Redacted.value(last.value) !== Redacted.value(token.value)) {
-        return Effect.succeed(token)
+      if (entry.reuses && last !== undefined) {
+        const now = yield* Clock.currentTimeMillis
+        const wait = last.serverExpiry + reuseSkew(last) - now
+        if (wait > 0 && now >= last.token.expiresAt) yield* Effect.sleep(Duration.millis(wait))
+      }
+      const fetched = yield* fetchToken(scopes)
+      if (last === undefined || Redacted.value(last.token.value) !== Redacted.value(fetched.token.value)) {
+        return fetched
       }
       entry.reuses = true
-      const clamped: Token = { ...token, expiresAt: Math.min(last.expiresAt, token.expiresAt) }
-      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        clamped.expiresAt > now || n >= 20
-          ? Effect.succeed(clamped)
-          : Effect.zipRight(Effect.sleep(Duration.millis(100)), fetchFresh(entry, scopes, n + 1)))
+      const kept: Fetched = {
+        token: { ...fetched.token, expiresAt: Math.min(last.token.expiresAt, fetched.token.expiresAt) },
+        serverExpiry: Math.min(last.serverExpiry, fetched.serverExpiry)
+      }
+      entry.last = kept
+      const now = yield* Clock.currentTimeMillis
+      if (kept.token.expiresAt > now) return kept
+      if (n >= 5) {
+        return yield* Effect.fail(
+          new ScimError.TokenError({
+            status: 200,
+            error: "expired_token_reissued",
+            errorDescription: "the token endpoint keeps answering with a token that has expired"
+          })
+        )
+      }
+      return yield* fetchFresh(entry, scopes, n + 1)
     })
 
   const startFetch = (entry: Entry, scopes: ReadonlyArray<string>, background: boolean) => {
@@ -305,19 +342,19 @@ export const make: Effect.Effect<
         Effect.flatMap(Clock.currentTimeMillis, (now) => {
           entry.inflight = undefined
           if (Exit.isSuccess(exit)) {
-            const token = exit.value
+            const token = exit.value.token
             const lifetime = token.expiresAt - now
             entry.refreshAt = entry.reuses
               // The server hands back the token it issued: it will not issue another before expiry.
               ? token.expiresAt
               : token.expiresAt - Math.min(bufferMillis, Math.max(0, lifetime) / 2)
             entry.token = token
-            entry.last = token
+            entry.last = exit.value
           } else if (background && entry.token !== undefined) {
             // Keep the still-valid token; try again later, not on every call.
             entry.refreshAt = now + Math.min(30_000, Math.max(0, entry.token.expiresAt - now) / 2)
           }
-          return Deferred.done(deferred, exit)
+          return Deferred.done(deferred, Exit.map(exit, (f) => f.token))
         })
       ),
       Effect.forkIn(scope),
@@ -331,7 +368,14 @@ export const make: Effect.Effect<
     return Effect.flatMap(Clock.currentTimeMillis, (now) => {
       let entry = entries.get(key)
       if (entry === undefined) {
-        entry = { token: undefined, refreshAt: 0, inflight: undefined, last: undefined, reuses: false }
+        // Asgardeo is known to hand back a still-valid token: no early refresh there.
+        entry = {
+          token: undefined,
+          refreshAt: 0,
+          inflight: undefined,
+          last: undefined,
+          reuses: auth.scopeSemantics === "asgardeo"
+        }
         entries.set(key, entry)
       }
       const token = entry.token
