@@ -39,6 +39,10 @@ export class Io extends Context.Tag("@asgardeo-scim/cli/Io")<Io, Service>() {}
  * @category constructors
  */
 export const makeProcess = (): Service => {
+  // `asgardeo-scim users list | head`: a closed pipe ends the program quietly.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0)
+  })
   const interactive = process.stderr.isTTY === true
   const noColor = process.env["NO_COLOR"] !== undefined && process.env["NO_COLOR"] !== ""
   let statusShown = false

@@ -66,9 +66,10 @@ export const command = Command.make("scopes", { json: Flags.json }, (args) =>
     if (args.json) {
       return yield* io.out(Render.json({ commands: table, all: Scopes.all }))
     }
+    // One line per scope; the command is named on its first line.
     yield* io.out(Render.table(
-      ["COMMAND", "SCOPES", "API RESOURCE"],
-      table.map((t) => [t.command, t.scopes.join(" "), t.apiResources.join(", ")]),
+      ["COMMAND", "SCOPE", "API RESOURCE"],
+      table.flatMap((t) => t.scopes.map((scope, i) => [i === 0 ? t.command : "", scope, Scopes.apiResource(scope)])),
       io.color
     ))
     yield* io.out("")
