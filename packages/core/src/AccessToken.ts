@@ -358,6 +358,26 @@ export const make: Effect.Effect<
         })
       ),
       Effect.forkIn(scope),
+      Effect.tap((fiber) =>
+        Effect.sync(() =>
+          fiber.addObserver((exit) => {
+            // Forked into a closed scope (the layer was released while still in use): fail the
+            // waiting callers loudly instead of leaving them waiting forever.
+            if (Exit.isInterrupted(exit)) {
+              entry.inflight = undefined
+              Deferred.unsafeDone(
+                deferred,
+                Exit.die(
+                  new Error(
+                    "AccessToken: the token layer's scope is closed. Provide the layer to the whole program " +
+                      "(Layer.provide / ManagedRuntime), not to an effect that returns another effect."
+                  )
+                )
+              )
+            }
+          })
+        )
+      ),
       Effect.as(deferred)
     )
   }

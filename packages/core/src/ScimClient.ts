@@ -29,8 +29,10 @@ import * as Metric from "effect/Metric"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
 import * as AsgardeoConfig from "./AsgardeoConfig.js"
+import * as Deadlines from "./internal/deadlines.js"
 import * as internal from "./internal/http.js"
 import * as RateLimiter from "./RateLimiter.js"
 import * as ScimError from "./ScimError.js"
@@ -200,18 +202,26 @@ const encodeQuery = (params: Request["urlParams"]): string => {
 export const make: Effect.Effect<
   Service,
   never,
-  AsgardeoConfig.AsgardeoConfig | AccessToken.AccessToken | RateLimiter.RateLimiter | HttpClient.HttpClient
+  | AsgardeoConfig.AsgardeoConfig
+  | AccessToken.AccessToken
+  | RateLimiter.RateLimiter
+  | HttpClient.HttpClient
+  | Scope.Scope
 > = Effect.gen(function*() {
   const config = yield* AsgardeoConfig.AsgardeoConfig
   const tokens = yield* AccessToken.AccessToken
   const limiter = yield* RateLimiter.RateLimiter
   // One span per operation: the platform client's own span costs time and records the full URL.
-  const client = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerDisabledWhen(() => true))
+  // Each attempt runs in a Scope of its own: closing it aborts the request (the timeout).
+  const client = (yield* HttpClient.HttpClient).pipe(
+    HttpClient.withTracerDisabledWhen(() => true),
+    HttpClient.withScope
+  )
   const base = config.scimBaseUrl
   const checkScopes = config.target === "asgardeo"
   const retry = config.retry
   const maxRetryAfterMillis = Duration.toMillis(retry.maxRetryAfter)
-  const timeout = config.timeout
+  const withDeadline = Deadlines.make(config.timeout, yield* Effect.scope)
   const secrets: Array<string> = config.auth._tag === "ClientCredentials"
     ? [Redacted.value(config.auth.clientSecret)]
     : [Redacted.value(config.auth.token)]
@@ -231,8 +241,8 @@ export const make: Effect.Effect<
       }
     })
     if (body !== undefined) req = HttpClientRequest.bodyText(req, body, "application/scim+json")
-    return client.execute(req).pipe(
-      Effect.flatMap((response) =>
+    return withDeadline(
+      Effect.flatMap(client.execute(req), (response) =>
         Effect.map(
           response.text,
           (text): Attempt => ({
@@ -241,12 +251,9 @@ export const make: Effect.Effect<
             location: response.headers["location"],
             retryAfter: response.headers["retry-after"]
           })
-        )
-      ),
-      Effect.timeoutFail({
-        duration: timeout,
-        onTimeout: () => new ScimError.TransportError({ method: request.method, path, reason: "Timeout" })
-      }),
+        )),
+      () => new ScimError.TransportError({ method: request.method, path, reason: "Timeout" })
+    ).pipe(
       Effect.catchTag("RequestError", "ResponseError", (error) =>
         Effect.fail(
           new ScimError.TransportError({
@@ -343,6 +350,7 @@ export const make: Effect.Effect<
       return attempt(1, false, false).pipe(
         Effect.withSpan(request.operation, {
           kind: "client",
+          captureStackTrace: false,
           attributes: { "http.request.method": request.method, "url.path": path, "scim.target": config.target }
         })
       )
@@ -427,7 +435,7 @@ export const layerWithoutDependencies: Layer.Layer<
   ScimClient,
   never,
   AsgardeoConfig.AsgardeoConfig | AccessToken.AccessToken | RateLimiter.RateLimiter | HttpClient.HttpClient
-> = Layer.effect(ScimClient, make)
+> = Layer.scoped(ScimClient, make)
 
 /**
  * The client with its token cache and rate limiter, from `AsgardeoConfig` and an `HttpClient`.

@@ -41,7 +41,7 @@ export const tokenReply = (
 
 export const makeMock = (handler: Handler) => {
   const received: Array<Received> = []
-  const client = HttpClient.make((request, url) =>
+  const client = HttpClient.make((request, url, signal) =>
     Effect.gen(function*() {
       const body = request.body._tag === "Uint8Array"
         ? new TextDecoder().decode(request.body.body)
@@ -51,7 +51,15 @@ export const makeMock = (handler: Handler) => {
       const headers: Record<string, string> = { ...request.headers }
       const rec: Received = { method: request.method, url, headers, body }
       received.push(rec)
-      const reply = yield* handler(rec)
+      // Like a real engine, an aborted request fails at once.
+      const aborted = Effect.async<never, HttpClientError.RequestError>((resume) => {
+        const onAbort = () =>
+          resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: "aborted" })))
+        if (signal.aborted) onAbort()
+        else signal.addEventListener("abort", onAbort, { once: true })
+        return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+      })
+      const reply = yield* Effect.raceFirst(handler(rec), aborted)
       if (reply === "drop") {
         return yield* Effect.fail(
           new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("socket hang up") })

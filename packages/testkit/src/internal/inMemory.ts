@@ -36,7 +36,7 @@ export const makeClient = (
     HttpServerRequest.HttpServerRequest
   >
 ): HttpClient.HttpClient =>
-  HttpClient.make((request, url) =>
+  HttpClient.make((request, url, signal) =>
     Effect.gen(function*() {
       const body = toWebBody(request.body)
       const headers = new Headers(request.headers as Record<string, string>)
@@ -48,7 +48,7 @@ export const makeClient = (
         headers,
         ...(body === undefined ? {} : { body })
       })
-      const response = yield* app.pipe(
+      const handled = app.pipe(
         Effect.provideService(HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(webRequest)),
         Effect.catchTag("RequestError", () => Effect.succeed(HttpServerResponse.empty({ status: 400 }))),
         Effect.mapError((cause) =>
@@ -60,6 +60,16 @@ export const makeClient = (
           })
         )
       )
+      // Like a socket, an aborted request (a client's timeout) ends at once; state changes are
+      // synchronous steps, so an interrupted request leaves the store consistent.
+      const aborted = Effect.async<never, HttpClientError.RequestError>((resume) => {
+        const onAbort = () =>
+          resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", description: "aborted" })))
+        if (signal.aborted) onAbort()
+        else signal.addEventListener("abort", onAbort, { once: true })
+        return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+      })
+      const response = yield* Effect.raceFirst(handled, aborted)
       return HttpClientResponse.fromWeb(request, HttpServerResponse.toWeb(response))
     })
   )
