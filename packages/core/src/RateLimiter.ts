@@ -29,6 +29,8 @@ export type Bucket = keyof AsgardeoConfig.RateLimits
 export interface Service {
   /** Waits for a slot in the bucket (and for any pause to end). */
   readonly acquire: (bucket: Bucket) => Effect.Effect<void>
+  /** The earliest time (epoch ms) a request in the bucket could go out, without reserving it. */
+  readonly nextSlot: (bucket: Bucket) => Effect.Effect<number>
   /** Pauses every bucket for `duration` from now (a 429's `Retry-After`). */
   readonly pause: (duration: Duration.DurationInput) => Effect.Effect<void>
   /** The end of the current pause, in epoch milliseconds (0 when none). */
@@ -46,6 +48,10 @@ class Window {
   private next = 0
   constructor(readonly limit: number, readonly windowMillis: number) {
     this.slots = new Array<number>(limit).fill(Number.NEGATIVE_INFINITY)
+  }
+  /** The earliest slot at or after `earliest`, without reserving it. */
+  peek(earliest: number): number {
+    return Math.max(earliest, this.slots[this.next]! + this.windowMillis)
   }
   /** Reserves the earliest slot at or after `earliest`; returns its time. */
   reserve(earliest: number): number {
@@ -68,7 +74,10 @@ export const make = (budgets: AsgardeoConfig.RateLimits | undefined): Service =>
   const windows: Partial<Record<Bucket, Window>> = {}
   if (budgets !== undefined) {
     for (const key of ["scim", "token", "bulk"] as const) {
-      windows[key] = new Window(budgets[key].limit, Duration.toMillis(budgets[key].window))
+      // A small margin on the window (1/50, at most 1 s): the server counts a request when it
+      // arrives, a moment after we sent it, and may count in fixed windows.
+      const window = Duration.toMillis(budgets[key].window)
+      windows[key] = new Window(budgets[key].limit, window + Math.min(1000, window / 50))
     }
   }
   // Sleeps until the pause (which may be extended meanwhile) is over.
@@ -89,7 +98,12 @@ export const make = (budgets: AsgardeoConfig.RateLimits | undefined): Service =>
     Effect.map(Clock.currentTimeMillis, (now) => {
       pausedUntil = Math.max(pausedUntil, now + Duration.toMillis(Duration.decode(duration)))
     })
-  return { acquire, pause, pausedUntil: Effect.sync(() => pausedUntil) }
+  const nextSlot = (bucket: Bucket): Effect.Effect<number> =>
+    Effect.map(Clock.currentTimeMillis, (now) => {
+      const earliest = Math.max(now, pausedUntil)
+      return windows[bucket]?.peek(earliest) ?? earliest
+    })
+  return { acquire, nextSlot, pause, pausedUntil: Effect.sync(() => pausedUntil) }
 }
 
 /**

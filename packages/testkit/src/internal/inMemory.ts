@@ -64,7 +64,9 @@ export const makeClient = (
       // synchronous steps, so an interrupted request leaves the store consistent.
       const aborted = Effect.async<never, HttpClientError.RequestError>((resume) => {
         const onAbort = () =>
-          resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", description: "aborted" })))
+          resume(
+            Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", description: "aborted" }))
+          )
         if (signal.aborted) onAbort()
         else signal.addEventListener("abort", onAbort, { once: true })
         return Effect.sync(() => signal.removeEventListener("abort", onAbort))
