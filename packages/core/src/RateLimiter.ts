@@ -53,13 +53,17 @@ class Window {
   peek(earliest: number): number {
     return Math.max(earliest, this.slots[this.next]! + this.windowMillis)
   }
-  /** Reserves the earliest slot at or after `earliest`; returns its time. */
-  reserve(earliest: number): number {
-    const oldest = this.slots[this.next]!
-    const at = Math.max(earliest, oldest + this.windowMillis)
-    this.slots[this.next] = at
-    this.next = (this.next + 1) % this.limit
-    return at
+  /** Reserves the earliest slot at or after `earliest`; returns its index and time. */
+  reserve(earliest: number): readonly [number, number] {
+    const index = this.next
+    const at = Math.max(earliest, this.slots[index]! + this.windowMillis)
+    this.slots[index] = at
+    this.next = (index + 1) % this.limit
+    return [index, at]
+  }
+  /** Records when the request really went out (a fiber can wake late on a busy event loop). */
+  commit(index: number, at: number): void {
+    if (at > this.slots[index]!) this.slots[index] = at
   }
 }
 
@@ -90,8 +94,12 @@ export const make = (budgets: AsgardeoConfig.RateLimits | undefined): Service =>
     if (window === undefined) return Effect.suspend(() => pausedUntil === 0 ? Effect.void : waitPause)
     return Effect.flatMap(Clock.currentTimeMillis, (now) => {
       // Synchronous: atomic with respect to other fibers.
-      const at = window.reserve(Math.max(now, pausedUntil))
-      return at > now ? Effect.zipRight(Effect.sleep(Duration.millis(at - now)), waitPause) : Effect.void
+      const [index, at] = window.reserve(Math.max(now, pausedUntil))
+      if (at <= now) return Effect.void
+      return Effect.zipRight(
+        Effect.sleep(Duration.millis(at - now)),
+        Effect.zipRight(waitPause, Effect.map(Clock.currentTimeMillis, (woke) => window.commit(index, woke)))
+      )
     })
   }
   const pause = (duration: Duration.DurationInput): Effect.Effect<void> =>

@@ -16,6 +16,7 @@
  */
 import * as Discovery from "@asgardeo-scim/core/Discovery"
 import * as Patch from "@asgardeo-scim/core/Patch"
+import * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Bulk from "@asgardeo-scim/directory/Bulk"
@@ -23,8 +24,9 @@ import type * as Group from "@asgardeo-scim/directory/Group"
 import * as Groups from "@asgardeo-scim/directory/Groups"
 import * as User from "@asgardeo-scim/directory/User"
 import * as Users from "@asgardeo-scim/directory/Users"
-import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -230,7 +232,13 @@ const describe = (error: { readonly _tag: string; readonly message: string }) =>
 export const make: Effect.Effect<
   Service,
   never,
-  Users.Users | Groups.Groups | Bulk.Bulk | Discovery.Discovery | ScimClient.ScimClient | Roles.Roles
+  | Users.Users
+  | Groups.Groups
+  | Bulk.Bulk
+  | Discovery.Discovery
+  | ScimClient.ScimClient
+  | RateLimiter.RateLimiter
+  | Roles.Roles
 > = Effect.gen(function*() {
   const users = yield* Users.Users
   const groups = yield* Groups.Groups
@@ -238,6 +246,7 @@ export const make: Effect.Effect<
   const discovery = yield* Discovery.Discovery
   const client = yield* ScimClient.ScimClient
   const roles = yield* Roles.Roles
+  const limiter = yield* RateLimiter.RateLimiter
   const target = client.config.target
   const lock = yield* Effect.makeSemaphore(1)
 
@@ -324,10 +333,12 @@ export const make: Effect.Effect<
     wanted: RoleGroup,
     all: ReadonlyArray<RoleGroup>,
     completed: ReadonlyArray<string>,
-    employeeId?: string
+    employeeId?: string,
+    created = false
   ) =>
     Effect.gen(function*() {
-      const current = yield* roleGroupsOf(user, all)
+      // A user just created is in no group: no need to look.
+      const current = created ? [] : yield* roleGroupsOf(user, all)
       const added = !current.some((g) => g.id === wanted.id)
       if (added) {
         yield* groups.addMembers(wanted.id, [{ value: user.id, display: user.userName }])
@@ -436,7 +447,15 @@ export const make: Effect.Effect<
           updated = true
         }
       }
-      const placed = yield* placeInRoleGroup("onboardEmployee", user, wanted, all, completed, employee.employeeId)
+      const placed = yield* placeInRoleGroup(
+        "onboardEmployee",
+        user,
+        wanted,
+        all,
+        completed,
+        employee.employeeId,
+        created
+      )
         .pipe(
           Effect.catchIf(
             (e): e is Exclude<typeof e, Incomplete> => e._tag !== "Incomplete",
@@ -660,7 +679,7 @@ export const make: Effect.Effect<
     const concurrency = Math.max(1, options.concurrency ?? 8)
     const total = options.total ?? (Array.isArray(employees) ? employees.length : undefined)
 
-    const results = Stream.unwrap(Effect.gen(function*() {
+    const results = Stream.unwrapScoped(Effect.gen(function*() {
       const all = yield* ensureRoleGroups
       let useBulk = options.bulk === true || (options.bulk !== false && target === "asgardeo")
       let bulkSize = options.bulkSize ?? 0
@@ -685,29 +704,68 @@ export const make: Effect.Effect<
           Stream.mapEffect(([raw, index]) => one(index, raw, options), { concurrency, unordered: true })
         )
       }
+      // Two lanes fed from one queue, so both of Asgardeo's budgets work at once: a Bulk lane
+      // that takes up to `bulkSize` employees whenever a Bulk request may go out (5 a minute), and
+      // `concurrency` single-request lanes (200 SCIM requests a minute, 2 per employee).
+      const pull = yield* Stream.toPull(indexed)
+      const buffer: Array<readonly [unknown, number]> = []
+      let ended = false
+      const mutex = yield* Effect.makeSemaphore(1)
+      const take = (n: number) =>
+        mutex.withPermits(1)(Effect.gen(function*() {
+          while (buffer.length < n && !ended) {
+            const next = yield* Effect.either(pull)
+            if (Either.isLeft(next)) {
+              if (Option.isNone(next.left)) ended = true
+              else return yield* Effect.fail(next.left.value)
+            } else {
+              for (const item of next.right) buffer.push(item)
+            }
+          }
+          return buffer.splice(0, n)
+        }))
       let bulkOn = true
-      return indexed.pipe(
-        Stream.grouped(bulkSize),
-        Stream.mapEffect((group) => {
-          const items = Chunk.toReadonlyArray(group)
+      type Item = Omit<BatchResult, "progress">
+      const bulkStep: Effect.Effect<ReadonlyArray<Item>, Option.Option<FatalError | DirectoryError | E>, R> = Effect
+        .gen(function*() {
+          if (!bulkOn) return yield* Effect.fail(Option.none())
+          const at = yield* limiter.nextSlot("bulk")
+          const now = yield* Clock.currentTimeMillis
+          if (at > now) yield* Effect.sleep(Duration.millis(at - now))
+          const items = yield* Effect.mapError(take(bulkSize), Option.some)
+          if (items.length === 0) return yield* Effect.fail(Option.none())
           const valid: Array<{ index: number; raw: unknown; employee: Employee.Employee }> = []
-          const rest: Array<[unknown, number]> = []
+          const rest: Array<readonly [unknown, number]> = []
           for (const [raw, index] of items) {
             const decoded = Employee.decodeEmployee(raw)
-            if (bulkOn && Either.isRight(decoded) && Either.isRight(roles.groupOf(decoded.right.role))) {
+            if (Either.isRight(decoded) && Either.isRight(roles.groupOf(decoded.right.role))) {
               valid.push({ index, raw, employee: decoded.right })
             } else {
               rest.push([raw, index])
             }
           }
-          return Effect.zipWith(
-            valid.length > 0 ? bulkChunk(valid, all, options, () => void (bulkOn = false)) : Effect.succeed([]),
-            Effect.forEach(rest, ([raw, index]) => one(index, raw, options), { concurrency }),
-            (a, b) => [...a, ...b]
+          return yield* Effect.mapError(
+            Effect.zipWith(
+              valid.length > 0 ? bulkChunk(valid, all, options, () => void (bulkOn = false)) : Effect.succeed([]),
+              Effect.forEach(rest, ([raw, index]) => one(index, raw, options), { concurrency }),
+              (a, b) => [...a, ...b]
+            ),
+            Option.some
           )
-        }, { concurrency: 2 }),
-        Stream.flattenIterables
+        })
+      const bulkLane = Stream.repeatEffectOption(bulkStep).pipe(Stream.flattenIterables)
+      const singleStep: Effect.Effect<Item, Option.Option<FatalError | DirectoryError | E>, R> = Effect.gen(
+        function*() {
+          const items = yield* Effect.mapError(take(1), Option.some)
+          const item = items[0]
+          if (item === undefined) return yield* Effect.fail(Option.none())
+          return yield* Effect.mapError(one(item[1], item[0], options), Option.some)
+        }
       )
+      const singleLane = Stream.repeatEffectOption(singleStep)
+      return Stream.mergeAll([bulkLane, ...Array.from({ length: concurrency }, () => singleLane)], {
+        concurrency: "unbounded"
+      })
     }))
 
     return results.pipe(
@@ -756,5 +814,11 @@ export const make: Effect.Effect<
 export const layer: Layer.Layer<
   HrDirectory,
   never,
-  Users.Users | Groups.Groups | Bulk.Bulk | Discovery.Discovery | ScimClient.ScimClient | Roles.Roles
+  | Users.Users
+  | Groups.Groups
+  | Bulk.Bulk
+  | Discovery.Discovery
+  | ScimClient.ScimClient
+  | RateLimiter.RateLimiter
+  | Roles.Roles
 > = Layer.effect(HrDirectory, make)

@@ -289,6 +289,36 @@ describe("onboardMany", () => {
       yield* expectExactState(employees)
     }).pipe(Effect.provide(layer())), 120_000)
 
+  it.live(
+    "under Asgardeo's limits (time-scaled), the Bulk lane and the single-request lanes work at once, with no 429",
+    () =>
+      Effect.gen(function*() {
+        const emu = yield* emulator
+        const employees = batch(700)
+        const results = yield* run(employees, { concurrency: 8 })
+        assert.isTrue(results.every((r) => r.line.outcome === "created"))
+        const log = yield* scimRequests
+        assert.isAbove(log.filter((e) => e.method === "POST" && e.path.endsWith("/Bulk")).length, 0)
+        assert.isAbove(log.filter((e) => e.method === "POST" && e.path.endsWith("/Users")).length, 0)
+        const limited = (yield* emu.log).filter((e) => e.status === 429)
+        assert.deepStrictEqual(limited.map((e) => `${e.method} ${e.path} ${e.time}`), [])
+        yield* expectExactState(employees)
+      }).pipe(Effect.provide(layer(
+        // 60x: a minute of Asgardeo's budget per second, on both sides. The client's windows are
+        // 10% longer: the other tests of this file run at the same time on this event loop and
+        // delay a request between its slot and its arrival by more than the limiter's margin.
+        { rateLimits: { enabled: true, window: "fixed", timeScale: 60 } },
+        {
+          rateLimits: {
+            scim: { limit: 200, window: "1 second" },
+            token: { limit: 200, window: "1 second" },
+            bulk: { limit: 5, window: "1 second" }
+          }
+        }
+      ))),
+    60_000
+  )
+
   it.effect("without Bulk, with bounded concurrency", () =>
     Effect.gen(function*() {
       const employees = batch(60)

@@ -8,7 +8,7 @@ import { Effect, Layer, Redacted } from "effect"
 
 export const layer = (
   options: AsgardeoEmulator.Options = {},
-  config: Pick<AsgardeoConfig.Options, "retry"> = {}
+  config: Pick<AsgardeoConfig.Options, "retry" | "rateLimits"> = {}
 ) =>
   HrDirectory.layer.pipe(
     Layer.provide(Roles.layer()),
@@ -18,7 +18,7 @@ export const layer = (
         clientId: emu.credentials.clientId,
         clientSecret: Redacted.make(emu.credentials.clientSecret),
         baseUrl: emu.baseUrl,
-        rateLimits: false,
+        rateLimits: false as const,
         ...config
       })))),
     Layer.provideMerge(AsgardeoEmulator.layerClient(options))
