@@ -6,11 +6,19 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
 
-const [Cli, Io, Backend, NodeFileSystem, NodePath, NodeTerminal, NodeRuntime] = await Promise.all([
+// `asgardeo-scim --help` prints the stored root help (the very text @effect/cli renders, checked by
+// test/Help.test.ts) without loading anything else: most of the start-up is loading @effect/cli.
+if (process.argv.length === 3 && process.argv[2] === "--help" && process.env.ASGARDEO_SCIM_FULL_HELP !== "1") {
+  const { rootHelp } = await import("./internal/helpText.js")
+  process.stdout.write(rootHelp)
+  process.exit(0)
+}
+
+const [Effect, Exit, Layer, Cli, Io, Backend, NodeFileSystem, NodePath, NodeTerminal, NodeRuntime] = await Promise.all([
+  import("effect/Effect"),
+  import("effect/Exit"),
+  import("effect/Layer"),
   import("./Cli.js"),
   import("./Io.js"),
   import("./Backend.js"),

@@ -1,0 +1,35 @@
+// The benchmark harness runs end to end on tiny sizes (`node bench/run.mjs --smoke`): every
+// scenario, every child process, the table. No figure is asserted: benchmarks are not tests.
+import { assert, describe, it } from "@effect/vitest"
+import { execFileSync, spawnSync } from "node:child_process"
+import { existsSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("../..", import.meta.url))
+
+describe("pnpm bench", () => {
+  it("runs every scenario on tiny sizes and prints the table", () => {
+    // The harness imports the compiled packages: build them when `pnpm test` runs without a build.
+    if (!existsSync(`${root}packages/cli/dist/bin.js`) || !existsSync(`${root}packages/hr/dist/index.js`)) {
+      execFileSync("pnpm", ["exec", "tsc", "-b"], { cwd: root, stdio: "ignore" })
+    }
+    const run = spawnSync(process.execPath, ["bench/run.mjs", "--smoke"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 170_000
+    })
+    assert.strictEqual(run.status, 0, run.stderr.slice(-2000))
+    for (
+      const heading of [
+        "## 1. Overhead vs raw HTTP",
+        "## 2. Token traffic",
+        "## 3. Provisioning",
+        "## 4. Streaming memory",
+        "## 5. Emulator speed",
+        "## 6. Start-up"
+      ]
+    ) {
+      assert.include(run.stdout, heading)
+    }
+  }, 180_000)
+})
