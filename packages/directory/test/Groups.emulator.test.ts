@@ -87,6 +87,19 @@ describe("Groups on the emulator", () => {
       assert.strictEqual(group.members?.length, 2)
     })))
 
+  it.effect("member writes ask Asgardeo for the id only, not the whole member list back", () =>
+    run(Effect.gen(function*() {
+      const users = yield* Users.Users
+      const groups = yield* Groups.Groups
+      const kim = yield* newUser(users, "kim.min@example.com")
+      const group = yield* groups.create({ displayName: "Big" })
+      yield* Emulated.clearLog
+      yield* groups.addMembers(group.id, [{ value: kim.id, display: kim.userName }])
+      yield* groups.removeMembers(group.id, [kim.id])
+      const patches = yield* memberPatches
+      assert.deepStrictEqual(patches.map((p) => p.query), ["attributes=id", "attributes=id"])
+    })))
+
   it.effect("list, search, stream, replace, delete", () =>
     run(Effect.gen(function*() {
       const groups = yield* Groups.Groups
