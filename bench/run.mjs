@@ -24,7 +24,10 @@ const o = await overhead.run({
 log("2. token traffic")
 const t = await all.tokenTraffic({ burst: size(1000, 1000, 50), lifetimes: size(10, 3, 1), expiresIn: 2 })
 log("3. provisioning under Asgardeo's limits")
-const p = await all.provisioning({ nGuide: size(1000, 300, 20), nHr: size(10000, 2000, 50), timeScale: 60 })
+// Time scale 20 (a budget-minute lasts 3 s): at 60x the emulator's single core, not the budget,
+// becomes the limit for the Bulk requests, and the figures measure the machine rather than the client.
+const timeScale = 20
+const p = await all.provisioning({ nGuide: size(1000, 300, 20), nHr: size(10000, 2000, 50), timeScale })
 log("4. streaming memory")
 const [small, large] = await all.streaming({ sizes: size([1000, 100_000], [1000, 20_000], [10, 300]) })
 log("5. emulator speed")
@@ -45,6 +48,7 @@ const r2 = (x) => fmt(x, 2)
 const range = ([a, b]) => `${r2(a)}–${r2(b)}`
 const memRatioRss = large.peakRssMb / small.peakRssMb
 const memRatioHeap = large.peakHeapMb / small.peakHeapMb
+const memRatioLive = large.peakLiveHeapMb / small.peakLiveHeapMb
 const md = `# Benchmark results (\`pnpm bench\`${quick ? ", BENCH_QUICK=1" : smoke ? ", --smoke" : ""})
 
 Machine: ${cpuCount} CPUs (${cpus()[0]?.model ?? "?"}), Node ${process.version}, ${
@@ -89,7 +93,9 @@ Targets: one token request for the burst: ${yes(t.burstTokenRequests === 1)}; ex
   t.seconds / 2
 } token requests: ${yes(t.tokenRequests === t.seconds / 2)} (${t.tokenRequests}); no 401: ${yes(t.status401 === 0)}.
 
-## 3. Provisioning under Asgardeo's limits (200/min SCIM and token, 5/min Bulk; timeScale ${60}: 1 budget-minute = 1 s)
+## 3. Provisioning under Asgardeo's limits (200/min SCIM and token, 5/min Bulk; timeScale ${timeScale}: 1 budget-minute = ${
+  60 / timeScale
+} s)
 
 | flow | employees | budget-minutes | employees / budget-minute | requests | 429s received | 429s reaching the caller | failed | users in snapshot (distinct) | not in exactly one group |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
@@ -115,15 +121,20 @@ Targets: (b) ≥ 90% of the bound: ${yes(p.shareOfBound >= 0.9)} (${fmt(p.shareO
 
 ## 4. Streaming memory (Users.stream from an emulator server in its own process)
 
-| users | time ms | peak RSS MB | peak heap used MB |
-| ---: | ---: | ---: | ---: |
-| ${fmt(small.users)} | ${fmt(small.ms)} | ${fmt(small.peakRssMb, 1)} | ${fmt(small.peakHeapMb, 1)} |
-| ${fmt(large.users)} | ${fmt(large.ms)} | ${fmt(large.peakRssMb, 1)} | ${fmt(large.peakHeapMb, 1)} |
-| ratio | | ${r2(memRatioRss)} | ${r2(memRatioHeap)} |
+| users | time ms | peak RSS MB | peak heap used MB (garbage included) | peak live heap MB (after GC) |
+| ---: | ---: | ---: | ---: | ---: |
+| ${fmt(small.users)} | ${fmt(small.ms)} | ${fmt(small.peakRssMb, 1)} | ${fmt(small.peakHeapMb, 1)} | ${
+  fmt(small.peakLiveHeapMb, 1)
+} |
+| ${fmt(large.users)} | ${fmt(large.ms)} | ${fmt(large.peakRssMb, 1)} | ${fmt(large.peakHeapMb, 1)} | ${
+  fmt(large.peakLiveHeapMb, 1)
+} |
+| ratio | | ${r2(memRatioRss)} | ${r2(memRatioHeap)} | ${r2(memRatioLive)} |
 
-Target: the large run ≤ 1.5× the memory of the small one: RSS ${yes(memRatioRss <= 1.5)}, heap ${
-  yes(memRatioHeap <= 1.5)
-}.
+Target: the large run ≤ 1.5× the memory of the small one: RSS ${yes(memRatioRss <= 1.5)}, live heap ${
+  yes(memRatioLive <= 1.5)
+} (peak heap used with uncollected garbage: ${yes(memRatioHeap <= 1.5)}). The live heap of the large run
+holds the library's set of 100,000 seen ids (about 10 MB), the one thing allowed to grow.
 
 ## 5. Emulator speed (in process, \`layerClient\`, concurrency 16)
 
