@@ -8,11 +8,14 @@
  *
  * @since 0.1.0
  */
+import * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
 import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import { allScopes as scopeList } from "./internal/scopes.js"
 import type * as internal from "./internal/service.js"
 import * as service from "./internal/service.js"
@@ -346,6 +349,45 @@ export const make = (options: Options = {}): Effect.Effect<AsgardeoEmulator.Serv
  */
 export const layerClient = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | AsgardeoEmulator> =>
   Layer.effectContext(service.contextOf(make(options)))
+
+/**
+ * The client configuration that points at this emulator (its organization, the default app's
+ * credentials, its base URL; client-side rate budgets off unless `overrides` sets them). Works
+ * with either face: give it the emulator from `layerClient` or from the server's `layerServer`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  overrides: Partial<AsgardeoConfig.Options> = {}
+): Layer.Layer<AsgardeoConfig.AsgardeoConfig, ConfigError.ConfigError, AsgardeoEmulator> =>
+  Layer.unwrapEffect(Effect.map(AsgardeoEmulator, (emulator) =>
+    AsgardeoConfig.layer({
+      organization: emulator.organization,
+      clientId: emulator.credentials.clientId,
+      clientSecret: Redacted.make(emulator.credentials.clientSecret),
+      baseUrl: emulator.baseUrl,
+      rateLimits: false,
+      ...overrides
+    })))
+
+/**
+ * The in-process face with a client configuration pointing at it: what a test suite provides
+ * under `Directory.layer` (or `ScimClient.layer`) instead of a real organization.
+ *
+ * @example
+ * ```ts
+ * const TestLive = Directory.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest()))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerTest = (
+  options: Options = {},
+  overrides: Partial<AsgardeoConfig.Options> = {}
+): Layer.Layer<AsgardeoConfig.AsgardeoConfig | HttpClient.HttpClient | AsgardeoEmulator, ConfigError.ConfigError> =>
+  layerConfig(overrides).pipe(Layer.provideMerge(layerClient(options)))
 
 /**
  * The control service only (when the `HttpClient` comes from elsewhere).

@@ -3,22 +3,13 @@
 import type { AsgardeoConfig } from "@asgardeo-scim/core"
 import { Paging, ScimClient } from "@asgardeo-scim/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Redacted, Stream, TestClock } from "effect"
+import { Effect, Fiber, Layer, Stream, TestClock } from "effect"
 import { AsgardeoEmulator } from "../src/index.js"
 
 const layer = (
   options: AsgardeoEmulator.Options = {},
   config: Partial<AsgardeoConfig.Options> = {}
-) =>
-  Layer.unwrapEffect(Effect.map(AsgardeoEmulator.AsgardeoEmulator, (emu) =>
-    ScimClient.layerAsgardeo({
-      organization: emu.organization,
-      clientId: emu.credentials.clientId,
-      clientSecret: Redacted.make(emu.credentials.clientSecret),
-      baseUrl: emu.baseUrl,
-      rateLimits: false,
-      ...config
-    }))).pipe(Layer.provideMerge(AsgardeoEmulator.layerClient(options)))
+) => ScimClient.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest(options, config)))
 
 const emulator = AsgardeoEmulator.AsgardeoEmulator
 const client = ScimClient.ScimClient

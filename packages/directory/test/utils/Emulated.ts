@@ -1,17 +1,10 @@
 // The directory over the in-process Asgardeo emulator (testkit): no sockets.
 import { Directory } from "@asgardeo-scim/directory"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer } from "effect"
 
 export const layer = (options: AsgardeoEmulator.Options = {}) =>
-  Layer.unwrapEffect(Effect.map(AsgardeoEmulator.AsgardeoEmulator, (emu) =>
-    Directory.layerAsgardeo({
-      organization: emu.organization,
-      clientId: emu.credentials.clientId,
-      clientSecret: Redacted.make(emu.credentials.clientSecret),
-      baseUrl: emu.baseUrl,
-      rateLimits: false
-    }))).pipe(Layer.provideMerge(AsgardeoEmulator.layerClient(options)))
+  Directory.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest(options)))
 
 /** SCIM requests the emulator logged (token requests left out). */
 export const scimLog = Effect.map(

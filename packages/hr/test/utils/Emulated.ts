@@ -4,7 +4,7 @@ import { Directory } from "@asgardeo-scim/directory"
 import { HrDirectory, Roles } from "@asgardeo-scim/hr"
 import type { Employee } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer } from "effect"
 
 export const layer = (
   options: AsgardeoEmulator.Options = {},
@@ -12,16 +12,8 @@ export const layer = (
 ) =>
   HrDirectory.layer.pipe(
     Layer.provide(Roles.layer()),
-    Layer.provideMerge(Layer.unwrapEffect(Effect.map(AsgardeoEmulator.AsgardeoEmulator, (emu) =>
-      Directory.layerAsgardeo({
-        organization: emu.organization,
-        clientId: emu.credentials.clientId,
-        clientSecret: Redacted.make(emu.credentials.clientSecret),
-        baseUrl: emu.baseUrl,
-        rateLimits: false as const,
-        ...config
-      })))),
-    Layer.provideMerge(AsgardeoEmulator.layerClient(options))
+    Layer.provideMerge(Directory.layer),
+    Layer.provideMerge(AsgardeoEmulator.layerTest(options, config))
   )
 
 export const employee = (n: number, role = "employee"): Employee.Employee => ({
