@@ -657,7 +657,7 @@ export const make: Effect.Effect<
             return Effect.succeed({ index: p.index, line: { ...created } } as Omit<BatchResult, "progress">)
           }
           // Created, but the group step did not happen in the bulk request: finish it singly.
-          const user = { id: userOp.id, userName, groups: [] } as unknown as User.User
+          const user: User.User = { id: userOp.id, userName, groups: [] }
           return Effect.flatMap(
             Effect.either(completeOnboarding(p.employee, user, true, p.group, all, options)),
             (r) =>
