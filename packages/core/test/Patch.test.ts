@@ -12,6 +12,12 @@ const failure = <A>(either: Either.Either<A, InvalidInput>): InvalidInput => {
 }
 
 describe("Patch builders", () => {
+  it("isIdempotent: replace and remove only", () => {
+    assert.isTrue(Patch.isIdempotent([Patch.replace("active", false), Patch.remove("nickName")]))
+    assert.isTrue(Patch.isIdempotent([]))
+    assert.isFalse(Patch.isIdempotent([Patch.replace("active", false), Patch.addValue({ phoneNumbers: [] })]))
+  })
+
   it("add / addValue", () => {
     assert.strictEqual(json(Patch.add("nickName", "Kim")), `{"op":"add","path":"nickName","value":"Kim"}`)
     assert.strictEqual(

@@ -3,7 +3,7 @@ import { Patch } from "@asgardeo-scim/core"
 import { User, Users } from "@asgardeo-scim/directory"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Either, Option, Redacted, Stream } from "effect"
+import { Chunk, Effect, Either, Fiber, Option, Redacted, Stream, TestClock } from "effect"
 import * as Emulated from "./utils/Emulated.js"
 
 const run = <A, E>(effect: Effect.Effect<A, E, Users.Users | AsgardeoEmulator.AsgardeoEmulator>) =>
@@ -73,6 +73,36 @@ describe("Users on the emulator", () => {
       const result = yield* users.ensure(invite("lost@example.com"))
       assert.isFalse(result.created)
       assert.strictEqual(result.user.userName, "DEFAULT/lost@example.com")
+    })))
+
+  it.effect("ensure after a 5xx on the POST looks the user up and creates again only when absent", () =>
+    run(Effect.gen(function*() {
+      const users = yield* Users.Users
+      const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+      yield* emu.injectFault(AsgardeoEmulator.status(503, { method: "POST", path: /\/Users$/, times: 1 }))
+      const fiber = yield* Effect.fork(users.ensure(invite("five.oh.three@example.com")))
+      yield* TestClock.adjust("10 seconds")
+      const result = yield* Fiber.join(fiber)
+      assert.isTrue(result.created)
+      const posts = (yield* Emulated.scimLog).filter((e) => e.method === "POST" && e.path.endsWith("/Users"))
+      assert.deepStrictEqual(posts.map((e) => e.status), [503, 201])
+      assert.strictEqual((yield* emu.snapshot()).users.length, 1)
+    })))
+
+  it.effect("a PATCH of replace operations is retried after a 5xx; one with an add is not", () =>
+    run(Effect.gen(function*() {
+      const users = yield* Users.Users
+      const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+      const kim = yield* users.create(invite("kim.retry@example.com"))
+      yield* emu.injectFault(AsgardeoEmulator.status(503, { method: "PATCH", times: 1 }))
+      const fiber = yield* Effect.fork(users.patch(kim.id, [Patch.replace("name.givenName", "Kimmy")]))
+      yield* TestClock.adjust("10 seconds")
+      assert.strictEqual((yield* Fiber.join(fiber)).name?.givenName, "Kimmy")
+      yield* emu.injectFault(AsgardeoEmulator.status(503, { method: "PATCH", times: 1 }))
+      const error = yield* Effect.flip(
+        users.patch(kim.id, [Patch.addValue({ phoneNumbers: [{ type: "work", value: "+15550100" }] })])
+      )
+      assert.strictEqual(error._tag, "ServerError")
     })))
 
   it.effect("findByUserName with and without DEFAULT/, any case; None when absent", () =>
