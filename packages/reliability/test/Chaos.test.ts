@@ -241,6 +241,62 @@ describe("chaos on the real server", () => {
     }).pipe(Effect.provide(overServer(sink)))
   }, timeout)
 
+  it.live(`onboard ${N} employees with Bulk (the default on Asgardeo) under chaos: exact state`, () => {
+    const sink = makeSink()
+    return Effect.gen(function*() {
+      const hr = yield* HrDirectory.HrDirectory
+      // Other employees than the test above (same emulator): ids from 100,000 on.
+      const employees = Array.from({ length: N }, (_, i) => employee(100_000 + i))
+      const onboard = yield* withChaos(Effect.gen(function*() {
+        const first = yield* Effect.either(Stream.runCollect(
+          hr.onboardMany(employees, { bulk: true, bulkSize: 25, concurrency: chaos.concurrency })
+        ))
+        if (Either.isLeft(first)) {
+          sink.errors.push(first.left)
+          assert.fail(`the batch itself failed: ${first.left._tag}: ${first.left.message}`)
+        }
+        const lines = Chunk.toReadonlyArray(first.right)
+        assert.strictEqual(lines.length, N)
+        const state = yield* stateOf
+        const failed: Array<typeof employees[number]> = []
+        for (const r of lines) {
+          const e = employees[r.index]!
+          if (r.error !== undefined) sink.errors.push(r.error)
+          if (Report.isDone(r.line)) {
+            const user = state.users.get(e.email)
+            assert.isDefined(user, e.email)
+            assert.strictEqual(user!.id, r.line.userId, e.email)
+            assert.deepStrictEqual(user!.groups, [roleGroup[e.role]!], e.email)
+          } else {
+            assert.isDefined(r.error, "a failed line carries its typed error")
+            failed.push(e)
+          }
+        }
+        const rerun = yield* untilDone(failed, (e) => Effect.either(hr.onboardEmployee(e)), (_, r) => {
+          if (Either.isLeft(r)) sink.errors.push(r.left)
+          return Either.isRight(r)
+        })
+        return { firstPassFailures: failed.length, rerunFailures: rerun }
+      }))
+      const state = yield* stateOf
+      assert.deepStrictEqual(state.duplicates, [])
+      for (const e of employees) {
+        const user = state.users.get(e.email)
+        assert.isDefined(user, e.email)
+        assert.strictEqual(user!.employeeNumber, e.employeeId)
+        assert.deepStrictEqual(user!.groups, [roleGroup[e.role]!], e.email)
+      }
+      const bulkRequests = (yield* (yield* AsgardeoEmulator.AsgardeoEmulator).counters).byEndpoint
+      results.observe(
+        "chaos.onboard-bulk",
+        N,
+        `state exact; ${onboard.value.firstPassFailures} typed failures on the first pass, all completed by a re-run`
+      )
+      assert.isAbove(Object.entries(bulkRequests).filter(([k]) => k.includes("/Bulk")).length, 0)
+      auditSink(sink, [], employees.map((e) => e.email))
+    }).pipe(Effect.provide(overServer(sink)))
+  }, timeout)
+
   it.live(`Users.ensure with passwords for ${Math.ceil(N / 3)} users under chaos: each exists once`, () => {
     const sink = makeSink()
     const M = Math.ceil(N / 3)

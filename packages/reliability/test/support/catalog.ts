@@ -18,6 +18,11 @@ export const chaosCases: ReadonlyArray<CaseInfo> = [
     guarantee: "idempotent reconciliation (Users.ensure, role groups found or created), retries, re-run"
   },
   {
+    id: "chaos.onboard-bulk",
+    what: "onboardMany of CHAOS_EMPLOYEES other employees with Bulk (the default on Asgardeo) under the fault mix",
+    guarantee: "Bulk results by bulkId; whatever a Bulk request cannot settle is settled singly (idempotent), re-run"
+  },
+  {
     id: "chaos.role-change",
     what: "changeRole of every employee (bounded concurrency) under the fault mix",
     guarantee: "add-before-remove, idempotent member PATCHes retried, Incomplete on a failed removal"
