@@ -1,18 +1,11 @@
 import { Directory, Users } from "@asgardeo-scim/directory"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer } from "effect"
 
-// The emulator answers the client's HttpClient in process: no sockets, no credentials.
-const TestDirectory = Layer.unwrapEffect(
-  Effect.map(AsgardeoEmulator.AsgardeoEmulator, (emu) =>
-    Directory.layerAsgardeo({
-      organization: emu.organization,
-      clientId: emu.credentials.clientId,
-      clientSecret: Redacted.make(emu.credentials.clientSecret),
-      baseUrl: emu.baseUrl
-    }))
-).pipe(Layer.provideMerge(AsgardeoEmulator.layerClient()))
+// The emulator answers the client's HttpClient in process (no sockets), and layerTest gives the
+// client a configuration that points at it (organization, credentials, base URL).
+const TestDirectory = Directory.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest()))
 
 describe("my sync job", () => {
   it.live("creates the user once, even when the server drops the answer", () =>
