@@ -226,12 +226,12 @@ const describe = (error: { readonly _tag: string; readonly message: string }) =>
 })
 
 /**
+ * What the service needs: the directory services (`Directory.layer...`) and a role mapping.
+ *
  * @since 0.1.0
- * @category constructors
+ * @category models
  */
-export const make: Effect.Effect<
-  Service,
-  never,
+export type Requirements =
   | Users.Users
   | Groups.Groups
   | Bulk.Bulk
@@ -239,7 +239,12 @@ export const make: Effect.Effect<
   | ScimClient.ScimClient
   | RateLimiter.RateLimiter
   | Roles.Roles
-> = Effect.gen(function*() {
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(function*() {
   const users = yield* Users.Users
   const groups = yield* Groups.Groups
   const bulk = yield* Bulk.Bulk
@@ -811,14 +816,4 @@ export const make: Effect.Effect<
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<
-  HrDirectory,
-  never,
-  | Users.Users
-  | Groups.Groups
-  | Bulk.Bulk
-  | Discovery.Discovery
-  | ScimClient.ScimClient
-  | RateLimiter.RateLimiter
-  | Roles.Roles
-> = Layer.effect(HrDirectory, make)
+export const layer: Layer.Layer<HrDirectory, never, Requirements> = Layer.effect(HrDirectory, make)

@@ -117,6 +117,49 @@ const auditSink = (sink: Sink, passwords: ReadonlyArray<string>, personal: Reado
   return leaks.length
 }
 
+/**
+ * One onboarding batch under chaos: every per-employee result must match the state; what failed
+ * carries its typed error and is completed by re-runs (as an operator would, skipping done ids).
+ */
+const onboardUnderChaos = (
+  sink: Sink,
+  employees: ReadonlyArray<ReturnType<typeof employee>>,
+  options: HrDirectory.BatchOptions
+) =>
+  withChaos(Effect.gen(function*() {
+    const hr = yield* HrDirectory.HrDirectory
+    const first = yield* Effect.either(Stream.runCollect(hr.onboardMany(employees, options)))
+    if (Either.isLeft(first)) {
+      sink.errors.push(first.left)
+      assert.fail(`the batch itself failed: ${first.left._tag}: ${first.left.message}`)
+    }
+    const lines = Chunk.toReadonlyArray(first.right)
+    assert.strictEqual(lines.length, employees.length)
+    const state = yield* stateOf
+    const failed: Array<ReturnType<typeof employee>> = []
+    for (const r of lines) {
+      const e = employees[r.index]!
+      if (r.error !== undefined) sink.errors.push(r.error)
+      if (Report.isDone(r.line)) {
+        const user = state.users.get(e.email)
+        assert.isDefined(user, e.email)
+        assert.strictEqual(user!.id, r.line.userId, e.email)
+        assert.strictEqual(user!.employeeNumber, e.employeeId)
+        assert.deepStrictEqual(user!.groups, [roleGroup[e.role]!], e.email)
+      } else {
+        assert.isDefined(r.error, "a failed line carries its typed error")
+        assert.include(["partial", "failed"], r.line.outcome, JSON.stringify(r.line))
+        if (r.line.outcome === "partial") assert.isDefined(state.users.get(e.email), "partial: the user exists")
+        failed.push(e)
+      }
+    }
+    const rerun = yield* untilDone(failed, (e) => Effect.either(hr.onboardEmployee(e)), (_, r) => {
+      if (Either.isLeft(r)) sink.errors.push(r.left)
+      return Either.isRight(r)
+    })
+    return { firstPassFailures: failed.length, rerunFailures: rerun }
+  }))
+
 describe("chaos on the real server", () => {
   it.live(`onboard ${N} employees, change their roles, offboard them: exact state after each batch`, () => {
     const sink = makeSink()
@@ -125,41 +168,7 @@ describe("chaos on the real server", () => {
       const employees = Array.from({ length: N }, (_, i) => employee(i))
 
       // -- onboarding -------------------------------------------------------------------------
-      const onboard = yield* withChaos(Effect.gen(function*() {
-        const first = yield* Effect.either(
-          Stream.runCollect(hr.onboardMany(employees, { bulk: false, concurrency: chaos.concurrency }))
-        )
-        if (Either.isLeft(first)) {
-          sink.errors.push(first.left)
-          assert.fail(`the batch itself failed: ${first.left._tag}: ${first.left.message}`)
-        }
-        const lines = Chunk.toReadonlyArray(first.right)
-        assert.strictEqual(lines.length, N)
-        const state = yield* stateOf
-        const failed: Array<typeof employees[number]> = []
-        for (const r of lines) {
-          const e = employees[r.index]!
-          if (r.error !== undefined) sink.errors.push(r.error)
-          if (Report.isDone(r.line)) {
-            const user = state.users.get(e.email)
-            assert.isDefined(user, e.email)
-            assert.strictEqual(user!.id, r.line.userId, e.email)
-            assert.strictEqual(user!.employeeNumber, e.employeeId)
-            assert.deepStrictEqual(user!.groups, [roleGroup[e.role]!], e.email)
-          } else {
-            assert.isDefined(r.error, "a failed line carries its typed error")
-            assert.include(["partial", "failed"], r.line.outcome, JSON.stringify(r.line))
-            if (r.line.outcome === "partial") assert.isDefined(state.users.get(e.email), "partial: the user exists")
-            failed.push(e)
-          }
-        }
-        // Re-runs (as an operator would, with the report's done ids skipped) finish the rest.
-        const rerun = yield* untilDone(failed, (e) => Effect.either(hr.onboardEmployee(e)), (_, r) => {
-          if (Either.isLeft(r)) sink.errors.push(r.left)
-          return Either.isRight(r)
-        })
-        return { firstPassFailures: failed.length, rerunFailures: rerun }
-      }))
+      const onboard = yield* onboardUnderChaos(sink, employees, { bulk: false, concurrency: chaos.concurrency })
       const afterOnboard = yield* stateOf
       assert.deepStrictEqual(afterOnboard.duplicates, [])
       assert.strictEqual(afterOnboard.users.size, N)
@@ -244,40 +253,13 @@ describe("chaos on the real server", () => {
   it.live(`onboard ${N} employees with Bulk (the default on Asgardeo) under chaos: exact state`, () => {
     const sink = makeSink()
     return Effect.gen(function*() {
-      const hr = yield* HrDirectory.HrDirectory
-      // Other employees than the test above (same emulator): ids from 100,000 on.
+      // Employees of their own (ids from 100,000 on).
       const employees = Array.from({ length: N }, (_, i) => employee(100_000 + i))
-      const onboard = yield* withChaos(Effect.gen(function*() {
-        const first = yield* Effect.either(Stream.runCollect(
-          hr.onboardMany(employees, { bulk: true, bulkSize: 25, concurrency: chaos.concurrency })
-        ))
-        if (Either.isLeft(first)) {
-          sink.errors.push(first.left)
-          assert.fail(`the batch itself failed: ${first.left._tag}: ${first.left.message}`)
-        }
-        const lines = Chunk.toReadonlyArray(first.right)
-        assert.strictEqual(lines.length, N)
-        const state = yield* stateOf
-        const failed: Array<typeof employees[number]> = []
-        for (const r of lines) {
-          const e = employees[r.index]!
-          if (r.error !== undefined) sink.errors.push(r.error)
-          if (Report.isDone(r.line)) {
-            const user = state.users.get(e.email)
-            assert.isDefined(user, e.email)
-            assert.strictEqual(user!.id, r.line.userId, e.email)
-            assert.deepStrictEqual(user!.groups, [roleGroup[e.role]!], e.email)
-          } else {
-            assert.isDefined(r.error, "a failed line carries its typed error")
-            failed.push(e)
-          }
-        }
-        const rerun = yield* untilDone(failed, (e) => Effect.either(hr.onboardEmployee(e)), (_, r) => {
-          if (Either.isLeft(r)) sink.errors.push(r.left)
-          return Either.isRight(r)
-        })
-        return { firstPassFailures: failed.length, rerunFailures: rerun }
-      }))
+      const onboard = yield* onboardUnderChaos(sink, employees, {
+        bulk: true,
+        bulkSize: 25,
+        concurrency: chaos.concurrency
+      })
       const state = yield* stateOf
       assert.deepStrictEqual(state.duplicates, [])
       for (const e of employees) {
