@@ -47,3 +47,8 @@ export * as Patch from "./Patch.js"
  * @since 0.1.0
  */
 export * as Filter from "./Filter.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Validation from "./Validation.js"
