@@ -1,11 +1,23 @@
 /**
- * The client-side rate limiter shared by every fiber of a client: one sliding-window budget per
- * bucket (`scim`, `token`, `bulk`) and a shared pause. A 429 pauses the whole limiter for its
- * `Retry-After`, so every fiber waits instead of each hammering the server.
+ * The client-side rate limiter shared by every fiber of a client. One interface, three calls:
+ * `acquire` before a request goes out, `onThrottle` when the server answered 429, `onSuccess`
+ * for any other answer. The built-in limiter (`make`, `layer`) combines, per bucket (`scim`,
+ * `token`, `bulk`):
  *
- * A request takes the earliest slot at which the bucket had fewer than `limit` requests in the
- * preceding `window`, and sleeps until then: no request over the budget is ever sent, and waiting
- * fibers are served in order. Time comes from Effect's `Clock`, so `TestClock` drives it.
+ * - a shared pause: a 429 with `Retry-After` stops every bucket until then, so every fiber waits
+ *   instead of each hammering the server;
+ * - optional budgets (Asgardeo's published limits: 200 a minute, 5 Bulk a minute), as sliding
+ *   windows of reservations, so no request over the budget is sent and waiting fibers are served
+ *   in order;
+ * - an adaptive send rate, as the AWS SDK's adaptive retry mode: off until the first 429; a 429
+ *   lowers the rate for every fiber (to 70 % of the measured rate), each other answer raises it
+ *   again (CUBIC). Servers that answer 429 without `Retry-After` (Asgardeo often does) are slowed
+ *   down to what they accept.
+ *
+ * Waiting in the limiter is not a retry attempt: the client bounds the time an operation spends
+ * on 429s instead (`retry.maxRateLimitWait`). Another implementation (one shared across processes,
+ * or `layerDisabled` for tests) can be provided as the `RateLimiter` service. Time comes from
+ * Effect's `Clock`, so `TestClock` drives it.
  *
  * @since 0.1.0
  */
@@ -14,7 +26,9 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
 import * as AsgardeoConfig from "./AsgardeoConfig.js"
+import * as LimiterState from "./internal/limiterState.js"
 
 /**
  * @since 0.1.0
@@ -23,15 +37,32 @@ import * as AsgardeoConfig from "./AsgardeoConfig.js"
 export type Bucket = keyof AsgardeoConfig.RateLimits
 
 /**
+ * What the client knows about a 429.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Throttle {
+  /** The server's `Retry-After`: every bucket pauses that long. */
+  readonly retryAfter?: Duration.DurationInput | undefined
+  /** When the throttled request was sent (epoch ms): a 429 for a request sent before the last slowdown does not slow down again. */
+  readonly sentAt?: number | undefined
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
 export interface Service {
-  /** Waits for a slot in the bucket (and for any pause to end). */
+  /** Waits until a request in the bucket may go out (pause, budget, adaptive rate). */
   readonly acquire: (bucket: Bucket) => Effect.Effect<void>
+  /** The server answered 429: pause on `Retry-After`, and lower the send rate for every fiber. */
+  readonly onThrottle: (bucket: Bucket, throttle?: Throttle) => Effect.Effect<void>
+  /** The server answered anything but 429: the send rate may rise again. */
+  readonly onSuccess: (bucket: Bucket) => Effect.Effect<void>
   /** The earliest time (epoch ms) a request in the bucket could go out, without reserving it. */
   readonly nextSlot: (bucket: Bucket) => Effect.Effect<number>
-  /** Pauses every bucket for `duration` from now (a 429's `Retry-After`). */
+  /** Pauses every bucket for `duration` from now. */
   readonly pause: (duration: Duration.DurationInput) => Effect.Effect<void>
   /** The end of the current pause, in epoch milliseconds (0 when none). */
   readonly pausedUntil: Effect.Effect<number>
@@ -43,84 +74,119 @@ export interface Service {
  */
 export class RateLimiter extends Context.Tag("@asgardeo-scim/core/RateLimiter")<RateLimiter, Service>() {}
 
-class Window {
-  private readonly slots: Array<number>
-  private next = 0
-  constructor(readonly limit: number, readonly windowMillis: number) {
-    this.slots = new Array<number>(limit).fill(Number.NEGATIVE_INFINITY)
-  }
-  /** The earliest slot at or after `earliest`, without reserving it. */
-  peek(earliest: number): number {
-    return Math.max(earliest, this.slots[this.next]! + this.windowMillis)
-  }
-  /** Reserves the earliest slot at or after `earliest`; returns its index and time. */
-  reserve(earliest: number): readonly [number, number] {
-    const index = this.next
-    const at = Math.max(earliest, this.slots[index]! + this.windowMillis)
-    this.slots[index] = at
-    this.next = (index + 1) % this.limit
-    return [index, at]
-  }
-  /** Records when the request really went out (a fiber can wake late on a busy event loop). */
-  commit(index: number, at: number): void {
-    if (at > this.slots[index]!) this.slots[index] = at
-  }
+/**
+ * Options of {@link make}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options {
+  /** Whether 429s adapt the send rate. Default true. */
+  readonly adaptive?: boolean | undefined
 }
 
 /**
- * Builds a limiter. `budgets` undefined: no budgets, only the shared pause.
+ * Builds a limiter. `budgets` undefined: no budgets, only the pause and the adaptive rate.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (budgets: AsgardeoConfig.RateLimits | undefined): Service => {
-  let pausedUntil = 0
-  const windows: Partial<Record<Bucket, Window>> = {}
-  if (budgets !== undefined) {
-    for (const key of ["scim", "token", "bulk"] as const) {
-      // A small margin on the window (1/50, at most 1 s): the server counts a request when it
-      // arrives, a moment after we sent it, and may count in fixed windows.
-      const window = Duration.toMillis(budgets[key].window)
-      windows[key] = new Window(budgets[key].limit, window + Math.min(1000, window / 50))
+export const make = (
+  budgets: AsgardeoConfig.RateLimits | undefined,
+  options: Options = {}
+): Effect.Effect<Service> =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const windows = budgets === undefined ? undefined : {
+      scim: { limit: budgets.scim.limit, windowMillis: Duration.toMillis(budgets.scim.window) },
+      token: { limit: budgets.token.limit, windowMillis: Duration.toMillis(budgets.token.window) },
+      bulk: { limit: budgets.bulk.limit, windowMillis: Duration.toMillis(budgets.bulk.window) }
     }
-  }
-  // Sleeps until the pause (which may be extended meanwhile) is over.
-  const waitPause: Effect.Effect<void> = Effect.flatMap(Clock.currentTimeMillis, (now) =>
-    pausedUntil > now
-      ? Effect.zipRight(Effect.sleep(Duration.millis(pausedUntil - now)), Effect.suspend(() => waitPause))
-      : Effect.void)
-  const acquire = (bucket: Bucket): Effect.Effect<void> => {
-    const window = windows[bucket]
-    if (window === undefined) return Effect.suspend(() => pausedUntil === 0 ? Effect.void : waitPause)
-    return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-      // Synchronous: atomic with respect to other fibers.
-      const [index, at] = window.reserve(Math.max(now, pausedUntil))
-      if (at <= now) return Effect.void
-      return Effect.zipRight(
-        Effect.sleep(Duration.millis(at - now)),
-        Effect.zipRight(waitPause, Effect.map(Clock.currentTimeMillis, (woke) => window.commit(index, woke)))
+    const state = yield* Ref.make(LimiterState.make(windows, options.adaptive ?? true, now))
+
+    // Sleeps until the pauses holding the bucket (which may be extended meanwhile) are over.
+    const waitPause = (bucket: Bucket): Effect.Effect<void> =>
+      Effect.flatMap(
+        Effect.zip(Ref.get(state), Clock.currentTimeMillis),
+        ([s, at]) => {
+          const end = LimiterState.pauseEnd(s, bucket)
+          return end > at
+            ? Effect.zipRight(Effect.sleep(Duration.millis(end - at)), Effect.suspend(() => waitPause(bucket)))
+            : Effect.void
+        }
       )
+
+    const acquire = (bucket: Bucket): Effect.Effect<void> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.flatMap(Ref.get(state), (current) => {
+          if (LimiterState.isFree(current, bucket, now)) return Effect.void
+          return Effect.flatMap(Ref.modify(state, (s) => LimiterState.reserve(s, bucket, now)), (at) =>
+            at <= now ? Effect.void : Effect.zipRight(
+              Effect.sleep(Duration.millis(at - now)),
+              Effect.zipRight(
+                waitPause(bucket),
+                Effect.flatMap(Clock.currentTimeMillis, (sent) =>
+                  Ref.update(state, (s) => LimiterState.commit(s, bucket, at, sent)))
+              )
+            ))
+        }))
+
+    const onThrottle = (bucket: Bucket, throttle: Throttle = {}): Effect.Effect<void> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Ref.update(state, (s) =>
+          LimiterState.throttled(s, bucket, now, {
+            retryAfterMillis: throttle.retryAfter === undefined
+              ? undefined
+              : Duration.toMillis(Duration.decode(throttle.retryAfter)),
+            sentAt: throttle.sentAt
+          })))
+
+    const onSuccess = (bucket: Bucket): Effect.Effect<void> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.update(state, (s) => LimiterState.succeeded(s, bucket, now)))
+
+    return RateLimiter.of({
+      acquire,
+      onThrottle,
+      onSuccess,
+      nextSlot: (bucket) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.map(Ref.get(state), (s) =>
+            LimiterState.nextSlot(s, bucket, now))),
+      pause: (duration) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Ref.update(state, (s) =>
+            LimiterState.pause(s, now, Duration.toMillis(Duration.decode(duration))))),
+      pausedUntil: Effect.map(Ref.get(state), (s) =>
+        s.pausedUntil)
     })
-  }
-  const pause = (duration: Duration.DurationInput): Effect.Effect<void> =>
-    Effect.map(Clock.currentTimeMillis, (now) => {
-      pausedUntil = Math.max(pausedUntil, now + Duration.toMillis(Duration.decode(duration)))
-    })
-  const nextSlot = (bucket: Bucket): Effect.Effect<number> =>
-    Effect.map(Clock.currentTimeMillis, (now) => {
-      const earliest = Math.max(now, pausedUntil)
-      return windows[bucket]?.peek(earliest) ?? earliest
-    })
-  return { acquire, nextSlot, pause, pausedUntil: Effect.sync(() => pausedUntil) }
-}
+  })
 
 /**
- * The limiter for the configured budgets.
+ * The limiter for the configured budgets, with the adaptive rate on.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer: Layer.Layer<RateLimiter, never, AsgardeoConfig.AsgardeoConfig> = Layer.effect(
   RateLimiter,
-  Effect.map(AsgardeoConfig.AsgardeoConfig, (config) => make(config.rateLimits))
+  Effect.flatMap(AsgardeoConfig.AsgardeoConfig, (config) => make(config.rateLimits))
+)
+
+/**
+ * A limiter that never waits and ignores 429s: for tests that want no client-side pacing (429s
+ * are then retried after the client's own backoff only).
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerDisabled: Layer.Layer<RateLimiter> = Layer.succeed(
+  RateLimiter,
+  RateLimiter.of({
+    acquire: () => Effect.void,
+    onThrottle: () => Effect.void,
+    onSuccess: () => Effect.void,
+    nextSlot: () => Clock.currentTimeMillis,
+    pause: () => Effect.void,
+    pausedUntil: Effect.succeed(0)
+  })
 )

@@ -1,0 +1,313 @@
+/**
+ * The state of the client-side rate limiter and its transitions, as pure functions of the state
+ * and the clock's time (milliseconds). `RateLimiter` keeps the state in a `Ref`; everything here
+ * is tested without I/O.
+ *
+ * Three things decide when a request may go out, per bucket (`scim`, `token`, `bulk`):
+ *
+ * - the shared pause: a 429 with `Retry-After` stops every bucket until then;
+ * - a budget (optional): at most `limit` requests in any sliding `window` (Asgardeo's published
+ *   limits), as reservations so that waiting requests are served in order;
+ * - the adaptive rate, after the AWS SDK's adaptive retry mode: off until the first 429; a 429
+ *   lowers the send rate (CUBIC: to 70 % of the measured rate), each other answer raises it again
+ *   along the CUBIC curve; requests then take tokens from a bucket refilled at that rate. A 429
+ *   for a request sent before the last decrease does not lower the rate again, so a burst of 429s
+ *   answering one burst of requests counts as one signal;
+ * - a probe pause: a 429 without `Retry-After` (Asgardeo sends none; its limits are counted in
+ *   windows of a minute) also pauses its bucket for a short time that doubles with each new 429
+ *   (0.5 s up to 30 s) and resets with the first other answer, so that fibers wait for the
+ *   server's window to end instead of spending 429s on it.
+ *
+ * @internal
+ */
+
+/** @internal */
+export type Bucket = "scim" | "token" | "bulk"
+
+/** @internal */
+export const buckets: ReadonlyArray<Bucket> = ["scim", "token", "bulk"]
+
+/** Reservations of the last `limit` requests, ascending. @internal */
+export interface Budget {
+  readonly limit: number
+  readonly windowMillis: number
+  readonly slots: ReadonlyArray<number>
+}
+
+/** @internal */
+export interface Adaptive {
+  /** On after the first 429. */
+  readonly enabled: boolean
+  /** Tokens a second. */
+  readonly fillRate: number
+  readonly capacity: number
+  /** Negative while requests are waiting for tokens already reserved. */
+  readonly tokens: number
+  readonly lastRefill: number
+  /** Answers a second, smoothed over half-second buckets. */
+  readonly measuredRate: number
+  readonly measureBucket: number
+  readonly measureCount: number
+  /** The rate at the last decrease, the top of the CUBIC curve. */
+  readonly lastMaxRate: number
+  readonly lastThrottle: number
+}
+
+/** @internal */
+export interface BucketState {
+  readonly budget: Budget | undefined
+  readonly adaptive: Adaptive
+  /** The probe pause of this bucket (429s without `Retry-After`). */
+  readonly pausedUntil: number
+  /** 429s without `Retry-After` since the last other answer. */
+  readonly probes: number
+}
+
+/** @internal */
+export interface State {
+  readonly pausedUntil: number
+  readonly adaptive: boolean
+  readonly buckets: { readonly [B in Bucket]: BucketState }
+}
+
+// The AWS SDK's constants (DefaultRateLimiter).
+const beta = 0.7
+const scaleConstant = 0.4
+const smooth = 0.8
+const minFillRate = 0.5
+const minCapacity = 1
+const measureMillis = 500
+const probeBaseMillis = 500
+const probeMaxMillis = 30_000
+
+/** @internal */
+export const initialAdaptive = (now: number): Adaptive => ({
+  enabled: false,
+  fillRate: minFillRate,
+  capacity: minCapacity,
+  tokens: 0,
+  lastRefill: now,
+  measuredRate: 0,
+  measureBucket: Math.floor(now / measureMillis) * measureMillis,
+  measureCount: 0,
+  lastMaxRate: 0,
+  lastThrottle: now
+})
+
+/**
+ * The initial state. `budgets`: per bucket, a limit and a window (a small margin is added to the
+ * window: the server counts a request when it arrives, a moment after it was sent, and may count
+ * in fixed windows). `adaptive`: whether 429s adapt the send rate.
+ *
+ * @internal
+ */
+export const make = (
+  budgets: { readonly [B in Bucket]: { readonly limit: number; readonly windowMillis: number } } | undefined,
+  adaptive: boolean,
+  now: number
+): State => {
+  const bucket = (b: Bucket): BucketState => ({
+    budget: budgets === undefined ? undefined : {
+      limit: budgets[b].limit,
+      windowMillis: budgets[b].windowMillis + Math.min(1000, budgets[b].windowMillis / 50),
+      slots: []
+    },
+    adaptive: initialAdaptive(now),
+    pausedUntil: 0,
+    probes: 0
+  })
+  return { pausedUntil: 0, adaptive, buckets: { scim: bucket("scim"), token: bucket("token"), bulk: bucket("bulk") } }
+}
+
+const withBucket = (state: State, bucket: Bucket, next: BucketState): State => ({
+  ...state,
+  buckets: { ...state.buckets, [bucket]: next }
+})
+
+// -------------------------------------------------------------------------------------------------
+// the budget window
+// -------------------------------------------------------------------------------------------------
+
+/** The earliest time at or after `earliest` the budget allows a request. @internal */
+export const budgetSlot = (budget: Budget | undefined, earliest: number): number => {
+  if (budget === undefined || budget.slots.length < budget.limit) return earliest
+  return Math.max(earliest, budget.slots[budget.slots.length - budget.limit]! + budget.windowMillis)
+}
+
+const insertSorted = (slots: ReadonlyArray<number>, at: number, limit: number): ReadonlyArray<number> => {
+  let i = slots.length
+  while (i > 0 && slots[i - 1]! > at) i--
+  const next = [...slots.slice(0, i), at, ...slots.slice(i)]
+  return next.length > limit ? next.slice(next.length - limit) : next
+}
+
+// -------------------------------------------------------------------------------------------------
+// the adaptive rate
+// -------------------------------------------------------------------------------------------------
+
+const refill = (a: Adaptive, now: number): Adaptive => {
+  if (!a.enabled || now <= a.lastRefill) return a
+  return {
+    ...a,
+    tokens: Math.min(a.capacity, a.tokens + ((now - a.lastRefill) / 1000) * a.fillRate),
+    lastRefill: now
+  }
+}
+
+const measure = (a: Adaptive, now: number): Adaptive => {
+  const bucket = Math.floor(now / measureMillis) * measureMillis
+  const count = a.measureCount + 1
+  if (bucket <= a.measureBucket) return { ...a, measureCount: count }
+  const rate = count / ((bucket - a.measureBucket) / 1000)
+  return {
+    ...a,
+    measuredRate: rate * smooth + a.measuredRate * (1 - smooth),
+    measureBucket: bucket,
+    measureCount: 0
+  }
+}
+
+// Before the first full measurement, the current half-second tells the rate.
+const measuredOrCurrent = (a: Adaptive, now: number): number =>
+  a.measuredRate > 0 ? a.measuredRate : a.measureCount / (Math.max(measureMillis, now - a.measureBucket) / 1000)
+
+const timeWindow = (lastMaxRate: number): number => Math.cbrt((lastMaxRate * (1 - beta)) / scaleConstant)
+
+const cubicSuccess = (a: Adaptive, now: number): number =>
+  scaleConstant * Math.pow((now - a.lastThrottle) / 1000 - timeWindow(a.lastMaxRate), 3) + a.lastMaxRate
+
+const setRate = (a: Adaptive, rate: number, now: number): Adaptive => {
+  const refilled = refill(a, now)
+  const fillRate = Math.max(rate, minFillRate)
+  const capacity = Math.max(rate, minCapacity)
+  return { ...refilled, fillRate, capacity, tokens: Math.min(refilled.tokens, capacity) }
+}
+
+/** The wait (ms) for a token and the state with it taken; no wait while the rate is not adapted. */
+const takeToken = (a: Adaptive, now: number): readonly [number, Adaptive] => {
+  if (!a.enabled) return [0, a]
+  const r = refill(a, now)
+  const wait = r.tokens >= 1 ? 0 : Math.ceil(((1 - r.tokens) / r.fillRate) * 1000)
+  return [wait, { ...r, tokens: r.tokens - 1 }]
+}
+
+// -------------------------------------------------------------------------------------------------
+// transitions
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Reserves the earliest time a request in `bucket` may go out: after the pause, within the
+ * budget, with a token of the adaptive rate. Returns that time and the state with the
+ * reservation made.
+ *
+ * @internal
+ */
+export const reserve = (state: State, bucket: Bucket, now: number): readonly [number, State] => {
+  const b = state.buckets[bucket]
+  const earliest = Math.max(now, state.pausedUntil, b.pausedUntil)
+  const [tokenWait, adaptive] = takeToken(b.adaptive, now)
+  const at = budgetSlot(b.budget, Math.max(earliest, now + tokenWait))
+  if (b.budget === undefined && adaptive === b.adaptive) return [at, state]
+  return [
+    at,
+    withBucket(state, bucket, {
+      ...b,
+      adaptive,
+      budget: b.budget === undefined ? undefined : {
+        ...b.budget,
+        slots: insertSorted(b.budget.slots, at, b.budget.limit)
+      }
+    })
+  ]
+}
+
+/**
+ * Records that a request reserved for `reserved` really went out at `sent` (a fiber can wake
+ * late on a busy event loop): its budget slot moves to `sent`.
+ *
+ * @internal
+ */
+export const commit = (state: State, bucket: Bucket, reserved: number, sent: number): State => {
+  const budget = state.buckets[bucket].budget
+  if (budget === undefined || sent <= reserved) return state
+  const i = budget.slots.indexOf(reserved)
+  if (i === -1) return state
+  const rest = [...budget.slots.slice(0, i), ...budget.slots.slice(i + 1)]
+  return withBucket(state, bucket, {
+    ...state.buckets[bucket],
+    budget: { ...budget, slots: insertSorted(rest, sent, budget.limit) }
+  })
+}
+
+/** The earliest time a request in `bucket` could go out, without reserving it. @internal */
+export const nextSlot = (state: State, bucket: Bucket, now: number): number => {
+  const b = state.buckets[bucket]
+  const [tokenWait] = takeToken(b.adaptive, now)
+  return budgetSlot(b.budget, Math.max(now, state.pausedUntil, b.pausedUntil, now + tokenWait))
+}
+
+/**
+ * A 429. With `retryAfterMillis`, every bucket pauses until then. The adaptive rate of `bucket`
+ * drops to 70 % of the measured rate, unless the throttled request was sent before the last
+ * drop (`sentAt`), which already accounted for it.
+ *
+ * @internal
+ */
+export const throttled = (
+  state: State,
+  bucket: Bucket,
+  now: number,
+  info: { readonly retryAfterMillis?: number | undefined; readonly sentAt?: number | undefined } = {}
+): State => {
+  const pausedUntil = info.retryAfterMillis === undefined
+    ? state.pausedUntil
+    : Math.max(state.pausedUntil, now + Math.max(0, info.retryAfterMillis))
+  const b = state.buckets[bucket]
+  let a = measure(b.adaptive, now)
+  const stale = a.enabled && info.sentAt !== undefined && info.sentAt <= a.lastThrottle
+  if (!state.adaptive || stale) return withBucket({ ...state, pausedUntil }, bucket, { ...b, adaptive: a })
+  const measured = measuredOrCurrent(a, now)
+  const rateToUse = a.enabled ? Math.min(measured, a.fillRate) : measured
+  a = { ...a, enabled: true, lastMaxRate: rateToUse, lastThrottle: now, lastRefill: a.enabled ? a.lastRefill : now }
+  a = setRate(a, rateToUse * beta, now)
+  if (info.retryAfterMillis !== undefined) return withBucket({ ...state, pausedUntil }, bucket, { ...b, adaptive: a })
+  const probe = Math.min(probeMaxMillis, probeBaseMillis * 2 ** b.probes)
+  return withBucket({ ...state, pausedUntil }, bucket, {
+    ...b,
+    // After the pause, one request at a time: a probe, not a burst.
+    adaptive: { ...a, tokens: Math.min(a.tokens, 0) },
+    pausedUntil: Math.max(b.pausedUntil, now + probe),
+    probes: b.probes + 1
+  })
+}
+
+/**
+ * An answer that was not a 429: the adaptive rate of `bucket` climbs back along the CUBIC curve
+ * (at most twice the measured rate).
+ *
+ * @internal
+ */
+export const succeeded = (state: State, bucket: Bucket, now: number): State => {
+  const b = state.buckets[bucket]
+  let a = measure(b.adaptive, now)
+  if (a.enabled) {
+    a = setRate(a, Math.min(cubicSuccess(a, now), 2 * Math.max(measuredOrCurrent(a, now), minFillRate)), now)
+  }
+  return withBucket(state, bucket, { ...b, adaptive: a, probes: 0 })
+}
+
+/** When the pauses that hold `bucket` end (the shared one and its probe pause). @internal */
+export const pauseEnd = (state: State, bucket: Bucket): number =>
+  Math.max(state.pausedUntil, state.buckets[bucket].pausedUntil)
+
+/** Pauses every bucket until `now + millis` (or later, if already paused longer). @internal */
+export const pause = (state: State, now: number, millis: number): State => ({
+  ...state,
+  pausedUntil: Math.max(state.pausedUntil, now + Math.max(0, millis))
+})
+
+/** Whether a request in `bucket` may go out at `now` without any wait or bookkeeping. @internal */
+export const isFree = (state: State, bucket: Bucket, now: number): boolean => {
+  const b = state.buckets[bucket]
+  return b.budget === undefined && !b.adaptive.enabled && state.pausedUntil <= now && b.pausedUntil <= now
+}

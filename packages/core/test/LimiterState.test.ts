@@ -1,0 +1,96 @@
+// The rate limiter's transitions, without I/O.
+import { assert, describe, it } from "@effect/vitest"
+import * as LimiterState from "../src/internal/limiterState.js"
+
+const budgets = {
+  scim: { limit: 3, windowMillis: 1000 },
+  token: { limit: 100, windowMillis: 60_000 },
+  bulk: { limit: 5, windowMillis: 60_000 }
+}
+
+const reserveN = (state: LimiterState.State, n: number, now: number) => {
+  const times: Array<number> = []
+  let s = state
+  for (let i = 0; i < n; i++) {
+    const [at, next] = LimiterState.reserve(s, "scim", now)
+    times.push(at)
+    s = next
+  }
+  return { times, state: s }
+}
+
+describe("limiter state", () => {
+  it("no budget, no 429 yet: every request goes at once and nothing is recorded", () => {
+    const state = LimiterState.make(undefined, true, 0)
+    assert.isTrue(LimiterState.isFree(state, "scim", 0))
+    const [at, next] = LimiterState.reserve(state, "scim", 5)
+    assert.strictEqual(at, 5)
+    assert.strictEqual(next, state)
+  })
+
+  it("a budget: at most `limit` in any window (plus its margin), served in order", () => {
+    const { times } = reserveN(LimiterState.make(budgets, false, 0), 7, 0)
+    // window 1,000 ms + 20 ms margin
+    assert.deepStrictEqual(times, [0, 0, 0, 1020, 1020, 1020, 2040])
+  })
+
+  it("a late wake-up moves the slot to when the request really went out", () => {
+    const { state } = reserveN(LimiterState.make(budgets, false, 0), 4, 0)
+    const moved = LimiterState.commit(state, "scim", 1020, 1500)
+    assert.deepStrictEqual(moved.buckets.scim.budget!.slots, [0, 0, 1500])
+    // The window now holds 0, 0 and 1,500: two more at 1,100, the third a window after the first of them.
+    const { times } = reserveN(moved, 3, 1100)
+    assert.deepStrictEqual(times, [1100, 1100, 1100 + 1020])
+  })
+
+  it("Retry-After pauses every bucket", () => {
+    const state = LimiterState.throttled(LimiterState.make(undefined, true, 0), "scim", 100, { retryAfterMillis: 2000 })
+    assert.strictEqual(state.pausedUntil, 2100)
+    assert.strictEqual(LimiterState.reserve(state, "bulk", 200)[0], 2100)
+    assert.strictEqual(LimiterState.reserve(state, "token", 200)[0], 2100)
+  })
+
+  it("a 429 lowers the send rate of its bucket for every fiber; answers raise it again", () => {
+    let state = LimiterState.make(undefined, true, 0)
+    // 20 answers a second for two seconds, measured.
+    for (let t = 0; t < 2000; t += 50) state = LimiterState.succeeded(state, "scim", t)
+    assert.isFalse(state.buckets.scim.adaptive.enabled)
+    state = LimiterState.throttled(state, "scim", 2000, { sentAt: 1990 })
+    const a = state.buckets.scim.adaptive
+    assert.isTrue(a.enabled)
+    assert.approximately(a.fillRate, 20 * 0.7, 2)
+    assert.isTrue(LimiterState.throttled(state, "scim", 2001).buckets.scim.adaptive.fillRate < a.fillRate)
+    // The other buckets are untouched.
+    assert.isFalse(state.buckets.bulk.adaptive.enabled)
+    // Without Retry-After, the bucket pauses a moment (the server's window may end), then
+    // requests are spaced at the lower rate.
+    const pause = state.buckets.scim.pausedUntil
+    assert.isAbove(pause, 2000)
+    // A bucket's worth (one second at the new rate) goes at once, the rest at the rate.
+    const burst = Math.floor(a.capacity)
+    const { times } = reserveN(state, burst + 5, pause)
+    for (let i = burst + 1; i < times.length; i++) {
+      assert.isAtLeast(times[i]! - times[i - 1]!, 1000 / a.fillRate - 1)
+    }
+    // Answers without 429 climb back (CUBIC) over a few seconds.
+    let later = state
+    for (let t = 2000; t < 12_000; t += 100) later = LimiterState.succeeded(later, "scim", t)
+    assert.isAbove(later.buckets.scim.adaptive.fillRate, a.fillRate)
+  })
+
+  it("429s for requests sent before the last slowdown do not slow down again", () => {
+    let state = LimiterState.make(undefined, true, 0)
+    for (let t = 0; t < 2000; t += 50) state = LimiterState.succeeded(state, "scim", t)
+    state = LimiterState.throttled(state, "scim", 2000, { sentAt: 1990 })
+    const rate = state.buckets.scim.adaptive.fillRate
+    // The rest of the burst, sent before 2,000, answered 429 after it.
+    for (let t = 2001; t < 2040; t++) state = LimiterState.throttled(state, "scim", t, { sentAt: 1995 })
+    assert.strictEqual(state.buckets.scim.adaptive.fillRate, rate)
+  })
+
+  it("the adaptive rate can be off: 429s only count for Retry-After", () => {
+    const state = LimiterState.throttled(LimiterState.make(undefined, false, 0), "scim", 100, {})
+    assert.isFalse(state.buckets.scim.adaptive.enabled)
+    assert.isTrue(LimiterState.isFree(state, "scim", 200))
+  })
+})
