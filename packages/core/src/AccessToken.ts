@@ -1,17 +1,30 @@
 /**
  * OAuth2 client-credentials tokens, cached in the Layer and refreshed ahead of expiry.
  *
- * - One token for the union of the configured scopes serves every operation by default.
- * - Single flight: any number of concurrent callers cause one token request.
- * - A token is refreshed `min(tokenRefreshBuffer, expires_in / 2)` before it expires, in the
- *   background while it is still valid; callers keep using it meanwhile.
- * - Asgardeo hands back the same still-valid token (with a shorter `expires_in`) when asked
- *   again, so refreshing ahead only gets it back: on the Asgardeo target (and on any server once
- *   it is seen doing so) the token is kept, and the next token request waits for its real expiry.
- *   A token handed back keeps its first expiry (a rounded-up `expires_in` cannot extend it).
- * - `invalidate(token)` is compare-and-set: N concurrent 401s on one token cause one request.
- * - Never an expired token: expiry is counted from the moment the token request was sent, less a
- *   safety margin of `min(1 s, lifetime / 20)` for the request's own trip to the server.
+ * The cache is a `SynchronizedRef` of a token state whose transitions are pure functions (fetched,
+ * handed back, expired, invalidated, failed: see `internal/tokenState.ts`):
+ *
+ * - One token for the union of the configured scopes serves every operation by default; other
+ *   scope sets get a token of their own.
+ * - Single flight: any number of concurrent callers cause one token request (a `Deferred` they
+ *   all wait for); the request runs in the layer's scope, so a caller's interruption does not
+ *   cancel it for the others.
+ * - A token is sent until its send-by time: the token request's send time plus `expires_in`,
+ *   less `min(1 s, lifetime / 20)` (1 s on a server that hands back its tokens).
+ * - On a server that issues a new token each time, it is refreshed `min(tokenRefreshBuffer,
+ *   lifetime / 2)` before its send-by time, in the background, while callers keep using it.
+ * - Asgardeo hands back the same still-valid token with its remaining lifetime in whole seconds,
+ *   which can reach 0 or 1. There (and on any server once it is seen doing so) there is no early
+ *   refresh; a token handed back keeps its first expiry; when it reaches its send-by time the next
+ *   token request waits until the server surely let it expire (its lifetime plus a second of
+ *   rounding), and callers wait with it. A caller never fails because the server re-sent a
+ *   still-valid token.
+ * - `invalidate(token)` is compare-and-set: N concurrent 401s on one token cause one request; it
+ *   tells the caller whether the token was still the current one.
+ * - Token requests go through the shared `RateLimiter` (bucket `token`); transport errors, 5xx and
+ *   429 are retried as SCIM requests are. Errors keep the OAuth `error` and `error_description`
+ *   only (scrubbed and bounded), never the raw body: a token endpoint or proxy may echo the
+ *   request, client secret included.
  *
  * @since 0.1.0
  */
@@ -23,14 +36,17 @@ import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import * as SynchronizedRef from "effect/SynchronizedRef"
 import * as AsgardeoConfig from "./AsgardeoConfig.js"
 import * as internal from "./internal/http.js"
+import * as Redact from "./internal/redact.js"
+import * as RetryState from "./internal/retryState.js"
+import * as TokenState from "./internal/tokenState.js"
 import * as RateLimiter from "./RateLimiter.js"
 import * as ScimError from "./ScimError.js"
 
@@ -58,8 +74,13 @@ export interface Service {
    * configured ones are served by the shared token.
    */
   readonly get: (scopes?: ReadonlyArray<string>) => Effect.Effect<Token, ScimError.TokenFailure>
-  /** Drops `token` from the cache if it is still the cached one (after a 401). */
-  readonly invalidate: (token: Token) => Effect.Effect<void>
+  /**
+   * Drops `token` from the cache if it is still the cached one (after a 401). Succeeds with
+   * whether it was: `false` means it had already been replaced (or cannot be refreshed).
+   */
+  readonly invalidate: (token: Token) => Effect.Effect<boolean>
+  /** Whether tokens can be refreshed (false for a static bearer token: a 401 is final). */
+  readonly refreshable: boolean
 }
 
 /**
@@ -79,37 +100,37 @@ export const tokenRequests = Metric.counter("asgardeo_scim_token_requests_total"
   incremental: true
 })
 
-interface Entry {
-  token: Token | undefined
-  refreshAt: number
-  inflight: Deferred.Deferred<Token, ScimError.TokenFailure> | undefined
-  /** The last token received (kept after it expires): a server handing it back cannot extend it. */
-  last: Fetched | undefined
-  /** The server hands back a still-valid token when asked again: refreshing ahead only gets it back. */
-  reuses: boolean
+/** RFC 6749 §5.2: `error` and `error_description` are printable ASCII without `"` and `\`. */
+const oauthText = (u: unknown, max: number): string | undefined =>
+  typeof u === "string" && u !== "" && /^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(u) ? u.slice(0, max) : undefined
+
+/** The OAuth error of a token endpoint answer: from a JSON object only, never from text or HTML. */
+const oauthError = (text: string, secrets: ReadonlyArray<string>) => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return { error: undefined, errorDescription: undefined }
+  }
+  const o = typeof json === "object" && json !== null && !Array.isArray(json) ? json as Record<string, unknown> : {}
+  const error = oauthText(o.error, 64)
+  const description = oauthText(o.error_description, 300)
+  return {
+    error: error === undefined ? undefined : Redact.scrub(error, secrets),
+    errorDescription: description === undefined ? undefined : Redact.scrub(description, secrets)
+  }
 }
-
-/** A token and the server's expiry as estimated from the send time (the token stops being sent earlier). */
-interface Fetched {
-  readonly token: Token
-  readonly serverExpiry: number
-}
-
-/** Time kept between a token's last use and its expiry, for the request's own trip. */
-const safetyMargin = (lifetimeMillis: number): number => Math.min(1000, Math.max(0, lifetimeMillis) / 20)
-
-/** How long after a reused token's estimated expiry to ask for the next one (clock skew, latency). */
-const reuseSkew = (fetched: Fetched): number => Math.max(50, fetched.serverExpiry - fetched.token.expiresAt)
 
 const tokenResponseError = (
   status: number,
   text: string,
   path: string,
-  retryAfterMillis: number | undefined
+  retryAfterMillis: number | undefined,
+  secrets: ReadonlyArray<string>
 ): ScimError.TokenFailure => {
-  const body = internal.parseErrorBody(text)
-  const error = body.error ?? (status === 429 ? "rate_limited" : status >= 500 ? "server_error" : `http_${status}`)
-  const errorDescription = body.errorDescription ?? (body.error === undefined ? body.detail : undefined)
+  const parsed = oauthError(text, secrets)
+  const error = parsed.error ?? (status === 429 ? "rate_limited" : status >= 500 ? "server_error" : `http_${status}`)
+  const errorDescription = parsed.errorDescription
   if (error === "invalid_client") {
     return new ScimError.InvalidClient({ status, error, ...(errorDescription ? { errorDescription } : {}) })
   }
@@ -125,38 +146,34 @@ const tokenResponseError = (
   return new ScimError.TokenError({ status, error, ...(errorDescription ? { errorDescription } : {}) })
 }
 
+/** What a 2xx token answer holds, or why it is not a token response. */
 const parseTokenResponse = (
   text: string,
-  path: string,
   requested: ReadonlyArray<string>,
-  semantics: "asgardeo" | "oauth2",
-  sentAt: number
-): Fetched | ScimError.InvalidResponse => {
-  const invalid = (reason: string) => new ScimError.InvalidResponse({ method: "POST", path, status: 200, reason })
+  semantics: "asgardeo" | "oauth2"
+): Omit<TokenState.Received, "sentAt" | "receivedAt"> | string => {
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch {
-    return invalid("the token response is not JSON")
+    return "the token response is not JSON"
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    return invalid("the token response is not a JSON object")
+    return "the token response is not a JSON object"
   }
   const o = json as Record<string, unknown>
-  if (typeof o.access_token !== "string" || o.access_token === "") {
-    return invalid("the token response has no access_token")
-  }
+  if (typeof o.access_token !== "string" || o.access_token === "") return "the token response has no access_token"
   if (o.token_type !== undefined && (typeof o.token_type !== "string" || o.token_type.toLowerCase() !== "bearer")) {
-    return invalid(`token_type ${JSON.stringify(o.token_type)} is not Bearer`)
+    return "token_type is not Bearer"
   }
-  let expiresIn: number
-  if (o.expires_in === undefined) {
-    expiresIn = 300
-  } else {
-    expiresIn = typeof o.expires_in === "string" ? Number(o.expires_in) : (o.expires_in as number)
-    if (typeof expiresIn !== "number" || !Number.isFinite(expiresIn) || expiresIn < 0) {
-      return invalid("expires_in is not a non-negative number")
-    }
+  let expiresIn = 300
+  if (o.expires_in !== undefined) {
+    expiresIn = typeof o.expires_in === "string" && o.expires_in.trim() !== ""
+      ? Number(o.expires_in)
+      : typeof o.expires_in === "number"
+      ? o.expires_in
+      : Number.NaN
+    if (!Number.isFinite(expiresIn) || expiresIn < 0) return "expires_in is not a non-negative number"
   }
   let scopes: ReadonlySet<string>
   if (typeof o.scope === "string") {
@@ -165,17 +182,37 @@ const parseTokenResponse = (
     // Asgardeo omits `scope` when nothing was granted; a generic server when all were.
     scopes = semantics === "asgardeo" ? new Set() : new Set(requested)
   } else {
-    return invalid("scope is not a string")
+    return "scope is not a string"
   }
-  const lifetime = expiresIn * 1000
-  return {
-    token: { value: Redacted.make(o.access_token), scopes, expiresAt: sentAt + lifetime - safetyMargin(lifetime) },
-    serverExpiry: sentAt + lifetime
-  }
+  return { value: Redacted.make(o.access_token), scopes, lifetimeMillis: expiresIn * 1000 }
 }
 
+/** After this many answers in a row that are already expired on arrival, the token endpoint is broken. */
+const maxUnusable = 5
+
+const closedError = () =>
+  new Error(
+    "AccessToken: the token layer's scope is closed. Provide the layer to the whole program " +
+      "(Layer.provide / ManagedRuntime), not to an effect that returns another effect."
+  )
+
 /**
- * Builds the token service. Needs a `Scope`: background refreshes run in it and stop with it.
+ * The retry policy of a resolved configuration.
+ *
+ * @internal
+ */
+export const retryPolicy = (retry: AsgardeoConfig.RetryPolicy): RetryState.Policy => ({
+  maxAttempts: retry.maxAttempts,
+  baseDelayMillis: Duration.toMillis(retry.baseDelay),
+  maxDelayMillis: Duration.toMillis(retry.maxDelay),
+  maxRetryAfterMillis: Duration.toMillis(retry.maxRetryAfter),
+  maxRateLimitWaitMillis: Duration.toMillis(retry.maxRateLimitWait)
+})
+
+type Inflight = Deferred.Deferred<Token, ScimError.TokenFailure>
+
+/**
+ * Builds the token service. Needs a `Scope`: token requests run in it and stop with it.
  *
  * @since 0.1.0
  * @category constructors
@@ -189,26 +226,48 @@ export const make: Effect.Effect<
   const auth = config.auth
   if (auth._tag === "StaticToken") {
     const token: Token = { value: auth.token, scopes: undefined, expiresAt: Number.POSITIVE_INFINITY }
-    return AccessToken.of({ get: () => Effect.succeed(token), invalidate: () => Effect.void })
+    return AccessToken.of({
+      get: () => Effect.succeed(token),
+      invalidate: () => Effect.succeed(false),
+      refreshable: false
+    })
   }
   const scope = yield* Effect.scope
   const limiter = yield* RateLimiter.RateLimiter
   const client = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerDisabledWhen(() => true))
   const tokenPath = new URL(auth.tokenUrl).pathname
-  const bufferMillis = Duration.toMillis(config.tokenRefreshBuffer)
   const timeout = config.timeout
-  const retry = config.retry
+  const policy: TokenState.Policy = {
+    knownToReuse: auth.scopeSemantics === "asgardeo",
+    bufferMillis: Duration.toMillis(config.tokenRefreshBuffer)
+  }
+  const retry = retryPolicy(config.retry)
   const secret = Redacted.value(auth.clientSecret)
+  const basic = `${Redact.formEncode(auth.clientId)}:${Redact.formEncode(secret)}`
+  // Everything a reflecting token endpoint could echo that is secret: the secret, the Basic pair.
+  const secrets = [secret, basic, Redact.base64(basic)]
   const configuredScopes = new Set(auth.scopes)
-  const entries = new Map<string, Entry>()
+  const state = yield* SynchronizedRef.make(TokenState.empty<Inflight>())
+
+  // Released while callers wait: fail them loudly instead of leaving them waiting forever.
+  yield* Effect.addFinalizer(() =>
+    SynchronizedRef.updateEffect(state, (s) =>
+      Effect.as(
+        Effect.forEach(
+          s.entries.values(),
+          (e) => e.inflight === undefined ? Effect.void : Deferred.die(e.inflight, closedError()),
+          {
+            discard: true
+          }
+        ),
+        { ...s, closed: true }
+      ))
+  )
 
   const baseRequest = HttpClientRequest.post(auth.tokenUrl).pipe(
     HttpClientRequest.setHeader("accept", "application/json"),
     auth.clientAuthentication === "basic"
-      ? HttpClientRequest.setHeader(
-        "authorization",
-        `Basic ${internal.base64(`${internal.formEncode(auth.clientId)}:${internal.formEncode(secret)}`)}`
-      )
+      ? HttpClientRequest.setHeader("authorization", `Basic ${Redact.base64(basic)}`)
       : (r) => r
   )
 
@@ -219,8 +278,7 @@ export const make: Effect.Effect<
       form.client_id = auth.clientId
       form.client_secret = secret
     }
-    const request = HttpClientRequest.bodyUrlParams(baseRequest, form)
-    return client.execute(request).pipe(
+    return client.execute(HttpClientRequest.bodyUrlParams(baseRequest, form)).pipe(
       Effect.flatMap((response) =>
         Effect.map(
           Effect.orElseSucceed(response.text, () => ""),
@@ -238,53 +296,63 @@ export const make: Effect.Effect<
             path: tokenPath,
             reason: "Transport",
             description: error._tag === "RequestError"
-              ? internal.describeRequestError(error, [secret])
+              ? internal.describeRequestError(error, secrets)
               : "the response could not be read"
           })
         )),
-      Effect.flatMap(({ retryAfter, status, text }) => {
-        if (status >= 200 && status < 300) {
-          const parsed = parseTokenResponse(text, tokenPath, scopes, auth.scopeSemantics, sentAt)
-          return parsed instanceof ScimError.InvalidResponse ? Effect.fail(parsed) : Effect.succeed(parsed)
-        }
-        return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Effect.fail(
-            tokenResponseError(
-              status,
-              internal.scrub(text, [secret]),
-              tokenPath,
-              internal.parseRetryAfter(retryAfter, now)
-            )
-          ))
-      })
+      Effect.flatMap(({ retryAfter, status, text }) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<TokenState.Received, ScimError.TokenFailure> => {
+          if (status >= 200 && status < 300) {
+            const parsed = parseTokenResponse(text, scopes, auth.scopeSemantics)
+            return typeof parsed === "string"
+              ? Effect.fail(new ScimError.InvalidResponse({ method: "POST", path: tokenPath, status, reason: parsed }))
+              : Effect.succeed({ ...parsed, sentAt, receivedAt: now })
+          }
+          return Effect.fail(
+            tokenResponseError(status, text, tokenPath, internal.parseRetryAfter(retryAfter, now), secrets)
+          )
+        })
+      )
     )
   }
 
   const isTransient = (error: ScimError.TokenFailure): boolean =>
-    error._tag === "TransportError" || error._tag === "RateLimited" ||
-    (error._tag === "TokenError" && error.status >= 500)
+    error._tag === "TransportError" || (error._tag === "TokenError" && error.status >= 500)
 
-  const fetchToken = (scopes: ReadonlyArray<string>): Effect.Effect<Fetched, ScimError.TokenFailure> => {
-    const attempt = (n: number): Effect.Effect<Fetched, ScimError.TokenFailure> =>
+  // One token request, with the retry policy of SCIM requests and the shared limiter.
+  const fetchToken = (scopes: ReadonlyArray<string>): Effect.Effect<TokenState.Received, ScimError.TokenFailure> => {
+    const attempt = (retries: RetryState.State): Effect.Effect<TokenState.Received, ScimError.TokenFailure> =>
       Effect.gen(function*() {
         yield* limiter.acquire("token")
         const sentAt = yield* Clock.currentTimeMillis
         yield* Metric.increment(tokenRequests)
-        return yield* fetchOnce(scopes, sentAt)
-      }).pipe(Effect.catchIf(isTransient, (error) =>
-        Effect.gen(function*() {
-          if (n >= retry.maxAttempts) return yield* Effect.fail(error)
-          const retryAfter = error._tag === "RateLimited" ? error.retryAfterMillis : undefined
-          if (retryAfter !== undefined && retryAfter > Duration.toMillis(retry.maxRetryAfter)) {
-            return yield* Effect.fail(error)
-          }
-          const delay = retryAfter ?? (yield* backoff(retry, n))
-          if (error._tag === "RateLimited") yield* limiter.pause(Duration.millis(delay))
-          yield* Effect.logDebug(`token request failed (${error._tag}), retry ${n} in ${delay} ms`)
-          yield* Effect.sleep(Duration.millis(delay))
-          return yield* attempt(n + 1)
-        })))
-    return attempt(1).pipe(
+        const result = yield* Effect.either(fetchOnce(scopes, sentAt))
+        if (result._tag === "Right") {
+          yield* limiter.onSuccess("token")
+          return result.right
+        }
+        const error = result.left
+        const now = yield* Clock.currentTimeMillis
+        const random = yield* Random.next
+        let next: RetryState.Next
+        if (error._tag === "RateLimited") {
+          yield* limiter.onThrottle("token", {
+            sentAt,
+            ...(error.retryAfterMillis !== undefined ? { retryAfter: Duration.millis(error.retryAfterMillis) } : {})
+          })
+          next = RetryState.throttled(retries, retry, now, error.retryAfterMillis, random)
+        } else if (isTransient(error)) {
+          yield* limiter.onSuccess("token")
+          next = RetryState.transient(retries, retry, random)
+        } else {
+          return yield* Effect.fail(error)
+        }
+        if (next._tag === "Fail") return yield* Effect.fail(error)
+        yield* Effect.logDebug(`token request failed (${error._tag}), retry in ${next.delayMillis} ms`)
+        if (next.delayMillis > 0) yield* Effect.sleep(Duration.millis(next.delayMillis))
+        return yield* attempt(next.state)
+      })
+    return attempt(RetryState.initial).pipe(
       Effect.withSpan("AccessToken.fetch", { attributes: { "oauth.scope_count": scopes.length } })
     )
   }
@@ -293,137 +361,116 @@ export const make: Effect.Effect<
   const defaultScopes = auth.scopes
   const defaultKey = keyOf(defaultScopes)
 
-  // Asks for a token. When the server is known to hand back the token it issued until that
-  // expires, waits for the real expiry first (asking earlier only gets the same token back). A
-  // token handed back keeps its first expiry; one that is already past our send-by time means the
-  // server still counted it valid a moment ago: wait for its expiry and ask again (bounded).
-  const fetchFresh = (
-    entry: Entry,
+  const modifyEntry = <A>(
+    key: string,
+    f: (entry: TokenState.Entry<Inflight>) => readonly [A, TokenState.Entry<Inflight>]
+  ) =>
+    SynchronizedRef.modify(state, (s) => {
+      const [a, next] = f(TokenState.entry(s, key, policy))
+      return [a, TokenState.setEntry(s, key, next)] as const
+    })
+
+  // Asks until a usable token arrives: waits first when the server would only hand back the
+  // token that just reached its send-by time.
+  const fetchUsable = (
+    key: string,
     scopes: ReadonlyArray<string>,
-    n = 1
-  ): Effect.Effect<Fetched, ScimError.TokenFailure> =>
+    n: number
+  ): Effect.Effect<Token, ScimError.TokenFailure> =>
     Effect.gen(function*() {
-      const last = entry.last
-      if (entry.reuses && last !== undefined) {
-        const now = yield* Clock.currentTimeMillis
-        const wait = last.serverExpiry + reuseSkew(last) - now
-        if (wait > 0 && now >= last.token.expiresAt) yield* Effect.sleep(Duration.millis(wait))
-      }
-      const fetched = yield* fetchToken(scopes)
-      if (last === undefined || Redacted.value(last.token.value) !== Redacted.value(fetched.token.value)) {
-        return fetched
-      }
-      entry.reuses = true
-      const kept: Fetched = {
-        token: { ...fetched.token, expiresAt: Math.min(last.token.expiresAt, fetched.token.expiresAt) },
-        serverExpiry: Math.min(last.serverExpiry, fetched.serverExpiry)
-      }
-      entry.last = kept
       const now = yield* Clock.currentTimeMillis
-      if (kept.token.expiresAt > now) return kept
-      if (n >= 5) {
+      const wait = TokenState.waitBeforeAsking(
+        TokenState.entry(yield* SynchronizedRef.get(state), key, policy),
+        now,
+        n > 1
+      )
+      if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
+      const answer = yield* fetchToken(scopes)
+      const outcome = yield* modifyEntry(key, (entry) => TokenState.received(entry, answer, policy))
+      if (outcome._tag === "Usable") return outcome.token
+      if (n >= maxUnusable) {
         return yield* Effect.fail(
           new ScimError.TokenError({
             status: 200,
-            error: "expired_token_reissued",
-            errorDescription: "the token endpoint keeps answering with a token that has expired"
+            error: "expired_on_arrival",
+            errorDescription: `the token endpoint answered ${n} times with a token that had already expired`
           })
         )
       }
-      return yield* fetchFresh(entry, scopes, n + 1)
+      return yield* fetchUsable(key, scopes, n + 1)
     })
 
-  const startFetch = (entry: Entry, scopes: ReadonlyArray<string>, background: boolean) => {
-    const deferred = Deferred.unsafeMake<Token, ScimError.TokenFailure>(FiberId.none)
-    entry.inflight = deferred
-    return fetchFresh(entry, scopes).pipe(
+  const runFetch = (key: string, scopes: ReadonlyArray<string>, deferred: Inflight, background: boolean) =>
+    fetchUsable(key, scopes, 1).pipe(
       Effect.exit,
       Effect.flatMap((exit) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          entry.inflight = undefined
-          if (Exit.isSuccess(exit)) {
-            const token = exit.value.token
-            const lifetime = token.expiresAt - now
-            entry.refreshAt = entry.reuses
-              // The server hands back the token it issued: it will not issue another before expiry.
-              ? token.expiresAt
-              : token.expiresAt - Math.min(bufferMillis, Math.max(0, lifetime) / 2)
-            entry.token = token
-            entry.last = exit.value
-          } else if (background && entry.token !== undefined) {
-            // Keep the still-valid token; try again later, not on every call.
-            entry.refreshAt = now + Math.min(30_000, Math.max(0, entry.token.expiresAt - now) / 2)
-          }
-          return Deferred.done(deferred, Exit.map(exit, (f) => f.token))
-        })
-      ),
-      Effect.forkIn(scope),
-      Effect.tap((fiber) =>
-        Effect.sync(() =>
-          fiber.addObserver((exit) => {
-            // Forked into a closed scope (the layer was released while still in use): fail the
-            // waiting callers loudly instead of leaving them waiting forever.
-            if (Exit.isInterrupted(exit)) {
-              entry.inflight = undefined
-              Deferred.unsafeDone(
-                deferred,
-                Exit.die(
-                  new Error(
-                    "AccessToken: the token layer's scope is closed. Provide the layer to the whole program " +
-                      "(Layer.provide / ManagedRuntime), not to an effect that returns another effect."
-                  )
-                )
-              )
-            }
-          })
+        Effect.zipRight(
+          Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            modifyEntry(key, (entry) => [
+              undefined,
+              entry.inflight === deferred ? TokenState.settled(entry, now, background && Exit.isFailure(exit)) : entry
+            ])),
+          Deferred.done(deferred, exit)
         )
       ),
-      Effect.as(deferred)
+      Effect.onInterrupt(() => Deferred.die(deferred, closedError()))
     )
-  }
+
+  // Under the lock: decide again, and start a token request when one is needed.
+  const slowGet = (key: string, wanted: ReadonlyArray<string>): Effect.Effect<Token, ScimError.TokenFailure> =>
+    Effect.flatten(SynchronizedRef.modifyEffect(state, (s) =>
+      Effect.gen(function*() {
+        if (s.closed) return [Effect.die(closedError()), s] as const
+        const now = yield* Clock.currentTimeMillis
+        const entry = TokenState.entry(s, key, policy)
+        const decision = TokenState.decide(entry, now)
+        switch (decision._tag) {
+          case "Serve":
+            return [Effect.succeed(decision.token), s] as const
+          case "Await":
+            return [Deferred.await(decision.inflight), s] as const
+          case "Fetch": {
+            const deferred = yield* Deferred.make<Token, ScimError.TokenFailure>()
+            yield* Effect.forkIn(runFetch(key, wanted, deferred, decision.serve !== undefined), scope)
+            const next = TokenState.setEntry(s, key, TokenState.started(entry, deferred))
+            return [
+              decision.serve !== undefined ? Effect.succeed(decision.serve) : Deferred.await(deferred),
+              next
+            ] as const
+          }
+        }
+      })))
 
   const get = (scopes?: ReadonlyArray<string>): Effect.Effect<Token, ScimError.TokenFailure> => {
     const wanted = scopes === undefined || scopes.every((s) => configuredScopes.has(s)) ? defaultScopes : scopes
     const key = wanted === defaultScopes ? defaultKey : keyOf(wanted)
-    return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-      let entry = entries.get(key)
-      if (entry === undefined) {
-        // Asgardeo is known to hand back a still-valid token: no early refresh there.
-        entry = {
-          token: undefined,
-          refreshAt: 0,
-          inflight: undefined,
-          last: undefined,
-          reuses: auth.scopeSemantics === "asgardeo"
+    // The common case without the lock: a token to serve.
+    return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      Effect.flatMap(SynchronizedRef.get(state), (s) => {
+        const entry = s.entries.get(key)
+        if (entry !== undefined && !s.closed) {
+          const decision = TokenState.decide(entry, now)
+          if (decision._tag === "Serve") return Effect.succeed(decision.token)
         }
-        entries.set(key, entry)
-      }
-      const token = entry.token
-      if (token !== undefined && now < entry.refreshAt) return Effect.succeed(token)
-      const valid = token !== undefined && now < token.expiresAt
-      if (entry.inflight !== undefined) {
-        return valid ? Effect.succeed(token) : Deferred.await(entry.inflight)
-      }
-      if (valid) {
-        // Refresh in the background; the current token is still good.
-        return Effect.as(startFetch(entry, wanted, true), token)
-      }
-      entry.token = undefined
-      return Effect.flatMap(startFetch(entry, wanted, false), Deferred.await)
-    })
+        return slowGet(key, wanted)
+      }))
   }
 
-  const invalidate = (token: Token): Effect.Effect<void> =>
-    Effect.sync(() => {
-      for (const entry of entries.values()) {
-        if (entry.token !== undefined && Redacted.value(entry.token.value) === Redacted.value(token.value)) {
-          entry.token = undefined
-          entry.refreshAt = 0
+  const invalidate = (token: Token): Effect.Effect<boolean> =>
+    SynchronizedRef.modify(state, (s) => {
+      let found = false
+      let next = s
+      for (const [key, entry] of s.entries) {
+        const [was, updated] = TokenState.invalidated(entry, token)
+        if (was) {
+          found = true
+          next = TokenState.setEntry(next, key, updated)
         }
       }
+      return [found, next] as const
     })
 
-  return AccessToken.of({ get, invalidate })
+  return AccessToken.of({ get, invalidate, refreshable: true })
 })
 
 /**
@@ -433,13 +480,11 @@ export const make: Effect.Effect<
  * @since 0.1.0
  * @category retry
  */
-export const backoff = (retry: AsgardeoConfig.RetryPolicy, attempt: number): Effect.Effect<number> => {
-  const cap = Math.min(Duration.toMillis(retry.maxDelay), Duration.toMillis(retry.baseDelay) * 2 ** (attempt - 1))
-  return Effect.map(Random.next, (r) => Math.round(cap / 2 + (r * cap) / 2))
-}
+export const backoff = (retry: AsgardeoConfig.RetryPolicy, attempt: number): Effect.Effect<number> =>
+  Effect.map(Random.next, (r) => RetryState.backoff(retryPolicy(retry), attempt, r))
 
 /**
- * The token Layer (scoped: closing it stops any background refresh).
+ * The token Layer (scoped: closing it stops token requests in flight).
  *
  * @since 0.1.0
  * @category layers

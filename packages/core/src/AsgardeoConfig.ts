@@ -61,6 +61,11 @@ export interface RetryPolicy {
   readonly maxDelay: Duration.Duration
   /** A 429 whose `Retry-After` is longer than this fails with `RateLimited` at once. Default 60 s. */
   readonly maxRetryAfter: Duration.Duration
+  /**
+   * How long one operation keeps retrying 429s (waiting in the rate limiter meanwhile) before it
+   * fails with `RateLimited`. 429s are not counted as attempts. Default 2 minutes.
+   */
+  readonly maxRateLimitWait: Duration.Duration
 }
 
 /**
@@ -147,6 +152,7 @@ export interface CommonOptions {
     readonly baseDelay?: Duration.DurationInput | undefined
     readonly maxDelay?: Duration.DurationInput | undefined
     readonly maxRetryAfter?: Duration.DurationInput | undefined
+    readonly maxRateLimitWait?: Duration.DurationInput | undefined
   } | undefined
   /**
    * Client-side rate budgets. `false` turns them off; an object sets them (missing buckets take
@@ -311,6 +317,11 @@ const resolveCommon = (
         "retry.maxRetryAfter",
         options.retry?.maxRetryAfter,
         Duration.seconds(60)
+      ),
+      maxRateLimitWait: yield* validateDuration(
+        "retry.maxRateLimitWait",
+        options.retry?.maxRateLimitWait,
+        Duration.minutes(2)
       )
     }
     let rateLimits: RateLimits | undefined

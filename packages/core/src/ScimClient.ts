@@ -5,21 +5,29 @@
  * It runs over whatever `HttpClient.HttpClient` the program provides (`FetchHttpClient.layer`,
  * `NodeHttpClient.layerUndici`, the testkit emulator, a mock): it never picks an engine.
  *
- * Retry rules:
- * - 429: waits for `Retry-After` (seconds or HTTP date) and pauses the shared rate limiter for
- *   that long, so every fiber waits; without the header, exponential backoff with jitter. A
- *   `Retry-After` above `maxRetryAfter` fails at once with `RateLimited`.
- * - 5xx and transport errors: retried for idempotent requests only (GET, PUT, DELETE, or a
- *   request that says it is idempotent). A POST is never retried on them: reconciliation belongs
- *   to the callers that can do it (`Users.ensure`). A DELETE retried after a transport error
- *   treats 404 as already deleted.
- * - 401: the token is invalidated (compare-and-set) and the request retried once.
- * - The retry machinery is built only after a transient error: a call that succeeds pays nothing.
+ * Retry rules (`retry` in the configuration):
+ * - 429: not an attempt. The shared `RateLimiter` is told (`onThrottle`): a `Retry-After` (seconds
+ *   or HTTP date) pauses every fiber, and the adaptive send rate drops for every fiber; the
+ *   request is retried after the `Retry-After` or a backoff, until it has been throttled for
+ *   `maxRateLimitWait` (then `RateLimited`). A `Retry-After` above `maxRetryAfter` fails at once.
+ * - 5xx (but 501) and transport errors: retried with backoff and jitter, `maxAttempts` attempts,
+ *   for idempotent requests only (GET, PUT, DELETE, or a request that says it is idempotent). A
+ *   POST is never retried on them: reconciliation belongs to the callers that can do it
+ *   (`Users.ensure`). A DELETE retried after a transport error treats 404 as already deleted.
+ * - 401: the refused token is dropped (compare-and-set) and the request retried with a new one,
+ *   `maxAttempts` attempts in all; a 401 on a token another fiber already replaced costs no
+ *   attempt. A static bearer token is never retried: its 401 is final.
+ * - The retry machinery is built only after a failure: a call that succeeds pays nothing.
+ *
+ * Interrupting a call (a caller's timeout, `Stream.take` on paging, a race) aborts the request
+ * in flight. Error bodies are scrubbed of every encoding of the client secret, the access token
+ * and the passwords the request carried, and truncated.
  *
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -27,6 +35,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as ParseResult from "effect/ParseResult"
+import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
@@ -34,6 +43,8 @@ import * as AccessToken from "./AccessToken.js"
 import * as AsgardeoConfig from "./AsgardeoConfig.js"
 import * as Deadlines from "./internal/deadlines.js"
 import * as internal from "./internal/http.js"
+import * as Redact from "./internal/redact.js"
+import * as RetryState from "./internal/retryState.js"
 import * as RateLimiter from "./RateLimiter.js"
 import * as ScimError from "./ScimError.js"
 
@@ -83,6 +94,11 @@ export interface Response {
   readonly body: unknown
   /** The `Location` header, when present. */
   readonly location: string | undefined
+  /**
+   * Scrubs a text derived from this answer (a decode error's description) of every secret the
+   * request carried: the client secret, the access token, passwords in the body.
+   */
+  readonly scrub: (text: string) => string
 }
 
 /**
@@ -193,6 +209,47 @@ const encodeQuery = (params: Request["urlParams"]): string => {
   return query
 }
 
+const identity = (text: string): string => text
+
+/** The client secret, its HTTP Basic pair and the pair's base64: what a reflecting server may echo. */
+const clientSecrets = (clientId: string, secret: string): ReadonlyArray<string> => {
+  const basic = `${Redact.formEncode(clientId)}:${Redact.formEncode(secret)}`
+  return [secret, basic, Redact.base64(basic)]
+}
+
+/**
+ * The secrets of a request body: every `Redacted` value (unwrapped), every string under a
+ * `password` key and the value of a PATCH operation on `password`, at any depth. They must not
+ * come back in errors.
+ */
+const bodySecrets = (body: unknown): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  const seen = new Set<unknown>()
+  const walk = (u: unknown, key: string): void => {
+    if (typeof u === "string") {
+      if (key.toLowerCase() === "password") out.push(u)
+      return
+    }
+    if (typeof u !== "object" || u === null || seen.has(u)) return
+    seen.add(u)
+    if (Redacted.isRedacted(u)) {
+      const value: unknown = Redacted.value(u)
+      if (typeof value === "string") out.push(value)
+      return
+    }
+    if (Array.isArray(u)) {
+      for (const v of u) walk(v, key)
+      return
+    }
+    const o = u as Record<string, unknown>
+    // A PATCH operation on the password: { op, path: "password", value }.
+    const patchesPassword = typeof o.path === "string" && /(^|[.:])password$/i.test(o.path)
+    for (const [k, v] of Object.entries(o)) walk(v, patchesPassword && k === "value" ? "password" : k)
+  }
+  walk(body, "")
+  return out
+}
+
 /**
  * Builds the client.
  *
@@ -212,18 +269,20 @@ export const make: Effect.Effect<
   const tokens = yield* AccessToken.AccessToken
   const limiter = yield* RateLimiter.RateLimiter
   // One span per operation: the platform client's own span costs time and records the full URL.
-  // Each attempt runs in a Scope of its own: closing it aborts the request (the timeout).
+  // Each attempt runs in a Scope of its own: closing it aborts the request (the timeout, an
+  // interruption).
   const client = (yield* HttpClient.HttpClient).pipe(
     HttpClient.withTracerDisabledWhen(() => true),
     HttpClient.withScope
   )
   const base = config.scimBaseUrl
   const checkScopes = config.target === "asgardeo"
-  const retry = config.retry
-  const maxRetryAfterMillis = Duration.toMillis(retry.maxRetryAfter)
+  const policy = AccessToken.retryPolicy(config.retry)
   const withDeadline = Deadlines.make(config.timeout, yield* Effect.scope)
-  const secrets: Array<string> = config.auth._tag === "ClientCredentials"
-    ? [Redacted.value(config.auth.clientSecret)]
+  // What a server reflecting the request could echo: the client secret (and its Basic pair), the
+  // static token; per request, the access token sent and the passwords in the body.
+  const secrets: ReadonlyArray<string> = config.auth._tag === "ClientCredentials"
+    ? clientSecrets(config.auth.clientId, Redacted.value(config.auth.clientSecret))
     : [Redacted.value(config.auth.token)]
 
   interface Attempt {
@@ -233,7 +292,14 @@ export const make: Effect.Effect<
     readonly retryAfter: string | undefined
   }
 
-  const send = (request: Request, path: string, url: string, token: AccessToken.Token, body: string | undefined) => {
+  const send = (
+    request: Request,
+    path: string,
+    url: string,
+    token: AccessToken.Token,
+    body: string | undefined,
+    secretsOf: () => ReadonlyArray<string>
+  ) => {
     let req = HttpClientRequest.make(request.method)(url, {
       headers: {
         accept: "application/scim+json, application/json",
@@ -261,7 +327,7 @@ export const make: Effect.Effect<
             path,
             reason: "Transport",
             description: error._tag === "RequestError"
-              ? internal.describeRequestError(error, [...secrets, Redacted.value(token.value)])
+              ? internal.describeRequestError(error, secretsOf())
               : "the response body could not be read"
           })
         ))
@@ -281,11 +347,7 @@ export const make: Effect.Effect<
       const bucket = request.bucket ?? "scim"
       const idempotent = request.idempotent ?? (request.method !== "POST" && request.method !== "PATCH")
 
-      const attempt = (
-        n: number,
-        refreshed: boolean,
-        afterTransportError: boolean
-      ): Effect.Effect<Response, Error> =>
+      const attempt = (retries: RetryState.State, afterTransportError: boolean): Effect.Effect<Response, Error> =>
         Effect.flatMap(limiter.acquire(bucket), () =>
           Effect.flatMap(tokens.get(), (token) => {
             if (checkScopes && request.scope !== undefined && token.scopes !== undefined) {
@@ -299,55 +361,79 @@ export const make: Effect.Effect<
                 )
               }
             }
-            return Effect.zipRight(Metric.increment(requests), send(request, path, url, token, body)).pipe(
-              Effect.matchEffect({
-                onFailure: (error) => {
-                  // Transport error or timeout.
-                  if (!idempotent || n >= retry.maxAttempts) return Effect.fail(error)
-                  return retryAfter(n, undefined, error._tag).pipe(
-                    Effect.zipRight(attempt(n + 1, refreshed, true))
+            const secretsOf = () => [...secrets, Redacted.value(token.value), ...bodySecrets(request.body)]
+            const again = (next: RetryState.Next, reason: string, error: Error, transportError: boolean) =>
+              next._tag === "Fail" ? Effect.fail(error) : Effect.zipRight(
+                wait(next.delayMillis, reason),
+                attempt(next.state, transportError)
+              )
+            const answered = (res: Attempt): Effect.Effect<Response, Error> => {
+              if (res.status >= 200 && res.status < 300) return decodeBody(request, path, res, secretsOf)
+              if (res.status === 404 && afterTransportError && request.method === "DELETE") {
+                // The earlier attempt deleted it; its answer was lost.
+                return Effect.succeed<Response>({ status: 204, body: undefined, location: undefined, scrub: identity })
+              }
+              return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+                const error = statusError(request, path, res, now, secretsOf)
+                if (res.status === 401 && tokens.refreshable) {
+                  // A refused token is dropped (compare-and-set) and the request retried with the
+                  // next one; a 401 on a token another fiber already replaced costs no attempt.
+                  return Effect.flatMap(
+                    tokens.invalidate(token),
+                    (wasCurrent) =>
+                      again(RetryState.unauthorized(retries, policy, wasCurrent), "401", error, afterTransportError)
                   )
-                },
-                onSuccess: (res) => {
-                  if (res.status >= 200 && res.status < 300) {
-                    return decodeBody(request, path, res)
-                  }
-                  if (res.status === 404 && afterTransportError && request.method === "DELETE") {
-                    // The earlier attempt deleted it; its answer was lost.
-                    return Effect.succeed<Response>({ status: 204, body: undefined, location: undefined })
-                  }
-                  if (res.status === 401 && !refreshed) {
-                    return Effect.zipRight(
-                      Effect.zipRight(tokens.invalidate(token), Metric.increment(retries)),
-                      attempt(n, true, afterTransportError)
-                    )
-                  }
-                  return Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now) => {
-                    const error = statusError(request, path, res, now, token)
-                    if (res.status === 429) {
-                      return Effect.zipRight(
-                        Metric.increment(rateLimited),
-                        error.retryAfterMillis !== undefined && error.retryAfterMillis > maxRetryAfterMillis ||
-                          n >= retry.maxAttempts
-                          ? Effect.fail(error.error)
-                          : retryAfter(n, error.retryAfterMillis, "429").pipe(
-                            Effect.zipRight(attempt(n + 1, refreshed, afterTransportError))
-                          )
-                      )
-                    }
-                    if (res.status >= 500 && res.status !== 501 && idempotent && n < retry.maxAttempts) {
-                      return retryAfter(n, undefined, String(res.status)).pipe(
-                        Effect.zipRight(attempt(n + 1, refreshed, afterTransportError))
-                      )
-                    }
-                    return Effect.fail(error.error)
-                  })
                 }
+                if (res.status >= 500 && res.status !== 501 && idempotent) {
+                  return Effect.flatMap(
+                    Random.next,
+                    (r) =>
+                      again(RetryState.transient(retries, policy, r), String(res.status), error, afterTransportError)
+                  )
+                }
+                return Effect.fail(error)
               })
-            )
+            }
+            return Effect.flatMap(Clock.currentTimeMillis, (sentAt) =>
+              Effect.zipRight(Metric.increment(requests), send(request, path, url, token, body, secretsOf)).pipe(
+                Effect.matchEffect({
+                  onFailure: (error) =>
+                    // Transport error or timeout: no answer to learn from.
+                    idempotent
+                      ? Effect.flatMap(
+                        Random.next,
+                        (r) => again(RetryState.transient(retries, policy, r), error.reason, error, true)
+                      )
+                      : Effect.fail(error),
+                  onSuccess: (res) => {
+                    if (res.status === 429) {
+                      return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+                        const error = statusError(request, path, res, now, secretsOf)
+                        const retryAfterMillis = error._tag === "RateLimited" ? error.retryAfterMillis : undefined
+                        return Effect.all([
+                          Metric.increment(rateLimited),
+                          limiter.onThrottle(bucket, {
+                            sentAt,
+                            ...(retryAfterMillis !== undefined ? { retryAfter: Duration.millis(retryAfterMillis) } : {})
+                          }),
+                          Random.next
+                        ]).pipe(Effect.flatMap(([, , r]) =>
+                          again(
+                            RetryState.throttled(retries, policy, now, retryAfterMillis, r),
+                            "429",
+                            error,
+                            afterTransportError
+                          )
+                        ))
+                      })
+                    }
+                    return Effect.zipRight(limiter.onSuccess(bucket), answered(res))
+                  }
+                })
+              ))
           }))
 
-      return attempt(1, false, false).pipe(
+      return attempt(RetryState.initial, false).pipe(
         Effect.withSpan(request.operation, {
           kind: "client",
           captureStackTrace: false,
@@ -356,21 +442,26 @@ export const make: Effect.Effect<
       )
     })
 
-  // Waits before a retry: the server's Retry-After (pausing every fiber), or a backoff.
-  const retryAfter = (n: number, retryAfterMillis: number | undefined, reason: string) =>
-    Effect.gen(function*() {
-      const delay = retryAfterMillis ?? (yield* AccessToken.backoff(retry, n))
-      if (reason === "429") yield* limiter.pause(Duration.millis(delay))
-      yield* Metric.increment(retries)
-      yield* Effect.logDebug(`SCIM request failed (${reason}), retry ${n} in ${delay} ms`)
-      if (reason !== "429") yield* Effect.sleep(Duration.millis(delay))
-    })
+  const wait = (delayMillis: number, reason: string) =>
+    Effect.zipRight(
+      Effect.zipRight(
+        Metric.increment(retries),
+        Effect.logDebug(`SCIM request failed (${reason}), retry in ${delayMillis} ms`)
+      ),
+      delayMillis > 0 ? Effect.sleep(Duration.millis(delayMillis)) : Effect.void
+    )
 
-  const decodeBody = (request: Request, path: string, res: Attempt): Effect.Effect<Response, Error> => {
+  const decodeBody = (
+    request: Request,
+    path: string,
+    res: Attempt,
+    secretsOf: () => ReadonlyArray<string>
+  ): Effect.Effect<Response, Error> => {
+    const scrub = (text: string) => internal.scrub(text, secretsOf())
     const text = res.text.trim()
-    if (text === "") return Effect.succeed({ status: res.status, body: undefined, location: res.location })
+    if (text === "") return Effect.succeed({ status: res.status, body: undefined, location: res.location, scrub })
     try {
-      return Effect.succeed({ status: res.status, body: JSON.parse(text), location: res.location })
+      return Effect.succeed({ status: res.status, body: JSON.parse(text), location: res.location, scrub })
     } catch {
       return Effect.fail(
         new ScimError.InvalidResponse({
@@ -378,28 +469,31 @@ export const make: Effect.Effect<
           path,
           status: res.status,
           reason: "the body is not JSON",
-          body: internal.scrub(res.text, secrets)
+          body: scrub(res.text)
         })
       )
     }
   }
 
-  const statusError = (request: Request, path: string, res: Attempt, now: number, token: AccessToken.Token) => {
-    const body = internal.scrub(res.text, [...secrets, Redacted.value(token.value)])
+  const statusError = (
+    request: Request,
+    path: string,
+    res: Attempt,
+    now: number,
+    secretsOf: () => ReadonlyArray<string>
+  ) => {
+    const body = internal.scrub(res.text, secretsOf())
     const parsed = internal.parseErrorBody(body)
     const retryAfterMillis = res.status === 429 ? internal.parseRetryAfter(res.retryAfter, now) : undefined
-    return {
-      retryAfterMillis,
-      error: ScimError.fromStatus({
-        method: request.method,
-        path,
-        status: res.status,
-        scimType: parsed.scimType,
-        detail: parsed.detail,
-        body: body === "" ? undefined : body,
-        retryAfterMillis
-      })
-    }
+    return ScimError.fromStatus({
+      method: request.method,
+      path,
+      status: res.status,
+      scimType: parsed.scimType,
+      detail: parsed.detail,
+      body: body === "" ? undefined : body,
+      retryAfterMillis
+    })
   }
 
   const executeDecode = <A, I>(request: Request, schema: Schema.Schema<A, I>): Effect.Effect<A, Error> => {
@@ -411,7 +505,7 @@ export const make: Effect.Effect<
           method: request.method,
           path: request.id === undefined ? request.path : `${request.path}/${request.id}`,
           status: response.status,
-          reason: ParseResult.TreeFormatter.formatErrorSync(decoded.left)
+          reason: response.scrub(ParseResult.TreeFormatter.formatErrorSync(decoded.left))
         })
       )
     })

@@ -204,8 +204,10 @@ describe("AccessToken", () => {
         const [token, now] = yield* Fiber.join(fiber)
         assert.isTrue(now < token.expiresAt, `expired token served at ${now}`)
       }
-      // 431 s: Asgardeo reuses tokens, so no early refresh: one request per lifetime (0, ~61, ~122, ...).
-      assert.strictEqual(tokenCalls(received).length, 8)
+      // 431 s: Asgardeo reuses tokens, so no early refresh: at most one request per real lifetime
+      // (60 s) plus one: each new one waits until the server surely let the last one expire.
+      assert.isAtMost(tokenCalls(received).length, Math.ceil(431 / 60) + 1)
+      assert.isAtLeast(tokenCalls(received).length, Math.floor(431 / 63))
     }).pipe(Effect.provide(layer))
   })
 

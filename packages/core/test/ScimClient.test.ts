@@ -2,7 +2,7 @@ import { AsgardeoConfig, ScimClient, ScimError } from "@asgardeo-scim/core"
 import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import type { Duration } from "effect"
-import { Effect, Either, Fiber, Layer, Redacted, TestClock } from "effect"
+import { Effect, Either, Fiber, Layer, Option, Redacted, TestClock } from "effect"
 import { clientLayer, makeMock, scimCalls, SECRET, tokenCalls, tokenReply } from "./utils/MockServer.js"
 import type { Handler, Reply } from "./utils/MockServer.js"
 
@@ -239,13 +239,20 @@ describe("ScimClient", () => {
         assert.strictEqual(scimCalls(received).length, 1)
       })))
 
-  it.effect("429 without Retry-After backs off exponentially and stops at the bound", () =>
+  it.effect("429 without Retry-After is retried (not an attempt) until maxRateLimitWait, then RateLimited", () =>
     run(reply({ status: 429, text: "Too Many Requests" }), (received) =>
       Effect.gen(function*() {
-        const error = yield* withTime(Effect.flip(getUser()))
+        const fiber = yield* Effect.fork(Effect.flip(getUser()))
+        yield* TestClock.adjust("29 seconds")
+        assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)), "still retrying within maxRateLimitWait")
+        const calls = scimCalls(received).length
+        assert.isAbove(calls, 4, "429s are not counted against maxAttempts")
+        yield* TestClock.adjust("10 minutes")
+        const error = yield* Fiber.join(fiber)
         assert.strictEqual(error._tag, "RateLimited")
-        assert.strictEqual(scimCalls(received).length, 4)
-      })))
+        // A server answering 429 forever cannot hang the caller: bounded by maxRateLimitWait.
+        assert.isAtMost(scimCalls(received).length, calls + 3)
+      }), { retry: { maxRateLimitWait: "30 seconds" } }))
 
   it.effect("a 429 pauses every fiber, not only the one that got it", () => {
     let first = true
@@ -303,15 +310,15 @@ describe("ScimClient", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("a second 401 is Unauthorized", () =>
+  it.effect("a 401 on every new token is Unauthorized after maxAttempts, one token request each", () =>
     run(
       reply({ status: 401, body: { detail: "Authorization failure", status: 401 } }),
       (received) =>
         Effect.gen(function*() {
           const error = yield* Effect.flip(getUser())
           assert.strictEqual(error._tag, "Unauthorized")
-          assert.strictEqual(scimCalls(received).length, 2)
-          assert.strictEqual(tokenCalls(received).length, 2)
+          assert.strictEqual(scimCalls(received).length, 4)
+          assert.strictEqual(tokenCalls(received).length, 4)
         })
     ))
 

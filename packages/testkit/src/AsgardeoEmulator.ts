@@ -58,6 +58,11 @@ export interface Quirks {
   readonly maxBulkOperations: number
   /** Known user-store domains. Default `["DEFAULT"]`. */
   readonly userStores: ReadonlyArray<string>
+  /**
+   * How a reused token's remaining lifetime is rounded to whole seconds in `expires_in`: `"up"`
+   * (a token with 0.3 s left says 1) or `"down"` (it says 0). Default "up".
+   */
+  readonly expiresInRounding: "up" | "down"
 }
 
 /**

@@ -3,8 +3,10 @@
  * every call, which costs more than the rest of the client put together (bench scenario 1). Here
  * each attempt gets its own `Scope` (the platform client aborts the request when that scope
  * closes: `HttpClient.withScope`) and an entry in a FIFO queue; one watchdog fiber, running only
- * while requests are in flight, closes the scope of any attempt past its deadline. Time comes
- * from Effect's `Clock`, so `TestClock` drives it.
+ * while requests are in flight, closes the scope of any attempt past its deadline. An attempt
+ * that is interrupted (a caller's timeout, `Stream.take`, a race) closes its scope too, which
+ * aborts the request: with a scoped request the platform client does not abort on interruption
+ * by itself. Time comes from Effect's `Clock`, so `TestClock` drives it.
  *
  * @internal
  */
@@ -69,6 +71,7 @@ export const make = (timeout: Duration.Duration, parent: Scope.Scope) => {
           Effect.ensuring(Effect.sync(() => {
             deadline.done = true
           })),
+          Effect.onInterrupt(() => Scope.close(scope, Exit.void)),
           Effect.catchAll((error): Effect.Effect<never, E | E2> => Effect.fail(deadline.timedOut ? onTimeout() : error))
         ) as Effect.Effect<A, E | E2, Exclude<R, Scope.Scope>>
         if (running) return run

@@ -1,16 +1,11 @@
 import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as Redact from "./redact.js"
 
 /** @internal */
-export const maxBodyChars = 4096
+export const maxBodyChars = Redact.maxChars
 
-/** @internal Replaces every secret with `<redacted>` and truncates. */
-export const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
-  let out = text
-  for (const secret of secrets) {
-    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join("<redacted>")
-  }
-  return out.length > maxBodyChars ? `${out.slice(0, maxBodyChars)}…(truncated)` : out
-}
+/** @internal Replaces every encoding of every secret with `<redacted>` and truncates (see `redact.ts`). */
+export const scrub = (text: string, secrets: ReadonlyArray<string>): string => Redact.scrub(text, secrets)
 
 /** @internal */
 export interface ErrorBody {
@@ -100,9 +95,3 @@ export const describeRequestError = (error: HttpClientError.RequestError, secret
   }
   return scrub(text, secrets).slice(0, 500)
 }
-
-/** @internal Base64 of an ASCII string, on any runtime. */
-export const base64 = (ascii: string): string => btoa(ascii)
-
-/** @internal RFC 6749 §2.3.1: form-encode client id and secret before HTTP Basic. */
-export const formEncode = (s: string): string => encodeURIComponent(s).replace(/%20/g, "+")

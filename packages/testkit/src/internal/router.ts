@@ -145,7 +145,7 @@ const token = (engine: Engine) =>
     const result = handleToken(store, organization, engine.apps, now, engine.options.tokenExpiresIn, {
       authorization: request.headers["authorization"],
       body: text
-    })
+    }, engine.quirks.expiresInRounding)
     info.clientId = result.clientId
     info.issued = result.issued
     return toResponse(result.reply, "application/json")

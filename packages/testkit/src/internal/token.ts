@@ -52,7 +52,8 @@ export const handleToken = (
   apps: ReadonlyArray<App>,
   now: number,
   defaultExpiresIn: number,
-  request: TokenRequest
+  request: TokenRequest,
+  rounding: "up" | "down" = "up"
 ): TokenResult => {
   const form = new URLSearchParams(request.body)
   const basic = request.authorization === undefined ? undefined : decodeBasic(request.authorization)
@@ -126,7 +127,7 @@ export const handleToken = (
     store.tokens.set(token.token, token)
     store.tokenIndex.set(indexKey, token.token)
   }
-  const remaining = Math.max(0, Math.ceil((token.expiresAt - now) / 1000))
+  const remaining = Math.max(0, (rounding === "up" ? Math.ceil : Math.floor)((token.expiresAt - now) / 1000))
   return {
     clientId: app.clientId,
     issued: token !== record,
