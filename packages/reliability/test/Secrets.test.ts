@@ -1,0 +1,166 @@
+// Secrets against a server that reflects the request: the token endpoint and the SCIM endpoints
+// answer 2xx, 4xx and 5xx bodies (text, HTML, JSON) that echo the method, URL, headers and body
+// they received. No error, log line or span may carry the client secret (raw, form-encoded, in the
+// Basic pair's base64, JSON-escaped, HTML-escaped), an access token or a user's password.
+import { AsgardeoConfig, ScimClient } from "@asgardeo-scim/core"
+import { Directory, Users } from "@asgardeo-scim/directory"
+import { HttpClient, HttpClientResponse } from "@effect/platform"
+import { afterAll, assert, describe, it } from "@effect/vitest"
+import { Cause, Effect, Exit, Layer, Option, Redacted } from "effect"
+import type { Sink } from "./support/capture.js"
+import { makeSink, observability, renderings } from "./support/capture.js"
+import { recorder } from "./support/results.js"
+
+const results = recorder("secrets")
+afterAll(() => results.flush())
+
+// Characters that every encoding changes: `+`, `&`, `%`, space, quotes, `<`, `/`, non-ASCII.
+const secret = "Cl1ent+Secr&t %/\"<é>"
+const clientId = "reflect client"
+const password = "Pa$$ w+rd&%<\"x>"
+const token = "reflected-access-token-0123456789"
+
+const form = (s: string) => encodeURIComponent(s).replace(/%20/g, "+")
+const utf8Base64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)))
+const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
+const encodings = (s: string) => [s, form(s), encodeURIComponent(s), JSON.stringify(s).slice(1, -1), html(s)]
+const forbidden = [
+  ...encodings(secret),
+  ...encodings(password),
+  utf8Base64(`${form(clientId)}:${form(secret)}`),
+  token
+]
+
+type Format = "text" | "html" | "json" | "oauth"
+
+/** An engine whose server echoes each request back. */
+const reflecting = (endpoint: "token" | "scim", status: number, format: Format) =>
+  HttpClient.make((request) =>
+    Effect.sync(() => {
+      const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
+      const isToken = request.url.endsWith("/oauth2/token")
+      if (isToken && endpoint === "scim") {
+        return HttpClientResponse.fromWeb(
+          request,
+          new Response(
+            JSON.stringify({ access_token: token, token_type: "Bearer", expires_in: 3600, scope: scopes.join(" ") }),
+            { status: 200 }
+          )
+        )
+      }
+      const echo = `${request.method} ${request.url}\n${
+        Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`).join("\n")
+      }\n\n${body}`
+      const text = format === "text"
+        ? echo
+        : format === "html"
+        ? `<html><head><title>Error ${status}</title></head><body><pre>${html(echo)}</pre></body></html>`
+        : format === "json"
+        ? JSON.stringify({ detail: echo, status: String(status), request: { headers: request.headers, body } })
+        : JSON.stringify({ error: "invalid_request", error_description: echo })
+      return HttpClientResponse.fromWeb(request, new Response(text, { status }))
+    })
+  )
+
+const scopes = ["internal_user_mgt_create", "internal_user_mgt_list", "internal_user_mgt_update"]
+
+const layerFor = (engine: HttpClient.HttpClient, sink: Sink) =>
+  Directory.layerAsgardeo({
+    organization: "acme",
+    clientId,
+    clientSecret: Redacted.make(secret),
+    baseUrl: "https://reflect.example.com",
+    rateLimits: false,
+    scopes,
+    retry: { maxAttempts: 1 }
+  }).pipe(
+    Layer.provide(Layer.succeed(HttpClient.HttpClient, engine)),
+    Layer.provide(observability(sink))
+  )
+
+const leaksIn = (sink: Sink, error: unknown): ReadonlyArray<string> => {
+  const texts = [
+    ...renderings(error),
+    Cause.pretty(Cause.fail(error)),
+    ...sink.lines,
+    ...sink.spans.map((s) => `${s.name} ${JSON.stringify([...s.attributes])} ${JSON.stringify(s.events)} ${s.exit}`)
+  ]
+  return forbidden.filter((f) => texts.some((t) => t.includes(f))).map((f) => `${f.slice(0, 4)}…`)
+}
+
+const create = Effect.flatMap(
+  Users.Users,
+  (users) => users.create({ userName: "kim@example.com", email: "kim@example.com", password: Redacted.make(password) })
+)
+
+const patchPassword = Effect.flatMap(
+  Users.Users,
+  (users) => users.patch("0b7e4b1e-2f0c-4f4e-9a55-3c1d2e0f9a10", [{ op: "replace", path: "password", value: password }])
+)
+
+const cases: ReadonlyArray<readonly [string, "token" | "scim", number, Format]> = [
+  ["token 400 html", "token", 400, "html"],
+  ["token 401 html", "token", 401, "html"],
+  ["token 401 oauth json", "token", 401, "oauth"],
+  ["token 400 oauth json", "token", 400, "oauth"],
+  ["token 500 text", "token", 500, "text"],
+  ["token 503 json", "token", 503, "json"],
+  ["token 200 text", "token", 200, "text"],
+  ["token 200 html", "token", 200, "html"],
+  ["scim 200 text", "scim", 200, "text"],
+  ["scim 201 html", "scim", 201, "html"],
+  ["scim 400 json", "scim", 400, "json"],
+  ["scim 400 html", "scim", 400, "html"],
+  ["scim 409 text", "scim", 409, "text"],
+  ["scim 500 text", "scim", 500, "text"],
+  ["scim 502 html", "scim", 502, "html"]
+]
+
+describe("secrets against a server that reflects the request", () => {
+  let tried = 0
+  for (const [name, endpoint, status, format] of cases) {
+    for (const [op, effect] of [["Users.create", create], ["Users.patch", patchPassword]] as const) {
+      it.effect(`${name}: ${op}`, () => {
+        const sink = makeSink()
+        return Effect.gen(function*() {
+          const exit = yield* Effect.exit(effect)
+          assert.isTrue(Exit.isFailure(exit), "a reflected body is never a success")
+          if (Exit.isSuccess(exit)) return
+          const error = Option.getOrElse(Cause.failureOption(exit.cause), () => Cause.squash(exit.cause))
+          if (endpoint === "scim") {
+            assert.include(
+              ["BadRequest", "Conflict", "ServerError", "InvalidResponse"],
+              (error as { _tag: string })._tag
+            )
+          }
+          const leaks = leaksIn(sink, error)
+          assert.deepStrictEqual(leaks, [], `${name}: ${String(error)}`)
+          tried++
+        }).pipe(Effect.provide(layerFor(reflecting(endpoint, status, format), sink)))
+      })
+    }
+  }
+
+  it.effect("the scrubbed body still says what went wrong", () => {
+    const sink = makeSink()
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(create)
+      assert.strictEqual(error._tag, "BadRequest")
+      if (error._tag === "BadRequest") {
+        assert.include(error.body ?? "", "POST https://reflect.example.com/t/acme/scim2/Users")
+      }
+    }).pipe(Effect.provide(layerFor(reflecting("scim", 400, "text"), sink)))
+  })
+
+  afterAll(() => {
+    results.observe(
+      "secrets.reflected",
+      tried,
+      "no encoding of the client secret, the Basic pair, the access token or a password in any error, log or span"
+    )
+  })
+})
+
+// Keep the ScimClient and AsgardeoConfig imports honest: the layer above is built from them.
+void ScimClient
+void AsgardeoConfig
