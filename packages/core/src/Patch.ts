@@ -8,12 +8,16 @@
  * - group members are added with the path-less `{"op":"add","value":{"members":[...]}}` form,
  *   each member with both `value` (the user id) and `display` (the user's userName);
  * - members are removed with `members[value eq "<id>"]`, the id JSON-escaped;
- * - booleans are real JSON booleans.
+ * - booleans are real JSON booleans;
+ * - every value follows core's `Validation` rules (control characters, lengths, depth); a
+ *   password is a `Redacted` string, unwrapped only when the request body is serialized.
  *
  * @since 0.1.0
  */
 import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import { InvalidInput } from "./ScimError.js"
+import * as Validation from "./Validation.js"
 
 /**
  * A JSON value.
@@ -39,7 +43,8 @@ export type Op = "add" | "replace" | "remove"
 
 /**
  * One PATCH operation. `path` is optional for `add` and `replace` (then `value` is an object of
- * attributes) and required for `remove`.
+ * attributes) and required for `remove`. A value is JSON whose leaves may also be `Redacted`
+ * strings (a password).
  *
  * @since 0.1.0
  * @category models
@@ -47,7 +52,7 @@ export type Op = "add" | "replace" | "remove"
 export interface PatchOperation {
   readonly op: Op
   readonly path?: string
-  readonly value?: Json
+  readonly value?: Validation.WriteJson
 }
 
 /**
@@ -189,6 +194,19 @@ export const setAccountDisabled = (disabled: boolean): PatchOperation => ({
 })
 
 /**
+ * Sets a user's password: `{"op":"replace","path":"password","value":password}`. The password
+ * stays `Redacted` until the request body is serialized; a plain-string password is refused.
+ *
+ * @since 0.2.0
+ * @category users
+ */
+export const setPassword = (password: Redacted.Redacted<string>): PatchOperation => ({
+  op: "replace",
+  path: "password",
+  value: password
+})
+
+/**
  * Sets the core `active` attribute (generic SCIM targets): `{"op":"replace","path":"active","value":active}`.
  *
  * @since 0.1.0
@@ -221,64 +239,10 @@ export interface ValidateOptions {
   readonly operation?: string | undefined
 }
 
-// C0 controls, DEL and C1 controls.
-
-const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/
-
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-
-const isPlainObject = (u: unknown): u is Record<string, unknown> => {
-  if (!isRecord(u)) return false
-  const proto = Object.getPrototypeOf(u)
-  return proto === Object.prototype || proto === null
-}
 
 const describe = (u: unknown): string =>
   u === null ? "null" : Array.isArray(u) ? "an array" : typeof u === "object" ? "an object" : `a ${typeof u}`
-
-/** Copies `u` as a `Json`, or returns the dotted path and reason of the first non-JSON part. */
-const toJson = (
-  u: unknown,
-  field: string,
-  ancestors: Set<unknown>
-): Either.Either<Json, { readonly field: string; readonly reason: string }> => {
-  switch (typeof u) {
-    case "string":
-    case "boolean":
-      return Either.right(u)
-    case "number":
-      return Number.isFinite(u) ? Either.right(u) : Either.left({ field, reason: `${u} is not a JSON number` })
-    case "object": {
-      if (u === null) return Either.right(null)
-      if (ancestors.has(u)) return Either.left({ field, reason: "the value is cyclic" })
-      if (Array.isArray(u)) {
-        ancestors.add(u)
-        const out: Array<Json> = []
-        for (let i = 0; i < u.length; i++) {
-          const item = toJson(u[i], `${field}.${i}`, ancestors)
-          if (Either.isLeft(item)) return item
-          out.push(item.right)
-        }
-        ancestors.delete(u)
-        return Either.right(out)
-      }
-      if (!isPlainObject(u)) return Either.left({ field, reason: "not a plain JSON object" })
-      ancestors.add(u)
-      const out: Record<string, Json> = {}
-      for (const [key, v] of Object.entries(u)) {
-        // JSON.stringify drops undefined properties: do the same.
-        if (v === undefined) continue
-        const item = toJson(v, `${field}.${key}`, ancestors)
-        if (Either.isLeft(item)) return item
-        out[key] = item.right
-      }
-      ancestors.delete(u)
-      return Either.right(out)
-    }
-    default:
-      return Either.left({ field, reason: `${describe(u)} is not a JSON value` })
-  }
-}
 
 const operationKeys = new Set(["op", "path", "value"])
 
@@ -308,7 +272,10 @@ const validateOperation = (
   if (rawPath !== undefined) {
     if (typeof rawPath !== "string") return fail(`${at}.path`, `expected a string, got ${describe(rawPath)}`)
     if (rawPath.trim() === "") return fail(`${at}.path`, "the path is empty: leave it out instead")
-    if (controlCharacter.test(rawPath)) return fail(`${at}.path`, "the path contains a control character")
+    if (Validation.hasControlCharacter(rawPath)) return fail(`${at}.path`, "the path contains a control character")
+    if (rawPath.length > Validation.maxStringLength) {
+      return fail(`${at}.path`, `the path is longer than ${Validation.maxStringLength} characters`)
+    }
     path = rawPath
   }
   if (op === "remove") {
@@ -322,9 +289,9 @@ const validateOperation = (
     return Either.right({ op, path })
   }
   if (raw.value === undefined) return fail(`${at}.value`, `an ${op} needs a value`)
-  const value = toJson(raw.value, `${at}.value`, new Set())
+  const value = Validation.decodeJson(raw.value, { field: `${at}.value`, attribute: path ?? "" })
   if (Either.isLeft(value)) return fail(value.left.field, value.left.reason)
-  if (path === undefined && !isRecord(value.right)) {
+  if (path === undefined && (!isRecord(value.right) || Redacted.isRedacted(value.right))) {
     return fail(`${at}.value`, `a path-less ${op} needs an object of attributes, got ${describe(value.right)}`)
   }
   return Either.right(path === undefined ? { op, value: value.right } : { op, path, value: value.right })
@@ -349,8 +316,10 @@ const validateAll = (
  * and emitted lower-case. Fails with `InvalidInput` naming the offending field
  * (`Operations.2.op`) when the input is not an array, an op is not add/replace/remove, a remove
  * has no path (or has a value), an add/replace has no value (or a path-less one has a non-object
- * value), a path is empty or holds a control character, a value is not JSON, or an operation has
- * a key other than op, path and value. An empty array decodes (`request` rejects it).
+ * value), a path is empty, too long or holds a control character, a value breaks a
+ * `Validation.decodeJson` rule (not JSON, a control character, a string over its length cap, too
+ * deep, a plain-string password: use `Redacted` or {@link setPassword}), or an operation has a key
+ * other than op, path and value. An empty array decodes (`request` rejects it).
  *
  * @since 0.1.0
  * @category decoding

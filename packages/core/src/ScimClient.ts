@@ -47,6 +47,7 @@ import * as Redact from "./internal/redact.js"
 import * as RetryState from "./internal/retryState.js"
 import * as RateLimiter from "./RateLimiter.js"
 import * as ScimError from "./ScimError.js"
+import * as Validation from "./Validation.js"
 
 /**
  * An HTTP method the client sends.
@@ -107,7 +108,12 @@ export interface Response {
  * @since 0.1.0
  * @category models
  */
-export type Error = ScimError.HttpError | ScimError.TokenFailure | ScimError.MissingScope | ScimError.InvalidId
+export type Error =
+  | ScimError.HttpError
+  | ScimError.TokenFailure
+  | ScimError.MissingScope
+  | ScimError.InvalidId
+  | ScimError.InvalidInput
 
 /**
  * @since 0.1.0
@@ -167,8 +173,6 @@ export const rateLimited = Metric.counter("asgardeo_scim_rate_limited_total", {
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-const control = /[\u0000-\u001f\u007f-\u009f]/
-
 /**
  * Checks an id: a UUID on Asgardeo; elsewhere anything but empty, `.`, `..`, `/`, `\` or control
  * characters. Returns it encoded as one path segment.
@@ -192,7 +196,7 @@ export const encodeId = (target: "asgardeo" | "generic", id: unknown): Either.Ei
   if (id.includes("/") || id.includes("\\")) {
     return Either.left(new ScimError.InvalidId({ id, reason: "an id cannot contain '/' or '\\'" }))
   }
-  if (control.test(id)) {
+  if (Validation.hasControlCharacter(id)) {
     return Either.left(new ScimError.InvalidId({ id, reason: "an id cannot contain control characters" }))
   }
   return Either.right(encodeURIComponent(id))
@@ -343,7 +347,10 @@ export const make: Effect.Effect<
         path = `${path}/${id.right}`
       }
       const url = base + path + encodeQuery(request.urlParams)
-      const body = request.body === undefined ? undefined : JSON.stringify(request.body)
+      // The one place bodies are serialized: Redacted values unwrapped, at most 1 MiB.
+      const encoded = Validation.encodeBody(request.operation, request.body)
+      if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
+      const body = encoded.right
       const bucket = request.bucket ?? "scim"
       const idempotent = request.idempotent ?? (request.method !== "POST" && request.method !== "PATCH")
 

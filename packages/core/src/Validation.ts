@@ -6,19 +6,28 @@
  *
  * | rule | value |
  * | --- | --- |
- * | control characters | C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F) are refused |
- * | userName | at most 254 characters (an email address on Asgardeo, RFC 5321) |
+ * | control characters | C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F) are refused in every string and object key; `addresses[].formatted` (a mailing label) may hold TAB, LF and CR |
+ * | userName | at most 254 characters (an email address on Asgardeo, RFC 5321): as the caller writes it (`UserName`), or without the `<DOMAIN>/` prefix in a body written back (`decodeJson`) |
  * | email address | at most 254 characters, one `@`, a dotted domain, no spaces, quotes or brackets |
- * | other string attributes | at most 1,024 characters |
+ * | other string attributes and object keys | at most 1,024 characters |
+ * | nesting | objects and arrays at most 32 levels deep; no cycles; only JSON values (and `Redacted` strings) |
+ * | password | a `Redacted` string, never a plain one (so it is never logged) |
  * | a whole request body | at most 1 MiB (1,048,576 bytes of UTF-8 JSON) |
  * | user-store domain | letters, digits, `.`, `_`, `-`; at most 64 characters; compared without regard to case |
  *
  * A domain-qualified name (`PARTNERS/kim@example.com`) names a user or a group in one user store
  * of an Asgardeo organization: the part before the first `/` is the store, as Asgardeo reads it.
  *
+ * Every value written (a resource body, a PATCH value, a Bulk operation's data) passes the deep
+ * check {@link decodeJson}; every request body passes {@link encodeBody} where `ScimClient`
+ * serializes it (the 1 MiB cap, `Redacted` values unwrapped only there).
+ *
  * @since 0.2.0
  */
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import { InvalidInput } from "./ScimError.js"
 
 // -------------------------------------------------------------------------------------------------
 // constants
@@ -58,6 +67,24 @@ export const maxStringLength = 1024
 export const maxBodyBytes = 1_048_576
 
 /**
+ * How deep objects and arrays may nest in a value written (a SCIM resource is a few levels deep).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const maxDepth = 32
+
+/**
+ * The attributes whose strings may span lines (TAB, LF and CR allowed, other control characters
+ * refused), as attribute paths: `addresses.formatted` is RFC 7643's mailing label, which "MAY
+ * contain newlines".
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const multiLineAttributes: ReadonlyArray<string> = ["addresses.formatted"]
+
+/**
  * The longest user-store domain name.
  *
  * @since 0.2.0
@@ -79,6 +106,17 @@ const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/
  * @category predicates
  */
 export const hasControlCharacter = (s: string): boolean => controlCharacter.test(s)
+
+const controlCharacterMultiLine = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
+
+/**
+ * Whether a multi-line text holds a control character other than TAB, LF and CR (see
+ * {@link multiLineAttributes}).
+ *
+ * @since 0.2.0
+ * @category predicates
+ */
+export const hasControlCharacterMultiLine = (s: string): boolean => controlCharacterMultiLine.test(s)
 
 // Characters never allowed in an address: white space, control characters, quotes, brackets and
 // the separators RFC 5322 reserves. A domain is one or more dot-separated non-empty labels.
@@ -212,3 +250,302 @@ export const UserStoreDomain = Schema.String.pipe(
     } is not a user-store domain (letters, digits, '.', '_' or '-', at most ${maxDomainLength})`
   )
 )
+
+// -------------------------------------------------------------------------------------------------
+// values written: the deep check
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * A value to write: JSON whose leaves may also be `Redacted` strings (secrets such as a password,
+ * unwrapped only when the request body is serialized: see {@link encodeBody}).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type WriteJson =
+  | null
+  | boolean
+  | number
+  | string
+  | Redacted.Redacted<string>
+  | ReadonlyArray<WriteJson>
+  | { readonly [key: string]: WriteJson }
+
+/**
+ * What the deep check found wrong: the dotted path of the value at fault (`name.givenName`,
+ * `Operations.0.value`) and why. The reason never repeats the value.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Problem {
+  readonly field: string
+  readonly reason: string
+}
+
+/**
+ * Options of {@link decodeJson}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface JsonOptions {
+  /** The dotted path a problem in the value itself is reported at (default `""`). */
+  readonly field?: string | undefined
+  /**
+   * The SCIM attribute the value is the value of, which selects per-attribute rules: `""` (the
+   * default) for a whole resource or a path-less PATCH value, else a path such as `addresses`
+   * or `emails[type eq "work"].value` (see {@link attributeOfPath}).
+   */
+  readonly attribute?: string | undefined
+}
+
+const coreUserUrn = "urn:ietf:params:scim:schemas:core:2.0:user"
+
+/**
+ * The attribute a SCIM attribute path names, as the deep check's rules name attributes:
+ * lower case, value filters removed, the core User schema URN removed
+ * (`urn:ietf:params:scim:schemas:core:2.0:User:emails[type eq "work"].value` is `emails.value`).
+ * An extension attribute keeps its URN (`urn:...:enterprise:2.0:user.department`).
+ *
+ * @since 0.2.0
+ * @category predicates
+ */
+export const attributeOfPath = (path: string): string => {
+  let p = path.replace(/\[[^\]]*\]/g, "").toLowerCase()
+  if (p.startsWith("urn:")) {
+    const i = p.lastIndexOf(":")
+    const urn = p.slice(0, i)
+    const rest = p.slice(i + 1)
+    p = urn === coreUserUrn ? rest : rest === "" ? urn : `${urn}.${rest}`
+  }
+  return p
+}
+
+const child = (attribute: string, key: string): string => {
+  const k = key.toLowerCase()
+  if (attribute === "" && k === coreUserUrn) return ""
+  return attribute === "" ? k : `${attribute}.${k}`
+}
+
+const nameCapped = new Set(["username", "members.display"])
+const emailCapped = new Set(["emails.value"])
+const multiLine = new Set(multiLineAttributes)
+
+/**
+ * The rule a string written as `attribute` breaks, if any: control characters (TAB, LF and CR
+ * allowed in {@link multiLineAttributes}), the length cap (254 for `userName` without its
+ * `<DOMAIN>/` prefix, for `members.display` and for `emails.value`; 1,024 otherwise). The reason
+ * never repeats the value.
+ *
+ * @since 0.2.0
+ * @category predicates
+ */
+export const stringProblem = (attribute: string, value: string): string | undefined => {
+  const a = attribute.toLowerCase()
+  if (multiLine.has(a) ? hasControlCharacterMultiLine(value) : hasControlCharacter(value)) {
+    return multiLine.has(a)
+      ? "must not contain control characters other than TAB, LF and CR"
+      : "must not contain control characters"
+  }
+  if (nameCapped.has(a)) {
+    return splitDomain(value).name.length <= maxUserNameLength
+      ? undefined
+      : `must be at most ${maxUserNameLength} characters`
+  }
+  const max = emailCapped.has(a) ? maxEmailLength : maxStringLength
+  return value.length <= max ? undefined : `must be at most ${max} characters`
+}
+
+const passwordReason = "a password must be Redacted (Redacted.make(...)), so it is never logged"
+
+const describe = (u: unknown): string =>
+  u === null ? "null" : Array.isArray(u) ? "an array" : typeof u === "object" ? "an object" : `a ${typeof u}`
+
+const isPlainObject = (u: object): boolean => {
+  const proto = Object.getPrototypeOf(u)
+  return proto === Object.prototype || proto === null
+}
+
+const join = (field: string, key: string | number): string => (field === "" ? String(key) : `${field}.${key}`)
+
+const walk = (
+  u: unknown,
+  field: string,
+  attribute: string,
+  depth: number,
+  ancestors: Set<unknown>
+): Either.Either<WriteJson, Problem> => {
+  const bad = (reason: string) => Either.left({ field, reason })
+  switch (typeof u) {
+    case "string": {
+      if (attribute === "password") return bad(passwordReason)
+      const reason = stringProblem(attribute, u)
+      return reason === undefined ? Either.right(u) : bad(reason)
+    }
+    case "boolean":
+      return Either.right(u)
+    case "number":
+      return Number.isFinite(u) ? Either.right(u) : bad(`${u} is not a JSON number`)
+    case "object": {
+      if (u === null) return Either.right(null)
+      if (Redacted.isRedacted(u)) {
+        let secret: unknown
+        try {
+          secret = Redacted.value(u)
+        } catch {
+          return bad("the Redacted value cannot be read")
+        }
+        if (typeof secret !== "string") return bad(`a Redacted value must hold a string, not ${describe(secret)}`)
+        const reason = hasControlCharacter(secret)
+          ? "must not contain control characters"
+          : secret.length > maxStringLength
+          ? `must be at most ${maxStringLength} characters`
+          : undefined
+        // A fresh Redacted: the copy does not change when the caller's is wiped.
+        return reason === undefined ? Either.right(Redacted.make(secret)) : bad(reason)
+      }
+      if (ancestors.has(u)) return bad("the value is cyclic")
+      if (depth >= maxDepth) return bad(`objects and arrays nest at most ${maxDepth} levels deep`)
+      ancestors.add(u)
+      try {
+        if (Array.isArray(u)) {
+          const out: Array<WriteJson> = []
+          for (let i = 0; i < u.length; i++) {
+            const item = walk(u[i], join(field, i), attribute, depth + 1, ancestors)
+            if (Either.isLeft(item)) return item
+            out.push(item.right)
+          }
+          return Either.right(out)
+        }
+        if (!isPlainObject(u)) return bad("not a plain JSON object")
+        const out: Record<string, WriteJson> = {}
+        for (const [key, v] of Object.entries(u)) {
+          // JSON.stringify leaves undefined properties out: so does the copy.
+          if (v === undefined) continue
+          if (hasControlCharacter(key)) return bad("an attribute name must not contain control characters")
+          if (key.length > maxStringLength) {
+            return bad(`an attribute name must be at most ${maxStringLength} characters`)
+          }
+          const item = walk(v, join(field, key), child(attribute, key), depth + 1, ancestors)
+          if (Either.isLeft(item)) return item
+          // An own property, also for `__proto__` (an assignment would set the prototype).
+          Object.defineProperty(out, key, { value: item.right, enumerable: true, writable: true, configurable: true })
+        }
+        return Either.right(out)
+      } finally {
+        ancestors.delete(u)
+      }
+    }
+    default:
+      return bad(`${describe(u)} is not a JSON value`)
+  }
+}
+
+/**
+ * The deep check of a value written (a resource body, a PATCH value, a Bulk operation's data):
+ * returns a copy (taken once, so later changes to the input are not sent) or the first problem.
+ * Every string and every object key is free of control characters and within its length cap
+ * ({@link stringProblem}); numbers are finite; only plain objects, arrays, strings, numbers,
+ * booleans, `null` and `Redacted` strings; no cycles; at most {@link maxDepth} levels; a
+ * `password` is `Redacted`, never a plain string. `undefined` properties are left out, as
+ * `JSON.stringify` does.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decodeJson = (u: unknown, options?: JsonOptions): Either.Either<WriteJson, Problem> => {
+  const field = options?.field ?? ""
+  try {
+    return walk(u, field, attributeOfPath(options?.attribute ?? ""), 0, new Set())
+  } catch {
+    // A getter that throws, a revoked proxy: not a value that can be written.
+    return Either.left({ field, reason: "the value cannot be read" })
+  }
+}
+
+/**
+ * The first problem {@link decodeJson} finds, if any.
+ *
+ * @since 0.2.0
+ * @category predicates
+ */
+export const jsonProblem = (u: unknown, options?: JsonOptions): Problem | undefined => {
+  const r = decodeJson(u, options)
+  return Either.isLeft(r) ? r.left : undefined
+}
+
+/**
+ * The number of bytes of a string in UTF-8.
+ *
+ * @since 0.2.0
+ * @category predicates
+ */
+export const utf8Length = (s: string): number => {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1)
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4
+        i++
+      } else n += 3
+    } else n += 3
+  }
+  return n
+}
+
+function unwrapRedacted(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  // JSON.stringify has already called Redacted's toJSON ("<redacted>"): read the holder's value.
+  const raw = this[key]
+  return Redacted.isRedacted(raw) ? Redacted.value(raw) : value
+}
+
+/**
+ * The JSON text sent for a value: `JSON.stringify` with `Redacted` values unwrapped. The text
+ * holds the secrets: never log it. Throws as `JSON.stringify` does (cycles, BigInt); see
+ * {@link encodeBody}.
+ *
+ * @since 0.2.0
+ * @category encoding
+ */
+export const encodeJson = (value: unknown): string => JSON.stringify(value, unwrapRedacted)
+
+/**
+ * Serializes a request body, the one place every body passes: `Redacted` values unwrapped, at
+ * most {@link maxBodyBytes} bytes of UTF-8. Fails with `InvalidInput` (field `""`) naming the
+ * operation otherwise, before any token or HTTP request. `undefined` is no body.
+ *
+ * @since 0.2.0
+ * @category encoding
+ */
+export const encodeBody = (
+  operation: string,
+  body: unknown
+): Either.Either<string | undefined, InvalidInput> => {
+  if (body === undefined) return Either.right(undefined)
+  let text: string | undefined
+  try {
+    text = encodeJson(body)
+  } catch {
+    return Either.left(new InvalidInput({ operation, field: "", reason: "the request body is not JSON" }))
+  }
+  if (text === undefined) {
+    return Either.left(new InvalidInput({ operation, field: "", reason: "the request body is not JSON" }))
+  }
+  // Each UTF-16 unit is 1 to 3 bytes: measure only when it matters.
+  const bytes = text.length > maxBodyBytes ? text.length : text.length * 3 <= maxBodyBytes ? 0 : utf8Length(text)
+  if (bytes > maxBodyBytes) {
+    return Either.left(
+      new InvalidInput({
+        operation,
+        field: "",
+        reason: `the request body is over ${maxBodyBytes} bytes (1 MiB), the most sent in one request`
+      })
+    )
+  }
+  return Either.right(text)
+}

@@ -1,7 +1,7 @@
 import * as Patch from "@asgardeo-scim/core/Patch"
 import { InvalidInput } from "@asgardeo-scim/core/ScimError"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either } from "effect"
+import { Effect, Either, Redacted } from "effect"
 
 const json = (u: unknown): string => JSON.stringify(u)
 
@@ -248,5 +248,57 @@ describe("Patch.decodeOperations", () => {
       Patch.decodeOperations([{ op: "add", path: "x", value: { a: shared, b: shared, c: undefined } }])
     )
     assert.deepStrictEqual(ops, [{ op: "add", path: "x", value: { a: { type: "work" }, b: { type: "work" } } }])
+  })
+
+  it("values follow the Validation rules: control characters, lengths, depth, naming the field", () => {
+    const field = (value: unknown, path?: string) =>
+      failure(Patch.decodeOperations([{ op: "replace", ...(path === undefined ? {} : { path }), value }])).field
+    assert.strictEqual(field("Adm\u0000ins", "displayName"), "Operations.0.value")
+    assert.strictEqual(field("Kim\u0085", "name.givenName"), "Operations.0.value")
+    assert.strictEqual(field("x".repeat(1025), "title"), "Operations.0.value")
+    assert.strictEqual(field({ name: { givenName: "a\tb" } }), "Operations.0.value.name.givenName")
+    assert.strictEqual(field({ "urn:x:ext": { ["k\u0000"]: 1 } }), "Operations.0.value.urn:x:ext")
+    assert.strictEqual(field(`${"a".repeat(250)}@example.com`, "emails[type eq \"work\"].value"), "Operations.0.value")
+    assert.strictEqual(field("1 Main St\nSpringfield", "name.formatted"), "Operations.0.value")
+    let deep: unknown = "x"
+    for (let i = 0; i < 40; i++) deep = [deep]
+    assert.match(failure(Patch.decodeOperations([{ op: "add", path: "x", value: deep }])).reason, /32 levels/)
+    // a mailing label may span lines
+    const ok = Patch.decodeOperations([
+      { op: "replace", path: "addresses[type eq \"work\"].formatted", value: "1 Main St\r\nSpringfield\tUS" },
+      { op: "add", value: { addresses: [{ formatted: "a\nb" }] } }
+    ])
+    assert.isTrue(Either.isRight(ok))
+  })
+
+  it("a password is Redacted: a plain string is refused, a Redacted one kept (not revealed)", () => {
+    for (
+      const [op, field] of [
+        [{ op: "replace", path: "password", value: "pw-Plain-1" }, "Operations.0.value"],
+        [
+          { op: "replace", path: "urn:ietf:params:scim:schemas:core:2.0:User:password", value: "pw-Plain-1" },
+          "Operations.0.value"
+        ],
+        [{ op: "replace", value: { Password: "pw-Plain-1" } }, "Operations.0.value.Password"],
+        [
+          { op: "add", value: { "urn:ietf:params:scim:schemas:core:2.0:User": { password: "pw-Plain-1" } } },
+          "Operations.0.value.urn:ietf:params:scim:schemas:core:2.0:User.password"
+        ]
+      ] as const
+    ) {
+      const e = failure(Patch.decodeOperations([op]))
+      assert.strictEqual(e.field, field)
+      assert.include(e.reason, "Redacted")
+      assert.notInclude(e.message, "pw-Plain-1")
+    }
+    const [op] = Either.getOrThrow(
+      Patch.request([Patch.setPassword(Redacted.make("pw-Secret-1"))]).pipe(Either.map((b) => b.Operations))
+    )
+    assert.strictEqual(op!.path, "password")
+    assert.isTrue(Redacted.isRedacted(op!.value))
+    assert.strictEqual(Redacted.value(op!.value as Redacted.Redacted<string>), "pw-Secret-1")
+    assert.notInclude(JSON.stringify(op), "pw-Secret-1")
+    const e = failure(Patch.decodeOperations([{ op: "replace", value: Redacted.make("x") }]))
+    assert.strictEqual(e.field, "Operations.0.value")
   })
 })

@@ -6,6 +6,12 @@
  * operations, and at most `bulk.maxPayloadSize` bytes, per request. Operations that reference
  * another's `bulkId:xyz` stay in one chunk with it.
  *
+ * Every operation's data is checked before any request by core's `Validation` rules (the deep
+ * check `Validation.decodeJson`: control characters, lengths, depth; PATCH operations through
+ * `Patch.decodeOperations`). A password is a `Redacted` string: a plain-string `password` in
+ * POST or PUT data, or in a PATCH value, fails with `InvalidInput` naming the field; the
+ * `Redacted` value is unwrapped only when the request body is serialized.
+ *
  * Every operation gets a `bulkId` (one is generated when not given) so results can be matched.
  * Statuses come as numbers or strings, `status.code` or bare; `response` as an object or a JSON
  * string: both are normalised.
@@ -18,10 +24,12 @@ import * as Patch from "@asgardeo-scim/core/Patch"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as internal from "./internal/common.js"
 
 /**
@@ -365,31 +373,36 @@ export const make: Effect.Effect<
           if (Either.isLeft(checked)) return bad(`${at}.path`, checked.left.reason)
         }
       }
+      let data: Record<string, unknown> | undefined
       if (method === "DELETE") {
         if (o.data !== undefined) return bad(`${at}.data`, "a DELETE takes no data")
       } else {
-        if (!internal.isRecord(o.data)) return bad(`${at}.data`, "expected an object")
-        const problem = internal.jsonProblem(o.data, `${at}.data`)
-        if (problem) return bad(problem.field, problem.reason)
-      }
-      let data = o.data as Record<string, unknown> | undefined
-      if (method === "PATCH") {
-        const decoded = Either.flatMap(
-          Patch.decodeOperations(data!.Operations, { operation: op }),
-          (ops) => Patch.request(ops, { operation: op })
-        )
-        if (Either.isLeft(decoded)) {
-          return bad(`${at}.data.${decoded.left.field}`, decoded.left.reason)
+        if (!internal.isRecord(o.data) || Redacted.isRedacted(o.data)) return bad(`${at}.data`, "expected an object")
+        // The deep check (control characters, lengths, depth, Redacted passwords) on a copy. A
+        // PATCH's Operations are checked by Patch, each value against the attribute its path names.
+        const { Operations: operations, ...rest } = o.data
+        const checked = Validation.decodeJson(method === "PATCH" ? rest : o.data, { field: `${at}.data` })
+        if (Either.isLeft(checked)) return bad(checked.left.field, checked.left.reason)
+        data = internal.isRecord(checked.right) ? checked.right : {}
+        if (method === "PATCH") {
+          const decoded = Either.flatMap(
+            Patch.decodeOperations(operations, { operation: op }),
+            (ops) => Patch.request(ops, { operation: op })
+          )
+          if (Either.isLeft(decoded)) {
+            return bad(`${at}.data.${decoded.left.field}`, decoded.left.reason)
+          }
+          data = { ...data, ...decoded.right }
         }
-        data = { ...data, ...decoded.right }
       }
       const bulkId = typeof o.bulkId === "string" ? o.bulkId : fresh()
       const wire = { method, path, bulkId, ...(data !== undefined ? { data } : {}) }
-      const text = JSON.stringify(wire)
-      const refs = Array.from(text.matchAll(refPattern), (m) => m[1]!).filter((r) => r !== bulkId)
+      // References are read from the text with secrets hidden; the size counts what is sent.
+      const refs = Array.from(JSON.stringify(wire).matchAll(refPattern), (m) => m[1]!).filter((r) => r !== bulkId)
+      const size = Validation.utf8Length(Validation.encodeJson(wire))
       const kind = method === "POST" ? "create" : method === "DELETE" ? "delete" : "update"
       const scope = `Bulk.${kind}${resource === "Users" ? "User" : "Group"}` as Scopes.Operation
-      out.push({ bulkId, method, path, wire, size: new TextEncoder().encode(text).length, refs, scope })
+      out.push({ bulkId, method, path, wire, size, refs, scope })
     }
     return Either.right(out)
   }

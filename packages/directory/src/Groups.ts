@@ -14,6 +14,7 @@ import * as Patch from "@asgardeo-scim/core/Patch"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -23,6 +24,7 @@ import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as Group from "./Group.js"
 import * as internal from "./internal/common.js"
+import * as GroupNames from "./internal/groupNames.js"
 import * as Listing from "./internal/listing.js"
 import type {
   ListError,
@@ -35,7 +37,10 @@ import type {
 } from "./Users.js"
 
 /**
- * The input of `create`.
+ * The input of `create`. `displayName` is the name without a user-store prefix: on Asgardeo a
+ * `/` is refused (Asgardeo would read what precedes it as a user store); a group in a secondary
+ * store is created with `domain` (`{ displayName: "Partners", domain: "PARTNERS" }` creates
+ * `PARTNERS/Partners`). `domain` is Asgardeo-only; elsewhere `/` is an ordinary character.
  *
  * @since 0.1.0
  * @category models
@@ -44,6 +49,8 @@ export interface NewGroup {
   readonly displayName: string
   readonly members?: ReadonlyArray<Group.MemberInput> | undefined
   readonly externalId?: string | undefined
+  /** The user store (Asgardeo only): letters, digits, `.`, `_`, `-`. @since 0.2.0 */
+  readonly domain?: string | undefined
 }
 
 /**
@@ -51,7 +58,10 @@ export interface NewGroup {
  * @category models
  */
 export interface Service {
-  /** POST /Groups, with initial members (their `display` looked up when not given). */
+  /**
+   * POST /Groups, with initial members (their `display` looked up when not given), in the user
+   * store `domain` when given (Asgardeo).
+   */
   readonly create: (input: NewGroup) => Effect.Effect<Group.Group, WriteError>
   /** GET /Groups (or POST /Groups/.search on Asgardeo when a filter value holds `+` or `%`). */
   readonly list: {
@@ -79,7 +89,10 @@ export interface Service {
     id: string,
     operations: ReadonlyArray<Patch.PatchOperation | RawOperation>
   ) => Effect.Effect<Group.Group, WriteError>
-  /** Renames the group (PATCH replace displayName). */
+  /**
+   * Renames the group (PATCH replace displayName). The group stays in its user store: on
+   * Asgardeo its name is read first (GET, `internal_group_mgt_view`) and a `/` is refused.
+   */
   readonly rename: (id: string, displayName: string) => Effect.Effect<void, WriteError>
   /** Adds members; already-present members are not an error. */
   readonly addMembers: (id: string, members: ReadonlyArray<Group.MemberInput>) => Effect.Effect<void, WriteError>
@@ -104,6 +117,8 @@ export interface Service {
 export class Groups extends Context.Tag("@asgardeo-scim/directory/Groups")<Groups, Service>() {}
 
 const UserName = Schema.Struct({ id: Schema.String, userName: Schema.String })
+
+const GroupName = Schema.Struct({ id: Schema.String, displayName: Schema.String })
 
 /**
  * Builds the service.
@@ -130,8 +145,24 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         internal.invalid(operation, field, "the DEFAULT/ user-store prefix is Asgardeo-only: leave it out")
       )
     }
+    const problem = Validation.stringProblem("displayName", name)
+    if (problem !== undefined) return Either.left(internal.invalid(operation, field, problem))
     return Either.right(name.trim())
   }
+
+  /** A name to create or rename to: on Asgardeo no `/` (it would be read as a user store). */
+  const checkNewName = (operation: string, field: string, name: unknown, hint: string) =>
+    Either.flatMap(
+      checkName(operation, field, name),
+      (checked) => GroupNames.refuseSlash(asgardeo, operation, field, checked, hint)
+    )
+
+  /** A name as the server writes it (replace, patch): on Asgardeo what precedes `/` is a store. */
+  const checkStoredName = (operation: string, field: string, name: unknown) =>
+    Either.flatMap(
+      checkName(operation, field, name),
+      (checked) => GroupNames.checkStore(asgardeo, operation, field, checked)
+    )
 
   /** Resolves members to `{ value, display: userName }`, reading the userName of bare ids. */
   const resolveMembers = (
@@ -155,6 +186,9 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         ) {
           const id = client.encodeId(m.value)
           if (Either.isLeft(id)) return internal.fail(operation, `${field}.${i}.value`, id.left.reason)
+          // `display` is the member's userName: no control characters, at most 254 characters.
+          const problem = m.display === undefined ? undefined : Validation.stringProblem("members.display", m.display)
+          if (problem !== undefined) return internal.fail(operation, `${field}.${i}.display`, problem)
           checked.push(m.display === undefined || m.display === "" ? m.value : { value: m.value, display: m.display })
         } else {
           return internal.fail(operation, `${field}.${i}`, "expected a user id or { value, display: userName }")
@@ -180,15 +214,27 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     Effect.suspend((): Effect.Effect<Group.Group, WriteError> => {
       if (!internal.isRecord(input)) return internal.fail("Groups.create", "", "expected a NewGroup object")
       for (const key of Object.keys(input)) {
-        if (!["displayName", "members", "externalId"].includes(key)) {
+        if (!["displayName", "members", "externalId", "domain"].includes(key)) {
           return internal.fail("Groups.create", key, "unknown field")
         }
       }
-      const name = checkName("Groups.create", "displayName", input.displayName)
+      const name = checkNewName(
+        "Groups.create",
+        "displayName",
+        input.displayName,
+        "give the name without it, and the store as domain (domain: \"PARTNERS\")"
+      )
       if (Either.isLeft(name)) return Effect.fail(name.left)
+      const domain = GroupNames.checkDomain(asgardeo, "Groups.create", input.domain)
+      if (Either.isLeft(domain)) return Effect.fail(domain.left)
       if (input.externalId !== undefined && typeof input.externalId !== "string") {
         return internal.fail("Groups.create", "externalId", "expected a string")
       }
+      const externalIdProblem = input.externalId === undefined
+        ? undefined
+        : Validation.stringProblem("externalId", input.externalId)
+      if (externalIdProblem !== undefined) return internal.fail("Groups.create", "externalId", externalIdProblem)
+      const displayName = domain.right === undefined ? name.right : Validation.qualify(domain.right, name.right)
       return Effect.flatMap(
         input.members === undefined
           ? Effect.succeed<ReadonlyArray<Patch.Member>>([])
@@ -201,7 +247,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
             path: "/Groups",
             body: {
               schemas: [Group.CoreUrn],
-              displayName: name.right,
+              displayName,
               ...(input.externalId !== undefined ? { externalId: input.externalId } : {}),
               ...(members.length > 0 ? { members: members.map((m) => ({ value: m.value, display: m.display })) } : {})
             }
@@ -246,10 +292,11 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
   const replace = (id: string, group: Group.Group | { readonly [key: string]: unknown }) =>
     Effect.suspend((): Effect.Effect<Group.Group, WriteError> => {
       if (!internal.isRecord(group)) return internal.fail("Groups.replace", "", "expected a group object")
-      const { meta: _meta, ...body } = group
-      const problem = internal.jsonProblem(body, "")
-      if (problem) return internal.fail("Groups.replace", problem.field, problem.reason)
-      const name = checkName("Groups.replace", "displayName", body.displayName)
+      const { meta: _meta, ...rest } = group
+      const checked = internal.decodeJson("Groups.replace", rest)
+      if (Either.isLeft(checked)) return Effect.fail(checked.left)
+      const body = internal.isRecord(checked.right) ? checked.right : {}
+      const name = checkStoredName("Groups.replace", "displayName", body.displayName)
       if (Either.isLeft(name)) return Effect.fail(name.left)
       if (body.id !== undefined && body.id !== id) {
         return internal.fail("Groups.replace", "id", "the body's id differs from the id replaced")
@@ -294,6 +341,12 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         (ops) => Patch.request(ops, { operation })
       )
       if (Either.isLeft(ops)) return Effect.fail(ops.left)
+      for (let i = 0; i < ops.right.Operations.length; i++) {
+        const written = GroupNames.displayNameOf(ops.right.Operations[i]!)
+        if (written === undefined) continue
+        const name = checkStoredName(operation, `Operations.${i}.value`, written)
+        if (Either.isLeft(name)) return Effect.fail(name.left)
+      }
       return client.execute({
         operation,
         scope: Scopes.byOperation["Groups.patch"],
@@ -314,9 +367,25 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
 
   const rename = (id: string, displayName: string) =>
     Effect.suspend((): Effect.Effect<void, WriteError> => {
-      const name = checkName("Groups.rename", "displayName", displayName)
+      const name = checkNewName("Groups.rename", "displayName", displayName, "a group keeps its store when renamed")
       if (Either.isLeft(name)) return Effect.fail(name.left)
-      return Effect.asVoid(patchRaw("Groups.rename", id, [Patch.rename(name.right)], true))
+      if (!asgardeo) return Effect.asVoid(patchRaw("Groups.rename", id, [Patch.rename(name.right)], true))
+      const checkedId = client.encodeId(id)
+      if (Either.isLeft(checkedId)) return Effect.fail(checkedId.left)
+      // The group stays in its user store: a bare name would move it to the primary one.
+      return client.executeDecode({
+        operation: "Groups.rename.lookupGroup",
+        scope: Scopes.byOperation["Groups.get"],
+        method: "GET",
+        path: "/Groups",
+        id,
+        urlParams: { attributes: "displayName" }
+      }, GroupName).pipe(
+        Effect.flatMap((group) =>
+          patchRaw("Groups.rename", id, [Patch.rename(GroupNames.inStoreOf(group.displayName, name.right))], true)
+        ),
+        Effect.asVoid
+      )
     })
 
   // Member writes need no group back: a large group's members would be sent (and decoded) on every
@@ -379,7 +448,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         if (!Group.hasMember(found.value, resolved!.value)) yield* addMembers(found.value.id, [resolved!])
         return { group: found.value, created: false }
       }
-      return yield* create({ displayName: groupName, members: [resolved!] }).pipe(
+      return yield* create({ ...GroupNames.fromQualifiedName(asgardeo, groupName), members: [resolved!] }).pipe(
         Effect.map((group) => ({ group, created: true })),
         Effect.catchTag("Conflict", (error) =>
           // Created meanwhile by someone else.

@@ -11,6 +11,7 @@
  *
  * @since 0.1.0
  */
+import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { domainOf, stripDomain } from "./internal/common.js"
@@ -261,28 +262,20 @@ export const isActive = (user: Pick<User, "active" | typeof Wso2Urn>): boolean =
 // input
 // -----------------------------------------------------------------------------
 
-const NonEmpty = Schema.String.pipe(Schema.filter((s) => s.trim() !== "" || "must not be empty"))
+// The input rules are core's `Validation` rules: no control characters, at most 1,024 characters
+// (254 for a userName or an email address).
+const Text = Validation.SafeString()
 
-// RFC 5321's limit on an address; also the cap on a userName, which on Asgardeo is an email.
-const maxLength = 254
-
-const UserName = NonEmpty.pipe(
-  Schema.filter((s) => s.trim().length <= maxLength || `must be at most ${maxLength} characters`)
-)
+const NonEmpty = Validation.NonEmptySafeString()
 
 /**
- * An email address (one `@`, a dot in the domain, no spaces).
+ * An email address: core's `Validation.EmailAddress` (one `@`, a dotted domain, no spaces,
+ * quotes, brackets or control characters, at most 254 characters).
  *
  * @since 0.1.0
  * @category schemas
  */
-export const EmailAddress = Schema.String.pipe(
-  Schema.filter((s) =>
-    /^[^\s@"<>()[\]\\,;:]+@[^\s@"<>()[\]\\,;:]+\.[^\s@"<>()[\]\\,;:]+$/.test(s) ||
-    `${JSON.stringify(s.slice(0, 80))} is not an email address`
-  ),
-  Schema.filter((s) => s.length <= maxLength || `an email address is at most ${maxLength} characters`)
-)
+export const EmailAddress = Validation.EmailAddress
 
 /**
  * A multi-valued entry as written.
@@ -292,9 +285,9 @@ export const EmailAddress = Schema.String.pipe(
  */
 export const MultiValuedInput = Schema.Struct({
   value: NonEmpty,
-  type: Schema.optional(Schema.String),
+  type: Schema.optional(Text),
   primary: Schema.optional(Schema.Boolean),
-  display: Schema.optional(Schema.String)
+  display: Schema.optional(Text)
 })
 
 /**
@@ -304,12 +297,12 @@ export const MultiValuedInput = Schema.Struct({
  * @category schemas
  */
 export const EnterpriseInput = Schema.Struct({
-  employeeNumber: Schema.optional(Schema.String),
-  costCenter: Schema.optional(Schema.String),
-  organization: Schema.optional(Schema.String),
-  division: Schema.optional(Schema.String),
-  department: Schema.optional(Schema.String),
-  manager: Schema.optional(Schema.Struct({ value: NonEmpty, displayName: Schema.optional(Schema.String) }))
+  employeeNumber: Schema.optional(Text),
+  costCenter: Schema.optional(Text),
+  organization: Schema.optional(Text),
+  division: Schema.optional(Text),
+  department: Schema.optional(Text),
+  manager: Schema.optional(Schema.Struct({ value: NonEmpty, displayName: Schema.optional(Text) }))
 })
 
 /**
@@ -326,11 +319,15 @@ export const EnterpriseInput = Schema.Struct({
  * `attributes` holds anything else, as the seed's `additional_attributes`: extension objects
  * under their URN (a `CustomExtension.write(value)` spreads in), other core attributes.
  *
+ * Every string follows core's `Validation` rules: no control characters (C0, DEL, C1; only
+ * `addresses[].formatted` may hold TAB, LF and CR), at most 1,024 characters (254 for `userName`
+ * and email addresses); `addresses` and `attributes` get the deep check (`Validation.decodeJson`).
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const NewUser = Schema.Struct({
-  userName: UserName,
+  userName: Validation.UserName,
   password: Schema.optional(Schema.RedactedFromSelf(Schema.String)),
   askPassword: Schema.optional(Schema.Boolean),
   verifyEmail: Schema.optional(Schema.Boolean),
@@ -338,23 +335,23 @@ export const NewUser = Schema.Struct({
   email: Schema.optional(EmailAddress),
   emails: Schema.optional(Schema.Array(Schema.Struct({ ...MultiValuedInput.fields, value: EmailAddress }))),
   name: Schema.optional(Schema.Struct({
-    formatted: Schema.optional(Schema.String),
-    givenName: Schema.optional(Schema.String),
-    familyName: Schema.optional(Schema.String),
-    middleName: Schema.optional(Schema.String),
-    honorificPrefix: Schema.optional(Schema.String),
-    honorificSuffix: Schema.optional(Schema.String)
+    formatted: Schema.optional(Text),
+    givenName: Schema.optional(Text),
+    familyName: Schema.optional(Text),
+    middleName: Schema.optional(Text),
+    honorificPrefix: Schema.optional(Text),
+    honorificSuffix: Schema.optional(Text)
   })),
-  givenName: Schema.optional(Schema.String),
-  familyName: Schema.optional(Schema.String),
-  displayName: Schema.optional(Schema.String),
-  nickName: Schema.optional(Schema.String),
-  title: Schema.optional(Schema.String),
-  userType: Schema.optional(Schema.String),
-  locale: Schema.optional(Schema.String),
-  timezone: Schema.optional(Schema.String),
-  preferredLanguage: Schema.optional(Schema.String),
-  externalId: Schema.optional(Schema.String),
+  givenName: Schema.optional(Text),
+  familyName: Schema.optional(Text),
+  displayName: Schema.optional(Text),
+  nickName: Schema.optional(Text),
+  title: Schema.optional(Text),
+  userType: Schema.optional(Text),
+  locale: Schema.optional(Text),
+  timezone: Schema.optional(Text),
+  preferredLanguage: Schema.optional(Text),
+  externalId: Schema.optional(Text),
   active: Schema.optional(Schema.Boolean),
   phoneNumbers: Schema.optional(Schema.Array(MultiValuedInput)),
   addresses: Schema.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),

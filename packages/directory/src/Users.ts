@@ -4,7 +4,10 @@
  * and delete, over core's `ScimClient`.
  *
  * Input is validated before any request is sent; each rule fails with `InvalidInput` naming the
- * field. Filters are checked against the target's user filter profile; on Asgardeo a filter whose
+ * field. Every write follows core's `Validation` rules: no control characters, 254 characters for
+ * `userName` and emails, 1,024 for other strings, every body (`replace`) and PATCH value through
+ * the deep check (`Validation.decodeJson`), passwords `Redacted` only (also in PATCH:
+ * `Patch.setPassword`), at most 1 MiB per request body. Filters are checked against the target's user filter profile; on Asgardeo a filter whose
  * values hold `+` or `%` goes through POST `/Users/.search`.
  *
  * @since 0.1.0
@@ -15,6 +18,7 @@ import * as Patch from "@asgardeo-scim/core/Patch"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -177,8 +181,19 @@ const coreKeys = new Set([
   User.EnterpriseUrn
 ])
 
+// A look-alike of a Redacted value (plain JavaScript) or a wiped one throws when read.
+const readable = (secret: Redacted.Redacted<unknown>): boolean => {
+  try {
+    Redacted.value(secret)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /**
- * Validates `NewUser` input for a target and builds the canonical POST body. No request is sent.
+ * Validates `NewUser` input for a target and builds the canonical POST body (the password stays
+ * `Redacted` in it: `ScimClient` unwraps it when it serializes the request). No request is sent.
  *
  * @since 0.1.0
  * @category validation
@@ -204,11 +219,22 @@ export const prepareCreate = (
   if (input.password !== undefined && !Redacted.isRedacted(input.password)) {
     return bad("password", "must be Redacted (Redacted.make(...)), so it is never logged")
   }
+  if (input.password !== undefined && !readable(input.password)) {
+    return bad("password", "the Redacted value cannot be read")
+  }
   const decoded = internal.decodeInput(operation, User.NewUser)(input)
   if (Either.isLeft(decoded)) return Either.left(decoded.left)
   const u = decoded.right
-  const password = u.password === undefined ? undefined : Redacted.value(u.password)
-  if (password !== undefined && password === "") return bad("password", "must not be empty")
+  // The password stays Redacted in the body: ScimClient unwraps it when it serializes the request.
+  const secret = u.password === undefined ? undefined : Redacted.value(u.password)
+  if (secret !== undefined) {
+    if (secret === "") return bad("password", "must not be empty")
+    if (Validation.hasControlCharacter(secret)) return bad("password", "must not contain control characters")
+    if (secret.length > Validation.maxStringLength) {
+      return bad("password", `must be at most ${Validation.maxStringLength} characters`)
+    }
+  }
+  const password = secret === undefined ? undefined : Redacted.make(secret)
   if (target !== "asgardeo") {
     if (u.askPassword !== undefined) return bad("askPassword", "askPassword is an Asgardeo-only option")
     if (u.verifyEmail !== undefined) return bad("verifyEmail", "verifyEmail is an Asgardeo-only option")
@@ -235,12 +261,16 @@ export const prepareCreate = (
   if (target === "asgardeo") {
     const bare = internal.stripDomain(userName)
     if (bare === "") return bad("userName", "must not be empty")
+    const store = internal.domainOf(userName)
+    if (store !== undefined && !Validation.isUserStoreDomain(store)) {
+      return bad("userName", "the part before '/' is read as a user store: letters, digits, '.', '_' or '-'")
+    }
     if (u.userNameFormat === "alphanumeric") {
       if (!/^[A-Za-z0-9]+$/.test(bare)) {
         return bad("userName", "with alphanumeric usernames, a userName is letters and digits only")
       }
     } else {
-      if (!internal.emailPattern.test(bare)) {
+      if (!Validation.isEmailAddress(bare)) {
         return bad(
           "userName",
           "on Asgardeo a userName is an email (or set userNameFormat: \"alphanumeric\" when the organization uses that)"
@@ -259,9 +289,13 @@ export const prepareCreate = (
         ...(u.familyName !== undefined ? { familyName: u.familyName } : {})
       }
       : undefined)
-  const attributes = u.attributes ?? {}
-  const problem = internal.jsonProblem(attributes, "attributes")
-  if (problem) return bad(problem.field, problem.reason)
+  const checked = internal.decodeJson(operation, u.attributes ?? {}, { field: "attributes" })
+  if (Either.isLeft(checked)) return Either.left(checked.left)
+  const attributes = internal.isRecord(checked.right) ? checked.right : {}
+  const addresses = u.addresses === undefined
+    ? undefined
+    : internal.decodeJson(operation, u.addresses, { field: "addresses", attribute: "addresses" })
+  if (addresses !== undefined && Either.isLeft(addresses)) return Either.left(addresses.left)
   for (const key of Object.keys(attributes)) {
     if (coreKeys.has(key) && !(key === User.EnterpriseUrn && u.enterprise === undefined)) {
       return bad(`attributes.${key}`, `set ${key === User.EnterpriseUrn ? "enterprise" : key} with its own field`)
@@ -301,7 +335,7 @@ export const prepareCreate = (
     ...copy("active"),
     ...(emails !== undefined ? { emails } : {}),
     ...copy("phoneNumbers"),
-    ...copy("addresses"),
+    ...(addresses !== undefined ? { addresses: addresses.right } : {}),
     ...rest,
     ...(enterprise !== undefined ? { [User.EnterpriseUrn]: enterprise } : {}),
     ...(Object.keys(wso2).length > 0 ? { [User.Wso2Urn]: wso2 } : {})
@@ -440,11 +474,20 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       if (User.WrongEnterpriseUrn in user) {
         return internal.fail("Users.replace", User.WrongEnterpriseUrn, `use ${User.EnterpriseUrn}`)
       }
-      const { meta: _meta, ...body } = user
-      const problem = internal.jsonProblem(body, "")
-      if (problem) return internal.fail("Users.replace", problem.field, problem.reason)
+      const { meta: _meta, ...rest } = user
+      const checked = internal.decodeJson("Users.replace", rest)
+      if (Either.isLeft(checked)) return Effect.fail(checked.left)
+      const body = internal.isRecord(checked.right) ? checked.right : {}
       if (typeof body.userName !== "string" || body.userName.trim() === "") {
         return internal.fail("Users.replace", "userName", "a PUT replaces the whole user: userName is required")
+      }
+      const store = internal.domainOf(body.userName)
+      if (asgardeo && store !== undefined && !Validation.isUserStoreDomain(store)) {
+        return internal.fail(
+          "Users.replace",
+          "userName",
+          "the part before '/' is read as a user store: letters, digits, '.', '_' or '-'"
+        )
       }
       if (body.id !== undefined && body.id !== id) {
         return internal.fail("Users.replace", "id", "the body's id differs from the id replaced")

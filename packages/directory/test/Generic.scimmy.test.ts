@@ -160,6 +160,23 @@ const suite = (name: string, http: Layer.Layer<HttpClient.HttpClient>) =>
         assert.isTrue(Group.hasMember(group, result.byBulkId.get("u11")!.id!))
       })))
 
+    it.live("group names: '/' is an ordinary character, the domain option is Asgardeo-only", () =>
+      run(Effect.gen(function*() {
+        const groups = yield* Groups.Groups
+        const s = yield* ScimmyServer.Scimmy
+        const slash = yield* groups.create({ displayName: "R&D/Platform" })
+        assert.strictEqual(slash.displayName, "R&D/Platform")
+        yield* groups.rename(slash.id, "R&D/Infra")
+        assert.strictEqual((yield* groups.get(slash.id)).displayName, "R&D/Infra")
+        s.clearRequests()
+        const error = yield* Effect.flip(groups.create({ displayName: "Team", domain: "PARTNERS" }))
+        assert.strictEqual(error._tag, "InvalidInput")
+        assert.strictEqual((error as { field?: string }).field, "domain")
+        const control = yield* Effect.flip(groups.create({ displayName: "R&D/Te\u0000am" }))
+        assert.strictEqual((control as { field?: string }).field, "displayName")
+        assert.deepStrictEqual(s.requests, [])
+      })))
+
     it.live("discovery through the same layer", () =>
       run(Effect.gen(function*() {
         const discovery = yield* Discovery.Discovery

@@ -3,7 +3,7 @@ import { Scopes } from "@asgardeo-scim/core"
 import { Bulk, Group, Groups, Users } from "@asgardeo-scim/directory"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Option, Stream } from "effect"
+import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import * as Emulated from "./utils/Emulated.js"
 
 type R = Users.Users | Groups.Groups | Bulk.Bulk | AsgardeoEmulator.AsgardeoEmulator
@@ -159,13 +159,13 @@ describe("Bulk on the emulator", () => {
         Bulk.create("Users", "u1", {
           schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
           userName: "DEFAULT/user1@example.com",
-          password: "Password123!",
+          password: Redacted.make("Password123!"),
           emails: [{ primary: true, value: "user1@example.com" }]
         }),
         Bulk.create("Users", "u2", {
           schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
           userName: "DEFAULT/user2@example.com",
-          password: "Password123!"
+          password: Redacted.make("Password123!")
         })
       ])
       assert.strictEqual(result.failed, 0)
@@ -196,7 +196,12 @@ describe("Bulk on the emulator", () => {
         const bulk = yield* Bulk.Bulk
         const ops: Array<Bulk.Operation> = []
         for (let i = 0; i < 7; i++) {
-          ops.push(Bulk.create("Users", `u${i}`, { userName: `DEFAULT/c${i}@example.com`, password: "Password123!" }))
+          ops.push(
+            Bulk.create("Users", `u${i}`, {
+              userName: `DEFAULT/c${i}@example.com`,
+              password: Redacted.make("Password123!")
+            })
+          )
         }
         ops.push(Bulk.create("Groups", "g", {
           displayName: "Chunked",
@@ -217,7 +222,10 @@ describe("Bulk on the emulator", () => {
       Effect.gen(function*() {
         const bulk = yield* Bulk.Bulk
         const ops = [0, 1, 2, 3].map((i) =>
-          Bulk.create("Users", `d${i}`, { userName: "DEFAULT/same@example.com", password: "Password123!" })
+          Bulk.create("Users", `d${i}`, {
+            userName: "DEFAULT/same@example.com",
+            password: Redacted.make("Password123!")
+          })
         )
         const result = yield* bulk.execute(ops, { failOnErrors: 1 })
         assert.strictEqual(result.failed, 1)

@@ -1,5 +1,5 @@
 import { Bulk } from "@asgardeo-scim/directory"
-import { Effect } from "effect"
+import { Effect, Redacted } from "effect"
 
 export const program = Effect.gen(function*() {
   const bulk = yield* Bulk.Bulk
@@ -7,7 +7,8 @@ export const program = Effect.gen(function*() {
     Bulk.create("Users", "ann", {
       schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
       userName: "ann@example.com",
-      password: "Ann-passw0rd",
+      // Redacted, as everywhere: a plain-string password is refused; it is unwrapped only on the wire.
+      password: Redacted.make("Ann-passw0rd"),
       emails: [{ value: "ann@example.com", primary: true }]
     }),
     // A group whose member is the user created above, by bulkId.

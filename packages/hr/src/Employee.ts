@@ -1,34 +1,39 @@
 /**
- * The employee record the HR helpers take, validated by Schema before any request is sent.
+ * The employee record the HR helpers take, validated by Schema before any request is sent, with
+ * core's `Validation` rules: no control characters (C0, DEL, C1), email addresses by
+ * `Validation.isEmailAddress`; surrounding white space is trimmed; lengths as documented on each
+ * field (at most 64 or 256 characters, 254 for the email).
  *
  * @since 0.1.0
  */
+import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { InvalidEmployee } from "./HrError.js"
 
-const controlChars = /[\u0000-\u001f\u007f]/
-
 const Text = (what: string, max: number) =>
   Schema.Trim.pipe(
     Schema.minLength(1, { message: () => `${what} must not be empty` }),
     Schema.maxLength(max, { message: () => `${what} must be at most ${max} characters` }),
-    Schema.filter((s) => !controlChars.test(s), { message: () => `${what} must not contain control characters` })
+    Schema.filter((s) => !Validation.hasControlCharacter(s), {
+      message: () => `${what} must not contain control characters`
+    })
   )
 
 /**
- * An email address: one `@`, a dotted domain, no spaces, quotes or brackets, at most 254
- * characters.
+ * An email address by core's `Validation.isEmailAddress` rule (one `@`, a dotted domain, no
+ * spaces, quotes, brackets or control characters, at most 254 characters), after trimming
+ * surrounding white space. The messages name the field, not the value (CSV reports).
  *
  * @since 0.1.0
  * @category schemas
  */
 export const Email = Schema.Trim.pipe(
-  Schema.maxLength(254, { message: () => "email must be at most 254 characters" }),
-  Schema.pattern(/^[^\s@"<>()[\\\],;:]+@[^\s@"<>()[\\\],;:]+\.[^\s@"<>()[\\\],;:.][^\s@"<>()[\\\],;:]*$/, {
-    message: () => "email is not a valid address"
-  })
+  Schema.maxLength(Validation.maxEmailLength, {
+    message: () => `email must be at most ${Validation.maxEmailLength} characters`
+  }),
+  Schema.filter((s) => Validation.isEmailAddress(s), { message: () => "email is not a valid address" })
 )
 
 /**

@@ -7,6 +7,7 @@ import * as Filter from "@asgardeo-scim/core/Filter"
 import * as Paging from "@asgardeo-scim/core/Paging"
 import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
@@ -35,55 +36,12 @@ export const domainOf = (name: string): string | undefined => {
 export const sameName = (a: string, b: string): boolean => stripDomain(a).toLowerCase() === stripDomain(b).toLowerCase()
 
 /** @internal */
-export const emailPattern = /^[^\s@"<>()[\]\\,;:]+@[^\s@"<>()[\]\\,;:]+\.[^\s@"<>()[\]\\,;:]+$/
-
-/** @internal */
 export const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
-const describe = (u: unknown): string =>
-  u === null ? "null" : Array.isArray(u) ? "an array" : typeof u === "object" ? "an object" : `a ${typeof u}`
-
-/** The dotted path and reason of the first part of `u` that is not JSON, if any. @internal */
-export const jsonProblem = (
-  u: unknown,
-  field: string,
-  ancestors: Set<unknown> = new Set()
-): { readonly field: string; readonly reason: string } | undefined => {
-  switch (typeof u) {
-    case "string":
-    case "boolean":
-      return undefined
-    case "number":
-      return Number.isFinite(u) ? undefined : { field, reason: `${u} is not a JSON number` }
-    case "object": {
-      if (u === null) return undefined
-      if (ancestors.has(u)) return { field, reason: "the value is cyclic" }
-      ancestors.add(u)
-      try {
-        if (Array.isArray(u)) {
-          for (let i = 0; i < u.length; i++) {
-            const p = jsonProblem(u[i], `${field}.${i}`, ancestors)
-            if (p) return p
-          }
-          return undefined
-        }
-        const proto = Object.getPrototypeOf(u)
-        if (proto !== Object.prototype && proto !== null) return { field, reason: "not a plain JSON object" }
-        for (const [k, v] of Object.entries(u)) {
-          if (v === undefined) continue
-          const p = jsonProblem(v, field === "" ? k : `${field}.${k}`, ancestors)
-          if (p) return p
-        }
-        return undefined
-      } finally {
-        ancestors.delete(u)
-      }
-    }
-    default:
-      return { field, reason: `${describe(u)} is not a JSON value` }
-  }
-}
+/** Runs the deep check (`Validation.decodeJson`), failing with `InvalidInput`. @internal */
+export const decodeJson = (operation: string, value: unknown, options?: Validation.JsonOptions) =>
+  Either.mapLeft(Validation.decodeJson(value, options), (p) => invalid(operation, p.field, p.reason))
 
 /** Turns a Schema parse error on input into `InvalidInput` naming the first field at fault. @internal */
 export const parseErrorToInput = (operation: string, error: ParseResult.ParseError): ScimError.InvalidInput => {
@@ -160,8 +118,12 @@ export const prepareList = (
       if (config.target !== "asgardeo") {
         return yield* fail(operation, "domain", "domain (a user store) is an Asgardeo-only option")
       }
-      if (!/^[A-Za-z0-9._-]+$/.test(o.domain)) {
-        return yield* fail(operation, "domain", "a user store domain is letters, digits, '.', '_' or '-'")
+      if (typeof o.domain !== "string" || !Validation.isUserStoreDomain(o.domain)) {
+        return yield* fail(
+          operation,
+          "domain",
+          `a user store domain is letters, digits, '.', '_' or '-', at most ${Validation.maxDomainLength}`
+        )
       }
     }
     for (const key of ["attributes", "excludedAttributes"] as const) {

@@ -4,12 +4,12 @@
 // with the literal value (injection through the builders is impossible).
 import { AsgardeoConfig, Filter } from "@asgardeo-scim/core"
 import type { ScimError } from "@asgardeo-scim/core"
-import { Groups, Users } from "@asgardeo-scim/directory"
+import { Bulk, Groups, User, Users } from "@asgardeo-scim/directory"
 import { HrDirectory } from "@asgardeo-scim/hr"
 import { Effect, Redacted } from "effect"
 import { employee } from "./stack.js"
 
-type Services = Users.Users | Groups.Groups | HrDirectory.HrDirectory
+type Services = Users.Users | Groups.Groups | Bulk.Bulk | HrDirectory.HrDirectory
 
 export interface Rejected {
   readonly id: string
@@ -46,6 +46,8 @@ const parser = "Filter.parse: the SCIM filter grammar"
 const profile = "Filter.check against the target's filter profile"
 const printer = "Filter builders: values are JSON-escaped string literals, attribute paths checked"
 const config = "AsgardeoConfig validation at layer construction"
+const writes = "Validation: one set of write rules (control characters, lengths, stores, Redacted passwords)"
+const bodyCap = "Validation.encodeBody: the 1 MiB cap where ScimClient serializes every body"
 
 const rejected = (
   id: string,
@@ -70,6 +72,8 @@ const groupList = (filter: string) => Effect.flatMap(groups, (g) => g.list({ fil
 const getUser = (id: unknown) => Effect.flatMap(users, (u) => u.get(any<string>(id)))
 const onboard = (input: unknown) => Effect.flatMap(hr, (h) => h.onboardEmployee(any(input)))
 const create = (input: unknown) => Effect.flatMap(users, (u) => u.create(any(input)))
+const invite = { askPassword: true, email: "a@example.com" }
+const bigExtension = Object.fromEntries(Array.from({ length: 1100 }, (_, i) => [`a${i}`, "x".repeat(1000)]))
 const configOf = (options: Partial<AsgardeoConfig.Options>) =>
   AsgardeoConfig.make({
     organization: "acme",
@@ -309,6 +313,133 @@ export const hostileCases: ReadonlyArray<HostileCase> = [
     "InvalidEmployee",
     "department",
     onboard({ ...e, department: "Fin\u0000ance" })
+  ),
+  // -- every write: one set of rules (core Validation) ------------------------------------------
+  rejected(
+    "hostile.write.nul-username",
+    "userName `DEFAULT/Adm\\u0000ins@example.com` (a NUL byte)",
+    writes,
+    "InvalidInput",
+    "userName",
+    create({ ...invite, userName: "DEFAULT/Adm\u0000ins@example.com" })
+  ),
+  rejected(
+    "hostile.write.c1-given-name",
+    "givenName with a C1 control character (U+0085)",
+    writes,
+    "InvalidInput",
+    "givenName",
+    create({ ...invite, userName: "a@example.com", givenName: "Kim\u0085" })
+  ),
+  rejected(
+    "hostile.write.long-given-name",
+    "givenName of 1 MB",
+    writes,
+    "InvalidInput",
+    "givenName",
+    create({ ...invite, userName: "a@example.com", givenName: "x".repeat(1_000_000) })
+  ),
+  rejected(
+    "hostile.write.control-extension",
+    "custom extension string with a BEL control character",
+    writes,
+    "InvalidInput",
+    "badge",
+    create({ ...invite, userName: "a@example.com", attributes: { [User.CustomUrn]: { badge: "B\u00077" } } })
+  ),
+  rejected(
+    "hostile.write.replace-control",
+    "Users.replace with a NUL in name.givenName",
+    writes,
+    "InvalidInput",
+    "name.givenName",
+    Effect.flatMap(
+      users,
+      (u) => u.replace(uuid, { userName: "DEFAULT/a@example.com", name: { givenName: "K\u0000im" } })
+    )
+  ),
+  rejected(
+    "hostile.write.patch-control",
+    "PATCH value with a DEL character",
+    writes,
+    "InvalidInput",
+    "Operations.0.value",
+    Effect.flatMap(users, (u) => u.patch(uuid, [{ op: "replace", path: "title", value: "Boss\u007f" }]))
+  ),
+  rejected(
+    "hostile.write.group-slash",
+    "group name `PARTNERS/Admins` (a user store smuggled in the name)",
+    writes,
+    "InvalidInput",
+    "domain",
+    Effect.flatMap(groups, (g) => g.create({ displayName: "PARTNERS/Admins" }))
+  ),
+  rejected(
+    "hostile.write.group-nul",
+    "group name `DEFAULT/Adm\\u0000ins`",
+    writes,
+    "InvalidInput",
+    "displayName",
+    Effect.flatMap(groups, (g) => g.create({ displayName: "DEFAULT/Adm\u0000ins" }))
+  ),
+  rejected(
+    "hostile.write.group-domain",
+    "group domain option `PART NERS`",
+    writes,
+    "InvalidInput",
+    "domain",
+    Effect.flatMap(groups, (g) => g.create({ displayName: "Admins", domain: "PART NERS" }))
+  ),
+  rejected(
+    "hostile.write.member-display",
+    "group member display with CR/LF",
+    writes,
+    "InvalidInput",
+    "members.0.display",
+    Effect.flatMap(groups, (g) => g.addMembers(uuid, [{ value: uuid, display: "a@example.com\r\nX: 1" }]))
+  ),
+  rejected(
+    "hostile.write.body-too-large",
+    "Users.replace with 1,100 extension strings of 1,000 characters (1.1 MB)",
+    bodyCap,
+    "InvalidInput",
+    "1048576",
+    Effect.flatMap(users, (u) => u.replace(uuid, { userName: "DEFAULT/a@example.com", [User.CustomUrn]: bigExtension }))
+  ),
+  rejected(
+    "hostile.write.patch-plain-password",
+    "PATCH password as a plain string",
+    writes,
+    "InvalidInput",
+    "Redacted",
+    Effect.flatMap(users, (u) => u.patch(uuid, [{ op: "replace", path: "password", value: "Plain-Text-Pw-1!" }]))
+  ),
+  rejected(
+    "hostile.write.bulk-plain-password",
+    "Bulk POST /Users with a plain-string password",
+    writes,
+    "InvalidInput",
+    "Redacted",
+    Effect.flatMap(Bulk.Bulk, (b) =>
+      b.execute([
+        Bulk.create("Users", "u1", { userName: "DEFAULT/a@example.com", password: "Plain-Text-Pw-1!" })
+      ]))
+  ),
+  rejected(
+    "hostile.write.bulk-control",
+    "Bulk data with a NUL in a group name",
+    writes,
+    "InvalidInput",
+    "operations.0.data.displayName",
+    Effect.flatMap(Bulk.Bulk, (b) => b.execute([Bulk.create("Groups", "g1", { displayName: "Adm\u0000ins" })]))
+  ),
+  rejected(
+    "hostile.employee.c1-name",
+    "employee firstName with a C1 control character (U+0085)",
+    validation,
+    "InvalidEmployee",
+    "firstName",
+    onboard({ ...e, firstName: "Ann\u0085" })
   ),
   // -- roles ----------------------------------------------------------------------------------
   rejected(
