@@ -19,7 +19,8 @@ export const defaultQuirks: Quirks = {
   groupPatchResponse: "group",
   maxCount: 100,
   maxBulkOperations: 100,
-  userStores: ["DEFAULT"]
+  userStores: ["DEFAULT"],
+  ignoreDomainParameter: false
 }
 
 /** @internal */
