@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { allCases, chaosCases } from "./support/catalog.js"
 import { hostileCases } from "./support/hostile.js"
+import { namesCases } from "./support/names.js"
 import type { Observation } from "./support/results.js"
 import { resultsDir } from "./support/results.js"
 
@@ -43,10 +44,13 @@ describe("RELIABILITY.md", () => {
     const ids = allCases.map((c) => c.id)
     assert.strictEqual(new Set(ids).size, ids.length, "case ids are unique")
     assert.isAtLeast(hostileCases.length, 30)
-    const sources = ["Chaos.test.ts", "Hostile.test.ts"].map((f) =>
-      readFileSync(fileURLToPath(new URL(`./${f}`, import.meta.url)), "utf8")
+    const folder = fileURLToPath(new URL("./", import.meta.url))
+    const sources = readdirSync(folder).filter((f) => f.endsWith(".test.ts")).map((f) =>
+      readFileSync(`${folder}${f}`, "utf8")
     ).join("\n")
-    for (const c of chaosCases) assert.include(sources, `"${c.id}"`, `${c.id} is observed by a suite`)
+    for (const c of [...chaosCases, ...namesCases]) {
+      assert.include(sources, `"${c.id}"`, `${c.id} is observed by a suite`)
+    }
     const md = readFileSync(mdPath, "utf8")
     assert.deepStrictEqual([...tableIds(md)].sort(), [...ids].sort(), "the table's ids are the suites' ids")
   })

@@ -2,6 +2,7 @@
 // hostile cases come from their own list; the chaos, lost-answer, token and secrets cases are
 // listed here, and Table.test.ts checks each is observed by a suite and listed in the table.
 import { hostileCases } from "./hostile.js"
+import { namesCases } from "./names.js"
 
 export interface CaseInfo {
   readonly id: string
@@ -119,5 +120,6 @@ export const chaosCases: ReadonlyArray<CaseInfo> = [
 
 export const allCases: ReadonlyArray<CaseInfo> = [
   ...chaosCases,
+  ...namesCases,
   ...hostileCases.map((c) => ({ id: c.id, what: c.what, guarantee: c.guarantee }))
 ]
