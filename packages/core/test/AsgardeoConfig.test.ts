@@ -157,7 +157,10 @@ describe("AsgardeoConfig", () => {
       const base = { organization: "acme", clientId: "c", clientSecret: Redacted.make("s") }
       assert.strictEqual((yield* AsgardeoConfig.make(base)).defaultUserStore, "DEFAULT")
       assert.strictEqual(AsgardeoConfig.primaryUserStore, "DEFAULT")
-      assert.strictEqual((yield* AsgardeoConfig.make({ ...base, defaultUserStore: " partners " })).defaultUserStore, "PARTNERS")
+      assert.strictEqual(
+        (yield* AsgardeoConfig.make({ ...base, defaultUserStore: " partners " })).defaultUserStore,
+        "PARTNERS"
+      )
       assert.strictEqual((yield* fromEnv(good)).defaultUserStore, "DEFAULT")
       assert.strictEqual((yield* fromEnv({ ...good, ASGARDEO_USER_STORE: "corp.ldap" })).defaultUserStore, "CORP.LDAP")
       assert.strictEqual((yield* fromEnv({ ...good, ASGARDEO_USER_STORE: " " })).defaultUserStore, "DEFAULT")

@@ -39,7 +39,10 @@ const seedKims = Effect.gen(function*() {
   return { partners: partners!, ann: ann!, primary: primary! }
 })
 
-const requests = Effect.map(Emulated.scimLog, (log) => log.map((e) => `${e.method} ${e.path.replace(/^.*\/scim2/, "")}`))
+const requests = Effect.map(
+  Emulated.scimLog,
+  (log) => log.map((e) => `${e.method} ${e.path.replace(/^.*\/scim2/, "")}`)
+)
 
 describe("user lookups by name across user stores", () => {
   it.effect("a qualified name finds the user of that store; a bare name the default store's", () =>
@@ -49,7 +52,10 @@ describe("user lookups by name across user stores", () => {
       yield* Emulated.clearLog
       const partners = yield* users.findByUserName("PARTNERS/kim@example.com")
       assert.strictEqual(Option.getOrThrow(partners).id, kims.partners.id)
-      assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("partners/KIM@example.com")).id, kims.partners.id)
+      assert.strictEqual(
+        Option.getOrThrow(yield* users.findByUserName("partners/KIM@example.com")).id,
+        kims.partners.id
+      )
       const bare = yield* users.findByUserName("kim@example.com")
       assert.strictEqual(Option.getOrThrow(bare).id, kims.primary.id)
       assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("DEFAULT/kim@example.com")).id, kims.primary.id)
@@ -111,7 +117,10 @@ describe("user lookups by name across user stores", () => {
       Effect.gen(function*() {
         const users = yield* Users.Users
         const kims = yield* seedKims
-        assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("PARTNERS/kim@example.com")).id, kims.partners.id)
+        assert.strictEqual(
+          Option.getOrThrow(yield* users.findByUserName("PARTNERS/kim@example.com")).id,
+          kims.partners.id
+        )
         assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("kim@example.com")).id, kims.primary.id)
         assert.isTrue(Option.isNone(yield* users.findByUserName("ann@example.com")))
         assert.isTrue(Option.isNone(yield* users.findByUserName("DEFAULT/ann@example.com")))
@@ -221,11 +230,16 @@ describe("group lookups by name across user stores", () => {
       assert.isTrue(result.created)
       assert.strictEqual(result.group.displayName, "DEFAULT/Vendors")
       const snapshot = yield* emu.snapshot()
-      const vendors = snapshot.groups.filter((x) => Group.nameWithoutDomain({ displayName: String(x.displayName) }) === "Vendors")
-      assert.deepStrictEqual(vendors.map((x) => [x.displayName, (x.members as Array<unknown> | undefined)?.length ?? 0]).sort(), [
-        ["DEFAULT/Vendors", 1],
-        ["PARTNERS/Vendors", 0]
-      ])
+      const vendors = snapshot.groups.filter((x) =>
+        Group.nameWithoutDomain({ displayName: String(x.displayName) }) === "Vendors"
+      )
+      assert.deepStrictEqual(
+        vendors.map((x) => [x.displayName, (x.members as Array<unknown> | undefined)?.length ?? 0]).sort(),
+        [
+          ["DEFAULT/Vendors", 1],
+          ["PARTNERS/Vendors", 0]
+        ]
+      )
       // Qualified: joins the PARTNERS group.
       const partners = yield* groups.ensureMember("PARTNERS/Engineering", kim.id)
       assert.isFalse(partners.created)

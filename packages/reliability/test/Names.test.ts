@@ -132,7 +132,11 @@ describe("names across user stores", () => {
       assert.strictEqual(onboarded.userName, "DEFAULT/zoe@example.com")
       const partnersAnn = (yield* emu.snapshot()).users.find((u) => u.id === s.id("PARTNERS/ann@example.com"))!
       assert.isUndefined(partnersAnn["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"])
-      results.observe("names.ensure-default-store", 3, "the default store's user found or created; PARTNERS' never touched")
+      results.observe(
+        "names.ensure-default-store",
+        3,
+        "the default store's user found or created; PARTNERS' never touched"
+      )
     }).pipe(Effect.provide(stack())))
 
   it.effect("defaultUserStore PARTNERS: bare names mean PARTNERS for writes and reads", () =>
@@ -183,7 +187,11 @@ describe("names across user stores", () => {
       assert.isTrue(Option.isNone(yield* users.findByUserName("ann@example.com")))
       assert.strictEqual(found(yield* groups.findByName("Engineering")), s.gid("DEFAULT/Engineering"))
       assert.isTrue(Option.isNone(yield* groups.findByName("HR-Managers")))
-      results.observe("names.server-ignores-domain", 5, "right store each time; None where only another store holds the name")
+      results.observe(
+        "names.server-ignores-domain",
+        5,
+        "right store each time; None where only another store holds the name"
+      )
     }).pipe(Effect.provide(stack({ ignoreDomainParameter: true }))))
 })
 
@@ -198,7 +206,9 @@ describe("ensureMember after a lost answer", () => {
       yield* emu.injectFault(AsgardeoEmulator.dropConnection("after", { method: "POST", path: "*/Groups", times: 1 }))
       const first = yield* groups.ensureMember("Support", kim.id)
       assert.isTrue(Group.hasMember(first.group, kim.id))
-      yield* emu.injectFault(AsgardeoEmulator.dropConnection("after", { method: "PATCH", path: "*/Groups/*", times: 20 }))
+      yield* emu.injectFault(
+        AsgardeoEmulator.dropConnection("after", { method: "PATCH", path: "*/Groups/*", times: 20 })
+      )
       const second = yield* groups.ensureMember("Support", lee.id)
       yield* emu.clearFaults
       assert.strictEqual(second.group.id, first.group.id)

@@ -95,7 +95,9 @@ describe("user stores", () => {
         yield* createUser("kim@example.com")
         const bare = yield* scim("GET", "/Users", { query: { filter: "userName eq \"kim@example.com\"" } })
         assert.deepStrictEqual(names(bare), ["DEFAULT/kim@example.com"])
-        const other = yield* scim("POST", "/Users", { body: { userName: "PARTNERS/x@example.com", password: "P4ssw0rd" } })
+        const other = yield* scim("POST", "/Users", {
+          body: { userName: "PARTNERS/x@example.com", password: "P4ssw0rd" }
+        })
         assert.strictEqual(other.status, 400)
       }),
       {}
