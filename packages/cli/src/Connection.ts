@@ -1,7 +1,8 @@
 /**
  * Where commands send their requests: a real Asgardeo organization from `ASGARDEO_ORG`,
  * `ASGARDEO_CLIENT_ID`, `ASGARDEO_CLIENT_SECRET` (and optional `ASGARDEO_BASE_URL`) or the
- * matching flags, or, with `--emulator`, the embedded in-memory emulator.
+ * matching flags, or, with `--emulator`, the embedded in-memory emulator. The optional
+ * `ASGARDEO_USER_STORE` names the user store bare names mean (default `DEFAULT`).
  *
  * The HTTP engine (`NodeHttpClient.layerUndici`) and the emulator come from the `Backend`
  * service, which loads them with a dynamic `import()` when a command first needs them.
@@ -9,6 +10,7 @@
  * @since 0.1.0
  */
 import type * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
+import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Directory from "@asgardeo-scim/directory/Directory"
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
 import * as Roles from "@asgardeo-scim/hr/Roles"
@@ -108,8 +110,19 @@ export const layer = (
       : yield* fromEnv(Option.none(), "ASGARDEO_CLIENT_SECRET")
     const clientSecret = yield* required(secret, "ASGARDEO_CLIENT_SECRET", "--client-secret")
     const baseUrl = yield* fromEnv(flags.baseUrl, "ASGARDEO_BASE_URL")
+    const userStore = Option.filter(yield* fromEnv(Option.none(), "ASGARDEO_USER_STORE"), (s) => s.trim() !== "")
+    if (Option.isSome(userStore) && !Validation.isUserStoreDomain(userStore.value.trim())) {
+      return yield* Effect.fail(
+        new CliError({
+          code: Usage,
+          message: "configuration: ASGARDEO_USER_STORE must be a user-store domain " +
+            "(letters, digits, '.', '_' or '-'), e.g. DEFAULT or PARTNERS"
+        })
+      )
+    }
     return hr(undefined).pipe(
       Layer.provideMerge(Directory.layerAsgardeo({
+        ...(Option.isSome(userStore) ? { defaultUserStore: userStore.value.trim() } : {}),
         ...options,
         organization,
         clientId,

@@ -9,6 +9,7 @@
  * | 2 | usage, configuration or CSV error: fix the command line, the environment or the file |
  * | 3 | authentication or scope: bad client credentials, grant not enabled, missing scope |
  * | 4 | server or transport: 5xx, timeouts, rate limits that outlasted the retries, invalid answers |
+ * | 6 | a name matches more than one user or group (`AmbiguousUser`, `AmbiguousGroup`): qualify it with its store, or use the id |
  * | 130 | interrupted (Ctrl-C) |
  *
  * @since 0.1.0
@@ -44,6 +45,13 @@ export const Auth = 3 as const
  */
 export const Server = 4 as const
 /**
+ * A name matches more than one user or group (in several user stores with `--all-stores`).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const Ambiguous = 6 as const
+/**
  * @since 0.1.0
  * @category constants
  */
@@ -53,7 +61,14 @@ export const Interrupted = 130 as const
  * @since 0.1.0
  * @category models
  */
-export type ExitCode = typeof Ok | typeof Failed | typeof Usage | typeof Auth | typeof Server | typeof Interrupted
+export type ExitCode =
+  | typeof Ok
+  | typeof Failed
+  | typeof Usage
+  | typeof Auth
+  | typeof Server
+  | typeof Ambiguous
+  | typeof Interrupted
 
 /**
  * A failure of a command, already described: the exit code and one line for people (empty when
@@ -78,6 +93,7 @@ const usageTags = new Set([
   "ValidationError"
 ])
 const authTags = new Set(["InvalidClient", "TokenError", "Unauthorized", "Forbidden", "MissingScope"])
+const ambiguousTags = new Set(["AmbiguousUser", "AmbiguousGroup"])
 const serverTags = new Set([
   "ServerError",
   "TransportError",
@@ -96,7 +112,15 @@ const serverTags = new Set([
  * @category getters
  */
 export const forTag = (tag: string): ExitCode =>
-  usageTags.has(tag) ? Usage : authTags.has(tag) ? Auth : serverTags.has(tag) ? Server : Failed
+  usageTags.has(tag)
+    ? Usage
+    : authTags.has(tag)
+    ? Auth
+    : serverTags.has(tag)
+    ? Server
+    : ambiguousTags.has(tag)
+    ? Ambiguous
+    : Failed
 
 const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, " ").trim()
 

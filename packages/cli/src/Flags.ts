@@ -44,6 +44,18 @@ export const connection = {
 export const json = Options.boolean("json").pipe(Options.withDescription("Print JSON for machines"))
 
 /**
+ * The `--all-stores` flag of commands that find a user or group by name.
+ *
+ * @since 0.2.0
+ * @category options
+ */
+export const allStores = Options.boolean("all-stores").pipe(
+  Options.withDescription(
+    "Find the name in every user store, not only the default one (found in two stores: exit code 6)"
+  )
+)
+
+/**
  * Runs a handler from a module loaded on first use.
  *
  * @since 0.1.0

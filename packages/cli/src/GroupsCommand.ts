@@ -10,8 +10,12 @@ import * as Flags from "./Flags.js"
 
 const impl = () => import("./internal/groups.js")
 
-const groupRef = Args.text({ name: "group" }).pipe(Args.withDescription("A group id (UUID) or name"))
-const userRef = Args.text({ name: "user" }).pipe(Args.withDescription("A user id (UUID) or userName"))
+const groupRef = Args.text({ name: "group" }).pipe(
+  Args.withDescription("A group id (UUID) or name (PARTNERS/Engineering for another user store)")
+)
+const userRef = Args.text({ name: "user" }).pipe(
+  Args.withDescription("A user id (UUID) or userName (PARTNERS/kim@example.com for another user store)")
+)
 
 const list = Command.make(
   "list",
@@ -28,7 +32,7 @@ const list = Command.make(
 
 const get = Command.make(
   "get",
-  { ...Flags.connection, json: Flags.json, group: groupRef },
+  { ...Flags.connection, json: Flags.json, allStores: Flags.allStores, group: groupRef },
   (args) => Flags.lazy(impl, (m) => m.get(args))
 ).pipe(Command.withDescription("Show a group and its members"))
 
@@ -41,7 +45,7 @@ const create = Command.make(
 const membership = (name: "add-member" | "remove-member") =>
   Command.make(
     name,
-    { ...Flags.connection, json: Flags.json, group: groupRef, user: userRef },
+    { ...Flags.connection, json: Flags.json, allStores: Flags.allStores, group: groupRef, user: userRef },
     (args) => Flags.lazy(impl, (m) => m.membership(name, args))
   ).pipe(
     Command.withDescription(name === "add-member" ? "Add a user to a group" : "Remove a user from a group")

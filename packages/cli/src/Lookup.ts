@@ -1,6 +1,9 @@
 /**
- * Finds the user or group a command names: by id (a UUID) or by name (a userName with or
- * without `DEFAULT/`, a group's display name). Not found is exit code 1 with a clear line.
+ * Finds the user or group a command names: by id (a UUID) or by name, with the directory's rule
+ * (`Users.findByUserName`, `Groups.findByName`): `PARTNERS/kim@example.com` only in that user
+ * store, a bare name only in the default store, every store with `--all-stores`. Not found is
+ * exit code 1; a name found more than once (`AmbiguousUser`, `AmbiguousGroup`) is exit code 6,
+ * with a line listing the candidates. Nothing is ever picked by a guess.
  *
  * @since 0.1.0
  */
@@ -26,17 +29,28 @@ const notFound = (what: string, ref: string) =>
   new CliError({ code: Failed, message: `${what} ${JSON.stringify(ref)} was not found` })
 
 /**
+ * How a name is looked up.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options {
+  /** Search every user store (`--all-stores`). */
+  readonly allStores?: boolean | undefined
+}
+
+/**
  * A user by id or userName.
  *
  * @since 0.1.0
  * @category lookups
  */
-export const user = (ref: string) =>
+export const user = (ref: string, options: Options = {}) =>
   Effect.flatMap(Users.Users, (users) =>
     isId(ref)
       ? users.get(ref).pipe(Effect.catchTag("NotFound", () => Effect.fail(notFound("user", ref))))
       : Effect.flatMap(
-        users.findByUserName(ref),
+        users.findByUserName(ref, { allStores: options.allStores === true }),
         Option.match({ onNone: () => Effect.fail(notFound("user", ref)), onSome: (u: User.User) => Effect.succeed(u) })
       ))
 
@@ -46,12 +60,12 @@ export const user = (ref: string) =>
  * @since 0.1.0
  * @category lookups
  */
-export const group = (ref: string) =>
+export const group = (ref: string, options: Options = {}) =>
   Effect.flatMap(Groups.Groups, (groups) =>
     isId(ref)
       ? groups.get(ref).pipe(Effect.catchTag("NotFound", () => Effect.fail(notFound("group", ref))))
       : Effect.flatMap(
-        groups.findByName(ref),
+        groups.findByName(ref, { allStores: options.allStores === true }),
         Option.match({
           onNone: () => Effect.fail(notFound("group", ref)),
           onSome: (g: Group.Group) => Effect.succeed(g)

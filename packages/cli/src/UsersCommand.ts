@@ -10,7 +10,9 @@ import * as Flags from "./Flags.js"
 
 const impl = () => import("./internal/users.js")
 
-const userRef = Args.text({ name: "user" }).pipe(Args.withDescription("A user id (UUID) or userName"))
+const userRef = Args.text({ name: "user" }).pipe(
+  Args.withDescription("A user id (UUID) or userName (PARTNERS/kim@example.com for another user store)")
+)
 
 const list = Command.make(
   "list",
@@ -28,7 +30,7 @@ const list = Command.make(
 
 const get = Command.make(
   "get",
-  { ...Flags.connection, json: Flags.json, user: userRef },
+  { ...Flags.connection, json: Flags.json, allStores: Flags.allStores, user: userRef },
   (args) => Flags.lazy(impl, (m) => m.get(args))
 ).pipe(Command.withDescription("Show one user"))
 
@@ -51,13 +53,13 @@ const create = Command.make(
 
 const deactivate = Command.make(
   "deactivate",
-  { ...Flags.connection, json: Flags.json, user: userRef },
+  { ...Flags.connection, json: Flags.json, allStores: Flags.allStores, user: userRef },
   (args) => Flags.lazy(impl, (m) => m.deactivate(args))
 ).pipe(Command.withDescription("Deactivate a user (can sign in no more)"))
 
 const del = Command.make(
   "delete",
-  { ...Flags.connection, json: Flags.json, user: userRef },
+  { ...Flags.connection, json: Flags.json, allStores: Flags.allStores, user: userRef },
   (args) => Flags.lazy(impl, (m) => m.del(args))
 ).pipe(Command.withDescription("Delete a user"))
 

@@ -89,6 +89,44 @@ describe("asgardeo-scim", () => {
       assert.strictEqual(list[0].members?.length ?? 0, 0)
     }))
 
+  it.effect("names across user stores: users delete PARTNERS/kim deletes exactly that user; --all-stores, exit 6", () =>
+    Effect.gen(function*() {
+      const { emu, run } = yield* harness({ quirks: { userStores: ["DEFAULT", "PARTNERS"] } })
+      const [primary, partners] = yield* emu.seedUsers([
+        { userName: "kim@example.com" },
+        { userName: "PARTNERS/kim@example.com" }
+      ])
+      yield* emu.seedGroups([{ displayName: "Engineering" }, { displayName: "PARTNERS/Engineering" }])
+
+      const ambiguous = yield* run("users", "get", ...conn, "--all-stores", "kim@example.com")
+      assert.strictEqual(ambiguous.code, ExitCode.Ambiguous)
+      assert.strictEqual(ExitCode.Ambiguous, 6)
+      assert.include(ambiguous.stderr, "\"DEFAULT/kim@example.com\"")
+      assert.include(ambiguous.stderr, "\"PARTNERS/kim@example.com\"")
+      assert.include(ambiguous.stderr, "qualify the name with its store")
+      assert.strictEqual(ambiguous.stdout, "")
+      const groupAmbiguous = yield* run("groups", "get", ...conn, "--all-stores", "Engineering")
+      assert.strictEqual(groupAmbiguous.code, ExitCode.Ambiguous)
+
+      const add = yield* run("groups", "add-member", ...conn, "PARTNERS/Engineering", "PARTNERS/kim@example.com")
+      assert.strictEqual(add.code, 0, add.stderr)
+      const snapshot = yield* emu.snapshot()
+      const partnersGroup = snapshot.groups.find((g) => g.displayName === "PARTNERS/Engineering")!
+      assert.deepStrictEqual(snapshot.memberships, [{ groupId: String(partnersGroup.id), userId: partners!.id }])
+
+      const del = yield* run("users", "delete", ...conn, "--json", "PARTNERS/kim@example.com")
+      assert.strictEqual(del.code, 0, del.stderr)
+      assert.strictEqual(JSON.parse(del.stdout).id, partners!.id)
+      assert.deepStrictEqual((yield* emu.snapshot()).users.map((u) => u.id), [primary!.id])
+
+      // Now one kim is left in any store: --all-stores finds her; the bare name is DEFAULT's.
+      const found = yield* run("users", "get", ...conn, "--all-stores", "--json", "kim@example.com")
+      assert.strictEqual(found.code, 0, found.stderr)
+      assert.strictEqual(JSON.parse(found.stdout).id, primary!.id)
+      const gone = yield* run("users", "get", ...conn, "PARTNERS/kim@example.com")
+      assert.strictEqual(gone.code, ExitCode.Failed)
+    }))
+
   it.effect("--emulator needs no configuration", () =>
     Effect.gen(function*() {
       const { run } = yield* harness()

@@ -21,6 +21,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Scopes from "./Scopes.js"
+import * as Validation from "./Validation.js"
 
 /**
  * A rate budget: at most `limit` requests in any `window`.
@@ -130,6 +131,14 @@ export interface Service {
   readonly maxPageRequests: number
   /** Filter profiles for users and groups. */
   readonly filterProfiles: { readonly users: FilterProfileName; readonly groups: FilterProfileName }
+  /**
+   * The user store a bare name means, upper-cased (`DEFAULT`): users and groups created without a
+   * `<STORE>/` prefix go there, and lookups of a bare name search only there. `undefined` on a
+   * generic target, which has no stores.
+   *
+   * @since 0.2.0
+   */
+  readonly defaultUserStore: string | undefined
 }
 
 /**
@@ -185,6 +194,13 @@ export interface Options extends CommonOptions {
   /** Scopes to request. Default: every scope the library uses (`Scopes.all`). */
   readonly scopes?: ReadonlyArray<string> | undefined
   readonly clientAuthentication?: "basic" | "post" | undefined
+  /**
+   * The user store a bare name means (see {@link Service.defaultUserStore}): letters, digits,
+   * `.`, `_`, `-`. Default `DEFAULT`, Asgardeo's primary store.
+   *
+   * @since 0.2.0
+   */
+  readonly defaultUserStore?: string | undefined
 }
 
 /**
@@ -222,6 +238,15 @@ export const asgardeoRateLimits: RateLimits = {
 }
 
 /**
+ * Asgardeo's primary user store: where a name returned without a `<STORE>/` prefix lives, and the
+ * default of `defaultUserStore`.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const primaryUserStore = "DEFAULT"
+
+/**
  * The default Asgardeo API host.
  *
  * @since 0.1.0
@@ -230,6 +255,19 @@ export const asgardeoRateLimits: RateLimits = {
 export const defaultBaseUrl = "https://api.asgardeo.io"
 
 const invalid = (name: string, message: string) => ConfigError.InvalidData([name], message)
+
+const validateUserStore = (name: string, value: unknown): Either.Either<string, ConfigError.ConfigError> =>
+  value === undefined
+    ? Either.right(primaryUserStore)
+    : typeof value === "string" && Validation.isUserStoreDomain(value.trim())
+    ? Either.right(value.trim().toUpperCase())
+    : Either.left(
+      invalid(
+        name,
+        `${name} must be a user-store domain (letters, digits, '.', '_' or '-', at most ${Validation.maxDomainLength}), ` +
+          `got ${typeof value === "string" ? JSON.stringify(value.slice(0, 80)) : typeof value}`
+      )
+    )
 
 const isLoopbackHost = (hostname: string): boolean =>
   hostname === "localhost" || hostname.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(hostname) ||
@@ -387,6 +425,7 @@ export const make = (options: Options): Effect.Effect<Service, ConfigError.Confi
     const host = new URL(baseUrl).hostname
     const common = yield* resolveCommon(options, host)
     const scopes = yield* validateScopes("scopes", options.scopes ?? Scopes.all)
+    const defaultUserStore = yield* validateUserStore("defaultUserStore", options.defaultUserStore)
     return {
       target: "asgardeo",
       organization,
@@ -402,7 +441,8 @@ export const make = (options: Options): Effect.Effect<Service, ConfigError.Confi
       },
       ...common,
       pageSize: Math.min(common.pageSize, 100),
-      filterProfiles: { users: "asgardeoUsers", groups: "asgardeoGroups" }
+      filterProfiles: { users: "asgardeoUsers", groups: "asgardeoGroups" },
+      defaultUserStore
     } satisfies Service
   })
 
@@ -437,7 +477,8 @@ export const makeGeneric = (options: GenericOptions): Effect.Effect<Service, Con
       scimBaseUrl,
       auth,
       ...common,
-      filterProfiles: options.filterProfiles ?? { users: "rfc7644", groups: "rfc7644" }
+      filterProfiles: options.filterProfiles ?? { users: "rfc7644", groups: "rfc7644" },
+      defaultUserStore: undefined
     } satisfies Service
   })
 
@@ -461,8 +502,9 @@ export const layerGeneric = (options: GenericOptions): Layer.Layer<AsgardeoConfi
 
 /**
  * The Asgardeo target from the environment: `ASGARDEO_ORG`, `ASGARDEO_CLIENT_ID`,
- * `ASGARDEO_CLIENT_SECRET` and the optional `ASGARDEO_BASE_URL`. A missing or empty variable
- * fails with a `ConfigError` that names it. Other settings come from `overrides`.
+ * `ASGARDEO_CLIENT_SECRET`, the optional `ASGARDEO_BASE_URL` and the optional
+ * `ASGARDEO_USER_STORE` (the store bare names mean, default `DEFAULT`). A missing, empty or bad
+ * variable fails with a `ConfigError` that names it. Other settings come from `overrides`.
  *
  * @since 0.1.0
  * @category layers
@@ -477,12 +519,17 @@ export const layerConfig = (
       const clientId = yield* Config.string("ASGARDEO_CLIENT_ID")
       const clientSecret = yield* Config.redacted("ASGARDEO_CLIENT_SECRET")
       const baseUrl = yield* Config.option(Config.string("ASGARDEO_BASE_URL"))
+      const userStore = yield* Config.option(Config.string("ASGARDEO_USER_STORE"))
+      const defaultUserStore = userStore._tag === "Some" && userStore.value.trim() !== ""
+        ? yield* validateUserStore("ASGARDEO_USER_STORE", userStore.value)
+        : overrides.defaultUserStore
       return yield* make({
         ...overrides,
         organization,
         clientId,
         clientSecret,
-        baseUrl: baseUrl._tag === "Some" && baseUrl.value.trim() !== "" ? baseUrl.value.trim() : undefined
+        baseUrl: baseUrl._tag === "Some" && baseUrl.value.trim() !== "" ? baseUrl.value.trim() : undefined,
+        defaultUserStore
       })
     })
   )

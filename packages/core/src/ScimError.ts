@@ -466,6 +466,88 @@ export class PagingAborted extends Schema.TaggedError<PagingAborted>("@asgardeo-
   }
 }
 
+// Names and ids come from a server: quoted (JSON escapes control characters) and bounded.
+const quote = (s: string): string => JSON.stringify(s.length > 256 ? `${s.slice(0, 256)}…` : s)
+
+const ambiguous = (
+  operation: string,
+  what: string,
+  name: string,
+  kind: string,
+  candidates: ReadonlyArray<{ readonly id: string; readonly name: string }>
+): string => {
+  const shown = candidates.slice(0, 10).map((c) => `${quote(c.name)} (id ${quote(c.id)})`).join(", ")
+  const more = candidates.length > 10 ? ` and ${candidates.length - 10} more` : ""
+  const example = candidates[0] === undefined ? "" : ` (e.g. ${quote(candidates[0].name)})`
+  return `${operation}: the ${what} ${quote(name)} matches ${candidates.length} ${kind}s: ${shown}${more}; ` +
+    `qualify the name with its store${example} or use the ${kind}'s id`
+}
+
+/**
+ * A userName that names more than one user: a search of every user store found it in several
+ * stores, or a server answered two users for one name in one store. Nothing was picked: the
+ * candidates are listed (id and full userName) so the caller can qualify the name with its store
+ * (`PARTNERS/kim@example.com`) or act by id.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class AmbiguousUser extends Schema.TaggedError<AmbiguousUser>("@asgardeo-scim/core/ScimError/AmbiguousUser")(
+  "AmbiguousUser",
+  {
+    operation: Schema.String,
+    /** The name as looked up. */
+    userName: Schema.String,
+    /** Every user that matched (at least two), with the userName as the server returned it. */
+    candidates: Schema.Array(Schema.Struct({ id: Schema.String, userName: Schema.String }))
+  }
+) {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.2.0 */
+  override get message(): string {
+    return ambiguous(
+      this.operation,
+      "userName",
+      this.userName,
+      "user",
+      this.candidates.map((c) => ({ id: c.id, name: c.userName }))
+    )
+  }
+}
+
+/**
+ * A group name that names more than one group (see {@link AmbiguousUser}).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class AmbiguousGroup extends Schema.TaggedError<AmbiguousGroup>(
+  "@asgardeo-scim/core/ScimError/AmbiguousGroup"
+)(
+  "AmbiguousGroup",
+  {
+    operation: Schema.String,
+    /** The name as looked up. */
+    displayName: Schema.String,
+    /** Every group that matched (at least two), with the displayName as the server returned it. */
+    candidates: Schema.Array(Schema.Struct({ id: Schema.String, displayName: Schema.String }))
+  }
+) {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.2.0 */
+  override get message(): string {
+    return ambiguous(
+      this.operation,
+      "group name",
+      this.displayName,
+      "group",
+      this.candidates.map((c) => ({ id: c.id, name: c.displayName }))
+    )
+  }
+}
+
 /**
  * Errors of an operation that reached (or tried to reach) a server.
  *
@@ -509,6 +591,8 @@ export type ScimError =
   | InvalidId
   | InvalidInput
   | PagingAborted
+  | AmbiguousUser
+  | AmbiguousGroup
 
 /**
  * @since 0.1.0

@@ -151,4 +151,34 @@ describe("AsgardeoConfig", () => {
       )
       assert.isTrue(Exit.isFailure(exit))
     }))
+
+  it.effect("defaultUserStore: DEFAULT unless set, upper-cased; ASGARDEO_USER_STORE; undefined on generic", () =>
+    Effect.gen(function*() {
+      const base = { organization: "acme", clientId: "c", clientSecret: Redacted.make("s") }
+      assert.strictEqual((yield* AsgardeoConfig.make(base)).defaultUserStore, "DEFAULT")
+      assert.strictEqual(AsgardeoConfig.primaryUserStore, "DEFAULT")
+      assert.strictEqual(
+        (yield* AsgardeoConfig.make({ ...base, defaultUserStore: " partners " })).defaultUserStore,
+        "PARTNERS"
+      )
+      assert.strictEqual((yield* fromEnv(good)).defaultUserStore, "DEFAULT")
+      assert.strictEqual((yield* fromEnv({ ...good, ASGARDEO_USER_STORE: "corp.ldap" })).defaultUserStore, "CORP.LDAP")
+      assert.strictEqual((yield* fromEnv({ ...good, ASGARDEO_USER_STORE: " " })).defaultUserStore, "DEFAULT")
+      const generic = yield* AsgardeoConfig.makeGeneric({
+        scimBaseUrl: "https://scim.example.com/v2",
+        auth: { bearerToken: Redacted.make("t") }
+      })
+      assert.isUndefined(generic.defaultUserStore)
+    }))
+
+  it.effect("a bad defaultUserStore or ASGARDEO_USER_STORE fails with a ConfigError that names it", () =>
+    Effect.gen(function*() {
+      const base = { organization: "acme", clientId: "c", clientSecret: Redacted.make("s") }
+      for (const bad of ["PART NERS", "a/b", "", "x".repeat(65), 42 as unknown as string]) {
+        const text = configErrorText(yield* Effect.exit(AsgardeoConfig.make({ ...base, defaultUserStore: bad })))
+        assert.include(text, "defaultUserStore")
+      }
+      const text = configErrorText(yield* Effect.exit(fromEnv({ ...good, ASGARDEO_USER_STORE: "DEFAULT/x" })))
+      assert.include(text, "ASGARDEO_USER_STORE")
+    }))
 })

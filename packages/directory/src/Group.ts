@@ -1,11 +1,13 @@
 /**
  * The SCIM group: a tolerant `Schema` (members `{ value, display }`, an optional `meta`, every
- * other attribute kept) and `displayName` prefix helpers (`DEFAULT/HR-Admins` vs `HR-Admins`).
+ * other attribute kept) and `displayName` prefix helpers (`DEFAULT/HR-Admins` vs `HR-Admins`;
+ * `PARTNERS/HR-Admins` is another group, in another user store).
  *
  * @since 0.1.0
  */
+import * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
+import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Schema from "effect/Schema"
-import { sameName, stripDomain } from "./internal/common.js"
 import { Meta } from "./User.js"
 
 /**
@@ -83,22 +85,34 @@ export interface Projection extends Schema.Schema.Type<typeof Projection> {}
 export type MemberInput = string | { readonly value: string; readonly display: string }
 
 /**
- * `DEFAULT/HR-Admins` → `HR-Admins`.
+ * `DEFAULT/HR-Admins` → `HR-Admins`. For display: two groups of two stores can have the same
+ * name without domain.
  *
  * @since 0.1.0
  * @category getters
  */
 export const nameWithoutDomain = (group: { readonly displayName?: string | undefined }): string =>
-  stripDomain(group.displayName ?? "")
+  Validation.splitDomain(group.displayName ?? "").name
 
 /**
- * Whether the group has this name, compared without the `<DOMAIN>/` prefix, ignoring case.
+ * Whether the group has this name, ignoring case, in the same user store: a qualified `name`
+ * (`PARTNERS/HR-Admins`) names that store, a bare one `defaultUserStore` (default `DEFAULT`); a
+ * displayName without prefix is in the primary store, `DEFAULT`. So `DEFAULT/HR-Admins` has the
+ * name `HR-Admins`, `PARTNERS/HR-Admins` does not.
  *
  * @since 0.1.0
  * @category predicates
  */
-export const hasName = (group: { readonly displayName?: string | undefined }, name: string): boolean =>
-  sameName(group.displayName ?? "", name)
+export const hasName = (
+  group: { readonly displayName?: string | undefined },
+  name: string,
+  defaultUserStore: string = AsgardeoConfig.primaryUserStore
+): boolean => {
+  const g = Validation.splitDomain(group.displayName ?? "")
+  const n = Validation.splitDomain(name)
+  return g.name.toLowerCase() === n.name.toLowerCase() &&
+    Validation.sameDomain(g.domain ?? AsgardeoConfig.primaryUserStore, n.domain ?? defaultUserStore)
+}
 
 /**
  * Whether a user is a member.

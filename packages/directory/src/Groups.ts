@@ -12,7 +12,7 @@
 import * as Filter from "@asgardeo-scim/core/Filter"
 import * as Patch from "@asgardeo-scim/core/Patch"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
-import type * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Context from "effect/Context"
@@ -26,7 +26,9 @@ import * as Group from "./Group.js"
 import * as internal from "./internal/common.js"
 import * as GroupNames from "./internal/groupNames.js"
 import * as Listing from "./internal/listing.js"
+import * as Resolve from "./internal/resolve.js"
 import type {
+  FindOptions,
   ListError,
   ListOptions,
   ListResult,
@@ -54,6 +56,15 @@ export interface NewGroup {
 }
 
 /**
+ * Errors of a lookup by name: those of a list, a name that matches more than one group
+ * (`AmbiguousGroup`), or a server that keeps answering full pages (`PagingAborted`).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type FindError = ListError | ScimError.AmbiguousGroup | ScimError.PagingAborted
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -77,8 +88,15 @@ export interface Service {
   readonly stream: (options?: StreamOptions) => Stream.Stream<Group.Group, ListError | ScimError.PagingAborted>
   /** GET /Groups/{id}. */
   readonly get: (id: string) => Effect.Effect<Group.Group, ScimClient.Error>
-  /** Finds a group by name, with or without the `DEFAULT/` prefix, ignoring case. */
-  readonly findByName: (name: string) => Effect.Effect<Option.Option<Group.Group>, ListError>
+  /**
+   * Finds the one group a name names, ignoring case, by `Users.findByUserName`'s rule: on
+   * Asgardeo `PARTNERS/Engineering` only in that store, a bare name only in the default store,
+   * `{ allStores: true }` in every store; more than one match fails with `AmbiguousGroup`.
+   */
+  readonly findByName: (
+    name: string,
+    options?: FindOptions
+  ) => Effect.Effect<Option.Option<Group.Group>, FindError>
   /** PUT /Groups/{id}; members without `display` get it looked up. */
   readonly replace: (
     id: string,
@@ -99,13 +117,16 @@ export interface Service {
   /** Removes members by user id; absent members are not an error. */
   readonly removeMembers: (id: string, userIds: ReadonlyArray<string>) => Effect.Effect<void, WriteError>
   /**
-   * Finds the group by name or creates it, then makes the user a member (the seed's
-   * `assign_user_role`).
+   * Finds the group by name (`findByName`'s rule) or creates it, then makes the user a member
+   * (the seed's `assign_user_role`). When the create or the member add fails with a lost answer
+   * or a 5xx, the group is looked up again: the call succeeds when the group exists with the
+   * member (`created: false`, as nobody can tell who created it), and fails with that error
+   * otherwise.
    */
   readonly ensureMember: (
     groupName: string,
     member: Group.MemberInput
-  ) => Effect.Effect<{ readonly group: Group.Group; readonly created: boolean }, ListError>
+  ) => Effect.Effect<{ readonly group: Group.Group; readonly created: boolean }, FindError>
   /** DELETE /Groups/{id}. */
   readonly delete: (id: string) => Effect.Effect<void, ScimClient.Error>
 }
@@ -234,7 +255,9 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         ? undefined
         : Validation.stringProblem("externalId", input.externalId)
       if (externalIdProblem !== undefined) return internal.fail("Groups.create", "externalId", externalIdProblem)
-      const displayName = domain.right === undefined ? name.right : Validation.qualify(domain.right, name.right)
+      const displayName = domain.right === undefined
+        ? Resolve.createName(config, name.right)
+        : Validation.qualify(domain.right, name.right)
       return Effect.flatMap(
         input.members === undefined
           ? Effect.succeed<ReadonlyArray<Patch.Member>>([])
@@ -247,6 +270,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
             path: "/Groups",
             body: {
               schemas: [Group.CoreUrn],
+              // A bare name goes to the default store, where a lookup of that name searches.
               displayName,
               ...(input.externalId !== undefined ? { externalId: input.externalId } : {}),
               ...(members.length > 0 ? { members: members.map((m) => ({ value: m.value, display: m.display })) } : {})
@@ -278,15 +302,30 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       id
     }, Group.Group)
 
-  const findByName = (name: string) =>
-    Effect.suspend((): Effect.Effect<Option.Option<Group.Group>, ListError> => {
-      const checked = checkName("Groups.findByName", "name", name)
-      if (Either.isLeft(checked)) return Effect.fail(checked.left)
-      const value = asgardeo ? internal.stripDomain(checked.right) : checked.right
-      return Effect.map(
-        list({ filter: Filter.eq("displayName", value) }),
-        (page) => Option.fromNullable(page.resources.find((g) => Group.hasName(g, value)))
-      )
+  const prepareName = (operation: string, field: string, name: unknown, options?: unknown) =>
+    Resolve.prepare(operation, field, config, name, options, Validation.maxStringLength)
+
+  const findWanted = (operation: string, wanted: Resolve.Wanted) =>
+    Resolve.find({
+      wanted,
+      attribute: "displayName",
+      nameOf: (g: Group.Group) => g.displayName,
+      path: "/Groups",
+      pageSize: config.pageSize,
+      maxRequests: config.maxPageRequests,
+      fetchPage: (p) => runList("Groups.list", p) as Effect.Effect<ListResult<Group.Group>, ListError>,
+      ambiguous: (candidates) =>
+        new ScimError.AmbiguousGroup({
+          operation,
+          displayName: wanted.asked,
+          candidates: candidates.map((g) => ({ id: g.id, displayName: g.displayName }))
+        })
+    })
+
+  const findByName = (name: string, options?: FindOptions) =>
+    Effect.suspend((): Effect.Effect<Option.Option<Group.Group>, FindError> => {
+      const wanted = prepareName("Groups.findByName", "name", name, options)
+      return Either.isLeft(wanted) ? Effect.fail(wanted.left) : findWanted("Groups.findByName", wanted.right)
     }).pipe(Effect.withSpan("Groups.findByName"))
 
   const replace = (id: string, group: Group.Group | { readonly [key: string]: unknown }) =>
@@ -440,22 +479,48 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       )
     }).pipe(Effect.withSpan("Groups.removeMembers"))
 
+  // A lost answer (the request may have been applied) or a 5xx (its effect unknown).
+  const effectUnknown = <E extends { readonly _tag: string }>(
+    e: E
+  ): e is Extract<E, { readonly _tag: "TransportError" | "ServerError" }> =>
+    e._tag === "TransportError" || e._tag === "ServerError"
+
   const ensureMember = (groupName: string, member: Group.MemberInput) =>
     Effect.gen(function*() {
+      const wanted = prepareName("Groups.ensureMember", "groupName", groupName)
+      if (Either.isLeft(wanted)) return yield* Effect.fail(wanted.left)
       const [resolved] = yield* resolveMembers("Groups.ensureMember", "member", [member])
-      const found = yield* findByName(groupName)
+      const m = resolved!
+      const find = findWanted("Groups.ensureMember", wanted.right)
+      /** Adds the member; when the answer is lost or a 5xx, looks: done if the group shows the member. */
+      const add = (group: Group.Group) =>
+        addMembers(group.id, [m]).pipe(
+          Effect.catchIf(effectUnknown, (error) =>
+            Effect.flatMap(find, (again) =>
+              Option.isSome(again) && again.value.id === group.id && Group.hasMember(again.value, m.value)
+                ? Effect.void
+                : Effect.fail(error)))
+        )
+      const found = yield* find
       if (Option.isSome(found)) {
-        if (!Group.hasMember(found.value, resolved!.value)) yield* addMembers(found.value.id, [resolved!])
+        if (!Group.hasMember(found.value, m.value)) yield* add(found.value)
         return { group: found.value, created: false }
       }
-      return yield* create({ ...GroupNames.fromQualifiedName(asgardeo, groupName), members: [resolved!] }).pipe(
+      /** After a create that failed: the group as found now, with the member added when missing. */
+      const reconcile = (
+        error: ScimError.Conflict | ScimError.TransportError | ScimError.ServerError
+      ): Effect.Effect<{ readonly group: Group.Group; readonly created: boolean }, FindError> =>
+        Effect.flatMap(find, (again) =>
+          Option.isNone(again)
+            ? Effect.fail(error)
+            : Group.hasMember(again.value, m.value)
+            ? Effect.succeed({ group: again.value, created: false })
+            : Effect.as(add(again.value), { group: again.value, created: false }))
+      return yield* create({ ...GroupNames.fromQualifiedName(asgardeo, groupName), members: [m] }).pipe(
         Effect.map((group) => ({ group, created: true })),
-        Effect.catchTag("Conflict", (error) =>
-          // Created meanwhile by someone else.
-          Effect.flatMap(findByName(groupName), (again) =>
-            Option.isNone(again)
-              ? Effect.fail(error)
-              : Effect.as(addMembers(again.value.id, [resolved!]), { group: again.value, created: false })))
+        // 409: created meanwhile by someone else. A lost answer or a 5xx: ours may have been applied.
+        Effect.catchTag("Conflict", reconcile),
+        Effect.catchIf(effectUnknown, reconcile)
       )
     }).pipe(Effect.withSpan("Groups.ensureMember"))
 

@@ -6,15 +6,15 @@
  * objects (both become objects), `active` as a boolean or `"true"`/`"false"`, an optional `meta`,
  * `groups` and `roles`. Every attribute the schema does not name (custom extensions, WSO2
  * attributes, anything new) is kept in the decoded value, so a get-modify-`replace` loses nothing.
- * `userName` is kept as the server wrote it (`DEFAULT/kim@example.com` on Asgardeo); use
- * {@link userNameWithoutDomain} to compare names.
+ * `userName` is kept as the server wrote it (`DEFAULT/kim@example.com` on Asgardeo, where
+ * `PARTNERS/kim@example.com` is another person in another user store): find users by name with
+ * `Users.findByUserName`, which honours the store; {@link userNameWithoutDomain} is for display.
  *
  * @since 0.1.0
  */
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { domainOf, stripDomain } from "./internal/common.js"
 
 /**
  * @since 0.1.0
@@ -220,22 +220,24 @@ export const Projection = Schema.Struct(
 export interface Projection extends Schema.Schema.Type<typeof Projection> {}
 
 /**
- * `DEFAULT/kim@example.com` → `kim@example.com`.
+ * `DEFAULT/kim@example.com` → `kim@example.com`. For display: two users of two stores can have
+ * the same name without domain.
  *
  * @since 0.1.0
  * @category getters
  */
 export const userNameWithoutDomain = (user: { readonly userName?: string | undefined }): string =>
-  stripDomain(user.userName ?? "")
+  Validation.splitDomain(user.userName ?? "").name
 
 /**
- * The user-store domain of the userName (`DEFAULT`), if it has one.
+ * The user-store domain of the userName, upper-cased (`DEFAULT`, `PARTNERS`), if it has one (a
+ * userName without prefix is in the primary store, `DEFAULT`, on Asgardeo).
  *
  * @since 0.1.0
  * @category getters
  */
 export const domain = (user: { readonly userName?: string | undefined }): string | undefined =>
-  domainOf(user.userName ?? "")
+  Validation.splitDomain(user.userName ?? "").domain
 
 /**
  * The primary email, else the first.

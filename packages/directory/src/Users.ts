@@ -13,10 +13,11 @@
  * @since 0.1.0
  */
 import * as AccessToken from "@asgardeo-scim/core/AccessToken"
+import * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
 import * as Filter from "@asgardeo-scim/core/Filter"
 import * as Patch from "@asgardeo-scim/core/Patch"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
-import type * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Context from "effect/Context"
@@ -29,6 +30,7 @@ import * as Redacted from "effect/Redacted"
 import type * as Stream from "effect/Stream"
 import * as internal from "./internal/common.js"
 import * as Listing from "./internal/listing.js"
+import * as Resolve from "./internal/resolve.js"
 import * as User from "./User.js"
 
 /**
@@ -108,6 +110,26 @@ export type ListError =
   | ScimError.UnsupportedFilter
 
 /**
+ * Options of a lookup by name. `allStores` (Asgardeo only) searches every user store instead of
+ * the default one; more than one match then fails with `AmbiguousUser`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FindOptions {
+  readonly allStores?: boolean | undefined
+}
+
+/**
+ * Errors of a lookup by name: those of a list, a name that matches more than one user
+ * (`AmbiguousUser`), or a server that keeps answering full pages (`PagingAborted`).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type FindError = ListError | ScimError.AmbiguousUser | ScimError.PagingAborted
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -116,11 +138,12 @@ export interface Service {
   readonly create: (input: User.NewUser) => Effect.Effect<User.User, WriteError>
   /**
    * Creates the user, or finds them by userName when they already exist (409) or when the
-   * POST's answer was lost (`TransportError`): `created` tells which.
+   * POST's answer was lost (`TransportError`): `created` tells which. The lookup follows
+   * `findByUserName`'s rule: a bare userName is the default store's user, never another store's.
    */
   readonly ensure: (
     input: User.NewUser
-  ) => Effect.Effect<{ readonly user: User.User; readonly created: boolean }, ListError>
+  ) => Effect.Effect<{ readonly user: User.User; readonly created: boolean }, FindError>
   /** GET /Users (or POST /Users/.search on Asgardeo when a filter value holds `+` or `%`). */
   readonly list: {
     (options: ListOptions & Projection): Effect.Effect<ListResult<User.Projection>, ListError>
@@ -139,10 +162,16 @@ export interface Service {
     (id: string): Effect.Effect<User.User, ScimClient.Error>
   }
   /**
-   * Finds a user by userName, with or without the `DEFAULT/` prefix; names are compared without
-   * the prefix, ignoring case.
+   * Finds the one user a userName names, ignoring case. On Asgardeo a qualified name
+   * (`PARTNERS/kim@example.com`) matches only in that user store and a bare one only in the
+   * default store (`defaultUserStore`, `DEFAULT` unless configured); `{ allStores: true }`
+   * searches every store. More than one match fails with `AmbiguousUser` listing the candidates,
+   * never a guess. On a generic target the name matches exactly as given.
    */
-  readonly findByUserName: (userName: string) => Effect.Effect<Option.Option<User.User>, ListError>
+  readonly findByUserName: (
+    userName: string,
+    options?: FindOptions
+  ) => Effect.Effect<Option.Option<User.User>, FindError>
   /** PUT /Users/{id} with the whole user: a get-modify-replace keeps every attribute (`meta` is dropped). */
   readonly replace: (
     id: string,
@@ -194,6 +223,8 @@ const readable = (secret: Redacted.Redacted<unknown>): boolean => {
 /**
  * Validates `NewUser` input for a target and builds the canonical POST body (the password stays
  * `Redacted` in it: `ScimClient` unwraps it when it serializes the request). No request is sent.
+ * On Asgardeo a bare email userName is sent in `defaultUserStore` (`DEFAULT/kim@example.com`
+ * unless another store is given); a bare alphanumeric one only when that store is not `DEFAULT`.
  *
  * @since 0.1.0
  * @category validation
@@ -201,7 +232,8 @@ const readable = (secret: Redacted.Redacted<unknown>): boolean => {
 export const prepareCreate = (
   target: "asgardeo" | "generic",
   input: unknown,
-  operation = "Users.create"
+  operation = "Users.create",
+  defaultUserStore: string = AsgardeoConfig.primaryUserStore
 ): Either.Either<{ readonly userName: string; readonly body: Record<string, unknown> }, ScimError.InvalidInput> => {
   const bad = (field: string, reason: string) => Either.left(internal.invalid(operation, field, reason))
   if (!internal.isRecord(input)) return bad("", "expected a NewUser object")
@@ -259,15 +291,19 @@ export const prepareCreate = (
   }
   let userName = u.userName.trim()
   if (target === "asgardeo") {
-    const bare = internal.stripDomain(userName)
+    const split = Validation.splitDomain(userName)
+    const bare = split.name
     if (bare === "") return bad("userName", "must not be empty")
-    const store = internal.domainOf(userName)
+    const store = split.domain
     if (store !== undefined && !Validation.isUserStoreDomain(store)) {
       return bad("userName", "the part before '/' is read as a user store: letters, digits, '.', '_' or '-'")
     }
     if (u.userNameFormat === "alphanumeric") {
       if (!/^[A-Za-z0-9]+$/.test(bare)) {
         return bad("userName", "with alphanumeric usernames, a userName is letters and digits only")
+      }
+      if (split.domain === undefined && !Validation.sameDomain(defaultUserStore, AsgardeoConfig.primaryUserStore)) {
+        userName = Validation.qualify(defaultUserStore, userName)
       }
     } else {
       if (!Validation.isEmailAddress(bare)) {
@@ -276,7 +312,7 @@ export const prepareCreate = (
           "on Asgardeo a userName is an email (or set userNameFormat: \"alphanumeric\" when the organization uses that)"
         )
       }
-      if (internal.domainOf(userName) === undefined) userName = `DEFAULT/${userName}`
+      if (split.domain === undefined) userName = Validation.qualify(defaultUserStore, userName)
     }
   }
   if (u.name !== undefined && (u.givenName !== undefined || u.familyName !== undefined)) {
@@ -356,10 +392,11 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
   const config = client.config
   const asgardeo = config.target === "asgardeo"
   const profile = Filter.profileByName(config.filterProfiles.users)
+  const defaultUserStore = config.defaultUserStore ?? AsgardeoConfig.primaryUserStore
 
   const create = (input: User.NewUser): Effect.Effect<User.User, WriteError> =>
     Effect.suspend((): Effect.Effect<User.User, WriteError> => {
-      const prepared = prepareCreate(config.target, input)
+      const prepared = prepareCreate(config.target, input, "Users.create", defaultUserStore)
       if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
       return client.execute({
         operation: "Users.create",
@@ -414,28 +451,40 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
 
   const getUser = (id: string): Effect.Effect<User.User, ScimClient.Error> => get(id)
 
-  const findByUserName = (userName: string): Effect.Effect<Option.Option<User.User>, ListError> =>
-    Effect.suspend((): Effect.Effect<Option.Option<User.User>, ListError> => {
-      if (typeof userName !== "string" || userName.trim() === "") {
-        return internal.fail("Users.findByUserName", "userName", "must not be empty")
-      }
-      if (!asgardeo && /^DEFAULT\//i.test(userName)) {
-        return internal.fail(
-          "Users.findByUserName",
-          "userName",
-          "the DEFAULT/ user-store prefix is Asgardeo-only: leave it out"
-        )
-      }
-      const value = asgardeo ? internal.stripDomain(userName.trim()) : userName.trim()
-      return Effect.map(
-        list({ filter: Filter.eq("userName", value) }),
-        (page) => Option.fromNullable(page.resources.find((u) => internal.sameName(u.userName, value)))
+  const findByUserName = (
+    userName: string,
+    options?: FindOptions
+  ): Effect.Effect<Option.Option<User.User>, FindError> =>
+    Effect.suspend((): Effect.Effect<Option.Option<User.User>, FindError> => {
+      const wanted = Resolve.prepare(
+        "Users.findByUserName",
+        "userName",
+        config,
+        userName,
+        options,
+        Validation.maxUserNameLength
       )
+      if (Either.isLeft(wanted)) return Effect.fail(wanted.left)
+      return Resolve.find({
+        wanted: wanted.right,
+        attribute: "userName",
+        nameOf: (u: User.User) => u.userName,
+        path: "/Users",
+        pageSize: config.pageSize,
+        maxRequests: config.maxPageRequests,
+        fetchPage: (p) => runList("Users.list", p) as Effect.Effect<ListResult<User.User>, ListError>,
+        ambiguous: (candidates) =>
+          new ScimError.AmbiguousUser({
+            operation: "Users.findByUserName",
+            userName: wanted.right.asked,
+            candidates: candidates.map((u) => ({ id: u.id, userName: u.userName }))
+          })
+      })
     }).pipe(Effect.withSpan("Users.findByUserName"))
 
   const ensure = (input: User.NewUser) =>
-    Effect.suspend((): Effect.Effect<{ readonly user: User.User; readonly created: boolean }, ListError> => {
-      const prepared = prepareCreate(config.target, input, "Users.ensure")
+    Effect.suspend((): Effect.Effect<{ readonly user: User.User; readonly created: boolean }, FindError> => {
+      const prepared = prepareCreate(config.target, input, "Users.ensure", defaultUserStore)
       if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
       const findExisting = <E extends ScimError.Conflict>(error: E) =>
         Effect.flatMap(
@@ -447,7 +496,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         )
       // A 5xx or a lost answer to the POST: the user may or may not exist now. Look; create again
       // only when absent (the client never retries a POST by itself), a bounded number of times.
-      const attempt = (n: number): Effect.Effect<{ readonly user: User.User; readonly created: boolean }, ListError> =>
+      const attempt = (n: number): Effect.Effect<{ readonly user: User.User; readonly created: boolean }, FindError> =>
         create(input).pipe(
           Effect.map((user) => ({ user, created: true })),
           Effect.catchTag("Conflict", findExisting),
@@ -481,7 +530,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       if (typeof body.userName !== "string" || body.userName.trim() === "") {
         return internal.fail("Users.replace", "userName", "a PUT replaces the whole user: userName is required")
       }
-      const store = internal.domainOf(body.userName)
+      const store = Validation.splitDomain(body.userName).domain
       if (asgardeo && store !== undefined && !Validation.isUserStoreDomain(store)) {
         return internal.fail(
           "Users.replace",

@@ -70,6 +70,25 @@ const suite = (name: string, http: Layer.Layer<HttpClient.HttpClient>) =>
         assert.strictEqual(again.user.id, first.user.id)
       })))
 
+    it.live("exact-name lookups: no user stores, '/' is an ordinary character, allStores refused", () =>
+      run(Effect.gen(function*() {
+        const users = yield* Users.Users
+        const groups = yield* Groups.Groups
+        const plain = yield* users.create({ userName: "lee" })
+        const slashed = yield* users.create({ userName: "team/lee" })
+        assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("lee")).id, plain.id)
+        assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("team/lee")).id, slashed.id)
+        assert.isTrue(Option.isNone(yield* users.findByUserName("other/lee")))
+        const crew = yield* groups.create({ displayName: "ops/crew" })
+        assert.strictEqual(Option.getOrThrow(yield* groups.findByName("ops/crew")).id, crew.id)
+        assert.isTrue(Option.isNone(yield* groups.findByName("crew")))
+        const s = yield* ScimmyServer.Scimmy
+        s.clearRequests()
+        assert.strictEqual((yield* Effect.flip(users.findByUserName("lee", { allStores: true })))._tag, "InvalidInput")
+        assert.strictEqual((yield* Effect.flip(groups.findByName("crew", { allStores: true })))._tag, "InvalidInput")
+        assert.deepStrictEqual(s.requests, [])
+      })))
+
     it.live("stream survives SCIMMY repeating page 1 past the end", () =>
       run(
         Effect.gen(function*() {

@@ -143,7 +143,12 @@ export interface BatchResult {
  * @since 0.1.0
  * @category models
  */
-export type DirectoryError = Users.ListError | Users.WriteError | ScimError.PagingAborted
+export type DirectoryError =
+  | Users.ListError
+  | Users.WriteError
+  | ScimError.PagingAborted
+  | ScimError.AmbiguousUser
+  | ScimError.AmbiguousGroup
 
 /**
  * @since 0.1.0
@@ -193,7 +198,10 @@ export interface Service {
   readonly assignRole: (userId: string, role: string) => Effect.Effect<RoleGroup, DirectoryError | UnknownRole>
   /** The seed's `assign_user_role(user_id, role_group_name)`: any group by name, found or created. */
   readonly assignUserRole: (userId: string, groupName: string) => Effect.Effect<Group.Group, DirectoryError>
-  /** Finds a group by name, with or without `DEFAULT/`, ignoring case. */
+  /**
+   * Finds a group by name, ignoring case: `PARTNERS/Engineering` only in that user store, a bare
+   * name only in the default store (`Groups.findByName`).
+   */
   readonly findGroupByName: (name: string) => Effect.Effect<Option.Option<Group.Group>, DirectoryError>
   /** Moves a user to a new role: adds the new role group first, then leaves the others. */
   readonly changeRole: (
@@ -611,7 +619,12 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   ) =>
     Effect.gen(function*() {
       const prepared = chunk.map((c) => {
-        const p = Users.prepareCreate(target, toNewUser(c.employee), "HrDirectory.onboardMany")
+        const p = Users.prepareCreate(
+          target,
+          toNewUser(c.employee),
+          "HrDirectory.onboardMany",
+          client.config.defaultUserStore
+        )
         return { ...c, prepared: p, bulkId: `u${c.index}`, group: all.find((g) => g.role === c.employee.role) }
       })
       const ready = prepared.filter((p) => Either.isRight(p.prepared) && p.group !== undefined)

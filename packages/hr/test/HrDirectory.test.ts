@@ -407,3 +407,55 @@ describe("onboardMany", () => {
     )
   }
 })
+
+describe("HrDirectory across user stores", () => {
+  const stores = { quirks: { userStores: ["DEFAULT", "PARTNERS"] } }
+  const kim = { ...employee(1, "hr_manager"), email: "kim@example.com" }
+
+  it.live("onboarding kim@example.com when only PARTNERS/kim exists creates DEFAULT/kim, even after a lost POST", () =>
+    Effect.gen(function*() {
+      const emu = yield* emulator
+      const [partners] = yield* emu.seedUsers([{ userName: "PARTNERS/kim@example.com" }])
+      // The first POST never reaches the server: the lookup that follows must not pick PARTNERS/kim.
+      yield* emu.injectFault(AsgardeoEmulator.dropConnection("before", { method: "POST", path: "*/Users", times: 1 }))
+      const result = yield* (yield* hr).onboardEmployee(kim)
+      assert.strictEqual(result.outcome, "created")
+      assert.strictEqual(result.userName, "DEFAULT/kim@example.com")
+      assert.notStrictEqual(result.userId, partners!.id)
+      const snap = yield* emu.snapshot()
+      const partnersKim = snap.users.find((u) => u.id === partners!.id)!
+      assert.isUndefined(partnersKim["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"])
+      assert.deepStrictEqual(snap.memberships.filter((m) => m.userId === partners!.id), [])
+    }).pipe(Effect.provide(layer(stores, fast))))
+
+  it.effect("role groups: PARTNERS/HR-Managers is not the role group; DEFAULT/HR-Managers is created", () =>
+    Effect.gen(function*() {
+      const emu = yield* emulator
+      const [partnersGroup] = yield* emu.seedGroups([{ displayName: "PARTNERS/HR-Managers" }])
+      const service = yield* hr
+      const groups = yield* service.ensureRoleGroups
+      const managers = groups.find((g) => g.role === "hr_manager")!
+      assert.strictEqual(managers.displayName, "DEFAULT/HR-Managers")
+      assert.notStrictEqual(managers.id, partnersGroup!.id)
+      const result = yield* service.onboardEmployee(kim)
+      const snap = yield* emu.snapshot()
+      assert.deepStrictEqual(snap.memberships, [{ groupId: managers.id, userId: result.userId }])
+      const found = yield* service.findGroupByName("HR-Managers")
+      assert.isTrue(found._tag === "Some" && found.value.id === managers.id)
+      const qualified = yield* service.findGroupByName("PARTNERS/HR-Managers")
+      assert.isTrue(qualified._tag === "Some" && qualified.value.id === partnersGroup!.id)
+    }).pipe(Effect.provide(layer(stores))))
+
+  it.effect("assignUserRole after the group's create answer was lost: the group and membership are there, success", () =>
+    Effect.gen(function*() {
+      const emu = yield* emulator
+      const service = yield* hr
+      const a = yield* service.onboardEmployee(kim)
+      yield* emu.injectFault(AsgardeoEmulator.dropConnection("after", { method: "POST", path: "*/Groups", times: 1 }))
+      const group = yield* service.assignUserRole(a.userId, "Engineering")
+      assert.strictEqual(group.displayName, "DEFAULT/Engineering")
+      const snap = yield* emu.snapshot()
+      assert.strictEqual(snap.groups.filter((g) => String(g.displayName).endsWith("/Engineering")).length, 1)
+      assert.isTrue(snap.memberships.some((m) => m.groupId === group.id && m.userId === a.userId))
+    }).pipe(Effect.provide(layer(stores))))
+})

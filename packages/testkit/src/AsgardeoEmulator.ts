@@ -56,13 +56,28 @@ export interface Quirks {
   readonly maxCount: number
   /** Bulk `maxOperations`; more gives 413. Default 100. */
   readonly maxBulkOperations: number
-  /** Known user-store domains. Default `["DEFAULT"]`. */
+  /**
+   * The organization's user stores, as Asgardeo's secondary stores: `["DEFAULT", "PARTNERS"]`.
+   * `DEFAULT` is the primary store (a name without prefix is in it). Users and groups are created
+   * and seeded in any of them (`PARTNERS/kim@example.com`), the same name in two stores being two
+   * resources; `domain` on GET and `.search` lists one store; a bare `userName eq` value matches
+   * in every store, a qualified one (`eq`/`sw`) only in its store. `POST` of a name in any other
+   * store is refused with 400 (seeding users writes directly and does not check). Default
+   * `["DEFAULT"]`.
+   */
   readonly userStores: ReadonlyArray<string>
   /**
    * How a reused token's remaining lifetime is rounded to whole seconds in `expires_in`: `"up"`
    * (a token with 0.3 s left says 1) or `"down"` (it says 0). Default "up".
    */
   readonly expiresInRounding: "up" | "down"
+  /**
+   * Ignore the `domain` parameter of GET and `.search` (list every store), as a broken or older
+   * server might: for testing that clients check the store of what comes back. Default false.
+   *
+   * @since 0.2.0
+   */
+  readonly ignoreDomainParameter: boolean
 }
 
 /**
@@ -199,8 +214,9 @@ export type Json = null | boolean | number | string | ReadonlyArray<Json> | { re
 export type JsonObject = { readonly [key: string]: Json }
 
 /**
- * A user for direct seeding: `userName` (the `DEFAULT/` prefix is added when missing) plus any
- * SCIM attributes. No password policy is applied.
+ * A user for direct seeding: `userName` (the `DEFAULT/` prefix is added when missing; another
+ * store of the `userStores` quirk may be given, `PARTNERS/kim@example.com`) plus any SCIM
+ * attributes. No password policy is applied.
  *
  * @since 0.1.0
  * @category models
@@ -216,8 +232,9 @@ export interface SeedUser {
  * @category models
  */
 export interface SeedGroup {
+  /** `Engineering` (in `DEFAULT`) or `PARTNERS/Engineering` (a store of the `userStores` quirk). */
   readonly displayName: string
-  /** userNames (with or without `DEFAULT/`) or user ids. */
+  /** userNames (without prefix: in `DEFAULT`) or user ids. */
   readonly members?: ReadonlyArray<string> | undefined
 }
 

@@ -40,8 +40,8 @@ export const list = (args: Args<{ readonly filter: Option.Option<string> }>) =>
     yield* io.err(Render.styled(`${all.length} group${all.length === 1 ? "" : "s"}`, "dim", io.color))
   }).pipe(Effect.provide(Connection.layer(args)))
 
-export const get = (args: Args<{ readonly group: string }>) =>
-  Lookup.group(args.group).pipe(
+export const get = (args: Args<{ readonly group: string; readonly allStores: boolean }>) =>
+  Lookup.group(args.group, { allStores: args.allStores }).pipe(
     Effect.flatMap((g) => showGroup(g, args.json)),
     Effect.provide(Connection.layer(args))
   )
@@ -54,13 +54,13 @@ export const create = (args: Args<{ readonly name: string }>) =>
 
 export const membership = (
   name: "add-member" | "remove-member",
-  args: Args<{ readonly group: string; readonly user: string }>
+  args: Args<{ readonly group: string; readonly user: string; readonly allStores: boolean }>
 ) =>
   Effect.gen(function*() {
     const io = yield* Io
     const groups = yield* Groups.Groups
-    const group = yield* Lookup.group(args.group)
-    const user = yield* Lookup.user(args.user)
+    const group = yield* Lookup.group(args.group, { allStores: args.allStores })
+    const user = yield* Lookup.user(args.user, { allStores: args.allStores })
     if (name === "add-member") {
       yield* groups.addMembers(group.id, [{ value: user.id, display: user.userName }])
     } else {

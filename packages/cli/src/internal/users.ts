@@ -49,8 +49,8 @@ export const list = (args: Args<{ readonly filter: Option.Option<string>; readon
     yield* io.err(Render.styled(`${all.length} user${all.length === 1 ? "" : "s"}`, "dim", io.color))
   }).pipe(Effect.provide(Connection.layer(args)))
 
-export const get = (args: Args<{ readonly user: string }>) =>
-  Lookup.user(args.user).pipe(
+export const get = (args: Args<{ readonly user: string; readonly allStores: boolean }>) =>
+  Lookup.user(args.user, { allStores: args.allStores }).pipe(
     Effect.flatMap((u) => showUser(u, args.json)),
     Effect.provide(Connection.layer(args))
   )
@@ -78,11 +78,11 @@ export const create = (
     yield* showUser(user, args.json)
   }).pipe(Effect.provide(Connection.layer(args)))
 
-export const deactivate = (args: Args<{ readonly user: string }>) =>
+export const deactivate = (args: Args<{ readonly user: string; readonly allStores: boolean }>) =>
   Effect.gen(function*() {
     const io = yield* Io
     const users = yield* Users.Users
-    const u = yield* Lookup.user(args.user)
+    const u = yield* Lookup.user(args.user, { allStores: args.allStores })
     yield* users.setActive(u.id, false)
     yield* io.out(
       args.json ?
@@ -91,11 +91,11 @@ export const deactivate = (args: Args<{ readonly user: string }>) =>
     )
   }).pipe(Effect.provide(Connection.layer(args)))
 
-export const del = (args: Args<{ readonly user: string }>) =>
+export const del = (args: Args<{ readonly user: string; readonly allStores: boolean }>) =>
   Effect.gen(function*() {
     const io = yield* Io
     const users = yield* Users.Users
-    const u = yield* Lookup.user(args.user)
+    const u = yield* Lookup.user(args.user, { allStores: args.allStores })
     yield* users.delete(u.id)
     yield* io.out(
       args.json ?

@@ -20,21 +20,6 @@ export const invalid = (operation: string, field: string, reason: string) =>
 /** @internal */
 export const fail = (operation: string, field: string, reason: string) => Effect.fail(invalid(operation, field, reason))
 
-/** `DEFAULT/kim@x.com` -> `kim@x.com`; names without a prefix are returned as they are. @internal */
-export const stripDomain = (name: string): string => {
-  const i = name.indexOf("/")
-  return i > 0 ? name.slice(i + 1) : name
-}
-
-/** `DEFAULT/kim@x.com` -> `DEFAULT`, `kim@x.com` -> undefined. @internal */
-export const domainOf = (name: string): string | undefined => {
-  const i = name.indexOf("/")
-  return i > 0 ? name.slice(0, i) : undefined
-}
-
-/** Compares two names without their `<DOMAIN>/` prefix, ignoring case. @internal */
-export const sameName = (a: string, b: string): boolean => stripDomain(a).toLowerCase() === stripDomain(b).toLowerCase()
-
 /** @internal */
 export const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)

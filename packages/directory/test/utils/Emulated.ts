@@ -1,10 +1,13 @@
 // The directory over the in-process Asgardeo emulator (testkit): no sockets.
+import type { AsgardeoConfig } from "@asgardeo-scim/core"
 import { Directory } from "@asgardeo-scim/directory"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { Effect, Layer } from "effect"
 
-export const layer = (options: AsgardeoEmulator.Options = {}) =>
-  Directory.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest(options)))
+export const layer = (
+  options: AsgardeoEmulator.Options = {},
+  overrides: Partial<AsgardeoConfig.Options> = {}
+) => Directory.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest(options, overrides)))
 
 /** SCIM requests the emulator logged (token requests left out). */
 export const scimLog = Effect.map(

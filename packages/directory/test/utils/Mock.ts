@@ -75,14 +75,18 @@ export const generic = (handler: Handler, options: { readonly pageSize?: number 
 }
 
 /** The directory on an Asgardeo target over a mock (the token endpoint is answered here). */
-export const asgardeo = (handler: Handler) => {
+export const asgardeo = (
+  handler: Handler,
+  options: { readonly pageSize?: number; readonly defaultUserStore?: string } = {}
+) => {
   const mock = makeMock(handler)
   const layer: Layer.Layer<D.Services> = Directory.layerAsgardeo({
     organization: "acme",
     clientId: "client",
     clientSecret: Redacted.make("secret"),
     rateLimits: false,
-    retry: { maxAttempts: 1 }
+    retry: { maxAttempts: 1 },
+    ...options
   }).pipe(Layer.orDie, Layer.provide(mock.layer))
   return { received: mock.received, layer }
 }

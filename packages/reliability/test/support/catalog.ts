@@ -3,6 +3,7 @@
 // listed here, and Table.test.ts checks each is observed by a suite and listed in the table.
 import { hostileCases } from "./hostile.js"
 import { tokenCases } from "./tokens.js"
+import { namesCases } from "./names.js"
 
 export interface CaseInfo {
   readonly id: string
@@ -121,5 +122,6 @@ export const chaosCases: ReadonlyArray<CaseInfo> = [
 export const allCases: ReadonlyArray<CaseInfo> = [
   ...chaosCases,
   ...tokenCases,
+  ...namesCases,
   ...hostileCases.map((c) => ({ id: c.id, what: c.what, guarantee: c.guarantee }))
 ]

@@ -48,6 +48,7 @@ const printer = "Filter builders: values are JSON-escaped string literals, attri
 const config = "AsgardeoConfig validation at layer construction"
 const writes = "Validation: one set of write rules (control characters, lengths, stores, Redacted passwords)"
 const bodyCap = "Validation.encodeBody: the 1 MiB cap where ScimClient serializes every body"
+const names = "one lookup rule (directory internal/resolve.ts): name and store checked before any request"
 
 const rejected = (
   id: string,
@@ -516,7 +517,56 @@ export const hostileCases: ReadonlyArray<HostileCase> = [
     "member",
     Effect.flatMap(groups, (g) => g.addMembers(uuid, [any(null)]))
   ),
+  // -- names across user stores ---------------------------------------------------------------
+  rejected(
+    "hostile.name.bad-store",
+    "userName lookup with a store that is not a user-store domain (`BAD STORE/kim@example.com`)",
+    names,
+    "InvalidInput",
+    "not a user-store domain",
+    Effect.flatMap(users, (u) => u.findByUserName("BAD STORE/kim@example.com"))
+  ),
+  rejected(
+    "hostile.name.store-only",
+    "group lookup of a store without a name (`PARTNERS/`)",
+    names,
+    "InvalidInput",
+    "must not be empty",
+    Effect.flatMap(groups, (g) => g.findByName("PARTNERS/"))
+  ),
+  rejected(
+    "hostile.name.qualified-all-stores",
+    "a qualified name with allStores (which store was meant?)",
+    names,
+    "InvalidInput",
+    "allStores",
+    Effect.flatMap(users, (u) => u.findByUserName("PARTNERS/kim@example.com", { allStores: true }))
+  ),
+  rejected(
+    "hostile.name.string-all-stores",
+    "`\"yes\"` as allStores (plain JavaScript)",
+    names,
+    "InvalidInput",
+    "allStores",
+    Effect.flatMap(users, (u) => u.findByUserName("kim@example.com", any({ allStores: "yes" })))
+  ),
+  rejected(
+    "hostile.name.control-chars",
+    "group name with a NUL byte in ensureMember",
+    names,
+    "InvalidInput",
+    "control characters",
+    Effect.flatMap(groups, (g) => g.ensureMember("HR\u0000Admins", uuid))
+  ),
   // -- configuration --------------------------------------------------------------------------
+  rejected(
+    "hostile.config.user-store",
+    "defaultUserStore `DEFAULT/../x` (not a user-store domain)",
+    config,
+    "ConfigError",
+    "defaultUserStore",
+    configOf({ defaultUserStore: "DEFAULT/../x" })
+  ),
   rejected(
     "hostile.config.http-remote",
     "base URL `http://` to a non-loopback host",

@@ -20,7 +20,8 @@ export const defaultQuirks: Quirks = {
   maxCount: 100,
   maxBulkOperations: 100,
   userStores: ["DEFAULT"],
-  expiresInRounding: "up"
+  expiresInRounding: "up",
+  ignoreDomainParameter: false
 }
 
 /** @internal */

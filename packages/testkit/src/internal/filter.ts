@@ -4,6 +4,10 @@
  * `scim2-parse-filter` over a view of each resource in which names lose their user-store
  * domain and strings are lower-cased (Asgardeo compares names case-insensitively).
  *
+ * A bare name (`userName eq "kim@example.com"`) matches in every user store, as on Asgardeo; a
+ * domain-qualified value (`userName eq "PARTNERS/kim@example.com"`) matches only in that store,
+ * with `eq` and `sw` (asgardeo-api.md §4: the only operators that honour a domain in the value).
+ *
  * @internal
  */
 import * as Filter from "@asgardeo-scim/core/Filter"
@@ -87,6 +91,14 @@ const bareAttribute = (attribute: string): string => {
   return lower
 }
 
+/** Top-level names that a domain-qualified `eq`/`sw` value compares with their store. */
+const QUALIFIABLE = new Set(["username", "displayname"])
+
+const qualifiedKey = (attribute: string): string => `${attribute}#qualified`
+
+/** `partners/kim` stays; a stored name without a prefix is in the primary store. */
+const qualifiedView = (lower: string): string => (lower.indexOf("/") > 0 ? lower : `default/${lower}`)
+
 const normaliseValue = (attribute: string, value: Filter.Value): Filter.Value => {
   if (typeof value !== "string") return value
   const lower = value.toLowerCase()
@@ -96,6 +108,16 @@ const normaliseValue = (attribute: string, value: Filter.Value): Filter.Value =>
 const toLibrary = (filter: Filter.Filter): ScimFilter.Filter => {
   switch (filter._tag) {
     case "Compare":
+      if (
+        (filter.operator === "eq" || filter.operator === "sw") && typeof filter.value === "string" &&
+        filter.value.indexOf("/") > 0 && QUALIFIABLE.has(bareAttribute(filter.attribute))
+      ) {
+        return {
+          op: filter.operator,
+          attrPath: qualifiedKey(bareAttribute(filter.attribute)),
+          compValue: filter.value.toLowerCase()
+        }
+      }
       return {
         op: filter.operator,
         attrPath: bareAttribute(filter.attribute),
@@ -133,6 +155,9 @@ const view = (value: unknown, key: string): unknown => {
     for (const [k, v] of Object.entries(value)) {
       const lower = k.toLowerCase()
       out[lower] = view(v, key === "" ? lower : `${key}.${lower}`)
+      if (key === "" && QUALIFIABLE.has(lower) && typeof v === "string") {
+        out[qualifiedKey(lower)] = qualifiedView(v.toLowerCase())
+      }
     }
     return out
   }

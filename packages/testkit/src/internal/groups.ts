@@ -1,6 +1,7 @@
 /**
  * Groups: creation and replacement, member checks (`display` required, resolved to a user
- * whose id must equal `value`), `bulkId:` references, and unique display names.
+ * whose id must equal `value`), `bulkId:` references, and display names unique per user store
+ * (`PARTNERS/Engineering` and `DEFAULT/Engineering` are two groups; an unknown store is 400).
  *
  * @internal
  */
@@ -12,6 +13,7 @@ import type { GroupRecord, Member } from "./store.js"
 import {
   deleteGroup,
   findUserByName,
+  inKnownStore,
   iso,
   newId,
   putGroup,
@@ -30,6 +32,9 @@ export const normaliseGroupName = (ctx: Ctx, value: unknown, selfId: string | un
     return fail(400, "Required attribute displayName is missing in the SCIM Group object.", "invalidValue")
   }
   const full = withDomain(value)
+  if (!inKnownStore(full, ctx.quirks.userStores)) {
+    return fail(400, `Invalid user store name: ${full.slice(0, full.indexOf("/"))}`, "invalidValue")
+  }
   const existing = ctx.org.groupNames.get(full.toLowerCase())
   if (existing !== undefined && existing !== selfId) {
     fail(409, `Group name: ${stripDomain(full)} already exists in the system.`)

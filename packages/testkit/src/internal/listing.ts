@@ -1,7 +1,8 @@
 /**
- * Listing and searching: `filter`, `domain`, `startIndex`, `count` (omitted: everything; 0:
- * nothing; capped silently), `attributes`/`excludedAttributes`, 501 for sorting, and the
- * ListResponse shape (no `Resources` on an empty page).
+ * Listing and searching: `filter`, `domain` (one user store; without it every store),
+ * `startIndex`, `count` (omitted: everything; 0: nothing; capped silently),
+ * `attributes`/`excludedAttributes`, 501 for sorting, and the ListResponse shape (no
+ * `Resources` on an empty page).
  *
  * @internal
  */
@@ -12,7 +13,7 @@ import { doubleDecode, parseFilter, predicate, userNameEquals } from "./filter.j
 import type { JsonObject, Reply } from "./reply.js"
 import { domainOf, EXTENSION_SCHEMAS, fail, isObject, LIST_SCHEMA } from "./reply.js"
 import type { UserRecord } from "./store.js"
-import { findUserByName, renderGroup, renderUser } from "./store.js"
+import { findUsersNamed, renderGroup, renderUser } from "./store.js"
 
 /** @internal */
 export interface ListParams {
@@ -179,6 +180,10 @@ const window = (ctx: Ctx, params: ListParams): { readonly start: number; readonl
   return { start, count }
 }
 
+/** The user store `domain` restricts a list to (none when the quirk ignores the parameter). */
+const domainParameter = (ctx: Ctx, params: ListParams): string | undefined =>
+  ctx.quirks.ignoreDomainParameter ? undefined : params.domain?.toUpperCase()
+
 /** @internal */
 export const listUsers = (ctx: Ctx, params: ListParams): Reply => {
   if (params.sorting) return fail(501, "Sorting is not supported")
@@ -186,13 +191,10 @@ export const listUsers = (ctx: Ctx, params: ListParams): Reply => {
   const { count, start } = window(ctx, params)
   if (count === 0) return { status: 200, body: listResponse(ctx, 0, start, []) }
   const options = renderOptions(ctx)
-  const domain = params.domain?.toUpperCase()
+  const domain = domainParameter(ctx, params)
   let candidates: Iterable<UserRecord> = ctx.org.users.values()
   const byName = filter === undefined ? undefined : userNameEquals(filter)
-  if (byName !== undefined) {
-    const user = findUserByName(ctx.org, byName)
-    candidates = user === undefined ? [] : [user]
-  }
+  if (byName !== undefined) candidates = findUsersNamed(ctx.org, byName)
   const test = filter === undefined || byName !== undefined ? undefined : predicate(filter)
   const matched: Array<JsonObject> = []
   let total = 0
@@ -220,7 +222,7 @@ export const listGroups = (ctx: Ctx, params: ListParams): Reply => {
   const { count, start } = window(ctx, params)
   if (count === 0) return { status: 200, body: listResponse(ctx, 0, start, []) }
   const options = renderOptions(ctx)
-  const domain = params.domain?.toUpperCase()
+  const domain = domainParameter(ctx, params)
   const test = filter === undefined ? undefined : predicate(filter)
   const matched: Array<JsonObject> = []
   let total = 0

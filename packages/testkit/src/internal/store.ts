@@ -38,6 +38,8 @@ export interface OrgStore {
   readonly users: Map<string, UserRecord>
   /** lower-cased full userName (with domain) -> id */
   readonly userNames: Map<string, string>
+  /** lower-cased userName without its domain -> ids (one per user store holding the name) */
+  readonly bareUserNames: Map<string, Set<string>>
   readonly groups: Map<string, GroupRecord>
   /** lower-cased full displayName -> id */
   readonly groupNames: Map<string, string>
@@ -69,6 +71,7 @@ export const makeOrg = (name: string): OrgStore => ({
   name,
   users: new Map(),
   userNames: new Map(),
+  bareUserNames: new Map(),
   groups: new Map(),
   groupNames: new Map(),
   userGroups: new Map()
@@ -97,6 +100,51 @@ export const withDomain = (name: string, defaultDomain = "DEFAULT"): string => {
 export const findUserByName = (org: OrgStore, name: string): UserRecord | undefined => {
   const id = org.userNames.get(withDomain(name).toLowerCase())
   return id === undefined ? undefined : org.users.get(id)
+}
+
+/**
+ * The users a `userName eq` value names, as Asgardeo answers it: a domain-qualified value
+ * (`PARTNERS/kim@x.com`) names the user of that store only; a bare one names the user of that
+ * name in every store (each returned with its prefix).
+ *
+ * @internal
+ */
+export const findUsersNamed = (org: OrgStore, name: string): Array<UserRecord> => {
+  if (name.indexOf("/") > 0) {
+    const user = findUserByName(org, name)
+    return user === undefined ? [] : [user]
+  }
+  const out: Array<UserRecord> = []
+  for (const id of org.bareUserNames.get(name.toLowerCase()) ?? []) {
+    const user = org.users.get(id)
+    if (user !== undefined) out.push(user)
+  }
+  return out
+}
+
+const bareKey = (fullName: string): string => stripDomain(fullName).toLowerCase()
+
+const indexName = (org: OrgStore, user: UserRecord): void => {
+  org.userNames.set(userName(user).toLowerCase(), user.id)
+  const key = bareKey(userName(user))
+  const ids = org.bareUserNames.get(key)
+  if (ids === undefined) org.bareUserNames.set(key, new Set([user.id]))
+  else ids.add(user.id)
+}
+
+const unindexName = (org: OrgStore, user: UserRecord): void => {
+  org.userNames.delete(userName(user).toLowerCase())
+  const key = bareKey(userName(user))
+  const ids = org.bareUserNames.get(key)
+  ids?.delete(user.id)
+  if (ids !== undefined && ids.size === 0) org.bareUserNames.delete(key)
+}
+
+/** Whether a domain-qualified name is in one of the known user stores. @internal */
+export const inKnownStore = (fullName: string, userStores: ReadonlyArray<string>): boolean => {
+  const i = fullName.indexOf("/")
+  const domain = i === -1 ? "DEFAULT" : fullName.slice(0, i).toUpperCase()
+  return userStores.some((s) => s.toUpperCase() === domain)
 }
 
 /** @internal */
@@ -130,9 +178,9 @@ export const setMembers = (org: OrgStore, group: GroupRecord, members: ReadonlyA
 /** Stores a user (new or replaced), keeping the name index in sync. @internal */
 export const putUser = (org: OrgStore, user: UserRecord): void => {
   const previous = org.users.get(user.id)
-  if (previous !== undefined) org.userNames.delete(userName(previous).toLowerCase())
+  if (previous !== undefined) unindexName(org, previous)
   org.users.set(user.id, user)
-  org.userNames.set(userName(user).toLowerCase(), user.id)
+  indexName(org, user)
 }
 
 /** @internal */
@@ -148,7 +196,7 @@ export const deleteUser = (org: OrgStore, id: string): boolean => {
   const user = org.users.get(id)
   if (user === undefined) return false
   org.users.delete(id)
-  org.userNames.delete(userName(user).toLowerCase())
+  unindexName(org, user)
   for (const groupId of org.userGroups.get(id) ?? []) {
     const group = org.groups.get(groupId)
     if (group !== undefined) group.members = group.members.filter((m) => m.value !== id)

@@ -1,0 +1,210 @@
+/**
+ * Finding one user or one group by name: the single rule every lookup by name follows
+ * (`Users.findByUserName` and `ensure`, `Groups.findByName` and `ensureMember`, and through them
+ * the CLI and the HR flows).
+ *
+ * On Asgardeo (user stores):
+ * - a qualified name (`PARTNERS/kim@example.com`) matches only a resource of that store;
+ * - a bare name means the configured default store (`defaultUserStore`, `DEFAULT` unless set);
+ * - with `allStores`, every store is searched.
+ * The request carries the store as the `domain` parameter, and the store of every name that comes
+ * back is checked here all the same: a server that ignores `domain` never yields another store's
+ * user. A name returned without prefix is in the primary store (`DEFAULT`).
+ *
+ * On a generic RFC 7644 target there are no stores: a name matches exactly as given (ignoring
+ * case, as RFC 7643's userName is caseExact false), and `/` is an ordinary character.
+ *
+ * Two matches are never resolved by a guess: they fail with `AmbiguousUser` / `AmbiguousGroup`
+ * listing the candidates (even in one store, which only a broken server answers). A full page may
+ * hide more: paging goes on while pages are full, so the answer never rests on a partial list.
+ * The common case is one request.
+ *
+ * @internal
+ */
+import * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
+import * as Filter from "@asgardeo-scim/core/Filter"
+import * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as Validation from "@asgardeo-scim/core/Validation"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as internal from "./common.js"
+
+/**
+ * Options of a lookup by name.
+ *
+ * @internal
+ */
+export interface FindOptions {
+  /** Search every user store (Asgardeo only); more than one match fails as ambiguous. */
+  readonly allStores?: boolean | undefined
+}
+
+/**
+ * A checked name to look up.
+ *
+ * @internal
+ */
+export interface Wanted {
+  /** The name as asked (trimmed), for errors. */
+  readonly asked: string
+  /** The name to filter on: without its store on Asgardeo, as given elsewhere. */
+  readonly name: string
+  /** Whether the target has user stores (Asgardeo). */
+  readonly stores: boolean
+  /** The store a match must be in; `undefined` for every store (or a target without stores). */
+  readonly store: string | undefined
+}
+
+const optionKeys = new Set(["allStores"])
+
+/**
+ * Checks a name and the lookup options against the target, before any request.
+ *
+ * @internal
+ */
+export const prepare = (
+  operation: string,
+  field: string,
+  config: AsgardeoConfig.Service,
+  name: unknown,
+  options: unknown,
+  maxLength: number
+): Either.Either<Wanted, ScimError.InvalidInput> => {
+  const bad = (f: string, reason: string) => Either.left(internal.invalid(operation, f, reason))
+  if (typeof name !== "string" || name.trim() === "") return bad(field, "must be a non-empty string")
+  if (Validation.hasControlCharacter(name)) return bad(field, "must not contain control characters")
+  if (options !== undefined && !internal.isRecord(options)) return bad("options", "the options must be an object")
+  const o: Record<string, unknown> = options ?? {}
+  for (const key of Object.keys(o)) {
+    if (!optionKeys.has(key) && o[key] !== undefined) return bad(`options.${key}`, "unknown option")
+  }
+  if (o.allStores !== undefined && typeof o.allStores !== "boolean") {
+    return bad("options.allStores", "expected a boolean")
+  }
+  const allStores = o.allStores === true
+  const asked = name.trim()
+  if (config.target !== "asgardeo") {
+    if (allStores) return bad("options.allStores", "allStores (user stores) is an Asgardeo-only option")
+    if (/^DEFAULT\//i.test(asked)) return bad(field, "the DEFAULT/ user-store prefix is Asgardeo-only: leave it out")
+    if (asked.length > maxLength) return bad(field, `must be at most ${maxLength} characters`)
+    return Either.right({ asked, name: asked, stores: false, store: undefined })
+  }
+  const split = Validation.splitDomain(asked)
+  if (split.domain !== undefined && !Validation.isUserStoreDomain(split.domain)) {
+    return bad(
+      field,
+      `${JSON.stringify(split.domain.slice(0, 80))} is not a user-store domain (letters, digits, '.', '_' or '-')`
+    )
+  }
+  if (split.name.trim() === "") return bad(field, "the name after the user-store domain must not be empty")
+  if (split.name.length > maxLength) return bad(field, `must be at most ${maxLength} characters`)
+  if (split.domain !== undefined && allStores) {
+    return bad("options.allStores", "give a name qualified with its store or allStores, not both")
+  }
+  return Either.right({
+    asked,
+    name: split.name,
+    stores: true,
+    store: allStores ? undefined : split.domain ?? config.defaultUserStore ?? AsgardeoConfig.primaryUserStore
+  })
+}
+
+/**
+ * Whether a name returned by the server is the one wanted (name ignoring case, and the store).
+ *
+ * @internal
+ */
+export const matches = (wanted: Wanted, returned: string | undefined): boolean => {
+  if (returned === undefined) return false
+  if (!wanted.stores) return returned.toLowerCase() === wanted.name.toLowerCase()
+  const r = Validation.splitDomain(returned)
+  if (r.name.toLowerCase() !== wanted.name.toLowerCase()) return false
+  return wanted.store === undefined ||
+    Validation.sameDomain(r.domain ?? AsgardeoConfig.primaryUserStore, wanted.store)
+}
+
+/**
+ * The name to create a group under, so that a lookup of the same name finds it: on Asgardeo a
+ * bare name whose default store is not the primary one (where the server puts a bare name) is
+ * qualified with the default store; any other name is sent as given.
+ *
+ * @internal
+ */
+export const createName = (config: AsgardeoConfig.Service, name: string): string =>
+  config.target !== "asgardeo" || config.defaultUserStore === undefined ||
+    Validation.splitDomain(name).domain !== undefined ||
+    Validation.sameDomain(config.defaultUserStore, AsgardeoConfig.primaryUserStore)
+    ? name
+    : Validation.qualify(config.defaultUserStore, name)
+
+/**
+ * One page of a lookup: the filter, the store (`domain`), the 1-based start and the page size.
+ *
+ * @internal
+ */
+export interface PageRequest {
+  readonly filter: Filter.Filter
+  readonly domain: string | undefined
+  readonly startIndex: number | undefined
+  readonly count: number
+}
+
+/**
+ * Looks a name up: `None`, the one match, or `ambiguous(candidates)` for two or more.
+ *
+ * @internal
+ */
+export const find = <A extends { readonly id: string }, E, X>(options: {
+  readonly wanted: Wanted
+  readonly attribute: "userName" | "displayName"
+  readonly nameOf: (a: A) => string | undefined
+  readonly path: string
+  readonly pageSize: number
+  readonly maxRequests: number
+  readonly fetchPage: (request: PageRequest) => Effect.Effect<internal.ListResult<A>, E>
+  readonly ambiguous: (candidates: ReadonlyArray<A>) => X
+}): Effect.Effect<Option.Option<A>, E | X | ScimError.PagingAborted> =>
+  Effect.gen(function*() {
+    const { wanted } = options
+    const filter = Filter.eq(options.attribute, wanted.name)
+    const domain = wanted.stores ? wanted.store : undefined
+    const seen = new Set<string>()
+    const found: Array<A> = []
+    let startIndex = 1
+    let requests = 0
+    let received = 0
+    while (true) {
+      if (requests >= options.maxRequests) {
+        return yield* Effect.fail(
+          new ScimError.PagingAborted({
+            path: options.path,
+            requests,
+            resources: received,
+            reason: `a lookup by ${options.attribute} still received full pages after ${requests} requests ` +
+              "(the server may ignore the filter)"
+          })
+        )
+      }
+      const page = yield* options.fetchPage({
+        filter,
+        domain,
+        startIndex: startIndex === 1 ? undefined : startIndex,
+        count: options.pageSize
+      })
+      requests++
+      let fresh = 0
+      for (const resource of page.resources) {
+        if (seen.has(resource.id)) continue
+        seen.add(resource.id)
+        fresh++
+        if (matches(wanted, options.nameOf(resource))) found.push(resource)
+      }
+      received += fresh
+      // Two matches settle it (ambiguous); otherwise only a page that is not full ends the list.
+      if (found.length >= 2 || page.resources.length < options.pageSize || fresh === 0) break
+      startIndex += page.resources.length
+    }
+    if (found.length >= 2) return yield* Effect.fail(options.ambiguous(found))
+    return Option.fromNullable(found[0])
+  })
