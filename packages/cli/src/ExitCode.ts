@@ -7,8 +7,9 @@
  * | 0 | everything was done |
  * | 1 | some rows (or the one operation) failed: not found, conflict, refused by the server; a re-run resumes |
  * | 2 | usage, configuration or CSV error: fix the command line, the environment or the file |
- * | 3 | authentication or scope: bad client credentials, grant not enabled, missing scope |
+ * | 3 | authentication or scope: bad client credentials, grant not enabled, missing scope (before anything was done) |
  * | 4 | server or transport: 5xx, timeouts, rate limits that outlasted the retries, invalid answers |
+ * | 5 | a batch stopped by a fatal error (credentials, scope, permission) after it started: the report holds every employee processed; fix the cause and re-run to resume |
  * | 130 | interrupted (Ctrl-C) |
  *
  * @since 0.1.0
@@ -44,6 +45,13 @@ export const Auth = 3 as const
  */
 export const Server = 4 as const
 /**
+ * A batch (`hr onboard`) stopped by a fatal error after it started writing.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const Aborted = 5 as const
+/**
  * @since 0.1.0
  * @category constants
  */
@@ -53,7 +61,14 @@ export const Interrupted = 130 as const
  * @since 0.1.0
  * @category models
  */
-export type ExitCode = typeof Ok | typeof Failed | typeof Usage | typeof Auth | typeof Server | typeof Interrupted
+export type ExitCode =
+  | typeof Ok
+  | typeof Failed
+  | typeof Usage
+  | typeof Auth
+  | typeof Server
+  | typeof Aborted
+  | typeof Interrupted
 
 /**
  * A failure of a command, already described: the exit code and one line for people (empty when
@@ -77,7 +92,7 @@ const usageTags = new Set([
   "CsvError",
   "ValidationError"
 ])
-const authTags = new Set(["InvalidClient", "TokenError", "Unauthorized", "Forbidden", "MissingScope"])
+const authTags = new Set(["InvalidClient", "TokenError", "Unauthorized", "Forbidden", "MissingScope", "MissingScopes"])
 const serverTags = new Set([
   "ServerError",
   "TransportError",
@@ -96,7 +111,15 @@ const serverTags = new Set([
  * @category getters
  */
 export const forTag = (tag: string): ExitCode =>
-  usageTags.has(tag) ? Usage : authTags.has(tag) ? Auth : serverTags.has(tag) ? Server : Failed
+  usageTags.has(tag)
+    ? Usage
+    : authTags.has(tag)
+    ? Auth
+    : serverTags.has(tag)
+    ? Server
+    : tag === "BatchAborted"
+    ? Aborted
+    : Failed
 
 const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, " ").trim()
 
@@ -115,6 +138,9 @@ export const describe = (error: unknown): { readonly code: ExitCode; readonly me
       message: `${e.message} (API resource: ${Scopes.apiResource(e.scope)}). ` +
         "`asgardeo-scim scopes` lists what each command needs"
     }
+  }
+  if (Predicate.isTagged(error, "MissingScopes") && error instanceof Error) {
+    return { code: Auth, message: `${oneLine(error.message)}. \`asgardeo-scim scopes\` lists what each command needs` }
   }
   if (ConfigError.isConfigError(error)) {
     // effect's ConfigError: MissingData, InvalidData, And, Or, ...

@@ -1,6 +1,7 @@
 // Every case of RELIABILITY.md's table: id, what is tried, and what guarantees the outcome. The
 // hostile cases come from their own list; the chaos, lost-answer, token and secrets cases are
 // listed here, and Table.test.ts checks each is observed by a suite and listed in the table.
+import { batchCases } from "./batch.js"
 import { hostileCases } from "./hostile.js"
 
 export interface CaseInfo {
@@ -119,5 +120,6 @@ export const chaosCases: ReadonlyArray<CaseInfo> = [
 
 export const allCases: ReadonlyArray<CaseInfo> = [
   ...chaosCases,
+  ...batchCases,
   ...hostileCases.map((c) => ({ id: c.id, what: c.what, guarantee: c.guarantee }))
 ]
