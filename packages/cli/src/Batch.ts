@@ -2,17 +2,21 @@
  * The onboarding batch behind `hr onboard` and the demo: runs `HrDirectory.onboardMany` over the
  * valid rows of a CSV with a progress bar, reports bad rows with their line numbers, appends one
  * report line per finished employee (so Ctrl-C leaves a report a re-run resumes from), and sums
- * up the outcomes.
+ * up the outcomes. A batch stopped by a fatal error (`BatchAborted`: credentials, scope,
+ * permission) fails with exit code 5, naming the cause and the report, which holds every
+ * employee processed.
  *
  * @since 0.1.0
  */
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
+import type * as HrError from "@asgardeo-scim/hr/HrError"
 import * as Report from "@asgardeo-scim/hr/Report"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type * as EmployeeCsv from "./EmployeeCsv.js"
+import { Aborted, CliError } from "./ExitCode.js"
 import { Io } from "./Io.js"
 import * as Progress from "./Progress.js"
 import * as Render from "./Render.js"
@@ -84,8 +88,26 @@ export const invalidLine = (file: string, row: EmployeeCsv.InvalidRow): string =
   `${file} line ${row.line}${row.employeeId !== undefined ? ` (${row.employeeId})` : ""}: ${row.reason}; skipped`
 
 /**
- * Runs the batch. Fails only with errors that stop every row (credentials, scopes) or a report
- * that cannot be written.
+ * The line for a batch stopped by a fatal error: the cause, what was processed, where the report
+ * is and how to resume.
+ *
+ * @since 0.2.0
+ * @category rendering
+ */
+export const abortedLine = (error: HrError.BatchAborted, report: Option.Option<string>): string =>
+  `the batch stopped on ${error.causeTag}: ${error.reason.replace(/\s*\n\s*/g, " ")}. ` +
+  `${error.processed} employee(s) processed (${error.done} done), none started after. ` +
+  (Option.isSome(report)
+    ? `Every employee processed is in the report ${report.value}: fix the cause, then run the same command ` +
+      "again to resume (done employees are skipped, partial ones completed)"
+    : "No report was kept (pass --report <file> to make a batch resumable): fix the cause, then run the same " +
+      "command again (existing users are found, not duplicated)")
+
+/**
+ * Runs the batch. Fails only with errors that stop every row: before anything was done, the
+ * error as it is (credentials, scopes: `MissingScopes`); once started, a `CliError` with exit code
+ * 5 (`Aborted`) after every employee in flight got its report line; or a report that cannot be
+ * written.
  *
  * @since 0.1.0
  * @category programs
@@ -150,6 +172,10 @@ export const run = (options: Options) =>
         })
       ),
       Effect.ensuring(progress.finish),
+      Effect.catchTag(
+        "BatchAborted",
+        (error) => Effect.fail(new CliError({ code: Aborted, message: abortedLine(error, options.report) }))
+      ),
       Effect.onInterrupt(() =>
         io.err(
           `interrupted after ${counts.processed} of ${total} employees. ` +

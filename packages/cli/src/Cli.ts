@@ -34,7 +34,7 @@ export const command = Command.make("asgardeo-scim").pipe(
     "Asgardeo SCIM 2.0 from the command line. Configuration: ASGARDEO_ORG, ASGARDEO_CLIENT_ID, " +
       "ASGARDEO_CLIENT_SECRET (ASGARDEO_BASE_URL optional), or the flags; --emulator for the embedded emulator. " +
       "Exit codes: 0 done, 1 some rows failed, 2 usage/configuration/CSV, 3 authentication/scope, " +
-      "4 server/transport, 6 ambiguous name."
+      "4 server/transport, 5 a batch stopped by a fatal error (re-run to resume), 6 ambiguous name."
   ),
   Command.withSubcommands([
     UsersCommand.command,

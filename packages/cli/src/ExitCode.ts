@@ -7,8 +7,9 @@
  * | 0 | everything was done |
  * | 1 | some rows (or the one operation) failed: not found, conflict, refused by the server; a re-run resumes |
  * | 2 | usage, configuration or CSV error: fix the command line, the environment or the file |
- * | 3 | authentication or scope: bad client credentials, grant not enabled, missing scope |
+ * | 3 | authentication or scope: bad client credentials, grant not enabled, missing scope (before anything was done) |
  * | 4 | server or transport: 5xx, timeouts, rate limits that outlasted the retries, invalid answers |
+ * | 5 | a batch stopped by a fatal error (credentials, scope, permission) after it started: the report holds every employee processed; fix the cause and re-run to resume |
  * | 6 | a name matches more than one user or group (`AmbiguousUser`, `AmbiguousGroup`): qualify it with its store, or use the id |
  * | 130 | interrupted (Ctrl-C) |
  *
@@ -45,6 +46,13 @@ export const Auth = 3 as const
  */
 export const Server = 4 as const
 /**
+ * A batch (`hr onboard`) stopped by a fatal error after it started writing.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const Aborted = 5 as const
+/**
  * A name matches more than one user or group (in several user stores with `--all-stores`).
  *
  * @since 0.2.0
@@ -67,6 +75,7 @@ export type ExitCode =
   | typeof Usage
   | typeof Auth
   | typeof Server
+  | typeof Aborted
   | typeof Ambiguous
   | typeof Interrupted
 
@@ -92,7 +101,7 @@ const usageTags = new Set([
   "CsvError",
   "ValidationError"
 ])
-const authTags = new Set(["InvalidClient", "TokenError", "Unauthorized", "Forbidden", "MissingScope"])
+const authTags = new Set(["InvalidClient", "TokenError", "Unauthorized", "Forbidden", "MissingScope", "MissingScopes"])
 const ambiguousTags = new Set(["AmbiguousUser", "AmbiguousGroup"])
 const serverTags = new Set([
   "ServerError",
@@ -120,6 +129,8 @@ export const forTag = (tag: string): ExitCode =>
     ? Server
     : ambiguousTags.has(tag)
     ? Ambiguous
+    : tag === "BatchAborted"
+    ? Aborted
     : Failed
 
 const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, " ").trim()
@@ -139,6 +150,9 @@ export const describe = (error: unknown): { readonly code: ExitCode; readonly me
       message: `${e.message} (API resource: ${Scopes.apiResource(e.scope)}). ` +
         "`asgardeo-scim scopes` lists what each command needs"
     }
+  }
+  if (Predicate.isTagged(error, "MissingScopes") && error instanceof Error) {
+    return { code: Auth, message: `${oneLine(error.message)}. \`asgardeo-scim scopes\` lists what each command needs` }
   }
   if (ConfigError.isConfigError(error)) {
     // effect's ConfigError: MissingData, InvalidData, And, Or, ...

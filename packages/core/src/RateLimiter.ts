@@ -104,18 +104,9 @@ export const make = (
     }
     const state = yield* Ref.make(LimiterState.make(windows, options.adaptive ?? true, now))
 
-    // Sleeps until the pauses holding the bucket (which may be extended meanwhile) are over.
-    const waitPause = (bucket: Bucket): Effect.Effect<void> =>
-      Effect.flatMap(
-        Effect.zip(Ref.get(state), Clock.currentTimeMillis),
-        ([s, at]) => {
-          const end = LimiterState.pauseEnd(s, bucket)
-          return end > at
-            ? Effect.zipRight(Effect.sleep(Duration.millis(end - at)), Effect.suspend(() => waitPause(bucket)))
-            : Effect.void
-        }
-      )
-
+    // Reserves a slot and sleeps until it. A fiber that wakes while a pause holds the bucket, or
+    // after the rate dropped, gives its slot back and queues again: after a 429, waiting fibers
+    // go out spaced at the new rate instead of all at once when the pause ends.
     const acquire = (bucket: Bucket): Effect.Effect<void> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.flatMap(Ref.get(state), (current) => {
@@ -123,11 +114,13 @@ export const make = (
           return Effect.flatMap(Ref.modify(state, (s) => LimiterState.reserve(s, bucket, now)), (at) =>
             at <= now ? Effect.void : Effect.zipRight(
               Effect.sleep(Duration.millis(at - now)),
-              Effect.zipRight(
-                waitPause(bucket),
-                Effect.flatMap(Clock.currentTimeMillis, (sent) =>
-                  Ref.update(state, (s) => LimiterState.commit(s, bucket, at, sent)))
-              )
+              Effect.flatMap(Effect.zip(Ref.get(state), Clock.currentTimeMillis), ([s, woke]) =>
+                LimiterState.mustRequeue(s, bucket, now, woke)
+                  ? Effect.zipRight(
+                    Ref.update(state, (s) => LimiterState.cancel(s, bucket, at)),
+                    Effect.suspend(() => acquire(bucket))
+                  )
+                  : Ref.update(state, (s) => LimiterState.commit(s, bucket, at, woke)))
             ))
         }))
 

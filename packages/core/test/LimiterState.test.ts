@@ -50,31 +50,37 @@ describe("limiter state", () => {
     assert.strictEqual(LimiterState.reserve(state, "token", 200)[0], 2100)
   })
 
-  it("a 429 lowers the send rate of its bucket for every fiber; answers raise it again", () => {
+  it("a lone 429 is a hint; from the second in a row the rate drops for every fiber, answers raise it again", () => {
     let state = LimiterState.make(undefined, true, 0)
     // 20 answers a second for two seconds, measured.
     for (let t = 0; t < 2000; t += 50) state = LimiterState.succeeded(state, "scim", t)
-    assert.isFalse(state.buckets.scim.adaptive.enabled)
+    // A lone 429 between other answers: no slowdown.
+    const lone = LimiterState.succeeded(LimiterState.throttled(state, "scim", 2000, { sentAt: 1990 }), "scim", 2010)
+    assert.isFalse(lone.buckets.scim.adaptive.enabled)
+    assert.isTrue(LimiterState.isFree(lone, "scim", 2020))
+    // Two in a row: the rate drops to 70 % of the measured rate, and the bucket pauses 0.5 s.
     state = LimiterState.throttled(state, "scim", 2000, { sentAt: 1990 })
+    state = LimiterState.throttled(state, "scim", 2001, { sentAt: 1991 })
     const a = state.buckets.scim.adaptive
     assert.isTrue(a.enabled)
-    assert.approximately(a.fillRate, 20 * 0.7, 2)
-    assert.isTrue(LimiterState.throttled(state, "scim", 2001).buckets.scim.adaptive.fillRate < a.fillRate)
+    assert.approximately(a.fillRate, 20 * 0.7, 3)
+    assert.strictEqual(state.buckets.scim.pausedUntil, 2001 + 500)
     // The other buckets are untouched.
     assert.isFalse(state.buckets.bulk.adaptive.enabled)
-    // Without Retry-After, the bucket pauses a moment (the server's window may end), then
-    // requests are spaced at the lower rate.
-    const pause = state.buckets.scim.pausedUntil
-    assert.isAbove(pause, 2000)
-    // A bucket's worth (one second at the new rate) goes at once, the rest at the rate.
-    const burst = Math.floor(a.capacity)
-    const { times } = reserveN(state, burst + 5, pause)
-    for (let i = burst + 1; i < times.length; i++) {
-      assert.isAtLeast(times[i]! - times[i - 1]!, 1000 / a.fillRate - 1)
-    }
+    assert.isTrue(LimiterState.isFree(state, "bulk", 2100))
+    // After the pause, one request at a time, spaced at the new rate (what the bucket refilled
+    // during the pause shortens the first gap only).
+    const { times } = reserveN(state, 6, 2100)
+    assert.isAtLeast(times[0]!, 2501)
+    for (let i = 1; i < times.length; i++) assert.isAbove(times[i]!, times[i - 1]!)
+    for (let i = 2; i < times.length; i++) assert.isAtLeast(times[i]! - times[i - 1]!, 1000 / a.fillRate - 1)
+    // A further 429 for a request sent after the drop: a lower rate and a longer pause.
+    const third = LimiterState.throttled(state, "scim", 2600, { sentAt: 2550 })
+    assert.isTrue(third.buckets.scim.adaptive.fillRate < a.fillRate)
+    assert.strictEqual(third.buckets.scim.pausedUntil, 2600 + 1000)
     // Answers without 429 climb back (CUBIC) over a few seconds.
     let later = state
-    for (let t = 2000; t < 12_000; t += 100) later = LimiterState.succeeded(later, "scim", t)
+    for (let t = 2600; t < 12_000; t += 100) later = LimiterState.succeeded(later, "scim", t)
     assert.isAbove(later.buckets.scim.adaptive.fillRate, a.fillRate)
   })
 
@@ -82,10 +88,13 @@ describe("limiter state", () => {
     let state = LimiterState.make(undefined, true, 0)
     for (let t = 0; t < 2000; t += 50) state = LimiterState.succeeded(state, "scim", t)
     state = LimiterState.throttled(state, "scim", 2000, { sentAt: 1990 })
+    state = LimiterState.throttled(state, "scim", 2000, { sentAt: 1990 })
     const rate = state.buckets.scim.adaptive.fillRate
+    const pause = state.buckets.scim.pausedUntil
     // The rest of the burst, sent before 2,000, answered 429 after it.
     for (let t = 2001; t < 2040; t++) state = LimiterState.throttled(state, "scim", t, { sentAt: 1995 })
     assert.strictEqual(state.buckets.scim.adaptive.fillRate, rate)
+    assert.strictEqual(state.buckets.scim.pausedUntil, pause)
   })
 
   it("the adaptive rate can be off: 429s only count for Retry-After", () => {

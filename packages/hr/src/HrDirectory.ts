@@ -8,34 +8,38 @@
  * - `changeRole` adds the new role group before removing the old ones: nobody is ever without a
  *   role, and a demotion is never reported done while an old role is still held.
  * - `onboardMany` streams per-employee results with bounded concurrency, using SCIM Bulk within
- *   Asgardeo's limits where it helps, and skips what a previous report says is done.
+ *   Asgardeo's limits where it helps, and skips what a previous report says is done. It checks
+ *   every scope it can need before its first write (`MissingScopes`), and stops at the first
+ *   fatal error (credentials, scopes, permissions) with `BatchAborted`, once the employees in
+ *   flight have their result: per-employee errors are results, fatal ones end the batch.
  *
  * Asgardeo groups grant permissions only once they are assigned to roles in the console.
  *
  * @since 0.1.0
  */
+import * as AccessToken from "@asgardeo-scim/core/AccessToken"
 import * as Discovery from "@asgardeo-scim/core/Discovery"
 import * as Patch from "@asgardeo-scim/core/Patch"
 import * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Bulk from "@asgardeo-scim/directory/Bulk"
 import type * as Group from "@asgardeo-scim/directory/Group"
 import * as Groups from "@asgardeo-scim/directory/Groups"
 import * as User from "@asgardeo-scim/directory/User"
 import * as Users from "@asgardeo-scim/directory/Users"
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import * as Employee from "./Employee.js"
-import type { InvalidEmployee } from "./HrError.js"
+import type { BatchAborted, InvalidEmployee, MissingScopes } from "./HrError.js"
 import { EmployeeConflict, Incomplete, UnknownRole } from "./HrError.js"
-import * as Report from "./Report.js"
+import * as Batch from "./internal/batch.js"
+import type * as Report from "./Report.js"
 import * as Roles from "./Roles.js"
 
 /**
@@ -111,7 +115,9 @@ export interface BatchOptions extends OnboardOptions {
   readonly skip?: ReadonlySet<string> | undefined
   /**
    * Use SCIM Bulk: `"auto"` (default) when the target is Asgardeo and the server supports it;
-   * falls back to single requests when Bulk fails or the token lacks the bulk scopes.
+   * falls back to single requests when Bulk fails or the token lacks the Bulk scopes (checked
+   * before the first write). `true`: the Bulk scopes are required, their absence fails the batch
+   * with `MissingScopes` before any write.
    */
   readonly bulk?: "auto" | boolean | undefined
   /** Employees per Bulk request. Default: the server's limit less room for the group operations. */
@@ -158,7 +164,8 @@ export type OnboardError = DirectoryError | UnknownRole | InvalidEmployee | Empl
 
 /**
  * Errors that end a whole batch: the credentials, scopes or permissions are wrong, so every
- * other employee would fail the same way.
+ * other employee would fail the same way. In a batch, an `Incomplete` whose `causeTag` is one of
+ * these (a 403 on the group add after the user was created) ends it too.
  *
  * @since 0.1.0
  * @category models
@@ -168,19 +175,49 @@ export type FatalError = Extract<
   { readonly _tag: "InvalidClient" | "TokenError" | "MissingScope" | "Forbidden" | "Unauthorized" }
 >
 
-const fatalTags: ReadonlySet<string> = new Set([
-  "InvalidClient",
-  "TokenError",
-  "MissingScope",
-  "Forbidden",
-  "Unauthorized"
-])
-
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isFatal = (error: { readonly _tag: string }): error is FatalError => fatalTags.has(error._tag)
+export const isFatal = (error: { readonly _tag: string }): error is FatalError => Batch.fatalTags.has(error._tag)
+
+/**
+ * How `onboardMany` can fail:
+ * - before its first write: `MissingScopes` (the pre-check), or the error of the token request or
+ *   of `ensureRoleGroups`, as they are;
+ * - once employees are started: `BatchAborted`, after every employee in flight got its result.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type BatchError = DirectoryError | MissingScopes | BatchAborted
+
+/**
+ * The operations a batch sends with single requests: their scopes are checked before its first
+ * write, on the Asgardeo target with a token whose scopes are known (not a static bearer token).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const batchOperations: ReadonlyArray<Scopes.Operation> = Batch.singleOperations
+
+/**
+ * The operations of the Bulk lane, checked too when it may run: with `bulk: true` a missing one
+ * fails the batch; with `bulk: "auto"` it turns the Bulk lane off (single requests do it all).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const bulkOperations: ReadonlyArray<Scopes.Operation> = Batch.bulkOperations
+
+/**
+ * The scopes a batch can need, deduplicated: what to authorize for `onboardMany`.
+ *
+ * @since 0.2.0
+ * @category getters
+ */
+export const batchScopes = (options: { readonly bulk: boolean }): ReadonlyArray<Scopes.Scope> =>
+  Scopes.forOperations(options.bulk ? [...batchOperations, ...bulkOperations] : batchOperations)
 
 /**
  * @since 0.1.0
@@ -189,7 +226,11 @@ export const isFatal = (error: { readonly _tag: string }): error is FatalError =
 export interface Service {
   /** Creates the missing role groups; idempotent and safe under concurrency. */
   readonly ensureRoleGroups: Effect.Effect<ReadonlyArray<RoleGroup>, DirectoryError>
-  /** Onboards one employee (safe to re-run). */
+  /**
+   * Onboards one employee (safe to re-run). Its contract is the employee's: a failure after the
+   * user was created is `Incomplete`, whatever its cause (a 403 included); `onboardMany` is what
+   * turns a fatal cause into the end of a batch.
+   */
   readonly onboardEmployee: (
     employee: Employee.Employee,
     options?: OnboardOptions
@@ -215,11 +256,15 @@ export interface Service {
     userId: string,
     options?: { readonly delete?: boolean | undefined }
   ) => Effect.Effect<Offboarding, DirectoryError | Incomplete>
-  /** Onboards a stream of employees; see `BatchOptions`. */
+  /**
+   * Onboards a stream of employees; see `BatchOptions`. Checks every scope it can need before its
+   * first write (`MissingScopes`); a fatal error met later (see `isFatal`) stops it: employees in
+   * flight finish and get their result, none is started after, then it fails with `BatchAborted`.
+   */
   readonly onboardMany: <E = never, R = never>(
     employees: Iterable<unknown> | Stream.Stream<unknown, E, R>,
     options?: BatchOptions
-  ) => Stream.Stream<BatchResult, FatalError | DirectoryError | E, R>
+  ) => Stream.Stream<BatchResult, BatchError | E, R>
 }
 
 /**
@@ -227,11 +272,6 @@ export interface Service {
  * @category tags
  */
 export class HrDirectory extends Context.Tag("@asgardeo-scim/hr/HrDirectory")<HrDirectory, Service>() {}
-
-const describe = (error: { readonly _tag: string; readonly message: string }) => ({
-  tag: error._tag,
-  message: error.message
-})
 
 /**
  * What the service needs: the directory services (`Directory.layer...`) and a role mapping.
@@ -245,6 +285,7 @@ export type Requirements =
   | Bulk.Bulk
   | Discovery.Discovery
   | ScimClient.ScimClient
+  | AccessToken.AccessToken
   | RateLimiter.RateLimiter
   | Roles.Roles
 
@@ -260,6 +301,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   const client = yield* ScimClient.ScimClient
   const roles = yield* Roles.Roles
   const limiter = yield* RateLimiter.RateLimiter
+  const tokens = yield* AccessToken.AccessToken
   const target = client.config.target
   const lock = yield* Effect.makeSemaphore(1)
 
@@ -564,237 +606,19 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
       } satisfies Offboarding
     }).pipe(Effect.withSpan("HrDirectory.offboard"))
 
-  // ---------------------------------------------------------------------------
-  // batches
-  // ---------------------------------------------------------------------------
-
-  const lineFor = (
-    index: number,
-    raw: unknown,
-    result: Either.Either<OnboardResult, OnboardError>
-  ): Omit<BatchResult, "progress"> => {
-    const rawRecord = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {}
-    const employeeId = typeof rawRecord.employeeId === "string" ? rawRecord.employeeId : `#${index + 1}`
-    const email = typeof rawRecord.email === "string" ? rawRecord.email : ""
-    const role = typeof rawRecord.role === "string" ? rawRecord.role : undefined
-    if (Either.isRight(result)) {
-      const r = result.right
-      return {
-        index,
-        line: { employeeId: r.employeeId, userName: r.userName, userId: r.userId, outcome: r.outcome, role: r.role }
-      }
-    }
-    const error = result.left
-    const outcome: Report.Outcome = error._tag === "InvalidEmployee" || error._tag === "UnknownRole"
-      ? "invalid"
-      : error._tag === "EmployeeConflict"
-      ? "conflict"
-      : error._tag === "Incomplete"
-      ? "partial"
-      : "failed"
-    const userId = error._tag === "Incomplete" || error._tag === "EmployeeConflict" ? error.userId : undefined
-    const userName = error._tag === "Incomplete" || error._tag === "EmployeeConflict" ? error.userName ?? email : email
-    return {
-      index,
-      line: { employeeId, userName, userId, outcome, role, error: describe(error) },
-      error
-    }
-  }
-
-  const one = (index: number, raw: unknown, options: BatchOptions) =>
-    Effect.flatMap(
-      Effect.either(onboardEmployee(raw as Employee.Employee, options)),
-      (result) =>
-        Either.isLeft(result) && isFatal(result.left)
-          ? Effect.fail(result.left)
-          : Effect.succeed(lineFor(index, raw, result))
-    )
-
-  /** One Bulk request for a chunk of valid employees; whatever Bulk cannot settle falls back to `one`. */
-  const bulkChunk = (
-    chunk: ReadonlyArray<{ readonly index: number; readonly raw: unknown; readonly employee: Employee.Employee }>,
-    all: ReadonlyArray<RoleGroup>,
-    options: BatchOptions,
-    disable: () => void
-  ) =>
-    Effect.gen(function*() {
-      const prepared = chunk.map((c) => {
-        const p = Users.prepareCreate(
-          target,
-          toNewUser(c.employee),
-          "HrDirectory.onboardMany",
-          client.config.defaultUserStore
-        )
-        return { ...c, prepared: p, bulkId: `u${c.index}`, group: all.find((g) => g.role === c.employee.role) }
-      })
-      const ready = prepared.filter((p) => Either.isRight(p.prepared) && p.group !== undefined)
-      const ops: Array<Bulk.Operation> = ready.map((p) =>
-        Bulk.create("Users", p.bulkId, Either.getOrThrow(p.prepared).body)
-      )
-      const groupOps = new Map<string, string>()
-      for (const group of all) {
-        const members = ready.filter((p) => p.group!.id === group.id)
-        if (members.length === 0) continue
-        const bulkId = `g${chunk[0]!.index}-${group.role}`
-        groupOps.set(group.id, bulkId)
-        ops.push(
-          Bulk.patch("Groups", group.id, [
-            Patch.addMembers(
-              members.map((m) => ({ value: Bulk.ref(m.bulkId), display: Either.getOrThrow(m.prepared).userName }))
-            )
-          ], bulkId)
-        )
-      }
-      const outcome = yield* Effect.either(bulk.execute(ops))
-      if (Either.isLeft(outcome)) {
-        if (
-          outcome.left._tag === "MissingScope" || outcome.left._tag === "Forbidden" ||
-          outcome.left._tag === "NotImplemented"
-        ) {
-          disable()
-        }
-        // The whole request failed or its answer was lost: settle each employee on its own.
-        return yield* Effect.forEach(chunk, (c) => one(c.index, c.raw, options), {
-          concurrency: options.concurrency ?? 8
-        })
-      }
-      const results = outcome.right.byBulkId
-      return yield* Effect.forEach(prepared, (p) => {
-        const userOp = results.get(p.bulkId)
-        const groupOk = p.group !== undefined && results.get(groupOps.get(p.group.id) ?? "")?.ok === true
-        if (userOp?.ok === true && userOp.id !== undefined && p.group !== undefined && Either.isRight(p.prepared)) {
-          const userName = Either.getOrThrow(p.prepared).userName
-          const created: OnboardResult = {
-            employeeId: p.employee.employeeId,
-            userName,
-            userId: userOp.id,
-            outcome: "created",
-            role: p.employee.role
-          }
-          if (groupOk && options.departmentGroup !== true) {
-            return Effect.succeed({ index: p.index, line: { ...created } } as Omit<BatchResult, "progress">)
-          }
-          // Created, but the group step did not happen in the bulk request: finish it singly.
-          const user: User.User = { id: userOp.id, userName, groups: [] }
-          return Effect.flatMap(
-            Effect.either(completeOnboarding(p.employee, user, true, p.group, all, options)),
-            (r) =>
-              Either.isLeft(r) && isFatal(r.left) ? Effect.fail(r.left) : Effect.succeed(lineFor(p.index, p.raw, r))
-          )
-        }
-        return one(p.index, p.raw, options)
-      }, { concurrency: options.concurrency ?? 8 })
-    })
-
-  const onboardMany = <E, R>(
-    employees: Iterable<unknown> | Stream.Stream<unknown, E, R>,
-    options: BatchOptions = {}
-  ): Stream.Stream<BatchResult, FatalError | DirectoryError | E, R> => {
-    const input: Stream.Stream<unknown, E, R> = Stream.StreamTypeId in (employees as object)
-      ? (employees as Stream.Stream<unknown, E, R>)
-      : Stream.fromIterable(employees as Iterable<unknown>)
-    const skip = options.skip ?? new Set<string>()
-    const concurrency = Math.max(1, options.concurrency ?? 8)
-    const total = options.total ?? (Array.isArray(employees) ? employees.length : undefined)
-
-    const results = Stream.unwrapScoped(Effect.gen(function*() {
-      const all = yield* ensureRoleGroups
-      let useBulk = options.bulk === true || (options.bulk !== false && target === "asgardeo")
-      let bulkSize = options.bulkSize ?? 0
-      if (useBulk) {
-        const spc = yield* Effect.either(discovery.serviceProviderConfig)
-        if (Either.isLeft(spc) || (!spc.right.bulk.supported && options.bulk !== true)) {
-          useBulk = false
-        } else if (bulkSize === 0) {
-          const max = Math.min(spc.right.bulk.maxOperations ?? Bulk.asgardeoMaxOperations, Bulk.asgardeoMaxOperations)
-          bulkSize = Math.max(1, max - all.length)
-        }
-      }
-      const indexed = input.pipe(
-        Stream.zipWithIndex,
-        Stream.filter(([raw]) => {
-          const id = typeof raw === "object" && raw !== null ? (raw as { employeeId?: unknown }).employeeId : undefined
-          return !(typeof id === "string" && skip.has(id))
-        })
-      )
-      if (!useBulk) {
-        return indexed.pipe(
-          Stream.mapEffect(([raw, index]) => one(index, raw, options), { concurrency, unordered: true })
-        )
-      }
-      // Two lanes fed from one queue, so both of Asgardeo's budgets work at once: a Bulk lane
-      // that takes up to `bulkSize` employees whenever a Bulk request may go out (5 a minute), and
-      // `concurrency` single-request lanes (200 SCIM requests a minute, 2 per employee).
-      const pull = yield* Stream.toPull(indexed)
-      const buffer: Array<readonly [unknown, number]> = []
-      let ended = false
-      const mutex = yield* Effect.makeSemaphore(1)
-      const take = (n: number) =>
-        mutex.withPermits(1)(Effect.gen(function*() {
-          while (buffer.length < n && !ended) {
-            const next = yield* Effect.either(pull)
-            if (Either.isLeft(next)) {
-              if (Option.isNone(next.left)) ended = true
-              else return yield* Effect.fail(next.left.value)
-            } else {
-              for (const item of next.right) buffer.push(item)
-            }
-          }
-          return buffer.splice(0, n)
-        }))
-      let bulkOn = true
-      type Item = Omit<BatchResult, "progress">
-      const bulkStep: Effect.Effect<ReadonlyArray<Item>, Option.Option<FatalError | DirectoryError | E>, R> = Effect
-        .gen(function*() {
-          if (!bulkOn) return yield* Effect.fail(Option.none())
-          const at = yield* limiter.nextSlot("bulk")
-          const now = yield* Clock.currentTimeMillis
-          if (at > now) yield* Effect.sleep(Duration.millis(at - now))
-          const items = yield* Effect.mapError(take(bulkSize), Option.some)
-          if (items.length === 0) return yield* Effect.fail(Option.none())
-          const valid: Array<{ index: number; raw: unknown; employee: Employee.Employee }> = []
-          const rest: Array<readonly [unknown, number]> = []
-          for (const [raw, index] of items) {
-            const decoded = Employee.decodeEmployee(raw)
-            if (Either.isRight(decoded) && Either.isRight(roles.groupOf(decoded.right.role))) {
-              valid.push({ index, raw, employee: decoded.right })
-            } else {
-              rest.push([raw, index])
-            }
-          }
-          return yield* Effect.mapError(
-            Effect.zipWith(
-              valid.length > 0 ? bulkChunk(valid, all, options, () => void (bulkOn = false)) : Effect.succeed([]),
-              Effect.forEach(rest, ([raw, index]) => one(index, raw, options), { concurrency }),
-              (a, b) => [...a, ...b]
-            ),
-            Option.some
-          )
-        })
-      const bulkLane = Stream.repeatEffectOption(bulkStep).pipe(Stream.flattenIterables)
-      const singleStep: Effect.Effect<Item, Option.Option<FatalError | DirectoryError | E>, R> = Effect.gen(
-        function*() {
-          const items = yield* Effect.mapError(take(1), Option.some)
-          const item = items[0]
-          if (item === undefined) return yield* Effect.fail(Option.none())
-          return yield* Effect.mapError(one(item[1], item[0], options), Option.some)
-        }
-      )
-      const singleLane = Stream.repeatEffectOption(singleStep)
-      return Stream.mergeAll([bulkLane, ...Array.from({ length: concurrency }, () => singleLane)], {
-        concurrency: "unbounded"
-      })
-    }))
-
-    return results.pipe(
-      Stream.mapAccum({ done: 0, failed: 0 }, (acc, r: Omit<BatchResult, "progress">) => {
-        const failed = acc.failed + (Report.isDone(r.line) ? 0 : 1)
-        const next = { done: acc.done + 1, failed }
-        return [next, { ...r, progress: { ...next, total } }]
-      }),
-      Stream.withSpan("HrDirectory.onboardMany")
-    )
-  }
+  const onboardMany = Batch.make({
+    target,
+    defaultUserStore: client.config.defaultUserStore,
+    tokens,
+    bulk,
+    discovery,
+    limiter,
+    roles,
+    ensureRoleGroups,
+    onboardEmployee,
+    completeOnboarding,
+    toNewUser
+  })
 
   return HrDirectory.of({
     ensureRoleGroups,

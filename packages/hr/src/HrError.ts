@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
@@ -118,10 +119,72 @@ export class Incomplete extends Schema.TaggedError<Incomplete>("@asgardeo-scim/h
 }
 
 /**
+ * The token lacks scopes a batch can need: found before the batch's first request that changes
+ * anything (it names every missing scope, not only the first one met). No SCIM request was sent.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class MissingScopes extends Schema.TaggedError<MissingScopes>("@asgardeo-scim/hr/HrError/MissingScopes")(
+  "MissingScopes",
+  {
+    /** The operation checked, e.g. `HrDirectory.onboardMany`. */
+    operation: Schema.String,
+    /** The scopes missing, in the order of `Scopes.byOperation`. */
+    scopes: Schema.Array(Schema.String),
+    /** The scopes the token was granted. */
+    granted: Schema.Array(Schema.String)
+  }
+) {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.2.0 */
+  override get message(): string {
+    const named = this.scopes.map((s) => `${s} (${Scopes.apiResource(s)})`).join(", ")
+    const one = this.scopes.length === 1
+    return `${this.operation} needs the scope${one ? "" : "s"} ${named}, which the token was not granted; ` +
+      `nothing was sent. Authorize ${one ? "it" : "them"} on the application's API Authorization tab in the ` +
+      "Asgardeo console"
+  }
+}
+
+/**
+ * A batch stopped by an error that every other employee would meet too (credentials, scopes,
+ * permissions: see `HrDirectory.isFatal`). Employees already in flight finished and got their
+ * result; none was started after. The batch's report (one line per employee processed) lets a
+ * re-run resume: done employees are skipped, partial ones completed.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class BatchAborted extends Schema.TaggedError<BatchAborted>("@asgardeo-scim/hr/HrError/BatchAborted")(
+  "BatchAborted",
+  {
+    /** The tag of the error that stopped it (`Forbidden`, `MissingScope`, `InvalidClient`, ...). */
+    causeTag: Schema.String,
+    /** That error's message. */
+    reason: Schema.String,
+    /** Employees with a result in this run (every one of them has its report line). */
+    processed: Schema.Number,
+    /** Of those, the ones done (`created`, `existing`, `updated`). */
+    done: Schema.Number
+  }
+) {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.2.0 */
+  override get message(): string {
+    return `The batch stopped on ${this.causeTag}: ${this.reason}. ${this.processed} employee(s) processed ` +
+      `(${this.done} done), none started after. Fix the cause, then run the batch again with this run's report: ` +
+      "done employees are skipped, partial ones completed"
+  }
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
-export type HrError = UnknownRole | InvalidEmployee | EmployeeConflict | Incomplete
+export type HrError = UnknownRole | InvalidEmployee | EmployeeConflict | Incomplete | MissingScopes | BatchAborted
 
 /**
  * @since 0.1.0

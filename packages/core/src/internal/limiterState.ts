@@ -8,15 +8,19 @@
  * - the shared pause: a 429 with `Retry-After` stops every bucket until then;
  * - a budget (optional): at most `limit` requests in any sliding `window` (Asgardeo's published
  *   limits), as reservations so that waiting requests are served in order;
- * - the adaptive rate, after the AWS SDK's adaptive retry mode: off until the first 429; a 429
- *   lowers the send rate (CUBIC: to 70 % of the measured rate), each other answer raises it again
- *   along the CUBIC curve; requests then take tokens from a bucket refilled at that rate. A 429
- *   for a request sent before the last decrease does not lower the rate again, so a burst of 429s
- *   answering one burst of requests counts as one signal;
- * - a probe pause: a 429 without `Retry-After` (Asgardeo sends none; its limits are counted in
- *   windows of a minute) also pauses its bucket for a short time that doubles with each new 429
- *   (0.5 s up to 30 s) and resets with the first other answer, so that fibers wait for the
- *   server's window to end instead of spending 429s on it.
+ * - the adaptive rate, after the AWS SDK's adaptive retry mode, for 429s without `Retry-After`
+ *   (with one, the server said how long to wait: the pause is enough): off until the server
+ *   throttles; then a 429 lowers the send rate (CUBIC: to 70 % of the measured rate), each other answer
+ *   raises it again along the CUBIC curve; requests take tokens from a bucket refilled at that
+ *   rate. A lone 429 between other answers is only a hint (a server at its limit answers 429 to
+ *   everything): the rate drops from the second 429 in a row. A 429 for a request sent before
+ *   the last drop does not lower the rate again, so a burst of 429s answering one burst of
+ *   requests counts as one signal;
+ * - a probe pause: with each drop (Asgardeo sends no `Retry-After`; its limits are counted in
+ *   windows of a minute), the bucket also pauses for a time that doubles
+ *   with each further 429 (0.5 s up to 30 s) and resets with the first other answer, then lets
+ *   one request through at a time, so that fibers wait for the server's window to end instead of
+ *   spending 429s on it.
  *
  * @internal
  */
@@ -48,6 +52,10 @@ export interface Adaptive {
   readonly measuredRate: number
   readonly measureBucket: number
   readonly measureCount: number
+  /** Answers in the half-second before `measureBucket` (0 when that half-second was idle). */
+  readonly previousCount: number
+  /** When the first answer of `measureBucket` arrived. */
+  readonly firstInBucket: number
   /** The rate at the last decrease, the top of the CUBIC curve. */
   readonly lastMaxRate: number
   readonly lastThrottle: number
@@ -90,6 +98,8 @@ export const initialAdaptive = (now: number): Adaptive => ({
   measuredRate: 0,
   measureBucket: Math.floor(now / measureMillis) * measureMillis,
   measureCount: 0,
+  previousCount: 0,
+  firstInBucket: now,
   lastMaxRate: 0,
   lastThrottle: now
 })
@@ -156,20 +166,29 @@ const refill = (a: Adaptive, now: number): Adaptive => {
 
 const measure = (a: Adaptive, now: number): Adaptive => {
   const bucket = Math.floor(now / measureMillis) * measureMillis
-  const count = a.measureCount + 1
-  if (bucket <= a.measureBucket) return { ...a, measureCount: count }
-  const rate = count / ((bucket - a.measureBucket) / 1000)
+  if (bucket <= a.measureBucket) {
+    return { ...a, measureCount: a.measureCount + 1, firstInBucket: a.measureCount === 0 ? now : a.firstInBucket }
+  }
+  const rate = a.measureCount / ((bucket - a.measureBucket) / 1000)
   return {
     ...a,
     measuredRate: rate * smooth + a.measuredRate * (1 - smooth),
     measureBucket: bucket,
-    measureCount: 0
+    measureCount: 1,
+    previousCount: bucket - a.measureBucket === measureMillis ? a.measureCount : 0,
+    firstInBucket: now
   }
 }
 
-// Before the first full measurement, the current half-second tells the rate.
-const measuredOrCurrent = (a: Adaptive, now: number): number =>
-  a.measuredRate > 0 ? a.measuredRate : a.measureCount / (Math.max(measureMillis, now - a.measureBucket) / 1000)
+// The rate of the last moment (the smoothed measure lags behind a burst and is diluted by idle
+// time before it): the answers of the current half-second and of the one before it, or, after an
+// idle half-second, those since the first answer of the current one (at least 100 ms).
+const recentRate = (a: Adaptive, now: number): number =>
+  a.previousCount > 0
+    ? (a.previousCount + a.measureCount) / ((Math.max(0, now - a.measureBucket) + measureMillis) / 1000)
+    : a.measureCount / (Math.max(100, now - a.firstInBucket) / 1000)
+
+const measuredOrCurrent = (a: Adaptive, now: number): number => Math.max(a.measuredRate, recentRate(a, now))
 
 const timeWindow = (lastMaxRate: number): number => Math.cbrt((lastMaxRate * (1 - beta)) / scaleConstant)
 
@@ -206,7 +225,8 @@ export const reserve = (state: State, bucket: Bucket, now: number): readonly [nu
   const b = state.buckets[bucket]
   const earliest = Math.max(now, state.pausedUntil, b.pausedUntil)
   const [tokenWait, adaptive] = takeToken(b.adaptive, now)
-  const at = budgetSlot(b.budget, Math.max(earliest, now + tokenWait))
+  // Tokens are spaced from the end of a pause: after it, one request at a time.
+  const at = budgetSlot(b.budget, earliest + tokenWait)
   if (b.budget === undefined && adaptive === b.adaptive) return [at, state]
   return [
     at,
@@ -239,17 +259,49 @@ export const commit = (state: State, bucket: Bucket, reserved: number, sent: num
   })
 }
 
+/**
+ * Gives back a reservation that was not used (its fiber woke after a pause or a slowdown began,
+ * and queues again): its budget slot is freed and its token returned, without building up a
+ * burst (the bucket is not refilled above empty by it).
+ *
+ * @internal
+ */
+export const cancel = (state: State, bucket: Bucket, reserved: number): State => {
+  const b = state.buckets[bucket]
+  const budget = b.budget
+  const i = budget === undefined ? -1 : budget.slots.indexOf(reserved)
+  return withBucket(state, bucket, {
+    ...b,
+    budget: budget === undefined || i === -1
+      ? budget
+      : { ...budget, slots: [...budget.slots.slice(0, i), ...budget.slots.slice(i + 1)] },
+    adaptive: b.adaptive.enabled && b.adaptive.tokens < 0
+      ? { ...b.adaptive, tokens: Math.min(0, b.adaptive.tokens + 1) }
+      : b.adaptive
+  })
+}
+
+/**
+ * Whether a fiber that reserved at `reservedAt` must queue again when it wakes at `now`: a pause
+ * holds the bucket, or the rate dropped after it reserved.
+ *
+ * @internal
+ */
+export const mustRequeue = (state: State, bucket: Bucket, reservedAt: number, now: number): boolean =>
+  pauseEnd(state, bucket) > now || state.buckets[bucket].adaptive.lastThrottle > reservedAt
+
 /** The earliest time a request in `bucket` could go out, without reserving it. @internal */
 export const nextSlot = (state: State, bucket: Bucket, now: number): number => {
   const b = state.buckets[bucket]
   const [tokenWait] = takeToken(b.adaptive, now)
-  return budgetSlot(b.budget, Math.max(now, state.pausedUntil, b.pausedUntil, now + tokenWait))
+  return budgetSlot(b.budget, Math.max(now, state.pausedUntil, b.pausedUntil) + tokenWait)
 }
 
 /**
- * A 429. With `retryAfterMillis`, every bucket pauses until then. The adaptive rate of `bucket`
- * drops to 70 % of the measured rate, unless the throttled request was sent before the last
- * drop (`sentAt`), which already accounted for it.
+ * A 429. With `retryAfterMillis`, every bucket pauses until then, and nothing else changes.
+ * Without, from the second 429 in a row, the adaptive rate of `bucket` drops to 70 % of the
+ * measured rate and the bucket pauses (a probe), unless the throttled request was sent before
+ * the last drop (`sentAt`), which already accounted for it.
  *
  * @internal
  */
@@ -265,16 +317,23 @@ export const throttled = (
   const b = state.buckets[bucket]
   let a = measure(b.adaptive, now)
   const stale = a.enabled && info.sentAt !== undefined && info.sentAt <= a.lastThrottle
-  if (!state.adaptive || stale) return withBucket({ ...state, pausedUntil }, bucket, { ...b, adaptive: a })
+  // A Retry-After says exactly how long to wait: it is honoured (the shared pause), and the rate
+  // is left alone. Without one, the client has to find the rate the server accepts.
+  if (!state.adaptive || stale || info.retryAfterMillis !== undefined) {
+    return withBucket({ ...state, pausedUntil }, bucket, { ...b, adaptive: a })
+  }
+  // A lone 429 between other answers is a hint, not a signal: a server at its limit answers 429
+  // to everything. From the second in a row, the rate drops for every fiber and, without a
+  // Retry-After, the bucket pauses for a time that doubles with each further 429, then sends one
+  // request at a time.
+  if (b.probes === 0) return withBucket({ ...state, pausedUntil }, bucket, { ...b, adaptive: a, probes: 1 })
   const measured = measuredOrCurrent(a, now)
   const rateToUse = a.enabled ? Math.min(measured, a.fillRate) : measured
   a = { ...a, enabled: true, lastMaxRate: rateToUse, lastThrottle: now, lastRefill: a.enabled ? a.lastRefill : now }
   a = setRate(a, rateToUse * beta, now)
-  if (info.retryAfterMillis !== undefined) return withBucket({ ...state, pausedUntil }, bucket, { ...b, adaptive: a })
-  const probe = Math.min(probeMaxMillis, probeBaseMillis * 2 ** b.probes)
+  const probe = Math.min(probeMaxMillis, probeBaseMillis * 2 ** (b.probes - 1))
   return withBucket({ ...state, pausedUntil }, bucket, {
     ...b,
-    // After the pause, one request at a time: a probe, not a burst.
     adaptive: { ...a, tokens: Math.min(a.tokens, 0) },
     pausedUntil: Math.max(b.pausedUntil, now + probe),
     probes: b.probes + 1

@@ -1,9 +1,10 @@
 // Every case of RELIABILITY.md's table: id, what is tried, and what guarantees the outcome. The
 // hostile cases come from their own list; the chaos, lost-answer, token and secrets cases are
 // listed here, and Table.test.ts checks each is observed by a suite and listed in the table.
+import { batchCases } from "./batch.js"
 import { hostileCases } from "./hostile.js"
-import { tokenCases } from "./tokens.js"
 import { namesCases } from "./names.js"
+import { tokenCases } from "./tokens.js"
 
 export interface CaseInfo {
   readonly id: string
@@ -123,5 +124,6 @@ export const allCases: ReadonlyArray<CaseInfo> = [
   ...chaosCases,
   ...tokenCases,
   ...namesCases,
+  ...batchCases,
   ...hostileCases.map((c) => ({ id: c.id, what: c.what, guarantee: c.guarantee }))
 ]
