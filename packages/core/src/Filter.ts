@@ -1,33 +1,40 @@
 /**
- * SCIM filters (RFC 7644 §3.4.2.2): a typed AST, builders, an escaping printer, a parser for raw
- * strings, and capability profiles that reject what a target does not support before sending.
+ * SCIM filters (RFC 7644 §3.4.2.2): a typed AST with its `Schema`, builders, an escaping printer,
+ * a parser for raw strings, and (re-exported from {@link FilterProfile}) capability profiles that
+ * reject what a target does not support before sending.
  *
- * Attribute paths cannot be escaped in the SCIM grammar, so the builders do not check them: a
- * filter built from untrusted attribute names must go through {@link validate} (or
- * {@link fromInput}, which validates) before it is printed and sent. Values need no such care:
- * {@link print} always JSON-escapes them.
+ * A filter argument is a string or a `Filter` value, and it is decoded at run time: a plain
+ * JavaScript caller can pass anything, and anything that is not a string or a well-formed filter
+ * fails with `InvalidFilter` (see {@link decode}) before a request is made. The builders are plain
+ * constructors and check nothing, so a filter built from a non-filter (`not(undefined)`,
+ * `and(eq, 42)`) is refused by every consumer: {@link decode}, {@link validate}, {@link check} and
+ * {@link fromInput} return `InvalidFilter`, {@link print} throws it rather than print half an
+ * expression.
+ *
+ * Attribute paths cannot be escaped in the SCIM grammar, so the builders do not check them either:
+ * {@link decode} (and {@link fromInput}, which decodes) does. Values need no such care: {@link print}
+ * always JSON-escapes them.
  *
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { dual } from "effect/Function"
-import { InvalidFilter, UnsupportedFilter } from "./ScimError.js"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type * as AST from "effect/SchemaAST"
+import * as FilterProfile from "./FilterProfile.js"
+import { describe, summary } from "./internal/filterDecode.js"
+import * as grammar from "./internal/filterGrammar.js"
+import * as parser from "./internal/filterParser.js"
+import * as tree from "./internal/filterTree.js"
+import { InvalidFilter } from "./ScimError.js"
+import type { UnsupportedFilter } from "./ScimError.js"
 
-/**
- * Comparison operators.
- *
- * @since 0.1.0
- * @category models
- */
+/** Comparison operators. @since 0.1.0 @category models */
 export type CompareOperator = "eq" | "ne" | "co" | "sw" | "ew" | "gt" | "ge" | "lt" | "le"
 
-/**
- * A comparison value: a JSON string, number, boolean or null.
- *
- * @since 0.1.0
- * @category models
- */
+/** A comparison value: a JSON string, number, boolean or null. @since 0.1.0 @category models */
 export type Value = string | number | boolean | null
 
 /**
@@ -44,47 +51,27 @@ export interface Compare {
   readonly value: Value
 }
 
-/**
- * `attribute pr`.
- *
- * @since 0.1.0
- * @category models
- */
+/** `attribute pr`. @since 0.1.0 @category models */
 export interface Present {
   readonly _tag: "Present"
   readonly attribute: string
 }
 
-/**
- * `left and right`.
- *
- * @since 0.1.0
- * @category models
- */
+/** `left and right`. @since 0.1.0 @category models */
 export interface And {
   readonly _tag: "And"
   readonly left: Filter
   readonly right: Filter
 }
 
-/**
- * `left or right`.
- *
- * @since 0.1.0
- * @category models
- */
+/** `left or right`. @since 0.1.0 @category models */
 export interface Or {
   readonly _tag: "Or"
   readonly left: Filter
   readonly right: Filter
 }
 
-/**
- * `not (filter)`.
- *
- * @since 0.1.0
- * @category models
- */
+/** `not (filter)`. @since 0.1.0 @category models */
 export interface Not {
   readonly _tag: "Not"
   readonly filter: Filter
@@ -102,39 +89,94 @@ export interface ValuePath {
   readonly filter: Filter
 }
 
-/**
- * @since 0.1.0
- * @category models
- */
+/** A filter: a tree of comparisons, `pr`, `and`, `or`, `not` and value paths. @since 0.1.0 @category models */
 export type Filter = Compare | Present | And | Or | Not | ValuePath
+
+// -------------------------------------------------------------------------------------------------
+// decoding
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Decodes any value into a well-formed filter, or says what is wrong with it. Accepted: an object
+ * with a known `_tag` and exactly its fields (`Compare`: `attribute`, `operator`, `value`;
+ * `Present`: `attribute`; `And` / `Or`: `left`, `right`; `Not`: `filter`; `ValuePath`:
+ * `attribute`, `filter`), a comparison operator from {@link compareOperators}, a value that is a
+ * string, a finite number, a boolean or null, attribute paths that pass {@link isAttributePath},
+ * no value path inside a value path, nesting no deeper than {@link maxDepth} (so that the printed
+ * filter parses back), at most {@link maxNodes} nodes.
+ *
+ * The input is not trusted: only own data properties are read (a getter is refused, never called;
+ * prototypes are not consulted), extra and symbol-keyed properties are refused, a cycle fails, a
+ * proxy that throws fails, and the result is a new, deep-frozen tree that shares nothing with the
+ * input. A filter that `decode` gave back is recognised and given back as it is, unwalked.
+ *
+ * Fails with an `InvalidFilter` whose `reason` names the place (`right.value: NaN is not a JSON
+ * number`, `filter: expected a filter, got undefined`) with `position` 0, or, for an attribute
+ * path, a nested value path or too deep a nesting, the printed filter and the position in it.
+ *
+ * @example
+ * ```ts
+ * import { Filter } from "@asgardeo-scim/core"
+ *
+ * Filter.decode(Filter.eq("userName", "kim")) // Either.right(Filter.eq("userName", "kim"))
+ * Filter.decode(42) // Either.left(InvalidFilter: "a filter must be a Filter value (an object with a _tag), got the number 42")
+ * Filter.decode(Filter.and(Filter.eq("userName", "kim"), 42 as any)) // Either.left(InvalidFilter: "right: expected a filter, got the number 42")
+ * ```
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decode = (input: unknown): Either.Either<Filter, InvalidFilter> => tree.decode(input)
+
+const decodeIssue = (
+  input: unknown,
+  _options: AST.ParseOptions,
+  ast: AST.Declaration
+): Either.Either<Filter, ParseResult.ParseIssue> =>
+  Either.mapLeft(tree.decode(input), (error) => new ParseResult.Type(ast, input, error.message))
+
+/**
+ * The `Schema` of a filter: decoding (and encoding) accepts exactly what {@link decode} accepts
+ * and gives the decoded copy, for filters inside other schemas. It is a declaration around the
+ * iterative decoder rather than a `Schema.suspend` union of structs: a recursive schema would
+ * call getters, and its recursion would overflow the stack on a parsed `a and b and ...` chain of
+ * a few thousand terms, which the parser accepts.
+ *
+ * @example
+ * ```ts
+ * import { Filter } from "@asgardeo-scim/core"
+ * import { Schema } from "effect"
+ *
+ * const Search = Schema.Struct({ name: Schema.String, filter: Filter.Filter })
+ * Schema.decodeUnknownEither(Search)({ name: "kims", filter: Filter.sw("userName", "kim") }) // Right
+ * Schema.decodeUnknownEither(Search)({ name: "all", filter: {} }) // Left: _tag: missing
+ * ```
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const Filter: Schema.Schema<Filter> = Schema.declare<Filter, Filter, readonly []>(
+  [],
+  { decode: () => decodeIssue, encode: () => decodeIssue },
+  {
+    identifier: "Filter",
+    description: "a SCIM filter (RFC 7644 §3.4.2.2) as a tree of Compare, Present, And, Or, Not and ValuePath nodes",
+    pretty: () => (filter) => tree.print(filter),
+    equivalence: () => tree.equals
+  }
+)
 
 // -------------------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------------------
 
-/**
- * The comparison operators, in the order RFC 7644 lists them.
- *
- * @since 0.1.0
- * @category models
- */
-export const compareOperators: ReadonlyArray<CompareOperator> = ["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]
+/** The comparison operators, in the order RFC 7644 lists them. @since 0.1.0 @category models */
+export const compareOperators: ReadonlyArray<CompareOperator> = grammar.compareOperators
 
-/**
- * Whether a string is a comparison operator (lower-case, as in the AST).
- *
- * @since 0.1.0
- * @category guards
- */
-export const isCompareOperator = (u: string): u is CompareOperator =>
-  (compareOperators as ReadonlyArray<string>).includes(u)
+/** Whether a value is a comparison operator (lower-case, as in the AST). @since 0.1.0 @category guards */
+export const isCompareOperator: (u: unknown) => u is CompareOperator = grammar.isCompareOperator
 
-/**
- * `attribute operator value`.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** `attribute operator value`. @since 0.1.0 @category constructors */
 export const compare = (attribute: string, operator: CompareOperator, value: Value): Compare => ({
   _tag: "Compare",
   attribute,
@@ -142,84 +184,34 @@ export const compare = (attribute: string, operator: CompareOperator, value: Val
   value
 })
 
-/**
- * `attribute eq value`.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** `attribute eq value`. @since 0.1.0 @category constructors */
 export const eq = (attribute: string, value: Value): Compare => compare(attribute, "eq", value)
 
-/**
- * `attribute ne value`.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** `attribute ne value`. @since 0.1.0 @category constructors */
 export const ne = (attribute: string, value: Value): Compare => compare(attribute, "ne", value)
 
-/**
- * `attribute co value` (contains).
- *
- * @since 0.1.0
- * @category constructors
- */
+/** `attribute co value` (contains). @since 0.1.0 @category constructors */
 export const co = (attribute: string, value: Value): Compare => compare(attribute, "co", value)
 
-/**
- * `attribute sw value` (starts with).
- *
- * @since 0.1.0
- * @category constructors
- */
+/** `attribute sw value` (starts with). @since 0.1.0 @category constructors */
 export const sw = (attribute: string, value: Value): Compare => compare(attribute, "sw", value)
 
-/**
- * `attribute ew value` (ends with).
- *
- * @since 0.1.0
- * @category constructors
- */
+/** `attribute ew value` (ends with). @since 0.1.0 @category constructors */
 export const ew = (attribute: string, value: Value): Compare => compare(attribute, "ew", value)
 
-/**
- * `attribute gt value`.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** `attribute gt value`. @since 0.1.0 @category constructors */
 export const gt = (attribute: string, value: Value): Compare => compare(attribute, "gt", value)
 
-/**
- * `attribute ge value`.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** `attribute ge value`. @since 0.1.0 @category constructors */
 export const ge = (attribute: string, value: Value): Compare => compare(attribute, "ge", value)
 
-/**
- * `attribute lt value`.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** `attribute lt value`. @since 0.1.0 @category constructors */
 export const lt = (attribute: string, value: Value): Compare => compare(attribute, "lt", value)
 
-/**
- * `attribute le value`.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** `attribute le value`. @since 0.1.0 @category constructors */
 export const le = (attribute: string, value: Value): Compare => compare(attribute, "le", value)
 
-/**
- * `attribute pr` (the attribute has a non-empty value).
- *
- * @since 0.1.0
- * @category constructors
- */
+/** `attribute pr` (the attribute has a non-empty value). @since 0.1.0 @category constructors */
 export const pr = (attribute: string): Present => ({ _tag: "Present", attribute })
 
 /**
@@ -260,12 +252,7 @@ export const and = (first: Filter, second: Filter, ...rest: ReadonlyArray<Filter
 export const or = (first: Filter, second: Filter, ...rest: ReadonlyArray<Filter>): Or =>
   foldLeft<Or>("Or", first, second, rest)
 
-/**
- * `not (filter)`.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** `not (filter)`. @since 0.1.0 @category constructors */
 export const not = (filter: Filter): Not => ({ _tag: "Not", filter })
 
 /**
@@ -279,8 +266,9 @@ export const valuePath = (attribute: string, filter: Filter): ValuePath => ({ _t
 
 /**
  * The Python client's `build_filter(attribute, operator, value)`: the operator is a string,
- * checked here (case-insensitively; `pr` takes no value). The attribute path and the value are
- * validated too, so the result can be printed safely.
+ * checked here (case-insensitively; `pr` takes no value). The result is decoded (see
+ * {@link decode}): an attribute that is not an attribute path, or anything that is not a string
+ * where one is expected, fails too, so the result can be printed safely.
  *
  * @example
  * ```ts
@@ -294,31 +282,30 @@ export const valuePath = (attribute: string, filter: Filter): ValuePath => ({ _t
  * @category constructors
  */
 export const build = (attribute: string, operator: string, value?: Value): Either.Either<Filter, InvalidFilter> => {
-  const op = operator.toLowerCase()
-  if (op === "pr") {
-    if (value !== undefined) {
-      return Either.left(new InvalidFilter({ filter: operator, position: 0, reason: "operator 'pr' takes no value" }))
-    }
-    return validate(pr(attribute))
+  if (typeof operator !== "string") {
+    return refuse(summary(operator), `operator: expected a string, got ${describe(operator)}`)
   }
+  const op = operator.toLowerCase()
+  if (op === "pr") return value === undefined ? decode(pr(attribute)) : refuse(operator, "operator 'pr' takes no value")
   if (!isCompareOperator(op)) {
-    return Either.left(
-      new InvalidFilter({
-        filter: operator,
-        position: 0,
-        reason: `unknown operator ${JSON.stringify(operator)} (expected one of ${compareOperators.join(", ")} or pr)`
-      })
+    return refuse(
+      operator,
+      `unknown operator ${JSON.stringify(operator)} (expected one of ${compareOperators.join(", ")} or pr)`
     )
   }
-  if (value === undefined) {
-    return Either.left(new InvalidFilter({ filter: operator, position: 0, reason: `operator '${op}' needs a value` }))
-  }
-  return validate(compare(attribute, op, value))
+  if (value === undefined) return refuse(operator, `operator '${op}' needs a value`)
+  return decode(compare(attribute, op, value))
 }
+
+const invalid = (filter: string, reason: string) => new InvalidFilter({ filter, position: 0, reason })
+const refuse = (filter: string, reason: string) => Either.left(invalid(filter, reason))
 
 /**
  * The Python client's `combine_filters(filters, operator)`: joins one or more filters with `and`
- * (the default) or `or`, folding left. A single filter is returned as is.
+ * (the default) or `or` (in any case), folding left. A single filter is returned as is. Like
+ * {@link and} and {@link or} it does not look inside the filters: a non-filter among them is
+ * refused where the result is used. An operator other than `and` or `or` throws an
+ * `InvalidFilter` (it would otherwise be read as one of them, and `or` widens a match).
  *
  * @since 0.1.0
  * @category combinators
@@ -327,163 +314,45 @@ export const combine = (
   filters: readonly [Filter, ...ReadonlyArray<Filter>],
   operator: "and" | "or" = "and"
 ): Filter => {
+  const op: unknown = typeof operator === "string" ? operator.toLowerCase() : operator
+  if (op !== "and" && op !== "or") {
+    const name = typeof operator === "string" ? JSON.stringify(operator) : describe(operator)
+    throw invalid(summary(operator), `unknown operator ${name} (expected and or or)`)
+  }
+  if (!Array.isArray(filters) || filters.length === 0) {
+    throw invalid(summary(filters), "combine takes a non-empty array of filters")
+  }
   const [first, second, ...rest] = filters
   if (second === undefined) return first
-  return operator === "and" ? and(first, second, ...rest) : or(first, second, ...rest)
+  return op === "and" ? and(first, second, ...rest) : or(first, second, ...rest)
 }
 
 // -------------------------------------------------------------------------------------------------
-// attribute paths
+// attribute paths, printing, validation
 // -------------------------------------------------------------------------------------------------
-
-// A-Z a-z 0-9 $ _ : . -
-const isNameChar = (code: number): boolean =>
-  (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) ||
-  code === 36 || code === 95 || code === 58 || code === 46 || code === 45
-
-const attributeName = /^[A-Za-z$][A-Za-z0-9$_-]*$/
-const schemaUri = /^[A-Za-z][A-Za-z0-9.-]*:(?:[A-Za-z0-9._-]+:)*[A-Za-z0-9._-]+$/
-
-interface Problem {
-  readonly position: number
-  readonly reason: string
-}
-
-const attributeProblem = (path: string): Problem | undefined => {
-  if (path.length === 0) return { position: 0, reason: "the attribute path is empty" }
-  for (let k = 0; k < path.length; k++) {
-    if (!isNameChar(path.charCodeAt(k))) {
-      return { position: k, reason: `character ${JSON.stringify(path[k])} is not allowed in an attribute path` }
-    }
-  }
-  const colon = path.lastIndexOf(":")
-  const offset = colon + 1
-  if (colon !== -1 && !schemaUri.test(path.slice(0, colon))) {
-    return { position: 0, reason: `'${path.slice(0, colon)}' is not a schema URI in attribute path '${path}'` }
-  }
-  const names = path.slice(offset).split(".")
-  if (names.length > 2) {
-    return {
-      position: offset + (names[0]?.length ?? 0) + 1 + (names[1]?.length ?? 0),
-      reason: `attribute path '${path}' has more than one sub-attribute`
-    }
-  }
-  let position = offset
-  for (const name of names) {
-    if (!attributeName.test(name)) {
-      return {
-        position,
-        reason: name === ""
-          ? `attribute path '${path}' has an empty attribute name`
-          : `attribute name '${name}' in '${path}' must start with a letter`
-      }
-    }
-    position += name.length + 1
-  }
-  return undefined
-}
 
 /**
- * Whether a string is a valid attribute path (RFC 7644 `attrPath`): `userName`, `name.givenName`,
+ * Whether a value is a valid attribute path (RFC 7644 `attrPath`): `userName`, `name.givenName`,
  * `members.$ref`, or URN-qualified (`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber`,
  * the attribute after the last colon). Spaces, quotes, brackets and parentheses are never valid.
  *
  * @since 0.1.0
  * @category guards
  */
-export const isAttributePath = (path: string): boolean => attributeProblem(path) === undefined
-
-// -------------------------------------------------------------------------------------------------
-// traversal (iterative: filters parsed from long `a and b and ...` chains are deep on the left)
-// -------------------------------------------------------------------------------------------------
-
-const forEachNode = (filter: Filter, f: (node: Filter, insideValuePath: boolean) => boolean): void => {
-  const stack: Array<readonly [Filter, boolean]> = [[filter, false]]
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const [node, inside] = item
-    if (!f(node, inside)) return
-    switch (node._tag) {
-      case "And":
-      case "Or":
-        stack.push([node.right, inside], [node.left, inside])
-        break
-      case "Not":
-        stack.push([node.filter, inside])
-        break
-      case "ValuePath":
-        stack.push([node.filter, true])
-        break
-    }
-  }
-}
-
-// -------------------------------------------------------------------------------------------------
-// printing
-// -------------------------------------------------------------------------------------------------
-
-const printValue = (value: Value): string =>
-  typeof value === "number" && Object.is(value, -0) ? "-0" : JSON.stringify(value)
-
-type PrintItem = string | readonly [Filter, boolean]
-
-const render = (
-  filter: Filter,
-  inspect?: (node: Filter, offset: number, insideValuePath: boolean) => Problem | undefined
-): { readonly text: string; readonly problem: Problem | undefined } => {
-  let out = ""
-  let problem: Problem | undefined
-  const stack: Array<PrintItem> = [[filter, false]]
-  const pushGroup = (node: Filter, parens: boolean, inside: boolean) => {
-    if (parens) stack.push(")", [node, inside], "(")
-    else stack.push([node, inside])
-  }
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    if (typeof item === "string") {
-      out += item
-      continue
-    }
-    const [node, inside] = item
-    if (inspect !== undefined && problem === undefined) {
-      const found = inspect(node, out.length, inside)
-      if (found !== undefined) problem = { position: out.length + found.position, reason: found.reason }
-    }
-    switch (node._tag) {
-      case "Compare":
-        out += `${node.attribute} ${node.operator} ${printValue(node.value)}`
-        break
-      case "Present":
-        out += `${node.attribute} pr`
-        break
-      case "And":
-        // Pushed in reverse. `or` binds looser than `and`; a right-nested `and` keeps its parentheses
-        // so that parsing gives back the same tree.
-        pushGroup(node.right, node.right._tag === "Or" || node.right._tag === "And", inside)
-        stack.push(" and ")
-        pushGroup(node.left, node.left._tag === "Or", inside)
-        break
-      case "Or":
-        pushGroup(node.right, node.right._tag === "Or", inside)
-        stack.push(" or ")
-        pushGroup(node.left, false, inside)
-        break
-      case "Not":
-        stack.push(")", [node.filter, inside], "not (")
-        break
-      case "ValuePath":
-        stack.push("]", [node.filter, true], `${node.attribute}[`)
-        break
-    }
-  }
-  return { text: out, problem }
-}
+export const isAttributePath = (path: unknown): boolean =>
+  typeof path === "string" && grammar.attributeProblem(path) === undefined
 
 /**
  * Prints a filter in SCIM syntax. Values are JSON (strings are JSON-escaped, so a value can never
  * end the string early or inject an operator); operators are lower-case; `or` inside `and` and
- * the operand of `not` are parenthesised. `parse(print(f))` gives back `f`.
+ * the operand of `not` are parenthesised. `parse(print(f))` gives back `f` for every filter
+ * {@link decode} accepts.
  *
- * Attribute paths are printed as given: they cannot be escaped. Filters whose attribute names
- * come from untrusted input must be checked with {@link validate} (or {@link fromInput}) first.
+ * The shape is checked first: a value that is not a filter (`and(eq, 42)` from plain JavaScript)
+ * throws its `InvalidFilter` instead of printing half an expression. Attribute paths are printed
+ * as given: they cannot be escaped, so a filter whose attribute names come from untrusted input
+ * must be decoded (with {@link decode}, {@link validate} or {@link fromInput}) before it is sent;
+ * the library's own requests only ever print decoded filters.
  *
  * @example
  * ```ts
@@ -496,82 +365,44 @@ const render = (
  * @since 0.1.0
  * @category printing
  */
-export const print = (filter: Filter): string => render(filter).text
-
-// -------------------------------------------------------------------------------------------------
-// validation
-// -------------------------------------------------------------------------------------------------
-
-const valueProblem = (value: unknown): string | undefined => {
-  switch (typeof value) {
-    case "string":
-    case "boolean":
-      return undefined
-    case "number":
-      return Number.isFinite(value) ? undefined : `${value} is not a JSON number`
-    default:
-      return value === null ? undefined : `a value must be a string, number, boolean or null, not ${typeof value}`
-  }
-}
-
-const nodeProblem = (node: Filter, insideValuePath: boolean): Problem | undefined => {
-  switch (node._tag) {
-    case "Compare": {
-      const attribute = attributeProblem(node.attribute)
-      if (attribute !== undefined) return attribute
-      if (!isCompareOperator(node.operator)) {
-        return { position: node.attribute.length + 1, reason: `unknown operator ${JSON.stringify(node.operator)}` }
-      }
-      const value = valueProblem(node.value)
-      return value === undefined
-        ? undefined
-        : { position: node.attribute.length + node.operator.length + 2, reason: value }
-    }
-    case "Present":
-      return attributeProblem(node.attribute)
-    case "ValuePath":
-      return insideValuePath
-        ? { position: 0, reason: "value paths cannot be nested" }
-        : attributeProblem(node.attribute)
-    default:
-      return undefined
-  }
-}
+export const print = (filter: Filter): string => tree.print(filter)
 
 /**
- * Checks that a filter (typically built with the builders from partly untrusted input) prints to a
- * string that parses back to the same filter: every attribute path matches the grammar (no
- * spaces, quotes, brackets: nothing that could inject syntax), every number is finite and value
- * paths are not nested. The error's `filter` is the printed filter and `position` points into it.
+ * {@link decode} for a value typed as a filter (built with the builders from partly untrusted
+ * input): checks it prints to a string that parses back to the same filter (every attribute path
+ * matches the grammar, every number is finite, no nested value paths, nesting within
+ * {@link maxDepth}) and gives the decoded copy. For an attribute path, the error's `filter` is the
+ * printed filter and `position` points into it.
  *
  * @since 0.1.0
  * @category validation
  */
-export const validate = (filter: Filter): Either.Either<Filter, InvalidFilter> => {
-  const { problem, text } = render(filter, (node, _offset, inside) => nodeProblem(node, inside))
-  return problem === undefined
-    ? Either.right(filter)
-    : Either.left(new InvalidFilter({ filter: text, position: problem.position, reason: problem.reason }))
-}
+export const validate = (filter: Filter): Either.Either<Filter, InvalidFilter> => tree.decode(filter)
+
+/**
+ * The most nodes (comparisons, `pr`, `and`, `or`, `not`, value paths) a filter value may have; a
+ * node reachable twice counts twice, so a value that shares subtrees cannot make printing
+ * exponential.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const maxNodes: number = grammar.maxNodes
 
 // -------------------------------------------------------------------------------------------------
 // parsing
 // -------------------------------------------------------------------------------------------------
 
 /**
- * How deep parentheses, `not` and value paths may nest in a parsed filter.
+ * How deep parentheses, `not` and value paths may nest in a parsed filter (and in a filter value,
+ * as printed).
  *
  * @since 0.1.0
  * @category parsing
  */
-export const maxDepth = 64
+export const maxDepth: number = grammar.maxDepth
 
-/**
- * Options of {@link parse}.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** Options of {@link parse}. @since 0.1.0 @category parsing */
 export interface ParseOptions {
   /**
    * Accept unquoted and single-quoted string values, as Asgardeo does (`userName sw ki and
@@ -579,288 +410,6 @@ export interface ParseOptions {
    * `true`, `false` or `null` is that value. Off by default: the RFC wants JSON values.
    */
   readonly bareValues?: boolean | undefined
-}
-
-class Failure {
-  constructor(readonly position: number, readonly reason: string) {}
-}
-
-const isSpace = (c: string | undefined): boolean => c === " " || c === "\t" || c === "\n" || c === "\r"
-const isDelimiter = (c: string | undefined): boolean => c === undefined || isSpace(c) || c === ")" || c === "]"
-const jsonNumber = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/
-const hex4 = /^[0-9A-Fa-f]{4}$/
-const operatorList = `${compareOperators.join(", ")}`
-
-const simpleEscapes: Readonly<Record<string, string>> = {
-  "\"": "\"",
-  "\\": "\\",
-  "/": "/",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "\t"
-}
-
-class Parser {
-  i = 0
-  constructor(readonly input: string, readonly bareValues: boolean) {}
-
-  fail(position: number, reason: string): never {
-    throw new Failure(position, reason)
-  }
-
-  skipSpaces(): void {
-    while (isSpace(this.input[this.i])) this.i++
-  }
-
-  wordAt(at: number): string {
-    let end = at
-    while (end < this.input.length && isNameChar(this.input.charCodeAt(end))) end++
-    return this.input.slice(at, end)
-  }
-
-  describe(at: number): string {
-    if (at >= this.input.length) return "the end of the filter"
-    const word = this.wordAt(at)
-    if (word.length > 0) return `'${word}'`
-    const c = this.input[at] ?? ""
-    return c >= " " ? `'${c}'` : JSON.stringify(c)
-  }
-
-  parseFilter(): Filter {
-    this.skipSpaces()
-    if (this.i >= this.input.length) this.fail(this.i, "the filter is empty")
-    const filter = this.parseOr(0, false, "")
-    this.skipSpaces()
-    if (this.i < this.input.length) {
-      const c = this.input[this.i]
-      if (c === ")") this.fail(this.i, `unbalanced parenthesis: ')' at position ${this.i} has no matching '('`)
-      if (c === "]") this.fail(this.i, `unbalanced bracket: ']' at position ${this.i} has no matching '['`)
-      this.fail(this.i, `expected 'and', 'or' or the end of the filter, found ${this.describe(this.i)}`)
-    }
-    return filter
-  }
-
-  // Consumes `keyword` (case-insensitively) after optional spaces when it is there as a whole word.
-  logical(keyword: "and" | "or"): boolean {
-    const save = this.i
-    this.skipSpaces()
-    const word = this.wordAt(this.i)
-    if (word.toLowerCase() !== keyword) {
-      this.i = save
-      return false
-    }
-    this.i += word.length
-    const next = this.input[this.i]
-    if (next !== undefined && !isSpace(next) && next !== "(") {
-      this.fail(this.i, `expected a space or '(' after '${word}', found ${this.describe(this.i)}`)
-    }
-    return true
-  }
-
-  parseOr(depth: number, inValuePath: boolean, context: string): Filter {
-    let left = this.parseAnd(depth, inValuePath, context)
-    while (this.logical("or")) left = { _tag: "Or", left, right: this.parseAnd(depth, inValuePath, " after 'or'") }
-    return left
-  }
-
-  parseAnd(depth: number, inValuePath: boolean, context: string): Filter {
-    let left = this.parseUnary(depth, inValuePath, context)
-    while (this.logical("and")) {
-      left = { _tag: "And", left, right: this.parseUnary(depth, inValuePath, " after 'and'") }
-    }
-    return left
-  }
-
-  nest(depth: number, at: number): number {
-    if (depth >= maxDepth) {
-      this.fail(at, `the filter nests parentheses, 'not' and value paths more than ${maxDepth} levels deep`)
-    }
-    return depth + 1
-  }
-
-  close(open: number, closer: ")" | "]"): void {
-    this.skipSpaces()
-    if (this.input[this.i] === closer) {
-      this.i++
-      return
-    }
-    const [what, opener] = closer === ")" ? ["parenthesis", "("] : ["bracket", "["]
-    if (this.i >= this.input.length) {
-      this.fail(open, `unbalanced ${what}: '${opener}' at position ${open} is never closed`)
-    }
-    this.fail(
-      this.i,
-      `expected 'and', 'or' or '${closer}' to close the '${opener}' at position ${open}, found ${this.describe(this.i)}`
-    )
-  }
-
-  parseUnary(depth: number, inValuePath: boolean, context: string): Filter {
-    this.skipSpaces()
-    const start = this.i
-    if (this.input[start] === "(") {
-      const inner = this.nest(depth, start)
-      this.i++
-      const filter = this.parseOr(inner, inValuePath, " after '('")
-      this.close(start, ")")
-      return filter
-    }
-    const word = this.wordAt(start)
-    if (word.length === 0) {
-      this.fail(start, `expected an attribute path, 'not' or '('${context}, found ${this.describe(start)}`)
-    }
-    if (word.toLowerCase() === "not") {
-      let j = start + word.length
-      while (isSpace(this.input[j])) j++
-      if (this.input[j] === "(") {
-        const inner = this.nest(depth, start)
-        this.i = j + 1
-        const filter = this.parseOr(inner, inValuePath, " after 'not ('")
-        this.close(j, ")")
-        return { _tag: "Not", filter }
-      }
-    }
-    const problem = attributeProblem(word)
-    if (problem !== undefined) this.fail(start + problem.position, problem.reason)
-    this.i = start + word.length
-    if (this.input[this.i] === "[") {
-      const open = this.i
-      if (inValuePath) this.fail(open, "value paths cannot be nested")
-      const inner = this.nest(depth, open)
-      this.i++
-      const filter = this.parseOr(inner, true, ` after '${word}['`)
-      this.close(open, "]")
-      return { _tag: "ValuePath", attribute: word, filter }
-    }
-    return this.parseComparison(word)
-  }
-
-  parseComparison(attribute: string): Filter {
-    const expected = () =>
-      attribute.toLowerCase() === "not"
-        ? "expected '(' after 'not'"
-        : `expected a comparison operator (${operatorList}) or 'pr' after '${attribute}'`
-    if (!isSpace(this.input[this.i])) {
-      this.fail(this.i, this.i >= this.input.length ? expected() : `${expected()}, found ${this.describe(this.i)}`)
-    }
-    this.skipSpaces()
-    const at = this.i
-    const word = this.wordAt(at)
-    const operator = word.toLowerCase()
-    if (operator === "pr") {
-      this.i = at + word.length
-      if (!isDelimiter(this.input[this.i])) {
-        this.fail(this.i, `expected a space, ')', ']' or the end after '${word}', found ${this.describe(this.i)}`)
-      }
-      return { _tag: "Present", attribute }
-    }
-    if (!isCompareOperator(operator)) {
-      this.fail(at, at >= this.input.length ? expected() : `${expected()}, found ${this.describe(at)}`)
-    }
-    this.i = at + word.length
-    if (this.i >= this.input.length) this.fail(this.i, `expected a value after '${word}'`)
-    if (!isSpace(this.input[this.i])) {
-      this.fail(this.i, `expected a space between '${word}' and its value, found ${this.describe(this.i)}`)
-    }
-    this.skipSpaces()
-    if (this.i >= this.input.length) this.fail(this.i, `expected a value after '${word}'`)
-    const valueStart = this.i
-    const value = this.parseValue(word)
-    if (!isDelimiter(this.input[this.i])) {
-      this.fail(
-        this.i,
-        `expected a space, ')', ']' or the end after the value at position ${valueStart}, found ${
-          this.describe(this.i)
-        }`
-      )
-    }
-    return { _tag: "Compare", attribute, operator, value }
-  }
-
-  parseValue(operator: string): Value {
-    const at = this.i
-    const c = this.input[at]
-    if (c === "\"") return this.parseString()
-    if (c === "'") {
-      if (!this.bareValues) {
-        this.fail(at, "single-quoted strings are not allowed: use double quotes (or the bareValues option)")
-      }
-      const end = this.input.indexOf("'", at + 1)
-      if (end === -1) this.fail(at, `unterminated string starting at position ${at}`)
-      this.i = end + 1
-      return this.input.slice(at + 1, end)
-    }
-    let end = at
-    while (
-      end < this.input.length && !isDelimiter(this.input[end]) && this.input[end] !== "(" && this.input[end] !== "["
-    ) {
-      end++
-    }
-    const token = this.input.slice(at, end)
-    if (token.length === 0) this.fail(at, `expected a value after '${operator}', found ${this.describe(at)}`)
-    const literal = token.toLowerCase()
-    const looksNumeric = c === "-" || (c !== undefined && c >= "0" && c <= "9")
-    if (literal === "true" || literal === "false" || literal === "null") {
-      this.i = end
-      return literal === "null" ? null : literal === "true"
-    }
-    if (jsonNumber.test(token)) {
-      const n = Number(token)
-      if (!Number.isFinite(n)) this.fail(at, `number '${token}' is out of range`)
-      this.i = end
-      return n
-    }
-    if (this.bareValues) {
-      this.i = end
-      return token
-    }
-    if (looksNumeric) this.fail(at, `invalid number '${token}'`)
-    return this.fail(
-      at,
-      `expected a value (a double-quoted string, a number, true, false or null) after '${operator}', found '${token}'; ` +
-        `quote string values: ${JSON.stringify(token)}`
-    )
-  }
-
-  parseString(): string {
-    const input = this.input
-    const start = this.i
-    let out = ""
-    let chunk = start + 1
-    let k = chunk
-    for (;;) {
-      const c = input[k]
-      if (c === undefined) this.fail(start, `unterminated string starting at position ${start}`)
-      if (c === "\"") {
-        this.i = k + 1
-        return out + input.slice(chunk, k)
-      }
-      if (c === "\\") {
-        out += input.slice(chunk, k)
-        const e = input[k + 1]
-        const simple = e === undefined ? undefined : simpleEscapes[e]
-        if (simple !== undefined) {
-          out += simple
-          k += 2
-        } else if (e === "u") {
-          const digits = input.slice(k + 2, k + 6)
-          if (!hex4.test(digits)) {
-            this.fail(k, `invalid unicode escape '\\u${digits}' in string: expected 4 hex digits`)
-          }
-          out += String.fromCharCode(parseInt(digits, 16))
-          k += 6
-        } else if (e === undefined) {
-          this.fail(start, `unterminated string starting at position ${start}`)
-        } else {
-          this.fail(k, `invalid escape '\\${e}' in string`)
-        }
-        chunk = k
-      } else {
-        k++
-      }
-    }
-  }
 }
 
 /**
@@ -876,189 +425,52 @@ class Parser {
  * @since 0.1.0
  * @category parsing
  */
-export const parse = (input: string, options?: ParseOptions): Either.Either<Filter, InvalidFilter> => {
-  try {
-    return Either.right(new Parser(input, options?.bareValues === true).parseFilter())
-  } catch (e) {
-    if (e instanceof Failure) {
-      return Either.left(new InvalidFilter({ filter: input, position: e.position, reason: e.reason }))
-    }
-    throw e
-  }
-}
+export const parse = (input: string, options?: ParseOptions): Either.Either<Filter, InvalidFilter> =>
+  parser.parse(input, options)
 
-/**
- * {@link parse} as an Effect.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** {@link parse} as an Effect. @since 0.1.0 @category parsing */
 export const parseEffect = (input: string, options?: ParseOptions): Effect.Effect<Filter, InvalidFilter> =>
   Effect.suspend(() => parse(input, options))
 
 // -------------------------------------------------------------------------------------------------
-// profiles
+// profiles: defined in FilterProfile, re-exported here as they were before that module existed
 // -------------------------------------------------------------------------------------------------
 
 /**
- * What a target supports in filters.
+ * The filter profiles: `Profile`, `ProfileName`, `profiles`, `profileByName` and `check` (which
+ * decodes the filter first: `InvalidFilter` for what is not a well-formed filter,
+ * `UnsupportedFilter` naming the first construct the profile does not support). See
+ * {@link FilterProfile}.
  *
  * @since 0.1.0
  * @category profiles
  */
-export interface Profile {
-  readonly name: string
-  readonly operators: ReadonlySet<CompareOperator | "pr">
-  readonly and: boolean
-  readonly or: boolean
-  readonly not: boolean
-  readonly valuePath: boolean
-  /** The most comparisons (`Compare` and `pr`) one filter may hold; unlimited when absent. */
-  readonly maxExpressions?: number
-}
+export { check, profileByName, profiles } from "./FilterProfile.js"
 
 /**
- * The names of the built-in profiles.
- *
  * @since 0.1.0
  * @category profiles
  */
-export type ProfileName = "asgardeoUsers" | "asgardeoGroups" | "rfc7644"
+export type { Profile, ProfileName } from "./FilterProfile.js"
 
 /**
- * The built-in profiles:
- *
- * - `asgardeoUsers`: `eq ne co sw ew ge le` joined with `and`; no `or`, `not`, `pr`, `gt`, `lt`
- *   or value paths.
- * - `asgardeoGroups`: one expression with `eq co sw ew ge le` (no `ne`, no logical operators).
- * - `rfc7644`: everything.
- *
- * @since 0.1.0
- * @category profiles
- */
-export const profiles: { readonly [K in ProfileName]: Profile } = {
-  asgardeoUsers: {
-    name: "asgardeoUsers",
-    operators: new Set(["eq", "ne", "co", "sw", "ew", "ge", "le"]),
-    and: true,
-    or: false,
-    not: false,
-    valuePath: false
-  },
-  asgardeoGroups: {
-    name: "asgardeoGroups",
-    operators: new Set(["eq", "co", "sw", "ew", "ge", "le"]),
-    and: false,
-    or: false,
-    not: false,
-    valuePath: false,
-    maxExpressions: 1
-  },
-  rfc7644: {
-    name: "rfc7644",
-    operators: new Set([...compareOperators, "pr"]),
-    and: true,
-    or: true,
-    not: true,
-    valuePath: true
-  }
-}
-
-/**
- * A built-in profile by name.
- *
- * @since 0.1.0
- * @category profiles
- */
-export const profileByName = (name: ProfileName): Profile => profiles[name]
-
-const countExpressions = (filter: Filter): number => {
-  let n = 0
-  forEachNode(filter, (node) => {
-    if (node._tag === "Compare" || node._tag === "Present") n++
-    return true
-  })
-  return n
-}
-
-const unsupportedReason = (node: Filter, profile: Profile): string | undefined => {
-  const by = `is not supported by ${profile.name}`
-  const operator = (op: CompareOperator | "pr") =>
-    profile.operators.has(op) ?
-      undefined :
-      `operator '${op}' ${by} (supported: ${
-        [...compareOperators, "pr" as const].filter((o) => profile.operators.has(o)).join(", ") || "none"
-      })`
-  switch (node._tag) {
-    case "Compare":
-      return operator(node.operator)
-    case "Present":
-      return operator("pr")
-    case "And":
-      return profile.and ? undefined : `'and' ${by}`
-    case "Or":
-      return profile.or ? undefined : `'or' ${by}`
-    case "Not":
-      return profile.not ? undefined : `'not' ${by}`
-    case "ValuePath":
-      return profile.valuePath ? undefined : `value paths (${node.attribute}[...]) are not supported by ${profile.name}`
-  }
-}
-
-/**
- * Checks a filter against a profile, naming the first unsupported construct (in reading order) or
- * the number of expressions when there are too many.
- *
- * @example
- * ```ts
- * import { Filter } from "@asgardeo-scim/core"
- *
- * Filter.check(Filter.gt("meta.lastModified", "2024-01-01"), Filter.profiles.asgardeoUsers)
- * // Either.left(UnsupportedFilter: "operator 'gt' is not supported by asgardeoUsers (supported: eq, ne, co, sw, ew, ge, le)")
- * ```
- *
- * @since 0.1.0
- * @category profiles
- */
-export const check: {
-  (profile: Profile): (filter: Filter) => Either.Either<Filter, UnsupportedFilter>
-  (filter: Filter, profile: Profile): Either.Either<Filter, UnsupportedFilter>
-} = dual(2, (filter: Filter, profile: Profile): Either.Either<Filter, UnsupportedFilter> => {
-  const fail = (reason: string) => Either.left(new UnsupportedFilter({ profile: profile.name, reason }))
-  if (profile.maxExpressions !== undefined) {
-    const count = countExpressions(filter)
-    if (count > profile.maxExpressions) {
-      return fail(
-        profile.maxExpressions === 1
-          ? `only one expression is supported by ${profile.name}, found ${count}`
-          : `at most ${profile.maxExpressions} expressions are supported by ${profile.name}, found ${count}`
-      )
-    }
-  }
-  let reason: string | undefined
-  forEachNode(filter, (node) => {
-    reason = unsupportedReason(node, profile)
-    return reason === undefined
-  })
-  return reason === undefined ? Either.right(filter) : fail(reason)
-})
-
-/**
- * Turns what a caller passed as a filter into a filter ready to send: parses a string, validates a
- * filter value (see {@link validate}), then checks it against the profile.
+ * Turns what a caller passed as a filter into a filter ready to send: a string is parsed; anything
+ * else is decoded (see {@link decode}); then the filter is checked against the profile. What is
+ * neither a string nor a well-formed filter (a number, `null`, an array, `{}`, `not(undefined)`,
+ * `and(eq, 42)` from plain JavaScript) fails with `InvalidFilter`. The result is a new tree.
  *
  * @since 0.1.0
  * @category parsing
  */
 export const fromInput = (
-  input: string | Filter,
-  profile: Profile,
+  input: unknown,
+  profile: FilterProfile.Profile,
   options?: ParseOptions
 ): Effect.Effect<Filter, InvalidFilter | UnsupportedFilter> =>
   Effect.suspend(() =>
     Either.flatMap(
-      typeof input === "string" ? parse(input, options) : validate(input),
-      (filter): Either.Either<Filter, InvalidFilter | UnsupportedFilter> => check(filter, profile)
+      typeof input === "string" ? parse(input, options) : tree.decode(input, tree.expectInput),
+      (filter): Either.Either<Filter, InvalidFilter | UnsupportedFilter> => FilterProfile.check(filter, profile)
     )
   )
 
@@ -1076,7 +488,7 @@ export const fromInput = (
  */
 export const needsSearch = (filter: Filter): boolean => {
   let found = false
-  forEachNode(filter, (node) => {
+  grammar.forEachNode(filter, (node) => {
     found = node._tag === "Compare" && typeof node.value === "string" && /[+%]/.test(node.value)
     return !found
   })
@@ -1084,7 +496,8 @@ export const needsSearch = (filter: Filter): boolean => {
 }
 
 /**
- * Structural equality of two filters (values compared with `Object.is`).
+ * Structural equality of two filters (values compared with `Object.is`); false when either is not
+ * a well-formed filter.
  *
  * @since 0.1.0
  * @category utils
@@ -1092,34 +505,4 @@ export const needsSearch = (filter: Filter): boolean => {
 export const equals: {
   (that: Filter): (self: Filter) => boolean
   (self: Filter, that: Filter): boolean
-} = dual(2, (self: Filter, that: Filter): boolean => {
-  const stack: Array<readonly [Filter, Filter]> = [[self, that]]
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const [a, b] = item
-    switch (a._tag) {
-      case "Compare":
-        if (
-          b._tag !== "Compare" || a.attribute !== b.attribute || a.operator !== b.operator ||
-          !Object.is(a.value, b.value)
-        ) return false
-        break
-      case "Present":
-        if (b._tag !== "Present" || a.attribute !== b.attribute) return false
-        break
-      case "And":
-      case "Or":
-        if (b._tag !== a._tag) return false
-        stack.push([a.right, b.right], [a.left, b.left])
-        break
-      case "Not":
-        if (b._tag !== "Not") return false
-        stack.push([a.filter, b.filter])
-        break
-      case "ValuePath":
-        if (b._tag !== "ValuePath" || a.attribute !== b.attribute) return false
-        stack.push([a.filter, b.filter])
-        break
-    }
-  }
-  return true
-})
+} = dual(2, tree.equals)

@@ -49,6 +49,15 @@ export * as Patch from "./Patch.js"
 export * as Filter from "./Filter.js"
 
 /**
+ * What a SCIM target supports in filters, and checking a filter against it before sending: the
+ * built-in profiles (`asgardeoUsers`, `asgardeoGroups`, `rfc7644`) and `check`. Also exported by
+ * `Filter` under the same names.
+ *
+ * @since 0.2.0
+ */
+export * as FilterProfile from "./FilterProfile.js"
+
+/**
  * @since 0.2.0
  */
 export * as Validation from "./Validation.js"

@@ -1,7 +1,7 @@
 import * as Filter from "@asgardeo-scim/core/Filter"
 import { InvalidFilter, UnsupportedFilter } from "@asgardeo-scim/core/ScimError"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Exit, FastCheck as fc } from "effect"
+import { Effect, Either, Exit, FastCheck as fc, Schema } from "effect"
 
 const parsed = (input: string, options?: Filter.ParseOptions): Filter.Filter => {
   const result = Filter.parse(input, options)
@@ -15,7 +15,7 @@ const invalid = <A>(result: Either.Either<A, InvalidFilter>): InvalidFilter => {
   return result.left
 }
 
-const unsupported = <A>(result: Either.Either<A, UnsupportedFilter>): UnsupportedFilter => {
+const unsupported = <A>(result: Either.Either<A, InvalidFilter | UnsupportedFilter>): UnsupportedFilter => {
   if (Either.isRight(result)) throw new Error(`expected a rejection, got ${JSON.stringify(result.right)}`)
   assert.instanceOf(result.left, UnsupportedFilter)
   return result.left
@@ -134,7 +134,7 @@ describe("Filter builders and printer", () => {
     const injected = invalid(Filter.build(`userName eq "x" or userName`, "pr"))
     assert.strictEqual(injected.position, 8)
     assert.strictEqual(injected.reason, `character " " is not allowed in an attribute path`)
-    assert.strictEqual(invalid(Filter.build("age", "gt", Number.NaN)).reason, "NaN is not a JSON number")
+    assert.strictEqual(invalid(Filter.build("age", "gt", Number.NaN)).reason, "value: NaN is not a JSON number")
 
     const both = Filter.combine([
       Either.getOrThrow(Filter.build("userName", "co", "@example.com")),
@@ -174,7 +174,6 @@ describe("Filter.validate", () => {
       [Filter.eq("a.", 1), 2, "attribute path 'a.' has an empty attribute name"],
       [Filter.eq("urn:x:", 1), 6, "attribute path 'urn:x:' has an empty attribute name"],
       [Filter.eq("foo:bar", 1), 0, "'foo' is not a schema URI in attribute path 'foo:bar'"],
-      [Filter.eq("x", Number.POSITIVE_INFINITY), 5, "Infinity is not a JSON number"],
       [Filter.valuePath("emails", Filter.valuePath("x", Filter.pr("y"))), 7, "value paths cannot be nested"]
     ]
     for (const [filter, position, reason] of cases) {
@@ -183,6 +182,10 @@ describe("Filter.validate", () => {
       assert.strictEqual(error.position, position, reason)
       assert.strictEqual(error.filter, Filter.print(filter))
     }
+    // A number that is not JSON is a problem of the shape: it cannot be printed at all.
+    const infinite = invalid(Filter.validate(Filter.eq("x", Number.POSITIVE_INFINITY)))
+    assert.strictEqual(infinite.reason, "value: Infinity is not a JSON number")
+    assert.strictEqual(infinite.position, 0)
   })
 
   it("isAttributePath", () => {
@@ -407,7 +410,8 @@ describe("Filter.parse", () => {
     assert.strictEqual(Filter.print(filter), chain)
     assert.isTrue(Filter.equals(filter, parsed(chain)))
     assert.isFalse(Filter.needsSearch(filter))
-    assert.deepStrictEqual(Filter.validate(filter), Either.right(filter))
+    // (a fresh copy: compared with equals, which is iterative, not with deepStrictEqual)
+    assert.isTrue(Filter.equals(Either.getOrThrow(Filter.validate(filter)), filter))
     assert.isTrue(Either.isRight(Filter.check(filter, Filter.profiles.asgardeoUsers)))
   })
 
@@ -659,7 +663,10 @@ describe("Filter profiles", () => {
         Filter.sw("userName", "ki")
       )
       const f = Filter.eq("displayName", "HR")
-      assert.strictEqual(yield* Filter.fromInput(f, asgardeoGroups), f)
+      // a fresh copy: nothing the caller holds can change the filter once decoded
+      const decoded = yield* Filter.fromInput(f, asgardeoGroups)
+      assert.deepStrictEqual(decoded, f)
+      assert.notStrictEqual(decoded, f)
 
       const parseError = yield* Effect.flip(Filter.fromInput(`userName eq`, asgardeoUsers))
       assert.strictEqual(parseError._tag, "InvalidFilter")
@@ -689,6 +696,251 @@ describe("Filter.needsSearch", () => {
     assert.isFalse(Filter.needsSearch(Filter.pr("a+b")))
     assert.isFalse(
       Filter.needsSearch(Filter.and(Filter.eq("a", "x y"), Filter.valuePath("emails", Filter.eq("type", "work"))))
+    )
+  })
+})
+
+// -------------------------------------------------------------------------------------------------
+// issue 11: a filter is a filter, or the call fails before sending
+// -------------------------------------------------------------------------------------------------
+
+describe("Filter.decode: the filter argument from plain JavaScript", () => {
+  const eq = Filter.eq("userName", "kim")
+  // Plain JavaScript: what the types would refuse.
+  const notFilter = <A = Filter.Filter>(u: unknown) => u as A
+  const rfc7644 = Filter.profiles.rfc7644
+  // Every value the issue names, and the reason the decoder gives.
+  const named: ReadonlyArray<readonly [string, unknown, string]> = [
+    ["42", 42, "a filter must be a Filter value (an object with a _tag), got the number 42"],
+    ["{}", {}, "_tag: missing (expected Compare, Present, And, Or, Not or ValuePath)"],
+    ["[]", [], "a filter must be a Filter value (an object with a _tag), got an array"],
+    ["true", true, "a filter must be a Filter value (an object with a _tag), got the boolean true"],
+    ["NaN", Number.NaN, "a filter must be a Filter value (an object with a _tag), got the number NaN"],
+    [
+      "{ _tag: \"Nope\" }",
+      { _tag: "Nope" },
+      "_tag: \"Nope\" is not a filter node (expected Compare, Present, And, Or, Not or ValuePath)"
+    ],
+    ["null", null, "a filter must be a Filter value (an object with a _tag), got null"],
+    ["Filter.not(undefined)", Filter.not(notFilter(undefined)), "filter: expected a filter, got undefined"],
+    [
+      "{ _tag: \"Compare\" }",
+      { _tag: "Compare" },
+      "attribute: missing (a Compare has _tag, attribute, operator and value)"
+    ],
+    ["Filter.and(eq, 42)", Filter.and(eq, notFilter(42)), "right: expected a filter, got the number 42"]
+  ]
+
+  it("each value the issue names: decode, validate, check and build refuse it with InvalidFilter", () => {
+    for (const [label, value, reason] of named) {
+      const error = invalid(Filter.decode(value))
+      assert.strictEqual(error.reason, reason, label)
+      assert.strictEqual(error.position, 0, label)
+      assert.strictEqual(invalid(Filter.validate(notFilter(value))).reason, reason, label)
+      const checked = Filter.check(notFilter(value), rfc7644)
+      assert.isTrue(Either.isLeft(checked) && checked.left._tag === "InvalidFilter", label)
+    }
+  })
+
+  it.effect("each value the issue names: fromInput fails with InvalidFilter (not a defect), for every profile", () =>
+    Effect.gen(function*() {
+      for (const [label, value, reason] of named) {
+        for (const profile of Object.values(Filter.profiles)) {
+          const exit = yield* Effect.exit(Filter.fromInput(value, profile))
+          assert.isTrue(Exit.isFailure(exit), `${label} was accepted`)
+          const error = yield* Effect.flip(Filter.fromInput(value, profile))
+          assert.instanceOf(error, InvalidFilter, label)
+          assert.strictEqual(error.reason, reason.replace("a Filter value", "a string or a Filter value"), label)
+        }
+      }
+    }))
+
+  it("the Schema (Filter.Filter) refuses them too, and decodes a well-formed filter to a fresh copy", () => {
+    const decode = Schema.decodeUnknownEither(Filter.Filter)
+    for (const [label, value, reason] of named) {
+      const result = decode(value)
+      assert.isTrue(Either.isLeft(result), label)
+      if (Either.isLeft(result)) assert.include(result.left.message, reason, label)
+    }
+    const f = Filter.and(eq, Filter.or(Filter.pr("title"), Filter.not(Filter.valuePath("emails", Filter.pr("value")))))
+    const decoded = Either.getOrThrow(decode(f))
+    assert.deepStrictEqual(decoded, f)
+    assert.notStrictEqual(decoded, f)
+    assert.isTrue(Schema.is(Filter.Filter)(f))
+    assert.isFalse(Schema.is(Filter.Filter)(Filter.and(eq, notFilter(42))))
+    assert.deepStrictEqual(Schema.encodeSync(Filter.Filter)(f), f)
+    // Formatting the error never reads the hostile value itself.
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    const cyclic: Record<string, unknown> = { _tag: "Not" }
+    cyclic.filter = cyclic
+    for (const hostile of [proxy, cyclic, new Proxy({}, { ownKeys: () => [], get: () => assert.fail("read") })]) {
+      const result = decode(hostile)
+      assert.isTrue(Either.isLeft(result))
+      if (Either.isLeft(result)) assert.include(result.left.message, "Invalid filter")
+    }
+  })
+
+  it("print never emits a half expression: it throws the InvalidFilter", () => {
+    for (const [label, value, reason] of named) {
+      assert.throws(() => Filter.print(notFilter(value)), reason, label)
+    }
+    assert.throws(() => Filter.print(Filter.eq("a", Number.NaN)), "value: NaN is not a JSON number")
+    assert.throws(() => Filter.print(Filter.eq("a", notFilter<Filter.Value>(undefined))), "value: expected a string")
+    assert.throws(
+      () => Filter.print(Filter.compare("a", notFilter<Filter.CompareOperator>("like"), 1)),
+      "is not a comparison operator"
+    )
+  })
+
+  it("fields: wrong types, bad operators and values, extra, symbol-keyed, inherited and accessor properties", () => {
+    const cases: ReadonlyArray<readonly [unknown, string]> = [
+      [{ _tag: "Present", attribute: 42 }, "attribute: expected a string, got the number 42"],
+      [
+        Filter.compare("a", notFilter<Filter.CompareOperator>("EQ"), 1),
+        `operator: "EQ" is not a comparison operator (expected eq, ne, co`
+      ],
+      [Filter.compare("a", notFilter<Filter.CompareOperator>(null), 1), "operator: expected a string, got null"],
+      [Filter.eq("a", Number.POSITIVE_INFINITY), "value: Infinity is not a JSON number"],
+      [
+        Filter.eq("a", notFilter<Filter.Value>({ toJSON: () => "x" })),
+        "value: expected a string, number, boolean or null, got an object"
+      ],
+      [
+        Filter.eq("a", notFilter<Filter.Value>(undefined)),
+        "value: expected a string, number, boolean or null, got undefined"
+      ],
+      [
+        Filter.eq("a", notFilter<Filter.Value>(BigInt(1))),
+        "value: expected a string, number, boolean or null, got a bigint"
+      ],
+      [{ _tag: "Compare", attribute: "a", operator: "eq" }, "value: missing"],
+      [{ ...Filter.pr("a"), extra: 1 }, "extra: unexpected property (a Present has _tag and attribute)"],
+      [{ ...Filter.pr("a"), [Symbol("x")]: 1 }, "unexpected symbol-keyed property"],
+      [Object.create(Filter.pr("a")), "_tag: missing"],
+      [{ _tag: "And", left: eq, right: Filter.not(notFilter([])) }, "right.filter: expected a filter, got an array"],
+      [{ _tag: 42 }, "_tag: expected a string, got the number 42"],
+      [{ _tag: "Compare".padEnd(200, "x") }, "_tag: \"Comparexxxxxxxxx"]
+    ]
+    for (const [value, reason] of cases) assert.include(invalid(Filter.decode(value)).reason, reason)
+  })
+
+  it("hostile objects: getters are never called, proxies that throw, revoked proxies, cycles, shared nodes", () => {
+    let reads = 0
+    const getter = { _tag: "Present" }
+    Object.defineProperty(getter, "attribute", { enumerable: true, get: () => String(++reads) })
+    assert.strictEqual(
+      invalid(Filter.decode(getter)).reason,
+      "attribute: a getter; the fields of a filter must be data properties"
+    )
+    assert.strictEqual(reads, 0)
+
+    const throwing = new Proxy(eq, {
+      getOwnPropertyDescriptor: () => {
+        throw new Error("boom")
+      }
+    })
+    assert.strictEqual(
+      invalid(Filter.decode(Filter.and(eq, throwing))).reason,
+      "right: could not be read (a proxy threw)"
+    )
+    const { proxy, revoke } = Proxy.revocable(eq, {})
+    revoke()
+    assert.strictEqual(invalid(Filter.decode(proxy)).reason, "could not be read (a proxy threw)")
+    // A well-behaved proxy decodes to a plain copy.
+    const decoded = Either.getOrThrow(Filter.decode(new Proxy(eq, {})))
+    assert.deepStrictEqual(decoded, eq)
+    assert.isFalse(decoded === eq)
+
+    const cyclic: Record<string, unknown> = { _tag: "And", left: eq }
+    cyclic.right = { _tag: "Not", filter: cyclic }
+    assert.strictEqual(invalid(Filter.decode(cyclic)).reason, "right.filter: the filter contains itself (a cycle)")
+
+    // The same node twice is fine (not a cycle); 2^60 of them is not.
+    assert.deepStrictEqual(Filter.decode(Filter.and(eq, eq)), Either.right(Filter.and(eq, eq)))
+    let shared: Filter.Filter = eq
+    for (let i = 0; i < 60; i++) shared = Filter.and(shared, shared)
+    assert.strictEqual(
+      invalid(Filter.decode(shared)).reason,
+      `the filter has more than ${Filter.maxNodes} nodes (comparisons, pr, and, or, not and value paths)`
+    )
+
+    // The decoded tree is frozen, and decoding it again gives it back as it is.
+    const decodedOnce = Either.getOrThrow(Filter.decode(Filter.and(eq, Filter.not(eq))))
+    assert.isTrue(Object.isFrozen(decodedOnce))
+    assert.isTrue(decodedOnce._tag === "And" && Object.isFrozen(decodedOnce.right))
+    assert.throws(() => Object.assign(decodedOnce, { right: 42 }))
+    assert.strictEqual(Either.getOrThrow(Filter.decode(decodedOnce)), decodedOnce)
+    // ...but not a proxy of it, which is read like any other value.
+    assert.notStrictEqual(Either.getOrThrow(Filter.decode(new Proxy(decodedOnce, {}))), decodedOnce)
+
+    const frozen = Object.freeze({ _tag: "Not", filter: Object.freeze({ ...eq }) })
+    assert.deepStrictEqual(Filter.decode(frozen), Either.right(Filter.not(eq)))
+    const nullPrototype = Object.assign(Object.create(null) as object, eq)
+    assert.deepStrictEqual(Filter.decode(nullPrototype), Either.right(eq))
+  })
+
+  it("nesting: as deep as the parser accepts and no deeper; nested value paths; attribute paths", () => {
+    let ok: Filter.Filter = Filter.pr("a")
+    for (let i = 0; i < Filter.maxDepth; i++) ok = Filter.not(ok)
+    assert.isTrue(Either.isRight(Filter.decode(ok)))
+    assert.isTrue(Either.isRight(Filter.parse(Filter.print(ok))))
+    const tooDeep = invalid(Filter.decode(Filter.not(ok)))
+    assert.strictEqual(
+      tooDeep.reason,
+      `the filter nests parentheses, 'not' and value paths more than ${Filter.maxDepth} levels deep`
+    )
+    assert.isTrue(Either.isLeft(Filter.parse(Filter.print(Filter.not(ok)))))
+    let grouped: Filter.Filter = Filter.pr("a")
+    for (let i = 0; i < Filter.maxDepth + 1; i++) {
+      grouped = Filter.and(Filter.pr("b"), Filter.or(grouped, Filter.pr("c")))
+    }
+    assert.isTrue(Either.isLeft(Filter.decode(grouped)))
+    assert.isTrue(Either.isLeft(Filter.parse(Filter.print(grouped))))
+
+    assert.strictEqual(
+      invalid(Filter.decode(Filter.valuePath("emails", Filter.valuePath("x", Filter.pr("y"))))).reason,
+      "value paths cannot be nested"
+    )
+    const injected = invalid(Filter.decode(Filter.and(eq, Filter.pr(`userName eq "x" or userName`))))
+    assert.strictEqual(injected.position, 30)
+    assert.strictEqual(injected.filter, `userName eq "kim" and userName eq "x" or userName pr`)
+  })
+
+  it("build refuses what is not a string; combine takes and/or in any case and nothing else", () => {
+    assert.strictEqual(
+      invalid(Filter.build(notFilter<string>(42), "eq", "x")).reason,
+      "attribute: expected a string, got the number 42"
+    )
+    assert.include(invalid(Filter.build("userName", notFilter<string>(42), "x")).reason, "operator")
+    assert.include(invalid(Filter.build("userName", "eq", notFilter<string>({}))).reason, "value")
+    const a = Filter.pr("a")
+    const b = Filter.pr("b")
+    assert.deepStrictEqual(Filter.combine([a, b], "AND" as "and"), Filter.and(a, b))
+    assert.deepStrictEqual(Filter.combine([a, b], "Or" as "or"), Filter.or(a, b))
+    assert.throws(() => Filter.combine([a, b], "xor" as "or"), "unknown operator \"xor\" (expected and or or)")
+    // Built from a non-filter: every consumer refuses it.
+    const bad = Filter.combine([a, notFilter(42)])
+    assert.isTrue(Either.isLeft(Filter.decode(bad)))
+    assert.throws(() => Filter.print(bad))
+    assert.throws(() => Filter.needsSearch(bad))
+    assert.isFalse(Filter.equals(bad, bad))
+  })
+
+  it("decode never throws, and whatever it accepts prints to a string that parses back to it", () => {
+    fc.assert(
+      fc.property(
+        fc.anything({ withBigInt: true, withBoxedValues: true, withMap: true, withNullPrototype: true }),
+        (u) => {
+          const result = Filter.decode(u)
+          if (Either.isRight(result)) {
+            assert.deepStrictEqual(parsed(Filter.print(result.right)), result.right)
+          } else {
+            assert.instanceOf(result.left, InvalidFilter)
+          }
+        }
+      ),
+      { numRuns: 2000 }
     )
   })
 })

@@ -43,8 +43,8 @@ export type ListResult<A> = internal.ListResult<A>
 
 /**
  * Options of `list` and `search`. `count` defaults to `config.pageSize` (100); `filter` is a
- * string or a `Filter`; `domain` (a user store) is Asgardeo-only. There is no `sortBy`:
- * Asgardeo answers 501.
+ * string or a `Filter`, decoded at run time (anything else fails with `InvalidFilter` before any
+ * request); `domain` (a user store) is Asgardeo-only. There is no `sortBy`: Asgardeo answers 501.
  *
  * @since 0.1.0
  * @category models

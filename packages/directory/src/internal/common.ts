@@ -127,7 +127,10 @@ export const prepareList = (
     if (o.attributes !== undefined && o.excludedAttributes !== undefined) {
       return yield* fail(operation, "attributes", "give attributes or excludedAttributes, not both")
     }
-    const filter = o.filter === undefined ? undefined : yield* Filter.fromInput(o.filter, profile, {
+    // Read once and decoded at run time, whatever the types say: a string is parsed, anything else
+    // must be a well-formed Filter (InvalidFilter otherwise, before any request). Absent: no filter.
+    const input: unknown = o.filter
+    const filter = input === undefined ? undefined : yield* Filter.fromInput(input, profile, {
       bareValues: config.target === "asgardeo"
     })
     return {

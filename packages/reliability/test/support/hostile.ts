@@ -49,6 +49,8 @@ const config = "AsgardeoConfig validation at layer construction"
 const writes = "Validation: one set of write rules (control characters, lengths, stores, Redacted passwords)"
 const bodyCap = "Validation.encodeBody: the 1 MiB cap where ScimClient serializes every body"
 const names = "one lookup rule (directory internal/resolve.ts): name and store checked before any request"
+const decoding =
+  "Filter.decode: a filter is a string or a well-formed Filter, decoded at run time (no prototypes, getters or cycles trusted)"
 
 const rejected = (
   id: string,
@@ -70,6 +72,19 @@ const injection = (id: string, what: string, value: string, target: "users" | "g
 
 const list = (filter: string | Filter.Filter) => Effect.flatMap(users, (u) => u.list({ filter }))
 const groupList = (filter: string) => Effect.flatMap(groups, (g) => g.list({ filter }))
+/** A filter argument from plain JavaScript: anything at all. */
+const listAny = (filter: unknown) => Effect.flatMap(users, (u) => u.list({ filter: any<string>(filter) }))
+const notAFilter = (u: unknown) => any<Filter.Filter>(u)
+const cyclicFilter = () => {
+  const node: Record<string, unknown> = { _tag: "Not" }
+  node.filter = node
+  return node
+}
+const getterFilter = () =>
+  Object.defineProperty({ _tag: "Compare", operator: "eq", value: "x" }, "attribute", {
+    enumerable: true,
+    get: () => "userName"
+  })
 const getUser = (id: unknown) => Effect.flatMap(users, (u) => u.get(any<string>(id)))
 const onboard = (input: unknown) => Effect.flatMap(hr, (h) => h.onboardEmployee(any(input)))
 const create = (input: unknown) => Effect.flatMap(users, (u) => u.create(any(input)))
@@ -209,6 +224,89 @@ export const hostileCases: ReadonlyArray<HostileCase> = [
     "InvalidFilter",
     "value",
     list(Filter.eq("userName", any({ $ne: null })))
+  ),
+  // -- filter arguments that are not filters (plain JavaScript) --------------------------------
+  rejected(
+    "hostile.filter-arg.number",
+    "a number as filter",
+    decoding,
+    "InvalidFilter",
+    "got the number 42",
+    listAny(42)
+  ),
+  rejected("hostile.filter-arg.null", "null as filter", decoding, "InvalidFilter", "got null", listAny(null)),
+  rejected(
+    "hostile.filter-arg.boolean",
+    "`true` as filter",
+    decoding,
+    "InvalidFilter",
+    "got the boolean true",
+    listAny(true)
+  ),
+  rejected(
+    "hostile.filter-arg.nan",
+    "NaN as filter",
+    decoding,
+    "InvalidFilter",
+    "got the number NaN",
+    listAny(Number.NaN)
+  ),
+  rejected(
+    "hostile.filter-arg.empty-object",
+    "`{}` as filter",
+    decoding,
+    "InvalidFilter",
+    "_tag: missing",
+    listAny({})
+  ),
+  rejected("hostile.filter-arg.array", "`[]` as filter", decoding, "InvalidFilter", "got an array", listAny([])),
+  rejected(
+    "hostile.filter-arg.unknown-tag",
+    "`{ _tag: \"Nope\" }` as filter",
+    decoding,
+    "InvalidFilter",
+    "is not a filter node",
+    listAny({ _tag: "Nope" })
+  ),
+  rejected(
+    "hostile.filter-arg.missing-fields",
+    "`{ _tag: \"Compare\" }` (no attribute, operator or value) as filter",
+    decoding,
+    "InvalidFilter",
+    "attribute: missing",
+    listAny({ _tag: "Compare" })
+  ),
+  rejected(
+    "hostile.filter-arg.not-undefined",
+    "`Filter.not(undefined)`",
+    decoding,
+    "InvalidFilter",
+    "filter: expected a filter, got undefined",
+    listAny(Filter.not(notAFilter(undefined)))
+  ),
+  rejected(
+    "hostile.filter-arg.and-number",
+    "`Filter.and(eq, 42)` (would print half an expression)",
+    decoding,
+    "InvalidFilter",
+    "right: expected a filter, got the number 42",
+    listAny(Filter.and(Filter.eq("userName", "a@b.co"), notAFilter(42)))
+  ),
+  rejected(
+    "hostile.filter-arg.cyclic",
+    "a filter that contains itself",
+    decoding,
+    "InvalidFilter",
+    "cycle",
+    listAny(cyclicFilter())
+  ),
+  rejected(
+    "hostile.filter-arg.getter",
+    "a filter whose attribute is a getter (could answer differently when printed)",
+    decoding,
+    "InvalidFilter",
+    "getter",
+    listAny(getterFilter())
   ),
   // -- ids ------------------------------------------------------------------------------------
   rejected("hostile.id.dotdot", "id `../Groups`", idCheck, "InvalidId", "UUID", getUser("../Groups")),
