@@ -209,7 +209,7 @@ describe("asgardeo-scim", () => {
           "--client-secret",
           "reader-secret",
           "--base-url",
-          "http://emulator.localhost"
+          "https://emulator.invalid"
         ]
         const scope = yield* run("users", "create", ...reader, "--email", "x@example.com")
         assert.strictEqual(scope.code, ExitCode.Auth)

@@ -13,7 +13,7 @@ export const conn = [
   "--client-secret",
   "emulator-secret",
   "--base-url",
-  "http://emulator.localhost"
+  "https://emulator.invalid"
 ]
 
 export const harness = (options: AsgardeoEmulator.Options = {}) =>
