@@ -19,7 +19,7 @@ interface Answer {
 
 type Send = (
   path: string,
-  body: Uint8Array,
+  body: Uint8Array<ArrayBuffer>,
   headers?: Record<string, string>,
   method?: string
 ) => Effect.Effect<Answer>
@@ -70,7 +70,7 @@ const token = (send: Send) =>
   )
 
 /** A valid new user, padded with spaces to exactly `size` bytes. */
-const userOfSize = (userName: string, size: number): Uint8Array => {
+const userOfSize = (userName: string, size: number): Uint8Array<ArrayBuffer> => {
   const json = JSON.stringify({ userName, password: "Passw0rd1", emails: [{ value: userName }] })
   return encoder.encode(json + " ".repeat(size - json.length))
 }
@@ -143,7 +143,7 @@ for (const face of faces) {
           0xfe,
           ...encoder.encode(`@example.com","password":"Passw0rd1"}`)
         ])
-        const cases: ReadonlyArray<readonly [string, string, Uint8Array]> = [
+        const cases: ReadonlyArray<readonly [string, string, Uint8Array<ArrayBuffer>]> = [
           ["POST", "/Users", deep(100_000)],
           ["POST", "/Users", notUtf8],
           ["POST", "/Users", encoder.encode("{")],
@@ -333,7 +333,9 @@ describe("empty bodies", () => {
     Effect.gen(function*() {
       const emulator = yield* AsgardeoEmulator.make()
       const response = yield* HttpClient.execute(
-        HttpClientRequest.post(emulator.tokenUrl).pipe(HttpClientRequest.basicAuth("emulator-client", "emulator-secret"))
+        HttpClientRequest.post(emulator.tokenUrl).pipe(
+          HttpClientRequest.basicAuth("emulator-client", "emulator-secret")
+        )
       ).pipe(Effect.provideService(HttpClient.HttpClient, emulator.client))
       const json: any = yield* response.json
       assert.strictEqual(response.status, 400)
