@@ -1,6 +1,9 @@
 // Every case of RELIABILITY.md's table: id, what is tried, and what guarantees the outcome. The
-// hostile cases come from their own list; the chaos, lost-answer, token and secrets cases are
-// listed here, and Table.test.ts checks each is observed by a suite and listed in the table.
+// hostile, emulator and CLI cases come from their own lists; the chaos, lost-answer, token and
+// secrets cases are listed here, and Table.test.ts checks each is observed by a suite and listed
+// in the table.
+import { cliCases } from "./cli.js"
+import { emulatorCases } from "./emulator.js"
 import { hostileCases } from "./hostile.js"
 
 export interface CaseInfo {
@@ -119,5 +122,7 @@ export const chaosCases: ReadonlyArray<CaseInfo> = [
 
 export const allCases: ReadonlyArray<CaseInfo> = [
   ...chaosCases,
-  ...hostileCases.map((c) => ({ id: c.id, what: c.what, guarantee: c.guarantee }))
+  ...hostileCases.map((c) => ({ id: c.id, what: c.what, guarantee: c.guarantee })),
+  ...emulatorCases,
+  ...cliCases
 ]
