@@ -244,6 +244,7 @@ const loopbackIPv4 = new RegExp(`^127\\.${octet}\\.${octet}\\.${octet}$`)
  * @category validation
  */
 export const isLoopbackHost = (hostname: string): boolean => {
+  if (typeof hostname !== "string") return false
   const host = hostname.toLowerCase()
   return host === "localhost" || host === "[::1]" || loopbackIPv4.test(host)
 }

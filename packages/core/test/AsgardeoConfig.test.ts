@@ -132,6 +132,9 @@ describe("AsgardeoConfig", () => {
     ) {
       assert.isFalse(AsgardeoConfig.isLoopbackHost(host), host)
     }
+    for (const notAString of [undefined, null, 2130706433, ["localhost"]]) {
+      assert.isFalse(AsgardeoConfig.isLoopbackHost(notAString as unknown as string))
+    }
   })
 
   it.effect("malformed base URLs are refused", () =>

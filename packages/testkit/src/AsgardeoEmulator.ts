@@ -16,6 +16,7 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as body from "./internal/body.js"
 import { allScopes as scopeList } from "./internal/scopes.js"
 import type * as internal from "./internal/service.js"
 import * as service from "./internal/service.js"
@@ -331,7 +332,7 @@ export const defaultBaseUrl = "https://emulator.invalid"
  * @since 0.2.0
  * @category constants
  */
-export const defaultMaxBodyBytes = 1_048_576
+export const defaultMaxBodyBytes: number = body.defaultMaxBodyBytes
 
 /**
  * The default app's credentials.

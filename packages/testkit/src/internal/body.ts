@@ -90,8 +90,8 @@ export const read = (
 }
 
 /**
- * The deepest nesting of `[` and `{` outside strings. Linear, no recursion; stops counting past
- * `max`.
+ * Whether `[` and `{` outside strings nest deeper than `max`. Linear, no recursion; stops at
+ * the first level past `max`.
  *
  * @internal
  */
