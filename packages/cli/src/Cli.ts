@@ -1,17 +1,23 @@
 /**
  * The `asgardeo-scim` command tree and its runner, which turns every outcome into an exit code
- * (see `ExitCode`) and every error into one line on stderr.
+ * (see `ExitCode`) and every error into one line on stderr. Log lines (`--log-level debug`) go
+ * to stderr too, and a secret given as a flag gets a warning there.
  *
  * @since 0.1.0
  */
 import * as Command from "@effect/cli/Command"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as HashSet from "effect/HashSet"
+import * as Logger from "effect/Logger"
 import * as DemoCommand from "./DemoCommand.js"
 import * as EmulatorCommand from "./EmulatorCommand.js"
 import * as ExitCode from "./ExitCode.js"
+import * as Flags from "./Flags.js"
 import * as GroupsCommand from "./GroupsCommand.js"
 import * as HrCommand from "./HrCommand.js"
+import type * as IoService from "./Io.js"
 import { Io } from "./Io.js"
 import * as Render from "./Render.js"
 import * as ScopesCommand from "./ScopesCommand.js"
@@ -49,23 +55,46 @@ export const command = Command.make("asgardeo-scim").pipe(
 const cli = Command.run(command, { name: "asgardeo-scim", version })
 
 /**
+ * Sends every log line to stderr: the loggers of `effect` (and `NodeRuntime`'s pretty logger)
+ * write to `console.log`, that is stdout, where they would break `--json`. Only the tracer
+ * logger (log lines as span events) is kept beside it.
+ */
+const logsToStderr = (io: IoService.Service) => {
+  const logger = Logger.map(Logger.logfmtLogger, io.log)
+  return <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.locallyWith(
+      effect,
+      FiberRef.currentLoggers,
+      (loggers) => HashSet.add(HashSet.filter(loggers, (l) => l === Logger.tracerLogger), logger)
+    )
+}
+
+/**
  * Runs the command line (`argv` as in `process.argv`: node, script, arguments...) and returns
- * the exit code. Never fails: errors are printed as one line on stderr.
+ * the exit code. Never fails: errors are printed as one line on stderr. A secret flag
+ * (`--client-secret`, `--password`) first gets a warning on stderr (see
+ * `Flags.secretFlagWarnings`), and log lines go to stderr.
  *
  * @since 0.1.0
  * @category programs
  */
 export const run = (argv: ReadonlyArray<string>) =>
-  cli(argv).pipe(
-    Effect.as<ExitCode.ExitCode>(ExitCode.Ok),
-    Effect.catchAll((error) =>
-      Effect.gen(function*() {
-        // @effect/cli has printed usage errors with the help text already.
-        if (ValidationError.isValidationError(error)) return ExitCode.Usage
-        const io = yield* Io
-        const { code, message } = ExitCode.describe(error)
-        if (message !== "") yield* io.err(Render.errorLine(message, io.color))
-        return code
-      })
+  Effect.gen(function*() {
+    const io = yield* Io
+    for (const warning of Flags.secretFlagWarnings(argv.slice(2))) {
+      yield* io.err(Render.styled(warning, "warn", io.color))
+    }
+    return yield* cli(argv).pipe(
+      Effect.as<ExitCode.ExitCode>(ExitCode.Ok),
+      Effect.catchAll((error) =>
+        Effect.gen(function*() {
+          // @effect/cli has printed usage errors with the help text already.
+          if (ValidationError.isValidationError(error)) return ExitCode.Usage
+          const { code, message } = ExitCode.describe(error)
+          if (message !== "") yield* io.err(Render.errorLine(message, io.color))
+          return code
+        })
+      ),
+      logsToStderr(io)
     )
-  )
+  })

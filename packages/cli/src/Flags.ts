@@ -23,7 +23,9 @@ export const connection = {
     Options.optional
   ),
   clientSecret: Options.redacted("client-secret").pipe(
-    Options.withDescription("Client secret (default: $ASGARDEO_CLIENT_SECRET; prefer the variable)"),
+    Options.withDescription(
+      "Client secret (default: $ASGARDEO_CLIENT_SECRET; prefer the variable: a flag is visible to other users)"
+    ),
     Options.optional
   ),
   baseUrl: Options.text("base-url").pipe(
@@ -34,6 +36,32 @@ export const connection = {
     Options.withDescription("Use the embedded in-memory Asgardeo emulator (no configuration needed)")
   )
 }
+
+/**
+ * The flags that carry a secret, each with the environment variable to use instead.
+ *
+ * @since 0.2.0
+ * @category options
+ */
+export const secretFlags: ReadonlyArray<{ readonly flag: string; readonly env: string }> = [
+  { flag: "--client-secret", env: "ASGARDEO_CLIENT_SECRET" },
+  { flag: "--password", env: "ASGARDEO_USER_PASSWORD" }
+]
+
+/**
+ * One warning line per secret flag present in `args` (as `--flag value` or `--flag=value`),
+ * naming the environment variable to use instead. The lines never contain the value.
+ *
+ * @since 0.2.0
+ * @category options
+ */
+export const secretFlagWarnings = (args: ReadonlyArray<string>): ReadonlyArray<string> =>
+  secretFlags
+    .filter(({ flag }) => args.some((arg) => arg === flag || arg.startsWith(`${flag}=`)))
+    .map(({ env, flag }) =>
+      `warning: ${flag} puts a secret on the command line, where other users may see it in the process list ` +
+      `and your shell history keeps it; set ${env} instead`
+    )
 
 /**
  * The `--json` flag.

@@ -1,7 +1,7 @@
 /**
- * Where the CLI writes: results to stdout, messages and the progress bar to stderr. Colours and
- * the progress bar only when the stream is a terminal (and `NO_COLOR` is not set), so piped
- * output is plain text. Tests swap in {@link makeTest}, which records both streams.
+ * Where the CLI writes: results to stdout, messages, log lines and the progress bar to stderr.
+ * Colours and the progress bar only when the stream is a terminal (and `NO_COLOR` is not set),
+ * so piped output is plain text. Tests swap in {@link makeTest}, which records both streams.
  *
  * @since 0.1.0
  */
@@ -18,6 +18,13 @@ export interface Service {
   readonly out: (text: string) => Effect.Effect<void>
   /** Writes a line to stderr. */
   readonly err: (text: string) => Effect.Effect<void>
+  /**
+   * Writes a log line to stderr at once (loggers are synchronous). Never stdout, so `--json`
+   * output stays one document at any log level.
+   *
+   * @since 0.2.0
+   */
+  readonly log: (line: string) => void
   /** Rewrites the current stderr line (progress bar); a no-op when stderr is not a terminal. */
   readonly status: (text: string) => Effect.Effect<void>
   /** stderr is a terminal: draw the progress bar. */
@@ -63,6 +70,10 @@ export const makeProcess = (): Service => {
         clearStatus()
         process.stderr.write(text + "\n")
       }),
+    log: (line) => {
+      clearStatus()
+      process.stderr.write(line + "\n")
+    },
     status: (text) =>
       interactive
         ? Effect.sync(() => {
@@ -96,6 +107,7 @@ export const makeTest = (options: { readonly interactive?: boolean; readonly col
   const service: Service = {
     out: (text) => Effect.sync(() => void stdout.push(text)),
     err: (text) => Effect.sync(() => void stderr.push(text)),
+    log: (line) => void stderr.push(line),
     status: (text) => options.interactive === true ? Effect.sync(() => void statuses.push(text)) : Effect.void,
     interactive: options.interactive === true,
     color: options.color === true

@@ -44,7 +44,9 @@ const create = Command.make(
     givenName: Options.text("given-name").pipe(Options.optional),
     familyName: Options.text("family-name").pipe(Options.optional),
     password: Options.redacted("password").pipe(
-      Options.withDescription("Set a password instead of sending an invitation email"),
+      Options.withDescription(
+        "Set a password instead of sending an invitation email (default: $ASGARDEO_USER_PASSWORD; prefer the variable)"
+      ),
       Options.optional
     )
   },

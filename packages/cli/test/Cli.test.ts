@@ -224,7 +224,7 @@ describe("asgardeo-scim", () => {
     "exit codes: missing configuration 2, bad credentials 3, missing scope 3, server errors 4, usage 2",
     () =>
       Effect.gen(function*() {
-        const { emu, run } = yield* harness({
+        const { emu, run, runWith } = yield* harness({
           apps: [
             { clientId: "emulator-client", clientSecret: "emulator-secret" },
             { clientId: "reader", clientSecret: "reader-secret", scopes: ["internal_user_mgt_list"] }
@@ -234,22 +234,19 @@ describe("asgardeo-scim", () => {
         assert.strictEqual(missing.code, ExitCode.Usage)
         assert.match(missing.stderr, /ASGARDEO_ORG is not set\. Export ASGARDEO_ORG or pass --org/)
 
-        const badSecret = conn.map((a) => a === "emulator-secret" ? "wrong" : a)
-        const bad = yield* run("users", "list", ...badSecret)
+        const bad = yield* runWith({ ASGARDEO_CLIENT_SECRET: "wrong" }, "users", "list", ...conn)
         assert.strictEqual(bad.code, ExitCode.Auth, bad.stderr)
         assert.match(bad.stderr, /refused the client credentials.*Check ASGARDEO_CLIENT_ID/)
 
-        const reader = [
-          "--org",
-          "acme",
-          "--client-id",
-          "reader",
-          "--client-secret",
-          "reader-secret",
-          "--base-url",
-          "http://emulator.localhost"
-        ]
-        const scope = yield* run("users", "create", ...reader, "--email", "x@example.com")
+        const reader = ["--org", "acme", "--client-id", "reader", "--base-url", "https://emulator.invalid"]
+        const scope = yield* runWith(
+          { ASGARDEO_CLIENT_SECRET: "reader-secret" },
+          "users",
+          "create",
+          ...reader,
+          "--email",
+          "x@example.com"
+        )
         assert.strictEqual(scope.code, ExitCode.Auth)
         assert.match(scope.stderr, /internal_user_mgt_create.*SCIM2 Users API/)
         assert.strictEqual(scope.stderr.split("\n").length, 1)

@@ -5,16 +5,18 @@ import { HttpClient } from "@effect/platform"
 import { NodeContext } from "@effect/platform-node"
 import { ConfigProvider, Effect, Layer } from "effect"
 
+// The connection flags; the secret comes from the environment (ASGARDEO_CLIENT_SECRET), as the
+// CLI recommends: a --client-secret flag gets a warning on stderr.
 export const conn = [
   "--org",
   "acme",
   "--client-id",
   "emulator-client",
-  "--client-secret",
-  "emulator-secret",
   "--base-url",
-  "http://emulator.localhost"
+  "https://emulator.invalid"
 ]
+
+export const secretEnv = { ASGARDEO_CLIENT_SECRET: "emulator-secret" }
 
 export const harness = (options: AsgardeoEmulator.Options = {}) =>
   Effect.gen(function*() {
@@ -23,17 +25,19 @@ export const harness = (options: AsgardeoEmulator.Options = {}) =>
       httpClient: Layer.succeed(HttpClient.HttpClient, emu.client),
       embedded: Effect.succeed(emu)
     })
-    const run = (...args: Array<string>) =>
+    /** Runs with exactly these environment variables (none from the developer's shell). */
+    const runWith = (env: Readonly<Record<string, string>>, ...args: Array<string>) =>
       Effect.gen(function*() {
         const io = Io.makeTest()
         const code = yield* Cli.run(["node", "asgardeo-scim", ...args]).pipe(
           Effect.provide(Layer.mergeAll(io.layer, backend, NodeContext.layer)),
-          // No ASGARDEO_* from the developer's shell.
-          Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
         )
         return { code, stdout: io.stdout(), stderr: io.stderr() }
       })
-    return { emu, run }
+    /** Runs with ASGARDEO_CLIENT_SECRET set (the other settings come from `conn`). */
+    const run = (...args: Array<string>) => runWith(secretEnv, ...args)
+    return { emu, run, runWith }
   })
 
 export const csv = (rows: ReadonlyArray<string>) =>

@@ -189,7 +189,10 @@ export interface Options extends CommonOptions {
   readonly organization: string
   readonly clientId: string
   readonly clientSecret: Redacted.Redacted<string>
-  /** Default `https://api.asgardeo.io`. Plain `http://` is refused except for loopback hosts. */
+  /**
+   * Default `https://api.asgardeo.io`. Plain `http://` is refused except to `localhost`,
+   * `127.x.x.x` and `[::1]` (see {@link isLoopbackHost}).
+   */
   readonly baseUrl?: string | undefined
   /** Scopes to request. Default: every scope the library uses (`Scopes.all`). */
   readonly scopes?: ReadonlyArray<string> | undefined
@@ -269,13 +272,31 @@ const validateUserStore = (name: string, value: unknown): Either.Either<string, 
       )
     )
 
-const isLoopbackHost = (hostname: string): boolean =>
-  hostname === "localhost" || hostname.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(hostname) ||
-  hostname === "[::1]"
+const octet = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)"
+const loopbackIPv4 = new RegExp(`^127\\.${octet}\\.${octet}\\.${octet}$`)
 
 /**
- * Checks a URL: absolute, `https:` (or `http:` to a loopback host), no credentials, query or
- * fragment. Returns it without trailing slashes.
+ * Whether a host may be reached over plain `http://`: `localhost` itself, an IPv4 address in
+ * `127.0.0.0/8` in dotted-decimal form, or `[::1]`. The argument is a hostname as `URL.hostname`
+ * gives it (lower-cased, IPv4 normalised, IPv6 in brackets); run strings through `new URL`
+ * first. Nothing that a resolver looks up counts: not `*.localhost`, not `localhost.` (a fully
+ * qualified name the resolver may send to DNS), not `127.0.0.1.example.com`. Numeric spellings
+ * such as `http://2130706433/` or `http://0x7f.1/` are accepted only because the URL parser
+ * rewrites them to `127.0.0.1` before anything connects.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const isLoopbackHost = (hostname: string): boolean => {
+  if (typeof hostname !== "string") return false
+  const host = hostname.toLowerCase()
+  return host === "localhost" || host === "[::1]" || loopbackIPv4.test(host)
+}
+
+/**
+ * Checks a URL: absolute, `https:` (or `http:` to a loopback host, see {@link isLoopbackHost}), no
+ * credentials, query or fragment. Returns it as the URL parser normalised it, without trailing
+ * slashes.
  *
  * @since 0.1.0
  * @category validation
@@ -292,7 +313,10 @@ export const validateUrl = (name: string, value: string): Either.Either<string, 
   }
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
     return Either.left(
-      invalid(name, `${name} uses plain http:// to ${url.hostname}: only loopback hosts may use http, use https://`)
+      invalid(
+        name,
+        `${name} uses plain http:// to ${url.hostname}: only loopback hosts (localhost, 127.x.x.x, [::1]) may use http, use https://`
+      )
     )
   }
   if (url.username !== "" || url.password !== "") {

@@ -69,11 +69,73 @@ describe("AsgardeoConfig", () => {
         assert.include(text, "ASGARDEO_BASE_URL")
         assert.include(text, "https")
       }
-      for (const url of ["http://localhost:1", "http://127.0.0.1", "http://[::1]:9", "http://emulator.localhost"]) {
+      for (
+        const url of [
+          "http://localhost:1",
+          "http://127.0.0.1",
+          "http://[::1]:9",
+          "http://LocalHost",
+          "http://127.8.9.10"
+        ]
+      ) {
         const exit = yield* Effect.exit(fromEnv({ ...good, ASGARDEO_BASE_URL: url }))
         assert.isTrue(Exit.isSuccess(exit), url)
       }
     }))
+
+  it.effect("only literal loopback addresses and localhost itself may use http://, never a name resolved by DNS", () =>
+    Effect.gen(function*() {
+      for (
+        const url of [
+          "http://foo.localhost",
+          "http://emulator.localhost:8080",
+          "http://localhost.",
+          "http://localhost.evil.example",
+          "http://127.0.0.1.evil.example",
+          "http://127.0.0.1.nip.io",
+          "http://[::ffff:127.0.0.1]",
+          "http://[::]",
+          "http://0.0.0.0",
+          "http://localhost@evil.example"
+        ]
+      ) {
+        const text = configErrorText(yield* Effect.exit(fromEnv({ ...good, ASGARDEO_BASE_URL: url })))
+        assert.include(text, "ASGARDEO_BASE_URL", url)
+        assert.include(text, "only loopback hosts", url)
+      }
+    }))
+
+  it.effect("numeric IPv4 spellings are literal loopback addresses once the URL parser has normalised them", () =>
+    Effect.gen(function*() {
+      // WHATWG URL turns these into 127.0.0.1 before anything resolves them; the config keeps
+      // the normalised form, so what is connected to is the literal address.
+      for (
+        const url of [
+          "http://2130706433",
+          "http://0x7f.1",
+          "http://0177.0.0.1",
+          "http://127.1",
+          "http://[0:0:0:0:0:0:0:1]"
+        ]
+      ) {
+        const config = yield* fromEnv({ ...good, ASGARDEO_BASE_URL: url })
+        assert.match(config.scimBaseUrl, /^http:\/\/(127\.0\.0\.1|\[::1\])\/t\/acme\/scim2$/, url)
+      }
+    }))
+
+  it("isLoopbackHost takes URL hostnames: localhost, 127.0.0.0/8 and [::1] only", () => {
+    for (const host of ["localhost", "LOCALHOST", "127.0.0.1", "127.255.255.254", "[::1]"]) {
+      assert.isTrue(AsgardeoConfig.isLoopbackHost(host), host)
+    }
+    for (
+      const host of ["foo.localhost", "localhost.", "127.0.0.256", "127.1", "::1", "128.0.0.1", "10.0.0.1", "", "[::]"]
+    ) {
+      assert.isFalse(AsgardeoConfig.isLoopbackHost(host), host)
+    }
+    for (const notAString of [undefined, null, 2130706433, ["localhost"]]) {
+      assert.isFalse(AsgardeoConfig.isLoopbackHost(notAString as unknown as string))
+    }
+  })
 
   it.effect("malformed base URLs are refused", () =>
     Effect.gen(function*() {

@@ -16,6 +16,7 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as body from "./internal/body.js"
 import { allScopes as scopeList } from "./internal/scopes.js"
 import type * as internal from "./internal/service.js"
 import * as service from "./internal/service.js"
@@ -109,10 +110,18 @@ export interface Options {
   readonly apps?: ReadonlyArray<App> | undefined
   /** Token lifetime in seconds. Default 3600. */
   readonly tokenExpiresIn?: number | undefined
-  /** The origin of the in-process face. Default `http://emulator.localhost`. */
+  /** The origin of the in-process face. Default `https://emulator.invalid` ({@link defaultBaseUrl}). */
   readonly baseUrl?: string | undefined
   readonly quirks?: Partial<Quirks> | undefined
   readonly rateLimits?: Partial<RateLimits> | undefined
+  /**
+   * Request bodies over this many bytes are answered 413 with a SCIM error (on the server face
+   * without reading the rest of the body). Also the `bulk.maxPayloadSize` of the
+   * ServiceProviderConfig. Default 1,048,576 (1 MiB, Asgardeo's value).
+   *
+   * @since 0.2.0
+   */
+  readonly maxBodyBytes?: number | undefined
 }
 
 /**
@@ -284,7 +293,7 @@ export declare namespace AsgardeoEmulator {
    * @category models
    */
   export interface Service {
-    /** The origin: `http://emulator.localhost` in process, `http://127.0.0.1:<port>` for the server. */
+    /** The origin: `https://emulator.invalid` in process, `http://127.0.0.1:<port>` for the server. */
     readonly baseUrl: string
     /** The default organization. */
     readonly organization: string
@@ -330,13 +339,22 @@ export declare namespace AsgardeoEmulator {
 }
 
 /**
- * The origin of the in-process face. A `*.localhost` host, so a client that allows plain http
- * only to loopback accepts it.
+ * The origin of the in-process face: `https://emulator.invalid`. A client accepts it (https), and
+ * `.invalid` never resolves (RFC 2606), so a request that reaches a real HTTP engine by mistake
+ * fails at once instead of going to another machine.
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultBaseUrl = "http://emulator.localhost"
+export const defaultBaseUrl = "https://emulator.invalid"
+
+/**
+ * The default limit of request bodies in bytes (1 MiB); see `Options.maxBodyBytes`.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultMaxBodyBytes: number = body.defaultMaxBodyBytes
 
 /**
  * The default app's credentials.

@@ -4,18 +4,22 @@
  *
  * @since 0.1.0
  */
+import { isLoopbackHost } from "@asgardeo-scim/core/AsgardeoConfig"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeStream from "@effect/platform-node/NodeStream"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import { createServer } from "node:http"
 import type * as Api from "./AsgardeoEmulator.js"
-import { AsgardeoEmulator } from "./AsgardeoEmulator.js"
+import { AsgardeoEmulator, defaultCredentials } from "./AsgardeoEmulator.js"
+import type { Source } from "./internal/body.js"
 import { makeApp } from "./internal/router.js"
 import { engineFromOptions, makeService } from "./internal/service.js"
 
@@ -26,28 +30,84 @@ import { engineFromOptions, makeService } from "./internal/service.js"
 export interface Options extends Api.Options {
   /** Default 0 (an ephemeral port). */
   readonly port?: number | undefined
-  /** Default `127.0.0.1`. */
+  /**
+   * Default `127.0.0.1`. Any address other than `localhost`, `127.x.x.x` or `::1` (such as
+   * `0.0.0.0`, `::` or a LAN address) is refused with {@link BindRefused} while an app uses the
+   * default secret `emulator-secret`: register your own app (`apps`) to listen there.
+   */
   readonly host?: string | undefined
 }
 
 /**
+ * The server was asked to listen on an address other machines can reach while an app has the
+ * well-known default secret, so anyone on the network could take a token and read or write the
+ * directory. Nothing was bound.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class BindRefused extends Schema.TaggedError<BindRefused>("@asgardeo-scim/testkit/EmulatorServer/BindRefused")(
+  "BindRefused",
+  { host: Schema.String }
+) {
+  /** @since 0.2.0 */
+  override get message(): string {
+    return `The emulator will not listen on ${JSON.stringify(this.host)} with the default app secret ` +
+      `(${defaultCredentials.clientSecret}), which anyone who can reach that address would know. ` +
+      "Listen on 127.0.0.1 (the default), or register an app with a secret of your own " +
+      "(the apps option; EMULATOR_CLIENT_SECRET for the command line)."
+  }
+}
+
+/**
+ * Whether a listen address is a loopback one: `localhost`, `127.x.x.x` (dotted decimal) or an
+ * IPv6 spelling of `::1`. An empty host (every interface) is not.
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const isLoopbackAddress = (host: string): boolean => {
+  if (!host.includes(":")) return isLoopbackHost(host)
+  try {
+    return new URL(`http://${host.startsWith("[") ? host : `[${host}]`}/`).hostname === "[::1]"
+  } catch {
+    return false
+  }
+}
+
+const usesDefaultSecret = (options: Options): boolean =>
+  options.apps === undefined ||
+  options.apps.some((app) => app?.clientSecret === defaultCredentials.clientSecret)
+
+/** Reads the body from the socket and, at the limit, stops without closing it, so the 413 gets out. */
+const socketBody: Source = (request) =>
+  NodeStream.fromReadable(() => NodeHttpServerRequest.toIncomingMessage(request), (cause) => cause, {
+    closeOnDone: false
+  })
+
+/**
  * Starts the server for the lifetime of the scope. `baseUrl` is the server's real address.
+ * Fails with {@link BindRefused}, before binding, for a non-loopback `host` while an app has the
+ * default secret.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (
   options: Options = {}
-): Effect.Effect<AsgardeoEmulator.Service, HttpServerError.ServeError, Scope.Scope> =>
+): Effect.Effect<AsgardeoEmulator.Service, HttpServerError.ServeError | BindRefused, Scope.Scope> =>
   Effect.gen(function*() {
     const host = options.host ?? "127.0.0.1"
+    if (typeof host !== "string" || (!isLoopbackAddress(host) && usesDefaultSecret(options))) {
+      return yield* new BindRefused({ host: String(host) })
+    }
     const server = yield* NodeHttpServer.make(() => createServer(), { port: options.port ?? 0, host })
     const address = server.address
     const origin = address._tag === "TcpAddress"
       ? `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`
       : `http://localhost`
     const engine = engineFromOptions(options, origin)
-    const app = makeApp(engine).pipe(
+    const app = makeApp(engine, socketBody).pipe(
       Effect.catchTag("DropConnection", () =>
         Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
           NodeHttpServerRequest.toServerResponse(request).socket?.destroy()
@@ -65,7 +125,9 @@ export const make = (
  * @since 0.1.0
  * @category layers
  */
-export const layerServer = (options: Options = {}): Layer.Layer<AsgardeoEmulator, HttpServerError.ServeError> =>
+export const layerServer = (
+  options: Options = {}
+): Layer.Layer<AsgardeoEmulator, HttpServerError.ServeError | BindRefused> =>
   Layer.scoped(AsgardeoEmulator, make(options))
 
 const banner = (emulator: AsgardeoEmulator.Service): string =>
@@ -74,7 +136,11 @@ const banner = (emulator: AsgardeoEmulator.Service): string =>
     `  token endpoint: ${emulator.tokenUrl}`,
     `  SCIM base:      ${emulator.scimUrl}`,
     `  client id:      ${emulator.credentials.clientId}`,
-    `  client secret:  ${emulator.credentials.clientSecret}`,
+    `  client secret:  ${
+      emulator.credentials.clientSecret === defaultCredentials.clientSecret
+        ? emulator.credentials.clientSecret
+        : "(not shown: the secret you configured)"
+    }`,
     `  admin:          ${emulator.baseUrl}/__emulator/{info,log,counters,faults,reset,seed,snapshot,expire-tokens,rate-limits,quirks}`
   ].join("\n")
 
@@ -84,7 +150,7 @@ const banner = (emulator: AsgardeoEmulator.Service): string =>
  * @since 0.1.0
  * @category programs
  */
-export const serve = (options: Options = {}): Effect.Effect<never, HttpServerError.ServeError> =>
+export const serve = (options: Options = {}): Effect.Effect<never, HttpServerError.ServeError | BindRefused> =>
   Effect.scoped(
     Effect.gen(function*() {
       const emulator = yield* make(options)
@@ -95,7 +161,9 @@ export const serve = (options: Options = {}): Effect.Effect<never, HttpServerErr
 
 /**
  * Reads `--port`, `--host`, `--org` (repeatable; the first is the default) and
- * `--seed-users <n>`, or the `PORT`/`HOST`/`ORG` environment variables.
+ * `--seed-users <n>`, or the `PORT`/`HOST`/`ORG` environment variables. `EMULATOR_CLIENT_SECRET`
+ * (environment only, never a flag) replaces the default app's secret, which a non-loopback
+ * `--host` needs.
  *
  * @since 0.1.0
  * @category programs
@@ -111,8 +179,12 @@ export const optionsFromArgs = (
   const orgs = args.flatMap((a, i) => (a === "--org" && args[i + 1] !== undefined ? [args[i + 1]!] : []))
   const port = value("--port") ?? env["PORT"]
   const organization = orgs[0] ?? env["ORG"]
+  const secret = env["EMULATOR_CLIENT_SECRET"]
   return {
     ...(port === undefined ? {} : { port: Number(port) }),
+    ...(secret === undefined || secret.trim() === ""
+      ? {}
+      : { apps: [{ clientId: defaultCredentials.clientId, clientSecret: secret }] }),
     ...(value("--host") ?? env["HOST"] ? { host: value("--host") ?? env["HOST"] } : {}),
     ...(organization === undefined ? {} : { organization }),
     organizations: orgs.slice(1),
@@ -144,6 +216,14 @@ export const main = (args: ReadonlyArray<string> = process.argv.slice(2)): void 
         yield* Console.log(banner(emulator))
         return yield* Effect.never
       })
+    ).pipe(
+      Effect.catchTag("BindRefused", (error) =>
+        Effect.zipRight(
+          Console.error(`error: ${error.message}`),
+          Effect.sync(() => {
+            process.exitCode = 2
+          })
+        ))
     )
   )
 }

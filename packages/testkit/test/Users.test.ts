@@ -24,7 +24,7 @@ describe("users", () => {
       assert.deepStrictEqual(a.json.custom, { x: 1 })
       assert.strictEqual(a.json.meta.created, "2025-01-02T03:04:05.000Z")
       assert.strictEqual(a.json.meta.resourceType, "User")
-      assert.strictEqual(a.json.meta.location, `http://emulator.localhost${SCIM}/Users/${a.json.id}`)
+      assert.strictEqual(a.json.meta.location, `https://emulator.invalid${SCIM}/Users/${a.json.id}`)
       assert.strictEqual(a.headers["location"], a.json.meta.location)
       assert.strictEqual(a.headers["content-type"], "application/scim+json")
       assert.include(a.json.schemas, ENTERPRISE)

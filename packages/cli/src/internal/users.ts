@@ -1,6 +1,7 @@
 import * as User from "@asgardeo-scim/directory/User"
 import * as Users from "@asgardeo-scim/directory/Users"
 import * as Chunk from "effect/Chunk"
+import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -66,13 +67,20 @@ export const create = (
 ) =>
   Effect.gen(function*() {
     const users = yield* Users.Users
+    // --password, else ASGARDEO_USER_PASSWORD (the way that keeps it out of the process list).
+    const password = Option.isSome(args.password)
+      ? args.password
+      : Option.filter(
+        yield* Config.option(Config.redacted("ASGARDEO_USER_PASSWORD")).pipe(Effect.orElseSucceed(Option.none)),
+        (p) => Redacted.value(p) !== ""
+      )
     const user = yield* users.create({
       userName: Option.getOrElse(args.userName, () => args.email),
       email: args.email,
       ...(Option.isSome(args.givenName) ? { givenName: args.givenName.value } : {}),
       ...(Option.isSome(args.familyName) ? { familyName: args.familyName.value } : {}),
-      ...(Option.isSome(args.password)
-        ? { password: Redacted.make(Redacted.value(args.password.value)) }
+      ...(Option.isSome(password)
+        ? { password: Redacted.make(Redacted.value(password.value)) }
         : { askPassword: true })
     })
     yield* showUser(user, args.json)

@@ -1,7 +1,11 @@
 // Every case of RELIABILITY.md's table: id, what is tried, and what guarantees the outcome. The
-// hostile cases come from their own list; the chaos, lost-answer, token and secrets cases are
-// listed here, and Table.test.ts checks each is observed by a suite and listed in the table.
+// Every case of RELIABILITY.md's table: id, what is tried, and what guarantees the outcome. The
+// hostile, emulator, CLI, token, names and batch cases come from their own lists; the chaos,
+// lost-answer and secrets cases are listed here, and Table.test.ts checks each is observed by a
+// suite and listed in the table.
 import { batchCases } from "./batch.js"
+import { cliCases } from "./cli.js"
+import { emulatorCases } from "./emulator.js"
 import { hostileCases } from "./hostile.js"
 import { namesCases } from "./names.js"
 import { tokenCases } from "./tokens.js"
@@ -125,5 +129,7 @@ export const allCases: ReadonlyArray<CaseInfo> = [
   ...tokenCases,
   ...namesCases,
   ...batchCases,
-  ...hostileCases.map((c) => ({ id: c.id, what: c.what, guarantee: c.guarantee }))
+  ...hostileCases.map((c) => ({ id: c.id, what: c.what, guarantee: c.guarantee })),
+  ...emulatorCases,
+  ...cliCases
 ]

@@ -690,6 +690,22 @@ export const hostileCases: ReadonlyArray<HostileCase> = [
     configOf({ baseUrl: "http://localhost.evil.example" })
   ),
   rejected(
+    "hostile.config.http-dot-localhost",
+    "base URL `http://foo.localhost` (a name under .localhost, resolved by DNS)",
+    config,
+    "ConfigError",
+    "only loopback hosts",
+    configOf({ baseUrl: "http://foo.localhost" })
+  ),
+  rejected(
+    "hostile.config.http-localhost-fqdn",
+    "base URL `http://localhost.` (fully qualified, may go to DNS)",
+    config,
+    "ConfigError",
+    "only loopback hosts",
+    configOf({ baseUrl: "http://localhost." })
+  ),
+  rejected(
     "hostile.config.credentials-in-url",
     "base URL with user:password",
     config,

@@ -8,31 +8,56 @@ import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { BodySource, parseJson, read, tooLargeDetail } from "./body.js"
 import * as control from "./control.js"
 import type { Engine } from "./engine.js"
-import { addFault, emptyCounters } from "./engine.js"
+import { addFault, defaultOrigin, emptyCounters } from "./engine.js"
 import { isObject } from "./reply.js"
 
 const json = (body: unknown, status = 200) => HttpServerResponse.unsafeJson(body, { status })
 
 const failure = (e: control.ControlFailure) => json({ error: e.detail, status: e.status }, e.status)
 
-const readJson = Effect.flatMap(
-  HttpServerRequest.HttpServerRequest,
-  (request) =>
-    Effect.map(Effect.orElseSucceed(request.text, () => ""), (text) => {
-      if (text.trim() === "") return {}
-      try {
-        return JSON.parse(text) as unknown
-      } catch {
-        return undefined
-      }
-    })
-)
+/**
+ * The JSON body (`{}` when empty), or the answer to give instead: 413 over the body limit, 400
+ * when it is not UTF-8 JSON (or nested too deep).
+ */
+const readJson = (
+  engine: Engine
+): Effect.Effect<
+  Either.Either<unknown, HttpServerResponse.HttpServerResponse>,
+  never,
+  HttpServerRequest.HttpServerRequest | BodySource
+> =>
+  Effect.gen(function*() {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const body = yield* read(request, yield* BodySource, engine.options.maxBodyBytes)
+    if (body._tag === "TooLarge") {
+      return Either.left(
+        HttpServerResponse.unsafeJson({ error: tooLargeDetail(body.limit), status: 413 }, {
+          status: 413,
+          headers: { Connection: "close" }
+        })
+      )
+    }
+    if (body._tag !== "Text") {
+      return Either.left(json({ error: "The request body is not valid UTF-8.", status: 400 }, 400))
+    }
+    if (body.text.trim() === "") return Either.right({})
+    const parsed = parseJson(body.text)
+    return parsed.ok ? Either.right(parsed.value) : Either.left(json({ error: parsed.detail, status: 400 }, 400))
+  })
+
+/** Runs `f` on the JSON body, or answers why there is none. */
+const withJson = <E, R>(
+  engine: Engine,
+  f: (body: unknown) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+) => Effect.flatMap(readJson(engine), Either.match({ onLeft: Effect.succeed, onRight: f }))
 
 const orgParam = (engine: Engine) =>
   Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
-    const url = new URL(request.url, "http://emulator.localhost")
+    const url = new URL(request.url, defaultOrigin)
     return url.searchParams.get("organization") ?? engine.options.organizations[0] ?? "acme"
   })
 
@@ -78,17 +103,17 @@ export const routes = (engine: Engine) =>
     ),
     HttpRouter.post(
       "/__emulator/faults",
-      Effect.gen(function*() {
-        const body = yield* readJson
-        const specs = Array.isArray(body) ? body : [body]
-        try {
-          const decoded = specs.map(control.decodeFault)
-          return json({ ids: decoded.map((spec) => addFault(engine, spec)) }, 201)
-        } catch (e) {
-          if (e instanceof control.ControlFailure) return failure(e)
-          throw e
-        }
-      })
+      withJson(engine, (body) =>
+        Effect.sync(() => {
+          const specs = Array.isArray(body) ? body : [body]
+          try {
+            const decoded = specs.map(control.decodeFault)
+            return json({ ids: decoded.map((spec) => addFault(engine, spec)) }, 201)
+          } catch (e) {
+            if (e instanceof control.ControlFailure) return failure(e)
+            throw e
+          }
+        }))
     ),
     HttpRouter.del(
       "/__emulator/faults",
@@ -107,11 +132,11 @@ export const routes = (engine: Engine) =>
     ),
     HttpRouter.put(
       "/__emulator/rate-limits",
-      Effect.map(readJson, (body) => json(control.setRateLimits(engine, isObject(body) ? body : {})))
+      withJson(engine, (body) => Effect.sync(() => json(control.setRateLimits(engine, isObject(body) ? body : {}))))
     ),
     HttpRouter.put(
       "/__emulator/quirks",
-      Effect.map(readJson, (body) => json(control.setQuirks(engine, isObject(body) ? body : {})))
+      withJson(engine, (body) => Effect.sync(() => json(control.setQuirks(engine, isObject(body) ? body : {}))))
     ),
     HttpRouter.get(
       "/__emulator/snapshot",
@@ -123,24 +148,24 @@ export const routes = (engine: Engine) =>
     ),
     HttpRouter.post(
       "/__emulator/seed",
-      Effect.gen(function*() {
-        const body = yield* readJson
-        if (!isObject(body)) return json({ error: "The seed body must be a JSON object." }, 400)
-        const org = typeof body["organization"] === "string"
-          ? body["organization"]
-          : engine.options.organizations[0] ?? "acme"
-        const users: Array<control.SeedUser> = [
-          ...(Array.isArray(body["users"]) ? (body["users"] as Array<control.SeedUser>) : []),
-          ...(typeof body["generateUsers"] === "number"
-            ? generated(body["generateUsers"], typeof body["prefix"] === "string" ? body["prefix"] : "user")
-            : [])
-        ]
-        const groups = Array.isArray(body["groups"]) ? (body["groups"] as Array<control.SeedGroup>) : []
-        return yield* Effect.gen(function*() {
-          const u = yield* control.seedUsers(engine, org, users)
-          const g = yield* control.seedGroups(engine, org, groups)
-          return json({ users: u, groups: g })
-        }).pipe(Effect.catchAll((e) => Effect.succeed(failure(e))))
-      })
+      withJson(engine, (body) =>
+        Effect.gen(function*() {
+          if (!isObject(body)) return json({ error: "The seed body must be a JSON object." }, 400)
+          const org = typeof body["organization"] === "string"
+            ? body["organization"]
+            : engine.options.organizations[0] ?? "acme"
+          const users: Array<control.SeedUser> = [
+            ...(Array.isArray(body["users"]) ? (body["users"] as Array<control.SeedUser>) : []),
+            ...(typeof body["generateUsers"] === "number"
+              ? generated(body["generateUsers"], typeof body["prefix"] === "string" ? body["prefix"] : "user")
+              : [])
+          ]
+          const groups = Array.isArray(body["groups"]) ? (body["groups"] as Array<control.SeedGroup>) : []
+          return yield* Effect.gen(function*() {
+            const u = yield* control.seedUsers(engine, org, users)
+            const g = yield* control.seedGroups(engine, org, groups)
+            return json({ users: u, groups: g })
+          }).pipe(Effect.catchAll((e) => Effect.succeed(failure(e))))
+        }))
     )
   )

@@ -51,6 +51,8 @@ export interface EngineOptions {
   readonly quirks: Quirks
   readonly rateLimits: RateLimitConfig
   readonly origin: string
+  /** Request bodies over this many bytes are answered 413. */
+  readonly maxBodyBytes: number
 }
 
 /** @internal */
@@ -67,6 +69,9 @@ export interface Engine {
   counters: Counters
   maxLogEntries: number
 }
+
+/** The origin of the in-process face: `.invalid` never resolves (RFC 2606). @internal */
+export const defaultOrigin = "https://emulator.invalid"
 
 /** @internal */
 export const makeEngine = (options: EngineOptions): Engine => ({

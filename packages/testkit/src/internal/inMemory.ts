@@ -43,10 +43,12 @@ export const makeClient = (
       if (body !== undefined && request.body._tag === "Uint8Array" && !headers.has("content-type")) {
         headers.set("content-type", request.body.contentType)
       }
+      // Like a socket, a request other than GET/HEAD always has a body stream, empty or not.
+      const sendsBody = request.method !== "GET" && request.method !== "HEAD"
       const webRequest = new Request(url, {
         method: request.method,
         headers,
-        ...(body === undefined ? {} : { body })
+        ...(body === undefined ? (sendsBody ? { body: new Uint8Array(0) } : {}) : { body })
       })
       const handled = app.pipe(
         Effect.provideService(HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(webRequest)),

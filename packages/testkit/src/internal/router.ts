@@ -16,11 +16,13 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as admin from "./admin.js"
+import type { Body, Source } from "./body.js"
+import { BodySource, parseJson, read, requestStream, tooLargeDetail } from "./body.js"
 import { handleBulk } from "./bulk.js"
 import type { Ctx } from "./context.js"
 import { resourceTypes, schemas, serviceProviderConfig } from "./discovery.js"
 import type { Engine } from "./engine.js"
-import { record } from "./engine.js"
+import { defaultOrigin, record } from "./engine.js"
 import { select } from "./faults.js"
 import { createGroup, getGroup, removeGroup, replaceGroup } from "./groups.js"
 import { listGroups, listUsers, paramsFromBody, paramsFromQuery, project } from "./listing.js"
@@ -67,13 +69,26 @@ interface Input {
   readonly body: () => unknown
 }
 
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return fail(400, "Invalid JSON in the request body.", "invalidSyntax")
-  }
+/** A JSON body, or a thrown 400 `invalidSyntax` (not UTF-8, nested too deep, not JSON). */
+const jsonBody = (body: Body): unknown => {
+  if (body._tag === "NotUtf8") return fail(400, "The request body is not valid UTF-8.", "invalidSyntax")
+  if (body._tag !== "Text") return fail(400, "The request body could not be read.", "invalidSyntax")
+  const parsed = parseJson(body.text)
+  return parsed.ok ? parsed.value : fail(400, parsed.detail, "invalidSyntax")
 }
+
+/** 413 with a SCIM error body; the connection is closed, as the rest of the body was not read. */
+const tooLarge = (limit: number): HttpServerResponse.HttpServerResponse =>
+  toResponse(errorReply(413, tooLargeDetail(limit), undefined, { Connection: "close" }))
+
+/** Reads the request's body within the engine's limit, from the face's body source. */
+const readBody = (engine: Engine) =>
+  Effect.flatMap(
+    Effect.all([HttpServerRequest.HttpServerRequest, BodySource]),
+    ([request, source]) => read(request, source, engine.options.maxBodyBytes)
+  )
+
+const noBody: Body = { _tag: "Text", text: "" }
 
 const unauthorized = (organization: string): Reply =>
   errorReply(
@@ -98,11 +113,12 @@ const route = (
     const request = yield* HttpServerRequest.HttpServerRequest
     const params = yield* HttpRouter.params
     const info = yield* RequestInfo
-    const text = readsBody ? yield* Effect.orElseSucceed(request.text, () => "") : ""
+    const body = readsBody ? yield* readBody(engine) : noBody
+    if (body._tag === "TooLarge") return tooLarge(body.limit)
     const now = yield* Clock.currentTimeMillis
     const store = yield* Ref.get(engine.store)
     const organization = params["org"] ?? ""
-    const url = new URL(request.url, "http://emulator.localhost")
+    const url = new URL(request.url, defaultOrigin)
     const reply = guard(() => {
       const org = store.orgs.get(organization) ??
         fail(404, `Organization ${organization} not found.`)
@@ -127,7 +143,7 @@ const route = (
         }
       }
       const ctx: Ctx = { org, now, scimBase: `${engine.origin}/t/${organization}/scim2`, quirks: engine.quirks }
-      return handler({ ctx, token, params, query: url.searchParams, body: () => parseJson(text) })
+      return handler({ ctx, token, params, query: url.searchParams, body: () => jsonBody(body) })
     })
     return toResponse(reply)
   })
@@ -137,7 +153,15 @@ const token = (engine: Engine) =>
     const request = yield* HttpServerRequest.HttpServerRequest
     const params = yield* HttpRouter.params
     const info = yield* RequestInfo
-    const text = yield* Effect.orElseSucceed(request.text, () => "")
+    const body = yield* readBody(engine)
+    if (body._tag === "TooLarge") return tooLarge(body.limit)
+    if (body._tag !== "Text") {
+      return toResponse({
+        status: 400,
+        body: { error: "invalid_request", error_description: "The request body is not valid UTF-8 form data." }
+      }, "application/json")
+    }
+    const text = body.text
     const now = yield* Clock.currentTimeMillis
     const store = yield* Ref.get(engine.store)
     const organization = params["org"] ?? ""
@@ -234,7 +258,7 @@ export const makeRouter = (engine: Engine) => {
       `${S}/ServiceProviderConfig`,
       route(engine, "optional", false, (i) => ({
         status: 200,
-        body: serviceProviderConfig(i.ctx.scimBase, i.ctx.quirks),
+        body: serviceProviderConfig(i.ctx.scimBase, i.ctx.quirks, engine.options.maxBodyBytes),
         contentType: "application/json"
       }))
     ),
@@ -283,15 +307,17 @@ const corrupt = (response: HttpServerResponse.HttpServerResponse): HttpServerRes
 }
 
 /**
- * The whole app: faults, rate limits and the log around the router.
+ * The whole app: faults, rate limits and the log around the router. `source` is where request
+ * bodies are read from (the server face reads its socket without closing it early).
  *
  * @internal
  */
-export const makeApp = (engine: Engine) => {
+export const makeApp = (engine: Engine, source: Source = requestStream) => {
   const router = makeRouter(engine)
   const runRouter = (info: RequestInfo) =>
     router.pipe(
       Effect.provideService(RequestInfo, info),
+      Effect.provideService(BodySource, source),
       Effect.catchTag("RouteNotFound", () =>
         Effect.succeed(toResponse(errorReply(404, "The requested resource was not found.")))),
       Effect.catchAllDefect((defect) =>
@@ -300,7 +326,7 @@ export const makeApp = (engine: Engine) => {
     )
   return Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const url = new URL(request.url, "http://emulator.localhost")
+    const url = new URL(request.url, defaultOrigin)
     const path = url.pathname
     const info: RequestInfo = { clientId: undefined, issued: false }
     if (path.startsWith("/__emulator")) return yield* runRouter(info)

@@ -8,11 +8,12 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Api from "../AsgardeoEmulator.js"
 import { AsgardeoEmulator, EmulatorError } from "../AsgardeoEmulator.js"
+import { defaultMaxBodyBytes } from "./body.js"
 import type { Quirks } from "./context.js"
 import { defaultQuirks } from "./context.js"
 import * as control from "./control.js"
 import type { Engine } from "./engine.js"
-import { addFault, emptyCounters, makeEngine } from "./engine.js"
+import { addFault, defaultOrigin, emptyCounters, makeEngine } from "./engine.js"
 import { makeClient } from "./inMemory.js"
 import type { RateLimitConfig } from "./rateLimit.js"
 import { defaultRateLimits } from "./rateLimit.js"
@@ -24,6 +25,12 @@ export type Options = Api.Options
 
 /** @internal */
 export const allScopes = scopes
+
+const bodyLimit = (value: unknown): number => {
+  if (value === undefined) return defaultMaxBodyBytes
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value
+  throw new TypeError(`AsgardeoEmulator: maxBodyBytes must be a positive integer (got ${String(value)})`)
+}
 
 /** @internal */
 export const engineFromOptions = (options: Options, origin: string): Engine => {
@@ -47,7 +54,8 @@ export const engineFromOptions = (options: Options, origin: string): Engine => {
     tokenExpiresIn: options.tokenExpiresIn ?? 3600,
     quirks,
     rateLimits,
-    origin
+    origin,
+    maxBodyBytes: bodyLimit(options.maxBodyBytes)
   })
 }
 
@@ -94,9 +102,7 @@ export const makeService = (engine: Engine): Api.AsgardeoEmulator.Service => {
 
 /** @internal */
 export const makeInProcess = (options: Options): Effect.Effect<Api.AsgardeoEmulator.Service> =>
-  Effect.sync(() =>
-    makeService(engineFromOptions(options, (options.baseUrl ?? "http://emulator.localhost").replace(/\/+$/, "")))
-  )
+  Effect.sync(() => makeService(engineFromOptions(options, (options.baseUrl ?? defaultOrigin).replace(/\/+$/, ""))))
 
 /** @internal */
 export const contextOf = (
