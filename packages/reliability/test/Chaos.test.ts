@@ -43,7 +43,7 @@ const faultIds = {
 } as const
 afterAll(() => {
   for (const [fault, id] of Object.entries(faultIds)) results.observe(id, tally[fault] ?? 0, "absorbed: state exact")
-  results.observe("fault.token-expiry", expiries, `absorbed: ${unauthorized} 401s, each one refresh and one retry`)
+  results.observe("fault.token-expiry", expiries, `absorbed: ${unauthorized} 401s, one token request per expiry`)
   results.flush()
 })
 let unauthorized = 0
