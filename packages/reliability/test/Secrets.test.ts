@@ -152,6 +152,33 @@ describe("secrets against a server that reflects the request", () => {
     }).pipe(Effect.provide(layerFor(reflecting("scim", 400, "text"), sink)))
   })
 
+  it.effect("a created user echoed back with its password: the User returned holds no password", () => {
+    const sink = makeSink()
+    // The server answers 201 with the request body it got (password included) plus an id.
+    const echoing = HttpClient.make((request) =>
+      Effect.sync(() => {
+        if (request.url.endsWith("/oauth2/token")) {
+          return HttpClientResponse.fromWeb(
+            request,
+            new Response(
+              JSON.stringify({ access_token: token, token_type: "Bearer", expires_in: 3600, scope: scopes.join(" ") }),
+              { status: 200 }
+            )
+          )
+        }
+        const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : "{}"
+        const user = { ...JSON.parse(body), id: "0b7e4b1e-2f0c-4f4e-9a55-3c1d2e0f9a10" }
+        return HttpClientResponse.fromWeb(request, new Response(JSON.stringify(user), { status: 201 }))
+      })
+    )
+    return Effect.gen(function*() {
+      const user = yield* create
+      assert.isFalse("password" in user)
+      assert.notInclude(JSON.stringify(user), password)
+      assert.notInclude(JSON.stringify(user), JSON.stringify(password).slice(1, -1))
+    }).pipe(Effect.provide(layerFor(echoing, sink)))
+  })
+
   afterAll(() => {
     results.observe(
       "secrets.reflected",

@@ -50,7 +50,8 @@ export const chaosCases: ReadonlyArray<CaseInfo> = [
   {
     id: "fault.429",
     what: "HTTP 429 (CHAOS_429_PCT %), half with Retry-After",
-    guarantee: "not attempts: Retry-After pauses every fiber; without one the adaptive limiter slows every fiber; retry.maxRateLimitWait"
+    guarantee:
+      "not attempts: Retry-After pauses every fiber; without one the adaptive limiter slows every fiber; retry.maxRateLimitWait"
   },
   {
     id: "fault.drop-before",
@@ -70,7 +71,8 @@ export const chaosCases: ReadonlyArray<CaseInfo> = [
   {
     id: "fault.token-expiry",
     what: "every token expired each CHAOS_TOKEN_EXPIRY_MS ms",
-    guarantee: "401: compare-and-set invalidate, retried with the new token (maxAttempts; a 401 on a replaced token costs none)"
+    guarantee:
+      "401: compare-and-set invalidate, retried with the new token (maxAttempts; a 401 on a replaced token costs none)"
   },
   {
     id: "lost.ensure",
