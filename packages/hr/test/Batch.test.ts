@@ -276,3 +276,61 @@ describe("onboardMany: a token whose scopes cannot be checked", () => {
       assert.strictEqual((yield* stateOf).users.size, 1)
     }).pipe(Effect.provide(uncheckedLayer)))
 })
+
+describe("onboardMany: nothing starts after a fatal error, whatever the lane", () => {
+  it.effect("a refused Bulk request after the first fatal 403: its employees are not sent one by one", () =>
+    Effect.gen(function*() {
+      const emu = yield* emulator
+      yield* Effect.flatMap(hr, (service) => service.ensureRoleGroups)
+      // The app loses user creation: every POST /Users and POST /Bulk is refused with 403.
+      yield* emu.injectFault(AsgardeoEmulator.status(403, { method: "POST", path: "/scim2/Users" }))
+      yield* emu.injectFault(AsgardeoEmulator.status(403, { method: "POST", path: "/scim2/Bulk" }))
+      yield* emu.clearLog
+      const { exit, results } = yield* collect(batch(40), { bulk: true, bulkSize: 20, concurrency: 2 })
+      assert.isTrue(exit._tag === "Left" && exit.left._tag === "BatchAborted", JSON.stringify(exit))
+      const log = yield* scimRequests
+      const first = log.findIndex((e) => e.status === 403)
+      const after = log.slice(first + 1).filter((e) => e.method === "POST")
+      // At most the employees already in flight when the first 403 came back (one per lane).
+      assert.isAtMost(after.length, 3, after.map((e) => `${e.method} ${e.path}`).join(", "))
+      assert.isAtMost(results.length, 4)
+    }).pipe(Effect.provide(layer())))
+})
+
+describe("onboardMany: options from plain JavaScript", () => {
+  for (
+    const [name, employees, options, field] of [
+      ["concurrency NaN", batch(3), { concurrency: Number.NaN }, "concurrency"],
+      ["concurrency \"four\"", batch(3), { concurrency: "four" }, "concurrency"],
+      ["concurrency Infinity", batch(3), { concurrency: Number.POSITIVE_INFINITY }, "concurrency"],
+      ["bulkSize 0", batch(3), { bulkSize: 0 }, "bulkSize"],
+      ["bulk \"yes\"", batch(3), { bulk: "yes" }, "bulk"],
+      ["skip as a string", batch(3), { skip: "E00001" }, "skip"],
+      ["null as the employees", null, {}, "employees"],
+      ["a number as the employees", 42, {}, "employees"]
+    ] as const
+  ) {
+    it.effect(`${name}: InvalidInput naming ${field}, nothing sent`, () =>
+      Effect.gen(function*() {
+        const emu = yield* emulator
+        yield* emu.clearLog
+        const service = yield* hr
+        const exit = yield* Effect.either(
+          Stream.runCollect(service.onboardMany(employees as never, options as HrDirectory.BatchOptions))
+        )
+        assert.isTrue(exit._tag === "Left", `${name} was accepted`)
+        if (exit._tag === "Left") {
+          assert.strictEqual(exit.left._tag, "InvalidInput")
+          if (exit.left._tag === "InvalidInput") assert.strictEqual(exit.left.field, field)
+        }
+        assert.deepStrictEqual((yield* emu.log).map((l) => `${l.method} ${l.path}`), [])
+      }).pipe(Effect.provide(layer())))
+  }
+
+  it.effect("skip as an array of ids is read as a set", () =>
+    Effect.gen(function*() {
+      const { exit, results } = yield* collect(batch(3), { bulk: false, skip: ["E00000"] as never })
+      assert.isTrue(exit._tag === "Right")
+      assert.deepStrictEqual(results.map((r) => r.line.employeeId).sort(), ["E00001", "E00002"])
+    }).pipe(Effect.provide(layer())))
+})

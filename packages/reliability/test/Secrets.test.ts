@@ -3,7 +3,7 @@
 // they received. No error, log line or span may carry the client secret (raw, form-encoded, in the
 // Basic pair's base64, JSON-escaped, HTML-escaped), an access token or a user's password.
 import { Patch } from "@asgardeo-scim/core"
-import { Directory, Users } from "@asgardeo-scim/directory"
+import { Directory, Groups, Users } from "@asgardeo-scim/directory"
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Option, Redacted } from "effect"
@@ -64,14 +64,17 @@ const reflecting = (endpoint: "token" | "scim", status: number, format: Format) 
 
 const scopes = ["internal_user_mgt_create", "internal_user_mgt_list", "internal_user_mgt_update"]
 
-const layerFor = (engine: HttpClient.HttpClient, sink: Sink) =>
+const scopesWithGroups = [...scopes, "internal_group_mgt_create"]
+const allScopes = scopesWithGroups.join(" ")
+
+const layerFor = (engine: HttpClient.HttpClient, sink: Sink, granted: ReadonlyArray<string> = scopes) =>
   Directory.layerAsgardeo({
     organization: "acme",
     clientId,
     clientSecret: Redacted.make(secret),
     baseUrl: "https://reflect.example.com",
     rateLimits: false,
-    scopes,
+    scopes: granted,
     retry: { maxAttempts: 1 }
   }).pipe(
     Layer.provide(Layer.succeed(HttpClient.HttpClient, engine)),
@@ -178,6 +181,48 @@ describe("secrets against a server that reflects the request", () => {
       assert.notInclude(JSON.stringify(user), JSON.stringify(password).slice(1, -1))
     }).pipe(Effect.provide(layerFor(echoing, sink)))
   })
+
+  // A 2xx whose JSON is not the resource: the decode error describes what arrived.
+  for (
+    const [name, shape, status, op] of [
+      ["201 with the echo as a JSON string", (echo: string) => echo, 201, "create"],
+      ["200 list whose Resources hold the echo", (echo: string) => ({ Resources: [echo] }), 200, "list"],
+      ["201 group create with the echo as a JSON string", (echo: string) => echo, 201, "group"]
+    ] as const
+  ) {
+    it.effect(`a 2xx JSON answer that is not the resource: ${name}`, () => {
+      const sink = makeSink()
+      const engine = HttpClient.make((request) =>
+        Effect.sync(() => {
+          const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
+          if (request.url.endsWith("/oauth2/token")) {
+            return HttpClientResponse.fromWeb(
+              request,
+              new Response(
+                JSON.stringify({ access_token: token, token_type: "Bearer", expires_in: 3600, scope: allScopes }),
+                { status: 200 }
+              )
+            )
+          }
+          const echo = `${request.method} ${request.url}\n${
+            Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`).join("\n")
+          }\n\n${body}`
+          return HttpClientResponse.fromWeb(request, new Response(JSON.stringify(shape(echo)), { status }))
+        })
+      )
+      const effect: Effect.Effect<unknown, { readonly _tag: string }, Users.Users | Groups.Groups> = op === "create"
+        ? create
+        : op === "list"
+        ? Effect.flatMap(Users.Users, (users) => users.list({ filter: "userName eq \"kim@example.com\"" }))
+        : Effect.flatMap(Groups.Groups, (groups) => groups.create({ displayName: "Team" }))
+      return Effect.gen(function*() {
+        const error = yield* Effect.flip(effect)
+        assert.strictEqual(error._tag, "InvalidResponse")
+        assert.deepStrictEqual(leaksIn(sink, error), [])
+        tried++
+      }).pipe(Effect.provide(layerFor(engine, sink, scopesWithGroups)))
+    })
+  }
 
   afterAll(() => {
     results.observe(

@@ -174,7 +174,7 @@ export const decodeList = <A, I>(
   const page = Paging.decodeListResponse(response.body ?? {})
   if (Either.isLeft(page)) {
     return Effect.fail(
-      new ScimError.InvalidResponse({ method, path, status: response.status, reason: page.left })
+      new ScimError.InvalidResponse({ method, path, status: response.status, reason: response.scrub(page.left) })
     )
   }
   const decode = Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })
@@ -187,7 +187,8 @@ export const decodeList = <A, I>(
           method,
           path,
           status: response.status,
-          reason: `Resources.${i}: ${ParseResult.TreeFormatter.formatErrorSync(r.left)}`
+          // The formatter prints the values it got: scrubbed of the request's secrets, bounded.
+          reason: response.scrub(`Resources.${i}: ${ParseResult.TreeFormatter.formatErrorSync(r.left)}`)
         })
       )
     }
@@ -216,7 +217,7 @@ export const decodeResource = <A, I>(
       status: response.status,
       reason: response.body === undefined
         ? "the response has no body"
-        : ParseResult.TreeFormatter.formatErrorSync(r.left)
+        : response.scrub(ParseResult.TreeFormatter.formatErrorSync(r.left))
     })
   )
 }

@@ -17,6 +17,17 @@ import * as internal from "./common.js"
 export const isProjection = (options: unknown): boolean =>
   internal.isRecord(options) && (options.attributes !== undefined || options.excludedAttributes !== undefined)
 
+const streamKeys = new Set(["filter", "domain"])
+
+const streamKeysChecked = (operation: string, options: unknown) => {
+  if (options === undefined) return Effect.void
+  if (!internal.isRecord(options)) return internal.fail(operation, "", "the options must be an object")
+  const unknown = Object.keys(options).find((key) => !streamKeys.has(key))
+  return unknown === undefined
+    ? Effect.void
+    : internal.fail(operation, unknown, "unknown option (a stream takes filter and domain)")
+}
+
 /** @internal */
 export type ListError =
   | ScimClient.Error
@@ -78,10 +89,12 @@ export const make = <R extends "Users" | "Groups", A extends { readonly id: stri
     streamOptions?: { readonly filter?: string | Filter.Filter | undefined; readonly domain?: string | undefined }
   ): Stream.Stream<A, ListError | ScimError.PagingAborted> =>
     Stream.unwrap(Effect.map(
-      internal.prepareList(`${resource}.stream`, client, profile, {
-        ...(streamOptions?.filter !== undefined ? { filter: streamOptions.filter } : {}),
-        ...(streamOptions?.domain !== undefined ? { domain: streamOptions.domain } : {})
-      }),
+      // The caller's options as given (plain JavaScript may pass anything): a filter passed in
+      // place of the options, a misspelt key or another list option is refused, never dropped.
+      Effect.zipRight(
+        streamKeysChecked(`${resource}.stream`, streamOptions),
+        internal.prepareList(`${resource}.stream`, client, profile, streamOptions as internal.ListOptions | undefined)
+      ),
       (p) =>
         Paging.stream({
           path,

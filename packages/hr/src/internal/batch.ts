@@ -14,6 +14,7 @@ import type * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
 import type * as Discovery from "@asgardeo-scim/core/Discovery"
 import * as Patch from "@asgardeo-scim/core/Patch"
 import type * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
+import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Bulk from "@asgardeo-scim/directory/Bulk"
 import type * as User from "@asgardeo-scim/directory/User"
@@ -145,6 +146,60 @@ const lineFor = (index: number, raw: unknown, result: Either.Either<OnboardResul
   }
 }
 
+const badOption = (field: string, reason: string) =>
+  Either.left(new ScimError.InvalidInput({ operation: "HrDirectory.onboardMany", field, reason }))
+
+const isPositiveInteger = (u: unknown, max: number): boolean =>
+  typeof u === "number" && Number.isSafeInteger(u) && u >= 1 && u <= max
+
+/**
+ * The batch's input and options as a plain-JavaScript caller may pass them: a wrong type is a
+ * typed `InvalidInput` before anything is sent, never zero lanes, a defect or a silent default.
+ *
+ * @internal
+ */
+export const decodeOptions = (
+  employees: unknown,
+  options: unknown
+): Either.Either<
+  { readonly stream: boolean; readonly concurrency: number; readonly skip: ReadonlySet<string> },
+  ScimError.InvalidInput
+> => {
+  const isStream = typeof employees === "object" && employees !== null && Stream.StreamTypeId in employees
+  const isIterable = typeof employees === "object" && employees !== null && Symbol.iterator in employees
+  if (!isStream && !isIterable) return badOption("employees", "expected an array, an iterable or a Stream")
+  if (options === undefined) return Either.right({ stream: isStream, concurrency: 8, skip: new Set() })
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    return badOption("", "the options must be an object")
+  }
+  const o = options as Record<string, unknown>
+  if (o.concurrency !== undefined && !isPositiveInteger(o.concurrency, 1000)) {
+    return badOption("concurrency", "must be an integer from 1 to 1,000")
+  }
+  if (o.bulkSize !== undefined && !isPositiveInteger(o.bulkSize, 1000)) {
+    return badOption("bulkSize", "must be an integer from 1 to 1,000")
+  }
+  if (o.total !== undefined && !(typeof o.total === "number" && Number.isSafeInteger(o.total) && o.total >= 0)) {
+    return badOption("total", "must be a non-negative integer")
+  }
+  if (o.bulk !== undefined && o.bulk !== "auto" && o.bulk !== true && o.bulk !== false) {
+    return badOption("bulk", "must be \"auto\", true or false")
+  }
+  if (o.departmentGroup !== undefined && typeof o.departmentGroup !== "boolean") {
+    return badOption("departmentGroup", "must be a boolean")
+  }
+  let skip: ReadonlySet<string> = new Set()
+  if (o.skip !== undefined) {
+    const given = o.skip
+    const values = given instanceof Set || Array.isArray(given) ? [...given] : undefined
+    if (values === undefined || values.some((v) => typeof v !== "string")) {
+      return badOption("skip", "must be a Set (or an array) of employee ids")
+    }
+    skip = new Set(values as Array<string>)
+  }
+  return Either.right({ stream: isStream, concurrency: (o.concurrency as number | undefined) ?? 8, skip })
+}
+
 /** @internal */
 export const make = (deps: Deps) => {
   const { bulk, discovery, limiter, roles, target, tokens } = deps
@@ -176,11 +231,12 @@ export const make = (deps: Deps) => {
     employees: Iterable<unknown> | Stream.Stream<unknown, E, R>,
     options: BatchOptions = {}
   ): Stream.Stream<BatchResult, BatchError | E, R> => {
-    const input: Stream.Stream<unknown, E, R> = Stream.StreamTypeId in (employees as object)
+    const decoded = decodeOptions(employees, options)
+    if (Either.isLeft(decoded)) return Stream.fail(decoded.left)
+    const { concurrency, skip } = decoded.right
+    const input: Stream.Stream<unknown, E, R> = decoded.right.stream
       ? (employees as Stream.Stream<unknown, E, R>)
       : Stream.fromIterable(employees as Iterable<unknown>)
-    const skip = options.skip ?? new Set<string>()
-    const concurrency = Math.max(1, options.concurrency ?? 8)
     const total = options.total ?? (Array.isArray(employees) ? employees.length : undefined)
 
     const results = Stream.unwrapScoped(Effect.gen(function*() {
@@ -215,6 +271,11 @@ export const make = (deps: Deps) => {
           Effect.either(deps.onboardEmployee(raw as Employee.Employee, options)),
           (result) => settle(index, raw, result)
         )
+      /** `one`, unless the batch is stopping: then the employee is not started (a re-run does it). */
+      const start = (index: number, raw: unknown): Effect.Effect<ReadonlyArray<Item>> =>
+        Effect.suspend(() => (stop !== undefined ? Effect.succeed([]) : Effect.map(one(index, raw), (item) => [item])))
+      const startAll = (items: ReadonlyArray<{ readonly index: number; readonly raw: unknown }>) =>
+        Effect.map(Effect.forEach(items, (c) => start(c.index, c.raw), { concurrency }), (lists) => lists.flat())
 
       /** One Bulk request for a chunk of valid employees; whatever Bulk cannot settle falls back to `one`. */
       const bulkChunk = (
@@ -254,11 +315,12 @@ export const make = (deps: Deps) => {
             // carry on; they meet the same refusal only if it is not Bulk-specific.
             const tag = outcome.left._tag
             if (tag === "MissingScope" || tag === "Forbidden" || tag === "NotImplemented") useBulk = false
-            // The whole request failed or its answer was lost: settle each employee on its own.
-            return yield* Effect.forEach(chunk, (c) => one(c.index, c.raw), { concurrency })
+            // The whole request failed or its answer was lost: settle each employee on its own
+            // (none is started once a fatal error stopped the batch).
+            return yield* startAll(chunk)
           }
           const byBulkId = outcome.right.byBulkId
-          return yield* Effect.forEach(prepared, (p) => {
+          const settled = yield* Effect.forEach(prepared, (p): Effect.Effect<ReadonlyArray<Item>> => {
             const userOp = byBulkId.get(p.bulkId)
             const groupOk = p.group !== undefined && byBulkId.get(groupOps.get(p.group.id) ?? "")?.ok === true
             if (userOp?.ok === true && userOp.id !== undefined && p.group !== undefined && Either.isRight(p.prepared)) {
@@ -271,17 +333,19 @@ export const make = (deps: Deps) => {
                 role: p.employee.role
               }
               if (groupOk && options.departmentGroup !== true) {
-                return Effect.succeed<Item>({ index: p.index, line: { ...created } })
+                return Effect.succeed<ReadonlyArray<Item>>([{ index: p.index, line: { ...created } }])
               }
-              // Created, but the group step did not happen in the bulk request: finish it singly.
+              // Created, but the group step did not happen in the bulk request: finish it singly
+              // (this employee is in flight: its user exists).
               const user: User.User = { id: userOp.id, userName, groups: [] }
               return Effect.flatMap(
                 Effect.either(deps.completeOnboarding(p.employee, user, true, p.group, all, options)),
-                (r) => settle(p.index, p.raw, r)
+                (r) => Effect.map(settle(p.index, p.raw, r), (item) => [item])
               )
             }
-            return one(p.index, p.raw)
+            return start(p.index, p.raw)
           }, { concurrency })
+          return settled.flat()
         })
 
       // -- one queue, several lanes ------------------------------------------------------------
@@ -339,17 +403,20 @@ export const make = (deps: Deps) => {
         }
         return yield* Effect.zipWith(
           valid.length > 0 ? bulkChunk(valid) : Effect.succeed([]),
-          Effect.forEach(rest, ([raw, index]) => one(index, raw), { concurrency }),
+          startAll(rest.map(([raw, index]) => ({ index, raw }))),
           (a, b) => [...a, ...b]
         )
       })
-      const singleStep: Effect.Effect<Item, Option.Option<E>, R> = Effect.gen(function*() {
+      const singleStep: Effect.Effect<ReadonlyArray<Item>, Option.Option<E>, R> = Effect.gen(function*() {
         const items = yield* Effect.mapError(take(1), Option.some)
         const item = items[0]
         if (item === undefined) return yield* Effect.fail(Option.none())
-        return yield* one(item[1], item[0])
+        return yield* start(item[1], item[0])
       })
-      const lanes = Array.from({ length: concurrency }, () => Stream.repeatEffectOption(singleStep))
+      const lanes = Array.from(
+        { length: concurrency },
+        () => Stream.repeatEffectOption(singleStep).pipe(Stream.flattenIterables)
+      )
       if (useBulk) lanes.unshift(Stream.repeatEffectOption(bulkStep).pipe(Stream.flattenIterables))
 
       let processed = 0

@@ -6,7 +6,7 @@ import { AsgardeoConfig, Filter } from "@asgardeo-scim/core"
 import type { ScimError } from "@asgardeo-scim/core"
 import { Bulk, Groups, User, Users } from "@asgardeo-scim/directory"
 import { HrDirectory } from "@asgardeo-scim/hr"
-import { Effect, Redacted } from "effect"
+import { Effect, Redacted, Stream } from "effect"
 import { employee } from "./stack.js"
 
 type Services = Users.Users | Groups.Groups | Bulk.Bulk | HrDirectory.HrDirectory
@@ -49,6 +49,7 @@ const config = "AsgardeoConfig validation at layer construction"
 const writes = "Validation: one set of write rules (control characters, lengths, stores, Redacted passwords)"
 const bodyCap = "Validation.encodeBody: the 1 MiB cap where ScimClient serializes every body"
 const names = "one lookup rule (directory internal/resolve.ts): name and store checked before any request"
+const streamOptions = "stream options checked like list options: no filter or key is ever dropped"
 const decoding =
   "Filter.decode: a filter is a string or a well-formed Filter, decoded at run time (no prototypes, getters or cycles trusted)"
 
@@ -73,6 +74,8 @@ const injection = (id: string, what: string, value: string, target: "users" | "g
 const list = (filter: string | Filter.Filter) => Effect.flatMap(users, (u) => u.list({ filter }))
 const groupList = (filter: string) => Effect.flatMap(groups, (g) => g.list({ filter }))
 /** A filter argument from plain JavaScript: anything at all. */
+const streamAny = (options: unknown) =>
+  Effect.flatMap(users, (u) => Stream.runCollect(u.stream(any<Users.StreamOptions>(options))))
 const listAny = (filter: unknown) => Effect.flatMap(users, (u) => u.list({ filter: any<string>(filter) }))
 const notAFilter = (u: unknown) => any<Filter.Filter>(u)
 const cyclicFilter = () => {
@@ -307,6 +310,22 @@ export const hostileCases: ReadonlyArray<HostileCase> = [
     "InvalidFilter",
     "getter",
     listAny(getterFilter())
+  ),
+  rejected(
+    "hostile.stream.filter-as-options",
+    "a Filter passed to stream in place of its options",
+    streamOptions,
+    "InvalidInput",
+    "the options must be an object",
+    streamAny("userName eq \"kim@example.com\"")
+  ),
+  rejected(
+    "hostile.stream.misspelt-option",
+    "stream({ filtr: ... }): a misspelt option",
+    streamOptions,
+    "InvalidInput",
+    "filtr",
+    streamAny({ filtr: "userName eq \"kim@example.com\"" })
   ),
   // -- ids ------------------------------------------------------------------------------------
   rejected("hostile.id.dotdot", "id `../Groups`", idCheck, "InvalidId", "UUID", getUser("../Groups")),

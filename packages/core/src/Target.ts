@@ -1,0 +1,235 @@
+/**
+ * The server's dialect as a value: every decision that depends on which SCIM server the client
+ * talks to is a field of a `Target`, chosen once in the configuration, and read by the code that
+ * needs it. No code branches on a target's name.
+ *
+ * - {@link asgardeo}: Asgardeo (WSO2 Identity Server): UUID ids, user stores (`DEFAULT/...`),
+ *   its filter operators, deactivation through `urn:scim:wso2:schema` `accountDisabled`, at most
+ *   100 Bulk operations, member writes with `display` = userName, scopes checked before sending,
+ *   tokens handed back until they expire.
+ * - {@link rfc7644}: any RFC 7644 server, assuming nothing beyond the RFC.
+ * - {@link make}: a target of your own, starting from {@link rfc7644} (or another target) with the
+ *   fields your server needs changed:
+ *
+ * ```ts
+ * import { Target } from "@asgardeo-scim/core"
+ * import { Either } from "effect"
+ *
+ * // A server with numeric ids, no `or` in user filters and at most 50 Bulk operations.
+ * export const Acme = Target.make({
+ *   name: "acme-scim",
+ *   encodeId: (id) => /^\d+$/.test(id) ? Either.right(id) : Either.left("Acme ids are numbers"),
+ *   filters: { users: { ...Target.rfc7644.filters.users, or: false } },
+ *   bulk: { maxOperations: 50 }
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ */
+import * as Either from "effect/Either"
+import * as Filter from "./Filter.js"
+import * as FilterProfile from "./FilterProfile.js"
+import * as Patch from "./Patch.js"
+import * as Validation from "./Validation.js"
+
+/**
+ * User stores (Asgardeo's user-store domains): names carry their store as a prefix
+ * (`PARTNERS/kim@example.com`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface UserStores {
+  /** The primary store: a name without prefix is in it (`DEFAULT`). */
+  readonly primary: string
+  /** Whether list and search requests take a `domain` parameter restricting them to one store. */
+  readonly domainParameter: boolean
+}
+
+/**
+ * A server's dialect.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Target {
+  /** A name for spans and messages. Never compared by the library. */
+  readonly name: string
+  /** Checks a resource id and encodes it as one path segment, or says why it cannot be one. */
+  readonly encodeId: (id: string) => Either.Either<string, string>
+  /** The server's user stores, or `undefined` when it has none (a `/` is then an ordinary character). */
+  readonly userStores: UserStores | undefined
+  /** What a new userName must be: an email address (Asgardeo's default), or any non-empty string. */
+  readonly userNameFormat: "email" | "any"
+  readonly filters: {
+    /** What user filters may use; anything else fails with `UnsupportedFilter` before sending. */
+    readonly users: FilterProfile.Profile
+    /** What group filters may use. */
+    readonly groups: FilterProfile.Profile
+    /** Whether raw filter strings may use unquoted and single-quoted values, as the server does. */
+    readonly bareValues: boolean
+    /** Whether a filter must go through POST `.search` rather than the query string. */
+    readonly viaSearch: (filter: Filter.Filter) => boolean
+  }
+  /** The PATCH operation that activates or deactivates a user. */
+  readonly deactivation: (active: boolean) => Patch.PatchOperation
+  readonly bulk: {
+    /** The most operations one Bulk request may hold whatever the server advertises (a documented cap). */
+    readonly maxOperations: number | undefined
+    /** Whether batch helpers use Bulk by default (`bulk: "auto"`). */
+    readonly preferInBatches: boolean
+  }
+  readonly paging: {
+    /** The server's silent cap on `count`: a larger `count` is refused before sending. */
+    readonly maxCount: number | undefined
+  }
+  readonly members: {
+    /** Whether members must be written with `display` equal to their userName (WSO2 checks it). */
+    readonly displayRequired: boolean
+    /** Query parameters that ask for a minimal answer to a member write, when the server honours them. */
+    readonly minimalAnswer: Readonly<Record<string, string>> | undefined
+  }
+  readonly users: {
+    /** Whether `askPassword` (an invitation) and `verifyEmail` exist. */
+    readonly invitations: boolean
+    /** Whether a new user needs a password or an invitation. */
+    readonly passwordOrInvitation: boolean
+  }
+  readonly scopes: {
+    /** Whether tokens say which scopes they grant, so operations are checked before sending. */
+    readonly checked: boolean
+    /** What a token response without `scope` means: nothing granted, or everything requested. */
+    readonly absentMeans: "none" | "requested"
+  }
+  readonly tokens: {
+    /**
+     * Whether the token endpoint hands back its still-valid token when asked again: then tokens
+     * are never refreshed early (asking early only gets the same token back).
+     */
+    readonly reuse: boolean
+  }
+  /** Whether the server sorts (`sortBy`, `sortOrder`); otherwise they are refused before sending. */
+  readonly sorting: boolean
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * Any id that is one path segment: not empty, not `.` or `..`, no `/`, `\` or control character.
+ *
+ * @since 0.2.0
+ * @category ids
+ */
+export const anyPathSegment = (id: string): Either.Either<string, string> => {
+  if (id.trim() === "") return Either.left("the id is empty")
+  if (id === "." || id === "..") return Either.left("'.' and '..' are not ids")
+  if (id.includes("/") || id.includes("\\")) return Either.left("an id cannot contain '/' or '\\'")
+  if (Validation.hasControlCharacter(id)) return Either.left("an id cannot contain control characters")
+  return Either.right(encodeURIComponent(id))
+}
+
+/**
+ * UUID ids (Asgardeo), lower-cased.
+ *
+ * @since 0.2.0
+ * @category ids
+ */
+export const uuidIds = (id: string): Either.Either<string, string> =>
+  uuid.test(id) ? Either.right(id.toLowerCase()) : Either.left("Asgardeo resource ids are UUIDs")
+
+/**
+ * Asgardeo (WSO2 Identity Server).
+ *
+ * @since 0.2.0
+ * @category targets
+ */
+export const asgardeo: Target = {
+  name: "asgardeo",
+  encodeId: uuidIds,
+  userStores: { primary: "DEFAULT", domainParameter: true },
+  userNameFormat: "email",
+  filters: {
+    users: FilterProfile.profiles.asgardeoUsers,
+    groups: FilterProfile.profiles.asgardeoGroups,
+    bareValues: true,
+    viaSearch: Filter.needsSearch
+  },
+  deactivation: (active) => Patch.setAccountDisabled(!active),
+  bulk: { maxOperations: 100, preferInBatches: true },
+  paging: { maxCount: 100 },
+  members: { displayRequired: true, minimalAnswer: { attributes: "id" } },
+  users: { invitations: true, passwordOrInvitation: true },
+  scopes: { checked: true, absentMeans: "none" },
+  tokens: { reuse: true },
+  sorting: false
+}
+
+/**
+ * Any RFC 7644 server, assuming nothing beyond the RFC.
+ *
+ * @since 0.2.0
+ * @category targets
+ */
+export const rfc7644: Target = {
+  name: "rfc7644",
+  encodeId: anyPathSegment,
+  userStores: undefined,
+  userNameFormat: "any",
+  filters: {
+    users: FilterProfile.profiles.rfc7644,
+    groups: FilterProfile.profiles.rfc7644,
+    bareValues: false,
+    viaSearch: () => false
+  },
+  deactivation: Patch.setActive,
+  bulk: { maxOperations: undefined, preferInBatches: false },
+  paging: { maxCount: undefined },
+  // RFC 7644 §3.5.2 allows `attributes` on PATCH, but servers apply it unevenly (SCIMMY applies
+  // the PATCH to the projected group and drops the member added): ask for nothing special.
+  members: { displayRequired: false, minimalAnswer: undefined },
+  users: { invitations: false, passwordOrInvitation: false },
+  scopes: { checked: false, absentMeans: "requested" },
+  tokens: { reuse: false },
+  sorting: false
+}
+
+/**
+ * The fields of a target to change, each optional; nested groups are merged one level deep.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Overrides = {
+  readonly [K in keyof Target]?: Target[K] extends (...args: ReadonlyArray<never>) => unknown ? Target[K]
+    : Target[K] extends object | undefined ? Partial<NonNullable<Target[K]>> | undefined
+    : Target[K]
+}
+
+const nested = <A extends object>(base: A | undefined, over: Partial<A> | undefined): A | undefined =>
+  over === undefined ? base : { ...(base as A), ...over }
+
+/**
+ * A target of your own: `from` (default {@link rfc7644}) with the given fields changed.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const make = (overrides: Overrides & { readonly name: string }, from: Target = rfc7644): Target => ({
+  name: overrides.name,
+  encodeId: overrides.encodeId ?? from.encodeId,
+  userStores: "userStores" in overrides
+    ? overrides.userStores === undefined
+      ? undefined
+      : nested(from.userStores ?? { primary: "PRIMARY", domainParameter: false }, overrides.userStores)
+    : from.userStores,
+  userNameFormat: overrides.userNameFormat ?? from.userNameFormat,
+  filters: nested(from.filters, overrides.filters)!,
+  deactivation: overrides.deactivation ?? from.deactivation,
+  bulk: nested(from.bulk, overrides.bulk)!,
+  paging: nested(from.paging, overrides.paging)!,
+  members: nested(from.members, overrides.members)!,
+  users: nested(from.users, overrides.users)!,
+  scopes: nested(from.scopes, overrides.scopes)!,
+  tokens: nested(from.tokens, overrides.tokens)!,
+  sorting: overrides.sorting ?? from.sorting
+})
