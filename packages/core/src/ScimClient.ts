@@ -230,8 +230,8 @@ const bodySecrets = (body: unknown): ReadonlyArray<string> => {
   const out: Array<string> = []
   const seen = new Set<unknown>()
   const walk = (u: unknown, key: string): void => {
-    if (typeof u === "string") {
-      if (key.toLowerCase() === "password") out.push(u)
+    if (typeof u === "string" || typeof u === "number") {
+      if (key.toLowerCase() === "password") out.push(String(u))
       return
     }
     if (typeof u !== "object" || u === null || seen.has(u)) return

@@ -301,10 +301,11 @@ export interface JsonOptions {
 }
 
 const coreUserUrn = "urn:ietf:params:scim:schemas:core:2.0:user"
+const coreGroupUrn = "urn:ietf:params:scim:schemas:core:2.0:group"
 
 /**
  * The attribute a SCIM attribute path names, as the deep check's rules name attributes:
- * lower case, value filters removed, the core User schema URN removed
+ * lower case, value filters removed, the core User and Group schema URNs removed
  * (`urn:ietf:params:scim:schemas:core:2.0:User:emails[type eq "work"].value` is `emails.value`).
  * An extension attribute keeps its URN (`urn:...:enterprise:2.0:user.department`).
  *
@@ -317,14 +318,14 @@ export const attributeOfPath = (path: string): string => {
     const i = p.lastIndexOf(":")
     const urn = p.slice(0, i)
     const rest = p.slice(i + 1)
-    p = urn === coreUserUrn ? rest : rest === "" ? urn : `${urn}.${rest}`
+    p = urn === coreUserUrn || urn === coreGroupUrn ? rest : rest === "" ? urn : `${urn}.${rest}`
   }
   return p
 }
 
 const child = (attribute: string, key: string): string => {
   const k = key.toLowerCase()
-  if (attribute === "" && k === coreUserUrn) return ""
+  if (attribute === "" && (k === coreUserUrn || k === coreGroupUrn)) return ""
   return attribute === "" ? k : `${attribute}.${k}`
 }
 
@@ -377,9 +378,11 @@ const walk = (
   ancestors: Set<unknown>
 ): Either.Either<WriteJson, Problem> => {
   const bad = (reason: string) => Either.left({ field, reason })
+  // A password is a Redacted string and nothing else: not a plain string, and not a number, a
+  // boolean, an object or an array holding one (any of those would be sent and logged as is).
+  if (attribute === "password" && u !== null && !Redacted.isRedacted(u)) return bad(passwordReason)
   switch (typeof u) {
     case "string": {
-      if (attribute === "password") return bad(passwordReason)
       const reason = stringProblem(attribute, u)
       return reason === undefined ? Either.right(u) : bad(reason)
     }

@@ -254,6 +254,22 @@ describe("ScimClient", () => {
         assert.isAtMost(scimCalls(received).length, calls + 3)
       }), { retry: { maxRateLimitWait: "30 seconds" } }))
 
+  it.effect("429 with Retry-After 0 (or a date already past) is not retried at once, again and again", () =>
+    Effect.gen(function*() {
+      for (const retryAfter of ["0", "Thu, 01 Jan 1970 00:00:00 GMT"]) {
+        const { layer, received } = clientLayer(
+          reply({ status: 429, text: "", headers: { "retry-after": retryAfter } }),
+          {
+            retry: { maxRateLimitWait: "30 seconds" }
+          }
+        )
+        const error = yield* withTime(Effect.flip(getUser()), "5 minutes").pipe(Effect.provide(layer))
+        assert.strictEqual(error._tag, "RateLimited")
+        // Backoff (200 ms doubling up to 10 s) within 30 s: a handful of requests, not hundreds.
+        assert.isAtMost(scimCalls(received).length, 12, retryAfter)
+      }
+    }))
+
   it.effect("a 429 pauses every fiber, not only the one that got it", () => {
     let first = true
     return run(() =>

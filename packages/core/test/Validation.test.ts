@@ -1,4 +1,4 @@
-import { Validation } from "@asgardeo-scim/core"
+import { Patch, Validation } from "@asgardeo-scim/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Either, Redacted, Schema } from "effect"
 
@@ -176,5 +176,20 @@ describe("Validation", () => {
       "the request body is not JSON"
     )
     assert.strictEqual(Validation.utf8Length("a€🙂é"), 1 + 3 + 4 + 2)
+  })
+})
+
+describe("Validation: a password is a Redacted string and nothing else", () => {
+  it("numbers, booleans, objects and arrays at `password` are refused like plain strings", () => {
+    for (const password of [12345678, true, { value: "plain-pass" }, ["plain-pass"], "plain-pass"]) {
+      const body = Validation.decodeJson({ userName: "kim@example.com", password })
+      assert.isTrue(Either.isLeft(body), JSON.stringify(password))
+      const patch = Patch.decodeOperations([{ op: "replace", path: "password", value: password as never }], {
+        operation: "Users.patch"
+      })
+      assert.isTrue(Either.isLeft(patch), `PATCH ${JSON.stringify(password)}`)
+    }
+    assert.isTrue(Either.isRight(Validation.decodeJson({ password: Redacted.make("S3cret!") })))
+    assert.isTrue(Either.isRight(Validation.decodeJson({ password: null })))
   })
 })

@@ -296,12 +296,31 @@ const toResponse = (u: unknown): { readonly [key: string]: unknown } | undefined
   return undefined
 }
 
+/** `decodeURIComponent`, or `undefined` for a malformed escape (it throws). */
+const percentDecoded = (s: string): string | undefined => {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return undefined
+  }
+}
+
 const lastSegment = (s: string | undefined): string | undefined => {
   if (s === undefined) return undefined
   const parts = s.replace(/\/+$/, "").split("/")
   const last = parts[parts.length - 1]
-  return last === undefined || last === "" ? undefined : decodeURIComponent(last)
+  return last === undefined || last === "" ? undefined : percentDecoded(last)
 }
+
+/** Every string of a per-operation answer, through `scrub` (the answer may echo the request). */
+const scrubbed = (u: unknown, scrub: (text: string) => string): unknown =>
+  typeof u === "string"
+    ? scrub(u)
+    : Array.isArray(u)
+    ? u.map((v) => scrubbed(v, scrub))
+    : internal.isRecord(u)
+    ? Object.fromEntries(Object.entries(u).map(([k, v]) => [k, scrubbed(v, scrub)]))
+    : u
 
 /**
  * Builds the service.
@@ -320,6 +339,8 @@ export const make: Effect.Effect<
   const config = client.config
   const asgardeo = config.target === "asgardeo"
   const op = "Bulk.execute"
+  const validId = (u: unknown): string | undefined =>
+    typeof u === "string" && Either.isRight(client.encodeId(u)) ? u : undefined
 
   const prepare = (
     operations: ReadonlyArray<Operation>
@@ -369,7 +390,9 @@ export const make: Effect.Effect<
       } else {
         if (id === undefined) return bad(`${at}.path`, `a ${method} needs /${resource}/{id}`)
         if (!id.startsWith("bulkId:")) {
-          const checked = client.encodeId(decodeURIComponent(id))
+          const decoded = percentDecoded(id)
+          if (decoded === undefined) return bad(`${at}.path`, "a malformed percent-escape in the id")
+          const checked = client.encodeId(decoded)
           if (Either.isLeft(checked)) return bad(`${at}.path`, checked.left.reason)
         }
       }
@@ -393,6 +416,26 @@ export const make: Effect.Effect<
             return bad(`${at}.data.${decoded.left.field}`, decoded.left.reason)
           }
           data = { ...data, ...decoded.right }
+        }
+      }
+      // Bulk data is raw SCIM: a name is written as the server writes it (`PARTNERS/Team`), and on
+      // a server with user stores what precedes its first `/` must be a store.
+      if (asgardeo && data !== undefined) {
+        const attribute = resource === "Groups" ? "displayname" : "username"
+        const written = method === "PATCH"
+          ? (Array.isArray(data.Operations) ? data.Operations as ReadonlyArray<Patch.PatchOperation> : []).map((
+            operation
+          ) => internal.writtenValueOf(operation, attribute))
+          : [internal.writtenValueOf({ op: "replace", value: data as Validation.WriteJson }, attribute)]
+        for (const name of written) {
+          const store = typeof name === "string" ? Validation.splitDomain(name).domain : undefined
+          if (store !== undefined && !Validation.isUserStoreDomain(store)) {
+            return bad(
+              `${at}.data`,
+              `the part before '/' of ${resource === "Groups" ? "displayName" : "userName"} is read as a user store: ` +
+                "letters, digits, '.', '_' or '-'"
+            )
+          }
         }
       }
       const bulkId = typeof o.bulkId === "string" ? o.bulkId : fresh()
@@ -496,7 +539,9 @@ export const make: Effect.Effect<
           if (sent === undefined) continue
           pending.delete(sent.bulkId)
           const status = toStatus(raw.status) ?? 0
-          const response = toResponse(raw.response)
+          // A per-operation answer may echo the operation, passwords included: scrubbed like any
+          // body kept from an answer.
+          const response = toResponse(scrubbed(raw.response, res.scrub))
           const ok = status >= 200 && status < 300
           if (!ok) failed++
           const detail = response?.detail
@@ -508,7 +553,8 @@ export const make: Effect.Effect<
             status,
             ok,
             location,
-            id: lastSegment(location) ?? (typeof response?.id === "string" ? response.id : undefined),
+            // The id HR then adds to groups: only a well-formed id counts, whoever sent it.
+            id: validId(lastSegment(location)) ?? validId(response?.id),
             response,
             scimType: typeof scimType === "string" ? scimType : undefined,
             detail: typeof detail === "string" ? detail : undefined

@@ -220,6 +220,8 @@ const readable = (secret: Redacted.Redacted<unknown>): boolean => {
   }
 }
 
+const storePrefixReason = "the part before '/' is read as a user store: letters, digits, '.', '_' or '-'"
+
 /**
  * Validates `NewUser` input for a target and builds the canonical POST body (the password stays
  * `Redacted` in it: `ScimClient` unwraps it when it serializes the request). No request is sent.
@@ -296,7 +298,7 @@ export const prepareCreate = (
     if (bare === "") return bad("userName", "must not be empty")
     const store = split.domain
     if (store !== undefined && !Validation.isUserStoreDomain(store)) {
-      return bad("userName", "the part before '/' is read as a user store: letters, digits, '.', '_' or '-'")
+      return bad("userName", storePrefixReason)
     }
     if (u.userNameFormat === "alphanumeric") {
       if (!/^[A-Za-z0-9]+$/.test(bare)) {
@@ -535,7 +537,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         return internal.fail(
           "Users.replace",
           "userName",
-          "the part before '/' is read as a user store: letters, digits, '.', '_' or '-'"
+          storePrefixReason
         )
       }
       if (body.id !== undefined && body.id !== id) {
@@ -569,6 +571,16 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         (ops) => Patch.request(ops, { operation })
       )
       if (Either.isLeft(ops)) return Effect.fail(ops.left)
+      // A userName written by PATCH follows the rule of create and replace: on a server with user
+      // stores, what precedes the first `/` must be a store.
+      for (let i = 0; i < ops.right.Operations.length; i++) {
+        const written = internal.writtenValueOf(ops.right.Operations[i]!, "username")
+        if (typeof written !== "string" || !asgardeo) continue
+        const store = Validation.splitDomain(written).domain
+        if (store !== undefined && !Validation.isUserStoreDomain(store)) {
+          return internal.fail(operation, `Operations.${i}.value`, storePrefixReason)
+        }
+      }
       return client.execute({
         operation,
         scope: Scopes.byOperation["Users.patch"],

@@ -197,6 +197,9 @@ describe("client survival checklist", () => {
     }).pipe(Effect.provide(m.layer))
   })
 
+  // Asgardeo ids are UUIDs: a Bulk answer's id is only taken when it is one.
+  const uuidOf = (bulkId: string) => `00000000-0000-4000-8000-${bulkId.replace(/\D/g, "").padStart(12, "0")}`
+
   it.effect("10. bulk: string or numeric statuses, JSON-string responses, regrouped answers, error details", () => {
     const m = Mock.asgardeo((req) => {
       if (req.url.pathname.endsWith("/ServiceProviderConfig")) return { status: 200, body: Mock.spc(1000) }
@@ -216,9 +219,9 @@ describe("client survival checklist", () => {
               : {
                 bulkId: o.bulkId,
                 method: o.method,
-                location: `https://x/Users/id-${o.bulkId}`,
+                location: `https://x/Users/${uuidOf(o.bulkId)}`,
                 status: i % 2 === 0 ? "201" : { code: 201 },
-                response: JSON.stringify({ id: `id-${o.bulkId}` })
+                response: JSON.stringify({ id: uuidOf(o.bulkId) })
               }
           )
         }
@@ -235,7 +238,7 @@ describe("client survival checklist", () => {
       const posts = m.received.filter((r) => r.url.pathname.endsWith("/Bulk"))
       assert.deepStrictEqual(posts.map((p) => (p.json as { Operations: Array<unknown> }).Operations.length), [100, 51])
       assert.strictEqual(result.results.length, 151)
-      assert.strictEqual(result.byBulkId.get("u7")!.id, "id-u7")
+      assert.strictEqual(result.byBulkId.get("u7")!.id, uuidOf("u7"))
       assert.strictEqual(result.byBulkId.get("u7")!.status, 201)
       const g = result.byBulkId.get("g")!
       assert.isFalse(g.ok)

@@ -351,7 +351,7 @@ describe("lost answers", () => {
       auditSink(sink, [password], [])
       results.observe("lost.ensure", 2, "created: false with the existing user; no duplicate, no raw 409")
     }).pipe(Effect.provide(overServer(sink)))
-  })
+  }, 30_000)
 
   it.live("onboardEmployee whose create answer is lost: the user is found, put in its role group, once", () => {
     const sink = makeSink()
@@ -371,7 +371,7 @@ describe("lost answers", () => {
       assert.strictEqual(again.outcome, "existing")
       results.observe("lost.onboard", 1, "outcome updated (found, placed); a re-run reports existing; one user")
     }).pipe(Effect.provide(overServer(sink)))
-  })
+  }, 30_000)
 
   it.live("a Bulk request applied but its answer lost: every employee settled once, in its role group", () => {
     const sink = makeSink()
@@ -392,7 +392,7 @@ describe("lost answers", () => {
       assert.deepStrictEqual(bulkLog.map((l) => l.status), [undefined])
       results.observe("lost.bulk", 1, "each employee reconciled singly; state exact")
     }).pipe(Effect.provide(overServer(sink)))
-  })
+  }, 30_000)
 })
 
 describe("token endpoint down, slow or garbage", () => {

@@ -286,6 +286,7 @@ export class AsgardeoEmulator extends Context.Tag("@asgardeo-scim/testkit/Asgard
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export declare namespace AsgardeoEmulator {
   /**

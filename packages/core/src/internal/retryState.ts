@@ -5,7 +5,8 @@
  * - Transient failures (transport errors, timeouts, 5xx): retried with exponential backoff and
  *   equal jitter, `maxAttempts` attempts in all.
  * - 429: not an attempt. Retried after the server's `Retry-After` (longer than `maxRetryAfter`:
- *   fail at once) or a backoff, until the operation has been throttled for `maxRateLimitWait`;
+ *   fail at once) or the backoff, whichever is longer, until the operation has been throttled
+ *   for `maxRateLimitWait`;
  *   the shared limiter slows every fiber down meanwhile.
  * - 401 (SCIM requests with refreshable tokens only): a 401 on the current token drops it and
  *   retries with a new one, `maxAttempts` attempts in all (at least one refresh); a 401 on a token that was already
@@ -76,7 +77,9 @@ export const throttled = (
   if (retryAfterMillis !== undefined && retryAfterMillis > policy.maxRetryAfterMillis) return fail
   const since = state.throttledSince ?? now
   const throttles = state.throttles + 1
-  const delayMillis = retryAfterMillis ?? backoff(policy, throttles, random)
+  // `Retry-After: 0` (or a date already past) would retry at once, again and again: a server
+  // that says "now" and throttles anyway gets the backoff too.
+  const delayMillis = Math.max(retryAfterMillis ?? 0, backoff(policy, throttles, random))
   if (now + delayMillis - since > policy.maxRateLimitWaitMillis) return fail
   return { _tag: "Retry", delayMillis, state: { ...state, throttles, throttledSince: since } }
 }

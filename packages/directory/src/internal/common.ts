@@ -5,6 +5,7 @@
  */
 import * as Filter from "@asgardeo-scim/core/Filter"
 import * as Paging from "@asgardeo-scim/core/Paging"
+import type * as Patch from "@asgardeo-scim/core/Patch"
 import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Validation from "@asgardeo-scim/core/Validation"
@@ -19,6 +20,21 @@ export const invalid = (operation: string, field: string, reason: string) =>
 
 /** @internal */
 export const fail = (operation: string, field: string, reason: string) => Effect.fail(invalid(operation, field, reason))
+
+/**
+ * The value a PATCH operation writes to an attribute (lower-case, as `Validation.attributeOfPath`
+ * names it: `username`, `displayname`), if it writes one: by its path, or as a key of a path-less
+ * value.
+ *
+ * @internal
+ */
+export const writtenValueOf = (op: Patch.PatchOperation, attribute: string): unknown => {
+  if (op.op === "remove") return undefined
+  if (op.path !== undefined) return Validation.attributeOfPath(op.path) === attribute ? op.value : undefined
+  if (!isRecord(op.value)) return undefined
+  const key = Object.keys(op.value).find((k) => Validation.attributeOfPath(k) === attribute)
+  return key === undefined ? undefined : op.value[key]
+}
 
 /** @internal */
 export const isRecord = (u: unknown): u is Record<string, unknown> =>

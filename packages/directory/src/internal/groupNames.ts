@@ -9,7 +9,7 @@ import type * as Patch from "@asgardeo-scim/core/Patch"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Either from "effect/Either"
-import { invalid, isRecord } from "./common.js"
+import { invalid, writtenValueOf } from "./common.js"
 
 /** A name to create or rename to: on Asgardeo a `/` would be read as a user-store prefix. @internal */
 export const refuseSlash = (
@@ -82,10 +82,4 @@ export const inStoreOf = (current: string, name: string): string => {
 }
 
 /** The displayName a PATCH operation writes, if any (path `displayName` or a path-less value). @internal */
-export const displayNameOf = (op: Patch.PatchOperation): unknown => {
-  if (op.op === "remove") return undefined
-  if (op.path !== undefined) return Validation.attributeOfPath(op.path) === "displayname" ? op.value : undefined
-  if (!isRecord(op.value)) return undefined
-  const key = Object.keys(op.value).find((k) => k.toLowerCase() === "displayname")
-  return key === undefined ? undefined : op.value[key]
-}
+export const displayNameOf = (op: Patch.PatchOperation): unknown => writtenValueOf(op, "displayname")

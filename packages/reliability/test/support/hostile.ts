@@ -327,6 +327,25 @@ export const hostileCases: ReadonlyArray<HostileCase> = [
     "filtr",
     streamAny({ filtr: "userName eq \"kim@example.com\"" })
   ),
+  rejected(
+    "hostile.bulk.store-prefix",
+    "a Bulk POST /Groups whose name's store is not a store (`bad store!/Team`)",
+    writes,
+    "InvalidInput",
+    "user store",
+    Effect.flatMap(Bulk.Bulk, (b) => b.execute([Bulk.create("Groups", "g1", { displayName: "bad store!/Team" })]))
+  ),
+  rejected(
+    "hostile.patch.username-store",
+    "Users.patch of userName into `bad store!/kim@example.com`",
+    writes,
+    "InvalidInput",
+    "user store",
+    Effect.flatMap(
+      users,
+      (u) => u.patch(uuid, [{ op: "replace", path: "userName", value: "bad store!/kim@example.com" }])
+    )
+  ),
   // -- ids ------------------------------------------------------------------------------------
   rejected("hostile.id.dotdot", "id `../Groups`", idCheck, "InvalidId", "UUID", getUser("../Groups")),
   rejected("hostile.id.slash", "id with `/`", idCheck, "InvalidId", "UUID", getUser(`${uuid}/x`)),
