@@ -108,21 +108,28 @@ export const make = (
     // after the rate dropped, gives its slot back and queues again: after a 429, waiting fibers
     // go out spaced at the new rate instead of all at once when the pause ends.
     const acquire = (bucket: Bucket): Effect.Effect<void> =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.flatMap(Ref.get(state), (current) => {
-          if (LimiterState.isFree(current, bucket, now)) return Effect.void
-          return Effect.flatMap(Ref.modify(state, (s) => LimiterState.reserve(s, bucket, now)), (at) =>
-            at <= now ? Effect.void : Effect.zipRight(
-              Effect.sleep(Duration.millis(at - now)),
-              Effect.flatMap(Effect.zip(Ref.get(state), Clock.currentTimeMillis), ([s, woke]) =>
-                LimiterState.mustRequeue(s, bucket, now, woke)
-                  ? Effect.zipRight(
-                    Ref.update(state, (s) => LimiterState.cancel(s, bucket, at)),
-                    Effect.suspend(() => acquire(bucket))
+      // The common case (no budget, never throttled) reads no clock.
+      Effect.flatMap(Ref.get(state), (first) =>
+        LimiterState.isIdle(first, bucket) ?
+          Effect.void :
+          Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            Effect.flatMap(Ref.get(state), (current) => {
+              if (LimiterState.isFree(current, bucket, now)) return Effect.void
+              return Effect.flatMap(
+                Ref.modify(state, (s) => LimiterState.reserve(s, bucket, now)),
+                (at) =>
+                  at <= now ? Effect.void : Effect.zipRight(
+                    Effect.sleep(Duration.millis(at - now)),
+                    Effect.flatMap(Effect.zip(Ref.get(state), Clock.currentTimeMillis), ([s, woke]) =>
+                      LimiterState.mustRequeue(s, bucket, now, woke)
+                        ? Effect.zipRight(
+                          Ref.update(state, (s) => LimiterState.cancel(s, bucket, at)),
+                          Effect.suspend(() => acquire(bucket))
+                        )
+                        : Ref.update(state, (s) => LimiterState.commit(s, bucket, at, woke)))
                   )
-                  : Ref.update(state, (s) => LimiterState.commit(s, bucket, at, woke)))
-            ))
-        }))
+              )
+            })))
 
     const onThrottle = (bucket: Bucket, throttle: Throttle = {}): Effect.Effect<void> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
@@ -142,15 +149,16 @@ export const make = (
       onThrottle,
       onSuccess,
       nextSlot: (bucket) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Effect.map(Ref.get(state), (s) =>
-            LimiterState.nextSlot(s, bucket, now))),
+        Effect.flatMap(
+          Clock.currentTimeMillis,
+          (now) => Effect.map(Ref.get(state), (s) => LimiterState.nextSlot(s, bucket, now))
+        ),
       pause: (duration) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Ref.update(state, (s) =>
-            LimiterState.pause(s, now, Duration.toMillis(Duration.decode(duration))))),
-      pausedUntil: Effect.map(Ref.get(state), (s) =>
-        s.pausedUntil)
+        Effect.flatMap(
+          Clock.currentTimeMillis,
+          (now) => Ref.update(state, (s) => LimiterState.pause(s, now, Duration.toMillis(Duration.decode(duration))))
+        ),
+      pausedUntil: Effect.map(Ref.get(state), (s) => s.pausedUntil)
     })
   })
 

@@ -215,6 +215,21 @@ const encodeQuery = (params: Request["urlParams"]): string => {
 
 const identity = (text: string): string => text
 
+/**
+ * RFC 7643 §4.1.1: a password is never returned. A server that echoes one anyway (a reflecting
+ * proxy, a broken build) does not get it into a resource, or a list's resources, the caller
+ * receives, logs or writes back. The parsed body is ours: changed in place.
+ */
+const withoutPasswords = (body: unknown): unknown => {
+  if (typeof body !== "object" || body === null) return body
+  if ("password" in body) delete (body as { password?: unknown }).password
+  const resources = (body as { Resources?: unknown }).Resources
+  if (Array.isArray(resources)) {
+    for (const r of resources) if (typeof r === "object" && r !== null && "password" in r) delete r.password
+  }
+  return body
+}
+
 /** The client secret, its HTTP Basic pair and the pair's base64: what a reflecting server may echo. */
 const clientSecrets = (clientId: string, secret: string): ReadonlyArray<string> => {
   const basic = `${Redact.formEncode(clientId)}:${Redact.formEncode(secret)}`
@@ -467,8 +482,9 @@ export const make: Effect.Effect<
     const scrub = (text: string) => internal.scrub(text, secretsOf())
     const text = res.text.trim()
     if (text === "") return Effect.succeed({ status: res.status, body: undefined, location: res.location, scrub })
+    let body: unknown
     try {
-      return Effect.succeed({ status: res.status, body: JSON.parse(text), location: res.location, scrub })
+      body = JSON.parse(text)
     } catch {
       return Effect.fail(
         new ScimError.InvalidResponse({
@@ -480,6 +496,7 @@ export const make: Effect.Effect<
         })
       )
     }
+    return Effect.succeed({ status: res.status, body: withoutPasswords(body), location: res.location, scrub })
   }
 
   const statusError = (

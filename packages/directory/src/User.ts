@@ -13,7 +13,6 @@
  * @since 0.1.0
  */
 import * as Validation from "@asgardeo-scim/core/Validation"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 
@@ -186,13 +185,7 @@ const optionalFields = {
   roles: Schema.optional(Schema.Array(Reference)),
   meta: Schema.optional(Meta),
   [EnterpriseUrn]: Schema.optional(Enterprise),
-  [Wso2Urn]: Schema.optional(Wso2),
-  // RFC 7643 §4.1.1: a password is never returned. A server that echoes one anyway (a reflecting
-  // proxy, a broken build) does not get it into the user the caller receives, logs or writes back.
-  password: Schema.optionalToOptional(Schema.Unknown, Schema.Never, {
-    decode: () => Option.none(),
-    encode: () => Option.none()
-  })
+  [Wso2Urn]: Schema.optional(Wso2)
 }
 
 /**

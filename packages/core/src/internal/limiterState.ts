@@ -365,6 +365,12 @@ export const pause = (state: State, now: number, millis: number): State => ({
   pausedUntil: Math.max(state.pausedUntil, now + Math.max(0, millis))
 })
 
+/** Whether `bucket` has nothing to do whatever the time: no budget, never paused or throttled. @internal */
+export const isIdle = (state: State, bucket: Bucket): boolean => {
+  const b = state.buckets[bucket]
+  return b.budget === undefined && !b.adaptive.enabled && state.pausedUntil === 0 && b.pausedUntil === 0
+}
+
 /** Whether a request in `bucket` may go out at `now` without any wait or bookkeeping. @internal */
 export const isFree = (state: State, bucket: Bucket, now: number): boolean => {
   const b = state.buckets[bucket]
