@@ -64,9 +64,40 @@ describe("CustomExtension", () => {
       assert.deepStrictEqual(yield* Hr.read(user), { badge: "B-7", floor: 3 })
       const patched = yield* users.patch(user.id, [Hr.replace({ badge: "B-8" })])
       assert.strictEqual((yield* Hr.read(patched)).badge, "B-8")
-      const bad = yield* Effect.flip(Hr.read({ [User.CustomUrn]: { badge: 1 } }))
-      assert.strictEqual(bad._tag, "InvalidResponse")
       const none = yield* Hr.readOption({})
       assert.strictEqual(none._tag, "None")
     }).pipe(Effect.provide(Emulated.layer())))
+
+  it.effect("a value that does not match is InvalidAttribute: the URN and the attribute, no request, no status", () =>
+    Effect.gen(function*() {
+      const bad = yield* Effect.flip(Hr.read({ [User.CustomUrn]: { badge: 1 } }))
+      if (bad._tag !== "InvalidAttribute") return assert.fail(`expected InvalidAttribute, got ${bad._tag}`)
+      assert.strictEqual(bad.urn, User.CustomUrn)
+      assert.strictEqual(bad.attribute, "badge")
+      assert.include(bad.reason, "Expected string")
+      assert.notProperty(bad, "status")
+      assert.notProperty(bad, "method")
+      assert.notInclude(bad.message, "GET /Users")
+      const nested = yield* Effect.flip(
+        CustomExtension.make(Schema.Struct({ desk: Schema.Struct({ floor: Schema.Number }) }), "urn:x:Desk")
+          .readOption({ "urn:x:Desk": { desk: { floor: "3rd" } } })
+      )
+      if (nested._tag !== "InvalidAttribute") return assert.fail(`expected InvalidAttribute, got ${nested._tag}`)
+      assert.strictEqual(nested.urn, "urn:x:Desk")
+      assert.strictEqual(nested.attribute, "desk.floor")
+      const whole = yield* Effect.flip(Hr.read({ [User.CustomUrn]: "B-7" }))
+      if (whole._tag !== "InvalidAttribute") return assert.fail(`expected InvalidAttribute, got ${whole._tag}`)
+      assert.strictEqual(whole.attribute, "")
+    }))
+
+  it.effect("a user that is not an object is InvalidInput, not a defect", () =>
+    Effect.gen(function*() {
+      for (const user of [null, undefined, 7, "kim", [1]]) {
+        const read = yield* Effect.flip(Hr.read(user as unknown as User.User))
+        if (read._tag !== "InvalidInput") return assert.fail(`expected InvalidInput, got ${read._tag}`)
+        assert.strictEqual(read.field, "user")
+        const option = yield* Effect.flip(Hr.readOption(user as unknown as User.User))
+        assert.strictEqual(option._tag, "InvalidInput")
+      }
+    }))
 })
