@@ -553,7 +553,9 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         body: { ...body, schemas }
       }).pipe(
         Effect.flatMap((res) =>
-          res.body === undefined ? getUser(id) : internal.decodeResource("PUT", "/Users", res, User.User)
+          res.body === undefined
+            ? getUser(id)
+            : internal.decodeResource("PUT", internal.pathById(client, "/Users", id), res, User.User)
         )
       )
     })
@@ -583,7 +585,10 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
   const patch = (id: string, operations: ReadonlyArray<Patch.PatchOperation | RawOperation>) =>
     Effect.flatMap(
       patchRaw("Users.patch", id, operations),
-      (res) => res.body === undefined ? getUser(id) : internal.decodeResource("PATCH", "/Users", res, User.User)
+      (res) =>
+        res.body === undefined
+          ? getUser(id)
+          : internal.decodeResource("PATCH", internal.pathById(client, "/Users", id), res, User.User)
     )
 
   const setActive = (id: string, active: boolean) =>
