@@ -76,7 +76,9 @@ export class BadRequest extends Schema.TaggedError<BadRequest>("@asgardeo-scim/c
 }
 
 /**
- * 401: the access token was missing, unknown or expired (after one refresh and retry).
+ * 401: the server refused the access token. A client-credentials token was dropped and the
+ * request retried with a new one first (`retry.maxAttempts` attempts in all, at least one
+ * refresh); a static bearer token cannot be refreshed, so its first 401 is final.
  *
  * @since 0.1.0
  * @category errors
@@ -89,7 +91,11 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@asgardeo-sc
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
-    return describeHttp(this, "The token was refused even after a refresh: check the application's client credentials")
+    return describeHttp(
+      this,
+      "The server refused the access token (a client-credentials token is refreshed and retried first): " +
+        "check the application's credentials, or the static token"
+    )
   }
 }
 

@@ -154,7 +154,10 @@ export interface Service {
     (options: ListOptions & Projection): Effect.Effect<ListResult<User.Projection>, ListError>
     (options?: ListOptions): Effect.Effect<ListResult<User.User>, ListError>
   }
-  /** Every user, all pages, once each, in constant memory (core `Paging.stream`). */
+  /**
+   * Every user, all pages, once each (core `Paging.stream`): one page is held at a time, and
+   * memory grows only by the set of ids seen (to drop repeats), not by the users.
+   */
   readonly stream: (options?: StreamOptions) => Stream.Stream<User.User, ListError | ScimError.PagingAborted>
   /** GET /Users/{id}. */
   readonly get: {

@@ -99,7 +99,7 @@ export interface Options {
   readonly apps?: ReadonlyArray<App> | undefined
   /** Token lifetime in seconds. Default 3600. */
   readonly tokenExpiresIn?: number | undefined
-  /** The origin of the in-process face. Default `https://emulator.invalid` ({@link defaultBaseUrl}). */
+  /** The origin of the in-process face. Default `https://emulator.invalid` (`AsgardeoEmulator.defaultBaseUrl`). */
   readonly baseUrl?: string | undefined
   readonly quirks?: Partial<Quirks> | undefined
   readonly rateLimits?: Partial<RateLimits> | undefined
