@@ -1,6 +1,19 @@
 import { AccessToken, AsgardeoConfig, RateLimiter, ScimClient } from "@asgardeo-scim/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Fiber, Layer, Redacted, TestClock } from "effect"
+import {
+  Cause,
+  Context,
+  Deferred,
+  Effect,
+  Either,
+  Exit,
+  Fiber,
+  Layer,
+  Option,
+  Redacted,
+  Scope,
+  TestClock
+} from "effect"
 import { isToken, makeMock, ORG, SECRET, tokenCalls, tokenReply } from "./utils/MockServer.js"
 import type { Handler } from "./utils/MockServer.js"
 
@@ -383,15 +396,60 @@ describe("AccessToken", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("the ScimClient layer is scoped: closing it is clean", () =>
+  it.effect("the layer is scoped: closing it interrupts the token request in flight; its waiter and later calls die", () =>
+    Effect.gen(function*() {
+      const started = yield* Deferred.make<void>()
+      let interrupted = 0
+      const { layer, received } = tokenLayer(() =>
+        Effect.zipRight(Deferred.succeed(started, undefined), Effect.never).pipe(
+          Effect.onInterrupt(() => Effect.sync(() => void interrupted++))
+        )
+      )
+      const scope = yield* Scope.make()
+      const tokens = Context.get(yield* Layer.buildWithScope(layer, scope), AccessToken.AccessToken)
+      const waiting = yield* Effect.fork(tokens.get())
+      yield* Deferred.await(started)
+      yield* Scope.close(scope, Exit.void)
+      assert.strictEqual(interrupted, 1, "the token request in flight is interrupted")
+      // The waiter is released with the documented defect, not left hanging.
+      assertClosed(yield* settle(Fiber.join(waiting)))
+      assertClosed(yield* settle(tokens.get()))
+      assertClosed(yield* settle(tokens.get(["other"])))
+      assert.strictEqual(tokenCalls(received).length, 1, "no token request after the release")
+    }))
+
+  it.effect("the ScimClient layer is scoped: after closing it a request dies with the documented defect, unsent", () =>
     Effect.gen(function*() {
       const mock = makeMock(() => Effect.succeed(tokenReply("t", 3600)))
-      yield* Effect.scoped(Layer.build(
-        ScimClient.layerAsgardeo({
-          organization: ORG,
-          clientId: "c",
-          clientSecret: Redacted.make(SECRET)
-        }).pipe(Layer.provide(mock.layer))
-      ))
+      const scope = yield* Scope.make()
+      const client = Context.get(
+        yield* Layer.buildWithScope(
+          ScimClient.layerAsgardeo({ organization: ORG, clientId: "c", clientSecret: Redacted.make(SECRET) }).pipe(
+            Layer.provide(mock.layer)
+          ),
+          scope
+        ),
+        ScimClient.ScimClient
+      )
+      yield* Scope.close(scope, Exit.void)
+      const request = client.execute({ operation: "Users.list", method: "GET", path: "/Users" })
+      assertClosed(yield* settle(request))
+      assert.strictEqual(mock.received.length, 0)
     }))
 })
+
+/** Runs `effect` for at most a second of test time: a hang ends as a timeout, not as a stuck test. */
+const settle = <A, E>(effect: Effect.Effect<A, E>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(Effect.exit(Effect.timeout(effect, "1 second")))
+    yield* TestClock.adjust("1 second")
+    return yield* Fiber.join(fiber)
+  })
+
+/** The exit is the defect a closed token layer reports (not a timeout, not a typed error). */
+const assertClosed = (exit: Exit.Exit<unknown, unknown>) => {
+  if (Exit.isSuccess(exit)) return assert.fail("expected the closed-layer defect, got a success")
+  const defect = Cause.dieOption(exit.cause)
+  if (Option.isNone(defect)) return assert.fail(`expected the closed-layer defect, got ${Cause.pretty(exit.cause)}`)
+  assert.include(String(defect.value), "the token layer's scope is closed")
+}

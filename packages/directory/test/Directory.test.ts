@@ -2,7 +2,7 @@ import { AccessToken, Discovery, ScimClient } from "@asgardeo-scim/core"
 import { CustomExtension, Directory, User, Users } from "@asgardeo-scim/directory"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, describe, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Layer, Schema, Scope } from "effect"
+import { Cause, ConfigProvider, Effect, Exit, Layer, Schema, Scope } from "effect"
 import * as Emulated from "./utils/Emulated.js"
 
 describe("Directory layer", () => {
@@ -34,12 +34,23 @@ describe("Directory layer", () => {
         Directory.layerConfig({ rateLimits: false }).pipe(
           Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(entries))))
         )
+      yield* emu.seedUsers([{ userName: "kim@example.com", emails: [{ value: "kim@example.com" }] }])
       const scope = yield* Scope.make()
       const context = yield* Layer.buildWithScope(withEnv(vars), scope)
       const users = yield* Effect.provide(Users.Users, context)
       const page = yield* users.list()
-      assert.deepStrictEqual(page.resources, [])
+      // The variables were read: the emulator's organization, with its user.
+      assert.deepStrictEqual(page.resources.map((u) => u.userName), ["DEFAULT/kim@example.com"])
       yield* Scope.close(scope, Exit.void)
+      // Closed: a call dies with the token layer's defect at once, and sends nothing.
+      yield* emu.clearLog
+      const after = yield* Effect.exit(users.list())
+      assert.isTrue(Exit.isFailure(after) && Cause.isDie(after.cause), String(after))
+      assert.include(
+        String(Exit.isFailure(after) ? Cause.squash(after.cause) : ""),
+        "the token layer's scope is closed"
+      )
+      assert.deepStrictEqual(yield* emu.log, [])
       const missing = yield* Effect.exit(Effect.provide(Users.Users, withEnv(vars.slice(1))))
       assert.isTrue(Exit.isFailure(missing))
       assert.include(String(Exit.isFailure(missing) ? missing.cause : ""), "ASGARDEO_ORG")
