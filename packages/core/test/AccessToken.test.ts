@@ -362,6 +362,62 @@ describe("AccessToken", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  // What the reliability suite's token.down / token.slow / token.garbage cases rely on, in test time:
+  // the typed error arrives within the per-attempt timeouts and the capped backoffs, never later.
+  describe("a broken token endpoint fails within the timeout and retry bounds", () => {
+    const retry = { maxAttempts: 3, baseDelay: "2 millis", maxDelay: "20 millis" } as const
+    /** Forks `get()`, and returns whether it is done after `before` ms and after `bound` ms of test time. */
+    const timed = (handler: Handler, before: number, bound: number) => {
+      const { layer, received } = tokenLayer(handler, { timeout: "400 millis", retry })
+      return Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Effect.flip(get()))
+        yield* TestClock.adjust(before)
+        const early = yield* Fiber.poll(fiber)
+        yield* TestClock.adjust(bound - before)
+        const late = yield* Fiber.poll(fiber)
+        if (Option.isNone(late)) return assert.fail(`still waiting after ${bound} ms`)
+        yield* Fiber.interrupt(fiber)
+        return { early: Option.isSome(early), error: yield* late.value, requests: received.length }
+      }).pipe(Effect.provide(layer))
+    }
+
+    it.effect("slow (an hour): TransportError Timeout after 3 attempts of 400 ms and 2 backoffs of at most 20 ms", () =>
+      Effect.gen(function*() {
+        const { early, error, requests } = yield* timed(
+          () => Effect.as(Effect.sleep("1 hour"), tokenReply("late")),
+          3 * 400 - 1,
+          3 * 400 + 2 * 20
+        )
+        assert.isFalse(early, "each attempt waits its whole timeout")
+        if (error._tag !== "TransportError") return assert.fail(`expected TransportError, got ${error._tag}`)
+        assert.strictEqual(error.reason, "Timeout")
+        assert.strictEqual(requests, 3)
+      }))
+
+    it.effect("down (503): TokenError after 3 attempts and 2 backoffs of at most 20 ms", () =>
+      Effect.gen(function*() {
+        const { error, requests } = yield* timed(
+          () => Effect.succeed({ status: 503, text: "Service Unavailable" }),
+          0,
+          2 * 20
+        )
+        if (error._tag !== "TokenError") return assert.fail(`expected TokenError, got ${error._tag}`)
+        assert.strictEqual(error.status, 503)
+        assert.strictEqual(requests, 3)
+      }))
+
+    it.effect("garbage (an HTML page with 200): InvalidResponse at once, not retried", () =>
+      Effect.gen(function*() {
+        const { error, requests } = yield* timed(
+          () => Effect.succeed({ status: 200, text: "<html>maintenance</html>" }),
+          0,
+          0
+        )
+        assert.strictEqual(error._tag, "InvalidResponse")
+        assert.strictEqual(requests, 1)
+      }))
+  })
+
   it.effect("recovers when the token endpoint comes back", () => {
     let down = true
     const { layer } = tokenLayer(
