@@ -12,7 +12,10 @@ describe("Directory layer", () => {
       const discovery = yield* Discovery.Discovery
       const client = yield* ScimClient.ScimClient
       const token = yield* (yield* AccessToken.AccessToken).get()
-      assert.isDefined(token)
+      // A token the emulator issued, with the scopes it granted.
+      const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+      assert.strictEqual((yield* emu.counters).tokensIssued, 1)
+      assert.isTrue(token.scopes?.has("internal_user_mgt_list"))
       assert.strictEqual(client.config.target, "asgardeo")
       const spc = yield* discovery.serviceProviderConfig
       assert.isTrue(spc.bulk.supported)
