@@ -70,7 +70,7 @@ export const make = <A, I extends { readonly [key: string]: unknown }, Urn exten
   const decode = Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })
   const encode = Schema.encodeSync(schema)
   const read = (user: { readonly [key: string]: unknown }) =>
-    Effect.suspend(() => {
+    Effect.suspend((): Effect.Effect<A, ScimError.InvalidAttribute | ScimError.InvalidInput> => {
       if (!isObject(user)) {
         return Effect.fail(
           new ScimError.InvalidInput({

@@ -44,7 +44,7 @@ const onEmulator = () => {
       HttpClient.tap(emu.client, (response) => {
         const url = new URL(response.request.url)
         if (!url.pathname.startsWith("/t/acme/scim2/")) return Effect.void
-        return Effect.map(emu.snapshot(), (state) =>
+        return Effect.map(Effect.orDie(emu.snapshot()), (state) =>
           void steps.push({
             method: response.request.method,
             path: url.pathname.slice("/t/acme/scim2".length),
@@ -150,7 +150,7 @@ describe("README examples", () => {
         "PATCH /Groups/{id}"
       ])
       const [, , added, ensured, removed] = steps.filter((s) => s.method !== "GET" && !s.path.endsWith("/.search"))
-      const lee = userNamed(added!.state, "DEFAULT/lee@example.com")!.id
+      const lee = String(userNamed(added!.state, "DEFAULT/lee@example.com")!.id)
       // Each member write did what the README says, in order.
       assert.deepStrictEqual(groupsOf(added!.state, lee), ["DEFAULT/Engineering"])
       assert.deepStrictEqual(groupsOf(ensured!.state, lee), ["DEFAULT/Engineering", "DEFAULT/On-Call"])
