@@ -187,8 +187,11 @@ export interface Service {
   readonly serviceProviderConfig: Effect.Effect<ServiceProviderConfig, ScimClient.Error>
   readonly resourceTypes: Effect.Effect<ReadonlyArray<ResourceType>, ScimClient.Error>
   readonly schemas: Effect.Effect<ReadonlyArray<SchemaDefinition>, ScimClient.Error>
-  /** One schema by URN; `NotFound` when the server does not know it. */
-  readonly schema: (urn: string) => Effect.Effect<SchemaDefinition, ScimClient.Error>
+  /**
+   * One schema by URN (compared without regard to case); `SchemaNotFound` when the server's
+   * `/Schemas` does not list it.
+   */
+  readonly schema: (urn: string) => Effect.Effect<SchemaDefinition, ScimClient.Error | ScimError.SchemaNotFound>
 }
 
 /**
@@ -226,17 +229,24 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     Effect.map((res) => decodeSchemas(res.body))
   )
   const schema = (urn: string) =>
-    Effect.flatMap(schemas, (all) => {
-      const found = all.find((s) => s.id.toLowerCase() === urn.toLowerCase())
-      return found !== undefined ? Effect.succeed(found) : Effect.fail(
-        new ScimError.NotFound({
-          method: "GET",
-          path: "/Schemas",
-          status: 404,
-          detail: `The server does not define the schema ${urn}`
+    // Plain-JS callers pass anything: a URN that is not a non-empty string fails before any request.
+    typeof urn !== "string" || urn.trim() === "" ?
+      Effect.fail(
+        new ScimError.InvalidInput({
+          operation: "Discovery.schema",
+          field: "urn",
+          reason: typeof urn === "string"
+            ? "the URN is empty"
+            : `expected a string, got ${urn === null ? "null" : typeof urn}`
         })
-      )
-    })
+      ) :
+      Effect.flatMap(schemas, (all) => {
+        const found = all.find((s) => s.id.toLowerCase() === urn.toLowerCase())
+        // `/Schemas` answered: a URN missing from it is not a 404 the server sent.
+        return found !== undefined ? Effect.succeed(found) : Effect.fail(
+          new ScimError.SchemaNotFound({ urn, available: all.map((s) => s.id) })
+        )
+      })
   return Discovery.of({ serviceProviderConfig, resourceTypes, schemas, schema })
 })
 

@@ -76,7 +76,9 @@ export class BadRequest extends Schema.TaggedError<BadRequest>("@asgardeo-scim/c
 }
 
 /**
- * 401: the access token was missing, unknown or expired (after one refresh and retry).
+ * 401: the server refused the access token. A client-credentials token was dropped and the
+ * request retried with a new one first (`retry.maxAttempts` attempts in all, at least one
+ * refresh); a static bearer token cannot be refreshed, so its first 401 is final.
  *
  * @since 0.1.0
  * @category errors
@@ -89,7 +91,11 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@asgardeo-sc
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
-    return describeHttp(this, "The token was refused even after a refresh: check the application's client credentials")
+    return describeHttp(
+      this,
+      "The server refused the access token (a client-credentials token is refreshed and retried first): " +
+        "check the application's credentials, or the static token"
+    )
   }
 }
 
@@ -549,6 +555,60 @@ export class AmbiguousGroup extends Schema.TaggedError<AmbiguousGroup>(
 }
 
 /**
+ * A schema the server does not define: its `/Schemas` answer (a success) lists no schema with
+ * the URN asked for. No request failed, so the error has no method, path or status: it names the
+ * URN and the schemas the server does define.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class SchemaNotFound extends Schema.TaggedError<SchemaNotFound>(
+  "@asgardeo-scim/core/ScimError/SchemaNotFound"
+)("SchemaNotFound", {
+  /** The URN looked up. */
+  urn: Schema.String,
+  /** The ids of the schemas the server's `/Schemas` listed. */
+  available: Schema.Array(Schema.String)
+}) {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.2.0 */
+  override get message(): string {
+    const shown = this.available.slice(0, 10).map(quote).join(", ")
+    const more = this.available.length > 10 ? ` and ${this.available.length - 10} more` : ""
+    return `The server does not define the schema ${quote(this.urn)}: its /Schemas lists ` +
+      (this.available.length === 0 ? "no schema" : `${this.available.length}: ${shown}${more}`)
+  }
+}
+
+/**
+ * Attributes that do not match the `Schema` they are read with: a user's custom extension object
+ * that fails a `CustomExtension`'s schema. The value was already in hand when it was read (it may
+ * come from any response, or from the caller), so the error names the extension and the
+ * attribute, not a request or a status.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class InvalidAttribute extends Schema.TaggedError<InvalidAttribute>(
+  "@asgardeo-scim/core/ScimError/InvalidAttribute"
+)("InvalidAttribute", {
+  /** The schema URN the attributes are stored under. */
+  urn: Schema.String,
+  /** The attribute at fault as a dotted path inside it (`badge`, `address.0.city`), or `""` for the whole object. */
+  attribute: Schema.String,
+  reason: Schema.String
+}) {
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.2.0 */
+  override get message(): string {
+    return `The attributes under ${this.urn} do not match their schema: ` +
+      `${this.attribute === "" ? "the object" : this.attribute}: ${this.reason}`
+  }
+}
+
+/**
  * Errors of an operation that reached (or tried to reach) a server.
  *
  * @since 0.1.0
@@ -593,6 +653,8 @@ export type ScimError =
   | PagingAborted
   | AmbiguousUser
   | AmbiguousGroup
+  | SchemaNotFound
+  | InvalidAttribute
 
 /**
  * @since 0.1.0

@@ -1,6 +1,19 @@
 import { AccessToken, AsgardeoConfig, RateLimiter, ScimClient } from "@asgardeo-scim/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Fiber, Layer, Redacted, TestClock } from "effect"
+import {
+  Cause,
+  Context,
+  Deferred,
+  Effect,
+  Either,
+  Exit,
+  Fiber,
+  Layer,
+  Option,
+  Redacted,
+  Scope,
+  TestClock
+} from "effect"
 import { isToken, makeMock, ORG, SECRET, tokenCalls, tokenReply } from "./utils/MockServer.js"
 import type { Handler } from "./utils/MockServer.js"
 
@@ -349,6 +362,62 @@ describe("AccessToken", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  // What the reliability suite's token.down / token.slow / token.garbage cases rely on, in test time:
+  // the typed error arrives within the per-attempt timeouts and the capped backoffs, never later.
+  describe("a broken token endpoint fails within the timeout and retry bounds", () => {
+    const retry = { maxAttempts: 3, baseDelay: "2 millis", maxDelay: "20 millis" } as const
+    /** Forks `get()`, and returns whether it is done after `before` ms and after `bound` ms of test time. */
+    const timed = (handler: Handler, before: number, bound: number) => {
+      const { layer, received } = tokenLayer(handler, { timeout: "400 millis", retry })
+      return Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Effect.flip(get()))
+        yield* TestClock.adjust(before)
+        const early = yield* Fiber.poll(fiber)
+        yield* TestClock.adjust(bound - before)
+        const late = yield* Fiber.poll(fiber)
+        if (Option.isNone(late)) return assert.fail(`still waiting after ${bound} ms`)
+        yield* Fiber.interrupt(fiber)
+        return { early: Option.isSome(early), error: yield* late.value, requests: received.length }
+      }).pipe(Effect.provide(layer))
+    }
+
+    it.effect("slow (an hour): TransportError Timeout after 3 attempts of 400 ms and 2 backoffs of at most 20 ms", () =>
+      Effect.gen(function*() {
+        const { early, error, requests } = yield* timed(
+          () => Effect.as(Effect.sleep("1 hour"), tokenReply("late")),
+          3 * 400 - 1,
+          3 * 400 + 2 * 20
+        )
+        assert.isFalse(early, "each attempt waits its whole timeout")
+        if (error._tag !== "TransportError") return assert.fail(`expected TransportError, got ${error._tag}`)
+        assert.strictEqual(error.reason, "Timeout")
+        assert.strictEqual(requests, 3)
+      }))
+
+    it.effect("down (503): TokenError after 3 attempts and 2 backoffs of at most 20 ms", () =>
+      Effect.gen(function*() {
+        const { error, requests } = yield* timed(
+          () => Effect.succeed({ status: 503, text: "Service Unavailable" }),
+          0,
+          2 * 20
+        )
+        if (error._tag !== "TokenError") return assert.fail(`expected TokenError, got ${error._tag}`)
+        assert.strictEqual(error.status, 503)
+        assert.strictEqual(requests, 3)
+      }))
+
+    it.effect("garbage (an HTML page with 200): InvalidResponse at once, not retried", () =>
+      Effect.gen(function*() {
+        const { error, requests } = yield* timed(
+          () => Effect.succeed({ status: 200, text: "<html>maintenance</html>" }),
+          0,
+          0
+        )
+        assert.strictEqual(error._tag, "InvalidResponse")
+        assert.strictEqual(requests, 1)
+      }))
+  })
+
   it.effect("recovers when the token endpoint comes back", () => {
     let down = true
     const { layer } = tokenLayer(
@@ -383,15 +452,60 @@ describe("AccessToken", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("the ScimClient layer is scoped: closing it is clean", () =>
+  it.effect("the layer is scoped: closing it interrupts the token request in flight; its waiter and later calls die", () =>
+    Effect.gen(function*() {
+      const started = yield* Deferred.make<void>()
+      let interrupted = 0
+      const { layer, received } = tokenLayer(() =>
+        Effect.zipRight(Deferred.succeed(started, undefined), Effect.never).pipe(
+          Effect.onInterrupt(() => Effect.sync(() => void interrupted++))
+        )
+      )
+      const scope = yield* Scope.make()
+      const tokens = Context.get(yield* Layer.buildWithScope(layer, scope), AccessToken.AccessToken)
+      const waiting = yield* Effect.fork(tokens.get())
+      yield* Deferred.await(started)
+      yield* Scope.close(scope, Exit.void)
+      assert.strictEqual(interrupted, 1, "the token request in flight is interrupted")
+      // The waiter is released with the documented defect, not left hanging.
+      assertClosed(yield* settle(Fiber.join(waiting)))
+      assertClosed(yield* settle(tokens.get()))
+      assertClosed(yield* settle(tokens.get(["other"])))
+      assert.strictEqual(tokenCalls(received).length, 1, "no token request after the release")
+    }))
+
+  it.effect("the ScimClient layer is scoped: after closing it a request dies with the documented defect, unsent", () =>
     Effect.gen(function*() {
       const mock = makeMock(() => Effect.succeed(tokenReply("t", 3600)))
-      yield* Effect.scoped(Layer.build(
-        ScimClient.layerAsgardeo({
-          organization: ORG,
-          clientId: "c",
-          clientSecret: Redacted.make(SECRET)
-        }).pipe(Layer.provide(mock.layer))
-      ))
+      const scope = yield* Scope.make()
+      const client = Context.get(
+        yield* Layer.buildWithScope(
+          ScimClient.layerAsgardeo({ organization: ORG, clientId: "c", clientSecret: Redacted.make(SECRET) }).pipe(
+            Layer.provide(mock.layer)
+          ),
+          scope
+        ),
+        ScimClient.ScimClient
+      )
+      yield* Scope.close(scope, Exit.void)
+      const request = client.execute({ operation: "Users.list", method: "GET", path: "/Users" })
+      assertClosed(yield* settle(request))
+      assert.strictEqual(mock.received.length, 0)
     }))
 })
+
+/** Runs `effect` for at most a second of test time: a hang ends as a timeout, not as a stuck test. */
+const settle = <A, E>(effect: Effect.Effect<A, E>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(Effect.exit(Effect.timeout(effect, "1 second")))
+    yield* TestClock.adjust("1 second")
+    return yield* Fiber.join(fiber)
+  })
+
+/** The exit is the defect a closed token layer reports (not a timeout, not a typed error). */
+const assertClosed = (exit: Exit.Exit<unknown, unknown>) => {
+  if (Exit.isSuccess(exit)) return assert.fail("expected the closed-layer defect, got a success")
+  const defect = Cause.dieOption(exit.cause)
+  if (Option.isNone(defect)) return assert.fail(`expected the closed-layer defect, got ${Cause.pretty(exit.cause)}`)
+  assert.include(String(defect.value), "the token layer's scope is closed")
+}

@@ -112,9 +112,55 @@ describe("Discovery", () => {
       assert.strictEqual(userName.returned, "default")
       assert.strictEqual(userName.uniqueness, "server")
       assert.strictEqual(user.attributes[1]!.subAttributes[0]!.name, "givenName")
-      const missing = yield* Effect.flip(d.schema("urn:nope"))
-      assert.strictEqual(missing._tag, "NotFound")
+      // Matched without regard to case.
+      assert.strictEqual((yield* d.schema("URN:IETF:params:scim:schemas:core:2.0:user")).name, "User")
     }).pipe(Effect.provide(l))
+  })
+
+  it.effect("a URN missing from /Schemas is SchemaNotFound: no status the server never sent", () => {
+    const { layer: l, received } = layer()
+    return Effect.gen(function*() {
+      const d = yield* Discovery.Discovery
+      const missing = yield* Effect.flip(d.schema("urn:nope"))
+      if (missing._tag !== "SchemaNotFound") return assert.fail(`expected SchemaNotFound, got ${missing._tag}`)
+      assert.strictEqual(missing.urn, "urn:nope")
+      assert.deepStrictEqual(missing.available, ["urn:ietf:params:scim:schemas:core:2.0:User"])
+      assert.notProperty(missing, "status")
+      assert.notProperty(missing, "method")
+      assert.strictEqual(
+        missing.message,
+        "The server does not define the schema \"urn:nope\": its /Schemas lists 1: " +
+          "\"urn:ietf:params:scim:schemas:core:2.0:User\""
+      )
+      // The one request sent was answered 200.
+      assert.deepStrictEqual(scimCalls(received).map((r) => r.url.pathname), ["/t/acme/scim2/Schemas"])
+    }).pipe(Effect.provide(l))
+  })
+
+  it.effect("a URN that is not a non-empty string fails with InvalidInput before any request", () => {
+    const { layer: l, received } = layer()
+    return Effect.gen(function*() {
+      const d = yield* Discovery.Discovery
+      for (const urn of [42, null, undefined, "", "  ", { id: "x" }]) {
+        const error = yield* Effect.flip(d.schema(urn as string))
+        if (error._tag !== "InvalidInput") return assert.fail(`expected InvalidInput, got ${error._tag}`)
+        assert.strictEqual(error.operation, "Discovery.schema")
+        assert.strictEqual(error.field, "urn")
+      }
+      assert.strictEqual(scimCalls(received).length, 0)
+    }).pipe(Effect.provide(l))
+  })
+
+  it.effect("a 404 the server did send on /Schemas stays NotFound", () => {
+    const { layer: base, received } = clientLayer(() => Effect.succeed({ status: 404, body: { detail: "no" } }))
+    return Effect.gen(function*() {
+      const d = yield* Discovery.Discovery
+      const error = yield* Effect.flip(d.schema("urn:ietf:params:scim:schemas:core:2.0:User"))
+      if (error._tag !== "NotFound") return assert.fail(`expected NotFound, got ${error._tag}`)
+      assert.strictEqual(error.status, 404)
+      assert.strictEqual(error.path, "/Schemas")
+      assert.strictEqual(scimCalls(received).length, 1)
+    }).pipe(Effect.provide(Discovery.layer.pipe(Layer.provideMerge(base))))
   })
 
   it("decoders are tolerant of RFC and odd shapes", () => {

@@ -1,5 +1,4 @@
 import { AsgardeoConfig, ScimClient, ScimError } from "@asgardeo-scim/core"
-import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import type { Duration } from "effect"
 import { Effect, Either, Fiber, Layer, Option, Redacted, TestClock } from "effect"
@@ -537,8 +536,6 @@ describe("ScimClient", () => {
           req.url.pathname.endsWith("/token") ? tokenReply("x", 3600) : { status: 200, body: { ok: true } }
         )
       )
-      const client = yield* HttpClient.HttpClient.pipe(Effect.provide(mock.layer))
-      assert.isDefined(client)
       const layer = ScimClient.layer.pipe(
         Layer.provide(AsgardeoConfig.layerGeneric({
           scimBaseUrl: "https://scim.example.com/v2",
@@ -548,5 +545,10 @@ describe("ScimClient", () => {
       )
       const res = yield* exec({ operation: "Users.list", method: "GET", path: "/Users" }).pipe(Effect.provide(layer))
       assert.deepStrictEqual(res.body, { ok: true })
+      // The token request went through the same engine as the SCIM request.
+      assert.deepStrictEqual(mock.received.map((r) => `${r.method} ${r.url.pathname}`), [
+        "POST /token",
+        "GET /v2/Users"
+      ])
     }))
 })

@@ -32,3 +32,23 @@ describe("AmbiguousUser / AmbiguousGroup", () => {
     assert.include(group.message, "qualify the name with its store")
   })
 })
+
+describe("SchemaNotFound / InvalidAttribute", () => {
+  it("carry no HTTP status; SchemaNotFound lists what the server defines, quoted and bounded", () => {
+    const missing = new ScimError.SchemaNotFound({
+      urn: "urn:x\n",
+      available: Array.from({ length: 12 }, (_, i) => `urn:s${i}`)
+    })
+    assert.isTrue(ScimError.isScimError(missing))
+    assert.notProperty(missing, "status")
+    assert.include(missing.message, "\"urn:x\\n\"")
+    assert.include(missing.message, "lists 12: \"urn:s0\"")
+    assert.include(missing.message, "and 2 more")
+    assert.notInclude(missing.message, "urn:s10")
+    assert.include(new ScimError.SchemaNotFound({ urn: "u", available: [] }).message, "lists no schema")
+    const invalid = new ScimError.InvalidAttribute({ urn: "urn:e", attribute: "badge", reason: "Expected string" })
+    assert.isTrue(ScimError.isScimError(invalid))
+    assert.notProperty(invalid, "status")
+    assert.strictEqual(invalid.message, "The attributes under urn:e do not match their schema: badge: Expected string")
+  })
+})

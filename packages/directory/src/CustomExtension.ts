@@ -38,17 +38,26 @@ import { CustomUrn } from "./User.js"
 export interface CustomExtension<A, I extends { readonly [key: string]: unknown }, Urn extends string> {
   readonly urn: Urn
   readonly schema: Schema.Schema<A, I>
-  /** Decodes the extension of a user; an absent extension decodes as `{}`. */
-  readonly read: (user: { readonly [key: string]: unknown }) => Effect.Effect<A, ScimError.InvalidResponse>
+  /**
+   * Decodes the extension of a user; an absent extension decodes as `{}`. A value that does not
+   * match the schema fails with `InvalidAttribute` (the URN, the attribute's path, the reason);
+   * a `user` that is not an object, with `InvalidInput`.
+   */
+  readonly read: (
+    user: { readonly [key: string]: unknown }
+  ) => Effect.Effect<A, ScimError.InvalidAttribute | ScimError.InvalidInput>
   /** `None` when the user has no such extension object. */
   readonly readOption: (
     user: { readonly [key: string]: unknown }
-  ) => Effect.Effect<Option.Option<A>, ScimError.InvalidResponse>
+  ) => Effect.Effect<Option.Option<A>, ScimError.InvalidAttribute | ScimError.InvalidInput>
   /** `{ [urn]: encoded }`, to spread into `NewUser.attributes` or a replaced user. */
   readonly write: (value: A) => { readonly [K in Urn]: I }
   /** A path-less PATCH replace of the extension's attributes. */
   readonly replace: (value: A) => Patch.PatchOperation
 }
+
+const isObject = (u: unknown): u is { readonly [key: string]: unknown } =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
  * @since 0.1.0
@@ -61,14 +70,28 @@ export const make = <A, I extends { readonly [key: string]: unknown }, Urn exten
   const decode = Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })
   const encode = Schema.encodeSync(schema)
   const read = (user: { readonly [key: string]: unknown }) =>
-    Effect.suspend(() => {
+    Effect.suspend((): Effect.Effect<A, ScimError.InvalidAttribute | ScimError.InvalidInput> => {
+      if (!isObject(user)) {
+        return Effect.fail(
+          new ScimError.InvalidInput({
+            operation: "CustomExtension.read",
+            field: "user",
+            reason: `expected a user object, got ${
+              user === null ? "null" : Array.isArray(user) ? "an array" : typeof user
+            }`
+          })
+        )
+      }
       const r = decode(user[urn] ?? {})
-      return Either.isRight(r) ? Effect.succeed(r.right) : Effect.fail(
-        new ScimError.InvalidResponse({
-          method: "GET",
-          path: "/Users",
-          status: 200,
-          reason: `${urn}: ${ParseResult.TreeFormatter.formatErrorSync(r.left)}`
+      if (Either.isRight(r)) return Effect.succeed(r.right)
+      // The user is already in hand (from any response, or from the caller): the error names the
+      // attribute, not a request that was never made.
+      const issue = ParseResult.ArrayFormatter.formatErrorSync(r.left)[0]
+      return Effect.fail(
+        new ScimError.InvalidAttribute({
+          urn,
+          attribute: issue === undefined ? "" : issue.path.map(String).join("."),
+          reason: issue === undefined ? ParseResult.TreeFormatter.formatErrorSync(r.left) : issue.message
         })
       )
     })
@@ -76,7 +99,10 @@ export const make = <A, I extends { readonly [key: string]: unknown }, Urn exten
     urn,
     schema,
     read,
-    readOption: (user) => (user[urn] === undefined ? Effect.succeedNone : Effect.asSome(read(user))),
+    readOption: (user) =>
+      isObject(user) && user[urn] === undefined
+        ? Effect.succeedNone
+        : Effect.asSome(read(user)),
     write: (value) => ({ [urn]: encode(value) }) as { readonly [K in Urn]: I },
     replace: (value) => ({ op: "replace", value: { [urn]: encode(value) as Patch.Json } })
   }

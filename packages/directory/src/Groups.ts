@@ -360,7 +360,9 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
             }
           }).pipe(
             Effect.flatMap((res) =>
-              res.body === undefined ? get(id) : internal.decodeResource("PUT", "/Groups", res, Group.Group)
+              res.body === undefined
+                ? get(id)
+                : internal.decodeResource("PUT", internal.pathById(client, "/Groups", id), res, Group.Group)
             )
           )
       )
@@ -401,7 +403,10 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
   const patch = (id: string, operations: ReadonlyArray<Patch.PatchOperation | RawOperation>) =>
     Effect.flatMap(
       patchRaw("Groups.patch", id, operations),
-      (res) => res.body === undefined ? get(id) : internal.decodeResource("PATCH", "/Groups", res, Group.Group)
+      (res) =>
+        res.body === undefined
+          ? get(id)
+          : internal.decodeResource("PATCH", internal.pathById(client, "/Groups", id), res, Group.Group)
     )
 
   const rename = (id: string, displayName: string) =>

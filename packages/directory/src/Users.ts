@@ -154,7 +154,10 @@ export interface Service {
     (options: ListOptions & Projection): Effect.Effect<ListResult<User.Projection>, ListError>
     (options?: ListOptions): Effect.Effect<ListResult<User.User>, ListError>
   }
-  /** Every user, all pages, once each, in constant memory (core `Paging.stream`). */
+  /**
+   * Every user, all pages, once each (core `Paging.stream`): one page is held at a time, and
+   * memory grows only by the set of ids seen (to drop repeats), not by the users.
+   */
   readonly stream: (options?: StreamOptions) => Stream.Stream<User.User, ListError | ScimError.PagingAborted>
   /** GET /Users/{id}. */
   readonly get: {
@@ -555,7 +558,9 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         body: { ...body, schemas }
       }).pipe(
         Effect.flatMap((res) =>
-          res.body === undefined ? getUser(id) : internal.decodeResource("PUT", "/Users", res, User.User)
+          res.body === undefined
+            ? getUser(id)
+            : internal.decodeResource("PUT", internal.pathById(client, "/Users", id), res, User.User)
         )
       )
     })
@@ -595,7 +600,10 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
   const patch = (id: string, operations: ReadonlyArray<Patch.PatchOperation | RawOperation>) =>
     Effect.flatMap(
       patchRaw("Users.patch", id, operations),
-      (res) => res.body === undefined ? getUser(id) : internal.decodeResource("PATCH", "/Users", res, User.User)
+      (res) =>
+        res.body === undefined
+          ? getUser(id)
+          : internal.decodeResource("PATCH", internal.pathById(client, "/Users", id), res, User.User)
     )
 
   const setActive = (id: string, active: boolean) =>

@@ -372,3 +372,30 @@ describe("Bulk writes", () => {
     }).pipe(Effect.provide(layer))
   })
 })
+
+describe("an answer that does not decode names the request it answered", () => {
+  it.effect("PUT and PATCH by id: InvalidResponse of /Users/{id} and /Groups/{id}, the status sent", () =>
+    Effect.gen(function*() {
+      const users = yield* Users.Users
+      const groups = yield* Groups.Groups
+      const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+      const [kim] = yield* emu.seedUsers([{ userName: "kim@example.com", emails: [{ value: "kim@example.com" }] }])
+      const [eng] = yield* emu.seedGroups([{ displayName: "Engineering" }])
+      // A 2xx whose JSON body is not a resource.
+      yield* emu.injectFault(AsgardeoEmulator.status(200, { path: "*/Users/*" }, { body: "{\"unexpected\":true}" }))
+      yield* emu.injectFault(AsgardeoEmulator.status(200, { path: "*/Groups/*" }, { body: "{\"unexpected\":true}" }))
+      const cases = [
+        [users.replace(kim!.id, { userName: "kim@example.com" }), "PUT", `/Users/${kim!.id}`],
+        [users.patch(kim!.id, [Patch.replace("title", "Lead")]), "PATCH", `/Users/${kim!.id}`],
+        [groups.replace(eng!.id, { displayName: "Engineering" }), "PUT", `/Groups/${eng!.id}`],
+        [groups.patch(eng!.id, [Patch.replace("displayName", "Eng")]), "PATCH", `/Groups/${eng!.id}`]
+      ] as const
+      for (const [write, method, path] of cases) {
+        const error = yield* Effect.flip(write as Effect.Effect<unknown, ScimError.ScimError>)
+        if (error._tag !== "InvalidResponse") return assert.fail(`expected InvalidResponse, got ${error._tag}`)
+        assert.strictEqual(error.method, method)
+        assert.strictEqual(error.path, path)
+        assert.strictEqual(error.status, 200)
+      }
+    }).pipe(Effect.provide(Emulated.layer())))
+})

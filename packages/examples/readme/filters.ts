@@ -14,7 +14,8 @@ export const program = Effect.gen(function*() {
   // ...raw strings are parsed and checked against what Asgardeo supports before sending
   // (users: eq ne co sw ew ge le joined by and; `or` fails with UnsupportedFilter, sent nowhere).
   const byEmail = yield* users.list({ filter: "emails co \"@example.com\"" })
-  // Every page, each user once, in constant memory:
+  // Every page, each user once. The stream holds one page (and the ids seen) at a time;
+  // collecting it, as here, keeps every user:
   const all = yield* Stream.runCollect(users.stream({ filter: Filter.print(Filter.co("userName", "example")) }))
   return { engineers: page.totalResults, byEmail: byEmail.totalResults, all: Chunk.size(all) }
 })

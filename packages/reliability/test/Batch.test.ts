@@ -11,7 +11,7 @@ import { recorder } from "./support/results.js"
 import { credentials, employee, inProcess, roleGroup, stateOf } from "./support/stack.js"
 
 const results = recorder("batch")
-afterAll(() => results.flush())
+afterAll((file) => results.finish(file))
 
 const appWithout = (...without: ReadonlyArray<string>) => ({
   emulator: {

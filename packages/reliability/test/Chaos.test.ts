@@ -8,7 +8,7 @@ import { Users } from "@asgardeo-scim/directory"
 import { HrDirectory, Report } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { afterAll, assert, describe, it } from "@effect/vitest"
-import { Chunk, Duration, Effect, Either, Fiber, Redacted, Schedule, Stream } from "effect"
+import { Chunk, Clock, Duration, Effect, Either, Fiber, Redacted, Schedule, Stream } from "effect"
 import type { Sink } from "./support/capture.js"
 import { audit, makeSink } from "./support/capture.js"
 import { recorder } from "./support/results.js"
@@ -41,10 +41,10 @@ const faultIds = {
   "Drop(after)": "fault.drop-after",
   "Latency": "fault.latency"
 } as const
-afterAll(() => {
+afterAll((file) => {
   for (const [fault, id] of Object.entries(faultIds)) results.observe(id, tally[fault] ?? 0, "absorbed: state exact")
   results.observe("fault.token-expiry", expiries, `absorbed: ${unauthorized} 401s, one token request per expiry`)
-  results.flush()
+  results.finish(file)
 })
 let unauthorized = 0
 const addTally = (faults: Record<string, number>) => {
@@ -64,14 +64,15 @@ const withChaos = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
         Schedule.forever
       )
     )
-    const started = Date.now()
+    const started = yield* Clock.currentTimeMillis
     const a = yield* effect
     yield* Fiber.interrupt(expiring)
     yield* Effect.forEach(ids, emu.removeFault)
     const t = yield* faultTally
     addTally(t.faults)
     unauthorized += t.s401
-    return { value: a, requests: t.requests, tokenRequests: t.tokenRequests, millis: Date.now() - started }
+    const millis = (yield* Clock.currentTimeMillis) - started
+    return { value: a, requests: t.requests, tokenRequests: t.tokenRequests, millis }
   })
 
 /** Runs `f` over the items still failing, up to `rounds` times under chaos; returns first-pass failures. */
@@ -398,10 +399,13 @@ describe("lost answers", () => {
 describe("token endpoint down, slow or garbage", () => {
   const config = { timeout: "400 millis", retry: { ...fastRetryForToken } } as const
 
+  // The time each takes is measured here, over a real server, and reported; the bound on it (the
+  // per-attempt timeouts and capped backoffs) is asserted in test time by core's AccessToken tests
+  // ("a broken token endpoint fails within the timeout and retry bounds").
   const check = (
     id: string,
     fault: AsgardeoEmulator.Fault,
-    expected: { readonly tag: string; readonly text: string; readonly within: number }
+    expected: { readonly tag: string; readonly text: string }
   ) => {
     const sink = makeSink()
     return Effect.gen(function*() {
@@ -409,9 +413,10 @@ describe("token endpoint down, slow or garbage", () => {
       const users = yield* Users.Users
       const [seeded] = yield* emu.seedUsers([{ userName: "probe@example.com" }])
       const faultId = yield* emu.injectFault(fault)
-      const started = Date.now()
+      const started = yield* Clock.currentTimeMillis
+      // A hang ends as a TimeoutException, which fails the tag check below.
       const outcome = yield* Effect.either(Effect.timeout(users.get(seeded!.id), "10 seconds"))
-      const elapsed = Date.now() - started
+      const elapsed = (yield* Clock.currentTimeMillis) - started
       assert.isTrue(Either.isLeft(outcome), "fails while the endpoint is broken")
       if (Either.isLeft(outcome)) {
         const error = outcome.left
@@ -419,29 +424,20 @@ describe("token endpoint down, slow or garbage", () => {
         assert.strictEqual(error._tag, expected.tag, error.message)
         assert.include(error.message, expected.text)
       }
-      assert.isBelow(elapsed, expected.within, "a typed error within the configured timeout and retries, no hang")
       yield* emu.removeFault(faultId)
       const user = yield* users.get(seeded!.id)
       assert.strictEqual(user.id, seeded!.id)
       auditSink(sink, [], [])
-      results.observe(id, 1, `${expected.tag} in ${elapsed} ms (< ${expected.within}); recovered once it came back`)
+      results.observe(id, 1, `${expected.tag} in ${elapsed} ms (measured); recovered once it came back`)
     }).pipe(Effect.provide(overServer(sink, { config })))
   }
 
   it.live("down (503): TokenError after the retries, then recovery", () =>
-    check("token.down", AsgardeoEmulator.tokenEndpointDown(), { tag: "TokenError", text: "503", within: 3000 }))
+    check("token.down", AsgardeoEmulator.tokenEndpointDown(), { tag: "TokenError", text: "503" }))
 
   it.live("slow (5 s against a 400 ms timeout): TransportError Timeout, then recovery", () =>
-    check("token.slow", AsgardeoEmulator.tokenEndpointSlow(5000), {
-      tag: "TransportError",
-      text: "Timeout",
-      within: 400 * fastRetryForToken.maxAttempts + 1500
-    }))
+    check("token.slow", AsgardeoEmulator.tokenEndpointSlow(5000), { tag: "TransportError", text: "Timeout" }))
 
   it.live("garbage (an HTML page with 200): InvalidResponse at once, then recovery", () =>
-    check("token.garbage", AsgardeoEmulator.tokenEndpointGarbage(), {
-      tag: "InvalidResponse",
-      text: "not JSON",
-      within: 1500
-    }))
+    check("token.garbage", AsgardeoEmulator.tokenEndpointGarbage(), { tag: "InvalidResponse", text: "not JSON" }))
 })

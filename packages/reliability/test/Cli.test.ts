@@ -10,7 +10,7 @@ import { ConfigProvider, Effect, Fiber, Layer, Option, TestClock } from "effect"
 import { recorder } from "./support/results.js"
 
 const results = recorder("cli")
-afterAll(() => results.flush())
+afterAll((file) => results.finish(file))
 
 const secret = AsgardeoEmulator.defaultCredentials.clientSecret
 const password = "Cli-Flag-Passw0rd-91"

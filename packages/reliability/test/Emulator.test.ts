@@ -11,7 +11,7 @@ import * as http from "node:http"
 import { recorder } from "./support/results.js"
 
 const results = recorder("emulator")
-afterAll(() => results.flush())
+afterAll((file) => results.finish(file))
 
 const encoder = new TextEncoder()
 const MiB = 1024 * 1024

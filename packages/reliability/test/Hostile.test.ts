@@ -14,7 +14,7 @@ import { recorder } from "./support/results.js"
 import { credentials, inProcess } from "./support/stack.js"
 
 const results = recorder("hostile")
-afterAll(() => results.flush())
+afterAll((file) => results.finish(file))
 
 const rejectedCase = (c: Rejected) => {
   const sink = makeSink()

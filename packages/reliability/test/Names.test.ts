@@ -14,7 +14,7 @@ import { recorder } from "./support/results.js"
 import { employee, inProcess } from "./support/stack.js"
 
 const results = recorder("names")
-afterAll(() => results.flush())
+afterAll((file) => results.finish(file))
 
 const stack = (
   quirks: Partial<AsgardeoEmulator.Quirks> = {},

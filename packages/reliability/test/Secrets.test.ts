@@ -12,7 +12,7 @@ import { makeSink, observability, renderings } from "./support/capture.js"
 import { recorder } from "./support/results.js"
 
 const results = recorder("secrets")
-afterAll(() => results.flush())
+afterAll((file) => results.finish(file))
 
 // Characters that every encoding changes: `+`, `&`, `%`, space, quotes, `<`, `/`, non-ASCII.
 const secret = "Cl1ent+Secr&t %/\"<é>"

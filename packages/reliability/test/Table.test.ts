@@ -1,13 +1,16 @@
-// RELIABILITY.md's table is kept true: every case id in it exists in the suites and vice versa.
-// With RELIABILITY_WRITE_TABLE=1 (`pnpm reliability:table`, after a run) the table is regenerated
-// from the observations in .results/.
+// RELIABILITY.md's table is kept true. Each suite observes its own cases (support/catalog.ts
+// `suiteCases`), and its recorder fails the suite when a full run of the file did not try one of
+// them (support/results.ts `finish`). This file checks that the suites together cover exactly the
+// catalog, that every suite is a file of this folder that records and finishes, and that the
+// table lists exactly the catalog. With RELIABILITY_WRITE_TABLE=1 (`pnpm reliability:table`,
+// after a run) the table is regenerated from the observations in .results/.
 import { assert, describe, it } from "@effect/vitest"
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { allCases } from "./support/catalog.js"
+import { allCases, suiteCases } from "./support/catalog.js"
 import { hostileCases } from "./support/hostile.js"
 import type { Observation } from "./support/results.js"
-import { resultsDir } from "./support/results.js"
+import { ranAndPassed, resultsDir, untried } from "./support/results.js"
 
 const mdPath = fileURLToPath(new URL("../../../RELIABILITY.md", import.meta.url))
 const start = "<!-- table:start -->"
@@ -38,23 +41,59 @@ const render = (observations: ReadonlyMap<string, Observation>): string => {
 
 const write = process.env.RELIABILITY_WRITE_TABLE === "1"
 
+const fileOf = (suite: string) => `${suite.charAt(0).toUpperCase()}${suite.slice(1)}.test.ts`
+
 describe("RELIABILITY.md", () => {
-  it.skipIf(write)("lists exactly the cases of the suites, each observed by a test", () => {
+  it.skipIf(write)("the suites observe exactly the catalog's cases, and the table lists them", () => {
     const ids = allCases.map((c) => c.id)
     assert.strictEqual(new Set(ids).size, ids.length, "case ids are unique")
     assert.isAtLeast(hostileCases.length, 30)
-    // Every suite of this folder; the hostile cases are observed through their list.
-    const sources = readdirSync(fileURLToPath(new URL("./", import.meta.url)))
-      .filter((f) => f.endsWith(".test.ts") && f !== "Table.test.ts")
-      .map((f) => readFileSync(fileURLToPath(new URL(`./${f}`, import.meta.url)), "utf8"))
-      .join("\n")
-    const hostileIds = new Set(hostileCases.map((c) => c.id))
-    for (const c of allCases.filter((c) => !hostileIds.has(c.id))) {
-      assert.include(sources, `"${c.id}"`, `${c.id} is observed by a suite`)
+    // Each case belongs to exactly one suite, and the suites hold nothing else.
+    const bySuites = Object.values(suiteCases).flatMap((cases) => cases.map((c) => c.id))
+    assert.deepStrictEqual([...bySuites].sort(), [...ids].sort(), "the suites' cases are the catalog")
+    // Each suite is a file of this folder that records its cases and checks them when it ends.
+    const here = fileURLToPath(new URL("./", import.meta.url))
+    for (const suite of Object.keys(suiteCases)) {
+      const path = `${here}${fileOf(suite)}`
+      assert.isTrue(existsSync(path), `${fileOf(suite)} exists`)
+      const source = readFileSync(path, "utf8")
+      assert.include(source, `recorder("${suite}")`, `${fileOf(suite)} records the ${suite} cases`)
+      assert.match(source, /afterAll\(\(file\) => [^]*results\.finish\(file\)/, `${fileOf(suite)} finishes`)
     }
+    // Every suite file of this folder is one of them.
+    const files = readdirSync(here).filter((f) => f.endsWith(".test.ts") && f !== "Table.test.ts")
+    assert.deepStrictEqual(files.sort(), Object.keys(suiteCases).map(fileOf).sort())
     const md = readFileSync(mdPath, "utf8")
     assert.deepStrictEqual([...tableIds(md)].sort(), [...ids].sort(), "the table's ids are the suites' ids")
   })
+
+  it.skipIf(write)(
+    "the check a suite makes when it ends: an untried case fails it; a partial run is not judged",
+    () => {
+      const observed = new Map<string, Observation>([
+        ["a", { id: "a", count: 2, outcome: "ok" }],
+        ["b", { id: "b", count: 0, outcome: "never injected" }]
+      ])
+      assert.deepStrictEqual(untried([{ id: "a" }, { id: "b" }, { id: "c" }], observed), ["b", "c"])
+      const test = (mode: string, state: string | undefined) => ({
+        type: "test",
+        mode,
+        result: state === undefined ? undefined : { state }
+      })
+      const file = (...tests: Array<ReturnType<typeof test>>) =>
+        ({
+          type: "suite",
+          mode: "run",
+          tasks: [{ type: "suite", mode: "run", tasks: tests }]
+        }) as unknown as Parameters<
+          typeof ranAndPassed
+        >[0]
+      assert.isTrue(ranAndPassed(file(test("run", "pass"), test("run", "pass"))))
+      assert.isFalse(ranAndPassed(file(test("run", "pass"), test("skip", undefined))), "filtered with -t")
+      assert.isFalse(ranAndPassed(file(test("run", "pass"), test("run", "fail"))), "a test failed")
+      assert.isFalse(ranAndPassed(file()), "no test")
+    }
+  )
 
   it.runIf(write)("regenerates the table from .results", () => {
     assert.isTrue(existsSync(resultsDir), "run the suites first")

@@ -13,7 +13,7 @@ import { Clock, Duration, Effect, Either, Fiber, Layer, Redacted, TestClock } fr
 import { recorder } from "./support/results.js"
 
 const results = recorder("tokens")
-afterAll(() => results.flush())
+afterAll((file) => results.finish(file))
 
 const app = { clientId: "tokens-client", clientSecret: "tokens-s3cret-value" }
 

@@ -218,6 +218,13 @@ export const decodeList = <A, I>(
   })
 }
 
+/**
+ * The path a request by id went to, as the client's own errors name it (`/Users/{id}`): errors
+ * about the answer say where it came from. @internal
+ */
+export const pathById = (client: ScimClient.Service, path: string, id: string): string =>
+  `${path}/${Either.getOrElse(client.encodeId(id), () => id)}`
+
 /** Decodes a body that must be a resource. @internal */
 export const decodeResource = <A, I>(
   method: string,

@@ -1,6 +1,7 @@
 /**
- * A batch program: streams every user of the organization to a JSONL file, one user a line, in
- * constant memory (`Users.stream` pages through the whole directory once). Run with
+ * A batch program: streams every user of the organization to a JSONL file, one user a line,
+ * holding one page at a time (`Users.stream` pages through the whole directory once; its memory
+ * grows only by the set of ids seen, to drop repeats). Run with
  * `Effect.runPromise`, the way a cron job or a script would:
  *
  * ```sh

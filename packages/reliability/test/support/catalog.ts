@@ -1,13 +1,15 @@
 // Every case of RELIABILITY.md's table: id, what is tried, and what guarantees the outcome. The
-// Every case of RELIABILITY.md's table: id, what is tried, and what guarantees the outcome. The
-// hostile, emulator, CLI, token, names and batch cases come from their own lists; the chaos,
-// lost-answer and secrets cases are listed here, and Table.test.ts checks each is observed by a
-// suite and listed in the table.
+// hostile, emulator, CLI, token, secrets, names and batch cases come from their own lists; the
+// chaos, lost-answer and token-endpoint cases of Chaos.test.ts are listed here. `suiteCases` says
+// which suite observes which cases: each suite's recorder fails the suite when a run of the whole
+// file did not try one of its cases (support/results.ts), and Table.test.ts checks that the suites
+// together cover exactly this catalog and that the table lists it.
 import { batchCases } from "./batch.js"
 import { cliCases } from "./cli.js"
 import { emulatorCases } from "./emulator.js"
 import { hostileCases } from "./hostile.js"
 import { namesCases } from "./names.js"
+import { secretsCases } from "./secrets.js"
 import { tokenCases } from "./tokens.js"
 
 export interface CaseInfo {
@@ -126,9 +128,25 @@ export const chaosCases: ReadonlyArray<CaseInfo> = [
   }
 ]
 
+/** The cases each suite (`<Name>.test.ts`, `recorder("<name>")`) observes. */
+export const suiteCases = {
+  chaos: chaosCases,
+  tokens: tokenCases,
+  secrets: secretsCases,
+  names: namesCases,
+  batch: batchCases,
+  hostile: hostileCases,
+  emulator: emulatorCases,
+  cli: cliCases
+} satisfies Record<string, ReadonlyArray<Pick<CaseInfo, "id">>>
+
+/** A suite's name: `recorder("<name>")` in `<Name>.test.ts`. */
+export type SuiteName = keyof typeof suiteCases
+
 export const allCases: ReadonlyArray<CaseInfo> = [
   ...chaosCases,
   ...tokenCases,
+  ...secretsCases,
   ...namesCases,
   ...batchCases,
   ...hostileCases.map((c) => ({ id: c.id, what: c.what, guarantee: c.guarantee })),

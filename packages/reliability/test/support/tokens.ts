@@ -42,11 +42,5 @@ export const tokenCases: ReadonlyArray<CaseInfo> = [
     id: "interrupt.timeout-aborts",
     what: "a caller's Effect.timeout on a request the server holds for 5 s",
     guarantee: "each attempt's scope is closed on interruption, which aborts the request"
-  },
-  {
-    id: "secrets.reflected",
-    what: "a token endpoint and SCIM endpoints that echo the request (2xx, 4xx, 5xx; text, HTML, JSON)",
-    guarantee: "token errors keep the OAuth error and description only; kept bodies are scrubbed of every encoding " +
-      "of the secret, the Basic pair, the token and the request's passwords, or withheld"
   }
 ]

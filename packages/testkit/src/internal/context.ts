@@ -4,8 +4,8 @@
  *
  * @internal
  */
-import type * as Public from "../AsgardeoEmulator.js"
 import type { OrgStore, RenderOptions } from "./store.js"
+import type * as Public from "./types.js"
 
 /** @internal */
 export type Quirks = Public.Quirks

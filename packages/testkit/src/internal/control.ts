@@ -7,7 +7,6 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
-import type * as Public from "../AsgardeoEmulator.js"
 import type { Ctx, Quirks } from "./context.js"
 import type { Engine } from "./engine.js"
 import { resetEngine } from "./engine.js"
@@ -18,6 +17,7 @@ import type { JsonObject } from "./reply.js"
 import { isObject, ScimFailure, USER_SCHEMA } from "./reply.js"
 import type { Member, OrgStore, Store } from "./store.js"
 import { findUserByName, iso, newId, putUser, renderGroup, renderUser, userName, withDomain } from "./store.js"
+import type * as Public from "./types.js"
 import { prepareNewUser } from "./users.js"
 
 /** @internal */

@@ -6,7 +6,6 @@
  * @internal
  */
 import * as Ref from "effect/Ref"
-import type * as Public from "../AsgardeoEmulator.js"
 import type { Quirks } from "./context.js"
 import type { FaultSpec, RegisteredFault } from "./faults.js"
 import { register } from "./faults.js"
@@ -15,6 +14,7 @@ import { makeRateLimiter } from "./rateLimit.js"
 import type { Store } from "./store.js"
 import { makeStore } from "./store.js"
 import type { App } from "./token.js"
+import type * as Public from "./types.js"
 
 /** @internal */
 export type LogEntry = Public.LogEntry

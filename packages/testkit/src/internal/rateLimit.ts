@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import type * as Public from "../AsgardeoEmulator.js"
+import type * as Public from "./types.js"
 
 /** @internal */
 export type Bucket = "scim" | "oauth" | "bulk"

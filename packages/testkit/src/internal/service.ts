@@ -6,8 +6,6 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import type * as Api from "../AsgardeoEmulator.js"
-import { AsgardeoEmulator, EmulatorError } from "../AsgardeoEmulator.js"
 import { defaultMaxBodyBytes } from "./body.js"
 import type { Quirks } from "./context.js"
 import { defaultQuirks } from "./context.js"
@@ -19,6 +17,8 @@ import type { RateLimitConfig } from "./rateLimit.js"
 import { defaultRateLimits } from "./rateLimit.js"
 import { makeApp } from "./router.js"
 import { allScopes as scopes } from "./scopes.js"
+import type * as Api from "./types.js"
+import { AsgardeoEmulator, EmulatorError } from "./types.js"
 
 /** @internal */
 export type Options = Api.Options

@@ -5,10 +5,10 @@
  *
  * @internal
  */
-import type * as Public from "../AsgardeoEmulator.js"
 import type { Reply } from "./reply.js"
 import type { Store, TokenRecord } from "./store.js"
 import { newId } from "./store.js"
+import type * as Public from "./types.js"
 
 /** @internal */
 export type App = Public.App & { readonly scopes: ReadonlyArray<string> }
