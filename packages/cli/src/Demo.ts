@@ -142,7 +142,9 @@ export const run = (options: Options = {}) =>
       yield* step(4, `Promoting ${promoted.employee.email} to hr_manager (hr change-role)`)
       const user = yield* Lookup.user(promoted.employee.email)
       const change = yield* hr.changeRole(user.id, "hr_manager")
-      yield* say(`   joined ${RoleMapping.defaultMapping["hr_manager"]} first, then left ${change.removedFrom.join(", ")}`)
+      yield* say(
+        `   joined ${RoleMapping.defaultMapping["hr_manager"]} first, then left ${change.removedFrom.join(", ")}`
+      )
 
       yield* step(5, `Offboarding ${leaver.employee.email} (hr offboard)`)
       const leaving = yield* Lookup.user(leaver.employee.email)

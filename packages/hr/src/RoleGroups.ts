@@ -127,7 +127,10 @@ export const make: Effect.Effect<Service, never, Groups.Groups | RoleMapping.Rol
 
   /** Drops the cache only if it still holds `stale` (another caller may have refreshed it already). */
   const forgetIfStill = (stale: ReadonlyArray<RoleGroup>) =>
-    SynchronizedRef.update(cache, (current) => (Option.isSome(current) && current.value === stale ? Option.none() : current))
+    SynchronizedRef.update(
+      cache,
+      (current) => (Option.isSome(current) && current.value === stale ? Option.none() : current)
+    )
 
   const withGroups = <A, E, R>(
     f: (all: ReadonlyArray<RoleGroup>) => Effect.Effect<A, E, R>,

@@ -201,9 +201,9 @@ export const make = (deps: Deps) => {
         const cause = Either.isLeft(result) ? fatalCause(result.left) : undefined
         return cause === undefined ? Effect.succeed(item) : Effect.as(Deferred.succeed(stop, cause), item)
       }
-      /** An employee already in flight (taken from the queue): the step, in a place. */
+      /** An employee of a Bulk chunk (in flight already): the step, in a place before new employees. */
       const runStep = (index: number, raw: unknown, known?: BulkRequest.ToSettle["known"]) =>
-        Effect.flatMap(places.withPlace(Effect.either(step(raw, options, known))), (r) => settle(index, raw, r))
+        Effect.flatMap(places.withPlaceFirst(Effect.either(step(raw, options, known))), (r) => settle(index, raw, r))
 
       // -- the queue: the input's employees, then its end (or failure), left for every lane ----
       const queue = yield* Queue.bounded<Exit.Exit<Indexed, Option.Option<E>>>(
@@ -224,45 +224,58 @@ export const make = (deps: Deps) => {
       /** A queue element: an employee, or the input's end or failure. */
       const element = (exit: Exit.Exit<Indexed, Option.Option<E>>): Effect.Effect<Indexed, Option.Option<E>> =>
         Exit.isSuccess(exit) ? Effect.succeed(exit.value) : ended(exit)
-      /** Waits for the queue unless the batch stops first (`None`: stopping). */
-      const untilStopped = <A>(take: Effect.Effect<A>): Effect.Effect<Option.Option<A>> =>
+      /** Takes from the queue, waiting when it is empty unless the batch stops first (`None`: stopping). */
+      const untilStopped = <A>(
+        poll: Effect.Effect<Option.Option<A>>,
+        take: Effect.Effect<A>
+      ): Effect.Effect<Option.Option<A>> =>
         Effect.flatMap(
           stopped,
           (isStopped) =>
-            isStopped
-              ? Effect.succeedNone
-              : Effect.raceFirst(Effect.asSome(take), Effect.as(Deferred.await(stop), Option.none<A>()))
+            isStopped ? Effect.succeedNone : Effect.flatMap(poll, (polled) =>
+              Option.isSome(polled)
+                ? Effect.succeed(polled)
+                : Effect.raceFirst(Effect.asSome(take), Effect.as(Deferred.await(stop), Option.none<A>())))
         )
       /** The next employee; fails with `None` at the end of the input or once the batch is stopping. */
       const takeOne: Effect.Effect<Indexed, Option.Option<E>> = Effect.flatMap(
-        untilStopped(Queue.take(queue)),
+        untilStopped(Queue.poll(queue), Queue.take(queue)),
         Option.match({ onNone: () => Effect.fail(Option.none()), onSome: element })
       )
       /** Up to `n` employees (at least one, waiting for it); none once the batch is stopping. */
       const takeChunk = (n: number): Effect.Effect<ReadonlyArray<Indexed>, Option.Option<E>> =>
-        Effect.flatMap(untilStopped(Queue.takeBetween(queue, 1, n)), (taken) =>
-          Effect.gen(function*() {
-            const items: Array<Indexed> = []
-            for (const exit of Option.isSome(taken) ? Chunk.toReadonlyArray(taken.value) : []) {
-              if (Exit.isSuccess(exit)) items.push(exit.value)
-              else if (items.length === 0) return yield* ended(exit)
-              else yield* Queue.offer(queue, exit)
-            }
-            return items
-          }))
+        Effect.flatMap(
+          untilStopped(
+            Effect.map(Queue.takeUpTo(queue, n), (c) => (Chunk.isEmpty(c) ? Option.none() : Option.some(c))),
+            Queue.takeBetween(queue, 1, n)
+          ),
+          (taken) =>
+            Effect.gen(function*() {
+              const items: Array<Indexed> = []
+              for (const exit of Option.isSome(taken) ? Chunk.toReadonlyArray(taken.value) : []) {
+                if (Exit.isSuccess(exit)) items.push(exit.value)
+                else if (items.length === 0) return yield* ended(exit)
+                else yield* Queue.offer(queue, exit)
+              }
+              return items
+            })
+        )
 
       // -- single-request lanes: one employee at a time, in a place ---------------------------
-      const singleStep: Effect.Effect<Item, Option.Option<E>> = Effect.flatMap(takeOne, ([raw, index]) =>
-        Effect.flatMap(
-          // Taken, but not started if the batch stopped while this lane waited for a place.
-          places.withPlace(
-            Effect.flatMap(
-              stopped,
-              (isStopped) => (isStopped ? Effect.succeedNone : Effect.asSome(Effect.either(step(raw, options))))
-            )
-          ),
-          Option.match({ onNone: () => Effect.fail(Option.none()), onSome: (r) => settle(index, raw, r) })
-        ))
+      const singleStep: Effect.Effect<Item, Option.Option<E>> = Effect.flatMap(
+        takeOne,
+        ([raw, index]) =>
+          Effect.flatMap(
+            // Taken, but not started if the batch stopped while this lane waited for a place.
+            places.withPlace(
+              Effect.flatMap(
+                stopped,
+                (isStopped) => (isStopped ? Effect.succeedNone : Effect.asSome(Effect.either(step(raw, options))))
+              )
+            ),
+            Option.match({ onNone: () => Effect.fail(Option.none()), onSome: (r) => settle(index, raw, r) })
+          )
+      )
 
       // -- the Bulk lane: a chunk per Bulk request, when the Bulk budget allows one ------------
       // It holds a place from its wait for the budget until the answer, served before single
@@ -296,12 +309,13 @@ export const make = (deps: Deps) => {
           return [...sent.settle, ...others]
         }))
       })
-      // The step completes each employee of a chunk; meanwhile the lane goes on to its next request.
+      // The step completes each employee of a chunk (each result out as it comes); meanwhile the
+      // lane goes on to its next request.
       const bulkLane: Stream.Stream<Item, E> = Stream.repeatEffectOption(bulkRound).pipe(
         Stream.flatMap(
           (chunk) =>
-            Stream.fromIterableEffect(
-              Effect.forEach(chunk, (s) => runStep(s.index, s.raw, s.known), { concurrency: "unbounded" })
+            Stream.fromIterable(chunk).pipe(
+              Stream.mapEffect((s) => runStep(s.index, s.raw, s.known), { concurrency: "unbounded", unordered: true })
             ),
           { concurrency: "unbounded" }
         )
