@@ -43,10 +43,10 @@ export interface OnboardResult {
 export interface BatchOptions extends OnboardOptions {
   /**
    * The batch's one concurrency bound (default 8): at most this many employees are worked on at
-   * once, across the Bulk lane and the single-request lanes together. A Bulk request holds one
-   * place for its whole chunk, from the moment it waits for the Bulk budget until its answer; what
-   * it could not do then takes places like any employee. So the batch never has more requests in
-   * flight than this (with Bulk on, give at least 2, or single requests wait for the Bulk lane).
+   * once, across the Bulk lane and the single-request lanes together, each sending its requests
+   * one after another. A Bulk request holds one place for its whole chunk, from its wait for the
+   * Bulk budget until its answer (so with Bulk on, give at least 2); the employees of the chunk
+   * then take places before new employees do, for what the Bulk request could not do.
    */
   readonly concurrency?: number | undefined
   /** Employee ids to skip (from `Report.doneIds` of a previous run). */
