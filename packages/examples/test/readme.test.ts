@@ -1,7 +1,7 @@
 // Every README example is a file under readme/, type-checked by `pnpm check`, run here against
 // the in-process emulator, and compared with the README's code blocks so the two never drift.
 import { Directory } from "@asgardeo-scim/directory"
-import { HrDirectory, Roles } from "@asgardeo-scim/hr"
+import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
@@ -14,7 +14,7 @@ import * as hr from "../readme/hr.js"
 import * as users from "../readme/users.js"
 
 const OnEmulator = HrDirectory.layer.pipe(
-  Layer.provide(Roles.layer()),
+  Layer.provide(RoleMapping.layer()),
   Layer.provideMerge(Layer.unwrapEffect(Effect.map(AsgardeoEmulator.AsgardeoEmulator, (emu) =>
     Directory.layerAsgardeo({
       organization: emu.organization,
