@@ -20,7 +20,7 @@ import type * as AccessToken from "@asgardeo-scim/core/AccessToken"
 import type * as Discovery from "@asgardeo-scim/core/Discovery"
 import type * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
-import * as Bulk from "@asgardeo-scim/directory/Bulk"
+import type * as Bulk from "@asgardeo-scim/directory/Bulk"
 import type * as User from "@asgardeo-scim/directory/User"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
@@ -169,7 +169,7 @@ export const make = (deps: Deps) => {
     Effect.map(Effect.either(discovery.serviceProviderConfig), (spc) => {
       if (Either.isLeft(spc) || (!spc.right.bulk.supported && options.bulk !== true)) return 0
       if (typeof options.bulkSize === "number" && options.bulkSize >= 1) return atLeastOne(options.bulkSize, 1)
-      const max = Math.min(spc.right.bulk.maxOperations ?? Bulk.asgardeoMaxOperations, Bulk.asgardeoMaxOperations)
+      const max = Math.min(spc.right.bulk.maxOperations ?? dialect.maxBulkOperations, dialect.maxBulkOperations)
       return Math.max(1, max - roleGroupCount)
     })
 

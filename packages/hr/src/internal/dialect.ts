@@ -5,6 +5,7 @@
  * @internal
  */
 import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import * as Bulk from "@asgardeo-scim/directory/Bulk"
 
 /** @internal */
 export interface Dialect {
@@ -16,6 +17,8 @@ export interface Dialect {
   readonly askPassword: boolean
   /** `bulk: "auto"` uses SCIM Bulk (within the server's limits). */
   readonly bulkByDefault: boolean
+  /** The most operations a Bulk request carries, whatever the server's configuration offers. */
+  readonly maxBulkOperations: number
   /** The token's scopes name the operations they allow, so a batch can check them before writing. */
   readonly scopesNameOperations: boolean
 }
@@ -28,6 +31,8 @@ export const fromClient = (client: ScimClient.Service): Dialect => {
     defaultUserStore: client.config.defaultUserStore,
     askPassword: asgardeo,
     bulkByDefault: asgardeo,
+    // Asgardeo's documented limit, applied to every target as before.
+    maxBulkOperations: Bulk.asgardeoMaxOperations,
     scopesNameOperations: asgardeo
   }
 }
