@@ -109,6 +109,9 @@ export const make: Effect.Effect<Service, never, Groups.Groups | RoleMapping.Rol
   }
 
   const lookup = Effect.forEach(mapping.mapping, ({ group, role }) => findOrCreate(role, group), { concurrency: 3 })
+    .pipe(
+      Effect.withSpan("RoleGroups.lookup")
+    )
 
   // The cache is read without the lock; a miss takes it, so concurrent misses share one lookup.
   const ensure: Effect.Effect<ReadonlyArray<RoleGroup>, DirectoryError> = Effect.flatMap(
@@ -121,7 +124,7 @@ export const make: Effect.Effect<Service, never, Groups.Groups | RoleMapping.Rol
             ? Effect.succeed([current.value, current] as const)
             : Effect.map(lookup, (all) => [all, Option.some(all)] as const))
     })
-  ).pipe(Effect.withSpan("RoleGroups.ensure"))
+  )
 
   const forget = SynchronizedRef.set(cache, Option.none())
 

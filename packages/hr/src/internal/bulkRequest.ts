@@ -99,7 +99,12 @@ export const send = (
       return {
         index: c.index,
         raw: c.raw,
-        known: { user: { id: userOp.id, userName: p.userName, groups: [] }, created: true, placed }
+        known: {
+          employee: p.employee,
+          user: { id: userOp.id, userName: p.userName, groups: [] },
+          created: true,
+          placed
+        }
       }
     })
     return { refused: false, settle }

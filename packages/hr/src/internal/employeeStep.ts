@@ -32,6 +32,8 @@ import type * as Membership from "./membership.js"
  * @internal
  */
 export interface Known {
+  /** The employee, decoded already. */
+  readonly employee: Employee.Employee
   readonly user: User.User
   readonly created: boolean
   /** The user was put in its role group (the Bulk request's group operation succeeded). */
@@ -177,7 +179,7 @@ export const make = (deps: Deps) => {
    */
   const step: Step = (input, options, known) =>
     Effect.gen(function*() {
-      const employee = yield* Employee.decodeEmployee(input)
+      const employee = known?.employee ?? (yield* Employee.decodeEmployee(input))
       yield* mapping.groupOf(employee.role)
       const ensured = yield* Ref.make(Option.fromNullable(known))
       return yield* roleGroups.withGroups(
@@ -192,7 +194,7 @@ export const make = (deps: Deps) => {
             const prior = yield* Ref.get(ensured)
             const user: Known = Option.isSome(prior)
               ? prior.value
-              : { ...(yield* users.ensure(toNewUser(employee))), placed: false }
+              : { employee, ...(yield* users.ensure(toNewUser(employee))), placed: false }
             yield* Ref.set(ensured, Option.some(user))
             return yield* complete(employee, user, wanted, all, options)
           }),
