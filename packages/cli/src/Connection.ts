@@ -13,7 +13,7 @@ import type * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Directory from "@asgardeo-scim/directory/Directory"
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
-import * as Roles from "@asgardeo-scim/hr/Roles"
+import * as RoleMapping from "@asgardeo-scim/hr/RoleMapping"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
@@ -70,8 +70,7 @@ const required = (value: Option.Option<string>, name: string, flag: string) =>
  */
 export type ClientOptions = Omit<AsgardeoConfig.Options, "organization" | "clientId" | "clientSecret" | "baseUrl">
 
-const hr = (roles: Readonly<Record<string, string>> | undefined) =>
-  HrDirectory.layer.pipe(Layer.provide(Roles.layer(roles)))
+const hr = () => HrDirectory.layer.pipe(Layer.provide(RoleMapping.layer()))
 
 /**
  * The directory and HR services for the flags.
@@ -87,7 +86,7 @@ export const layer = (
     const backend = yield* Backend
     if (flags.emulator) {
       const emu = yield* backend.embedded
-      return hr(undefined).pipe(
+      return hr().pipe(
         Layer.provideMerge(Directory.layerAsgardeo({
           rateLimits: false,
           ...options,
@@ -120,7 +119,7 @@ export const layer = (
         })
       )
     }
-    return hr(undefined).pipe(
+    return hr().pipe(
       Layer.provideMerge(Directory.layerAsgardeo({
         ...(Option.isSome(userStore) ? { defaultUserStore: userStore.value.trim() } : {}),
         ...options,

@@ -11,7 +11,7 @@ import * as AccessToken from "@asgardeo-scim/core/AccessToken"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as Directory from "@asgardeo-scim/directory/Directory"
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
-import * as Roles from "@asgardeo-scim/hr/Roles"
+import * as RoleMapping from "@asgardeo-scim/hr/RoleMapping"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
@@ -100,7 +100,7 @@ export const run = (options: Options = {}) =>
     yield* say(`   a real HTTP server on loopback; the client reaches it over undici like a real Asgardeo`)
 
     const services = HrDirectory.layer.pipe(
-      Layer.provide(Roles.layer()),
+      Layer.provide(RoleMapping.layer()),
       Layer.provideMerge(Directory.layerAsgardeo({
         organization: emu.organization,
         clientId: emu.credentials.clientId,
@@ -142,7 +142,9 @@ export const run = (options: Options = {}) =>
       yield* step(4, `Promoting ${promoted.employee.email} to hr_manager (hr change-role)`)
       const user = yield* Lookup.user(promoted.employee.email)
       const change = yield* hr.changeRole(user.id, "hr_manager")
-      yield* say(`   joined ${Roles.defaultMapping["hr_manager"]} first, then left ${change.removedFrom.join(", ")}`)
+      yield* say(
+        `   joined ${RoleMapping.defaultMapping["hr_manager"]} first, then left ${change.removedFrom.join(", ")}`
+      )
 
       yield* step(5, `Offboarding ${leaver.employee.email} (hr offboard)`)
       const leaving = yield* Lookup.user(leaver.employee.email)

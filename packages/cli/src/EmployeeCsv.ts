@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Employee from "@asgardeo-scim/hr/Employee"
-import type * as Roles from "@asgardeo-scim/hr/Roles"
+import type * as RoleMapping from "@asgardeo-scim/hr/RoleMapping"
 import * as Either from "effect/Either"
 import * as Csv from "./Csv.js"
 
@@ -54,7 +54,7 @@ export interface Parsed {
  * @since 0.1.0
  * @category parsing
  */
-export const parse = (text: string, file: string, roles: Roles.Service): Either.Either<Parsed, Csv.CsvError> =>
+export const parse = (text: string, file: string, roles: RoleMapping.Service): Either.Either<Parsed, Csv.CsvError> =>
   Either.flatMap(Csv.parse(text, file), (records) => {
     const header = records[0]
     if (header === undefined) return Either.left(new Csv.CsvError({ file, line: 1, reason: "the file is empty" }))

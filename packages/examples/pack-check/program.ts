@@ -2,7 +2,7 @@
 // barrel and module-path imports, the emulator on a real port, the client over undici.
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import { Directory, Users } from "@asgardeo-scim/directory"
-import { HrDirectory, Report, Roles } from "@asgardeo-scim/hr"
+import { HrDirectory, Report, RoleMapping } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import * as EmulatorServer from "@asgardeo-scim/testkit/EmulatorServer"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -11,7 +11,7 @@ import { Chunk, Effect, Layer, Redacted, Stream } from "effect"
 const program = Effect.gen(function*() {
   const emu = yield* EmulatorServer.make({ port: 0 })
   const services = HrDirectory.layer.pipe(
-    Layer.provide(Roles.layer()),
+    Layer.provide(RoleMapping.layer()),
     Layer.provideMerge(Directory.layerAsgardeo({
       organization: emu.organization,
       clientId: emu.credentials.clientId,

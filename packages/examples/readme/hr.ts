@@ -1,9 +1,12 @@
 import { Directory } from "@asgardeo-scim/directory"
-import { HrDirectory, Report, Roles } from "@asgardeo-scim/hr"
+import { HrDirectory, Report, RoleMapping } from "@asgardeo-scim/hr"
 import { Effect, Layer, Stream } from "effect"
 
 // HR on top of the directory: role groups HR-Admins, HR-Managers, Employees by default.
-export const HrLive = HrDirectory.layer.pipe(Layer.provide(Roles.layer()), Layer.provideMerge(Directory.layer))
+export const HrLive = HrDirectory.layer.pipe(
+  Layer.provide(RoleMapping.layer()), // or RoleMapping.layer({ admin: "Admins", ... }): checked, InvalidRoleMapping
+  Layer.provideMerge(Directory.layer)
+)
 
 export const program = Effect.gen(function*() {
   const hr = yield* HrDirectory.HrDirectory
@@ -19,7 +22,7 @@ export const program = Effect.gen(function*() {
   yield* hr.changeRole(kim.userId, "hr_manager") // joins HR-Managers before leaving Employees
   yield* hr.offboard(kim.userId) // deactivates and leaves every role group
 
-  // Batches: bounded concurrency (or SCIM Bulk), one result per employee, resumable.
+  // Batches: one concurrency bound over SCIM Bulk and single requests, one result per employee, resumable.
   const lines: Array<string> = []
   yield* hr.onboardMany([
     {

@@ -2,7 +2,7 @@
 // (AsgardeoEmulator.layerClient) in place of Asgardeo. The test talks to the backend over a
 // real test server (NodeHttpServer.layerTest) with the typed client derived from the API.
 import { Directory } from "@asgardeo-scim/directory"
-import { HrDirectory, Roles } from "@asgardeo-scim/hr"
+import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { HttpApiBuilder, HttpApiClient } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
@@ -15,7 +15,7 @@ import { HrApiLive } from "../src/backend/HrApiLive.js"
 const Emulator = AsgardeoEmulator.layerClient()
 
 const HrOnEmulator = HrDirectory.layer.pipe(
-  Layer.provide(Roles.layer()),
+  Layer.provide(RoleMapping.layer()),
   Layer.provide(Layer.unwrapEffect(Effect.map(AsgardeoEmulator.AsgardeoEmulator, (emu) =>
     Directory.layerAsgardeo({
       organization: emu.organization,

@@ -3,7 +3,7 @@
 // Each run checks what the README says the example does, in the emulator's state after each
 // request it sent (an example that did nothing, or did something else, fails).
 import { Directory } from "@asgardeo-scim/directory"
-import { HrDirectory, Roles } from "@asgardeo-scim/hr"
+import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import type { HttpBody } from "@effect/platform"
 import { HttpClient } from "@effect/platform"
@@ -55,7 +55,7 @@ const onEmulator = () => {
       }))
   )
   const layer = HrDirectory.layer.pipe(
-    Layer.provide(Roles.layer()),
+    Layer.provide(RoleMapping.layer()),
     Layer.provideMerge(
       Layer.unwrapEffect(Effect.map(AsgardeoEmulator.AsgardeoEmulator, (emu) =>
         Directory.layerAsgardeo({

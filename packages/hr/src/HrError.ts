@@ -3,7 +3,9 @@
  *
  * @since 0.1.0
  */
+import type * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
+import type * as Users from "@asgardeo-scim/directory/Users"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
@@ -181,10 +183,62 @@ export class BatchAborted extends Schema.TaggedError<BatchAborted>("@asgardeo-sc
 }
 
 /**
+ * A role mapping that cannot be used: empty, not an object of strings, a role or group name that
+ * is empty, holds control characters or is too long, or two roles on one group. Found when the
+ * mapping is made (`RoleMapping.make`, `RoleMapping.layer`), before any request.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class InvalidRoleMapping
+  extends Schema.TaggedError<InvalidRoleMapping>("@asgardeo-scim/hr/HrError/InvalidRoleMapping")("InvalidRoleMapping", {
+    /** The role at fault, when the fault is one entry's. */
+    role: Schema.optional(Schema.String),
+    reason: Schema.String
+  })
+{
+  /** @since 0.2.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.2.0 */
+  override get message(): string {
+    const role = this.role === undefined ? "" : ` (role ${JSON.stringify(this.role.slice(0, 80))})`
+    return `Invalid role mapping${role}: ${this.reason}`
+  }
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
-export type HrError = UnknownRole | InvalidEmployee | EmployeeConflict | Incomplete | MissingScopes | BatchAborted
+export type HrError =
+  | UnknownRole
+  | InvalidEmployee
+  | EmployeeConflict
+  | Incomplete
+  | MissingScopes
+  | BatchAborted
+  | InvalidRoleMapping
+
+/**
+ * The directory's errors as the HR operations meet them (`HrDirectory.DirectoryError` is this).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type DirectoryError =
+  | Users.ListError
+  | Users.WriteError
+  | ScimError.PagingAborted
+  | ScimError.AmbiguousUser
+  | ScimError.AmbiguousGroup
+
+/**
+ * How onboarding one employee can fail (`HrDirectory.OnboardError` is this).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type OnboardError = DirectoryError | UnknownRole | InvalidEmployee | EmployeeConflict | Incomplete
 
 /**
  * @since 0.1.0

@@ -14,11 +14,28 @@ export * as HrDirectory from "./HrDirectory.js"
 export * as HrError from "./HrError.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as Onboarding from "./Onboarding.js"
+
+/**
  * @since 0.1.0
  */
 export * as Report from "./Report.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as RoleGroups from "./RoleGroups.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as RoleMapping from "./RoleMapping.js"
+
+/**
+ * The former name of `RoleMapping`, kept as an alias.
+ *
  * @since 0.1.0
  */
 export * as Roles from "./Roles.js"

@@ -1,6 +1,6 @@
 // The code of packages/hr/README.md, run against the emulator: keep the two in step.
 import { Directory } from "@asgardeo-scim/directory"
-import { HrDirectory, Roles } from "@asgardeo-scim/hr"
+import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, Stream } from "effect"
@@ -52,7 +52,7 @@ const program = Effect.gen(function*() {
 
 const HrLive = (options: { organization: string; clientId: string; clientSecret: string; baseUrl?: string }) =>
   HrDirectory.layer.pipe(
-    Layer.provide(Roles.layer()), // or Roles.layer({ admin: "Admins", ... })
+    Layer.provide(RoleMapping.layer()), // or RoleMapping.layer({ admin: "Admins", ... })
     Layer.provideMerge(Directory.layerAsgardeo({
       organization: options.organization,
       clientId: options.clientId,

@@ -1,5 +1,5 @@
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
-import * as Roles from "@asgardeo-scim/hr/Roles"
+import * as RoleMapping from "@asgardeo-scim/hr/RoleMapping"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -29,7 +29,7 @@ export const readCsv = (file: string) =>
         })
       )
     )
-    const parsed = EmployeeCsv.parse(text, file, Roles.make())
+    const parsed = EmployeeCsv.parse(text, file, RoleMapping.defaults)
     if (Either.isLeft(parsed)) {
       return yield* Effect.fail(
         new CliError({
@@ -76,7 +76,7 @@ export const onboard = (
     const parsed = yield* readCsv(args.file)
     if (args.dryRun) {
       const { done } = yield* Batch.readDone(args.report)
-      const roles = Roles.make()
+      const roles = RoleMapping.defaults
       const plan = parsed.rows.map((r) => ({
         line: r.line,
         employeeId: r.employee.employeeId,

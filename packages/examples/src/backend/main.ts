@@ -12,7 +12,7 @@
  */
 import * as Directory from "@asgardeo-scim/directory/Directory"
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
-import * as Roles from "@asgardeo-scim/hr/Roles"
+import * as RoleMapping from "@asgardeo-scim/hr/RoleMapping"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -29,7 +29,7 @@ import { HrApiLive } from "./HrApiLive.js"
  * @category layers
  */
 export const HrLive = HrDirectory.layer.pipe(
-  Layer.provide(Roles.layer()),
+  Layer.provide(RoleMapping.layer()),
   Layer.provide(Directory.layerConfig()),
   Layer.provide(NodeHttpClient.layerUndici)
 )

@@ -1,6 +1,13 @@
 /**
- * `HrDirectory.onboardMany`: the lanes, the scope pre-check and the error policy of a batch.
+ * `HrDirectory.onboardMany`: a queue of employees, two kinds of lanes taking from it, one bound.
  *
+ * - The input stream feeds a bounded `Queue` of indexed employees (skipped ones left out).
+ * - Single-request lanes take one employee at a time; a Bulk lane, paced by the Bulk budget
+ *   (`limiter.nextSlot("bulk")`), takes a chunk when a Bulk request may go out. Both work at once:
+ *   that is how a batch uses Asgardeo's SCIM and Bulk budgets together.
+ * - Every employee goes through the one per-employee step (`employeeStep`); a Bulk request only
+ *   tells the step what it already did.
+ * - One bound (`places`) holds the employees in flight across both lanes to `concurrency`.
  * - Before its first write (creating a missing role group is one), the batch compares every
  *   scope it can need with the token's: a missing one fails it with `MissingScopes`, naming all.
  * - An error every other employee would meet too (`fatalCause`) stops the batch: no lane takes a
@@ -10,45 +17,35 @@
  * @internal
  */
 import type * as AccessToken from "@asgardeo-scim/core/AccessToken"
-import type * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
 import type * as Discovery from "@asgardeo-scim/core/Discovery"
-import * as Patch from "@asgardeo-scim/core/Patch"
 import type * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
-import * as Bulk from "@asgardeo-scim/directory/Bulk"
+import type * as Bulk from "@asgardeo-scim/directory/Bulk"
 import type * as User from "@asgardeo-scim/directory/User"
-import * as Users from "@asgardeo-scim/directory/Users"
+import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
+import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import * as Employee from "../Employee.js"
-import type {
-  BatchError,
-  BatchOptions,
-  BatchResult,
-  DirectoryError,
-  OnboardError,
-  OnboardOptions,
-  OnboardResult,
-  RoleGroup
-} from "../HrDirectory.js"
+import type { OnboardError } from "../HrError.js"
 import { BatchAborted, MissingScopes } from "../HrError.js"
+import type { BatchError, BatchOptions, BatchResult, OnboardResult } from "../Onboarding.js"
+import { fatalTags } from "../Onboarding.js"
 import * as Report from "../Report.js"
-import type * as Roles from "../Roles.js"
-
-/** @internal */
-export const fatalTags: ReadonlySet<string> = new Set([
-  "InvalidClient",
-  "TokenError",
-  "MissingScope",
-  "Forbidden",
-  "Unauthorized"
-])
+import type * as RoleGroups from "../RoleGroups.js"
+import type * as RoleMapping from "../RoleMapping.js"
+import * as BulkRequest from "./bulkRequest.js"
+import type { Dialect } from "./dialect.js"
+import type { Step } from "./employeeStep.js"
+import * as Places from "./places.js"
 
 /** @internal */
 export interface FatalCause {
@@ -86,31 +83,22 @@ export const bulkOperations: ReadonlyArray<Scopes.Operation> = ["Bulk.createUser
 
 /** @internal */
 export interface Deps {
-  readonly target: AsgardeoConfig.Service["target"]
-  /** Where bare userNames are created (Asgardeo). */
-  readonly defaultUserStore: string | undefined
+  readonly dialect: Dialect
   readonly tokens: AccessToken.Service
   readonly bulk: Bulk.Service
   readonly discovery: Discovery.Service
   readonly limiter: RateLimiter.Service
-  readonly roles: Roles.Service
-  readonly ensureRoleGroups: Effect.Effect<ReadonlyArray<RoleGroup>, DirectoryError>
-  readonly onboardEmployee: (employee: Employee.Employee, options?: OnboardOptions) => Effect.Effect<
-    OnboardResult,
-    OnboardError
-  >
-  readonly completeOnboarding: (
-    employee: Employee.Employee,
-    user: User.User,
-    created: boolean,
-    wanted: RoleGroup,
-    all: ReadonlyArray<RoleGroup>,
-    options: OnboardOptions | undefined
-  ) => Effect.Effect<OnboardResult, OnboardError>
+  readonly mapping: RoleMapping.Service
+  readonly roleGroups: RoleGroups.Service
+  /** The one per-employee step. */
+  readonly step: Step
   readonly toNewUser: (employee: Employee.Employee) => User.NewUser
 }
 
 type Item = Omit<BatchResult, "progress">
+
+/** An employee as the input gave it, and its 0-based position. */
+type Indexed = readonly [unknown, number]
 
 const describe = (error: { readonly _tag: string; readonly message: string }) => ({
   tag: error._tag,
@@ -202,17 +190,17 @@ export const decodeOptions = (
 
 /** @internal */
 export const make = (deps: Deps) => {
-  const { bulk, discovery, limiter, roles, target, tokens } = deps
+  const { bulk, dialect, discovery, limiter, mapping, roleGroups, step, tokens } = deps
   const singleScopes = Scopes.forOperations(singleOperations)
   const bulkScopes = Scopes.forOperations(bulkOperations)
 
   /**
    * Every scope the batch can need against the token's, before any write. Returns whether the
-   * Bulk lane may run. Nothing to check on a generic target or with a static token.
+   * Bulk lane may run. Nothing to check where scopes do not name operations, or with a static token.
    */
   const checkScopes = (bulkWanted: boolean, bulkRequired: boolean) =>
     Effect.gen(function*() {
-      if (target !== "asgardeo") return bulkWanted
+      if (!dialect.scopesNameOperations) return bulkWanted
       const granted = (yield* tokens.get()).scopes
       if (granted === undefined) return bulkWanted
       const missing = singleScopes.filter((s) => !granted.has(s))
@@ -225,6 +213,15 @@ export const make = (deps: Deps) => {
       }
       // `bulk: "auto"`: without the Bulk scopes, single requests do the whole batch.
       return bulkWanted && missingBulk.length === 0
+    })
+
+  /** Employees per Bulk request, or 0 when the server does not offer Bulk. */
+  const bulkSizeFor = (options: BatchOptions, roleGroupCount: number) =>
+    Effect.map(Effect.either(discovery.serviceProviderConfig), (spc) => {
+      if (Either.isLeft(spc) || (!spc.right.bulk.supported && options.bulk !== true)) return 0
+      if (options.bulkSize !== undefined) return options.bulkSize
+      const max = Math.min(spc.right.bulk.maxOperations ?? dialect.maxBulkOperations, dialect.maxBulkOperations)
+      return Math.max(1, max - roleGroupCount)
     })
 
   return <E, R>(
@@ -240,115 +237,43 @@ export const make = (deps: Deps) => {
     const total = options.total ?? (Array.isArray(employees) ? employees.length : undefined)
 
     const results = Stream.unwrapScoped(Effect.gen(function*() {
-      let useBulk = yield* checkScopes(
-        options.bulk === true || (options.bulk !== false && target === "asgardeo"),
-        options.bulk === true
-      )
-      const all = yield* deps.ensureRoleGroups
-      let bulkSize = options.bulkSize ?? 0
-      if (useBulk) {
-        const spc = yield* Effect.either(discovery.serviceProviderConfig)
-        if (Either.isLeft(spc) || (!spc.right.bulk.supported && options.bulk !== true)) {
-          useBulk = false
-        } else if (bulkSize === 0) {
-          const max = Math.min(spc.right.bulk.maxOperations ?? Bulk.asgardeoMaxOperations, Bulk.asgardeoMaxOperations)
-          bulkSize = Math.max(1, max - all.length)
-        }
-      }
+      const bulkWanted = options.bulk === true || (options.bulk !== false && dialect.bulkByDefault)
+      const bulkAllowed = yield* checkScopes(bulkWanted, options.bulk === true)
+      const all = yield* roleGroups.ensure
+      const bulkSize = bulkAllowed ? yield* bulkSizeFor(options, all.length) : 0
+      const bulkOn = yield* Ref.make(bulkSize > 0)
+      const places = yield* Places.make(concurrency)
 
-      // -- the stop: set by the first fatal error; lanes then take no new employee --------------
-      let stop: FatalCause | undefined
-      const stopped = yield* Deferred.make<void>()
+      // -- the stop: the first fatal cause; lanes then take no new employee ---------------------
+      const stop = yield* Deferred.make<FatalCause>()
+      const stopped = Deferred.isDone(stop)
       const settle = (index: number, raw: unknown, result: Either.Either<OnboardResult, OnboardError>) => {
         const item = lineFor(index, raw, result)
         const cause = Either.isLeft(result) ? fatalCause(result.left) : undefined
-        if (cause === undefined || stop !== undefined) return Effect.succeed(item)
-        stop = cause
-        return Effect.as(Deferred.succeed(stopped, undefined), item)
+        return cause === undefined ? Effect.succeed(item) : Effect.as(Deferred.succeed(stop, cause), item)
       }
-      const one = (index: number, raw: unknown): Effect.Effect<Item> =>
-        Effect.flatMap(
-          Effect.either(deps.onboardEmployee(raw as Employee.Employee, options)),
-          (result) => settle(index, raw, result)
-        )
-      /** `one`, unless the batch is stopping: then the employee is not started (a re-run does it). */
-      const start = (index: number, raw: unknown): Effect.Effect<ReadonlyArray<Item>> =>
-        Effect.suspend(() => (stop !== undefined ? Effect.succeed([]) : Effect.map(one(index, raw), (item) => [item])))
-      const startAll = (items: ReadonlyArray<{ readonly index: number; readonly raw: unknown }>) =>
-        Effect.map(Effect.forEach(items, (c) => start(c.index, c.raw), { concurrency }), (lists) => lists.flat())
+      /**
+       * An employee of a Bulk chunk: the step, in a place before new employees. One the Bulk
+       * request created is in flight and completed whatever happens; one it did not (a refused or
+       * failed request) is not started once a fatal error stopped the batch: a re-run does it.
+       */
+      const runStep = (
+        index: number,
+        raw: unknown,
+        known?: BulkRequest.ToSettle["known"]
+      ): Effect.Effect<ReadonlyArray<Item>> =>
+        Effect.flatMap(stopped, (isStopped) =>
+          isStopped && known === undefined
+            ? Effect.succeed([])
+            : Effect.flatMap(
+              places.withPlaceFirst(Effect.either(step(raw, options, known))),
+              (r) => Effect.map(settle(index, raw, r), (item) => [item])
+            ))
 
-      /** One Bulk request for a chunk of valid employees; whatever Bulk cannot settle falls back to `one`. */
-      const bulkChunk = (
-        chunk: ReadonlyArray<{ readonly index: number; readonly raw: unknown; readonly employee: Employee.Employee }>
-      ) =>
-        Effect.gen(function*() {
-          const prepared = chunk.map((c) => {
-            const p = Users.prepareCreate(
-              target,
-              deps.toNewUser(c.employee),
-              "HrDirectory.onboardMany",
-              deps.defaultUserStore
-            )
-            return { ...c, prepared: p, bulkId: `u${c.index}`, group: all.find((g) => g.role === c.employee.role) }
-          })
-          const ready = prepared.filter((p) => Either.isRight(p.prepared) && p.group !== undefined)
-          const ops: Array<Bulk.Operation> = ready.map((p) =>
-            Bulk.create("Users", p.bulkId, Either.getOrThrow(p.prepared).body)
-          )
-          const groupOps = new Map<string, string>()
-          for (const group of all) {
-            const members = ready.filter((p) => p.group!.id === group.id)
-            if (members.length === 0) continue
-            const bulkId = `g${chunk[0]!.index}-${group.role}`
-            groupOps.set(group.id, bulkId)
-            ops.push(
-              Bulk.patch("Groups", group.id, [
-                Patch.addMembers(
-                  members.map((m) => ({ value: Bulk.ref(m.bulkId), display: Either.getOrThrow(m.prepared).userName }))
-                )
-              ], bulkId)
-            )
-          }
-          const outcome = yield* Effect.either(bulk.execute(ops))
-          if (Either.isLeft(outcome)) {
-            // Refused Bulk (the API resource not authorized, or not offered): single requests
-            // carry on; they meet the same refusal only if it is not Bulk-specific.
-            const tag = outcome.left._tag
-            if (tag === "MissingScope" || tag === "Forbidden" || tag === "NotImplemented") useBulk = false
-            // The whole request failed or its answer was lost: settle each employee on its own
-            // (none is started once a fatal error stopped the batch).
-            return yield* startAll(chunk)
-          }
-          const byBulkId = outcome.right.byBulkId
-          const settled = yield* Effect.forEach(prepared, (p): Effect.Effect<ReadonlyArray<Item>> => {
-            const userOp = byBulkId.get(p.bulkId)
-            const groupOk = p.group !== undefined && byBulkId.get(groupOps.get(p.group.id) ?? "")?.ok === true
-            if (userOp?.ok === true && userOp.id !== undefined && p.group !== undefined && Either.isRight(p.prepared)) {
-              const userName = Either.getOrThrow(p.prepared).userName
-              const created: OnboardResult = {
-                employeeId: p.employee.employeeId,
-                userName,
-                userId: userOp.id,
-                outcome: "created",
-                role: p.employee.role
-              }
-              if (groupOk && options.departmentGroup !== true) {
-                return Effect.succeed<ReadonlyArray<Item>>([{ index: p.index, line: { ...created } }])
-              }
-              // Created, but the group step did not happen in the bulk request: finish it singly
-              // (this employee is in flight: its user exists).
-              const user: User.User = { id: userOp.id, userName, groups: [] }
-              return Effect.flatMap(
-                Effect.either(deps.completeOnboarding(p.employee, user, true, p.group, all, options)),
-                (r) => Effect.map(settle(p.index, p.raw, r), (item) => [item])
-              )
-            }
-            return start(p.index, p.raw)
-          }, { concurrency })
-          return settled.flat()
-        })
-
-      // -- one queue, several lanes ------------------------------------------------------------
+      // -- the queue: the input's employees, then its end (or failure), left for every lane ----
+      const queue = yield* Queue.bounded<Exit.Exit<Indexed, Option.Option<E>>>(
+        Math.max(16, 2 * (bulkSize + concurrency))
+      )
       const indexed = input.pipe(
         Stream.zipWithIndex,
         Stream.filter(([raw]) => {
@@ -356,88 +281,136 @@ export const make = (deps: Deps) => {
           return !(typeof id === "string" && skip.has(id))
         })
       )
-      const pull = yield* Stream.toPull(indexed)
-      const buffer: Array<readonly [unknown, number]> = []
-      let ended = false
-      const mutex = yield* Effect.makeSemaphore(1)
-      /** Up to `n` employees from the queue; none once the batch is stopping. */
-      const take = (n: number) =>
-        mutex.withPermits(1)(Effect.gen(function*() {
-          while (buffer.length < n && !ended && stop === undefined) {
-            // A stop while waiting for input (a slow input stream) ends the wait.
-            const next = yield* Effect.raceFirst(
-              Effect.map(Effect.either(pull), Option.some),
-              Effect.as(Deferred.await(stopped), Option.none())
-            )
-            if (Option.isNone(next)) break
-            if (Either.isLeft(next.value)) {
-              if (Option.isNone(next.value.left)) ended = true
-              else return yield* Effect.fail(next.value.left.value)
+      yield* Effect.forkScoped(Stream.runIntoQueueElementsScoped(indexed, queue))
+
+      /** The input's end (`None`) or failure: put back for the other lanes, then this lane's end. */
+      const ended = (exit: Exit.Failure<Indexed, Option.Option<E>>): Effect.Effect<never, Option.Option<E>> =>
+        Effect.zipRight(Queue.offer(queue, exit), Effect.failCause(exit.cause))
+      /** A queue element: an employee, or the input's end or failure. */
+      const element = (exit: Exit.Exit<Indexed, Option.Option<E>>): Effect.Effect<Indexed, Option.Option<E>> =>
+        Exit.isSuccess(exit) ? Effect.succeed(exit.value) : ended(exit)
+      /** Takes from the queue, waiting when it is empty unless the batch stops first (`None`: stopping). */
+      const untilStopped = <A>(
+        poll: Effect.Effect<Option.Option<A>>,
+        take: Effect.Effect<A>
+      ): Effect.Effect<Option.Option<A>> =>
+        Effect.flatMap(
+          stopped,
+          (isStopped) =>
+            isStopped ? Effect.succeedNone : Effect.flatMap(poll, (polled) =>
+              Option.isSome(polled)
+                ? Effect.succeed(polled)
+                : Effect.raceFirst(Effect.asSome(take), Effect.as(Deferred.await(stop), Option.none<A>())))
+        )
+      /** The next employee; fails with `None` at the end of the input or once the batch is stopping. */
+      const takeOne: Effect.Effect<Indexed, Option.Option<E>> = Effect.flatMap(
+        untilStopped(Queue.poll(queue), Queue.take(queue)),
+        Option.match({ onNone: () => Effect.fail(Option.none()), onSome: element })
+      )
+      /** Up to `n` employees (at least one, waiting for it); none once the batch is stopping. */
+      const takeChunk = (n: number): Effect.Effect<ReadonlyArray<Indexed>, Option.Option<E>> =>
+        Effect.flatMap(
+          untilStopped(
+            Effect.map(Queue.takeUpTo(queue, n), (c) => (Chunk.isEmpty(c) ? Option.none() : Option.some(c))),
+            Queue.takeBetween(queue, 1, n)
+          ),
+          (taken) =>
+            Effect.gen(function*() {
+              const items: Array<Indexed> = []
+              for (const exit of Option.isSome(taken) ? Chunk.toReadonlyArray(taken.value) : []) {
+                if (Exit.isSuccess(exit)) items.push(exit.value)
+                else if (items.length === 0) return yield* ended(exit)
+                else yield* Queue.offer(queue, exit)
+              }
+              return items
+            })
+        )
+
+      // -- single-request lanes: one employee at a time, in a place ---------------------------
+      const singleStep: Effect.Effect<Item, Option.Option<E>> = Effect.flatMap(
+        takeOne,
+        ([raw, index]) =>
+          Effect.flatMap(
+            // Taken, but not started if the batch stopped while this lane waited for a place.
+            places.withPlace(
+              Effect.flatMap(
+                stopped,
+                (isStopped) => (isStopped ? Effect.succeedNone : Effect.asSome(Effect.either(step(raw, options))))
+              )
+            ),
+            Option.match({ onNone: () => Effect.fail(Option.none()), onSome: (r) => settle(index, raw, r) })
+          )
+      )
+
+      // -- the Bulk lane: a chunk per Bulk request, when the Bulk budget allows one ------------
+      // It holds a place from its wait for the budget until the answer, served before single
+      // requests waiting for one (with one place only, it waits like them).
+      const bulkPlace = concurrency >= 2 ? places.withPlaceFirst : places.withPlace
+      const bulkRound: Effect.Effect<ReadonlyArray<BulkRequest.ToSettle>, Option.Option<E>> = Effect.gen(function*() {
+        if (!(yield* Ref.get(bulkOn)) || (yield* stopped)) return yield* Effect.fail(Option.none())
+        return yield* bulkPlace(Effect.gen(function*() {
+          const at = yield* limiter.nextSlot("bulk")
+          const now = yield* Clock.currentTimeMillis
+          // Waiting for the Bulk budget is not a request in flight: a stop ends it.
+          if (at > now) yield* Effect.raceFirst(Effect.sleep(Duration.millis(at - now)), Deferred.await(stop))
+          const taken = yield* takeChunk(bulkSize)
+          if (taken.length === 0) return yield* Effect.fail(Option.none())
+          const planned: Array<BulkRequest.Planned> = []
+          const others: Array<BulkRequest.ToSettle> = []
+          for (const [raw, index] of taken) {
+            const decoded = Employee.decodeEmployee(raw)
+            if (Either.isRight(decoded) && Either.isRight(mapping.groupOf(decoded.right.role))) {
+              planned.push({ index, raw, employee: decoded.right })
             } else {
-              for (const item of next.value.right) buffer.push(item)
+              others.push({ index, raw, known: undefined })
             }
           }
-          return stop === undefined ? buffer.splice(0, n) : []
-        }))
-
-      // Two kinds of lanes fed from one queue, so both of Asgardeo's budgets work at once: a Bulk
-      // lane that takes up to `bulkSize` employees whenever a Bulk request may go out (5 a minute),
-      // and `concurrency` single-request lanes (200 SCIM requests a minute, 2 per employee).
-      const bulkStep: Effect.Effect<ReadonlyArray<Item>, Option.Option<E>, R> = Effect.gen(function*() {
-        if (!useBulk || stop !== undefined) return yield* Effect.fail(Option.none())
-        const at = yield* limiter.nextSlot("bulk")
-        const now = yield* Clock.currentTimeMillis
-        // Waiting for the Bulk budget is not a request in flight: a stop ends it.
-        if (at > now) yield* Effect.raceFirst(Effect.sleep(Duration.millis(at - now)), Deferred.await(stopped))
-        const items = yield* Effect.mapError(take(bulkSize), Option.some)
-        if (items.length === 0) return yield* Effect.fail(Option.none())
-        const valid: Array<{ index: number; raw: unknown; employee: Employee.Employee }> = []
-        const rest: Array<readonly [unknown, number]> = []
-        for (const [raw, index] of items) {
-          const decoded = Employee.decodeEmployee(raw)
-          if (Either.isRight(decoded) && Either.isRight(roles.groupOf(decoded.right.role))) {
-            valid.push({ index, raw, employee: decoded.right })
-          } else {
-            rest.push([raw, index])
+          const groups = yield* Effect.either(roleGroups.ensure)
+          if (planned.length === 0 || Either.isLeft(groups)) {
+            return [...planned.map((p) => ({ index: p.index, raw: p.raw, known: undefined })), ...others]
           }
-        }
-        return yield* Effect.zipWith(
-          valid.length > 0 ? bulkChunk(valid) : Effect.succeed([]),
-          startAll(rest.map(([raw, index]) => ({ index, raw }))),
-          (a, b) => [...a, ...b]
+          const sent = yield* BulkRequest.send(bulk, dialect, deps.toNewUser, groups.right, planned)
+          if (sent.refused) yield* Ref.set(bulkOn, false)
+          return [...sent.settle, ...others]
+        }))
+      })
+      // The step completes each employee of a chunk, and the chunk's results go out together;
+      // meanwhile the lane goes on to its next request. (One inner stream per chunk: a stream per
+      // employee would cost Stream's merge machinery per employee, a third more CPU per batch.)
+      const bulkLane: Stream.Stream<Item, E> = Stream.repeatEffectOption(bulkRound).pipe(
+        Stream.flatMap(
+          (chunk) =>
+            Stream.fromIterableEffect(
+              Effect.map(
+                Effect.forEach(chunk, (s) => runStep(s.index, s.raw, s.known), { concurrency: "unbounded" }),
+                (items) => items.flat()
+              )
+            ),
+          { concurrency: "unbounded" }
         )
-      })
-      const singleStep: Effect.Effect<ReadonlyArray<Item>, Option.Option<E>, R> = Effect.gen(function*() {
-        const items = yield* Effect.mapError(take(1), Option.some)
-        const item = items[0]
-        if (item === undefined) return yield* Effect.fail(Option.none())
-        return yield* start(item[1], item[0])
-      })
-      const lanes = Array.from(
-        { length: concurrency },
-        () => Stream.repeatEffectOption(singleStep).pipe(Stream.flattenIterables)
       )
-      if (useBulk) lanes.unshift(Stream.repeatEffectOption(bulkStep).pipe(Stream.flattenIterables))
 
-      let processed = 0
-      let done = 0
+      const lanes: Array<Stream.Stream<Item, E>> = Array.from(
+        { length: concurrency },
+        () => Stream.repeatEffectOption(singleStep)
+      )
+      if (bulkSize > 0) lanes.unshift(bulkLane)
+
+      const counts = yield* Ref.make({ processed: 0, done: 0 })
       const merged = Stream.mergeAll(lanes, { concurrency: "unbounded" }).pipe(
         Stream.tap((item) =>
-          Effect.sync(() => {
-            processed++
-            if (Report.isDone(item.line)) done++
-          })
+          Ref.update(counts, (c) => ({ processed: c.processed + 1, done: c.done + (Report.isDone(item.line) ? 1 : 0) }))
         )
       )
       // Every lane has ended: the in-flight employees' results are out. Then the stop, if any.
-      return Stream.concat(
-        merged,
-        Stream.suspend(() =>
-          stop === undefined
-            ? Stream.empty
-            : Stream.fail(new BatchAborted({ causeTag: stop.tag, reason: stop.message, processed, done }))
-        )
-      )
+      const aborted = Stream.unwrap(Effect.gen(function*() {
+        const cause = yield* Deferred.poll(stop)
+        if (Option.isNone(cause)) return Stream.empty
+        const { message, tag } = yield* cause.value
+        const { done, processed } = yield* Ref.get(counts)
+        return Stream.fail(new BatchAborted({ causeTag: tag, reason: message, processed, done }))
+      }))
+      return Stream.concat(merged, aborted)
     }))
 
     return results.pipe(

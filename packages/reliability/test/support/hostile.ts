@@ -5,7 +5,7 @@
 import { AsgardeoConfig, Filter } from "@asgardeo-scim/core"
 import type { ScimError } from "@asgardeo-scim/core"
 import { Bulk, Groups, User, Users } from "@asgardeo-scim/directory"
-import { HrDirectory } from "@asgardeo-scim/hr"
+import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
 import { Effect, Redacted, Stream } from "effect"
 import { employee } from "./stack.js"
 
@@ -48,6 +48,7 @@ const printer = "Filter builders: values are JSON-escaped string literals, attri
 const config = "AsgardeoConfig validation at layer construction"
 const writes = "Validation: one set of write rules (control characters, lengths, stores, Redacted passwords)"
 const bodyCap = "Validation.encodeBody: the 1 MiB cap where ScimClient serializes every body"
+const mappingCheck = "RoleMapping.make: the mapping checked when made (Either), its layer failing with it"
 const names = "one lookup rule (directory internal/resolve.ts): name and store checked before any request"
 const streamOptions = "stream options checked like list options: no filter or key is ever dropped"
 const decoding =
@@ -602,6 +603,39 @@ export const hostileCases: ReadonlyArray<HostileCase> = [
     "UnknownRole",
     "42",
     Effect.flatMap(hr, (h) => h.changeRole(uuid, any(42)))
+  ),
+  // -- role mappings (configuration: refused when made, before any layer is built) -------------
+  rejected(
+    "hostile.mapping.empty",
+    "an empty role mapping `{}`",
+    mappingCheck,
+    "InvalidRoleMapping",
+    "empty",
+    RoleMapping.make({})
+  ),
+  rejected(
+    "hostile.mapping.control",
+    "a role group name with a NUL",
+    mappingCheck,
+    "InvalidRoleMapping",
+    "control characters",
+    RoleMapping.make({ admin: "HR-Ad\u0000mins" })
+  ),
+  rejected(
+    "hostile.mapping.shared-group",
+    "two roles on one group (`Staff`, `DEFAULT/staff`)",
+    mappingCheck,
+    "InvalidRoleMapping",
+    "each role needs its own group",
+    RoleMapping.make({ admin: "Staff", employee: "DEFAULT/staff" })
+  ),
+  rejected(
+    "hostile.mapping.not-object",
+    "null as role mapping (plain JavaScript)",
+    mappingCheck,
+    "InvalidRoleMapping",
+    "expected an object",
+    RoleMapping.make(any(null))
   ),
   // -- wrong types from plain JavaScript ------------------------------------------------------
   rejected("hostile.type.null-employee", "null as employee", validation, "InvalidEmployee", "employee", onboard(null)),
