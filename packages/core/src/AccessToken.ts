@@ -1,5 +1,6 @@
 /**
- * OAuth2 client-credentials tokens, cached in the Layer and refreshed ahead of expiry.
+ * OAuth2 client-credentials tokens, cached in the Layer; refreshed ahead of expiry on servers that
+ * issue a new token each time (not on Asgardeo, which hands back the one it issued).
  *
  * The cache is a `SynchronizedRef` of a token state whose transitions are pure functions (fetched,
  * handed back, expired, invalidated, failed: see `internal/tokenState.ts`):
@@ -21,8 +22,9 @@
  *   still-valid token.
  * - `invalidate(token)` is compare-and-set: N concurrent 401s on one token cause one request; it
  *   tells the caller whether the token was still the current one.
- * - Token requests go through the shared `RateLimiter` (bucket `token`); transport errors, 5xx and
- *   429 are retried as SCIM requests are. Errors keep the OAuth `error` and `error_description`
+ * - Token requests go through the shared `RateLimiter` (bucket `token`) and the one retry loop of
+ *   the client (the `Retry` module): transport errors, timeouts and 5xx wait on the backoff
+ *   `Schedule`; a 429 waits its `Retry-After` and slows every fiber down. Errors keep the OAuth `error` and `error_description`
  *   only (scrubbed and bounded), never the raw body: a token endpoint or proxy may echo the
  *   request, client secret included.
  *
@@ -38,17 +40,18 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
-import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as SynchronizedRef from "effect/SynchronizedRef"
-import * as AsgardeoConfig from "./AsgardeoConfig.js"
 import * as internal from "./internal/http.js"
 import * as Redact from "./internal/redact.js"
-import * as RetryState from "./internal/retryState.js"
+import * as RetryDriver from "./internal/retryDriver.js"
 import * as TokenState from "./internal/tokenState.js"
+import * as Tracing from "./internal/tracing.js"
 import * as RateLimiter from "./RateLimiter.js"
+import * as ScimConfig from "./ScimConfig.js"
 import * as ScimError from "./ScimError.js"
+import type * as Target from "./Target.js"
 
 /**
  * An access token and what it is good for.
@@ -128,29 +131,27 @@ const tokenResponseError = (
   retryAfterMillis: number | undefined,
   secrets: ReadonlyArray<string>
 ): ScimError.TokenFailure => {
-  const parsed = oauthError(text, secrets)
-  const error = parsed.error ?? (status === 429 ? "rate_limited" : status >= 500 ? "server_error" : `http_${status}`)
-  const errorDescription = parsed.errorDescription
-  if (error === "invalid_client") {
-    return new ScimError.InvalidClient({ status, error, ...(errorDescription ? { errorDescription } : {}) })
-  }
+  const { error, errorDescription } = oauthError(text, secrets)
+  const details = { ...(error ? { error } : {}), ...(errorDescription ? { errorDescription } : {}) }
+  if (error === "invalid_client") return new ScimError.InvalidClient({ status, error, ...details })
   if (status === 429) {
+    const detail = errorDescription ?? error
     return new ScimError.RateLimited({
       method: "POST",
       path,
       status,
-      detail: errorDescription ?? error,
+      ...(detail !== undefined ? { detail } : {}),
       ...(retryAfterMillis !== undefined ? { retryAfterMillis } : {})
     })
   }
-  return new ScimError.TokenError({ status, error, ...(errorDescription ? { errorDescription } : {}) })
+  return new ScimError.TokenError({ status, ...details })
 }
 
 /** What a 2xx token answer holds, or why it is not a token response. */
 const parseTokenResponse = (
   text: string,
   requested: ReadonlyArray<string>,
-  semantics: "asgardeo" | "oauth2"
+  absentMeans: Target.Target["scopes"]["absentMeans"]
 ): Omit<TokenState.Received, "sentAt" | "receivedAt"> | string => {
   let json: unknown
   try {
@@ -179,8 +180,8 @@ const parseTokenResponse = (
   if (typeof o.scope === "string") {
     scopes = new Set(o.scope.split(/\s+/).filter((s) => s !== ""))
   } else if (o.scope === undefined || o.scope === null) {
-    // Asgardeo omits `scope` when nothing was granted; a generic server when all were.
-    scopes = semantics === "asgardeo" ? new Set() : new Set(requested)
+    // Asgardeo omits `scope` when nothing was granted; RFC 6749 §5.1 when all were.
+    scopes = absentMeans === "none" ? new Set() : new Set(requested)
   } else {
     return "scope is not a string"
   }
@@ -196,19 +197,6 @@ const closedError = () =>
       "(Layer.provide / ManagedRuntime), not to an effect that returns another effect."
   )
 
-/**
- * The retry policy of a resolved configuration.
- *
- * @internal
- */
-export const retryPolicy = (retry: AsgardeoConfig.RetryPolicy): RetryState.Policy => ({
-  maxAttempts: retry.maxAttempts,
-  baseDelayMillis: Duration.toMillis(retry.baseDelay),
-  maxDelayMillis: Duration.toMillis(retry.maxDelay),
-  maxRetryAfterMillis: Duration.toMillis(retry.maxRetryAfter),
-  maxRateLimitWaitMillis: Duration.toMillis(retry.maxRateLimitWait)
-})
-
 type Inflight = Deferred.Deferred<Token, ScimError.TokenFailure>
 
 /**
@@ -220,9 +208,9 @@ type Inflight = Deferred.Deferred<Token, ScimError.TokenFailure>
 export const make: Effect.Effect<
   Service,
   never,
-  AsgardeoConfig.AsgardeoConfig | HttpClient.HttpClient | RateLimiter.RateLimiter | Scope.Scope
+  ScimConfig.ScimConfig | HttpClient.HttpClient | RateLimiter.RateLimiter | Scope.Scope
 > = Effect.gen(function*() {
-  const config = yield* AsgardeoConfig.AsgardeoConfig
+  const config = yield* ScimConfig.ScimConfig
   const auth = config.auth
   if (auth._tag === "StaticToken") {
     const token: Token = { value: auth.token, scopes: undefined, expiresAt: Number.POSITIVE_INFINITY }
@@ -234,14 +222,13 @@ export const make: Effect.Effect<
   }
   const scope = yield* Effect.scope
   const limiter = yield* RateLimiter.RateLimiter
-  const client = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerDisabledWhen(() => true))
+  const client = Tracing.transformed(yield* HttpClient.HttpClient, config.transformClient)
   const tokenPath = new URL(auth.tokenUrl).pathname
   const timeout = config.timeout
   const policy: TokenState.Policy = {
-    knownToReuse: auth.scopeSemantics === "asgardeo",
+    knownToReuse: config.target.tokens.reuse,
     bufferMillis: Duration.toMillis(config.tokenRefreshBuffer)
   }
-  const retry = retryPolicy(config.retry)
   const secret = Redacted.value(auth.clientSecret)
   const basic = `${Redact.formEncode(auth.clientId)}:${Redact.formEncode(secret)}`
   // Everything a reflecting token endpoint could echo that is secret: the secret, the Basic pair.
@@ -303,7 +290,7 @@ export const make: Effect.Effect<
       Effect.flatMap(({ retryAfter, status, text }) =>
         Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<TokenState.Received, ScimError.TokenFailure> => {
           if (status >= 200 && status < 300) {
-            const parsed = parseTokenResponse(text, scopes, auth.scopeSemantics)
+            const parsed = parseTokenResponse(text, scopes, config.target.scopes.absentMeans)
             return typeof parsed === "string"
               ? Effect.fail(new ScimError.InvalidResponse({ method: "POST", path: tokenPath, status, reason: parsed }))
               : Effect.succeed({ ...parsed, sentAt, receivedAt: now })
@@ -316,46 +303,34 @@ export const make: Effect.Effect<
     )
   }
 
-  const isTransient = (error: ScimError.TokenFailure): boolean =>
-    error._tag === "TransportError" || (error._tag === "TokenError" && error.status >= 500)
-
-  // One token request, with the retry policy of SCIM requests and the shared limiter.
-  const fetchToken = (scopes: ReadonlyArray<string>): Effect.Effect<TokenState.Received, ScimError.TokenFailure> => {
-    const attempt = (retries: RetryState.State): Effect.Effect<TokenState.Received, ScimError.TokenFailure> =>
-      Effect.gen(function*() {
-        yield* limiter.acquire("token")
-        const sentAt = yield* Clock.currentTimeMillis
-        yield* Metric.increment(tokenRequests)
-        const result = yield* Effect.either(fetchOnce(scopes, sentAt))
-        if (result._tag === "Right") {
-          yield* limiter.onSuccess("token")
-          return result.right
-        }
-        const error = result.left
-        const now = yield* Clock.currentTimeMillis
-        const random = yield* Random.next
-        let next: RetryState.Next
-        if (error._tag === "RateLimited") {
-          yield* limiter.onThrottle("token", {
-            sentAt,
-            ...(error.retryAfterMillis !== undefined ? { retryAfter: Duration.millis(error.retryAfterMillis) } : {})
-          })
-          next = RetryState.throttled(retries, retry, now, error.retryAfterMillis, random)
-        } else if (isTransient(error)) {
-          yield* limiter.onSuccess("token")
-          next = RetryState.transient(retries, retry, random)
-        } else {
-          return yield* Effect.fail(error)
-        }
-        if (next._tag === "Fail") return yield* Effect.fail(error)
-        yield* Effect.logDebug(`token request failed (${error._tag}), retry in ${next.delayMillis} ms`)
-        if (next.delayMillis > 0) yield* Effect.sleep(Duration.millis(next.delayMillis))
-        return yield* attempt(next.state)
-      })
-    return attempt(RetryState.initial).pipe(
-      Effect.withSpan("AccessToken.fetch", { attributes: { "oauth.scope_count": scopes.length } })
-    )
+  const classify = (error: ScimError.TokenFailure): RetryDriver.Failure<ScimError.TokenFailure> => {
+    switch (error._tag) {
+      case "RateLimited":
+        return { _tag: "Throttled", error, retryAfterMillis: error.retryAfterMillis }
+      case "TransportError":
+        return { _tag: "Transient", error, answered: false, reason: error.reason }
+      case "TokenError":
+        return error.status >= 500
+          ? { _tag: "Transient", error, answered: true, reason: String(error.status) }
+          : { _tag: "Final", error, answered: true }
+      default:
+        return { _tag: "Final", error, answered: true }
+    }
   }
+
+  // One token request, through the client's one retry loop and the shared limiter.
+  const fetchToken = (scopes: ReadonlyArray<string>): Effect.Effect<TokenState.Received, ScimError.TokenFailure> =>
+    RetryDriver.run({
+      policy: config.retry,
+      limiter,
+      bucket: "token",
+      label: "token request",
+      attempt: () =>
+        Effect.flatMap(
+          Effect.zipLeft(Clock.currentTimeMillis, Metric.increment(tokenRequests)),
+          (sentAt) => Effect.mapError(fetchOnce(scopes, sentAt), classify)
+        )
+    }).pipe(Effect.withSpan("AccessToken.fetch", { attributes: { "oauth.scope_count": scopes.length } }))
 
   const keyOf = (scopes: ReadonlyArray<string>) => [...scopes].sort().join(" ")
   const defaultScopes = auth.scopes
@@ -390,10 +365,11 @@ export const make: Effect.Effect<
       if (outcome._tag === "Usable") return outcome.token
       if (n >= maxUnusable) {
         return yield* Effect.fail(
-          new ScimError.TokenError({
+          new ScimError.InvalidResponse({
+            method: "POST",
+            path: tokenPath,
             status: 200,
-            error: "expired_on_arrival",
-            errorDescription: `the token endpoint answered ${n} times with a token that had already expired`
+            reason: `the token endpoint answered ${n} times with a token that had already expired`
           })
         )
       }
@@ -474,16 +450,6 @@ export const make: Effect.Effect<
 })
 
 /**
- * Exponential backoff with equal jitter: a random delay in `[cap / 2, cap]`, where
- * `cap = min(maxDelay, baseDelay * 2^(n-1))` for the n-th failed attempt.
- *
- * @since 0.1.0
- * @category retry
- */
-export const backoff = (retry: AsgardeoConfig.RetryPolicy, attempt: number): Effect.Effect<number> =>
-  Effect.map(Random.next, (r) => RetryState.backoff(retryPolicy(retry), attempt, r))
-
-/**
  * The token Layer (scoped: closing it stops token requests in flight).
  *
  * @since 0.1.0
@@ -492,5 +458,5 @@ export const backoff = (retry: AsgardeoConfig.RetryPolicy, attempt: number): Eff
 export const layer: Layer.Layer<
   AccessToken,
   never,
-  AsgardeoConfig.AsgardeoConfig | HttpClient.HttpClient | RateLimiter.RateLimiter
+  ScimConfig.ScimConfig | HttpClient.HttpClient | RateLimiter.RateLimiter
 > = Layer.scoped(AccessToken, make)

@@ -5,19 +5,20 @@
  * It runs over whatever `HttpClient.HttpClient` the program provides (`FetchHttpClient.layer`,
  * `NodeHttpClient.layerUndici`, the testkit emulator, a mock): it never picks an engine.
  *
- * Retry rules (`retry` in the configuration):
+ * Retry rules (`retry` in the configuration; the `Retry` module has the one loop behind them):
  * - 429: not an attempt. The shared `RateLimiter` is told (`onThrottle`): a `Retry-After` (seconds
  *   or HTTP date) pauses every fiber, and the adaptive send rate drops for every fiber; the
  *   request is retried after the `Retry-After` or a backoff, until it has been throttled for
  *   `maxRateLimitWait` (then `RateLimited`). A `Retry-After` above `maxRetryAfter` fails at once.
- * - 5xx (but 501) and transport errors: retried with backoff and jitter, `maxAttempts` attempts,
- *   for idempotent requests only (GET, PUT, DELETE, or a request that says it is idempotent). A
+ * - 5xx (but 501), timeouts and transport errors: retried on the policy's backoff `Schedule` (by
+ *   default `maxAttempts` attempts in all, equal jitter), for idempotent requests only (GET, PUT, DELETE, or a request that says it is idempotent). A
  *   POST is never retried on them: reconciliation belongs to the callers that can do it
- *   (`Users.ensure`). A DELETE retried after a transport error treats 404 as already deleted.
+ *   (`Users.ensure`). A DELETE retried after a transport error succeeds on a 404 (status 404:
+ *   the first attempt deleted it, its answer was lost).
  * - 401: the refused token is dropped (compare-and-set) and the request retried with a new one,
- *   `maxAttempts` attempts in all; a 401 on a token another fiber already replaced costs no
+ *   `max(2, maxAttempts)` attempts in all; a 401 on a token another fiber already replaced costs no
  *   attempt. A static bearer token is never retried: its 401 is final.
- * - The retry machinery is built only after a failure: a call that succeeds pays nothing.
+ * - The backoff schedule is stepped only after a failure: a call that succeeds pays nothing.
  *
  * Interrupting a call (a caller's timeout, `Stream.take` on paging, a race) aborts the request
  * in flight. Error bodies are scrubbed of every encoding of the client secret, the access token
@@ -29,24 +30,26 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as ParseResult from "effect/ParseResult"
-import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
-import * as AsgardeoConfig from "./AsgardeoConfig.js"
 import * as Deadlines from "./internal/deadlines.js"
 import * as internal from "./internal/http.js"
-import * as Redact from "./internal/redact.js"
-import * as RetryState from "./internal/retryState.js"
+import * as RetryDriver from "./internal/retryDriver.js"
+import * as Secrets from "./internal/secrets.js"
+import * as Tracing from "./internal/tracing.js"
 import * as RateLimiter from "./RateLimiter.js"
+import type * as Retry from "./Retry.js"
+import * as ScimConfig from "./ScimConfig.js"
 import * as ScimError from "./ScimError.js"
+import * as Target from "./Target.js"
 import * as Validation from "./Validation.js"
 
 /**
@@ -66,7 +69,7 @@ export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
 export interface Request {
   /** The operation name: the span name and what `MissingScope` reports (`Users.get`). */
   readonly operation: string
-  /** The scope the operation needs on Asgardeo; checked against the token before sending. */
+  /** The scope the operation needs; checked against the token before sending where the target checks scopes. */
   readonly scope?: string | undefined
   readonly method: Method
   /** The path under the SCIM base URL: `/Users`, `/Groups/.search`, `/Bulk`. */
@@ -116,11 +119,39 @@ export type Error =
   | ScimError.InvalidInput
 
 /**
+ * The resolved settings a consumer of the client may read: no credential among them.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Settings {
+  /** The SCIM base URL, without trailing slash. */
+  readonly scimBaseUrl: string
+  /** The Asgardeo organization, or `undefined` on a generic server. */
+  readonly organization: string | undefined
+  /** The page size list calls send. */
+  readonly pageSize: number
+  /** The most list requests one stream may send. */
+  readonly maxPageRequests: number
+  /** The user store bare names mean, or `undefined` on a server without user stores. */
+  readonly defaultUserStore: string | undefined
+  /** The retry policy (reconciling callers such as `Users.ensure` use its backoff). */
+  readonly retry: Retry.Policy
+  /** Timeout of one HTTP attempt. */
+  readonly timeout: Duration.Duration
+  /** Whether tokens can be refreshed (false for a static bearer token). */
+  readonly refreshableTokens: boolean
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
 export interface Service {
-  readonly config: AsgardeoConfig.Service
+  /** The server's dialect. @since 0.2.0 */
+  readonly target: Target.Target
+  /** The settings consumers need; never the credentials. @since 0.2.0 */
+  readonly settings: Settings
   /** Sends a request, with the retry rules of this module. */
   readonly execute: (request: Request) => Effect.Effect<Response, Error>
   /** Sends a request and decodes its 2xx body with `schema`; a mismatch is `InvalidResponse`. */
@@ -171,103 +202,29 @@ export const rateLimited = Metric.counter("asgardeo_scim_rate_limited_total", {
   incremental: true
 })
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /**
- * Checks an id: a UUID on Asgardeo; elsewhere anything but empty, `.`, `..`, `/`, `\` or control
- * characters. Returns it encoded as one path segment.
+ * Checks an id for a target and encodes it as one path segment. The target's own rule decides
+ * (`Target.uuidIds` on Asgardeo, `Target.anyPathSegment` elsewhere); a non-string is refused.
+ * The names `"asgardeo"` and `"generic"` are accepted for compatibility and mean `Target.asgardeo`
+ * and `Target.rfc7644`.
  *
  * @since 0.1.0
  * @category validation
  */
-export const encodeId = (target: "asgardeo" | "generic", id: unknown): Either.Either<string, ScimError.InvalidId> => {
+export const encodeId = (
+  target: Target.Target | "asgardeo" | "generic",
+  id: unknown
+): Either.Either<string, ScimError.InvalidId> => {
   if (typeof id !== "string") {
     return Either.left(new ScimError.InvalidId({ id: String(id), reason: `expected a string, got ${typeof id}` }))
   }
-  if (target === "asgardeo") {
-    return uuid.test(id) ? Either.right(id.toLowerCase()) : Either.left(
-      new ScimError.InvalidId({ id, reason: "Asgardeo resource ids are UUIDs" })
-    )
-  }
-  if (id === "" || id.trim() === "") return Either.left(new ScimError.InvalidId({ id, reason: "the id is empty" }))
-  if (id === "." || id === "..") {
-    return Either.left(new ScimError.InvalidId({ id, reason: "'.' and '..' are not ids" }))
-  }
-  if (id.includes("/") || id.includes("\\")) {
-    return Either.left(new ScimError.InvalidId({ id, reason: "an id cannot contain '/' or '\\'" }))
-  }
-  if (Validation.hasControlCharacter(id)) {
-    return Either.left(new ScimError.InvalidId({ id, reason: "an id cannot contain control characters" }))
-  }
-  return Either.right(encodeURIComponent(id))
+  const rule = typeof target === "object" ? target : target === "asgardeo" ? Target.asgardeo : Target.rfc7644
+  return Either.mapLeft(rule.encodeId(id), (reason) => new ScimError.InvalidId({ id, reason }))
 }
 
-const encodeQuery = (params: Request["urlParams"]): string => {
-  if (params === undefined) return ""
-  let query = ""
-  for (const key in params) {
-    const value = params[key]
-    if (value === undefined) continue
-    query += `${query === "" ? "?" : "&"}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`
-  }
-  return query
-}
+const identity = <A>(a: A): A => a
 
-const identity = (text: string): string => text
-
-/**
- * RFC 7643 §4.1.1: a password is never returned. A server that echoes one anyway (a reflecting
- * proxy, a broken build) does not get it into a resource, or a list's resources, the caller
- * receives, logs or writes back. The parsed body is ours: changed in place.
- */
-const withoutPasswords = (body: unknown): unknown => {
-  if (typeof body !== "object" || body === null) return body
-  if ("password" in body) delete (body as { password?: unknown }).password
-  const resources = (body as { Resources?: unknown }).Resources
-  if (Array.isArray(resources)) {
-    for (const r of resources) if (typeof r === "object" && r !== null && "password" in r) delete r.password
-  }
-  return body
-}
-
-/** The client secret, its HTTP Basic pair and the pair's base64: what a reflecting server may echo. */
-const clientSecrets = (clientId: string, secret: string): ReadonlyArray<string> => {
-  const basic = `${Redact.formEncode(clientId)}:${Redact.formEncode(secret)}`
-  return [secret, basic, Redact.base64(basic)]
-}
-
-/**
- * The secrets of a request body: every `Redacted` value (unwrapped), every string under a
- * `password` key and the value of a PATCH operation on `password`, at any depth. They must not
- * come back in errors.
- */
-const bodySecrets = (body: unknown): ReadonlyArray<string> => {
-  const out: Array<string> = []
-  const seen = new Set<unknown>()
-  const walk = (u: unknown, key: string): void => {
-    if (typeof u === "string" || typeof u === "number") {
-      if (key.toLowerCase() === "password") out.push(String(u))
-      return
-    }
-    if (typeof u !== "object" || u === null || seen.has(u)) return
-    seen.add(u)
-    if (Redacted.isRedacted(u)) {
-      const value: unknown = Redacted.value(u)
-      if (typeof value === "string") out.push(value)
-      return
-    }
-    if (Array.isArray(u)) {
-      for (const v of u) walk(v, key)
-      return
-    }
-    const o = u as Record<string, unknown>
-    // A PATCH operation on the password: { op, path: "password", value }.
-    const patchesPassword = typeof o.path === "string" && /(^|[.:])password$/i.test(o.path)
-    for (const [k, v] of Object.entries(o)) walk(v, patchesPassword && k === "value" ? "password" : k)
-  }
-  walk(body, "")
-  return out
-}
+const final = (answered: boolean) => <E>(error: E): RetryDriver.Failure<E> => ({ _tag: "Final", error, answered })
 
 /**
  * Builds the client.
@@ -278,30 +235,28 @@ const bodySecrets = (body: unknown): ReadonlyArray<string> => {
 export const make: Effect.Effect<
   Service,
   never,
-  | AsgardeoConfig.AsgardeoConfig
+  | ScimConfig.ScimConfig
   | AccessToken.AccessToken
   | RateLimiter.RateLimiter
   | HttpClient.HttpClient
   | Scope.Scope
 > = Effect.gen(function*() {
-  const config = yield* AsgardeoConfig.AsgardeoConfig
+  const config = yield* ScimConfig.ScimConfig
   const tokens = yield* AccessToken.AccessToken
   const limiter = yield* RateLimiter.RateLimiter
-  // One span per operation: the platform client's own span costs time and records the full URL.
+  const target = config.target
+  // One span per operation: the platform client's own span costs time and records the full URL
+  // (a program may turn it on through `transformClient`; its query values are then redacted).
   // Each attempt runs in a Scope of its own: closing it aborts the request (the timeout, an
   // interruption).
-  const client = (yield* HttpClient.HttpClient).pipe(
-    HttpClient.withTracerDisabledWhen(() => true),
-    HttpClient.withScope
-  )
+  const client = Tracing.transformed(yield* HttpClient.HttpClient, config.transformClient).pipe(HttpClient.withScope)
   const base = config.scimBaseUrl
-  const checkScopes = config.target === "asgardeo"
-  const policy = AccessToken.retryPolicy(config.retry)
+  const checkScopes = target.scopes.checked
   const withDeadline = Deadlines.make(config.timeout, yield* Effect.scope)
   // What a server reflecting the request could echo: the client secret (and its Basic pair), the
   // static token; per request, the access token sent and the passwords in the body.
   const secrets: ReadonlyArray<string> = config.auth._tag === "ClientCredentials"
-    ? clientSecrets(config.auth.clientId, Redacted.value(config.auth.clientSecret))
+    ? Secrets.clientSecrets(config.auth.clientId, Redacted.value(config.auth.clientSecret))
     : [Redacted.value(config.auth.token)]
 
   interface Attempt {
@@ -319,13 +274,12 @@ export const make: Effect.Effect<
     body: string | undefined,
     secretsOf: () => ReadonlyArray<string>
   ) => {
-    let req = HttpClientRequest.make(request.method)(url, {
-      headers: {
-        accept: "application/scim+json, application/json",
-        authorization: `Bearer ${Redacted.value(token.value)}`
-      }
-    })
-    if (body !== undefined) req = HttpClientRequest.bodyText(req, body, "application/scim+json")
+    const req = HttpClientRequest.make(request.method)(url, {
+      headers: { accept: "application/scim+json, application/json" }
+    }).pipe(
+      HttpClientRequest.bearerToken(token.value),
+      body === undefined ? identity : HttpClientRequest.bodyText(body, "application/scim+json")
+    )
     return withDeadline(
       Effect.flatMap(client.execute(req), (response) =>
         Effect.map(
@@ -357,121 +311,101 @@ export const make: Effect.Effect<
     Effect.suspend(() => {
       let path = request.path
       if (request.id !== undefined) {
-        const id = encodeId(config.target, request.id)
+        const id = encodeId(target, request.id)
         if (Either.isLeft(id)) return Effect.fail(id.left)
         path = `${path}/${id.right}`
       }
-      const url = base + path + encodeQuery(request.urlParams)
+      const url = base + path + internal.encodeQuery(request.urlParams)
       // The one place bodies are serialized: Redacted values unwrapped, at most 1 MiB.
       const encoded = Validation.encodeBody(request.operation, request.body)
       if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
       const body = encoded.right
-      const bucket = request.bucket ?? "scim"
       const idempotent = request.idempotent ?? (request.method !== "POST" && request.method !== "PATCH")
 
-      const attempt = (retries: RetryState.State, afterTransportError: boolean): Effect.Effect<Response, Error> =>
-        Effect.flatMap(limiter.acquire(bucket), () =>
-          Effect.flatMap(tokens.get(), (token) => {
-            if (checkScopes && request.scope !== undefined && token.scopes !== undefined) {
-              if (!token.scopes.has(request.scope)) {
-                return Effect.fail(
+      // One attempt; what follows a failure is the retry loop's decision (`internal/retryDriver.ts`).
+      const attempt = (context: RetryDriver.Context): Effect.Effect<Response, RetryDriver.Failure<Error>> =>
+        Effect.flatMap(Effect.mapError(tokens.get(), final(false)), (token) => {
+          if (checkScopes && request.scope !== undefined && token.scopes !== undefined) {
+            if (!token.scopes.has(request.scope)) {
+              return Effect.fail(
+                final(false)(
                   new ScimError.MissingScope({
                     operation: request.operation,
                     scope: request.scope,
                     granted: [...token.scopes]
                   })
                 )
-              }
-            }
-            const secretsOf = () => [...secrets, Redacted.value(token.value), ...bodySecrets(request.body)]
-            const again = (next: RetryState.Next, reason: string, error: Error, transportError: boolean) =>
-              next._tag === "Fail" ? Effect.fail(error) : Effect.zipRight(
-                wait(next.delayMillis, reason),
-                attempt(next.state, transportError)
               )
-            const answered = (res: Attempt): Effect.Effect<Response, Error> => {
-              if (res.status >= 200 && res.status < 300) return decodeBody(request, path, res, secretsOf)
-              if (res.status === 404 && afterTransportError && request.method === "DELETE") {
-                // The earlier attempt deleted it; its answer was lost.
-                return Effect.succeed<Response>({ status: 204, body: undefined, location: undefined, scrub: identity })
-              }
-              return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-                const error = statusError(request, path, res, now, secretsOf)
-                if (res.status === 401 && tokens.refreshable) {
-                  // A refused token is dropped (compare-and-set) and the request retried with the
-                  // next one; a 401 on a token another fiber already replaced costs no attempt.
-                  return Effect.flatMap(
-                    tokens.invalidate(token),
-                    (wasCurrent) =>
-                      again(RetryState.unauthorized(retries, policy, wasCurrent), "401", error, afterTransportError)
-                  )
-                }
-                if (res.status >= 500 && res.status !== 501 && idempotent) {
-                  return Effect.flatMap(
-                    Random.next,
-                    (r) =>
-                      again(RetryState.transient(retries, policy, r), String(res.status), error, afterTransportError)
-                  )
-                }
-                return Effect.fail(error)
-              })
             }
-            return Effect.flatMap(Clock.currentTimeMillis, (sentAt) =>
-              Effect.zipRight(Metric.increment(requests), send(request, path, url, token, body, secretsOf)).pipe(
-                Effect.matchEffect({
-                  onFailure: (error) =>
-                    // Transport error or timeout: no answer to learn from.
-                    idempotent
-                      ? Effect.flatMap(
-                        Random.next,
-                        (r) => again(RetryState.transient(retries, policy, r), error.reason, error, true)
+          }
+          const secretsOf = () => [...secrets, Redacted.value(token.value), ...Secrets.bodySecrets(request.body)]
+          return Effect.zipRight(Metric.increment(requests), send(request, path, url, token, body, secretsOf)).pipe(
+            Effect.matchEffect({
+              // Transport error or timeout: no answer; its outcome is unknown.
+              onFailure: (error): Effect.Effect<never, RetryDriver.Failure<Error>> =>
+                Effect.fail(
+                  idempotent
+                    ? { _tag: "Transient", error, answered: false, reason: error.reason }
+                    : { _tag: "Final", error, answered: false }
+                ),
+              onSuccess: (res): Effect.Effect<Response, RetryDriver.Failure<Error>> => {
+                if (res.status >= 200 && res.status < 300) {
+                  return Effect.mapError(decodeBody(request, path, res, secretsOf), final(true))
+                }
+                if (res.status === 404 && context.afterTransportError && request.method === "DELETE") {
+                  // The earlier attempt deleted it; its answer was lost.
+                  return Effect.succeed<Response>({
+                    status: 404,
+                    body: undefined,
+                    location: undefined,
+                    scrub: identity
+                  })
+                }
+                return Effect.flatMap(
+                  Clock.currentTimeMillis,
+                  (now): Effect.Effect<never, RetryDriver.Failure<Error>> => {
+                    const error = statusError(request, path, res, now, secretsOf)
+                    if (error._tag === "RateLimited") {
+                      return Effect.zipRight(
+                        Metric.increment(rateLimited),
+                        Effect.fail({ _tag: "Throttled", error, retryAfterMillis: error.retryAfterMillis } as const)
                       )
-                      : Effect.fail(error),
-                  onSuccess: (res) => {
-                    if (res.status === 429) {
-                      return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-                        const error = statusError(request, path, res, now, secretsOf)
-                        const retryAfterMillis = error._tag === "RateLimited" ? error.retryAfterMillis : undefined
-                        return Effect.all([
-                          Metric.increment(rateLimited),
-                          limiter.onThrottle(bucket, {
-                            sentAt,
-                            ...(retryAfterMillis !== undefined ? { retryAfter: Duration.millis(retryAfterMillis) } : {})
-                          }),
-                          Random.next
-                        ]).pipe(Effect.flatMap(([, , r]) =>
-                          again(
-                            RetryState.throttled(retries, policy, now, retryAfterMillis, r),
-                            "429",
-                            error,
-                            afterTransportError
-                          )
-                        ))
-                      })
                     }
-                    return Effect.zipRight(limiter.onSuccess(bucket), answered(res))
+                    if (res.status === 401 && tokens.refreshable) {
+                      // The refused token is dropped (compare-and-set); a 401 on a token another
+                      // fiber already replaced costs no attempt.
+                      return Effect.flatMap(
+                        tokens.invalidate(token),
+                        (wasCurrent) => Effect.fail({ _tag: "Unauthorized", error, wasCurrent } as const)
+                      )
+                    }
+                    return Effect.fail(
+                      res.status >= 500 && res.status !== 501 && idempotent
+                        ? { _tag: "Transient", error, answered: true, reason: String(res.status) }
+                        : { _tag: "Final", error, answered: true }
+                    )
                   }
-                })
-              ))
-          }))
+                )
+              }
+            })
+          )
+        })
 
-      return attempt(RetryState.initial, false).pipe(
+      return RetryDriver.run({
+        policy: config.retry,
+        limiter,
+        bucket: request.bucket ?? "scim",
+        label: "SCIM request",
+        retried: retries,
+        attempt
+      }).pipe(
         Effect.withSpan(request.operation, {
           kind: "client",
           captureStackTrace: false,
-          attributes: { "http.request.method": request.method, "url.path": path, "scim.target": config.target }
+          attributes: { "http.request.method": request.method, "url.path": path, "scim.target": target.name }
         })
       )
     })
-
-  const wait = (delayMillis: number, reason: string) =>
-    Effect.zipRight(
-      Effect.zipRight(
-        Metric.increment(retries),
-        Effect.logDebug(`SCIM request failed (${reason}), retry in ${delayMillis} ms`)
-      ),
-      delayMillis > 0 ? Effect.sleep(Duration.millis(delayMillis)) : Effect.void
-    )
 
   const decodeBody = (
     request: Request,
@@ -496,7 +430,7 @@ export const make: Effect.Effect<
         })
       )
     }
-    return Effect.succeed({ status: res.status, body: withoutPasswords(body), location: res.location, scrub })
+    return Effect.succeed({ status: res.status, body: Secrets.withoutPasswords(body), location: res.location, scrub })
   }
 
   const statusError = (
@@ -536,10 +470,20 @@ export const make: Effect.Effect<
   }
 
   return ScimClient.of({
-    config,
+    target,
+    settings: {
+      scimBaseUrl: config.scimBaseUrl,
+      organization: config.organization,
+      pageSize: config.pageSize,
+      maxPageRequests: config.maxPageRequests,
+      defaultUserStore: config.defaultUserStore,
+      retry: config.retry,
+      timeout: config.timeout,
+      refreshableTokens: tokens.refreshable
+    },
     execute,
     executeDecode,
-    encodeId: (id) => encodeId(config.target, id)
+    encodeId: (id) => encodeId(target, id)
   })
 })
 
@@ -552,11 +496,11 @@ export const make: Effect.Effect<
 export const layerWithoutDependencies: Layer.Layer<
   ScimClient,
   never,
-  AsgardeoConfig.AsgardeoConfig | AccessToken.AccessToken | RateLimiter.RateLimiter | HttpClient.HttpClient
+  ScimConfig.ScimConfig | AccessToken.AccessToken | RateLimiter.RateLimiter | HttpClient.HttpClient
 > = Layer.scoped(ScimClient, make)
 
 /**
- * The client with its token cache and rate limiter, from `AsgardeoConfig` and an `HttpClient`.
+ * The client with its token cache and rate limiter, from `ScimConfig` and an `HttpClient`.
  * Scoped: closing it stops background token refreshes.
  *
  * @since 0.1.0
@@ -565,7 +509,7 @@ export const layerWithoutDependencies: Layer.Layer<
 export const layer: Layer.Layer<
   ScimClient | AccessToken.AccessToken | RateLimiter.RateLimiter,
   never,
-  AsgardeoConfig.AsgardeoConfig | HttpClient.HttpClient
+  ScimConfig.ScimConfig | HttpClient.HttpClient
 > = layerWithoutDependencies.pipe(
   Layer.provideMerge(AccessToken.layer),
   Layer.provideMerge(RateLimiter.layer)
@@ -577,8 +521,7 @@ export const layer: Layer.Layer<
  * @since 0.1.0
  * @category layers
  */
-export const layerAsgardeo = (options: AsgardeoConfig.Options) =>
-  layer.pipe(Layer.provideMerge(AsgardeoConfig.layer(options)))
+export const layerAsgardeo = (options: ScimConfig.Options) => layer.pipe(Layer.provideMerge(ScimConfig.layer(options)))
 
 /**
  * The client for the Asgardeo target from `ASGARDEO_*` environment variables.
@@ -586,5 +529,5 @@ export const layerAsgardeo = (options: AsgardeoConfig.Options) =>
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig = (overrides?: Parameters<typeof AsgardeoConfig.layerConfig>[0]) =>
-  layer.pipe(Layer.provideMerge(AsgardeoConfig.layerConfig(overrides)))
+export const layerConfig = (overrides?: Parameters<typeof ScimConfig.layerConfig>[0]) =>
+  layer.pipe(Layer.provideMerge(ScimConfig.layerConfig(overrides)))

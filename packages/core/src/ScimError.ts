@@ -319,7 +319,8 @@ export class TokenError extends Schema.TaggedError<TokenError>("@asgardeo-scim/c
   "TokenError",
   {
     status: Schema.Number,
-    error: Schema.String,
+    /** The OAuth `error` code the server sent; absent when it sent none (never invented). */
+    error: Schema.optional(Schema.String),
     errorDescription: Schema.optional(Schema.String)
   }
 ) {
@@ -330,8 +331,8 @@ export class TokenError extends Schema.TaggedError<TokenError>("@asgardeo-scim/c
     const hint = this.error === "unauthorized_client"
       ? ". Enable the Client Credential grant on the application"
       : ""
-    return `The token endpoint answered ${this.status} (${this.error}` +
-      (this.errorDescription ? `: ${this.errorDescription}` : "") + `)${hint}`
+    const detail = [this.error, this.errorDescription].filter((s) => s !== undefined && s !== "").join(": ")
+    return `The token endpoint answered ${this.status}` + (detail === "" ? "" : ` (${detail})`) + hint
   }
 }
 

@@ -5,8 +5,8 @@
  *
  * - {@link asgardeo}: Asgardeo (WSO2 Identity Server): UUID ids, user stores (`DEFAULT/...`),
  *   its filter operators, deactivation through `urn:scim:wso2:schema` `accountDisabled`, at most
- *   100 Bulk operations, member writes with `display` = userName, scopes checked before sending,
- *   tokens handed back until they expire.
+ *   100 Bulk operations, minimal answers to member writes, scopes checked before sending, tokens
+ *   handed back until they expire (so never refreshed early).
  * - {@link rfc7644}: any RFC 7644 server, assuming nothing beyond the RFC.
  * - {@link make}: a target of your own, starting from {@link rfc7644} (or another target) with the
  *   fields your server needs changed:
@@ -84,8 +84,6 @@ export interface Target {
     readonly maxCount: number | undefined
   }
   readonly members: {
-    /** Whether members must be written with `display` equal to their userName (WSO2 checks it). */
-    readonly displayRequired: boolean
     /** Query parameters that ask for a minimal answer to a member write, when the server honours them. */
     readonly minimalAnswer: Readonly<Record<string, string>> | undefined
   }
@@ -108,8 +106,6 @@ export interface Target {
      */
     readonly reuse: boolean
   }
-  /** Whether the server sorts (`sortBy`, `sortOrder`); otherwise they are refused before sending. */
-  readonly sorting: boolean
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -157,11 +153,10 @@ export const asgardeo: Target = {
   deactivation: (active) => Patch.setAccountDisabled(!active),
   bulk: { maxOperations: 100, preferInBatches: true },
   paging: { maxCount: 100 },
-  members: { displayRequired: true, minimalAnswer: { attributes: "id" } },
+  members: { minimalAnswer: { attributes: "id" } },
   users: { invitations: true, passwordOrInvitation: true },
   scopes: { checked: true, absentMeans: "none" },
-  tokens: { reuse: true },
-  sorting: false
+  tokens: { reuse: true }
 }
 
 /**
@@ -186,11 +181,10 @@ export const rfc7644: Target = {
   paging: { maxCount: undefined },
   // RFC 7644 §3.5.2 allows `attributes` on PATCH, but servers apply it unevenly (SCIMMY applies
   // the PATCH to the projected group and drops the member added): ask for nothing special.
-  members: { displayRequired: false, minimalAnswer: undefined },
+  members: { minimalAnswer: undefined },
   users: { invitations: false, passwordOrInvitation: false },
   scopes: { checked: false, absentMeans: "requested" },
-  tokens: { reuse: false },
-  sorting: false
+  tokens: { reuse: false }
 }
 
 /**
@@ -230,6 +224,5 @@ export const make = (overrides: Overrides & { readonly name: string }, from: Tar
   members: nested(from.members, overrides.members)!,
   users: nested(from.users, overrides.users)!,
   scopes: nested(from.scopes, overrides.scopes)!,
-  tokens: nested(from.tokens, overrides.tokens)!,
-  sorting: overrides.sorting ?? from.sorting
+  tokens: nested(from.tokens, overrides.tokens)!
 })

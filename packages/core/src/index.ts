@@ -1,7 +1,24 @@
 /**
+ * The former name of `ScimConfig`, kept as an alias.
+ *
  * @since 0.1.0
  */
 export * as AsgardeoConfig from "./AsgardeoConfig.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as ScimConfig from "./ScimConfig.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Target from "./Target.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Retry from "./Retry.js"
 
 /**
  * @since 0.1.0

@@ -1,4 +1,4 @@
-import { AsgardeoConfig, Scopes } from "@asgardeo-scim/core"
+import { AsgardeoConfig, FilterProfile, Scopes, Target } from "@asgardeo-scim/core"
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigError, ConfigProvider, Duration, Effect, Exit, Layer, Redacted } from "effect"
 
@@ -25,7 +25,7 @@ describe("AsgardeoConfig", () => {
   it.effect("layerConfig reads ASGARDEO_* and applies defaults", () =>
     Effect.gen(function*() {
       const config = yield* fromEnv(good)
-      assert.strictEqual(config.target, "asgardeo")
+      assert.strictEqual(config.target, Target.asgardeo)
       assert.strictEqual(config.organization, "acme")
       assert.strictEqual(config.scimBaseUrl, "https://api.asgardeo.io/t/acme/scim2")
       assert.strictEqual(config.auth._tag, "ClientCredentials")
@@ -36,7 +36,8 @@ describe("AsgardeoConfig", () => {
       assert.strictEqual(Duration.toSeconds(config.tokenRefreshBuffer), 300)
       assert.strictEqual(config.pageSize, 100)
       assert.strictEqual(config.rateLimits?.scim.limit, 200)
-      assert.deepStrictEqual(config.filterProfiles, { users: "asgardeoUsers", groups: "asgardeoGroups" })
+      assert.strictEqual(config.target.filters.users, FilterProfile.profiles.asgardeoUsers)
+      assert.strictEqual(config.target.filters.groups, FilterProfile.profiles.asgardeoGroups)
     }))
 
   it.effect("ASGARDEO_BASE_URL is optional and trailing slashes are dropped", () =>
@@ -196,15 +197,15 @@ describe("AsgardeoConfig", () => {
         scimBaseUrl: "https://scim.example.com/scim/v2/",
         auth: { bearerToken: Redacted.make("t") }
       })
-      assert.strictEqual(a.target, "generic")
+      assert.strictEqual(a.target, Target.rfc7644)
       assert.strictEqual(a.scimBaseUrl, "https://scim.example.com/scim/v2")
       assert.strictEqual(a.auth._tag, "StaticToken")
-      assert.deepStrictEqual(a.filterProfiles, { users: "rfc7644", groups: "rfc7644" })
+      assert.strictEqual(a.target.filters.users, FilterProfile.profiles.rfc7644)
       const b = yield* AsgardeoConfig.makeGeneric({
         scimBaseUrl: "https://scim.example.com/v2",
         auth: { tokenUrl: "https://auth.example.com/token", clientId: "c", clientSecret: Redacted.make("s") }
       })
-      assert.isTrue(b.auth._tag === "ClientCredentials" && b.auth.scopeSemantics === "oauth2")
+      assert.isTrue(b.auth._tag === "ClientCredentials" && b.target.scopes.absentMeans === "requested")
       const exit = yield* Effect.exit(
         AsgardeoConfig.makeGeneric({
           scimBaseUrl: "http://scim.example.com",

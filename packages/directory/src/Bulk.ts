@@ -336,8 +336,8 @@ export const make: Effect.Effect<
   const client = yield* ScimClient.ScimClient
   const discovery = yield* Discovery.Discovery
   const tokens = yield* AccessToken.AccessToken
-  const config = client.config
-  const asgardeo = config.target === "asgardeo"
+  const target = client.target
+  const hasStores = target.userStores !== undefined
   const op = "Bulk.execute"
   const validId = (u: unknown): string | undefined =>
     typeof u === "string" && Either.isRight(client.encodeId(u)) ? u : undefined
@@ -420,7 +420,7 @@ export const make: Effect.Effect<
       }
       // Bulk data is raw SCIM: a name is written as the server writes it (`PARTNERS/Team`), and on
       // a server with user stores what precedes its first `/` must be a store.
-      if (asgardeo && data !== undefined) {
+      if (hasStores && data !== undefined) {
         const attribute = resource === "Groups" ? "displayname" : "username"
         const written = method === "PATCH"
           ? (Array.isArray(data.Operations) ? data.Operations as ReadonlyArray<Patch.PatchOperation> : []).map((
@@ -453,7 +453,7 @@ export const make: Effect.Effect<
   const checkScopes = (prepared: ReadonlyArray<Prepared>) =>
     Effect.gen(function*() {
       const needed = Scopes.forOperations(new Set(prepared.map((p) => p.scope)))
-      if (!asgardeo) return needed[0]
+      if (!target.scopes.checked) return needed[0]
       const token = yield* tokens.get()
       if (token.scopes === undefined) return needed[0]
       const missing = needed.find((s) => !token.scopes!.has(s))
@@ -483,9 +483,11 @@ export const make: Effect.Effect<
       const advertised = spc.bulk.maxOperations !== undefined && spc.bulk.maxOperations > 0
         ? spc.bulk.maxOperations
         : undefined
-      const maxOperations = asgardeo
-        ? Math.min(advertised ?? asgardeoMaxOperations, asgardeoMaxOperations)
-        : advertised ?? asgardeoMaxOperations
+      // The target's documented cap (Asgardeo: 100) holds whatever the server advertises.
+      const cap = target.bulk.maxOperations
+      const maxOperations = cap === undefined
+        ? advertised ?? asgardeoMaxOperations
+        : Math.min(advertised ?? cap, cap)
       const maxBytes = spc.bulk.maxPayloadSize !== undefined && spc.bulk.maxPayloadSize > 0
         ? spc.bulk.maxPayloadSize
         : Number.POSITIVE_INFINITY

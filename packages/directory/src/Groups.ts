@@ -9,9 +9,9 @@
  *
  * @since 0.1.0
  */
-import * as Filter from "@asgardeo-scim/core/Filter"
 import * as Patch from "@asgardeo-scim/core/Patch"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Validation from "@asgardeo-scim/core/Validation"
@@ -149,9 +149,10 @@ const GroupName = Schema.Struct({ id: Schema.String, displayName: Schema.String 
  */
 export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect.gen(function*() {
   const client = yield* ScimClient.ScimClient
-  const config = client.config
-  const asgardeo = config.target === "asgardeo"
-  const profile = Filter.profileByName(config.filterProfiles.groups)
+  const { settings, target } = client
+  // Whether names carry a user store (`PARTNERS/Admins`): read from the target, once.
+  const hasStores = target.userStores !== undefined
+  const profile = target.filters.groups
 
   const checkName = (
     operation: string,
@@ -161,7 +162,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     if (typeof name !== "string" || name.trim() === "") {
       return Either.left(internal.invalid(operation, field, "must be a non-empty string"))
     }
-    if (!asgardeo && /^DEFAULT\//i.test(name)) {
+    if (!hasStores && Validation.splitDomain(name).domain?.toUpperCase() === ScimConfig.primaryUserStore) {
       return Either.left(
         internal.invalid(operation, field, "the DEFAULT/ user-store prefix is Asgardeo-only: leave it out")
       )
@@ -175,14 +176,14 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
   const checkNewName = (operation: string, field: string, name: unknown, hint: string) =>
     Either.flatMap(
       checkName(operation, field, name),
-      (checked) => GroupNames.refuseSlash(asgardeo, operation, field, checked, hint)
+      (checked) => GroupNames.refuseSlash(hasStores, operation, field, checked, hint)
     )
 
   /** A name as the server writes it (replace, patch): on Asgardeo what precedes `/` is a store. */
   const checkStoredName = (operation: string, field: string, name: unknown) =>
     Either.flatMap(
       checkName(operation, field, name),
-      (checked) => GroupNames.checkStore(asgardeo, operation, field, checked)
+      (checked) => GroupNames.checkStore(hasStores, operation, field, checked)
     )
 
   /** Resolves members to `{ value, display: userName }`, reading the userName of bare ids. */
@@ -246,7 +247,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         "give the name without it, and the store as domain (domain: \"PARTNERS\")"
       )
       if (Either.isLeft(name)) return Effect.fail(name.left)
-      const domain = GroupNames.checkDomain(asgardeo, "Groups.create", input.domain)
+      const domain = GroupNames.checkDomain(hasStores, "Groups.create", input.domain)
       if (Either.isLeft(domain)) return Effect.fail(domain.left)
       if (input.externalId !== undefined && typeof input.externalId !== "string") {
         return internal.fail("Groups.create", "externalId", "expected a string")
@@ -256,7 +257,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         : Validation.stringProblem("externalId", input.externalId)
       if (externalIdProblem !== undefined) return internal.fail("Groups.create", "externalId", externalIdProblem)
       const displayName = domain.right === undefined
-        ? Resolve.createName(config, name.right)
+        ? Resolve.createName(client, name.right)
         : Validation.qualify(domain.right, name.right)
       return Effect.flatMap(
         input.members === undefined
@@ -303,7 +304,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     }, Group.Group)
 
   const prepareName = (operation: string, field: string, name: unknown, options?: unknown) =>
-    Resolve.prepare(operation, field, config, name, options, Validation.maxStringLength)
+    Resolve.prepare(operation, field, client, name, options, Validation.maxStringLength)
 
   const findWanted = (operation: string, wanted: Resolve.Wanted) =>
     Resolve.find({
@@ -311,8 +312,8 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       attribute: "displayName",
       nameOf: (g: Group.Group) => g.displayName,
       path: "/Groups",
-      pageSize: config.pageSize,
-      maxRequests: config.maxPageRequests,
+      pageSize: settings.pageSize,
+      maxRequests: settings.maxPageRequests,
       fetchPage: (p) => runList("Groups.list", p) as Effect.Effect<ListResult<Group.Group>, ListError>,
       ambiguous: (candidates) =>
         new ScimError.AmbiguousGroup({
@@ -413,7 +414,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     Effect.suspend((): Effect.Effect<void, WriteError> => {
       const name = checkNewName("Groups.rename", "displayName", displayName, "a group keeps its store when renamed")
       if (Either.isLeft(name)) return Effect.fail(name.left)
-      if (!asgardeo) return Effect.asVoid(patchRaw("Groups.rename", id, [Patch.rename(name.right)], true))
+      if (!hasStores) return Effect.asVoid(patchRaw("Groups.rename", id, [Patch.rename(name.right)], true))
       const checkedId = client.encodeId(id)
       if (Either.isLeft(checkedId)) return Effect.fail(checkedId.left)
       // The group stays in its user store: a bare name would move it to the primary one.
@@ -433,10 +434,10 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     })
 
   // Member writes need no group back: a large group's members would be sent (and decoded) on every
-  // write. Asgardeo answers `attributes=id` with the id only (its group PATCH reads the parameter).
-  // Not elsewhere, although RFC 7644 §3.5.2 allows it: SCIMMY applies the PATCH to the projected
-  // group and drops the member added (found by the SCIMMY suite).
-  const minimalAnswer = asgardeo ? { attributes: "id" } : undefined
+  // write. Where the target says the server honours it (`members.minimalAnswer`: Asgardeo answers
+  // `attributes=id` with the id only), ask for a minimal answer (see `Target.rfc7644` for why not
+  // everywhere).
+  const minimalAnswer = target.members.minimalAnswer
 
   const addMembers = (id: string, members: ReadonlyArray<Group.MemberInput>) =>
     Effect.suspend((): Effect.Effect<void, WriteError> => {
@@ -521,7 +522,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
             : Group.hasMember(again.value, m.value)
             ? Effect.succeed({ group: again.value, created: false })
             : Effect.as(add(again.value), { group: again.value, created: false }))
-      return yield* create({ ...GroupNames.fromQualifiedName(asgardeo, groupName), members: [m] }).pipe(
+      return yield* create({ ...GroupNames.fromQualifiedName(hasStores, groupName), members: [m] }).pipe(
         Effect.map((group) => ({ group, created: true })),
         // 409: created meanwhile by someone else. A lost answer or a 5xx: ours may have been applied.
         Effect.catchTag("Conflict", reconcile),

@@ -12,16 +12,16 @@
  *
  * @since 0.1.0
  */
-import * as AccessToken from "@asgardeo-scim/core/AccessToken"
-import * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
 import * as Filter from "@asgardeo-scim/core/Filter"
 import * as Patch from "@asgardeo-scim/core/Patch"
+import * as Retry from "@asgardeo-scim/core/Retry"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as Target from "@asgardeo-scim/core/Target"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -235,11 +235,14 @@ const storePrefixReason = "the part before '/' is read as a user store: letters,
  * @category validation
  */
 export const prepareCreate = (
-  target: "asgardeo" | "generic",
+  target: Target.Target | "asgardeo" | "generic",
   input: unknown,
   operation = "Users.create",
-  defaultUserStore: string = AsgardeoConfig.primaryUserStore
+  defaultUserStore?: string
 ): Either.Either<{ readonly userName: string; readonly body: Record<string, unknown> }, ScimError.InvalidInput> => {
+  const t = typeof target === "object" ? target : target === "asgardeo" ? Target.asgardeo : Target.rfc7644
+  const stores = t.userStores
+  const store = defaultUserStore ?? stores?.primary ?? ScimConfig.primaryUserStore
   const bad = (field: string, reason: string) => Either.left(internal.invalid(operation, field, reason))
   if (!internal.isRecord(input)) return bad("", "expected a NewUser object")
   const wrongUrn = (field: string) =>
@@ -272,13 +275,17 @@ export const prepareCreate = (
     }
   }
   const password = secret === undefined ? undefined : Redacted.make(secret)
-  if (target !== "asgardeo") {
+  if (!t.users.invitations) {
     if (u.askPassword !== undefined) return bad("askPassword", "askPassword is an Asgardeo-only option")
     if (u.verifyEmail !== undefined) return bad("verifyEmail", "verifyEmail is an Asgardeo-only option")
-    if (u.userNameFormat !== undefined) return bad("userNameFormat", "userNameFormat is an Asgardeo-only option")
-    if (/^DEFAULT\//i.test(u.userName)) {
-      return bad("userName", "the DEFAULT/ user-store prefix is Asgardeo-only: leave it out")
-    }
+  }
+  if (t.userNameFormat !== "email" && u.userNameFormat !== undefined) {
+    return bad("userNameFormat", "userNameFormat is an Asgardeo-only option")
+  }
+  if (
+    stores === undefined && Validation.splitDomain(u.userName).domain?.toUpperCase() === ScimConfig.primaryUserStore
+  ) {
+    return bad("userName", "the DEFAULT/ user-store prefix is Asgardeo-only: leave it out")
   }
   if (u.email !== undefined && u.emails !== undefined) return bad("email", "give email or emails, not both")
   const emails = u.emails ?? (u.email !== undefined ? [{ value: u.email, primary: true }] : undefined)
@@ -291,34 +298,33 @@ export const prepareCreate = (
   if (u.verifyEmail === true && password === undefined) {
     return bad("verifyEmail", "verifyEmail goes with a password (use askPassword for an invitation)")
   }
-  if (target === "asgardeo" && password === undefined && u.askPassword !== true) {
+  if (t.users.passwordOrInvitation && password === undefined && u.askPassword !== true) {
     return bad("password", "Asgardeo needs a password or askPassword: true (an invitation)")
   }
   let userName = u.userName.trim()
-  if (target === "asgardeo") {
-    const split = Validation.splitDomain(userName)
-    const bare = split.name
-    if (bare === "") return bad("userName", "must not be empty")
-    const store = split.domain
-    if (store !== undefined && !Validation.isUserStoreDomain(store)) {
-      return bad("userName", storePrefixReason)
+  // On a server with user stores what precedes the first `/` is a store; elsewhere `/` is ordinary.
+  const split = stores === undefined ? { domain: undefined, name: userName } : Validation.splitDomain(userName)
+  const bare = split.name
+  if (bare === "") return bad("userName", "must not be empty")
+  if (split.domain !== undefined && !Validation.isUserStoreDomain(split.domain)) {
+    return bad("userName", storePrefixReason)
+  }
+  const alphanumeric = u.userNameFormat === "alphanumeric"
+  if (t.userNameFormat === "email") {
+    if (alphanumeric && !/^[A-Za-z0-9]+$/.test(bare)) {
+      return bad("userName", "with alphanumeric usernames, a userName is letters and digits only")
     }
-    if (u.userNameFormat === "alphanumeric") {
-      if (!/^[A-Za-z0-9]+$/.test(bare)) {
-        return bad("userName", "with alphanumeric usernames, a userName is letters and digits only")
-      }
-      if (split.domain === undefined && !Validation.sameDomain(defaultUserStore, AsgardeoConfig.primaryUserStore)) {
-        userName = Validation.qualify(defaultUserStore, userName)
-      }
-    } else {
-      if (!Validation.isEmailAddress(bare)) {
-        return bad(
-          "userName",
-          "on Asgardeo a userName is an email (or set userNameFormat: \"alphanumeric\" when the organization uses that)"
-        )
-      }
-      if (split.domain === undefined) userName = Validation.qualify(defaultUserStore, userName)
+    if (!alphanumeric && !Validation.isEmailAddress(bare)) {
+      return bad(
+        "userName",
+        "on Asgardeo a userName is an email (or set userNameFormat: \"alphanumeric\" when the organization uses that)"
+      )
     }
+  }
+  // A bare name goes to the default store: always for an email (Asgardeo files a bare email in the
+  // primary store), for an alphanumeric name only when the default store is not the primary one.
+  if (stores !== undefined && split.domain === undefined) {
+    if (!alphanumeric || !Validation.sameDomain(store, stores.primary)) userName = Validation.qualify(store, userName)
   }
   if (u.name !== undefined && (u.givenName !== undefined || u.familyName !== undefined)) {
     return bad("givenName", "give name or givenName/familyName, not both")
@@ -394,14 +400,14 @@ const isProjection = Listing.isProjection
  */
 export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect.gen(function*() {
   const client = yield* ScimClient.ScimClient
-  const config = client.config
-  const asgardeo = config.target === "asgardeo"
-  const profile = Filter.profileByName(config.filterProfiles.users)
-  const defaultUserStore = config.defaultUserStore ?? AsgardeoConfig.primaryUserStore
+  const { settings, target } = client
+  const hasStores = target.userStores !== undefined
+  const profile = target.filters.users
+  const defaultUserStore = settings.defaultUserStore
 
   const create = (input: User.NewUser): Effect.Effect<User.User, WriteError> =>
     Effect.suspend((): Effect.Effect<User.User, WriteError> => {
-      const prepared = prepareCreate(config.target, input, "Users.create", defaultUserStore)
+      const prepared = prepareCreate(target, input, "Users.create", defaultUserStore)
       if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
       return client.execute({
         operation: "Users.create",
@@ -464,7 +470,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       const wanted = Resolve.prepare(
         "Users.findByUserName",
         "userName",
-        config,
+        client,
         userName,
         options,
         Validation.maxUserNameLength
@@ -475,8 +481,8 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         attribute: "userName",
         nameOf: (u: User.User) => u.userName,
         path: "/Users",
-        pageSize: config.pageSize,
-        maxRequests: config.maxPageRequests,
+        pageSize: settings.pageSize,
+        maxRequests: settings.maxPageRequests,
         fetchPage: (p) => runList("Users.list", p) as Effect.Effect<ListResult<User.User>, ListError>,
         ambiguous: (candidates) =>
           new ScimError.AmbiguousUser({
@@ -489,7 +495,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
 
   const ensure = (input: User.NewUser) =>
     Effect.suspend((): Effect.Effect<{ readonly user: User.User; readonly created: boolean }, FindError> => {
-      const prepared = prepareCreate(config.target, input, "Users.ensure", defaultUserStore)
+      const prepared = prepareCreate(target, input, "Users.ensure", defaultUserStore)
       if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
       const findExisting = <E extends ScimError.Conflict>(error: E) =>
         Effect.flatMap(
@@ -500,26 +506,20 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
           })
         )
       // A 5xx or a lost answer to the POST: the user may or may not exist now. Look; create again
-      // only when absent (the client never retries a POST by itself), a bounded number of times.
-      const attempt = (n: number): Effect.Effect<{ readonly user: User.User; readonly created: boolean }, FindError> =>
-        create(input).pipe(
-          Effect.map((user) => ({ user, created: true })),
-          Effect.catchTag("Conflict", findExisting),
-          Effect.catchIf(
-            (e): e is ScimError.ServerError | ScimError.TransportError =>
-              e._tag === "ServerError" || e._tag === "TransportError",
-            (error) =>
-              Effect.flatMap(findByUserName(prepared.right.userName), (found) => {
-                if (Option.isSome(found)) return Effect.succeed({ user: found.value, created: false })
-                if (n >= config.retry.maxAttempts) return Effect.fail(error)
-                return Effect.flatMap(
-                  AccessToken.backoff(config.retry, n),
-                  (delay) => Effect.zipRight(Effect.sleep(Duration.millis(delay)), attempt(n + 1))
-                )
-              })
-          )
-        )
-      return attempt(1)
+      // only when absent (the client never retries a POST by itself), on the retry policy's backoff.
+      const createOrFind = create(input).pipe(
+        Effect.map((user) => ({ user, created: true })),
+        Effect.catchTag("Conflict", findExisting),
+        Effect.catchIf(Retry.isUnknownOutcome, (error) =>
+          Effect.flatMap(
+            findByUserName(prepared.right.userName),
+            Option.match({
+              onNone: () => Effect.fail(error),
+              onSome: (user) => Effect.succeed({ user, created: false })
+            })
+          ))
+      )
+      return Retry.transient(settings.retry, createOrFind, Retry.isUnknownOutcome)
     }).pipe(Effect.withSpan("Users.ensure"))
 
   const replace = (id: string, user: User.User | { readonly [key: string]: unknown }) =>
@@ -536,7 +536,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         return internal.fail("Users.replace", "userName", "a PUT replaces the whole user: userName is required")
       }
       const store = Validation.splitDomain(body.userName).domain
-      if (asgardeo && store !== undefined && !Validation.isUserStoreDomain(store)) {
+      if (hasStores && store !== undefined && !Validation.isUserStoreDomain(store)) {
         return internal.fail(
           "Users.replace",
           "userName",
@@ -580,7 +580,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       // stores, what precedes the first `/` must be a store.
       for (let i = 0; i < ops.right.Operations.length; i++) {
         const written = internal.writtenValueOf(ops.right.Operations[i]!, "username")
-        if (typeof written !== "string" || !asgardeo) continue
+        if (typeof written !== "string" || !hasStores) continue
         const store = Validation.splitDomain(written).domain
         if (store !== undefined && !Validation.isUserStoreDomain(store)) {
           return internal.fail(operation, `Operations.${i}.value`, storePrefixReason)
@@ -610,7 +610,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     typeof active !== "boolean"
       ? internal.fail("Users.setActive", "active", "expected a boolean")
       : Effect.asVoid(
-        patchRaw("Users.setActive", id, [asgardeo ? Patch.setAccountDisabled(!active) : Patch.setActive(active)])
+        patchRaw("Users.setActive", id, [target.deactivation(active)])
       )
 
   const del = (id: string) =>

@@ -1,4 +1,4 @@
-import { AccessToken, Discovery, ScimClient } from "@asgardeo-scim/core"
+import { AccessToken, Discovery, ScimClient, Target } from "@asgardeo-scim/core"
 import { CustomExtension, Directory, User, Users } from "@asgardeo-scim/directory"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, describe, it } from "@effect/vitest"
@@ -16,7 +16,8 @@ describe("Directory layer", () => {
       const emu = yield* AsgardeoEmulator.AsgardeoEmulator
       assert.strictEqual((yield* emu.counters).tokensIssued, 1)
       assert.isTrue(token.scopes?.has("internal_user_mgt_list"))
-      assert.strictEqual(client.config.target, "asgardeo")
+      assert.strictEqual(client.target, Target.asgardeo)
+      assert.isFalse("config" in client)
       const spc = yield* discovery.serviceProviderConfig
       assert.isTrue(spc.bulk.supported)
       const schemas = yield* discovery.schemas

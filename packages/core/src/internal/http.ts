@@ -95,3 +95,17 @@ export const describeRequestError = (error: HttpClientError.RequestError, secret
   }
   return scrub(text, secrets).slice(0, 500)
 }
+
+/** Query parameters as a query string (`?a=1&b=2`); `undefined` values are left out. @internal */
+export const encodeQuery = (
+  params: Readonly<Record<string, string | number | boolean | undefined>> | undefined
+): string => {
+  if (params === undefined) return ""
+  let query = ""
+  for (const key in params) {
+    const value = params[key]
+    if (value === undefined) continue
+    query += `${query === "" ? "?" : "&"}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`
+  }
+  return query
+}

@@ -105,19 +105,28 @@ export const prepareList = (
       }
       if (!listKeys.has(key)) return yield* fail(operation, key, "unknown option")
     }
-    const config = client.config
+    const { settings, target } = client
     if (o.startIndex !== undefined && !(Number.isSafeInteger(o.startIndex) && o.startIndex >= 1)) {
       return yield* fail(operation, "startIndex", "must be an integer of at least 1")
     }
     if (o.count !== undefined && !(Number.isSafeInteger(o.count) && o.count >= 0)) {
       return yield* fail(operation, "count", "must be a non-negative integer")
     }
-    if (o.count !== undefined && config.target === "asgardeo" && o.count > 100) {
-      return yield* fail(operation, "count", "Asgardeo caps count at 100 without telling: use stream for more")
+    const maxCount = target.paging.maxCount
+    if (o.count !== undefined && maxCount !== undefined && o.count > maxCount) {
+      return yield* fail(
+        operation,
+        "count",
+        `the server caps count at ${maxCount} without telling (Asgardeo does): use stream for more`
+      )
     }
     if (o.domain !== undefined) {
-      if (config.target !== "asgardeo") {
-        return yield* fail(operation, "domain", "domain (a user store) is an Asgardeo-only option")
+      if (target.userStores?.domainParameter !== true) {
+        return yield* fail(
+          operation,
+          "domain",
+          "domain (a user store) is an Asgardeo-only option: this server has none"
+        )
       }
       if (typeof o.domain !== "string" || !Validation.isUserStoreDomain(o.domain)) {
         return yield* fail(
@@ -147,11 +156,11 @@ export const prepareList = (
     // must be a well-formed Filter (InvalidFilter otherwise, before any request). Absent: no filter.
     const input: unknown = o.filter
     const filter = input === undefined ? undefined : yield* Filter.fromInput(input, profile, {
-      bareValues: config.target === "asgardeo"
+      bareValues: target.filters.bareValues
     })
     return {
       startIndex: o.startIndex,
-      count: o.count ?? config.pageSize,
+      count: o.count ?? settings.pageSize,
       filter,
       attributes: o.attributes,
       excludedAttributes: o.excludedAttributes,

@@ -13,25 +13,25 @@ import { invalid, writtenValueOf } from "./common.js"
 
 /** A name to create or rename to: on Asgardeo a `/` would be read as a user-store prefix. @internal */
 export const refuseSlash = (
-  asgardeo: boolean,
+  hasStores: boolean,
   operation: string,
   field: string,
   name: string,
   hint: string
 ): Either.Either<string, ScimError.InvalidInput> =>
-  asgardeo && name.includes("/")
+  hasStores && name.includes("/")
     ? Either.left(invalid(operation, field, `on Asgardeo a '/' is read as a user-store prefix: ${hint}`))
     : Either.right(name)
 
 /** A name as the server writes it (replace, patch): on Asgardeo what precedes `/` is the store. @internal */
 export const checkStore = (
-  asgardeo: boolean,
+  hasStores: boolean,
   operation: string,
   field: string,
   name: string
 ): Either.Either<string, ScimError.InvalidInput> => {
   const { domain } = Validation.splitDomain(name)
-  return asgardeo && domain !== undefined && !Validation.isUserStoreDomain(domain)
+  return hasStores && domain !== undefined && !Validation.isUserStoreDomain(domain)
     ? Either.left(
       invalid(
         operation,
@@ -45,12 +45,12 @@ export const checkStore = (
 
 /** The store of a new group: Asgardeo-only, a valid user-store domain, upper-cased. @internal */
 export const checkDomain = (
-  asgardeo: boolean,
+  hasStores: boolean,
   operation: string,
   domain: unknown
 ): Either.Either<string | undefined, ScimError.InvalidInput> => {
   if (domain === undefined) return Either.right(undefined)
-  if (!asgardeo) return Either.left(invalid(operation, "domain", "domain (a user store) is an Asgardeo-only option"))
+  if (!hasStores) return Either.left(invalid(operation, "domain", "domain (a user store) is an Asgardeo-only option"))
   if (typeof domain !== "string" || !Validation.isUserStoreDomain(domain)) {
     return Either.left(
       invalid(
@@ -65,10 +65,10 @@ export const checkDomain = (
 
 /** A group to create from a name that may carry its store (`PARTNERS/Team` on Asgardeo). @internal */
 export const fromQualifiedName = (
-  asgardeo: boolean,
+  hasStores: boolean,
   name: string
 ): { readonly displayName: string; readonly domain?: string } => {
-  if (!asgardeo || typeof name !== "string") return { displayName: name }
+  if (!hasStores || typeof name !== "string") return { displayName: name }
   const qualified = Validation.splitDomain(name.trim())
   return qualified.domain === undefined
     ? { displayName: name }

@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import * as Filter from "@asgardeo-scim/core/Filter"
+import type * as Filter from "@asgardeo-scim/core/Filter"
 import * as Paging from "@asgardeo-scim/core/Paging"
 import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
@@ -44,8 +44,7 @@ export const make = <R extends "Users" | "Groups", A extends { readonly id: stri
   readonly projection: Schema.Schema<P, PI>
 }) => {
   const { client, profile, resource } = options
-  const config = client.config
-  const asgardeo = config.target === "asgardeo"
+  const { settings, target } = client
   const path = `/${resource}` as const
 
   const runList = (
@@ -55,10 +54,10 @@ export const make = <R extends "Users" | "Groups", A extends { readonly id: stri
     Effect.flatMap(
       internal.prepareList(operation, client, profile, listOptions as internal.ListOptions | undefined),
       (p) => {
-        // Asgardeo's filter parser turns `+` into a space and decodes `%` again: such values go
-        // through POST .search, with a JSON body.
+        // Filters the server would misread in a query string (Asgardeo's parser turns `+` into a
+        // space and decodes `%` again) go through POST .search, with a JSON body.
         const viaSearch = operation === `${resource}.search` ||
-          (asgardeo && p.filter !== undefined && Filter.needsSearch(p.filter))
+          (p.filter !== undefined && target.filters.viaSearch(p.filter))
         const request: ScimClient.Request = viaSearch
           ? {
             operation,
@@ -98,8 +97,8 @@ export const make = <R extends "Users" | "Groups", A extends { readonly id: stri
       (p) =>
         Paging.stream({
           path,
-          pageSize: config.pageSize,
-          maxRequests: config.maxPageRequests,
+          pageSize: settings.pageSize,
+          maxRequests: settings.maxPageRequests,
           fetchPage: (startIndex, count) =>
             runList(`${resource}.list`, {
               startIndex,

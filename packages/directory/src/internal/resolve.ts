@@ -3,15 +3,15 @@
  * (`Users.findByUserName` and `ensure`, `Groups.findByName` and `ensureMember`, and through them
  * the CLI and the HR flows).
  *
- * On Asgardeo (user stores):
+ * On a target with user stores (`Target.userStores`: Asgardeo):
  * - a qualified name (`PARTNERS/kim@example.com`) matches only a resource of that store;
  * - a bare name means the configured default store (`defaultUserStore`, `DEFAULT` unless set);
  * - with `allStores`, every store is searched.
  * The request carries the store as the `domain` parameter, and the store of every name that comes
  * back is checked here all the same: a server that ignores `domain` never yields another store's
- * user. A name returned without prefix is in the primary store (`DEFAULT`).
+ * user. A name returned without prefix is in the primary store (`DEFAULT` on Asgardeo).
  *
- * On a generic RFC 7644 target there are no stores: a name matches exactly as given (ignoring
+ * On a target without stores (RFC 7644): a name matches exactly as given (ignoring
  * case, as RFC 7643's userName is caseExact false), and `/` is an ordinary character.
  *
  * Two matches are never resolved by a guess: they fail with `AmbiguousUser` / `AmbiguousGroup`
@@ -21,8 +21,9 @@
  *
  * @internal
  */
-import * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
 import * as Filter from "@asgardeo-scim/core/Filter"
+import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Effect from "effect/Effect"
@@ -50,10 +51,12 @@ export interface Wanted {
   readonly asked: string
   /** The name to filter on: without its store on Asgardeo, as given elsewhere. */
   readonly name: string
-  /** Whether the target has user stores (Asgardeo). */
-  readonly stores: boolean
+  /** The target's primary store (a returned name without prefix is in it); `undefined`: no stores. */
+  readonly primary: string | undefined
   /** The store a match must be in; `undefined` for every store (or a target without stores). */
   readonly store: string | undefined
+  /** The `domain` parameter restricting the request to that store, where the server takes one. */
+  readonly domain: string | undefined
 }
 
 const optionKeys = new Set(["allStores"])
@@ -66,7 +69,7 @@ const optionKeys = new Set(["allStores"])
 export const prepare = (
   operation: string,
   field: string,
-  config: AsgardeoConfig.Service,
+  client: Pick<ScimClient.Service, "target" | "settings">,
   name: unknown,
   options: unknown,
   maxLength: number
@@ -84,11 +87,16 @@ export const prepare = (
   }
   const allStores = o.allStores === true
   const asked = name.trim()
-  if (config.target !== "asgardeo") {
-    if (allStores) return bad("options.allStores", "allStores (user stores) is an Asgardeo-only option")
-    if (/^DEFAULT\//i.test(asked)) return bad(field, "the DEFAULT/ user-store prefix is Asgardeo-only: leave it out")
+  const stores = client.target.userStores
+  if (stores === undefined) {
+    if (allStores) {
+      return bad("options.allStores", "allStores: this server has no user stores (an Asgardeo-only option)")
+    }
+    if (Validation.splitDomain(asked).domain?.toUpperCase() === ScimConfig.primaryUserStore) {
+      return bad(field, "the DEFAULT/ user-store prefix is Asgardeo-only: leave it out")
+    }
     if (asked.length > maxLength) return bad(field, `must be at most ${maxLength} characters`)
-    return Either.right({ asked, name: asked, stores: false, store: undefined })
+    return Either.right({ asked, name: asked, primary: undefined, store: undefined, domain: undefined })
   }
   const split = Validation.splitDomain(asked)
   if (split.domain !== undefined && !Validation.isUserStoreDomain(split.domain)) {
@@ -102,11 +110,13 @@ export const prepare = (
   if (split.domain !== undefined && allStores) {
     return bad("options.allStores", "give a name qualified with its store or allStores, not both")
   }
+  const store = allStores ? undefined : split.domain ?? client.settings.defaultUserStore ?? stores.primary
   return Either.right({
     asked,
     name: split.name,
-    stores: true,
-    store: allStores ? undefined : split.domain ?? config.defaultUserStore ?? AsgardeoConfig.primaryUserStore
+    primary: stores.primary,
+    store,
+    domain: stores.domainParameter ? store : undefined
   })
 }
 
@@ -117,11 +127,10 @@ export const prepare = (
  */
 export const matches = (wanted: Wanted, returned: string | undefined): boolean => {
   if (returned === undefined) return false
-  if (!wanted.stores) return returned.toLowerCase() === wanted.name.toLowerCase()
+  if (wanted.primary === undefined) return returned.toLowerCase() === wanted.name.toLowerCase()
   const r = Validation.splitDomain(returned)
   if (r.name.toLowerCase() !== wanted.name.toLowerCase()) return false
-  return wanted.store === undefined ||
-    Validation.sameDomain(r.domain ?? AsgardeoConfig.primaryUserStore, wanted.store)
+  return wanted.store === undefined || Validation.sameDomain(r.domain ?? wanted.primary, wanted.store)
 }
 
 /**
@@ -131,12 +140,14 @@ export const matches = (wanted: Wanted, returned: string | undefined): boolean =
  *
  * @internal
  */
-export const createName = (config: AsgardeoConfig.Service, name: string): string =>
-  config.target !== "asgardeo" || config.defaultUserStore === undefined ||
-    Validation.splitDomain(name).domain !== undefined ||
-    Validation.sameDomain(config.defaultUserStore, AsgardeoConfig.primaryUserStore)
+export const createName = (client: Pick<ScimClient.Service, "target" | "settings">, name: string): string => {
+  const stores = client.target.userStores
+  const store = client.settings.defaultUserStore
+  return stores === undefined || store === undefined || Validation.splitDomain(name).domain !== undefined ||
+      Validation.sameDomain(store, stores.primary)
     ? name
-    : Validation.qualify(config.defaultUserStore, name)
+    : Validation.qualify(store, name)
+}
 
 /**
  * One page of a lookup: the filter, the store (`domain`), the 1-based start and the page size.
@@ -168,7 +179,7 @@ export const find = <A extends { readonly id: string }, E, X>(options: {
   Effect.gen(function*() {
     const { wanted } = options
     const filter = Filter.eq(options.attribute, wanted.name)
-    const domain = wanted.stores ? wanted.store : undefined
+    const domain = wanted.domain
     const seen = new Set<string>()
     const found: Array<A> = []
     let startIndex = 1

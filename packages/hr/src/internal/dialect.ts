@@ -1,16 +1,17 @@
 /**
  * What the HR helpers need to know about the server's dialect, read in this one place from the
- * client's configuration (to become fields of core's `Target` value).
+ * client's `Target`.
  *
  * @internal
  */
 import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import type * as Target from "@asgardeo-scim/core/Target"
 import * as Bulk from "@asgardeo-scim/directory/Bulk"
 
 /** @internal */
 export interface Dialect {
-  /** The target as `Users.prepareCreate` takes it (Bulk bodies are built with it). */
-  readonly target: "asgardeo" | "generic"
+  /** The server's dialect (`Users.prepareCreate` builds Bulk bodies with it). */
+  readonly target: Target.Target
   /** Where bare userNames are created (Asgardeo's default user store). */
   readonly defaultUserStore: string | undefined
   /** New users are invited to set their password (`askPassword`) instead of being given one. */
@@ -25,14 +26,14 @@ export interface Dialect {
 
 /** @internal */
 export const fromClient = (client: ScimClient.Service): Dialect => {
-  const asgardeo = client.config.target === "asgardeo"
+  const target = client.target
   return {
-    target: client.config.target,
-    defaultUserStore: client.config.defaultUserStore,
-    askPassword: asgardeo,
-    bulkByDefault: asgardeo,
-    // Asgardeo's documented limit, applied to every target as before.
-    maxBulkOperations: Bulk.asgardeoMaxOperations,
-    scopesNameOperations: asgardeo
+    target,
+    defaultUserStore: client.settings.defaultUserStore,
+    askPassword: target.users.invitations,
+    bulkByDefault: target.bulk.preferInBatches,
+    // The target's documented cap; Asgardeo's where the target has none (as before).
+    maxBulkOperations: target.bulk.maxOperations ?? Bulk.asgardeoMaxOperations,
+    scopesNameOperations: target.scopes.checked
   }
 }
