@@ -265,3 +265,25 @@ describe("every error class", () => {
     assert.isFalse(ScimError.isScimError({ _tag: "NotFound" }))
   })
 })
+
+describe("TokenError", () => {
+  it("an OAuth error code is never invented: without one the message says only what the server sent", () => {
+    const bare = new ScimError.TokenError({ status: 502 })
+    assert.isUndefined(bare.error)
+    assert.strictEqual(bare.message, "The token endpoint answered 502")
+    assert.strictEqual(
+      new ScimError.TokenError({ status: 400, errorDescription: "the grant is not allowed" }).message,
+      "The token endpoint answered 400 (the grant is not allowed)"
+    )
+    assert.strictEqual(
+      new ScimError.TokenError({ status: 400, error: "", errorDescription: "" }).message,
+      "The token endpoint answered 400"
+    )
+    assert.strictEqual(
+      new ScimError.TokenError({ status: 400, error: "unauthorized_client", errorDescription: "no grant" }).message,
+      "The token endpoint answered 400 (unauthorized_client: no grant). Enable the Client Credential grant on the application"
+    )
+    const decoded = Schema.decodeUnknownSync(ScimError.TokenError)({ _tag: "TokenError", status: 503 })
+    assert.strictEqual(decoded.message, "The token endpoint answered 503")
+  })
+})
