@@ -256,9 +256,9 @@ describe("every error class", () => {
       assert.instanceOf(error, Error)
       const encoded = Schema.encodeSync(Class)(error)
       assert.deepStrictEqual(encoded, { _tag: name, ...props })
-      const decoded = Schema.decodeUnknownSync(Class)(encoded)
-      assert.instanceOf(decoded, Class)
+      const decoded = Schema.decodeUnknownSync(Class)(encoded) as Error
       assert.strictEqual(decoded.message, message)
+      assert.instanceOf(decoded, Class)
       assert.isTrue(ScimError.isScimError(decoded))
     }
     assert.isFalse(ScimError.isScimError(new Error("x")))
