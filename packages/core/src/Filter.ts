@@ -20,9 +20,7 @@
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { dual } from "effect/Function"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
-import type * as AST from "effect/SchemaAST"
+import type * as Schema from "effect/Schema"
 import * as FilterProfile from "./FilterProfile.js"
 import { describe, summary } from "./internal/filterDecode.js"
 import * as grammar from "./internal/filterGrammar.js"
@@ -128,13 +126,6 @@ export type Filter = Compare | Present | And | Or | Not | ValuePath
  */
 export const decode = (input: unknown): Either.Either<Filter, InvalidFilter> => tree.decode(input)
 
-const decodeIssue = (
-  input: unknown,
-  _options: AST.ParseOptions,
-  ast: AST.Declaration
-): Either.Either<Filter, ParseResult.ParseIssue> =>
-  Either.mapLeft(tree.decode(input), (error) => new ParseResult.Type(ast, input, error.message))
-
 /**
  * The `Schema` of a filter: decoding (and encoding) accepts exactly what {@link decode} accepts
  * and gives the decoded copy, for filters inside other schemas. It is a declaration around the
@@ -155,16 +146,7 @@ const decodeIssue = (
  * @since 0.2.0
  * @category decoding
  */
-export const Filter: Schema.Schema<Filter> = Schema.declare<Filter, Filter, readonly []>(
-  [],
-  { decode: () => decodeIssue, encode: () => decodeIssue },
-  {
-    identifier: "Filter",
-    description: "a SCIM filter (RFC 7644 §3.4.2.2) as a tree of Compare, Present, And, Or, Not and ValuePath nodes",
-    pretty: () => (filter) => tree.print(filter),
-    equivalence: () => tree.equals
-  }
-)
+export const Filter: Schema.Schema<Filter> = tree.schema
 
 // -------------------------------------------------------------------------------------------------
 // constructors
@@ -486,14 +468,7 @@ export const fromInput = (
  * @since 0.1.0
  * @category utils
  */
-export const needsSearch = (filter: Filter): boolean => {
-  let found = false
-  grammar.forEachNode(filter, (node) => {
-    found = node._tag === "Compare" && typeof node.value === "string" && /[+%]/.test(node.value)
-    return !found
-  })
-  return found
-}
+export const needsSearch = (filter: Filter): boolean => tree.needsSearch(filter)
 
 /**
  * Structural equality of two filters (values compared with `Object.is`); false when either is not

@@ -10,6 +10,8 @@
  */
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as ErrorClass from "./ErrorClass.js"
+import { ambiguous, answered, firstTen, quote } from "./internal/errorText.js"
 
 /**
  * @since 0.1.0
@@ -22,6 +24,10 @@ export const TypeId: unique symbol = Symbol.for("@asgardeo-scim/core/ScimError")
  * @category type ids
  */
 export type TypeId = typeof TypeId
+
+// Every class below: a Schema.TaggedError identified as `@asgardeo-scim/core/ScimError/<tag>`,
+// carrying `[TypeId]` (see `isScimError`) and a message computed from its fields.
+const Make = ErrorClass.make(TypeId, "@asgardeo-scim/core/ScimError")
 
 /**
  * The fields every error answered by a server carries.
@@ -44,36 +50,13 @@ export const HttpErrorFields = {
   body: Schema.optional(Schema.String)
 }
 
-const describeHttp = (self: {
-  readonly _tag: string
-  readonly method: string
-  readonly path: string
-  readonly status: number
-  readonly scimType?: string | undefined
-  readonly detail?: string | undefined
-}, hint?: string): string =>
-  `${self.method} ${self.path} answered ${self.status}` +
-  (self.scimType ? ` (${self.scimType})` : "") +
-  (self.detail ? `: ${self.detail}` : "") +
-  (hint ? `. ${hint}` : "")
-
 /**
  * 400 (and any other 4xx without its own class): the request was invalid.
  *
  * @since 0.1.0
  * @category errors
  */
-export class BadRequest extends Schema.TaggedError<BadRequest>("@asgardeo-scim/core/ScimError/BadRequest")(
-  "BadRequest",
-  HttpErrorFields
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeHttp(this)
-  }
-}
+export class BadRequest extends Make<BadRequest>()("BadRequest", HttpErrorFields, answered) {}
 
 /**
  * 401: the server refused the access token. A client-credentials token was dropped and the
@@ -83,21 +66,16 @@ export class BadRequest extends Schema.TaggedError<BadRequest>("@asgardeo-scim/c
  * @since 0.1.0
  * @category errors
  */
-export class Unauthorized extends Schema.TaggedError<Unauthorized>("@asgardeo-scim/core/ScimError/Unauthorized")(
+export class Unauthorized extends Make<Unauthorized>()(
   "Unauthorized",
-  HttpErrorFields
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeHttp(
-      this,
+  HttpErrorFields,
+  (self) =>
+    answered(
+      self,
       "The server refused the access token (a client-credentials token is refreshed and retried first): " +
         "check the application's credentials, or the static token"
     )
-  }
-}
+) {}
 
 /**
  * 403: the token lacks a scope, or the API resource is not authorized for the application.
@@ -105,20 +83,15 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@asgardeo-sc
  * @since 0.1.0
  * @category errors
  */
-export class Forbidden extends Schema.TaggedError<Forbidden>("@asgardeo-scim/core/ScimError/Forbidden")(
+export class Forbidden extends Make<Forbidden>()(
   "Forbidden",
-  HttpErrorFields
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeHttp(
-      this,
+  HttpErrorFields,
+  (self) =>
+    answered(
+      self,
       "Authorize the API resource and its scopes on the application's API Authorization tab in the Asgardeo console"
     )
-  }
-}
+) {}
 
 /**
  * 404: the resource does not exist.
@@ -126,17 +99,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@asgardeo-scim/cor
  * @since 0.1.0
  * @category errors
  */
-export class NotFound extends Schema.TaggedError<NotFound>("@asgardeo-scim/core/ScimError/NotFound")(
-  "NotFound",
-  HttpErrorFields
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeHttp(this)
-  }
-}
+export class NotFound extends Make<NotFound>()("NotFound", HttpErrorFields, answered) {}
 
 /**
  * 409: a user with that userName or a group with that name already exists.
@@ -144,17 +107,7 @@ export class NotFound extends Schema.TaggedError<NotFound>("@asgardeo-scim/core/
  * @since 0.1.0
  * @category errors
  */
-export class Conflict extends Schema.TaggedError<Conflict>("@asgardeo-scim/core/ScimError/Conflict")(
-  "Conflict",
-  HttpErrorFields
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeHttp(this)
-  }
-}
+export class Conflict extends Make<Conflict>()("Conflict", HttpErrorFields, answered) {}
 
 /**
  * 413: a bulk request had too many operations or too large a payload.
@@ -162,16 +115,7 @@ export class Conflict extends Schema.TaggedError<Conflict>("@asgardeo-scim/core/
  * @since 0.1.0
  * @category errors
  */
-export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>(
-  "@asgardeo-scim/core/ScimError/PayloadTooLarge"
-)("PayloadTooLarge", HttpErrorFields) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeHttp(this)
-  }
-}
+export class PayloadTooLarge extends Make<PayloadTooLarge>()("PayloadTooLarge", HttpErrorFields, answered) {}
 
 /**
  * 429 after the retries ran out, or with a `Retry-After` longer than `maxRetryAfter`.
@@ -179,26 +123,21 @@ export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>(
  * @since 0.1.0
  * @category errors
  */
-export class RateLimited extends Schema.TaggedError<RateLimited>("@asgardeo-scim/core/ScimError/RateLimited")(
+export class RateLimited extends Make<RateLimited>()(
   "RateLimited",
   {
     ...HttpErrorFields,
     /** The server's `Retry-After`, in milliseconds, when it sent one. */
     retryAfterMillis: Schema.optional(Schema.Number)
-  }
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeHttp(
-      this,
-      this.retryAfterMillis !== undefined
-        ? `The server asked to wait ${Math.ceil(this.retryAfterMillis / 1000)} s`
+  },
+  (self) =>
+    answered(
+      self,
+      self.retryAfterMillis !== undefined
+        ? `The server asked to wait ${Math.ceil(self.retryAfterMillis / 1000)} s`
         : "The retries ran out"
     )
-  }
-}
+) {}
 
 /**
  * 5xx other than 501, after the retries ran out (or at once for a POST).
@@ -206,17 +145,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("@asgardeo-scim
  * @since 0.1.0
  * @category errors
  */
-export class ServerError extends Schema.TaggedError<ServerError>("@asgardeo-scim/core/ScimError/ServerError")(
-  "ServerError",
-  HttpErrorFields
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeHttp(this)
-  }
-}
+export class ServerError extends Make<ServerError>()("ServerError", HttpErrorFields, answered) {}
 
 /**
  * 501: the server does not support the feature (sorting, complex group filters, an endpoint).
@@ -224,16 +153,7 @@ export class ServerError extends Schema.TaggedError<ServerError>("@asgardeo-scim
  * @since 0.1.0
  * @category errors
  */
-export class NotImplemented extends Schema.TaggedError<NotImplemented>(
-  "@asgardeo-scim/core/ScimError/NotImplemented"
-)("NotImplemented", HttpErrorFields) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeHttp(this)
-  }
-}
+export class NotImplemented extends Make<NotImplemented>()("NotImplemented", HttpErrorFields, answered) {}
 
 /**
  * The request did not get an answer: connection refused or dropped, DNS failure, timeout.
@@ -241,23 +161,19 @@ export class NotImplemented extends Schema.TaggedError<NotImplemented>(
  * @since 0.1.0
  * @category errors
  */
-export class TransportError extends Schema.TaggedError<TransportError>(
-  "@asgardeo-scim/core/ScimError/TransportError"
-)("TransportError", {
-  method: Schema.String,
-  path: Schema.String,
-  reason: Schema.Literal("Transport", "Timeout"),
-  /** What the engine said, scrubbed of secrets. */
-  description: Schema.optional(Schema.String)
-}) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `${this.method} ${this.path} got no answer (${this.reason})` +
-      (this.description ? `: ${this.description}` : "")
-  }
-}
+export class TransportError extends Make<TransportError>()(
+  "TransportError",
+  {
+    method: Schema.String,
+    path: Schema.String,
+    reason: Schema.Literal("Transport", "Timeout"),
+    /** What the engine said, scrubbed of secrets. */
+    description: Schema.optional(Schema.String)
+  },
+  (self) =>
+    `${self.method} ${self.path} got no answer (${self.reason})` +
+    (self.description ? `: ${self.description}` : "")
+) {}
 
 /**
  * The server answered, but not with what the protocol promises (malformed JSON, wrong shape,
@@ -266,22 +182,17 @@ export class TransportError extends Schema.TaggedError<TransportError>(
  * @since 0.1.0
  * @category errors
  */
-export class InvalidResponse extends Schema.TaggedError<InvalidResponse>(
-  "@asgardeo-scim/core/ScimError/InvalidResponse"
-)("InvalidResponse", {
-  method: Schema.String,
-  path: Schema.String,
-  status: Schema.Number,
-  reason: Schema.String,
-  body: Schema.optional(Schema.String)
-}) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `${this.method} ${this.path} answered ${this.status} with an invalid response: ${this.reason}`
-  }
-}
+export class InvalidResponse extends Make<InvalidResponse>()(
+  "InvalidResponse",
+  {
+    method: Schema.String,
+    path: Schema.String,
+    status: Schema.Number,
+    reason: Schema.String,
+    body: Schema.optional(Schema.String)
+  },
+  (self) => `${self.method} ${self.path} answered ${self.status} with an invalid response: ${self.reason}`
+) {}
 
 /**
  * The token endpoint refused the client credentials (401 `invalid_client`).
@@ -289,23 +200,14 @@ export class InvalidResponse extends Schema.TaggedError<InvalidResponse>(
  * @since 0.1.0
  * @category errors
  */
-export class InvalidClient extends Schema.TaggedError<InvalidClient>("@asgardeo-scim/core/ScimError/InvalidClient")(
+export class InvalidClient extends Make<InvalidClient>()(
   "InvalidClient",
-  {
-    status: Schema.Number,
-    error: Schema.String,
-    errorDescription: Schema.optional(Schema.String)
-  }
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `The token endpoint refused the client credentials (${this.error}` +
-      (this.errorDescription ? `: ${this.errorDescription}` : "") +
-      "). Check ASGARDEO_CLIENT_ID, ASGARDEO_CLIENT_SECRET and ASGARDEO_ORG"
-  }
-}
+  { status: Schema.Number, error: Schema.String, errorDescription: Schema.optional(Schema.String) },
+  (self) =>
+    `The token endpoint refused the client credentials (${self.error}` +
+    (self.errorDescription ? `: ${self.errorDescription}` : "") +
+    "). Check ASGARDEO_CLIENT_ID, ASGARDEO_CLIENT_SECRET and ASGARDEO_ORG"
+) {}
 
 /**
  * Any other OAuth2 error from the token endpoint (`invalid_request`, `unauthorized_client`,
@@ -315,26 +217,22 @@ export class InvalidClient extends Schema.TaggedError<InvalidClient>("@asgardeo-
  * @since 0.1.0
  * @category errors
  */
-export class TokenError extends Schema.TaggedError<TokenError>("@asgardeo-scim/core/ScimError/TokenError")(
+export class TokenError extends Make<TokenError>()(
   "TokenError",
   {
     status: Schema.Number,
     /** The OAuth `error` code the server sent; absent when it sent none (never invented). */
     error: Schema.optional(Schema.String),
     errorDescription: Schema.optional(Schema.String)
-  }
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    const hint = this.error === "unauthorized_client"
+  },
+  (self) => {
+    const hint = self.error === "unauthorized_client"
       ? ". Enable the Client Credential grant on the application"
       : ""
-    const detail = [this.error, this.errorDescription].filter((s) => s !== undefined && s !== "").join(": ")
-    return `The token endpoint answered ${this.status}` + (detail === "" ? "" : ` (${detail})`) + hint
+    const detail = [self.error, self.errorDescription].filter((s) => s !== undefined && s !== "").join(": ")
+    return `The token endpoint answered ${self.status}` + (detail === "" ? "" : ` (${detail})`) + hint
   }
-}
+) {}
 
 /**
  * The token does not carry a scope the operation needs: fails before any request is sent.
@@ -342,22 +240,13 @@ export class TokenError extends Schema.TaggedError<TokenError>("@asgardeo-scim/c
  * @since 0.1.0
  * @category errors
  */
-export class MissingScope extends Schema.TaggedError<MissingScope>("@asgardeo-scim/core/ScimError/MissingScope")(
+export class MissingScope extends Make<MissingScope>()(
   "MissingScope",
-  {
-    operation: Schema.String,
-    scope: Schema.String,
-    granted: Schema.Array(Schema.String)
-  }
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `${this.operation} needs the scope ${this.scope}, which the token was not granted. ` +
-      `Authorize it on the application's API Authorization tab in the Asgardeo console`
-  }
-}
+  { operation: Schema.String, scope: Schema.String, granted: Schema.Array(Schema.String) },
+  (self) =>
+    `${self.operation} needs the scope ${self.scope}, which the token was not granted. ` +
+    `Authorize it on the application's API Authorization tab in the Asgardeo console`
+) {}
 
 /**
  * A raw filter string does not parse.
@@ -365,7 +254,7 @@ export class MissingScope extends Schema.TaggedError<MissingScope>("@asgardeo-sc
  * @since 0.1.0
  * @category errors
  */
-export class InvalidFilter extends Schema.TaggedError<InvalidFilter>("@asgardeo-scim/core/ScimError/InvalidFilter")(
+export class InvalidFilter extends Make<InvalidFilter>()(
   "InvalidFilter",
   {
     /** The offending input. */
@@ -373,15 +262,9 @@ export class InvalidFilter extends Schema.TaggedError<InvalidFilter>("@asgardeo-
     /** 0-based character offset of the problem. */
     position: Schema.Number,
     reason: Schema.String
-  }
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `Invalid filter at position ${this.position}: ${this.reason}`
-  }
-}
+  },
+  (self) => `Invalid filter at position ${self.position}: ${self.reason}`
+) {}
 
 /**
  * A filter uses an operator or construct the target does not support (Asgardeo's user filters:
@@ -390,19 +273,11 @@ export class InvalidFilter extends Schema.TaggedError<InvalidFilter>("@asgardeo-
  * @since 0.1.0
  * @category errors
  */
-export class UnsupportedFilter extends Schema.TaggedError<UnsupportedFilter>(
-  "@asgardeo-scim/core/ScimError/UnsupportedFilter"
-)("UnsupportedFilter", {
-  profile: Schema.String,
-  reason: Schema.String
-}) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `The ${this.profile} filter profile does not support this filter: ${this.reason}`
-  }
-}
+export class UnsupportedFilter extends Make<UnsupportedFilter>()(
+  "UnsupportedFilter",
+  { profile: Schema.String, reason: Schema.String },
+  (self) => `The ${self.profile} filter profile does not support this filter: ${self.reason}`
+) {}
 
 /**
  * A resource id that cannot be sent as one path segment (not a UUID on Asgardeo; empty, `.`,
@@ -411,20 +286,11 @@ export class UnsupportedFilter extends Schema.TaggedError<UnsupportedFilter>(
  * @since 0.1.0
  * @category errors
  */
-export class InvalidId extends Schema.TaggedError<InvalidId>("@asgardeo-scim/core/ScimError/InvalidId")(
+export class InvalidId extends Make<InvalidId>()(
   "InvalidId",
-  {
-    id: Schema.String,
-    reason: Schema.String
-  }
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `Invalid resource id ${JSON.stringify(this.id.slice(0, 80))}: ${this.reason}`
-  }
-}
+  { id: Schema.String, reason: Schema.String },
+  (self) => `Invalid resource id ${JSON.stringify(self.id.slice(0, 80))}: ${self.reason}`
+) {}
 
 /**
  * Input that fails validation before any request is sent (an empty userName, a malformed
@@ -433,22 +299,16 @@ export class InvalidId extends Schema.TaggedError<InvalidId>("@asgardeo-scim/cor
  * @since 0.1.0
  * @category errors
  */
-export class InvalidInput extends Schema.TaggedError<InvalidInput>("@asgardeo-scim/core/ScimError/InvalidInput")(
+export class InvalidInput extends Make<InvalidInput>()(
   "InvalidInput",
   {
     operation: Schema.String,
     /** The field at fault, as a dotted path (`emails.0.value`), or `""` for the whole input. */
     field: Schema.String,
     reason: Schema.String
-  }
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `${this.operation}: invalid ${this.field === "" ? "input" : this.field}: ${this.reason}`
-  }
-}
+  },
+  (self) => `${self.operation}: invalid ${self.field === "" ? "input" : self.field}: ${self.reason}`
+) {}
 
 /**
  * Paging stopped because it hit the request cap before the server signalled the end.
@@ -456,39 +316,12 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>("@asgardeo-sc
  * @since 0.1.0
  * @category errors
  */
-export class PagingAborted extends Schema.TaggedError<PagingAborted>("@asgardeo-scim/core/ScimError/PagingAborted")(
+export class PagingAborted extends Make<PagingAborted>()(
   "PagingAborted",
-  {
-    path: Schema.String,
-    requests: Schema.Number,
-    resources: Schema.Number,
-    reason: Schema.String
-  }
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `Paging ${this.path} aborted after ${this.requests} requests and ${this.resources} resources: ${this.reason}`
-  }
-}
-
-// Names and ids come from a server: quoted (JSON escapes control characters) and bounded.
-const quote = (s: string): string => JSON.stringify(s.length > 256 ? `${s.slice(0, 256)}…` : s)
-
-const ambiguous = (
-  operation: string,
-  what: string,
-  name: string,
-  kind: string,
-  candidates: ReadonlyArray<{ readonly id: string; readonly name: string }>
-): string => {
-  const shown = candidates.slice(0, 10).map((c) => `${quote(c.name)} (id ${quote(c.id)})`).join(", ")
-  const more = candidates.length > 10 ? ` and ${candidates.length - 10} more` : ""
-  const example = candidates[0] === undefined ? "" : ` (e.g. ${quote(candidates[0].name)})`
-  return `${operation}: the ${what} ${quote(name)} matches ${candidates.length} ${kind}s: ${shown}${more}; ` +
-    `qualify the name with its store${example} or use the ${kind}'s id`
-}
+  { path: Schema.String, requests: Schema.Number, resources: Schema.Number, reason: Schema.String },
+  (self) =>
+    `Paging ${self.path} aborted after ${self.requests} requests and ${self.resources} resources: ${self.reason}`
+) {}
 
 /**
  * A userName that names more than one user: a search of every user store found it in several
@@ -499,7 +332,7 @@ const ambiguous = (
  * @since 0.2.0
  * @category errors
  */
-export class AmbiguousUser extends Schema.TaggedError<AmbiguousUser>("@asgardeo-scim/core/ScimError/AmbiguousUser")(
+export class AmbiguousUser extends Make<AmbiguousUser>()(
   "AmbiguousUser",
   {
     operation: Schema.String,
@@ -507,21 +340,9 @@ export class AmbiguousUser extends Schema.TaggedError<AmbiguousUser>("@asgardeo-
     userName: Schema.String,
     /** Every user that matched (at least two), with the userName as the server returned it. */
     candidates: Schema.Array(Schema.Struct({ id: Schema.String, userName: Schema.String }))
-  }
-) {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.2.0 */
-  override get message(): string {
-    return ambiguous(
-      this.operation,
-      "userName",
-      this.userName,
-      "user",
-      this.candidates.map((c) => ({ id: c.id, name: c.userName }))
-    )
-  }
-}
+  },
+  (self) => ambiguous(self.operation, "userName", self.userName, "user", self.candidates, (c) => c.userName)
+) {}
 
 /**
  * A group name that names more than one group (see {@link AmbiguousUser}).
@@ -529,9 +350,7 @@ export class AmbiguousUser extends Schema.TaggedError<AmbiguousUser>("@asgardeo-
  * @since 0.2.0
  * @category errors
  */
-export class AmbiguousGroup extends Schema.TaggedError<AmbiguousGroup>(
-  "@asgardeo-scim/core/ScimError/AmbiguousGroup"
-)(
+export class AmbiguousGroup extends Make<AmbiguousGroup>()(
   "AmbiguousGroup",
   {
     operation: Schema.String,
@@ -539,21 +358,9 @@ export class AmbiguousGroup extends Schema.TaggedError<AmbiguousGroup>(
     displayName: Schema.String,
     /** Every group that matched (at least two), with the displayName as the server returned it. */
     candidates: Schema.Array(Schema.Struct({ id: Schema.String, displayName: Schema.String }))
-  }
-) {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.2.0 */
-  override get message(): string {
-    return ambiguous(
-      this.operation,
-      "group name",
-      this.displayName,
-      "group",
-      this.candidates.map((c) => ({ id: c.id, name: c.displayName }))
-    )
-  }
-}
+  },
+  (self) => ambiguous(self.operation, "group name", self.displayName, "group", self.candidates, (c) => c.displayName)
+) {}
 
 /**
  * A schema the server does not define: its `/Schemas` answer (a success) lists no schema with
@@ -563,24 +370,18 @@ export class AmbiguousGroup extends Schema.TaggedError<AmbiguousGroup>(
  * @since 0.2.0
  * @category errors
  */
-export class SchemaNotFound extends Schema.TaggedError<SchemaNotFound>(
-  "@asgardeo-scim/core/ScimError/SchemaNotFound"
-)("SchemaNotFound", {
-  /** The URN looked up. */
-  urn: Schema.String,
-  /** The ids of the schemas the server's `/Schemas` listed. */
-  available: Schema.Array(Schema.String)
-}) {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.2.0 */
-  override get message(): string {
-    const shown = this.available.slice(0, 10).map(quote).join(", ")
-    const more = this.available.length > 10 ? ` and ${this.available.length - 10} more` : ""
-    return `The server does not define the schema ${quote(this.urn)}: its /Schemas lists ` +
-      (this.available.length === 0 ? "no schema" : `${this.available.length}: ${shown}${more}`)
-  }
-}
+export class SchemaNotFound extends Make<SchemaNotFound>()(
+  "SchemaNotFound",
+  {
+    /** The URN looked up. */
+    urn: Schema.String,
+    /** The ids of the schemas the server's `/Schemas` listed. */
+    available: Schema.Array(Schema.String)
+  },
+  (self) =>
+    `The server does not define the schema ${quote(self.urn)}: its /Schemas lists ` +
+    (self.available.length === 0 ? "no schema" : `${self.available.length}: ${firstTen(self.available, quote)}`)
+) {}
 
 /**
  * Attributes that do not match the `Schema` they are read with: a user's custom extension object
@@ -591,23 +392,19 @@ export class SchemaNotFound extends Schema.TaggedError<SchemaNotFound>(
  * @since 0.2.0
  * @category errors
  */
-export class InvalidAttribute extends Schema.TaggedError<InvalidAttribute>(
-  "@asgardeo-scim/core/ScimError/InvalidAttribute"
-)("InvalidAttribute", {
-  /** The schema URN the attributes are stored under. */
-  urn: Schema.String,
-  /** The attribute at fault as a dotted path inside it (`badge`, `address.0.city`), or `""` for the whole object. */
-  attribute: Schema.String,
-  reason: Schema.String
-}) {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.2.0 */
-  override get message(): string {
-    return `The attributes under ${this.urn} do not match their schema: ` +
-      `${this.attribute === "" ? "the object" : this.attribute}: ${this.reason}`
-  }
-}
+export class InvalidAttribute extends Make<InvalidAttribute>()(
+  "InvalidAttribute",
+  {
+    /** The schema URN the attributes are stored under. */
+    urn: Schema.String,
+    /** The attribute at fault as a dotted path inside it (`badge`, `address.0.city`), or `""` for the whole object. */
+    attribute: Schema.String,
+    reason: Schema.String
+  },
+  (self) =>
+    `The attributes under ${self.urn} do not match their schema: ` +
+    `${self.attribute === "" ? "the object" : self.attribute}: ${self.reason}`
+) {}
 
 /**
  * Errors of an operation that reached (or tried to reach) a server.

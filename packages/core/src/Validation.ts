@@ -25,8 +25,9 @@
  * @since 0.2.0
  */
 import * as Either from "effect/Either"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as internal from "./internal/writeCheck.js"
 import { InvalidInput } from "./ScimError.js"
 
 // -------------------------------------------------------------------------------------------------
@@ -39,7 +40,7 @@ import { InvalidInput } from "./ScimError.js"
  * @since 0.2.0
  * @category constants
  */
-export const maxUserNameLength = 254
+export const maxUserNameLength = internal.maxUserNameLength
 
 /**
  * The longest email address.
@@ -47,7 +48,7 @@ export const maxUserNameLength = 254
  * @since 0.2.0
  * @category constants
  */
-export const maxEmailLength = 254
+export const maxEmailLength = internal.maxEmailLength
 
 /**
  * The longest value of any other string attribute (names, titles, group names, extension
@@ -56,7 +57,7 @@ export const maxEmailLength = 254
  * @since 0.2.0
  * @category constants
  */
-export const maxStringLength = 1024
+export const maxStringLength = internal.maxStringLength
 
 /**
  * The largest request body the client sends, in bytes of UTF-8 JSON (1 MiB).
@@ -72,7 +73,7 @@ export const maxBodyBytes = 1_048_576
  * @since 0.2.0
  * @category constants
  */
-export const maxDepth = 32
+export const maxDepth = internal.maxDepth
 
 /**
  * The attributes whose strings may span lines (TAB, LF and CR allowed, other control characters
@@ -82,7 +83,7 @@ export const maxDepth = 32
  * @since 0.2.0
  * @category constants
  */
-export const multiLineAttributes: ReadonlyArray<string> = ["addresses.formatted"]
+export const multiLineAttributes: ReadonlyArray<string> = internal.multiLineAttributes
 
 /**
  * The longest user-store domain name.
@@ -96,8 +97,6 @@ export const maxDomainLength = 64
 // predicates
 // -------------------------------------------------------------------------------------------------
 
-const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/
-
 /**
  * Whether a string holds a control character: C0 (U+0000–U+001F, which includes NUL, TAB, CR
  * and LF), DEL (U+007F) or C1 (U+0080–U+009F).
@@ -105,9 +104,7 @@ const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/
  * @since 0.2.0
  * @category predicates
  */
-export const hasControlCharacter = (s: string): boolean => controlCharacter.test(s)
-
-const controlCharacterMultiLine = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
+export const hasControlCharacter: (s: string) => boolean = internal.hasControlCharacter
 
 /**
  * Whether a multi-line text holds a control character other than TAB, LF and CR (see
@@ -116,7 +113,7 @@ const controlCharacterMultiLine = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f
  * @since 0.2.0
  * @category predicates
  */
-export const hasControlCharacterMultiLine = (s: string): boolean => controlCharacterMultiLine.test(s)
+export const hasControlCharacterMultiLine: (s: string) => boolean = internal.hasControlCharacterMultiLine
 
 // Characters never allowed in an address: white space, control characters, quotes, brackets and
 // the separators RFC 5322 reserves. A domain is one or more dot-separated non-empty labels.
@@ -168,12 +165,7 @@ export interface QualifiedName {
  * @since 0.2.0
  * @category domains
  */
-export const splitDomain = (value: string): QualifiedName => {
-  const i = value.indexOf("/")
-  return i > 0
-    ? { domain: value.slice(0, i).toUpperCase(), name: value.slice(i + 1) }
-    : { domain: undefined, name: value }
-}
+export const splitDomain: (value: string) => QualifiedName = internal.splitDomain
 
 /**
  * `qualify("partners", "kim@example.com")` is `PARTNERS/kim@example.com`.
@@ -300,9 +292,6 @@ export interface JsonOptions {
   readonly attribute?: string | undefined
 }
 
-const coreUserUrn = "urn:ietf:params:scim:schemas:core:2.0:user"
-const coreGroupUrn = "urn:ietf:params:scim:schemas:core:2.0:group"
-
 /**
  * The attribute a SCIM attribute path names, as the deep check's rules name attributes:
  * lower case, value filters removed, the core User and Group schema URNs removed
@@ -312,26 +301,7 @@ const coreGroupUrn = "urn:ietf:params:scim:schemas:core:2.0:group"
  * @since 0.2.0
  * @category predicates
  */
-export const attributeOfPath = (path: string): string => {
-  let p = path.replace(/\[[^\]]*\]/g, "").toLowerCase()
-  if (p.startsWith("urn:")) {
-    const i = p.lastIndexOf(":")
-    const urn = p.slice(0, i)
-    const rest = p.slice(i + 1)
-    p = urn === coreUserUrn || urn === coreGroupUrn ? rest : rest === "" ? urn : `${urn}.${rest}`
-  }
-  return p
-}
-
-const child = (attribute: string, key: string): string => {
-  const k = key.toLowerCase()
-  if (attribute === "" && (k === coreUserUrn || k === coreGroupUrn)) return ""
-  return attribute === "" ? k : `${attribute}.${k}`
-}
-
-const nameCapped = new Set(["username", "members.display"])
-const emailCapped = new Set(["emails.value"])
-const multiLine = new Set(multiLineAttributes)
+export const attributeOfPath: (path: string) => string = internal.attributeOfPath
 
 /**
  * The rule a string written as `attribute` breaks, if any: control characters (TAB, LF and CR
@@ -342,108 +312,7 @@ const multiLine = new Set(multiLineAttributes)
  * @since 0.2.0
  * @category predicates
  */
-export const stringProblem = (attribute: string, value: string): string | undefined => {
-  const a = attribute.toLowerCase()
-  if (multiLine.has(a) ? hasControlCharacterMultiLine(value) : hasControlCharacter(value)) {
-    return multiLine.has(a)
-      ? "must not contain control characters other than TAB, LF and CR"
-      : "must not contain control characters"
-  }
-  if (nameCapped.has(a)) {
-    return splitDomain(value).name.length <= maxUserNameLength
-      ? undefined
-      : `must be at most ${maxUserNameLength} characters`
-  }
-  const max = emailCapped.has(a) ? maxEmailLength : maxStringLength
-  return value.length <= max ? undefined : `must be at most ${max} characters`
-}
-
-const passwordReason = "a password must be Redacted (Redacted.make(...)), so it is never logged"
-
-const describe = (u: unknown): string =>
-  u === null ? "null" : Array.isArray(u) ? "an array" : typeof u === "object" ? "an object" : `a ${typeof u}`
-
-const isPlainObject = (u: object): boolean => {
-  const proto = Object.getPrototypeOf(u)
-  return proto === Object.prototype || proto === null
-}
-
-const join = (field: string, key: string | number): string => (field === "" ? String(key) : `${field}.${key}`)
-
-const walk = (
-  u: unknown,
-  field: string,
-  attribute: string,
-  depth: number,
-  ancestors: Set<unknown>
-): Either.Either<WriteJson, Problem> => {
-  const bad = (reason: string) => Either.left({ field, reason })
-  // A password is a Redacted string and nothing else: not a plain string, and not a number, a
-  // boolean, an object or an array holding one (any of those would be sent and logged as is).
-  if (attribute === "password" && u !== null && !Redacted.isRedacted(u)) return bad(passwordReason)
-  switch (typeof u) {
-    case "string": {
-      const reason = stringProblem(attribute, u)
-      return reason === undefined ? Either.right(u) : bad(reason)
-    }
-    case "boolean":
-      return Either.right(u)
-    case "number":
-      return Number.isFinite(u) ? Either.right(u) : bad(`${u} is not a JSON number`)
-    case "object": {
-      if (u === null) return Either.right(null)
-      if (Redacted.isRedacted(u)) {
-        let secret: unknown
-        try {
-          secret = Redacted.value(u)
-        } catch {
-          return bad("the Redacted value cannot be read")
-        }
-        if (typeof secret !== "string") return bad(`a Redacted value must hold a string, not ${describe(secret)}`)
-        const reason = hasControlCharacter(secret)
-          ? "must not contain control characters"
-          : secret.length > maxStringLength
-          ? `must be at most ${maxStringLength} characters`
-          : undefined
-        // A fresh Redacted: the copy does not change when the caller's is wiped.
-        return reason === undefined ? Either.right(Redacted.make(secret)) : bad(reason)
-      }
-      if (ancestors.has(u)) return bad("the value is cyclic")
-      if (depth >= maxDepth) return bad(`objects and arrays nest at most ${maxDepth} levels deep`)
-      ancestors.add(u)
-      try {
-        if (Array.isArray(u)) {
-          const out: Array<WriteJson> = []
-          for (let i = 0; i < u.length; i++) {
-            const item = walk(u[i], join(field, i), attribute, depth + 1, ancestors)
-            if (Either.isLeft(item)) return item
-            out.push(item.right)
-          }
-          return Either.right(out)
-        }
-        if (!isPlainObject(u)) return bad("not a plain JSON object")
-        const out: Record<string, WriteJson> = {}
-        for (const [key, v] of Object.entries(u)) {
-          // JSON.stringify leaves undefined properties out: so does the copy.
-          if (v === undefined) continue
-          if (hasControlCharacter(key)) return bad("an attribute name must not contain control characters")
-          if (key.length > maxStringLength) {
-            return bad(`an attribute name must be at most ${maxStringLength} characters`)
-          }
-          const item = walk(v, join(field, key), child(attribute, key), depth + 1, ancestors)
-          if (Either.isLeft(item)) return item
-          // An own property, also for `__proto__` (an assignment would set the prototype).
-          Object.defineProperty(out, key, { value: item.right, enumerable: true, writable: true, configurable: true })
-        }
-        return Either.right(out)
-      } finally {
-        ancestors.delete(u)
-      }
-    }
-    default:
-      return bad(`${describe(u)} is not a JSON value`)
-  }
-}
+export const stringProblem: (attribute: string, value: string) => string | undefined = internal.stringProblem
 
 /**
  * The deep check of a value written (a resource body, a PATCH value, a Bulk operation's data):
@@ -460,7 +329,7 @@ const walk = (
 export const decodeJson = (u: unknown, options?: JsonOptions): Either.Either<WriteJson, Problem> => {
   const field = options?.field ?? ""
   try {
-    return walk(u, field, attributeOfPath(options?.attribute ?? ""), 0, new Set())
+    return internal.walk(u, field, attributeOfPath(options?.attribute ?? ""), 0, new Set())
   } catch {
     // A getter that throws, a revoked proxy: not a value that can be written.
     return Either.left({ field, reason: "the value cannot be read" })
@@ -484,28 +353,7 @@ export const jsonProblem = (u: unknown, options?: JsonOptions): Problem | undefi
  * @since 0.2.0
  * @category predicates
  */
-export const utf8Length = (s: string): number => {
-  let n = 0
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 0x80) n += 1
-    else if (c < 0x800) n += 2
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1)
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4
-        i++
-      } else n += 3
-    } else n += 3
-  }
-  return n
-}
-
-function unwrapRedacted(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  // JSON.stringify has already called Redacted's toJSON ("<redacted>"): read the holder's value.
-  const raw = this[key]
-  return Redacted.isRedacted(raw) ? Redacted.value(raw) : value
-}
+export const utf8Length: (s: string) => number = internal.utf8Length
 
 /**
  * The JSON text sent for a value: `JSON.stringify` with `Redacted` values unwrapped. The text
@@ -515,7 +363,7 @@ function unwrapRedacted(this: Record<string, unknown>, key: string, value: unkno
  * @since 0.2.0
  * @category encoding
  */
-export const encodeJson = (value: unknown): string => JSON.stringify(value, unwrapRedacted)
+export const encodeJson: (value: unknown) => string = internal.encodeJson
 
 /**
  * Serializes a request body, the one place every body passes: `Redacted` values unwrapped, at

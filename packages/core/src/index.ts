@@ -26,6 +26,14 @@ export * as Retry from "./Retry.js"
 export * as ScimError from "./ScimError.js"
 
 /**
+ * What every error class shares (a namespaced `Schema.TaggedError`, a type id, a message computed
+ * from the fields), written once: `ScimError` and hr's `HrError` are built with it.
+ *
+ * @since 0.2.0
+ */
+export * as ErrorClass from "./ErrorClass.js"
+
+/**
  * @since 0.1.0
  */
 export * as Scopes from "./Scopes.js"

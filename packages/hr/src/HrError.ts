@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import * as ErrorClass from "@asgardeo-scim/core/ErrorClass"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import type * as Users from "@asgardeo-scim/directory/Users"
@@ -21,26 +22,21 @@ export const TypeId: unique symbol = Symbol.for("@asgardeo-scim/hr/HrError")
  */
 export type TypeId = typeof TypeId
 
+// Every class below: a Schema.TaggedError identified as `@asgardeo-scim/hr/HrError/<tag>`, carrying
+// `[TypeId]` (see `isHrError`) and a message computed from its fields.
+const Make = ErrorClass.make(TypeId, "@asgardeo-scim/hr/HrError")
+
 /**
  * A role with no role group: never silently mapped to `Employees`.
  *
  * @since 0.1.0
  * @category errors
  */
-export class UnknownRole extends Schema.TaggedError<UnknownRole>("@asgardeo-scim/hr/HrError/UnknownRole")(
+export class UnknownRole extends Make<UnknownRole>()(
   "UnknownRole",
-  {
-    role: Schema.String,
-    known: Schema.Array(Schema.String)
-  }
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `Unknown role ${JSON.stringify(this.role)}; known roles: ${this.known.join(", ")}`
-  }
-}
+  { role: Schema.String, known: Schema.Array(Schema.String) },
+  (self) => `Unknown role ${JSON.stringify(self.role)}; known roles: ${self.known.join(", ")}`
+) {}
 
 /**
  * Employee input that fails validation (the field and why), before any request is sent.
@@ -48,21 +44,11 @@ export class UnknownRole extends Schema.TaggedError<UnknownRole>("@asgardeo-scim
  * @since 0.1.0
  * @category errors
  */
-export class InvalidEmployee extends Schema.TaggedError<InvalidEmployee>("@asgardeo-scim/hr/HrError/InvalidEmployee")(
+export class InvalidEmployee extends Make<InvalidEmployee>()(
   "InvalidEmployee",
-  {
-    employeeId: Schema.optional(Schema.String),
-    field: Schema.String,
-    reason: Schema.String
-  }
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `Invalid employee${this.employeeId ? ` ${this.employeeId}` : ""}: ${this.field}: ${this.reason}`
-  }
-}
+  { employeeId: Schema.optional(Schema.String), field: Schema.String, reason: Schema.String },
+  (self) => `Invalid employee${self.employeeId ? ` ${self.employeeId}` : ""}: ${self.field}: ${self.reason}`
+) {}
 
 /**
  * The userName exists, but belongs to another employee (a different employeeNumber): the user
@@ -71,21 +57,12 @@ export class InvalidEmployee extends Schema.TaggedError<InvalidEmployee>("@asgar
  * @since 0.1.0
  * @category errors
  */
-export class EmployeeConflict extends Schema.TaggedError<EmployeeConflict>(
-  "@asgardeo-scim/hr/HrError/EmployeeConflict"
-)("EmployeeConflict", {
-  employeeId: Schema.String,
-  userName: Schema.String,
-  userId: Schema.String,
-  existingEmployeeNumber: Schema.String
-}) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `${this.userName} already exists for employee ${this.existingEmployeeNumber}, not ${this.employeeId}: left untouched`
-  }
-}
+export class EmployeeConflict extends Make<EmployeeConflict>()(
+  "EmployeeConflict",
+  { employeeId: Schema.String, userName: Schema.String, userId: Schema.String, existingEmployeeNumber: Schema.String },
+  (self) =>
+    `${self.userName} already exists for employee ${self.existingEmployeeNumber}, not ${self.employeeId}: left untouched`
+) {}
 
 /**
  * A multi-step change stopped part way: what was done, what was not, and why. Re-running the
@@ -95,7 +72,7 @@ export class EmployeeConflict extends Schema.TaggedError<EmployeeConflict>(
  * @since 0.1.0
  * @category errors
  */
-export class Incomplete extends Schema.TaggedError<Incomplete>("@asgardeo-scim/hr/HrError/Incomplete")(
+export class Incomplete extends Make<Incomplete>()(
   "Incomplete",
   {
     operation: Schema.Literal("onboardEmployee", "changeRole", "offboard"),
@@ -109,16 +86,11 @@ export class Incomplete extends Schema.TaggedError<Incomplete>("@asgardeo-scim/h
     /** The tag of the error that stopped it (`ServerError`, `RateLimited`, ...). */
     causeTag: Schema.String,
     reason: Schema.String
-  }
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return `${this.operation} of ${this.userName ?? this.userId} is incomplete: done [${this.completed.join("; ")}], ` +
-      `not done [${this.pending.join("; ")}] (${this.causeTag}: ${this.reason}). Run it again to complete it`
-  }
-}
+  },
+  (self) =>
+    `${self.operation} of ${self.userName ?? self.userId} is incomplete: done [${self.completed.join("; ")}], ` +
+    `not done [${self.pending.join("; ")}] (${self.causeTag}: ${self.reason}). Run it again to complete it`
+) {}
 
 /**
  * The token lacks scopes a batch can need: found before the batch's first request that changes
@@ -127,7 +99,7 @@ export class Incomplete extends Schema.TaggedError<Incomplete>("@asgardeo-scim/h
  * @since 0.2.0
  * @category errors
  */
-export class MissingScopes extends Schema.TaggedError<MissingScopes>("@asgardeo-scim/hr/HrError/MissingScopes")(
+export class MissingScopes extends Make<MissingScopes>()(
   "MissingScopes",
   {
     /** The operation checked, e.g. `HrDirectory.onboardMany`. */
@@ -136,19 +108,15 @@ export class MissingScopes extends Schema.TaggedError<MissingScopes>("@asgardeo-
     scopes: Schema.Array(Schema.String),
     /** The scopes the token was granted. */
     granted: Schema.Array(Schema.String)
-  }
-) {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.2.0 */
-  override get message(): string {
-    const named = this.scopes.map((s) => `${s} (${Scopes.apiResource(s)})`).join(", ")
-    const one = this.scopes.length === 1
-    return `${this.operation} needs the scope${one ? "" : "s"} ${named}, which the token was not granted; ` +
+  },
+  (self) => {
+    const named = self.scopes.map((s) => `${s} (${Scopes.apiResource(s)})`).join(", ")
+    const one = self.scopes.length === 1
+    return `${self.operation} needs the scope${one ? "" : "s"} ${named}, which the token was not granted; ` +
       `nothing was sent. Authorize ${one ? "it" : "them"} on the application's API Authorization tab in the ` +
       "Asgardeo console"
   }
-}
+) {}
 
 /**
  * A batch stopped by an error that every other employee would meet too (credentials, scopes,
@@ -159,7 +127,7 @@ export class MissingScopes extends Schema.TaggedError<MissingScopes>("@asgardeo-
  * @since 0.2.0
  * @category errors
  */
-export class BatchAborted extends Schema.TaggedError<BatchAborted>("@asgardeo-scim/hr/HrError/BatchAborted")(
+export class BatchAborted extends Make<BatchAborted>()(
   "BatchAborted",
   {
     /** The tag of the error that stopped it (`Forbidden`, `MissingScope`, `InvalidClient`, ...). */
@@ -170,17 +138,12 @@ export class BatchAborted extends Schema.TaggedError<BatchAborted>("@asgardeo-sc
     processed: Schema.Number,
     /** Of those, the ones done (`created`, `existing`, `updated`). */
     done: Schema.Number
-  }
-) {
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.2.0 */
-  override get message(): string {
-    return `The batch stopped on ${this.causeTag}: ${this.reason}. ${this.processed} employee(s) processed ` +
-      `(${this.done} done), none started after. Fix the cause, then run the batch again with this run's report: ` +
-      "done employees are skipped, partial ones completed"
-  }
-}
+  },
+  (self) =>
+    `The batch stopped on ${self.causeTag}: ${self.reason}. ${self.processed} employee(s) processed ` +
+    `(${self.done} done), none started after. Fix the cause, then run the batch again with this run's report: ` +
+    "done employees are skipped, partial ones completed"
+) {}
 
 /**
  * A role mapping that cannot be used: empty, not an object of strings, a role or group name that
@@ -190,21 +153,18 @@ export class BatchAborted extends Schema.TaggedError<BatchAborted>("@asgardeo-sc
  * @since 0.2.0
  * @category errors
  */
-export class InvalidRoleMapping
-  extends Schema.TaggedError<InvalidRoleMapping>("@asgardeo-scim/hr/HrError/InvalidRoleMapping")("InvalidRoleMapping", {
+export class InvalidRoleMapping extends Make<InvalidRoleMapping>()(
+  "InvalidRoleMapping",
+  {
     /** The role at fault, when the fault is one entry's. */
     role: Schema.optional(Schema.String),
     reason: Schema.String
-  })
-{
-  /** @since 0.2.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.2.0 */
-  override get message(): string {
-    const role = this.role === undefined ? "" : ` (role ${JSON.stringify(this.role.slice(0, 80))})`
-    return `Invalid role mapping${role}: ${this.reason}`
+  },
+  (self) => {
+    const role = self.role === undefined ? "" : ` (role ${JSON.stringify(self.role.slice(0, 80))})`
+    return `Invalid role mapping${role}: ${self.reason}`
   }
-}
+) {}
 
 /**
  * @since 0.1.0

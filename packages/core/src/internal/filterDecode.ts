@@ -37,46 +37,49 @@ const shapeOf = (tag: Tag): string => {
   return `a${tag === "And" || tag === "Or" ? "n" : ""} ${tag} has ${names.slice(0, -1).join(", ")} and ${names.at(-1)}`
 }
 
+type Kind =
+  | "undefined"
+  | "number"
+  | "boolean"
+  | "string"
+  | "bigint"
+  | "symbol"
+  | "function"
+  | "null"
+  | "array"
+  | "object"
+
+// What a value is: never its content. `Array.isArray` of a revoked proxy throws.
+const kindOf = (u: unknown): Kind => {
+  const t = typeof u
+  return t !== "object" ? t : u === null ? "null" : Array.isArray(u) ? "array" : "object"
+}
+
+const descriptions: Record<Exclude<Kind, "number" | "boolean">, string> = {
+  undefined: "undefined",
+  null: "null",
+  string: "a string",
+  bigint: "a bigint",
+  symbol: "a symbol",
+  function: "a function",
+  array: "an array",
+  object: "an object"
+}
+
 /** What a value is, for a reason: never the content of a string or an object. @internal */
 export const describe = (u: unknown): string => {
-  switch (typeof u) {
-    case "undefined":
-      return "undefined"
-    case "number":
-      return `the number ${String(u)}`
-    case "boolean":
-      return `the boolean ${String(u)}`
-    case "string":
-      return "a string"
-    case "bigint":
-      return "a bigint"
-    case "symbol":
-      return "a symbol"
-    case "function":
-      return "a function"
-    default:
-      return u === null ? "null" : Array.isArray(u) ? "an array" : "an object"
-  }
+  const kind = kindOf(u)
+  return kind === "number" || kind === "boolean" ? `the ${kind} ${String(u)}` : descriptions[kind]
 }
+
+const shownAsIs: ReadonlySet<Kind> = new Set<Kind>(["number", "boolean", "undefined", "bigint", "null"])
 
 /** The `filter` of an error about a value that is not a filter: what was passed, in short. @internal */
 export const summary = (u: unknown): string => {
+  if (typeof u === "string") return u
   try {
-    switch (typeof u) {
-      case "string":
-        return u
-      case "number":
-      case "boolean":
-      case "undefined":
-      case "bigint":
-        return String(u)
-      case "symbol":
-        return "[symbol]"
-      case "function":
-        return "[function]"
-      default:
-        return u === null ? "null" : Array.isArray(u) ? "[array]" : "[object]"
-    }
+    const kind = kindOf(u)
+    return shownAsIs.has(kind) ? String(u) : `[${kind}]`
   } catch {
     return "[object]"
   }

@@ -6,11 +6,14 @@
  * @internal
  */
 import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type * as AST from "effect/SchemaAST"
 import type { Filter, Value } from "../Filter.js"
 import { InvalidFilter } from "../ScimError.js"
 import { decodeShape, isValid, markValid } from "./filterDecode.js"
 import type { Problem } from "./filterGrammar.js"
-import { attributeProblem, maxDepth, unreachable } from "./filterGrammar.js"
+import { attributeProblem, forEachNode, maxDepth, unreachable } from "./filterGrammar.js"
 
 // -------------------------------------------------------------------------------------------------
 // printing
@@ -181,4 +184,33 @@ export const equals = (self: Filter, that: Filter): boolean => {
     }
   }
   return true
+}
+
+const decodeIssue = (
+  input: unknown,
+  _options: AST.ParseOptions,
+  ast: AST.Declaration
+): Either.Either<Filter, ParseResult.ParseIssue> =>
+  Either.mapLeft(decode(input), (error) => new ParseResult.Type(ast, input, error.message))
+
+/** The `Schema` of a filter: a declaration around `decode` (see `Filter.Filter`). @internal */
+export const schema: Schema.Schema<Filter> = Schema.declare<Filter, Filter, readonly []>(
+  [],
+  { decode: () => decodeIssue, encode: () => decodeIssue },
+  {
+    identifier: "Filter",
+    description: "a SCIM filter (RFC 7644 §3.4.2.2) as a tree of Compare, Present, And, Or, Not and ValuePath nodes",
+    pretty: () => (filter) => print(filter),
+    equivalence: () => equals
+  }
+)
+
+/** Whether a string value holds `+` or `%` (see `Filter.needsSearch`). @internal */
+export const needsSearch = (filter: Filter): boolean => {
+  let found = false
+  forEachNode(filter, (node) => {
+    found = node._tag === "Compare" && typeof node.value === "string" && /[+%]/.test(node.value)
+    return !found
+  })
+  return found
 }

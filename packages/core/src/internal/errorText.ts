@@ -1,0 +1,44 @@
+/**
+ * The message texts `ScimError`'s classes share: a server's answer, values a server sent (quoted
+ * and bounded), lists cut at ten.
+ *
+ * @internal
+ */
+
+/** The fields of an error a server answered that its message reads. @internal */
+export interface HttpFields {
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly scimType?: string | undefined
+  readonly detail?: string | undefined
+}
+
+/** `GET /Users/1 answered 404 (scimType): detail. Hint`. @internal */
+export const answered = (self: HttpFields, hint?: string): string =>
+  `${self.method} ${self.path} answered ${self.status}` +
+  (self.scimType ? ` (${self.scimType})` : "") +
+  (self.detail ? `: ${self.detail}` : "") +
+  (hint ? `. ${hint}` : "")
+
+/** A value a server sent: quoted (JSON escapes control characters) and bounded. @internal */
+export const quote = (s: string): string => JSON.stringify(s.length > 256 ? `${s.slice(0, 256)}…` : s)
+
+/** The first ten items shown, joined with `, `, and how many more there are. @internal */
+export const firstTen = <A>(items: ReadonlyArray<A>, show: (a: A) => string): string =>
+  items.slice(0, 10).map(show).join(", ") + (items.length > 10 ? ` and ${items.length - 10} more` : "")
+
+/** The message of a name that matches several users or groups: the candidates and the fix. @internal */
+export const ambiguous = <C extends { readonly id: string }>(
+  operation: string,
+  what: string,
+  name: string,
+  kind: string,
+  candidates: ReadonlyArray<C>,
+  nameOf: (candidate: C) => string
+): string => {
+  const shown = firstTen(candidates, (c) => `${quote(nameOf(c))} (id ${quote(c.id)})`)
+  const example = candidates[0] === undefined ? "" : ` (e.g. ${quote(nameOf(candidates[0]))})`
+  return `${operation}: the ${what} ${quote(name)} matches ${candidates.length} ${kind}s: ${shown}; ` +
+    `qualify the name with its store${example} or use the ${kind}'s id`
+}
