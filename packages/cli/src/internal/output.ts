@@ -1,7 +1,7 @@
 /**
- * What the users and groups commands print, in one place: a whole listing (JSON, or a table on
+ * What the users, groups and hr commands print, in one place: a whole listing (JSON, or a table on
  * stdout and a count on stderr) and the one line that says what was done to a resource (JSON,
- * or a coloured verb and the resource's name and id).
+ * or a coloured verb and what it was done to).
  *
  * @internal
  */
