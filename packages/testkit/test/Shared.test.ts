@@ -51,7 +51,11 @@ describe("shared walks", () => {
         const search = yield* scim("POST", "/Groups/.search", {
           body: { domain: "partners", attributes: ["displayName"] }
         })
-        assert.deepStrictEqual(search.json.Resources.map((g: any) => Object.keys(g).sort()), [["displayName", "id", "schemas"]])
+        assert.deepStrictEqual(search.json.Resources.map((g: any) => Object.keys(g).sort()), [[
+          "displayName",
+          "id",
+          "schemas"
+        ]])
         const users = yield* scim("GET", "/Users", { query: { filter: "userName eq \"nobody\"", count: "5" } })
         assert.strictEqual(users.json.totalResults, 0)
         assert.isUndefined(users.json.Resources)
