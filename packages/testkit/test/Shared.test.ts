@@ -3,13 +3,8 @@
 // the schema documents.
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { AsgardeoEmulator } from "../src/index.js"
-import { createUser, scim } from "./helpers.js"
+import { createUser, ENTERPRISE, scim, withEmulator as run } from "./helpers.js"
 
-const run = <A, E>(effect: Effect.Effect<A, E, any>, options?: AsgardeoEmulator.Options) =>
-  Effect.provide(effect, AsgardeoEmulator.layerClient(options)) as Effect.Effect<A, E>
-
-const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 describe("shared walks", () => {
