@@ -5,50 +5,40 @@
  */
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
 import * as Flags from "./Flags.js"
+import * as Subcommand from "./internal/subcommand.js"
 
-const impl = () => import("./internal/groups.js")
+const make = Subcommand.lazy(() => import("./internal/groups.js"))
 
-const groupRef = Args.text({ name: "group" }).pipe(
-  Args.withDescription("A group id (UUID) or name (PARTNERS/Engineering for another user store)")
-)
-const userRef = Args.text({ name: "user" }).pipe(
-  Args.withDescription("A user id (UUID) or userName (PARTNERS/kim@example.com for another user store)")
-)
-
-const list = Command.make(
+const list = make(
   "list",
-  {
-    ...Flags.connection,
-    json: Flags.json,
-    filter: Options.text("filter").pipe(
-      Options.withDescription("A SCIM filter, e.g. 'displayName sw \"HR\"' (Asgardeo: one expression)"),
-      Options.optional
-    )
-  },
-  (args) => Flags.lazy(impl, (m) => m.list(args))
-).pipe(Command.withDescription("List groups (all pages)"))
+  "List groups (all pages)",
+  Subcommand.connected({
+    filter: Subcommand.filter("A SCIM filter, e.g. 'displayName sw \"HR\"' (Asgardeo: one expression)")
+  }),
+  (m, args) => m.list(args)
+)
 
-const get = Command.make(
+const get = make(
   "get",
-  { ...Flags.connection, json: Flags.json, allStores: Flags.allStores, group: groupRef },
-  (args) => Flags.lazy(impl, (m) => m.get(args))
-).pipe(Command.withDescription("Show a group and its members"))
+  "Show a group and its members",
+  Subcommand.connected({ allStores: Flags.allStores, group: Subcommand.groupRef }),
+  (m, args) => m.get(args)
+)
 
-const create = Command.make(
+const create = make(
   "create",
-  { ...Flags.connection, json: Flags.json, name: Args.text({ name: "name" }).pipe(Args.withDescription("The name")) },
-  (args) => Flags.lazy(impl, (m) => m.create(args))
-).pipe(Command.withDescription("Create a group"))
+  "Create a group",
+  Subcommand.connected({ name: Args.text({ name: "name" }).pipe(Args.withDescription("The name")) }),
+  (m, args) => m.create(args)
+)
 
 const membership = (name: "add-member" | "remove-member") =>
-  Command.make(
+  make(
     name,
-    { ...Flags.connection, json: Flags.json, allStores: Flags.allStores, group: groupRef, user: userRef },
-    (args) => Flags.lazy(impl, (m) => m.membership(name, args))
-  ).pipe(
-    Command.withDescription(name === "add-member" ? "Add a user to a group" : "Remove a user from a group")
+    name === "add-member" ? "Add a user to a group" : "Remove a user from a group",
+    Subcommand.connected({ allStores: Flags.allStores, group: Subcommand.groupRef, user: Subcommand.userRef }),
+    (m, args) => m.membership(name, args)
   )
 
 /**

@@ -6,25 +6,25 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import * as Flags from "./Flags.js"
+import * as Subcommand from "./internal/subcommand.js"
 
-const impl = () => import("./internal/hr.js")
+const make = Subcommand.lazy(() => import("./internal/hr.js"))
 
 const columns = "employeeId,email,firstName,lastName,department,role"
 
 const userRef = Args.text({ name: "user" }).pipe(Args.withDescription("A user id (UUID) or userName"))
 
-const setup = Command.make(
+const setup = make(
   "setup",
-  { ...Flags.connection, json: Flags.json },
-  (args) => Flags.lazy(impl, (m) => m.setup(args))
-).pipe(Command.withDescription("Create the role groups (HR-Admins, HR-Managers, Employees) when missing"))
+  "Create the role groups (HR-Admins, HR-Managers, Employees) when missing",
+  Subcommand.connected({}),
+  (m, args) => m.setup(args)
+)
 
-const onboard = Command.make(
+const onboard = make(
   "onboard",
-  {
-    ...Flags.connection,
-    json: Flags.json,
+  "Onboard employees from a CSV: invitation, enterprise attributes, role group",
+  Subcommand.connected({
     file: Args.file({ name: "employees.csv" }).pipe(Args.withDescription(`A CSV with the header ${columns}`)),
     concurrency: Options.integer("concurrency").pipe(
       Options.withDescription("Employees processed at once"),
@@ -41,31 +41,27 @@ const onboard = Command.make(
       Options.withDescription("Use SCIM Bulk requests (auto: when the server supports them)"),
       Options.withDefault("auto" as const)
     )
-  },
-  (args) => Flags.lazy(impl, (m) => m.onboard(args))
-).pipe(Command.withDescription("Onboard employees from a CSV: invitation, enterprise attributes, role group"))
+  }),
+  (m, args) => m.onboard(args)
+)
 
-const changeRole = Command.make(
+const role = Args.text({ name: "role" }).pipe(Args.withDescription("admin, hr_manager or employee"))
+
+const changeRole = make(
   "change-role",
-  {
-    ...Flags.connection,
-    json: Flags.json,
-    user: userRef,
-    role: Args.text({ name: "role" }).pipe(Args.withDescription("admin, hr_manager or employee"))
-  },
-  (args) => Flags.lazy(impl, (m) => m.changeRole(args))
-).pipe(Command.withDescription("Move a user to another role (joins the new group before leaving the old)"))
+  "Move a user to another role (joins the new group before leaving the old)",
+  Subcommand.connected({ user: userRef, role }),
+  (m, args) => m.changeRole(args)
+)
 
-const offboard = Command.make(
+const alsoDelete = Options.boolean("delete").pipe(Options.withDescription("Also delete the user"))
+
+const offboard = make(
   "offboard",
-  {
-    ...Flags.connection,
-    json: Flags.json,
-    user: userRef,
-    delete: Options.boolean("delete").pipe(Options.withDescription("Also delete the user"))
-  },
-  (args) => Flags.lazy(impl, (m) => m.offboard(args))
-).pipe(Command.withDescription("Deactivate a user and remove them from every role group"))
+  "Deactivate a user and remove them from every role group",
+  Subcommand.connected({ user: userRef, delete: alsoDelete }),
+  (m, args) => m.offboard(args)
+)
 
 /**
  * @since 0.1.0

@@ -9,7 +9,6 @@
  */
 import * as Group from "@asgardeo-scim/directory/Group"
 import * as Groups from "@asgardeo-scim/directory/Groups"
-import type * as User from "@asgardeo-scim/directory/User"
 import * as Users from "@asgardeo-scim/directory/Users"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -40,19 +39,39 @@ export interface Options {
 }
 
 /**
+ * By id when `ref` is a UUID (`byId`; its `NotFound` becomes the CLI's not found), else by name
+ * (`byName`; none found is not found).
+ */
+const resolve = <A, E1 extends { readonly _tag: string }, R1, E2, R2>(
+  what: string,
+  ref: string,
+  byId: (id: string) => Effect.Effect<A, E1, R1>,
+  byName: (name: string) => Effect.Effect<Option.Option<A>, E2, R2>
+): Effect.Effect<A, Exclude<E1, Extract<E1, { readonly _tag: "NotFound" }>> | E2 | CliError, R1 | R2> =>
+  isId(ref)
+    ? Effect.catchIf(
+      byId(ref),
+      (e): e is Extract<E1, { readonly _tag: "NotFound" }> => e._tag === "NotFound",
+      () => Effect.fail(notFound(what, ref))
+    )
+    : Effect.flatMap(
+      byName(ref),
+      Option.match({ onNone: () => Effect.fail(notFound(what, ref)), onSome: (found: A) => Effect.succeed(found) })
+    )
+
+const stores = (options: Options) => ({ allStores: options.allStores === true })
+
+/**
  * A user by id or userName.
  *
  * @since 0.1.0
  * @category lookups
  */
 export const user = (ref: string, options: Options = {}) =>
-  Effect.flatMap(Users.Users, (users) =>
-    isId(ref)
-      ? users.get(ref).pipe(Effect.catchTag("NotFound", () => Effect.fail(notFound("user", ref))))
-      : Effect.flatMap(
-        users.findByUserName(ref, { allStores: options.allStores === true }),
-        Option.match({ onNone: () => Effect.fail(notFound("user", ref)), onSome: (u: User.User) => Effect.succeed(u) })
-      ))
+  Effect.flatMap(
+    Users.Users,
+    (users) => resolve("user", ref, (id) => users.get(id), (name) => users.findByUserName(name, stores(options)))
+  )
 
 /**
  * A group by id or display name.
@@ -61,16 +80,10 @@ export const user = (ref: string, options: Options = {}) =>
  * @category lookups
  */
 export const group = (ref: string, options: Options = {}) =>
-  Effect.flatMap(Groups.Groups, (groups) =>
-    isId(ref)
-      ? groups.get(ref).pipe(Effect.catchTag("NotFound", () => Effect.fail(notFound("group", ref))))
-      : Effect.flatMap(
-        groups.findByName(ref, { allStores: options.allStores === true }),
-        Option.match({
-          onNone: () => Effect.fail(notFound("group", ref)),
-          onSome: (g: Group.Group) => Effect.succeed(g)
-        })
-      ))
+  Effect.flatMap(
+    Groups.Groups,
+    (groups) => resolve("group", ref, (id) => groups.get(id), (name) => groups.findByName(name, stores(options)))
+  )
 
 /**
  * @since 0.1.0

@@ -3,42 +3,31 @@
  *
  * @since 0.1.0
  */
-import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Flags from "./Flags.js"
+import * as Subcommand from "./internal/subcommand.js"
 
-const impl = () => import("./internal/users.js")
+const make = Subcommand.lazy(() => import("./internal/users.js"))
 
-const userRef = Args.text({ name: "user" }).pipe(
-  Args.withDescription("A user id (UUID) or userName (PARTNERS/kim@example.com for another user store)")
+const byRef = Subcommand.connected({ allStores: Flags.allStores, user: Subcommand.userRef })
+
+const list = make(
+  "list",
+  "List users (all pages)",
+  Subcommand.connected({
+    filter: Subcommand.filter("A SCIM filter, e.g. 'userName sw \"kim\"' (Asgardeo: eq ne co sw ew ge le, and)"),
+    limit: Options.integer("limit").pipe(Options.withDescription("Show at most this many users"), Options.optional)
+  }),
+  (m, args) => m.list(args)
 )
 
-const list = Command.make(
-  "list",
-  {
-    ...Flags.connection,
-    json: Flags.json,
-    filter: Options.text("filter").pipe(
-      Options.withDescription("A SCIM filter, e.g. 'userName sw \"kim\"' (Asgardeo: eq ne co sw ew ge le, and)"),
-      Options.optional
-    ),
-    limit: Options.integer("limit").pipe(Options.withDescription("Show at most this many users"), Options.optional)
-  },
-  (args) => Flags.lazy(impl, (m) => m.list(args))
-).pipe(Command.withDescription("List users (all pages)"))
+const get = make("get", "Show one user", byRef, (m, args) => m.get(args))
 
-const get = Command.make(
-  "get",
-  { ...Flags.connection, json: Flags.json, allStores: Flags.allStores, user: userRef },
-  (args) => Flags.lazy(impl, (m) => m.get(args))
-).pipe(Command.withDescription("Show one user"))
-
-const create = Command.make(
+const create = make(
   "create",
-  {
-    ...Flags.connection,
-    json: Flags.json,
+  "Create a user (an invitation email unless --password)",
+  Subcommand.connected({
     email: Options.text("email").pipe(Options.withDescription("Email address (also the userName unless --user-name)")),
     userName: Options.text("user-name").pipe(Options.optional),
     givenName: Options.text("given-name").pipe(Options.optional),
@@ -49,21 +38,13 @@ const create = Command.make(
       ),
       Options.optional
     )
-  },
-  (args) => Flags.lazy(impl, (m) => m.create(args))
-).pipe(Command.withDescription("Create a user (an invitation email unless --password)"))
+  }),
+  (m, args) => m.create(args)
+)
 
-const deactivate = Command.make(
-  "deactivate",
-  { ...Flags.connection, json: Flags.json, allStores: Flags.allStores, user: userRef },
-  (args) => Flags.lazy(impl, (m) => m.deactivate(args))
-).pipe(Command.withDescription("Deactivate a user (can sign in no more)"))
+const deactivate = make("deactivate", "Deactivate a user (can sign in no more)", byRef, (m, args) => m.deactivate(args))
 
-const del = Command.make(
-  "delete",
-  { ...Flags.connection, json: Flags.json, allStores: Flags.allStores, user: userRef },
-  (args) => Flags.lazy(impl, (m) => m.del(args))
-).pipe(Command.withDescription("Delete a user"))
+const del = make("delete", "Delete a user", byRef, (m, args) => m.del(args))
 
 /**
  * @since 0.1.0

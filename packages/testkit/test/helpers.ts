@@ -3,6 +3,11 @@ import { Effect } from "effect"
 import { AsgardeoEmulator } from "../src/index.js"
 
 export const ORG = "/t/acme"
+export const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+/** Runs `effect` with an in-process emulator (its HttpClient face) built from `options`. */
+export const withEmulator = <A, E>(effect: Effect.Effect<A, E, any>, options?: AsgardeoEmulator.Options) =>
+  Effect.provide(effect, AsgardeoEmulator.layerClient(options)) as Effect.Effect<A, E>
 export const SCIM = "/t/acme/scim2"
 
 export interface Answer {

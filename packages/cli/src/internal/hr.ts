@@ -11,6 +11,7 @@ import { CliError, Failed, Ok, Usage } from "../ExitCode.js"
 import { Io } from "../Io.js"
 import * as Lookup from "../Lookup.js"
 import * as Render from "../Render.js"
+import * as Output from "./output.js"
 
 type Args<A> = Connection.Flags & { readonly json: boolean } & A
 
@@ -120,29 +121,28 @@ export const onboard = (
 
 export const changeRole = (args: Args<{ readonly user: string; readonly role: string }>) =>
   Effect.gen(function*() {
-    const io = yield* Io
     const hr = yield* HrDirectory.HrDirectory
     const user = yield* Lookup.user(args.user)
     const change = yield* hr.changeRole(user.id, args.role)
-    yield* io.out(
-      args.json
-        ? Render.json(change)
-        : `${Render.styled("role changed", "ok", io.color)} ${change.userName}: now ${change.role}` +
-          (change.removedFrom.length > 0 ? ` (left ${change.removedFrom.join(", ")})` : "")
+    yield* Output.done(
+      args.json,
+      change,
+      "role changed",
+      `${change.userName}: now ${change.role}` +
+        (change.removedFrom.length > 0 ? ` (left ${change.removedFrom.join(", ")})` : "")
     )
   }).pipe(Effect.provide(Connection.layer(args)))
 
 export const offboard = (args: Args<{ readonly user: string; readonly delete: boolean }>) =>
   Effect.gen(function*() {
-    const io = yield* Io
     const hr = yield* HrDirectory.HrDirectory
     const user = yield* Lookup.user(args.user)
     const result = yield* hr.offboard(user.id, { delete: args.delete })
-    yield* io.out(
-      args.json
-        ? Render.json(result)
-        : `${Render.styled(result.deleted ? "offboarded and deleted" : "offboarded", "ok", io.color)} ` +
-          `${result.userName}: deactivated` +
-          (result.removedFrom.length > 0 ? `, removed from ${result.removedFrom.join(", ")}` : "")
+    yield* Output.done(
+      args.json,
+      result,
+      result.deleted ? "offboarded and deleted" : "offboarded",
+      `${result.userName}: deactivated` +
+        (result.removedFrom.length > 0 ? `, removed from ${result.removedFrom.join(", ")}` : "")
     )
   }).pipe(Effect.provide(Connection.layer(args)))

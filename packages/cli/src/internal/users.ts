@@ -1,15 +1,14 @@
 import * as User from "@asgardeo-scim/directory/User"
 import * as Users from "@asgardeo-scim/directory/Users"
-import * as Chunk from "effect/Chunk"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Stream from "effect/Stream"
 import * as Connection from "../Connection.js"
 import { Io } from "../Io.js"
 import * as Lookup from "../Lookup.js"
 import * as Render from "../Render.js"
+import * as Output from "./output.js"
 
 type Args<A> = Connection.Flags & { readonly json: boolean } & A
 
@@ -38,17 +37,13 @@ const showUser = (u: User.User, asJson: boolean) =>
     ))
 
 export const list = (args: Args<{ readonly filter: Option.Option<string>; readonly limit: Option.Option<number> }>) =>
-  Effect.gen(function*() {
-    const io = yield* Io
-    const users = yield* Users.Users
-    const stream = users.stream({ filter: Option.getOrUndefined(args.filter) })
-    const all = Chunk.toReadonlyArray(
-      yield* Stream.runCollect(Option.isSome(args.limit) ? Stream.take(stream, args.limit.value) : stream)
-    )
-    if (args.json) return yield* io.out(Render.json(all))
-    yield* io.out(userTable(all, io.color))
-    yield* io.err(Render.styled(`${all.length} user${all.length === 1 ? "" : "s"}`, "dim", io.color))
-  }).pipe(Effect.provide(Connection.layer(args)))
+  Effect.flatMap(
+    Users.Users,
+    (users) => Output.collect(users.stream({ filter: Option.getOrUndefined(args.filter) }), args.limit)
+  ).pipe(
+    Effect.flatMap((all) => Output.listing(all, args.json, "user", (color) => userTable(all, color))),
+    Effect.provide(Connection.layer(args))
+  )
 
 export const get = (args: Args<{ readonly user: string; readonly allStores: boolean }>) =>
   Lookup.user(args.user, { allStores: args.allStores }).pipe(
@@ -86,28 +81,22 @@ export const create = (
     yield* showUser(user, args.json)
   }).pipe(Effect.provide(Connection.layer(args)))
 
-export const deactivate = (args: Args<{ readonly user: string; readonly allStores: boolean }>) =>
+/** Finds the user, runs `act` on its id, and prints `verb` (or the JSON with `fields`). */
+const onUser = <E, R>(
+  args: Args<{ readonly user: string; readonly allStores: boolean }>,
+  act: (users: Users.Service, id: string) => Effect.Effect<unknown, E, R>,
+  verb: string,
+  fields: Readonly<Record<string, boolean>>
+) =>
   Effect.gen(function*() {
-    const io = yield* Io
     const users = yield* Users.Users
     const u = yield* Lookup.user(args.user, { allStores: args.allStores })
-    yield* users.setActive(u.id, false)
-    yield* io.out(
-      args.json ?
-        Render.json({ id: u.id, userName: u.userName, active: false }) :
-        `${Render.styled("deactivated", "ok", io.color)} ${u.userName} (${u.id})`
-    )
+    yield* act(users, u.id)
+    yield* Output.done(args.json, { id: u.id, userName: u.userName, ...fields }, verb, `${u.userName} (${u.id})`)
   }).pipe(Effect.provide(Connection.layer(args)))
 
+export const deactivate = (args: Args<{ readonly user: string; readonly allStores: boolean }>) =>
+  onUser(args, (users, id) => users.setActive(id, false), "deactivated", { active: false })
+
 export const del = (args: Args<{ readonly user: string; readonly allStores: boolean }>) =>
-  Effect.gen(function*() {
-    const io = yield* Io
-    const users = yield* Users.Users
-    const u = yield* Lookup.user(args.user, { allStores: args.allStores })
-    yield* users.delete(u.id)
-    yield* io.out(
-      args.json ?
-        Render.json({ id: u.id, userName: u.userName, deleted: true }) :
-        `${Render.styled("deleted", "ok", io.color)} ${u.userName} (${u.id})`
-    )
-  }).pipe(Effect.provide(Connection.layer(args)))
+  onUser(args, (users, id) => users.delete(id), "deleted", { deleted: true })

@@ -96,79 +96,70 @@ const multi = (name: string) =>
     ]
   })
 
+/** One schema document; its `meta.location` is under `scimBase`. */
+const schema = (
+  scimBase: string,
+  id: string,
+  name: string,
+  description: string,
+  attributes: Array<JsonObject>
+): JsonObject => ({
+  id,
+  name,
+  description,
+  attributes,
+  meta: { resourceType: "Schema", location: `${scimBase}/Schemas/${id}` }
+})
+
 /** @internal */
 export const schemas = (scimBase: string): ReadonlyArray<JsonObject> => [
-  {
-    id: USER_SCHEMA,
-    name: "User",
-    description: "User Account",
-    attributes: [
-      attr("id", "STRING", { mutability: "READ_ONLY" }),
-      attr("userName", "STRING", { required: true }),
-      attr("name", "COMPLEX", {
-        subAttributes: [
-          attr("formatted", "STRING"),
-          attr("familyName", "STRING"),
-          attr("givenName", "STRING"),
-          attr("middleName", "STRING")
-        ]
-      }),
-      attr("displayName", "STRING"),
-      attr("nickName", "STRING"),
-      attr("title", "STRING"),
-      attr("locale", "STRING"),
-      attr("active", "BOOLEAN"),
-      attr("password", "STRING", { mutability: "WRITE_ONLY" }),
-      multi("emails"),
-      multi("phoneNumbers"),
-      attr("groups", "COMPLEX", {
-        multiValued: true,
-        mutability: "READ_ONLY",
-        subAttributes: [attr("value", "STRING"), attr("display", "STRING")]
-      }),
-      multi("roles")
-    ],
-    meta: { resourceType: "Schema", location: `${scimBase}/Schemas/${USER_SCHEMA}` }
-  },
-  {
-    id: GROUP_SCHEMA,
-    name: "Group",
-    description: "Group",
-    attributes: [
-      attr("id", "STRING", { mutability: "READ_ONLY" }),
-      attr("displayName", "STRING", { required: true }),
-      attr("members", "COMPLEX", {
-        multiValued: true,
-        subAttributes: [attr("value", "STRING"), attr("display", "STRING"), attr("$ref", "REFERENCE")]
-      })
-    ],
-    meta: { resourceType: "Schema", location: `${scimBase}/Schemas/${GROUP_SCHEMA}` }
-  },
-  {
-    id: ENTERPRISE_SCHEMA,
-    name: "EnterpriseUser",
-    description: "Enterprise User",
-    attributes: [
-      attr("employeeNumber", "STRING"),
-      attr("costCenter", "STRING"),
-      attr("organization", "STRING"),
-      attr("division", "STRING"),
-      attr("department", "STRING"),
-      attr("manager", "COMPLEX", { subAttributes: [attr("value", "STRING"), attr("displayName", "STRING")] })
-    ],
-    meta: { resourceType: "Schema", location: `${scimBase}/Schemas/${ENTERPRISE_SCHEMA}` }
-  },
-  {
-    id: WSO2_SCHEMA,
-    name: "WSO2User",
-    description: "WSO2 system attributes",
-    attributes: [
-      attr("askPassword", "BOOLEAN"),
-      attr("verifyEmail", "BOOLEAN"),
-      attr("accountDisabled", "BOOLEAN"),
-      attr("accountLocked", "BOOLEAN"),
-      attr("country", "STRING")
-    ],
-    meta: { resourceType: "Schema", location: `${scimBase}/Schemas/${WSO2_SCHEMA}` }
-  }
+  schema(scimBase, USER_SCHEMA, "User", "User Account", [
+    attr("id", "STRING", { mutability: "READ_ONLY" }),
+    attr("userName", "STRING", { required: true }),
+    attr("name", "COMPLEX", {
+      subAttributes: [
+        attr("formatted", "STRING"),
+        attr("familyName", "STRING"),
+        attr("givenName", "STRING"),
+        attr("middleName", "STRING")
+      ]
+    }),
+    attr("displayName", "STRING"),
+    attr("nickName", "STRING"),
+    attr("title", "STRING"),
+    attr("locale", "STRING"),
+    attr("active", "BOOLEAN"),
+    attr("password", "STRING", { mutability: "WRITE_ONLY" }),
+    multi("emails"),
+    multi("phoneNumbers"),
+    attr("groups", "COMPLEX", {
+      multiValued: true,
+      mutability: "READ_ONLY",
+      subAttributes: [attr("value", "STRING"), attr("display", "STRING")]
+    }),
+    multi("roles")
+  ]),
+  schema(scimBase, GROUP_SCHEMA, "Group", "Group", [
+    attr("id", "STRING", { mutability: "READ_ONLY" }),
+    attr("displayName", "STRING", { required: true }),
+    attr("members", "COMPLEX", {
+      multiValued: true,
+      subAttributes: [attr("value", "STRING"), attr("display", "STRING"), attr("$ref", "REFERENCE")]
+    })
+  ]),
+  schema(scimBase, ENTERPRISE_SCHEMA, "EnterpriseUser", "Enterprise User", [
+    attr("employeeNumber", "STRING"),
+    attr("costCenter", "STRING"),
+    attr("organization", "STRING"),
+    attr("division", "STRING"),
+    attr("department", "STRING"),
+    attr("manager", "COMPLEX", { subAttributes: [attr("value", "STRING"), attr("displayName", "STRING")] })
+  ]),
+  schema(scimBase, WSO2_SCHEMA, "WSO2User", "WSO2 system attributes", [
+    attr("askPassword", "BOOLEAN"),
+    attr("verifyEmail", "BOOLEAN"),
+    attr("accountDisabled", "BOOLEAN"),
+    attr("accountLocked", "BOOLEAN"),
+    attr("country", "STRING")
+  ])
 ]

@@ -10,6 +10,7 @@ import type { Ctx } from "./context.js"
 import { renderOptions } from "./context.js"
 import type { Profile } from "./filter.js"
 import { doubleDecode, parseFilter, predicate, userNameEquals } from "./filter.js"
+import { keyIn, removeAt } from "./nested.js"
 import type { JsonObject, Reply } from "./reply.js"
 import { domainOf, EXTENSION_SCHEMAS, fail, isObject, LIST_SCHEMA } from "./reply.js"
 import type { UserRecord } from "./store.js"
@@ -85,11 +86,6 @@ const keysOf = (attribute: string): ReadonlyArray<string> => {
   return (core === null ? attribute : attribute.slice(core[0].length)).split(".")
 }
 
-const keyIn = (obj: object, key: string): string | undefined => {
-  const lower = key.toLowerCase()
-  return Object.keys(obj).find((k) => k.toLowerCase() === lower)
-}
-
 const pick = (source: JsonObject, target: JsonObject, keys: ReadonlyArray<string>): void => {
   const [head, ...tail] = keys
   if (head === undefined) return
@@ -116,30 +112,6 @@ const pick = (source: JsonObject, target: JsonObject, keys: ReadonlyArray<string
   }
 }
 
-const drop = (target: JsonObject, keys: ReadonlyArray<string>): void => {
-  const [head, ...tail] = keys
-  if (head === undefined) return
-  const key = keyIn(target, head)
-  if (key === undefined || ALWAYS.has(key)) return
-  if (tail.length === 0) {
-    delete target[key]
-    return
-  }
-  const value = target[key]
-  if (isObject(value)) {
-    const child = { ...value }
-    drop(child, tail)
-    target[key] = child
-  } else if (Array.isArray(value)) {
-    target[key] = value.map((item) => {
-      if (!isObject(item)) return item
-      const child = { ...item }
-      drop(child, tail)
-      return child
-    })
-  }
-}
-
 /** Applies `attributes` / `excludedAttributes` (`id` is always returned). @internal */
 export const project = (
   resource: JsonObject,
@@ -154,7 +126,7 @@ export const project = (
   }
   if (excluded !== undefined && excluded.length > 0) {
     const out = { ...resource }
-    for (const attribute of excluded) drop(out, keysOf(attribute))
+    for (const attribute of excluded) removeAt(out, keysOf(attribute), { keep: ALWAYS, intoArrays: true })
     return out
   }
   return resource
@@ -184,58 +156,76 @@ const window = (ctx: Ctx, params: ListParams): { readonly start: number; readonl
 const domainParameter = (ctx: Ctx, params: ListParams): string | undefined =>
   ctx.quirks.ignoreDomainParameter ? undefined : params.domain?.toUpperCase()
 
-/** @internal */
-export const listUsers = (ctx: Ctx, params: ListParams): Reply => {
-  if (params.sorting) return fail(501, "Sorting is not supported")
-  const filter = params.filter === undefined ? undefined : parseFilter(params.filter, "users")
+/**
+ * One page of a list: the records that pass the `domain` and the filter, counted, and the
+ * window `startIndex`/`count` of them rendered and projected. Without a filter only the
+ * records in the window are rendered.
+ */
+const listPage = <R>(
+  ctx: Ctx,
+  params: ListParams,
+  records: Iterable<R>,
+  nameOf: (record: R) => string,
+  render: (record: R) => JsonObject,
+  test: ((resource: object) => boolean) | undefined
+): Reply => {
   const { count, start } = window(ctx, params)
   if (count === 0) return { status: 200, body: listResponse(ctx, 0, start, []) }
-  const options = renderOptions(ctx)
   const domain = domainParameter(ctx, params)
-  let candidates: Iterable<UserRecord> = ctx.org.users.values()
-  const byName = filter === undefined ? undefined : userNameEquals(filter)
-  if (byName !== undefined) candidates = findUsersNamed(ctx.org, byName)
-  const test = filter === undefined || byName !== undefined ? undefined : predicate(filter)
   const matched: Array<JsonObject> = []
   let total = 0
   const end = count === undefined ? Infinity : start - 1 + count
-  for (const user of candidates) {
-    if (domain !== undefined && domainOf(String(user.resource["userName"])) !== domain) continue
+  for (const record of records) {
+    if (domain !== undefined && domainOf(nameOf(record)) !== domain) continue
     if (test === undefined) {
       total++
-      if (total >= start && total <= end) matched.push(renderUser(ctx.org, user, options))
+      if (total >= start && total <= end) matched.push(render(record))
       continue
     }
-    const rendered = renderUser(ctx.org, user, options)
+    const rendered = render(record)
     if (!test(rendered)) continue
     total++
     if (total >= start && total <= end) matched.push(rendered)
   }
-  const page = matched.map((u) => project(u, params.attributes, params.excludedAttributes))
+  const page = matched.map((r) => project(r, params.attributes, params.excludedAttributes))
   return { status: 200, body: listResponse(ctx, total, start, page) }
+}
+
+/** The filter of a list, parsed for `profile`; sorting is refused first (501). */
+const parsedFilter = (params: ListParams, profile: Profile) => {
+  if (params.sorting) return fail(501, "Sorting is not supported")
+  return params.filter === undefined ? undefined : parseFilter(params.filter, profile)
+}
+
+/** @internal */
+export const listUsers = (ctx: Ctx, params: ListParams): Reply => {
+  const filter = parsedFilter(params, "users")
+  const options = renderOptions(ctx)
+  // `userName eq "x"` is answered from the name index; the filter then needs no test.
+  const byName = filter === undefined ? undefined : userNameEquals(filter)
+  const records: Iterable<UserRecord> = byName === undefined ? ctx.org.users.values() : findUsersNamed(ctx.org, byName)
+  return listPage(
+    ctx,
+    params,
+    records,
+    (user) => String(user.resource["userName"]),
+    (user) => renderUser(ctx.org, user, options),
+    filter === undefined || byName !== undefined ? undefined : predicate(filter)
+  )
 }
 
 /** @internal */
 export const listGroups = (ctx: Ctx, params: ListParams): Reply => {
-  if (params.sorting) return fail(501, "Sorting is not supported")
-  const filter = params.filter === undefined ? undefined : parseFilter(params.filter, "groups")
-  const { count, start } = window(ctx, params)
-  if (count === 0) return { status: 200, body: listResponse(ctx, 0, start, []) }
+  const filter = parsedFilter(params, "groups")
   const options = renderOptions(ctx)
-  const domain = domainParameter(ctx, params)
-  const test = filter === undefined ? undefined : predicate(filter)
-  const matched: Array<JsonObject> = []
-  let total = 0
-  const end = count === undefined ? Infinity : start - 1 + count
-  for (const group of ctx.org.groups.values()) {
-    if (domain !== undefined && domainOf(String(group.resource["displayName"])) !== domain) continue
-    const rendered = renderGroup(group, options)
-    if (test !== undefined && !test(rendered)) continue
-    total++
-    if (total >= start && total <= end) matched.push(rendered)
-  }
-  const page = matched.map((g) => project(g, params.attributes, params.excludedAttributes))
-  return { status: 200, body: listResponse(ctx, total, start, page) }
+  return listPage(
+    ctx,
+    params,
+    ctx.org.groups.values(),
+    (group) => String(group.resource["displayName"]),
+    (group) => renderGroup(group, options),
+    filter === undefined ? undefined : predicate(filter)
+  )
 }
 
 /** @internal */

@@ -13,6 +13,7 @@ import { scimPatch } from "scim-patch"
 import type { Ctx } from "./context.js"
 import { renderOptions } from "./context.js"
 import { commitGroup, resolveMember, resolveMembers } from "./groups.js"
+import { keyIn, removeAt } from "./nested.js"
 import type { Json, JsonObject, Reply } from "./reply.js"
 import { clone, EXTENSION_SCHEMAS, fail, isObject, ScimFailure, USER_SCHEMA } from "./reply.js"
 import type { Member } from "./store.js"
@@ -101,7 +102,7 @@ const deepMerge = (target: Json | undefined, source: Json): Json => {
 const setNested = (obj: JsonObject, keys: ReadonlyArray<string>, value: Json, op: "add" | "replace"): void => {
   const [head, ...tail] = keys
   if (head === undefined) return
-  const existingKey = Object.keys(obj).find((k) => k.toLowerCase() === head.toLowerCase()) ?? head
+  const existingKey = keyIn(obj, head) ?? head
   if (tail.length === 0) {
     const current = obj[existingKey]
     if (op === "add" && Array.isArray(current)) {
@@ -117,23 +118,6 @@ const setNested = (obj: JsonObject, keys: ReadonlyArray<string>, value: Json, op
   const child: JsonObject = isObject(next) ? { ...next } : {}
   setNested(child, tail, value, op)
   obj[existingKey] = child
-}
-
-const removeNested = (obj: JsonObject, keys: ReadonlyArray<string>): void => {
-  const [head, ...tail] = keys
-  if (head === undefined) return
-  const key = Object.keys(obj).find((k) => k.toLowerCase() === head.toLowerCase())
-  if (key === undefined) return
-  if (tail.length === 0) {
-    delete obj[key]
-    return
-  }
-  const next = obj[key]
-  if (isObject(next)) {
-    const child = { ...next }
-    removeNested(child, tail)
-    obj[key] = child
-  }
 }
 
 const runScimPatch = (resource: JsonObject, op: PatchOp): JsonObject => {
@@ -199,7 +183,7 @@ const applyGeneric = (
   const ext = splitExtensionPath(op.path)
   if (ext !== undefined && !op.path.includes("[")) {
     const path = [ext.urn, ...ext.rest]
-    if (op.op === "remove") removeNested(resource, path)
+    if (op.op === "remove") removeAt(resource, path, { intoArrays: false })
     else if (ext.rest.length === 0 && isObject(op.value)) {
       resource[ext.urn] = op.op === "add" ? deepMerge(resource[ext.urn], op.value) : op.value
     } else setNested(resource, path, op.value as Json, op.op)

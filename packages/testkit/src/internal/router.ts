@@ -25,10 +25,11 @@ import type { Engine } from "./engine.js"
 import { defaultOrigin, record } from "./engine.js"
 import { select } from "./faults.js"
 import { createGroup, getGroup, removeGroup, replaceGroup } from "./groups.js"
+import type { ListParams } from "./listing.js"
 import { listGroups, listUsers, paramsFromBody, paramsFromQuery, project } from "./listing.js"
 import { patchGroup, patchUser } from "./patch.js"
 import { bucketOf, take } from "./rateLimit.js"
-import type { Reply } from "./reply.js"
+import type { JsonObject, Reply } from "./reply.js"
 import { errorBody, errorReply, fail, guard, isObject } from "./reply.js"
 import { bulkScopes, scopeTable } from "./scopes.js"
 import type { TokenRecord } from "./store.js"
@@ -186,70 +187,88 @@ const projected = (input: Input, resource: unknown): Reply => ({
     : resource
 })
 
+/** One resource type's endpoints: the scope each needs and the engine call that answers it. */
+interface Resource {
+  /** `Users` or `Groups`: the path under the SCIM base. */
+  readonly name: string
+  readonly scopes: {
+    readonly list: string
+    readonly create: string
+    readonly get: string
+    readonly update: string
+    readonly delete: string
+  }
+  readonly list: (ctx: Ctx, params: ListParams) => Reply
+  readonly create: (ctx: Ctx, body: unknown) => Reply
+  readonly get: (ctx: Ctx, id: string) => JsonObject
+  readonly replace: (ctx: Ctx, id: string, body: unknown) => Reply
+  readonly patch: (input: Input, id: string) => Reply
+  readonly remove: (ctx: Ctx, id: string) => Reply
+}
+
+const users: Resource = {
+  name: "Users",
+  scopes: {
+    list: scopeTable["Users.list"],
+    create: scopeTable["Users.create"],
+    get: scopeTable["Users.get"],
+    update: scopeTable["Users.update"],
+    delete: scopeTable["Users.delete"]
+  },
+  list: listUsers,
+  create: createUser,
+  get: getUser,
+  replace: replaceUser,
+  patch: (i, id) => patchUser(i.ctx, id, i.body()),
+  remove: removeUser
+}
+
+const groups: Resource = {
+  name: "Groups",
+  scopes: {
+    list: scopeTable["Groups.view"],
+    create: scopeTable["Groups.create"],
+    get: scopeTable["Groups.view"],
+    update: scopeTable["Groups.update"],
+    delete: scopeTable["Groups.delete"]
+  },
+  list: listGroups,
+  create: createGroup,
+  get: getGroup,
+  replace: replaceGroup,
+  patch: (i, id) => patchGroup(i.ctx, id, i.body(), i.query.has("attributes")),
+  remove: removeGroup
+}
+
+/** List, create, search, get, replace, patch and delete of one resource type. */
+const resourceRoutes = (engine: Engine, base: `/${string}`, resource: Resource) => {
+  const path = `${base}/${resource.name}` as const
+  const id = (i: Input) => i.params["id"] ?? ""
+  const { scopes } = resource
+  return HttpRouter.empty.pipe(
+    HttpRouter.get(
+      path,
+      route(engine, scopes.list, false, (i) => resource.list(i.ctx, paramsFromQuery(i.query, i.ctx)))
+    ),
+    HttpRouter.post(path, route(engine, scopes.create, true, (i) => resource.create(i.ctx, i.body()))),
+    HttpRouter.post(
+      `${path}/.search`,
+      route(engine, scopes.list, true, (i) => resource.list(i.ctx, paramsFromBody(i.body())))
+    ),
+    HttpRouter.get(`${path}/:id`, route(engine, scopes.get, false, (i) => projected(i, resource.get(i.ctx, id(i))))),
+    HttpRouter.put(`${path}/:id`, route(engine, scopes.update, true, (i) => resource.replace(i.ctx, id(i), i.body()))),
+    HttpRouter.patch(`${path}/:id`, route(engine, scopes.update, true, (i) => resource.patch(i, id(i)))),
+    HttpRouter.del(`${path}/:id`, route(engine, scopes.delete, false, (i) => resource.remove(i.ctx, id(i))))
+  )
+}
+
 /** The routes. @internal */
 export const makeRouter = (engine: Engine) => {
   const S = "/t/:org/scim2"
   return HttpRouter.empty.pipe(
     HttpRouter.post("/t/:org/oauth2/token", token(engine)),
-    HttpRouter.get(
-      `${S}/Users`,
-      route(engine, scopeTable["Users.list"], false, (i) => listUsers(i.ctx, paramsFromQuery(i.query, i.ctx)))
-    ),
-    HttpRouter.post(`${S}/Users`, route(engine, scopeTable["Users.create"], true, (i) => createUser(i.ctx, i.body()))),
-    HttpRouter.post(
-      `${S}/Users/.search`,
-      route(engine, scopeTable["Users.list"], true, (i) => listUsers(i.ctx, paramsFromBody(i.body())))
-    ),
-    HttpRouter.get(
-      `${S}/Users/:id`,
-      route(engine, scopeTable["Users.get"], false, (i) => projected(i, getUser(i.ctx, i.params["id"] ?? "")))
-    ),
-    HttpRouter.put(
-      `${S}/Users/:id`,
-      route(engine, scopeTable["Users.update"], true, (i) => replaceUser(i.ctx, i.params["id"] ?? "", i.body()))
-    ),
-    HttpRouter.patch(
-      `${S}/Users/:id`,
-      route(engine, scopeTable["Users.update"], true, (i) => patchUser(i.ctx, i.params["id"] ?? "", i.body()))
-    ),
-    HttpRouter.del(
-      `${S}/Users/:id`,
-      route(engine, scopeTable["Users.delete"], false, (i) => removeUser(i.ctx, i.params["id"] ?? ""))
-    )
-  ).pipe(
-    HttpRouter.get(
-      `${S}/Groups`,
-      route(engine, scopeTable["Groups.view"], false, (i) => listGroups(i.ctx, paramsFromQuery(i.query, i.ctx)))
-    ),
-    HttpRouter.post(
-      `${S}/Groups`,
-      route(engine, scopeTable["Groups.create"], true, (i) => createGroup(i.ctx, i.body()))
-    ),
-    HttpRouter.post(
-      `${S}/Groups/.search`,
-      route(engine, scopeTable["Groups.view"], true, (i) => listGroups(i.ctx, paramsFromBody(i.body())))
-    ),
-    HttpRouter.get(
-      `${S}/Groups/:id`,
-      route(engine, scopeTable["Groups.view"], false, (i) => projected(i, getGroup(i.ctx, i.params["id"] ?? "")))
-    ),
-    HttpRouter.put(
-      `${S}/Groups/:id`,
-      route(engine, scopeTable["Groups.update"], true, (i) => replaceGroup(i.ctx, i.params["id"] ?? "", i.body()))
-    ),
-    HttpRouter.patch(
-      `${S}/Groups/:id`,
-      route(
-        engine,
-        scopeTable["Groups.update"],
-        true,
-        (i) => patchGroup(i.ctx, i.params["id"] ?? "", i.body(), i.query.has("attributes"))
-      )
-    ),
-    HttpRouter.del(
-      `${S}/Groups/:id`,
-      route(engine, scopeTable["Groups.delete"], false, (i) => removeGroup(i.ctx, i.params["id"] ?? ""))
-    ),
+    HttpRouter.concat(resourceRoutes(engine, S, users)),
+    HttpRouter.concat(resourceRoutes(engine, S, groups)),
     HttpRouter.post(
       `${S}/Bulk`,
       route(engine, bulkScopes, true, (i) => handleBulk(i.ctx, i.body(), i.token?.scopes ?? new Set()))
