@@ -259,13 +259,6 @@ export const make: Effect.Effect<
     ? Secrets.clientSecrets(config.auth.clientId, Redacted.value(config.auth.clientSecret))
     : [Redacted.value(config.auth.token)]
 
-  interface Attempt {
-    readonly status: number
-    readonly text: string
-    readonly location: string | undefined
-    readonly retryAfter: string | undefined
-  }
-
   const send = (
     request: Request,
     path: string,
@@ -284,7 +277,7 @@ export const make: Effect.Effect<
       Effect.flatMap(client.execute(req), (response) =>
         Effect.map(
           response.text,
-          (text): Attempt => ({
+          (text): internal.Answer => ({
             status: response.status,
             text,
             location: response.headers["location"],
@@ -350,7 +343,7 @@ export const make: Effect.Effect<
                 ),
               onSuccess: (res): Effect.Effect<Response, RetryDriver.Failure<Error>> => {
                 if (res.status >= 200 && res.status < 300) {
-                  return Effect.mapError(decodeBody(request, path, res, secretsOf), final(true))
+                  return Effect.mapError(internal.decodeBody(request.method, path, res, secretsOf), final(true))
                 }
                 if (res.status === 404 && context.afterTransportError && request.method === "DELETE") {
                   // The earlier attempt deleted it; its answer was lost.
@@ -364,7 +357,7 @@ export const make: Effect.Effect<
                 return Effect.flatMap(
                   Clock.currentTimeMillis,
                   (now): Effect.Effect<never, RetryDriver.Failure<Error>> => {
-                    const error = statusError(request, path, res, now, secretsOf)
+                    const error = internal.statusError(request.method, path, res, now, secretsOf)
                     if (error._tag === "RateLimited") {
                       return Effect.zipRight(
                         Metric.increment(rateLimited),
@@ -406,53 +399,6 @@ export const make: Effect.Effect<
         })
       )
     })
-
-  const decodeBody = (
-    request: Request,
-    path: string,
-    res: Attempt,
-    secretsOf: () => ReadonlyArray<string>
-  ): Effect.Effect<Response, Error> => {
-    const scrub = (text: string) => internal.scrub(text, secretsOf())
-    const text = res.text.trim()
-    if (text === "") return Effect.succeed({ status: res.status, body: undefined, location: res.location, scrub })
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      return Effect.fail(
-        new ScimError.InvalidResponse({
-          method: request.method,
-          path,
-          status: res.status,
-          reason: "the body is not JSON",
-          body: scrub(res.text)
-        })
-      )
-    }
-    return Effect.succeed({ status: res.status, body: Secrets.withoutPasswords(body), location: res.location, scrub })
-  }
-
-  const statusError = (
-    request: Request,
-    path: string,
-    res: Attempt,
-    now: number,
-    secretsOf: () => ReadonlyArray<string>
-  ) => {
-    const body = internal.scrub(res.text, secretsOf())
-    const parsed = internal.parseErrorBody(body)
-    const retryAfterMillis = res.status === 429 ? internal.parseRetryAfter(res.retryAfter, now) : undefined
-    return ScimError.fromStatus({
-      method: request.method,
-      path,
-      status: res.status,
-      scimType: parsed.scimType,
-      detail: parsed.detail,
-      body: body === "" ? undefined : body,
-      retryAfterMillis
-    })
-  }
 
   const executeDecode = <A, I>(request: Request, schema: Schema.Schema<A, I>): Effect.Effect<A, Error> => {
     const decode = Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })

@@ -18,16 +18,16 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
-import * as Predicate from "effect/Predicate"
 import type * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
 import * as FilterProfile from "./FilterProfile.js"
+import * as resolve from "./internal/configResolve.js"
 import * as internal from "./internal/configValidation.js"
-import * as Retry from "./Retry.js"
+import type * as Retry from "./Retry.js"
 import * as Scopes from "./Scopes.js"
 import * as Target from "./Target.js"
 
@@ -244,11 +244,7 @@ export interface GenericOptions extends CommonOptions {
  * @since 0.1.0
  * @category constants
  */
-export const asgardeoRateLimits: RateLimits = {
-  scim: { limit: 200, window: Duration.minutes(1) },
-  token: { limit: 200, window: Duration.minutes(1) },
-  bulk: { limit: 5, window: Duration.minutes(1) }
-}
+export const asgardeoRateLimits: RateLimits = resolve.asgardeoRateLimits
 
 /**
  * Asgardeo's primary user store: where a name returned without a `<STORE>/` prefix lives, and the
@@ -290,74 +286,6 @@ export const isLoopbackHost: (hostname: string) => boolean = internal.isLoopback
  */
 export const validateUrl = internal.validateUrl
 
-const resolveRetry = (options: Retry.Options | undefined) =>
-  Effect.gen(function*() {
-    const o = options ?? {}
-    const numbers = {
-      maxAttempts: yield* internal.validatePositiveInt("retry.maxAttempts", o.maxAttempts, 4),
-      baseDelay: yield* internal.validateDuration("retry.baseDelay", o.baseDelay, Duration.millis(200)),
-      maxDelay: yield* internal.validateDuration("retry.maxDelay", o.maxDelay, Duration.seconds(10)),
-      maxRetryAfter: yield* internal.validateDuration("retry.maxRetryAfter", o.maxRetryAfter, Duration.seconds(60)),
-      maxRateLimitWait: yield* internal.validateDuration(
-        "retry.maxRateLimitWait",
-        o.maxRateLimitWait,
-        Duration.minutes(2)
-      )
-    }
-    return Retry.make({ ...numbers, schedule: o.schedule as Schedule.Schedule<unknown, unknown> | undefined })
-  })
-
-const resolveCommon = (
-  options: CommonOptions,
-  host: string,
-  target: Target.Target
-): Effect.Effect<
-  Pick<
-    Service,
-    "tokenRefreshBuffer" | "timeout" | "retry" | "rateLimits" | "pageSize" | "maxPageRequests" | "transformClient"
-  >,
-  ConfigError.ConfigError
-> =>
-  Effect.gen(function*() {
-    const tokenRefreshBuffer = yield* internal.validateDuration(
-      "tokenRefreshBuffer",
-      options.tokenRefreshBuffer,
-      Duration.seconds(300)
-    )
-    const timeout = yield* internal.validateDuration("timeout", options.timeout, Duration.seconds(30))
-    const retry = yield* resolveRetry(options.retry)
-    let rateLimits: RateLimits | undefined
-    if (options.rateLimits === false) {
-      rateLimits = undefined
-    } else if (options.rateLimits === undefined) {
-      rateLimits = host === "asgardeo.io" || host.endsWith(".asgardeo.io") ? asgardeoRateLimits : undefined
-    } else {
-      const given = options.rateLimits
-      const budget = (key: keyof RateLimits) =>
-        Effect.gen(function*() {
-          const one = given[key]
-          if (one === undefined) return asgardeoRateLimits[key]
-          return {
-            limit: yield* internal.validatePositiveInt(`rateLimits.${key}.limit`, one.limit, 1),
-            window: yield* internal.validateDuration(`rateLimits.${key}.window`, one.window, Duration.minutes(1))
-          }
-        })
-      rateLimits = { scim: yield* budget("scim"), token: yield* budget("token"), bulk: yield* budget("bulk") }
-    }
-    const pageSize = yield* internal.validatePositiveInt("pageSize", options.pageSize, 100)
-    const maxPageRequests = yield* internal.validatePositiveInt("maxPageRequests", options.maxPageRequests, 100_000)
-    const maxCount = target.paging.maxCount
-    return {
-      tokenRefreshBuffer,
-      timeout,
-      retry,
-      rateLimits,
-      pageSize: maxCount === undefined ? pageSize : Math.min(pageSize, maxCount),
-      maxPageRequests,
-      transformClient: yield* internal.validateFunction("transformClient", options.transformClient)
-    }
-  })
-
 /**
  * Resolves and checks the options of the Asgardeo target.
  *
@@ -376,7 +304,7 @@ export const make = (options: Options): Effect.Effect<Service, ConfigError.Confi
     const clientSecret = yield* internal.validateSecret("ASGARDEO_CLIENT_SECRET", options.clientSecret)
     const baseUrl = yield* internal.validateUrl("ASGARDEO_BASE_URL", options.baseUrl ?? defaultBaseUrl)
     const target = Target.asgardeo
-    const common = yield* resolveCommon(options, new URL(baseUrl).hostname, target)
+    const common = yield* resolve.common(options, new URL(baseUrl).hostname, target)
     const scopes = yield* internal.validateScopes("scopes", options.scopes ?? Scopes.all)
     const defaultUserStore = yield* internal.validateUserStore("defaultUserStore", options.defaultUserStore)
     return {
@@ -414,7 +342,7 @@ export const makeGeneric = (options: GenericOptions): Effect.Effect<Service, Con
         groups: FilterProfile.profileByName(profiles.groups)
       }
     }, base)
-    const common = yield* resolveCommon(options, new URL(scimBaseUrl).hostname, target)
+    const common = yield* resolve.common(options, new URL(scimBaseUrl).hostname, target)
     const auth: Auth = "bearerToken" in options.auth
       ? { _tag: "StaticToken", token: yield* internal.validateSecret("auth.bearerToken", options.auth.bearerToken) }
       : {
@@ -541,25 +469,11 @@ export const layerConfig = (
   Layer.effect(
     ScimConfig,
     Effect.gen(function*() {
-      const given = (yield* resolveConfig(options)) as Record<string, unknown>
-      const resolved = (yield* resolveConfig({ ...defaultConfig, ...given })) as Record<string, unknown>
+      const given = (yield* resolve.fromConfig(options)) as Record<string, unknown>
+      const resolved = (yield* resolve.fromConfig({ ...defaultConfig, ...given })) as Record<string, unknown>
       if (resolved.defaultUserStore !== undefined) {
         resolved.defaultUserStore = yield* internal.validateUserStore("ASGARDEO_USER_STORE", resolved.defaultUserStore)
       }
       return yield* make(resolved as unknown as Options)
     })
   )
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  Predicate.isObject(value) && !Array.isArray(value) &&
-  (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
-
-/** A `Config` is read; a plain object is read field by field; anything else is a value. */
-const resolveConfig = (value: unknown): Effect.Effect<unknown, ConfigError.ConfigError> => {
-  if (Config.isConfig(value)) return Effect.flatMap(value, resolveConfig)
-  if (!isPlainObject(value)) return Effect.succeed(value)
-  return Effect.map(
-    Effect.forEach(Object.entries(value), ([key, field]) => Effect.map(resolveConfig(field), (v) => [key, v] as const)),
-    (entries) => Object.fromEntries(entries.filter(([, v]) => v !== undefined))
-  )
-}

@@ -1,5 +1,8 @@
 import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as Effect from "effect/Effect"
+import * as ScimError from "../ScimError.js"
 import * as Redact from "./redact.js"
+import * as Secrets from "./secrets.js"
 
 /** @internal */
 export const maxBodyChars = Redact.maxChars
@@ -108,4 +111,85 @@ export const encodeQuery = (
     query += `${query === "" ? "?" : "&"}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`
   }
   return query
+}
+
+/** What one attempt got back. @internal */
+export interface Answer {
+  readonly status: number
+  readonly text: string
+  readonly location: string | undefined
+  readonly retryAfter: string | undefined
+}
+
+/**
+ * A 2xx answer's body: parsed JSON (passwords a server echoes dropped) or `undefined` when empty;
+ * anything else is `InvalidResponse`, with the body scrubbed.
+ *
+ * @internal
+ */
+export const decodeBody = (
+  method: string,
+  path: string,
+  res: Answer,
+  secretsOf: () => ReadonlyArray<string>
+): Effect.Effect<
+  {
+    readonly status: number
+    readonly body: unknown
+    readonly location: string | undefined
+    readonly scrub: (text: string) => string
+  },
+  ScimError.InvalidResponse
+> => {
+  const scrubAnswer = (text: string) => scrub(text, secretsOf())
+  const text = res.text.trim()
+  if (text === "") {
+    return Effect.succeed({ status: res.status, body: undefined, location: res.location, scrub: scrubAnswer })
+  }
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return Effect.fail(
+      new ScimError.InvalidResponse({
+        method,
+        path,
+        status: res.status,
+        reason: "the body is not JSON",
+        body: scrubAnswer(res.text)
+      })
+    )
+  }
+  return Effect.succeed({
+    status: res.status,
+    body: Secrets.withoutPasswords(body),
+    location: res.location,
+    scrub: scrubAnswer
+  })
+}
+
+/**
+ * The typed error of a non-2xx answer, its body scrubbed of every secret the request carried.
+ *
+ * @internal
+ */
+export const statusError = (
+  method: string,
+  path: string,
+  res: Answer,
+  now: number,
+  secretsOf: () => ReadonlyArray<string>
+) => {
+  const body = scrub(res.text, secretsOf())
+  const parsed = parseErrorBody(body)
+  const retryAfterMillis = res.status === 429 ? parseRetryAfter(res.retryAfter, now) : undefined
+  return ScimError.fromStatus({
+    method,
+    path,
+    status: res.status,
+    scimType: parsed.scimType,
+    detail: parsed.detail,
+    body: body === "" ? undefined : body,
+    retryAfterMillis
+  })
 }
