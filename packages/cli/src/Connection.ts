@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import type * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
+import type * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Directory from "@asgardeo-scim/directory/Directory"
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
@@ -30,7 +30,7 @@ import { CliError, Usage } from "./ExitCode.js"
  * @since 0.1.0
  * @category models
  */
-export type Services = Directory.Services | HrDirectory.HrDirectory | AsgardeoConfig.AsgardeoConfig
+export type Services = Directory.Services | HrDirectory.HrDirectory | ScimConfig.ScimConfig
 
 /**
  * The parsed connection flags.
@@ -68,7 +68,7 @@ const required = (value: Option.Option<string>, name: string, flag: string) =>
  * @since 0.1.0
  * @category models
  */
-export type ClientOptions = Omit<AsgardeoConfig.Options, "organization" | "clientId" | "clientSecret" | "baseUrl">
+export type ClientOptions = Omit<ScimConfig.Options, "organization" | "clientId" | "clientSecret" | "baseUrl">
 
 const hr = () => HrDirectory.layer.pipe(Layer.provide(RoleMapping.layer()))
 

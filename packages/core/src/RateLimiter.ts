@@ -27,14 +27,14 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
-import * as AsgardeoConfig from "./AsgardeoConfig.js"
 import * as LimiterState from "./internal/limiterState.js"
+import * as ScimConfig from "./ScimConfig.js"
 
 /**
  * @since 0.1.0
  * @category models
  */
-export type Bucket = keyof AsgardeoConfig.RateLimits
+export type Bucket = keyof ScimConfig.RateLimits
 
 /**
  * What the client knows about a 429.
@@ -92,7 +92,7 @@ export interface Options {
  * @category constructors
  */
 export const make = (
-  budgets: AsgardeoConfig.RateLimits | undefined,
+  budgets: ScimConfig.RateLimits | undefined,
   options: Options = {}
 ): Effect.Effect<Service> =>
   Effect.gen(function*() {
@@ -168,9 +168,9 @@ export const make = (
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<RateLimiter, never, AsgardeoConfig.AsgardeoConfig> = Layer.effect(
+export const layer: Layer.Layer<RateLimiter, never, ScimConfig.ScimConfig> = Layer.effect(
   RateLimiter,
-  Effect.flatMap(AsgardeoConfig.AsgardeoConfig, (config) => make(config.rateLimits))
+  Effect.flatMap(ScimConfig.ScimConfig, (config) => make(config.rateLimits))
 )
 
 /**

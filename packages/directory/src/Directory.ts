@@ -1,6 +1,6 @@
 /**
  * One layer for the whole directory: `Users`, `Groups`, `Bulk` and `Discovery`, plus core's
- * `ScimClient`, `AccessToken` and `RateLimiter`, from `AsgardeoConfig` and an `HttpClient`. A
+ * `ScimClient`, `AccessToken` and `RateLimiter`, from `ScimConfig` and an `HttpClient`. A
  * program needs one `Effect.provide` and a choice of HTTP engine:
  *
  * ```ts
@@ -22,10 +22,10 @@
  * @since 0.1.0
  */
 import type * as AccessToken from "@asgardeo-scim/core/AccessToken"
-import * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
 import * as Discovery from "@asgardeo-scim/core/Discovery"
 import type * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
@@ -49,12 +49,12 @@ export type Services =
   | RateLimiter.RateLimiter
 
 /**
- * The directory from `AsgardeoConfig` and an `HttpClient`.
+ * The directory from `ScimConfig` and an `HttpClient`.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<Services, never, AsgardeoConfig.AsgardeoConfig | HttpClient.HttpClient> = Layer
+export const layer: Layer.Layer<Services, never, ScimConfig.ScimConfig | HttpClient.HttpClient> = Layer
   .mergeAll(Users.layer, Groups.layer, Bulk.layer).pipe(
     Layer.provideMerge(Discovery.layer),
     Layer.provideMerge(ScimClient.layer)
@@ -67,9 +67,9 @@ export const layer: Layer.Layer<Services, never, AsgardeoConfig.AsgardeoConfig |
  * @category layers
  */
 export const layerAsgardeo = (
-  options: AsgardeoConfig.Options
-): Layer.Layer<Services | AsgardeoConfig.AsgardeoConfig, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  layer.pipe(Layer.provideMerge(AsgardeoConfig.layer(options)))
+  options: ScimConfig.Options
+): Layer.Layer<Services | ScimConfig.ScimConfig, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  layer.pipe(Layer.provideMerge(ScimConfig.layer(options)))
 
 /**
  * The directory for an Asgardeo organization, from `ASGARDEO_ORG`, `ASGARDEO_CLIENT_ID`,
@@ -79,9 +79,9 @@ export const layerAsgardeo = (
  * @category layers
  */
 export const layerConfig = (
-  overrides?: Parameters<typeof AsgardeoConfig.layerConfig>[0]
-): Layer.Layer<Services | AsgardeoConfig.AsgardeoConfig, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  layer.pipe(Layer.provideMerge(AsgardeoConfig.layerConfig(overrides)))
+  overrides?: Parameters<typeof ScimConfig.layerConfig>[0]
+): Layer.Layer<Services | ScimConfig.ScimConfig, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  layer.pipe(Layer.provideMerge(ScimConfig.layerConfig(overrides)))
 
 /**
  * The directory for any RFC 7644 server: a SCIM base URL and a bearer token or OAuth2 client
@@ -91,6 +91,6 @@ export const layerConfig = (
  * @category layers
  */
 export const layerGeneric = (
-  options: AsgardeoConfig.GenericOptions
-): Layer.Layer<Services | AsgardeoConfig.AsgardeoConfig, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  layer.pipe(Layer.provideMerge(AsgardeoConfig.layerGeneric(options)))
+  options: ScimConfig.GenericOptions
+): Layer.Layer<Services | ScimConfig.ScimConfig, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  layer.pipe(Layer.provideMerge(ScimConfig.layerGeneric(options)))

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
+import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Schema from "effect/Schema"
 import { Meta } from "./User.js"
@@ -106,12 +106,12 @@ export const nameWithoutDomain = (group: { readonly displayName?: string | undef
 export const hasName = (
   group: { readonly displayName?: string | undefined },
   name: string,
-  defaultUserStore: string = AsgardeoConfig.primaryUserStore
+  defaultUserStore: string = ScimConfig.primaryUserStore
 ): boolean => {
   const g = Validation.splitDomain(group.displayName ?? "")
   const n = Validation.splitDomain(name)
   return g.name.toLowerCase() === n.name.toLowerCase() &&
-    Validation.sameDomain(g.domain ?? AsgardeoConfig.primaryUserStore, n.domain ?? defaultUserStore)
+    Validation.sameDomain(g.domain ?? ScimConfig.primaryUserStore, n.domain ?? defaultUserStore)
 }
 
 /**

@@ -8,7 +8,7 @@ import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import type { HttpBody } from "@effect/platform"
 import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Either, Layer, Redacted } from "effect"
 import * as fs from "node:fs"
 import { vi } from "vitest"
 import * as bulk from "../readme/bulk.js"
@@ -17,6 +17,7 @@ import * as filters from "../readme/filters.js"
 import * as groups from "../readme/groups.js"
 import * as hr from "../readme/hr.js"
 import * as quickstart from "../readme/quickstart.js"
+import * as servers from "../readme/servers.js"
 import * as users from "../readme/users.js"
 
 type Json = AsgardeoEmulator.JsonObject
@@ -239,10 +240,37 @@ describe("README examples", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("servers: a target of one's own; Asgardeo behind a gateway with a header and a backoff", () =>
+    Effect.gen(function*() {
+      assert.isTrue(Either.isLeft(servers.AcmeScim.encodeId("0b7e4b1e-2f0c-4f4e-9a55-3c1d2e0f9a10")))
+      assert.isFalse(servers.AcmeScim.filters.users.or)
+      assert.strictEqual(servers.AcmeScim.bulk.maxOperations, 50)
+      const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+      yield* emu.seedUsers([{ userName: "kim@example.com" }, { userName: "sam@example.com" }])
+      const seen: Array<string | undefined> = []
+      const recording = HttpClient.tap(
+        emu.client,
+        (response) => Effect.sync(() => void seen.push(response.request.headers["x-gateway-key"]))
+      )
+      const page = yield* servers.program.pipe(
+        Effect.provide(
+          servers.behindGateway({
+            scimBaseUrl: emu.scimUrl,
+            tokenUrl: emu.tokenUrl,
+            clientId: emu.credentials.clientId,
+            clientSecret: Redacted.make(emu.credentials.clientSecret)
+          }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, recording)))
+        )
+      )
+      assert.deepStrictEqual(page.resources.map((u) => u.userName), ["DEFAULT/kim@example.com"])
+      assert.isAtLeast(seen.length, 2, "the token request and the list")
+      assert.isTrue(seen.every((h) => h === "hr-service"), "every request carries the gateway's header")
+    }).pipe(Effect.provide(AsgardeoEmulator.layerClient())))
+
   it("the README shows each file as it is", () => {
     const readme = fs.readFileSync(new URL("../../../README.md", import.meta.url), "utf8")
     const blocks = [...readme.matchAll(/<!-- example: (\S+) -->\s*```ts\n([\s\S]*?)```/g)]
-    assert.isAtLeast(blocks.length, 7)
+    assert.isAtLeast(blocks.length, 8)
     for (const [, file, code] of blocks) {
       const source = fs.readFileSync(new URL(`../${file}`, import.meta.url), "utf8")
       assert.strictEqual(code, source, `README block for ${file} differs from the file`)

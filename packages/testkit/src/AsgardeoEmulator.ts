@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import * as AsgardeoConfig from "@asgardeo-scim/core/AsgardeoConfig"
+import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
@@ -112,10 +112,10 @@ export const layerClient = (options: Options = {}): Layer.Layer<HttpClient.HttpC
  * @category layers
  */
 export const layerConfig = (
-  overrides: Partial<AsgardeoConfig.Options> = {}
-): Layer.Layer<AsgardeoConfig.AsgardeoConfig, ConfigError.ConfigError, AsgardeoEmulator> =>
+  overrides: Partial<ScimConfig.Options> = {}
+): Layer.Layer<ScimConfig.ScimConfig, ConfigError.ConfigError, AsgardeoEmulator> =>
   Layer.unwrapEffect(Effect.map(AsgardeoEmulator, (emulator) =>
-    AsgardeoConfig.layer({
+    ScimConfig.layer({
       organization: emulator.organization,
       clientId: emulator.credentials.clientId,
       clientSecret: Redacted.make(emulator.credentials.clientSecret),
@@ -138,8 +138,8 @@ export const layerConfig = (
  */
 export const layerTest = (
   options: Options = {},
-  overrides: Partial<AsgardeoConfig.Options> = {}
-): Layer.Layer<AsgardeoConfig.AsgardeoConfig | HttpClient.HttpClient | AsgardeoEmulator, ConfigError.ConfigError> =>
+  overrides: Partial<ScimConfig.Options> = {}
+): Layer.Layer<ScimConfig.ScimConfig | HttpClient.HttpClient | AsgardeoEmulator, ConfigError.ConfigError> =>
   layerConfig(overrides).pipe(Layer.provideMerge(layerClient(options)))
 
 /**

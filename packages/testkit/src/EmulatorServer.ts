@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { isLoopbackHost } from "@asgardeo-scim/core/AsgardeoConfig"
+import { isLoopbackHost } from "@asgardeo-scim/core/ScimConfig"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
