@@ -11,8 +11,8 @@
  *   request is retried after the `Retry-After` or a backoff, until it has been throttled for
  *   `maxRateLimitWait` (then `RateLimited`). A `Retry-After` above `maxRetryAfter` fails at once.
  * - 5xx (but 501), timeouts and transport errors: retried on the policy's backoff `Schedule` (by
- *   default `maxAttempts` attempts in all, equal jitter), for idempotent requests only (GET, PUT, DELETE, or a request that says it is idempotent). A
- *   POST is never retried on them: reconciliation belongs to the callers that can do it
+ *   default `maxAttempts` attempts in all, equal jitter), for idempotent requests only (GET,
+ *   PUT, DELETE, or a request that says it is idempotent). A POST is never retried on them: reconciliation belongs to the callers that can do it
  *   (`Users.ensure`). A DELETE retried after a transport error succeeds on a 404 (status 404:
  *   the first attempt deleted it, its answer was lost).
  * - 401: the refused token is dropped (compare-and-set) and the request retried with a new one,

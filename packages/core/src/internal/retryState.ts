@@ -2,8 +2,8 @@
  * What an operation does after a failed attempt, as pure functions of what happened so far:
  * shared by the token fetch and every SCIM request.
  *
- * - Transient failures (transport errors, timeouts, 5xx): retried with exponential backoff and
- *   equal jitter, `maxAttempts` attempts in all.
+ * - Transient failures (transport errors, timeouts, 5xx) are not decided here: they wait on the
+ *   policy's backoff `Schedule` (`Retry.ts`), which a program may replace.
  * - 429: not an attempt. Retried after the server's `Retry-After` (longer than `maxRetryAfter`:
  *   fail at once) or the backoff, whichever is longer, until the operation has been throttled
  *   for `maxRateLimitWait`;
@@ -26,8 +26,6 @@ export interface Policy {
 
 /** @internal */
 export interface State {
-  /** Attempts that failed transiently. */
-  readonly failures: number
   /** 429s received. */
   readonly throttles: number
   /** When the first 429 arrived. */
@@ -39,7 +37,7 @@ export interface State {
 }
 
 /** @internal */
-export const initial: State = { failures: 0, throttles: 0, throttledSince: undefined, unauthorized: 0, stale: 0 }
+export const initial: State = { throttles: 0, throttledSince: undefined, unauthorized: 0, stale: 0 }
 
 /** @internal */
 export type Next =
@@ -57,13 +55,6 @@ const fail: Next = { _tag: "Fail" }
 export const backoff = (policy: Policy, n: number, random: number): number => {
   const cap = Math.min(policy.maxDelayMillis, policy.baseDelayMillis * 2 ** (Math.max(1, n) - 1))
   return Math.round(cap / 2 + (random * cap) / 2)
-}
-
-/** A transport error, a timeout or a retryable 5xx. @internal */
-export const transient = (state: State, policy: Policy, random: number): Next => {
-  const failures = state.failures + 1
-  if (failures >= policy.maxAttempts) return fail
-  return { _tag: "Retry", delayMillis: backoff(policy, failures, random), state: { ...state, failures } }
 }
 
 /** A 429, with the server's `Retry-After` in milliseconds when it sent one. @internal */
