@@ -308,10 +308,10 @@ export const make: Effect.Effect<
       case "RateLimited":
         return { _tag: "Throttled", error, retryAfterMillis: error.retryAfterMillis }
       case "TransportError":
-        return { _tag: "Transient", error, answered: false, reason: error.reason }
+        return { _tag: "Transient", error, input: error, answered: false, reason: error.reason }
       case "TokenError":
         return error.status >= 500
-          ? { _tag: "Transient", error, answered: true, reason: String(error.status) }
+          ? { _tag: "Transient", error, input: error, answered: true, reason: String(error.status) }
           : { _tag: "Final", error, answered: true }
       default:
         return { _tag: "Final", error, answered: true }

@@ -27,6 +27,15 @@ import type * as RetryState from "./internal/retryState.js"
 import type * as ScimError from "./ScimError.js"
 
 /**
+ * What a backoff schedule is given at each transient failure: the error of the failed attempt.
+ * A schedule of yours may read it (`Schedule.recurWhile((e: Retry.Input) => ...)`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Input = ScimError.TransportError | ScimError.ServerError | ScimError.TokenError
+
+/**
  * The resolved retry policy.
  *
  * @since 0.2.0
@@ -35,9 +44,10 @@ import type * as ScimError from "./ScimError.js"
 export interface Policy {
   /**
    * The backoff for transient failures, given the error of each failed attempt: it waits its
-   * delay, and when it ends the error is final. Replaceable (`retry: { schedule }`).
+   * delay, and when it ends the error is final. Replaceable (`retry: { schedule }`); it is used
+   * as given (`Schedule.forever` retries without end).
    */
-  readonly schedule: Schedule.Schedule<unknown, unknown>
+  readonly schedule: Schedule.Schedule<unknown, Input>
   /** Attempts for a 401 on a refreshable token (at least two), and for the default schedule. */
   readonly maxAttempts: number
   /** The first delay of the backoff for 429s without a usable `Retry-After`. */
@@ -69,7 +79,7 @@ export interface Options {
   /** How long one operation keeps retrying 429s. Default 2 minutes. */
   readonly maxRateLimitWait?: Duration.DurationInput | undefined
   /** Replaces the backoff of transient failures (then `maxAttempts` bounds 401 retries only). */
-  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+  readonly schedule?: Schedule.Schedule<unknown, Input> | undefined
 }
 
 /**
@@ -83,13 +93,14 @@ export const backoff = (options: {
   readonly maxAttempts: number
   readonly baseDelay: Duration.DurationInput
   readonly maxDelay: Duration.DurationInput
-}): Schedule.Schedule<unknown, unknown> => {
+}): Schedule.Schedule<unknown, Input> => {
   const max = Duration.decode(options.maxDelay)
   return Schedule.exponential(options.baseDelay).pipe(
     Schedule.modifyDelay((delay) => Duration.min(delay, max)),
     Schedule.jitteredWith({ min: 0.5, max: 1 }),
     Schedule.intersect(Schedule.recurs(Math.max(0, options.maxAttempts - 1))),
-    Schedule.asVoid
+    Schedule.asVoid,
+    Schedule.mapInput((_: Input) => _)
   )
 }
 
@@ -149,9 +160,20 @@ export const isUnknownOutcome = (error: unknown): error is ScimError.TransportEr
   Predicate.isTagged(error, "TransportError") || Predicate.isTagged(error, "ServerError")
 
 /**
- * Runs `attempt` again on the policy's backoff while it fails with an error `retryable` accepts:
- * the loop of the callers that reconcile (`Users.ensure`: create, and on an unknown outcome look
- * for the user before creating again).
+ * The error itself when its outcome is unknown ({@link isUnknownOutcome}), else `undefined`: a
+ * classifier for {@link transient}.
+ *
+ * @since 0.2.0
+ * @category predicates
+ */
+export const unknownOutcome = (error: unknown): ScimError.TransportError | ScimError.ServerError | undefined =>
+  isUnknownOutcome(error) ? error : undefined
+
+/**
+ * Runs `attempt` again on the policy's backoff while it fails with an error `transientError`
+ * maps to the failure the schedule is given (`undefined`: final). The loop of the callers that
+ * reconcile: `Users.ensure` creates, and on an unknown outcome looks for the user before
+ * creating again; a failure of the look itself is final.
  *
  * @since 0.2.0
  * @category combinators
@@ -159,8 +181,12 @@ export const isUnknownOutcome = (error: unknown): error is ScimError.TransportEr
 export const transient = <A, E, R>(
   policy: Policy,
   attempt: Effect.Effect<A, E, R>,
-  retryable: (error: E) => boolean
-): Effect.Effect<A, E, R> => Effect.retry(attempt, { schedule: policy.schedule, while: retryable })
+  transientError: (error: E) => Input | undefined
+): Effect.Effect<A, E, R> =>
+  Effect.retry(attempt, {
+    schedule: Schedule.mapInput(policy.schedule, (error: E) => transientError(error)!),
+    while: (error) => transientError(error) !== undefined
+  })
 
 /** @internal */
 export const limits = (policy: Policy): RetryState.Policy => ({

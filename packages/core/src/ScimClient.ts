@@ -218,7 +218,7 @@ export const encodeId = (
   if (typeof id !== "string") {
     return Either.left(new ScimError.InvalidId({ id: String(id), reason: `expected a string, got ${typeof id}` }))
   }
-  const rule = typeof target === "object" ? target : target === "asgardeo" ? Target.asgardeo : Target.rfc7644
+  const rule = Target.isTarget(target) ? target : target === "asgardeo" ? Target.asgardeo : Target.rfc7644
   return Either.mapLeft(rule.encodeId(id), (reason) => new ScimError.InvalidId({ id, reason }))
 }
 
@@ -332,56 +332,61 @@ export const make: Effect.Effect<
             }
           }
           const secretsOf = () => [...secrets, Redacted.value(token.value), ...Secrets.bodySecrets(request.body)]
-          return Effect.zipRight(Metric.increment(requests), send(request, path, url, token, body, secretsOf)).pipe(
-            Effect.matchEffect({
-              // Transport error or timeout: no answer; its outcome is unknown.
-              onFailure: (error): Effect.Effect<never, RetryDriver.Failure<Error>> =>
-                Effect.fail(
-                  idempotent
-                    ? { _tag: "Transient", error, answered: false, reason: error.reason }
-                    : { _tag: "Final", error, answered: false }
-                ),
-              onSuccess: (res): Effect.Effect<Response, RetryDriver.Failure<Error>> => {
-                if (res.status >= 200 && res.status < 300) {
-                  return Effect.mapError(internal.decodeBody(request.method, path, res, secretsOf), final(true))
-                }
-                if (res.status === 404 && context.afterTransportError && request.method === "DELETE") {
-                  // The earlier attempt deleted it; its answer was lost.
-                  return Effect.succeed<Response>({
-                    status: 404,
-                    body: undefined,
-                    location: undefined,
-                    scrub: identity
-                  })
-                }
-                return Effect.flatMap(
-                  Clock.currentTimeMillis,
-                  (now): Effect.Effect<never, RetryDriver.Failure<Error>> => {
-                    const error = internal.statusError(request.method, path, res, now, secretsOf)
-                    if (error._tag === "RateLimited") {
-                      return Effect.zipRight(
-                        Metric.increment(rateLimited),
-                        Effect.fail({ _tag: "Throttled", error, retryAfterMillis: error.retryAfterMillis } as const)
-                      )
-                    }
-                    if (res.status === 401 && tokens.refreshable) {
-                      // The refused token is dropped (compare-and-set); a 401 on a token another
-                      // fiber already replaced costs no attempt.
-                      return Effect.flatMap(
-                        tokens.invalidate(token),
-                        (wasCurrent) => Effect.fail({ _tag: "Unauthorized", error, wasCurrent } as const)
-                      )
-                    }
-                    return Effect.fail(
-                      res.status >= 500 && res.status !== 501 && idempotent
-                        ? { _tag: "Transient", error, answered: true, reason: String(res.status) }
-                        : { _tag: "Final", error, answered: true }
-                    )
+          // When the request leaves, after the token was at hand: what a 429 is compared with.
+          return Effect.flatMap(Clock.currentTimeMillis, (sentAt) =>
+            Effect.zipRight(Metric.increment(requests), send(request, path, url, token, body, secretsOf)).pipe(
+              Effect.matchEffect({
+                // Transport error or timeout: no answer; its outcome is unknown.
+                onFailure: (error): Effect.Effect<never, RetryDriver.Failure<Error>> =>
+                  Effect.fail(
+                    idempotent
+                      ? { _tag: "Transient", error, input: error, answered: false, reason: error.reason }
+                      : { _tag: "Final", error, answered: false }
+                  ),
+                onSuccess: (res): Effect.Effect<Response, RetryDriver.Failure<Error>> => {
+                  if (res.status >= 200 && res.status < 300) {
+                    return Effect.mapError(internal.decodeBody(request.method, path, res, secretsOf), final(true))
                   }
-                )
-              }
-            })
-          )
+                  if (res.status === 404 && context.afterTransportError && request.method === "DELETE") {
+                    // The earlier attempt deleted it; its answer was lost.
+                    return Effect.succeed<Response>({
+                      status: 404,
+                      body: undefined,
+                      location: undefined,
+                      scrub: identity
+                    })
+                  }
+                  return Effect.flatMap(
+                    Clock.currentTimeMillis,
+                    (now): Effect.Effect<never, RetryDriver.Failure<Error>> => {
+                      const error = internal.statusError(request.method, path, res, now, secretsOf)
+                      if (error._tag === "RateLimited") {
+                        return Effect.zipRight(
+                          Metric.increment(rateLimited),
+                          Effect.fail(
+                            { _tag: "Throttled", error, retryAfterMillis: error.retryAfterMillis, sentAt } as const
+                          )
+                        )
+                      }
+                      if (res.status === 401 && tokens.refreshable) {
+                        // The refused token is dropped (compare-and-set); a 401 on a token another
+                        // fiber already replaced costs no attempt.
+                        return Effect.flatMap(
+                          tokens.invalidate(token),
+                          (wasCurrent) =>
+                            Effect.fail({ _tag: "Unauthorized", error, wasCurrent } as const)
+                        )
+                      }
+                      return Effect.fail(
+                        error._tag === "ServerError" && idempotent
+                          ? { _tag: "Transient", error, input: error, answered: true, reason: String(res.status) }
+                          : { _tag: "Final", error, answered: true }
+                      )
+                    }
+                  )
+                }
+              })
+            ))
         })
 
       return RetryDriver.run({

@@ -226,3 +226,80 @@ export const make = (overrides: Overrides & { readonly name: string }, from: Tar
   scopes: nested(from.scopes, overrides.scopes)!,
   tokens: nested(from.tokens, overrides.tokens)!
 })
+
+/**
+ * Whether a value is a target (an object with the functions a target has); anything else, `null`
+ * included, is not.
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const isTarget = (u: unknown): u is Target =>
+  typeof u === "object" && u !== null && typeof (u as Target).encodeId === "function" &&
+  typeof (u as Target).deactivation === "function"
+
+/**
+ * Operations per Bulk request: the server's advertised `maxOperations` within the target's cap;
+ * 100 (Asgardeo's documented limit) when neither says. The one rule for `Bulk` and the batch
+ * helpers.
+ *
+ * @since 0.2.0
+ * @category bulk
+ */
+export const bulkLimit = (target: Target, advertised: number | undefined): number => {
+  const offered = advertised !== undefined && Number.isSafeInteger(advertised) && advertised > 0
+    ? advertised
+    : undefined
+  const cap = target.bulk.maxOperations
+  return cap === undefined ? offered ?? defaultBulkOperations : Math.min(offered ?? cap, cap)
+}
+
+/**
+ * Operations per Bulk request when neither the target nor the server says: Asgardeo's documented
+ * limit.
+ *
+ * @since 0.2.0
+ * @category bulk
+ */
+export const defaultBulkOperations = 100
+
+const isProfile = (u: unknown): boolean =>
+  typeof u === "object" && u !== null && (u as FilterProfile.Profile).operators instanceof Set
+
+const positiveOrUndefined = (u: unknown): boolean => u === undefined || (Number.isSafeInteger(u) && (u as number) > 0)
+
+/**
+ * What is wrong with a value given as a target, as `[field, reason]`, or `undefined` when it is a
+ * well-formed target. Configuration checks it when a layer is built.
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const problem = (u: unknown): readonly [string, string] | undefined => {
+  if (typeof u !== "object" || u === null) return ["", "a target is an object (Target.make builds one)"]
+  const t = u as Partial<Target>
+  if (typeof t.name !== "string" || t.name.trim() === "") return ["name", "a non-empty string"]
+  if (typeof t.encodeId !== "function") return ["encodeId", "a function"]
+  if (typeof t.deactivation !== "function") return ["deactivation", "a function"]
+  if (t.userStores !== undefined) {
+    if (typeof t.userStores !== "object" || t.userStores === null) return ["userStores", "an object or undefined"]
+    if (!Validation.isUserStoreDomain(t.userStores.primary)) return ["userStores.primary", "a user-store name"]
+  }
+  if (t.userNameFormat !== "email" && t.userNameFormat !== "any") return ["userNameFormat", "\"email\" or \"any\""]
+  if (typeof t.filters !== "object" || t.filters === null) return ["filters", "an object"]
+  if (!isProfile(t.filters.users)) return ["filters.users", "a filter profile"]
+  if (!isProfile(t.filters.groups)) return ["filters.groups", "a filter profile"]
+  if (typeof t.filters.viaSearch !== "function") return ["filters.viaSearch", "a function"]
+  if (typeof t.bulk !== "object" || t.bulk === null) return ["bulk", "an object"]
+  if (!positiveOrUndefined(t.bulk.maxOperations)) return ["bulk.maxOperations", "a positive integer or undefined"]
+  if (typeof t.paging !== "object" || t.paging === null) return ["paging", "an object"]
+  if (!positiveOrUndefined(t.paging.maxCount)) return ["paging.maxCount", "a positive integer or undefined"]
+  if (typeof t.members !== "object" || t.members === null) return ["members", "an object"]
+  if (typeof t.users !== "object" || t.users === null) return ["users", "an object"]
+  if (typeof t.scopes !== "object" || t.scopes === null) return ["scopes", "an object"]
+  if (t.scopes.absentMeans !== "none" && t.scopes.absentMeans !== "requested") {
+    return ["scopes.absentMeans", "\"none\" or \"requested\""]
+  }
+  if (typeof t.tokens !== "object" || t.tokens === null) return ["tokens", "an object"]
+  return undefined
+}

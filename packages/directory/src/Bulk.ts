@@ -24,6 +24,7 @@ import * as Patch from "@asgardeo-scim/core/Patch"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as Target from "@asgardeo-scim/core/Target"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -204,7 +205,7 @@ export class Bulk extends Context.Tag("@asgardeo-scim/directory/Bulk")<Bulk, Ser
  * @since 0.1.0
  * @category constants
  */
-export const asgardeoMaxOperations = 100
+export const asgardeoMaxOperations = Target.defaultBulkOperations
 
 const BulkRequestUrn = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 
@@ -480,14 +481,8 @@ export const make: Effect.Effect<
           NotImplemented: () => Effect.succeed(Discovery.decodeServiceProviderConfig({}))
         })
       )
-      const advertised = spc.bulk.maxOperations !== undefined && spc.bulk.maxOperations > 0
-        ? spc.bulk.maxOperations
-        : undefined
-      // The target's documented cap (Asgardeo: 100) holds whatever the server advertises.
-      const cap = target.bulk.maxOperations
-      const maxOperations = cap === undefined
-        ? advertised ?? asgardeoMaxOperations
-        : Math.min(advertised ?? cap, cap)
+      // The server's advertised limit within the target's documented cap (Asgardeo: 100).
+      const maxOperations = Target.bulkLimit(target, spc.bulk.maxOperations)
       const maxBytes = spc.bulk.maxPayloadSize !== undefined && spc.bulk.maxPayloadSize > 0
         ? spc.bulk.maxPayloadSize
         : Number.POSITIVE_INFINITY

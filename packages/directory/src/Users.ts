@@ -240,7 +240,7 @@ export const prepareCreate = (
   operation = "Users.create",
   defaultUserStore?: string
 ): Either.Either<{ readonly userName: string; readonly body: Record<string, unknown> }, ScimError.InvalidInput> => {
-  const t = typeof target === "object" ? target : target === "asgardeo" ? Target.asgardeo : Target.rfc7644
+  const t = Target.isTarget(target) ? target : target === "asgardeo" ? Target.asgardeo : Target.rfc7644
   const stores = t.userStores
   const store = defaultUserStore ?? stores?.primary ?? ScimConfig.primaryUserStore
   const bad = (field: string, reason: string) => Either.left(internal.invalid(operation, field, reason))
@@ -392,6 +392,14 @@ export const prepareCreate = (
 
 const isProjection = Listing.isProjection
 
+/** Why one create-or-find of `ensure` failed: created nowhere for sure (`absent`), or final. */
+type EnsureFailure =
+  | { readonly absent: ScimError.TransportError | ScimError.ServerError }
+  | { readonly final: FindError }
+
+const isEnsureFailure = (u: unknown): u is EnsureFailure =>
+  typeof u === "object" && u !== null && !("_tag" in u) && ("absent" in u || "final" in u)
+
 /**
  * Builds the service.
  *
@@ -506,20 +514,24 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
           })
         )
       // A 5xx or a lost answer to the POST: the user may or may not exist now. Look; create again
-      // only when absent (the client never retries a POST by itself), on the retry policy's backoff.
+      // only when the look says absent (the client never retries a POST by itself), on the retry
+      // policy's backoff. A failure of the look itself is final: nothing is created blind.
       const createOrFind = create(input).pipe(
         Effect.map((user) => ({ user, created: true })),
         Effect.catchTag("Conflict", findExisting),
         Effect.catchIf(Retry.isUnknownOutcome, (error) =>
           Effect.flatMap(
-            findByUserName(prepared.right.userName),
+            Effect.mapError(findByUserName(prepared.right.userName), (e): EnsureFailure => ({ final: e })),
             Option.match({
-              onNone: () => Effect.fail(error),
+              onNone: () => Effect.fail<EnsureFailure>({ absent: error }),
               onSome: (user) => Effect.succeed({ user, created: false })
             })
-          ))
+          )),
+        Effect.mapError((e): EnsureFailure => isEnsureFailure(e) ? e : { final: e })
       )
-      return Retry.transient(settings.retry, createOrFind, Retry.isUnknownOutcome)
+      return Retry.transient(settings.retry, createOrFind, (e) => "absent" in e ? e.absent : undefined).pipe(
+        Effect.mapError((e) => "absent" in e ? e.absent : e.final)
+      )
     }).pipe(Effect.withSpan("Users.ensure"))
 
   const replace = (id: string, user: User.User | { readonly [key: string]: unknown }) =>

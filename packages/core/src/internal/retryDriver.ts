@@ -26,9 +26,24 @@ export type Failure<E> =
   /** Final: a 4xx, a refused scope, a body that does not decode. */
   | { readonly _tag: "Final"; readonly error: E; readonly answered: boolean }
   /** Worth another attempt on the backoff schedule (transport error, timeout, retryable 5xx). */
-  | { readonly _tag: "Transient"; readonly error: E; readonly answered: boolean; readonly reason: string }
-  /** A 429, with the server's `Retry-After` when it sent one. */
-  | { readonly _tag: "Throttled"; readonly error: E; readonly retryAfterMillis: number | undefined }
+  | {
+    readonly _tag: "Transient"
+    readonly error: E
+    /** The same failure as the backoff schedule is given it. */
+    readonly input: Retry.Input
+    readonly answered: boolean
+    readonly reason: string
+  }
+  /**
+   * A 429, with the server's `Retry-After` when it sent one, and when the request left (after
+   * the token was at hand), when the attempt knows it.
+   */
+  | {
+    readonly _tag: "Throttled"
+    readonly error: E
+    readonly retryAfterMillis: number | undefined
+    readonly sentAt?: number | undefined
+  }
   /** A 401 on a refreshable token; `wasCurrent`: the refused token was the cached one. */
   | { readonly _tag: "Unauthorized"; readonly error: E; readonly wasCurrent: boolean }
 
@@ -66,7 +81,8 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<A, E, R> 
   const wait = (delayMillis: number, reason: string) =>
     Effect.zipRight(
       Effect.zipRight(retried, Effect.logDebug(`${options.label} failed (${reason}), retry in ${delayMillis} ms`)),
-      delayMillis > 0 ? Effect.sleep(Duration.millis(delayMillis)) : Effect.void
+      // No delay still yields: a schedule without delays does not starve the other fibers.
+      delayMillis > 0 ? Effect.sleep(Duration.millis(delayMillis)) : Effect.yieldNow()
     )
 
   const loop = (state: RetryState.State, context: Context, backoff: unknown): Effect.Effect<A, E, R> =>
@@ -88,7 +104,7 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<A, E, R> 
                   return Effect.zipRight(
                     heard,
                     Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                      Effect.flatMap(schedule.step(now, failure.error, backoff), ([after, _, decision]) =>
+                      Effect.flatMap(schedule.step(now, failure.input, backoff), ([after, _, decision]) =>
                         ScheduleDecision.isDone(decision)
                           ? Effect.fail(failure.error)
                           : Effect.zipRight(

@@ -21,6 +21,7 @@ import type * as Discovery from "@asgardeo-scim/core/Discovery"
 import type * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as Target from "@asgardeo-scim/core/Target"
 import type * as Bulk from "@asgardeo-scim/directory/Bulk"
 import type * as User from "@asgardeo-scim/directory/User"
 import * as Chunk from "effect/Chunk"
@@ -220,7 +221,7 @@ export const make = (deps: Deps) => {
     Effect.map(Effect.either(discovery.serviceProviderConfig), (spc) => {
       if (Either.isLeft(spc) || (!spc.right.bulk.supported && options.bulk !== true)) return 0
       if (options.bulkSize !== undefined) return options.bulkSize
-      const max = Math.min(spc.right.bulk.maxOperations ?? dialect.maxBulkOperations, dialect.maxBulkOperations)
+      const max = Target.bulkLimit(dialect.target, spc.right.bulk.maxOperations)
       return Math.max(1, max - roleGroupCount)
     })
 

@@ -6,7 +6,6 @@
  */
 import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import type * as Target from "@asgardeo-scim/core/Target"
-import * as Bulk from "@asgardeo-scim/directory/Bulk"
 
 /** @internal */
 export interface Dialect {
@@ -18,8 +17,6 @@ export interface Dialect {
   readonly askPassword: boolean
   /** `bulk: "auto"` uses SCIM Bulk (within the server's limits). */
   readonly bulkByDefault: boolean
-  /** The most operations a Bulk request carries, whatever the server's configuration offers. */
-  readonly maxBulkOperations: number
   /** The token's scopes name the operations they allow, so a batch can check them before writing. */
   readonly scopesNameOperations: boolean
 }
@@ -32,8 +29,6 @@ export const fromClient = (client: ScimClient.Service): Dialect => {
     defaultUserStore: client.settings.defaultUserStore,
     askPassword: target.users.invitations,
     bulkByDefault: target.bulk.preferInBatches,
-    // The target's documented cap; Asgardeo's where the target has none (as before).
-    maxBulkOperations: target.bulk.maxOperations ?? Bulk.asgardeoMaxOperations,
     scopesNameOperations: target.scopes.checked
   }
 }
