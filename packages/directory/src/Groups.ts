@@ -27,7 +27,7 @@ import * as internal from "./internal/common.js"
 import * as GroupNames from "./internal/groupNames.js"
 import * as Resolve from "./internal/resolve.js"
 import * as Resources from "./Resources.js"
-import type { FindOptions, ListError, ListOptions, ListResult, Projection, RawOperation, StreamOptions, WriteError } from "./Users.js"
+import type { FindOptions, ListError, RawOperation, StreamOptions, WriteError } from "./Users.js"
 
 /**
  * The input of `create`. `displayName` is the name without a user-store prefix: on Asgardeo a
@@ -65,39 +65,24 @@ export interface Service {
    * store `domain` when given (Asgardeo).
    */
   readonly create: (input: NewGroup) => Effect.Effect<Group.Group, WriteError>
-  /** GET /Groups (or POST /Groups/.search on Asgardeo when a filter value holds `+` or `%`). */
-  readonly list: {
-    (options: ListOptions & Projection): Effect.Effect<ListResult<Group.Projection>, ListError>
-    (options?: ListOptions): Effect.Effect<ListResult<Group.Group>, ListError>
-  }
-  /** POST /Groups/.search. */
-  readonly search: {
-    (options: ListOptions & Projection): Effect.Effect<ListResult<Group.Projection>, ListError>
-    (options?: ListOptions): Effect.Effect<ListResult<Group.Group>, ListError>
-  }
-  /** Every group, all pages. */
-  readonly stream: (options?: StreamOptions) => Stream.Stream<Group.Group, ListError | ScimError.PagingAborted>
-  /** GET /Groups/{id}. */
-  readonly get: (id: string) => Effect.Effect<Group.Group, ScimClient.Error>
   /**
    * Finds the one group a name names, ignoring case, by `Users.findByUserName`'s rule: on
    * Asgardeo `PARTNERS/Engineering` only in that store, a bare name only in the default store,
    * `{ allStores: true }` in every store; more than one match fails with `AmbiguousGroup`.
    */
-  readonly findByName: (
-    name: string,
-    options?: FindOptions
-  ) => Effect.Effect<Option.Option<Group.Group>, FindError>
+  readonly findByName: (name: string, options?: FindOptions) => Effect.Effect<Option.Option<Group.Group>, FindError>
+  /** GET /Groups (or POST /Groups/.search on Asgardeo when a filter value holds `+` or `%`). */
+  readonly list: Resources.Service<Group.Group, Group.Projection>["list"]
+  /** POST /Groups/.search. */
+  readonly search: Resources.Service<Group.Group, Group.Projection>["search"]
+  /** Every group, all pages. */
+  readonly stream: (options?: StreamOptions) => Stream.Stream<Group.Group, ListError | ScimError.PagingAborted>
+  /** GET /Groups/{id}. */
+  readonly get: (id: string) => Effect.Effect<Group.Group, ScimClient.Error>
   /** PUT /Groups/{id}; members without `display` get it looked up. */
-  readonly replace: (
-    id: string,
-    group: Group.Group | { readonly [key: string]: unknown }
-  ) => Effect.Effect<Group.Group, WriteError>
+  readonly replace: Resources.Service<Group.Group, Group.Projection>["replace"]
   /** PATCH /Groups/{id}; 200 and 204 both succeed (the group is read again after a 204). */
-  readonly patch: (
-    id: string,
-    operations: ReadonlyArray<Patch.PatchOperation | RawOperation>
-  ) => Effect.Effect<Group.Group, WriteError>
+  readonly patch: Resources.Service<Group.Group, Group.Projection>["patch"]
   /**
    * Renames the group (PATCH replace displayName). The group stays in its user store: on
    * Asgardeo its name is read first (GET, `internal_group_mgt_view`) and a `/` is refused.
@@ -140,7 +125,7 @@ const GroupName = Schema.Struct({ id: Schema.String, displayName: Schema.String 
  */
 export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect.gen(function*() {
   const client = yield* ScimClient.ScimClient
-  const { settings, target } = client
+  const { target } = client
   // Whether names carry a user store (`PARTNERS/Admins`): read from the target, once.
   const hasStores = target.userStores !== undefined
 
@@ -288,7 +273,6 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       return undefined
     }
   })
-  const runList = resources.runList
   const get = resources.getFull
   const create = (input: NewGroup): Effect.Effect<Group.Group, WriteError> => resources.create(input)
 
@@ -296,14 +280,10 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     Resolve.prepare(operation, field, client, name, options, Validation.maxStringLength)
 
   const findWanted = (operation: string, wanted: Resolve.Wanted) =>
-    Resolve.find({
+    resources.findOne({
       wanted,
       attribute: "displayName",
-      nameOf: (g: Group.Group) => g.displayName,
-      path: "/Groups",
-      pageSize: settings.pageSize,
-      maxRequests: settings.maxPageRequests,
-      fetchPage: (p) => runList("Groups.list", p) as Effect.Effect<ListResult<Group.Group>, ListError>,
+      nameOf: (g) => g.displayName,
       ambiguous: (candidates) =>
         new ScimError.AmbiguousGroup({
           operation,

@@ -65,7 +65,12 @@ export type ListResult<A> = common.ListResult<A>
  * @since 0.2.0
  * @category models
  */
-export type ListOptions = internal.ListOptions
+export interface ListOptions {
+  readonly startIndex?: number | undefined
+  readonly count?: number | undefined
+  readonly filter?: string | Filter.Filter | undefined
+  readonly domain?: string | undefined
+}
 
 /**
  * `attributes` or `excludedAttributes`: the resources then guarantee only `id`.
@@ -73,7 +78,9 @@ export type ListOptions = internal.ListOptions
  * @since 0.2.0
  * @category models
  */
-export type Projection = internal.Projection
+export type Projection =
+  | { readonly attributes: ReadonlyArray<string>; readonly excludedAttributes?: undefined }
+  | { readonly excludedAttributes: ReadonlyArray<string>; readonly attributes?: undefined }
 
 /**
  * Options of `stream`.
@@ -81,7 +88,10 @@ export type Projection = internal.Projection
  * @since 0.2.0
  * @category models
  */
-export type StreamOptions = internal.StreamOptions
+export interface StreamOptions {
+  readonly filter?: string | Filter.Filter | undefined
+  readonly domain?: string | undefined
+}
 
 /**
  * A raw PATCH operation (any op case; validated before sending).
@@ -89,7 +99,11 @@ export type StreamOptions = internal.StreamOptions
  * @since 0.2.0
  * @category models
  */
-export type RawOperation = internal.RawOperation
+export interface RawOperation {
+  readonly op: string
+  readonly path?: string | undefined
+  readonly value?: unknown
+}
 
 /**
  * Errors of requests that take validated input.
@@ -186,7 +200,10 @@ export interface Service<A, P> {
  * @since 0.2.0
  * @category schemas
  */
-export const Projected = Schema.Struct({ id: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+export const Projected = Schema.Struct(
+  { id: Schema.String },
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+)
 
 /**
  * `/Users` as a plain resource type: the generic operations without `Users`' own rules (no
@@ -272,7 +289,9 @@ export const build = <A extends { readonly id: string }, I, P extends { readonly
     projection: definition.projection,
     // Each operation sends the scope its named operation needs (`Users.create`: internal_user_mgt_create).
     scopes: Object.fromEntries(
-      Object.entries(definition.scopes ?? {}).map(([kind, op]) => [kind, op === undefined ? undefined : Scopes.byOperation[op]])
+      Object.entries(definition.scopes ?? {}).map((
+        [kind, op]
+      ) => [kind, op === undefined ? undefined : Scopes.byOperation[op]])
     ),
     schemaUrn: definition.schemaUrn,
     nameAttribute: definition.nameAttribute,

@@ -12,7 +12,6 @@
  *
  * @since 0.1.0
  */
-import type * as Patch from "@asgardeo-scim/core/Patch"
 import * as Retry from "@asgardeo-scim/core/Retry"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
@@ -30,63 +29,19 @@ import * as Resolve from "./internal/resolve.js"
 import * as Resources from "./Resources.js"
 import * as User from "./User.js"
 
-/**
- * A page of a list call (`Resources.ListResult`).
- *
- * @since 0.1.0
- * @category models
- */
+/** A page of a list call: `Resources.ListResult`. @since 0.1.0 @category models */
 export type ListResult<A> = Resources.ListResult<A>
-
-/**
- * Options of `list` and `search`. `count` defaults to `config.pageSize` (100); `filter` is a
- * string or a `Filter`, decoded at run time (anything else fails with `InvalidFilter` before any
- * request); `domain` (a user store) is Asgardeo-only. There is no `sortBy`: Asgardeo answers 501.
- * The same as `Resources.ListOptions`.
- *
- * @since 0.1.0
- * @category models
- */
+/** Options of `list` and `search`: `Resources.ListOptions`. @since 0.1.0 @category models */
 export type ListOptions = Resources.ListOptions
-
-/**
- * `attributes` or `excludedAttributes`: the resources then guarantee only `id`.
- *
- * @since 0.1.0
- * @category models
- */
+/** `attributes` or `excludedAttributes`: `Resources.Projection`. @since 0.1.0 @category models */
 export type Projection = Resources.Projection
-
-/**
- * Options of `stream`.
- *
- * @since 0.1.0
- * @category models
- */
+/** Options of `stream`: `Resources.StreamOptions`. @since 0.1.0 @category models */
 export type StreamOptions = Resources.StreamOptions
-
-/**
- * A raw PATCH operation (any op case; validated before sending).
- *
- * @since 0.1.0
- * @category models
- */
+/** A raw PATCH operation, validated before sending: `Resources.RawOperation`. @since 0.1.0 @category models */
 export type RawOperation = Resources.RawOperation
-
-/**
- * Errors of requests that take validated input.
- *
- * @since 0.1.0
- * @category errors
- */
+/** Errors of requests that take validated input: `Resources.WriteError`. @since 0.1.0 @category errors */
 export type WriteError = Resources.WriteError
-
-/**
- * Errors of list, search and lookups.
- *
- * @since 0.1.0
- * @category errors
- */
+/** Errors of list, search and lookups: `Resources.ListError`. @since 0.1.0 @category errors */
 export type ListError = Resources.ListError
 
 /**
@@ -125,15 +80,9 @@ export interface Service {
     input: User.NewUser
   ) => Effect.Effect<{ readonly user: User.User; readonly created: boolean }, FindError>
   /** GET /Users (or POST /Users/.search on Asgardeo when a filter value holds `+` or `%`). */
-  readonly list: {
-    (options: ListOptions & Projection): Effect.Effect<ListResult<User.Projection>, ListError>
-    (options?: ListOptions): Effect.Effect<ListResult<User.User>, ListError>
-  }
+  readonly list: Resources.Service<User.User, User.Projection>["list"]
   /** POST /Users/.search with a SearchRequest body. */
-  readonly search: {
-    (options: ListOptions & Projection): Effect.Effect<ListResult<User.Projection>, ListError>
-    (options?: ListOptions): Effect.Effect<ListResult<User.User>, ListError>
-  }
+  readonly search: Resources.Service<User.User, User.Projection>["search"]
   /**
    * Every user, all pages, once each (core `Paging.stream`): one page is held at a time, and
    * memory grows only by the set of ids seen (to drop repeats), not by the users.
@@ -156,15 +105,9 @@ export interface Service {
     options?: FindOptions
   ) => Effect.Effect<Option.Option<User.User>, FindError>
   /** PUT /Users/{id} with the whole user: a get-modify-replace keeps every attribute (`meta` is dropped). */
-  readonly replace: (
-    id: string,
-    user: User.User | { readonly [key: string]: unknown }
-  ) => Effect.Effect<User.User, WriteError>
+  readonly replace: Resources.Service<User.User, User.Projection>["replace"]
   /** PATCH /Users/{id}. Returns the user (read again when the server answers 204). */
-  readonly patch: (
-    id: string,
-    operations: ReadonlyArray<Patch.PatchOperation | RawOperation>
-  ) => Effect.Effect<User.User, WriteError>
+  readonly patch: Resources.Service<User.User, User.Projection>["patch"]
   /**
    * Deactivates or reactivates: on Asgardeo `urn:scim:wso2:schema` `accountDisabled`, elsewhere
    * `active`.
@@ -225,7 +168,6 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       return Effect.succeed(body)
     }
   })
-  const runList = resources.runList
 
   const create = (input: User.NewUser): Effect.Effect<User.User, WriteError> => resources.create(input)
 
@@ -243,14 +185,10 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         Validation.maxUserNameLength
       )
       if (Either.isLeft(wanted)) return Effect.fail(wanted.left)
-      return Resolve.find({
+      return resources.findOne({
         wanted: wanted.right,
         attribute: "userName",
-        nameOf: (u: User.User) => u.userName,
-        path: "/Users",
-        pageSize: settings.pageSize,
-        maxRequests: settings.maxPageRequests,
-        fetchPage: (p) => runList("Users.list", p) as Effect.Effect<ListResult<User.User>, ListError>,
+        nameOf: (u) => u.userName,
         ambiguous: (candidates) =>
           new ScimError.AmbiguousUser({
             operation: "Users.findByUserName",

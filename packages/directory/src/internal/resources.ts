@@ -13,39 +13,15 @@ import type * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as internal from "./common.js"
 import * as Listing from "./listing.js"
+import * as Resolve from "./resolve.js"
 
 /** The operations of a resource service. @internal */
 export type Kind = "create" | "get" | "list" | "search" | "replace" | "patch" | "delete"
-
-/** `attributes` or `excludedAttributes`: the resources then guarantee only `id`. @internal */
-export type Projection =
-  | { readonly attributes: ReadonlyArray<string>; readonly excludedAttributes?: undefined }
-  | { readonly excludedAttributes: ReadonlyArray<string>; readonly attributes?: undefined }
-
-/** Options of `list` and `search`. @internal */
-export interface ListOptions {
-  readonly startIndex?: number | undefined
-  readonly count?: number | undefined
-  readonly filter?: string | Filter.Filter | undefined
-  readonly domain?: string | undefined
-}
-
-/** Options of `stream`. @internal */
-export interface StreamOptions {
-  readonly filter?: string | Filter.Filter | undefined
-  readonly domain?: string | undefined
-}
-
-/** A raw PATCH operation (any op case; validated before sending). @internal */
-export interface RawOperation {
-  readonly op: string
-  readonly path?: string | undefined
-  readonly value?: unknown
-}
 
 /** @internal */
 export type WriteError = ScimClient.Error | ScimError.InvalidInput
@@ -104,12 +80,21 @@ export interface Built<A, P> {
   readonly runList: (operation: string, options: unknown) => Effect.Effect<internal.ListResult<A | P>, ListError>
   readonly list: (options?: unknown) => Effect.Effect<internal.ListResult<A | P>, ListError>
   readonly search: (options?: unknown) => Effect.Effect<internal.ListResult<A | P>, ListError>
-  readonly stream: (options?: StreamOptions) => Stream.Stream<A, ListError | ScimError.PagingAborted>
+  /** The one resource a checked name names (`Resolve.find`), paging by the configured size. */
+  readonly findOne: <X>(options: {
+    readonly wanted: Resolve.Wanted
+    readonly attribute: "userName" | "displayName"
+    readonly nameOf: (a: A) => string | undefined
+    readonly ambiguous: (candidates: ReadonlyArray<A>) => X
+  }) => Effect.Effect<Option.Option<A>, ListError | X | ScimError.PagingAborted>
+  readonly stream: (options?: {
+    readonly filter?: string | Filter.Filter | undefined
+    readonly domain?: string | undefined
+  }) => Stream.Stream<A, ListError | ScimError.PagingAborted>
 }
 
 /** Why a name's store prefix is refused. @internal */
-export const storePrefixReason =
-  "the part before '/' is read as a user store: letters, digits, '.', '_' or '-'"
+export const storePrefixReason = "the part before '/' is read as a user store: letters, digits, '.', '_' or '-'"
 
 /**
  * On a target with user stores, what precedes the first `/` of a written name must be a store.
@@ -166,6 +151,14 @@ export const build = <A extends { readonly id: string }, I, P, PI>(
     projection: definition.projection,
     scopes: { list: scopes.list, search: scopes.search }
   })
+
+  /** A request to `{path}/{id}`. */
+  const byId = (
+    operation: string,
+    method: ScimClient.Method,
+    id: string,
+    more: Pick<ScimClient.Request, "scope" | "body" | "idempotent" | "urlParams">
+  ) => client.execute({ operation, method, path, id, ...more })
 
   /** The answer to a write: the resource it carries, or the resource read again (204). */
   const afterWrite = (method: string, id: string, res: ScimClient.Response) =>
@@ -240,14 +233,7 @@ export const build = <A extends { readonly id: string }, I, P, PI>(
           ? undefined
           : checkStorePrefix(client, operation, nameAttribute, body[nameAttribute])
         if (bad !== undefined) return Effect.fail(bad)
-        return client.execute({
-          operation,
-          scope: scopes.replace,
-          method: "PUT",
-          path,
-          id,
-          body: withSchemas(body, definition.schemaUrn)
-        })
+        return byId(operation, "PUT", id, { scope: scopes.replace, body: withSchemas(body, definition.schemaUrn) })
       }),
       Effect.flatMap((res) => afterWrite("PUT", id, res))
     )
@@ -268,12 +254,8 @@ export const build = <A extends { readonly id: string }, I, P, PI>(
         const bad = checkStorePrefix(client, operation, `Operations.${i}.value`, value)
         if (bad !== undefined) return Effect.fail(bad)
       }
-      return client.execute({
-        operation,
+      return byId(operation, "PATCH", id, {
         scope: scopes.patch,
-        method: "PATCH",
-        path,
-        id,
         body: ops.right,
         idempotent: options?.idempotent ?? Patch.isIdempotent(ops.right.Operations),
         urlParams: options?.urlParams
@@ -283,8 +265,7 @@ export const build = <A extends { readonly id: string }, I, P, PI>(
   const patch = (id: string, operations: unknown) =>
     Effect.flatMap(patchRaw(`${name}.patch`, id, operations), (res) => afterWrite("PATCH", id, res))
 
-  const del = (id: string) =>
-    Effect.asVoid(client.execute({ operation: `${name}.delete`, scope: scopes.delete, method: "DELETE", path, id }))
+  const del = (id: string) => Effect.asVoid(byId(`${name}.delete`, "DELETE", id, { scope: scopes.delete }))
 
   return {
     create,
@@ -297,6 +278,14 @@ export const build = <A extends { readonly id: string }, I, P, PI>(
     runList: listing.runList,
     list: (options) => listing.runList(`${name}.list`, options),
     search: (options) => listing.runList(`${name}.search`, options),
+    findOne: (options) =>
+      Resolve.find({
+        ...options,
+        path,
+        pageSize: client.settings.pageSize,
+        maxRequests: client.settings.maxPageRequests,
+        fetchPage: (p) => listing.runList(`${name}.list`, p) as Effect.Effect<internal.ListResult<A>, ListError>
+      }),
     stream: listing.stream
   }
 }
