@@ -206,6 +206,12 @@ export const Projected = Schema.Struct(
 )
 
 /**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Projected extends Schema.Schema.Type<typeof Projected> {}
+
+/**
  * `/Users` as a plain resource type: the generic operations without `Users`' own rules (no
  * `NewUser` input: bodies are raw SCIM, checked by the deep check; a userName's store prefix is
  * checked on targets with user stores).
