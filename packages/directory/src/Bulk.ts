@@ -31,6 +31,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as BulkWire from "./internal/bulkWire.js"
 import * as internal from "./internal/common.js"
 
 /**
@@ -209,18 +210,6 @@ export const asgardeoMaxOperations = Target.defaultBulkOperations
 
 const BulkRequestUrn = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 
-interface Prepared {
-  readonly bulkId: string
-  readonly method: Operation["method"]
-  readonly path: string
-  readonly wire: Record<string, unknown>
-  readonly size: number
-  readonly refs: ReadonlyArray<string>
-  readonly scope: Scopes.Operation
-}
-
-const refPattern = /"bulkId:([^"\\]+)"/g
-
 /**
  * Splits prepared operations into chunks: groups linked by `bulkId:` references stay together;
  * each chunk has at most `maxOperations` operations and `maxBytes` bytes.
@@ -228,100 +217,13 @@ const refPattern = /"bulkId:([^"\\]+)"/g
  * @since 0.1.0
  * @category internals
  */
-export const chunk = <
+export const chunk: <
   A extends { readonly bulkId: string; readonly refs: ReadonlyArray<string>; readonly size: number }
 >(
   operations: ReadonlyArray<A>,
   maxOperations: number,
   maxBytes: number
-): Either.Either<ReadonlyArray<ReadonlyArray<A>>, string> => {
-  const parent = operations.map((_, i) => i)
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!
-    return i
-  }
-  const index = new Map(operations.map((o, i) => [o.bulkId, i]))
-  operations.forEach((o, i) => {
-    for (const r of o.refs) {
-      const j = index.get(r)
-      if (j !== undefined) parent[find(i)] = find(j)
-    }
-  })
-  const groups = new Map<number, Array<A>>()
-  operations.forEach((o, i) => {
-    const root = find(i)
-    const g = groups.get(root)
-    if (g) g.push(o)
-    else groups.set(root, [o])
-  })
-  const envelope = 120
-  const chunks: Array<Array<A>> = []
-  let current: Array<A> = []
-  let bytes = envelope
-  for (const g of groups.values()) {
-    const size = g.reduce((n, o) => n + o.size + 1, 0)
-    if (g.length > maxOperations || size + envelope > maxBytes) {
-      return Either.left(
-        `the operations linked by bulkId references to ${g[0]!.bulkId} (${g.length} operations, ${size} bytes) ` +
-          `do not fit in one request (at most ${maxOperations} operations and ${maxBytes} bytes)`
-      )
-    }
-    if (current.length + g.length > maxOperations || bytes + size > maxBytes) {
-      chunks.push(current)
-      current = []
-      bytes = envelope
-    }
-    for (const o of g) current.push(o)
-    bytes += size
-  }
-  if (current.length > 0) chunks.push(current)
-  return Either.right(chunks)
-}
-
-const toStatus = (u: unknown): number | undefined => {
-  const v = internal.isRecord(u) ? u.code : u
-  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN
-  return Number.isInteger(n) ? n : undefined
-}
-
-const toResponse = (u: unknown): { readonly [key: string]: unknown } | undefined => {
-  if (internal.isRecord(u)) return u
-  if (typeof u === "string" && u.trim() !== "") {
-    try {
-      const parsed: unknown = JSON.parse(u)
-      return internal.isRecord(parsed) ? parsed : undefined
-    } catch {
-      return undefined
-    }
-  }
-  return undefined
-}
-
-/** `decodeURIComponent`, or `undefined` for a malformed escape (it throws). */
-const percentDecoded = (s: string): string | undefined => {
-  try {
-    return decodeURIComponent(s)
-  } catch {
-    return undefined
-  }
-}
-
-const lastSegment = (s: string | undefined): string | undefined => {
-  if (s === undefined) return undefined
-  const parts = s.replace(/\/+$/, "").split("/")
-  const last = parts[parts.length - 1]
-  return last === undefined || last === "" ? undefined : percentDecoded(last)
-}
-
-/** Every string of a per-operation answer, through `scrub` (the answer may echo the request). */
-const scrubbed = (u: unknown, scrub: (text: string) => string): unknown =>
-  typeof u === "string"
-    ? scrub(u)
-    : Array.isArray(u)
-    ? u.map((v) => scrubbed(v, scrub))
-    : internal.isRecord(u)
-    ? Object.fromEntries(Object.entries(u).map(([k, v]) => [k, scrubbed(v, scrub)]))
-    : u
+) => Either.Either<ReadonlyArray<ReadonlyArray<A>>, string> = BulkWire.chunk
 
 /**
  * Builds the service.
@@ -345,7 +247,7 @@ export const make: Effect.Effect<
 
   const prepare = (
     operations: ReadonlyArray<Operation>
-  ): Either.Either<ReadonlyArray<Prepared>, ScimError.InvalidInput> => {
+  ): Either.Either<ReadonlyArray<BulkWire.Prepared>, ScimError.InvalidInput> => {
     const bad = (field: string, reason: string) => Either.left(internal.invalid(op, field, reason))
     if (!Array.isArray(operations)) return bad("operations", "expected an array of operations")
     if (operations.length === 0) return bad("operations", "no operations")
@@ -364,7 +266,7 @@ export const make: Effect.Effect<
       given.add(id)
       return id
     }
-    const out: Array<Prepared> = []
+    const out: Array<BulkWire.Prepared> = []
     for (let i = 0; i < operations.length; i++) {
       const o: unknown = operations[i]
       const at = `operations.${i}`
@@ -391,7 +293,7 @@ export const make: Effect.Effect<
       } else {
         if (id === undefined) return bad(`${at}.path`, `a ${method} needs /${resource}/{id}`)
         if (!id.startsWith("bulkId:")) {
-          const decoded = percentDecoded(id)
+          const decoded = BulkWire.percentDecoded(id)
           if (decoded === undefined) return bad(`${at}.path`, "a malformed percent-escape in the id")
           const checked = client.encodeId(decoded)
           if (Either.isLeft(checked)) return bad(`${at}.path`, checked.left.reason)
@@ -442,7 +344,9 @@ export const make: Effect.Effect<
       const bulkId = typeof o.bulkId === "string" ? o.bulkId : fresh()
       const wire = { method, path, bulkId, ...(data !== undefined ? { data } : {}) }
       // References are read from the text with secrets hidden; the size counts what is sent.
-      const refs = Array.from(JSON.stringify(wire).matchAll(refPattern), (m) => m[1]!).filter((r) => r !== bulkId)
+      const refs = Array.from(JSON.stringify(wire).matchAll(BulkWire.refPattern), (m) => m[1]!).filter((r) =>
+        r !== bulkId
+      )
       const size = Validation.utf8Length(Validation.encodeJson(wire))
       const kind = method === "POST" ? "create" : method === "DELETE" ? "delete" : "update"
       const scope = `Bulk.${kind}${resource === "Users" ? "User" : "Group"}` as Scopes.Operation
@@ -451,7 +355,7 @@ export const make: Effect.Effect<
     return Either.right(out)
   }
 
-  const checkScopes = (prepared: ReadonlyArray<Prepared>) =>
+  const checkScopes = (prepared: ReadonlyArray<BulkWire.Prepared>) =>
     Effect.gen(function*() {
       const needed = Scopes.forOperations(new Set(prepared.map((p) => p.scope)))
       if (!target.scopes.checked) return needed[0]
@@ -527,18 +431,19 @@ export const make: Effect.Effect<
           let sent = typeof raw.bulkId === "string" ? pending.get(raw.bulkId) : undefined
           if (sent === undefined) {
             // No bulkId echoed: match a non-POST by method and the id in its path.
-            const target = lastSegment(location)
+            const target = BulkWire.lastSegment(location)
             const candidates = [...pending.values()].filter((p) =>
-              p.method === raw.method && p.method !== "POST" && target !== undefined && lastSegment(p.path) === target
+              p.method === raw.method && p.method !== "POST" && target !== undefined &&
+              BulkWire.lastSegment(p.path) === target
             )
             if (candidates.length === 1) sent = candidates[0]
           }
           if (sent === undefined) continue
           pending.delete(sent.bulkId)
-          const status = toStatus(raw.status) ?? 0
+          const status = BulkWire.toStatus(raw.status) ?? 0
           // A per-operation answer may echo the operation, passwords included: scrubbed like any
           // body kept from an answer.
-          const response = toResponse(scrubbed(raw.response, res.scrub))
+          const response = BulkWire.toResponse(BulkWire.scrubbed(raw.response, res.scrub))
           const ok = status >= 200 && status < 300
           if (!ok) failed++
           const detail = response?.detail
@@ -551,7 +456,7 @@ export const make: Effect.Effect<
             ok,
             location,
             // The id HR then adds to groups: only a well-formed id counts, whoever sent it.
-            id: validId(lastSegment(location)) ?? validId(response?.id),
+            id: validId(BulkWire.lastSegment(location)) ?? validId(response?.id),
             response,
             scimType: typeof scimType === "string" ? scimType : undefined,
             detail: typeof detail === "string" ? detail : undefined

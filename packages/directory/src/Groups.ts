@@ -25,18 +25,9 @@ import type * as Stream from "effect/Stream"
 import * as Group from "./Group.js"
 import * as internal from "./internal/common.js"
 import * as GroupNames from "./internal/groupNames.js"
-import * as Listing from "./internal/listing.js"
 import * as Resolve from "./internal/resolve.js"
-import type {
-  FindOptions,
-  ListError,
-  ListOptions,
-  ListResult,
-  Projection,
-  RawOperation,
-  StreamOptions,
-  WriteError
-} from "./Users.js"
+import * as Resources from "./Resources.js"
+import type { FindOptions, ListError, RawOperation, StreamOptions, WriteError } from "./Users.js"
 
 /**
  * The input of `create`. `displayName` is the name without a user-store prefix: on Asgardeo a
@@ -74,39 +65,24 @@ export interface Service {
    * store `domain` when given (Asgardeo).
    */
   readonly create: (input: NewGroup) => Effect.Effect<Group.Group, WriteError>
-  /** GET /Groups (or POST /Groups/.search on Asgardeo when a filter value holds `+` or `%`). */
-  readonly list: {
-    (options: ListOptions & Projection): Effect.Effect<ListResult<Group.Projection>, ListError>
-    (options?: ListOptions): Effect.Effect<ListResult<Group.Group>, ListError>
-  }
-  /** POST /Groups/.search. */
-  readonly search: {
-    (options: ListOptions & Projection): Effect.Effect<ListResult<Group.Projection>, ListError>
-    (options?: ListOptions): Effect.Effect<ListResult<Group.Group>, ListError>
-  }
-  /** Every group, all pages. */
-  readonly stream: (options?: StreamOptions) => Stream.Stream<Group.Group, ListError | ScimError.PagingAborted>
-  /** GET /Groups/{id}. */
-  readonly get: (id: string) => Effect.Effect<Group.Group, ScimClient.Error>
   /**
    * Finds the one group a name names, ignoring case, by `Users.findByUserName`'s rule: on
    * Asgardeo `PARTNERS/Engineering` only in that store, a bare name only in the default store,
    * `{ allStores: true }` in every store; more than one match fails with `AmbiguousGroup`.
    */
-  readonly findByName: (
-    name: string,
-    options?: FindOptions
-  ) => Effect.Effect<Option.Option<Group.Group>, FindError>
+  readonly findByName: (name: string, options?: FindOptions) => Effect.Effect<Option.Option<Group.Group>, FindError>
+  /** GET /Groups (or POST /Groups/.search on Asgardeo when a filter value holds `+` or `%`). */
+  readonly list: Resources.Service<Group.Group, Group.Projection>["list"]
+  /** POST /Groups/.search. */
+  readonly search: Resources.Service<Group.Group, Group.Projection>["search"]
+  /** Every group, all pages. */
+  readonly stream: (options?: StreamOptions) => Stream.Stream<Group.Group, ListError | ScimError.PagingAborted>
+  /** GET /Groups/{id}. */
+  readonly get: (id: string) => Effect.Effect<Group.Group, ScimClient.Error>
   /** PUT /Groups/{id}; members without `display` get it looked up. */
-  readonly replace: (
-    id: string,
-    group: Group.Group | { readonly [key: string]: unknown }
-  ) => Effect.Effect<Group.Group, WriteError>
+  readonly replace: Resources.Service<Group.Group, Group.Projection>["replace"]
   /** PATCH /Groups/{id}; 200 and 204 both succeed (the group is read again after a 204). */
-  readonly patch: (
-    id: string,
-    operations: ReadonlyArray<Patch.PatchOperation | RawOperation>
-  ) => Effect.Effect<Group.Group, WriteError>
+  readonly patch: Resources.Service<Group.Group, Group.Projection>["patch"]
   /**
    * Renames the group (PATCH replace displayName). The group stays in its user store: on
    * Asgardeo its name is read first (GET, `internal_group_mgt_view`) and a `/` is refused.
@@ -149,10 +125,9 @@ const GroupName = Schema.Struct({ id: Schema.String, displayName: Schema.String 
  */
 export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect.gen(function*() {
   const client = yield* ScimClient.ScimClient
-  const { settings, target } = client
+  const { target } = client
   // Whether names carry a user store (`PARTNERS/Admins`): read from the target, once.
   const hasStores = target.userStores !== undefined
-  const profile = target.filters.groups
 
   const checkName = (
     operation: string,
@@ -232,89 +207,83 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
           : Effect.succeed(m), { concurrency: 4 })
     })
 
-  const create = (input: NewGroup) =>
-    Effect.suspend((): Effect.Effect<Group.Group, WriteError> => {
-      if (!internal.isRecord(input)) return internal.fail("Groups.create", "", "expected a NewGroup object")
+  /** The POST body of a new group: its name, store and members (their `display` looked up). */
+  const createBody = (operation: string, input: unknown) =>
+    Effect.suspend((): Effect.Effect<Record<string, unknown>, WriteError> => {
+      if (!internal.isRecord(input)) return internal.fail(operation, "", "expected a NewGroup object")
       for (const key of Object.keys(input)) {
         if (!["displayName", "members", "externalId", "domain"].includes(key)) {
-          return internal.fail("Groups.create", key, "unknown field")
+          return internal.fail(operation, key, "unknown field")
         }
       }
       const name = checkNewName(
-        "Groups.create",
+        operation,
         "displayName",
         input.displayName,
         "give the name without it, and the store as domain (domain: \"PARTNERS\")"
       )
       if (Either.isLeft(name)) return Effect.fail(name.left)
-      const domain = GroupNames.checkDomain(hasStores, "Groups.create", input.domain)
+      const domain = GroupNames.checkDomain(hasStores, operation, input.domain)
       if (Either.isLeft(domain)) return Effect.fail(domain.left)
       if (input.externalId !== undefined && typeof input.externalId !== "string") {
-        return internal.fail("Groups.create", "externalId", "expected a string")
+        return internal.fail(operation, "externalId", "expected a string")
       }
       const externalIdProblem = input.externalId === undefined
         ? undefined
         : Validation.stringProblem("externalId", input.externalId)
-      if (externalIdProblem !== undefined) return internal.fail("Groups.create", "externalId", externalIdProblem)
+      if (externalIdProblem !== undefined) return internal.fail(operation, "externalId", externalIdProblem)
       const displayName = domain.right === undefined
         ? Resolve.createName(client, name.right)
         : Validation.qualify(domain.right, name.right)
-      return Effect.flatMap(
+      return Effect.map(
         input.members === undefined
           ? Effect.succeed<ReadonlyArray<Patch.Member>>([])
-          : resolveMembers("Groups.create", "members", input.members),
-        (members) =>
-          client.execute({
-            operation: "Groups.create",
-            scope: Scopes.byOperation["Groups.create"],
-            method: "POST",
-            path: "/Groups",
-            body: {
-              schemas: [Group.CoreUrn],
-              // A bare name goes to the default store, where a lookup of that name searches.
-              displayName,
-              ...(input.externalId !== undefined ? { externalId: input.externalId } : {}),
-              ...(members.length > 0 ? { members: members.map((m) => ({ value: m.value, display: m.display })) } : {})
-            }
-          }).pipe(Effect.flatMap((res) => internal.decodeResource("POST", "/Groups", res, Group.Group)))
+          : resolveMembers(operation, "members", input.members),
+        (members) => ({
+          schemas: [Group.CoreUrn],
+          // A bare name goes to the default store, where a lookup of that name searches.
+          displayName,
+          ...(input.externalId !== undefined ? { externalId: input.externalId } : {}),
+          ...(members.length > 0 ? { members: members.map((m) => ({ value: m.value, display: m.display })) } : {})
+        })
       )
     })
 
-  const listing = Listing.make({
-    resource: "Groups",
-    client,
-    profile,
-    schema: Group.Group,
-    projection: Group.Projection
+  const resources = Resources.build(client, { ...Resources.groups, nameAttribute: undefined }, {
+    create: createBody,
+    // A name as the server writes it; members without `display` get it looked up.
+    replace: (operation, body) => {
+      const name = checkStoredName(operation, "displayName", body.displayName)
+      if (Either.isLeft(name)) return Effect.fail(name.left)
+      return Effect.map(
+        body.members === undefined ? Effect.succeed(undefined) : resolveMembers(operation, "members", body.members),
+        (members) => ({
+          ...body,
+          ...(members !== undefined ? { members: members.map((m) => ({ value: m.value, display: m.display })) } : {})
+        })
+      )
+    },
+    patch: (operation, operations) => {
+      for (let i = 0; i < operations.length; i++) {
+        const written = GroupNames.displayNameOf(operations[i]!)
+        if (written === undefined) continue
+        const name = checkStoredName(operation, `Operations.${i}.value`, written)
+        if (Either.isLeft(name)) return name.left
+      }
+      return undefined
+    }
   })
-  const runList = listing.runList
-
-  const list = ((options?: ListOptions) => runList("Groups.list", options)) as Service["list"]
-  const search = ((options?: ListOptions) => runList("Groups.search", options)) as Service["search"]
-
-  const stream = (options?: StreamOptions) => listing.stream(options)
-
-  const get = (id: string) =>
-    client.executeDecode({
-      operation: "Groups.get",
-      scope: Scopes.byOperation["Groups.get"],
-      method: "GET",
-      path: "/Groups",
-      id
-    }, Group.Group)
+  const get = resources.getFull
+  const create = (input: NewGroup): Effect.Effect<Group.Group, WriteError> => resources.create(input)
 
   const prepareName = (operation: string, field: string, name: unknown, options?: unknown) =>
     Resolve.prepare(operation, field, client, name, options, Validation.maxStringLength)
 
   const findWanted = (operation: string, wanted: Resolve.Wanted) =>
-    Resolve.find({
+    resources.findOne({
       wanted,
       attribute: "displayName",
-      nameOf: (g: Group.Group) => g.displayName,
-      path: "/Groups",
-      pageSize: settings.pageSize,
-      maxRequests: settings.maxPageRequests,
-      fetchPage: (p) => runList("Groups.list", p) as Effect.Effect<ListResult<Group.Group>, ListError>,
+      nameOf: (g) => g.displayName,
       ambiguous: (candidates) =>
         new ScimError.AmbiguousGroup({
           operation,
@@ -329,46 +298,6 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       return Either.isLeft(wanted) ? Effect.fail(wanted.left) : findWanted("Groups.findByName", wanted.right)
     }).pipe(Effect.withSpan("Groups.findByName"))
 
-  const replace = (id: string, group: Group.Group | { readonly [key: string]: unknown }) =>
-    Effect.suspend((): Effect.Effect<Group.Group, WriteError> => {
-      if (!internal.isRecord(group)) return internal.fail("Groups.replace", "", "expected a group object")
-      const { meta: _meta, ...rest } = group
-      const checked = internal.decodeJson("Groups.replace", rest)
-      if (Either.isLeft(checked)) return Effect.fail(checked.left)
-      const body = internal.isRecord(checked.right) ? checked.right : {}
-      const name = checkStoredName("Groups.replace", "displayName", body.displayName)
-      if (Either.isLeft(name)) return Effect.fail(name.left)
-      if (body.id !== undefined && body.id !== id) {
-        return internal.fail("Groups.replace", "id", "the body's id differs from the id replaced")
-      }
-      return Effect.flatMap(
-        body.members === undefined
-          ? Effect.succeed(undefined)
-          : resolveMembers("Groups.replace", "members", body.members),
-        (members) =>
-          client.execute({
-            operation: "Groups.replace",
-            scope: Scopes.byOperation["Groups.replace"],
-            method: "PUT",
-            path: "/Groups",
-            id,
-            body: {
-              ...body,
-              schemas: Array.isArray(body.schemas) && body.schemas.length > 0 ? body.schemas : [Group.CoreUrn],
-              ...(members !== undefined
-                ? { members: members.map((m) => ({ value: m.value, display: m.display })) }
-                : {})
-            }
-          }).pipe(
-            Effect.flatMap((res) =>
-              res.body === undefined
-                ? get(id)
-                : internal.decodeResource("PUT", internal.pathById(client, "/Groups", id), res, Group.Group)
-            )
-          )
-      )
-    })
-
   // Member adds and removes, and renames, are idempotent: safe to retry after a 5xx or a lost answer.
   const patchRaw = (
     operation: string,
@@ -376,39 +305,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     operations: ReadonlyArray<Patch.PatchOperation | RawOperation>,
     idempotent?: boolean,
     urlParams?: ScimClient.Request["urlParams"]
-  ) =>
-    Effect.suspend((): Effect.Effect<ScimClient.Response, WriteError> => {
-      const ops = Either.flatMap(
-        Patch.decodeOperations(operations, { operation }),
-        (ops) => Patch.request(ops, { operation })
-      )
-      if (Either.isLeft(ops)) return Effect.fail(ops.left)
-      for (let i = 0; i < ops.right.Operations.length; i++) {
-        const written = GroupNames.displayNameOf(ops.right.Operations[i]!)
-        if (written === undefined) continue
-        const name = checkStoredName(operation, `Operations.${i}.value`, written)
-        if (Either.isLeft(name)) return Effect.fail(name.left)
-      }
-      return client.execute({
-        operation,
-        scope: Scopes.byOperation["Groups.patch"],
-        method: "PATCH",
-        path: "/Groups",
-        id,
-        body: ops.right,
-        idempotent: idempotent ?? Patch.isIdempotent(ops.right.Operations),
-        urlParams
-      })
-    })
-
-  const patch = (id: string, operations: ReadonlyArray<Patch.PatchOperation | RawOperation>) =>
-    Effect.flatMap(
-      patchRaw("Groups.patch", id, operations),
-      (res) =>
-        res.body === undefined
-          ? get(id)
-          : internal.decodeResource("PATCH", internal.pathById(client, "/Groups", id), res, Group.Group)
-    )
+  ) => resources.patchRaw(operation, id, operations, { idempotent, urlParams })
 
   const rename = (id: string, displayName: string) =>
     Effect.suspend((): Effect.Effect<void, WriteError> => {
@@ -530,29 +427,20 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       )
     }).pipe(Effect.withSpan("Groups.ensureMember"))
 
-  const del = (id: string) =>
-    Effect.asVoid(client.execute({
-      operation: "Groups.delete",
-      scope: Scopes.byOperation["Groups.delete"],
-      method: "DELETE",
-      path: "/Groups",
-      id
-    }))
-
   return Groups.of({
     create,
-    list,
-    search,
-    stream,
+    list: resources.list as Service["list"],
+    search: resources.search as Service["search"],
+    stream: resources.stream,
     get,
     findByName,
-    replace,
-    patch,
+    replace: resources.replace,
+    patch: resources.patch,
     rename,
     addMembers,
     removeMembers,
     ensureMember,
-    delete: del
+    delete: resources.delete
   })
 })
 

@@ -58,6 +58,15 @@ const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 const Tolerant = <Fields extends Schema.Struct.Fields>(fields: Fields) => Schema.Struct(fields, Rest)
 
+/** Fields that are each an optional string. */
+const optionalStrings = <const K extends string>(
+  ...keys: ReadonlyArray<K>
+): { readonly [P in K]: Schema.optional<typeof Schema.String> } => {
+  const fields: Partial<Record<K, Schema.optional<typeof Schema.String>>> = {}
+  for (const key of keys) fields[key] = Schema.optional(Schema.String)
+  return fields as { readonly [P in K]: Schema.optional<typeof Schema.String> }
+}
+
 const BooleanLike = Schema.Union(Schema.Boolean, Schema.BooleanFromString)
 
 /**
@@ -113,26 +122,15 @@ export const Reference = Tolerant({
  * @since 0.1.0
  * @category schemas
  */
-export const Meta = Tolerant({
-  resourceType: Schema.optional(Schema.String),
-  created: Schema.optional(Schema.String),
-  lastModified: Schema.optional(Schema.String),
-  location: Schema.optional(Schema.String),
-  version: Schema.optional(Schema.String)
-})
+export const Meta = Tolerant(optionalStrings("resourceType", "created", "lastModified", "location", "version"))
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const Name = Tolerant({
-  formatted: Schema.optional(Schema.String),
-  givenName: Schema.optional(Schema.String),
-  familyName: Schema.optional(Schema.String),
-  middleName: Schema.optional(Schema.String),
-  honorificPrefix: Schema.optional(Schema.String),
-  honorificSuffix: Schema.optional(Schema.String)
-})
+export const Name = Tolerant(
+  optionalStrings("formatted", "givenName", "familyName", "middleName", "honorificPrefix", "honorificSuffix")
+)
 
 /**
  * The enterprise extension as read.

@@ -24,6 +24,11 @@ export * as Group from "./Group.js"
 export * as Groups from "./Groups.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as Resources from "./Resources.js"
+
+/**
  * @since 0.1.0
  */
 export * as User from "./User.js"

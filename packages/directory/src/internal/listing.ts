@@ -1,5 +1,6 @@
 /**
- * List, search and stream for a resource type: shared by `Users` and `Groups`.
+ * List, search and stream for a resource type: the listing part of every `Resources` service
+ * (`Users`, `Groups` and any resource type a caller defines).
  *
  * @internal
  */
@@ -7,7 +8,6 @@ import type * as Filter from "@asgardeo-scim/core/Filter"
 import * as Paging from "@asgardeo-scim/core/Paging"
 import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
-import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -36,19 +36,25 @@ export type ListError =
   | ScimError.UnsupportedFilter
 
 /** @internal */
-export const make = <R extends "Users" | "Groups", A extends { readonly id: string }, I, P, PI>(options: {
-  readonly resource: R
+export const make = <A extends { readonly id: string }, I, P, PI>(options: {
+  /** The name operations are called by (`Users`: `Users.list`, `Users.search`, `Users.stream`). */
+  readonly name: string
+  /** The endpoint (`/Users`). */
+  readonly path: string
   readonly client: ScimClient.Service
   readonly profile: Filter.Profile
   readonly schema: Schema.Schema<A, I>
   readonly projection: Schema.Schema<P, PI>
+  /** The scopes a GET list and a POST `.search` need, where known. */
+  readonly scopes: { readonly list: string | undefined; readonly search: string | undefined }
 }) => {
-  const { client, profile, resource } = options
+  const { client, name, path, profile, scopes } = options
   const { settings, target } = client
-  const path = `/${resource}` as const
+  const listName = `${name}.list`
+  const searchName = `${name}.search`
 
   const runList = (
-    operation: `${R}.list` | `${R}.search`,
+    operation: string,
     listOptions: unknown
   ): Effect.Effect<internal.ListResult<A | P>, ListError> =>
     Effect.flatMap(
@@ -56,12 +62,12 @@ export const make = <R extends "Users" | "Groups", A extends { readonly id: stri
       (p) => {
         // Filters the server would misread in a query string (Asgardeo's parser turns `+` into a
         // space and decodes `%` again) go through POST .search, with a JSON body.
-        const viaSearch = operation === `${resource}.search` ||
+        const viaSearch = operation === searchName ||
           (p.filter !== undefined && target.filters.viaSearch(p.filter))
         const request: ScimClient.Request = viaSearch
           ? {
             operation,
-            scope: Scopes.byOperation[`${resource}.search`],
+            scope: scopes.search,
             method: "POST",
             path: `${path}/.search`,
             body: internal.searchBody(p),
@@ -69,7 +75,7 @@ export const make = <R extends "Users" | "Groups", A extends { readonly id: stri
           }
           : {
             operation,
-            scope: Scopes.byOperation[`${resource}.list`],
+            scope: scopes.list,
             method: "GET",
             path,
             urlParams: internal.queryParams(p)
@@ -91,8 +97,8 @@ export const make = <R extends "Users" | "Groups", A extends { readonly id: stri
       // The caller's options as given (plain JavaScript may pass anything): a filter passed in
       // place of the options, a misspelt key or another list option is refused, never dropped.
       Effect.zipRight(
-        streamKeysChecked(`${resource}.stream`, streamOptions),
-        internal.prepareList(`${resource}.stream`, client, profile, streamOptions as internal.ListOptions | undefined)
+        streamKeysChecked(`${name}.stream`, streamOptions),
+        internal.prepareList(`${name}.stream`, client, profile, streamOptions as internal.ListOptions | undefined)
       ),
       (p) =>
         Paging.stream({
@@ -100,7 +106,7 @@ export const make = <R extends "Users" | "Groups", A extends { readonly id: stri
           pageSize: settings.pageSize,
           maxRequests: settings.maxPageRequests,
           fetchPage: (startIndex, count) =>
-            runList(`${resource}.list`, {
+            runList(listName, {
               startIndex,
               count,
               ...(p.filter !== undefined ? { filter: p.filter } : {}),

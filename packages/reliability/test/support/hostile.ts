@@ -2,14 +2,14 @@
 // guarantees it. `reach: "none"`: no request (not even a token request) may reach the server.
 // `reach: "filter"`: the request reaches the server, which must receive exactly one comparison
 // with the literal value (injection through the builders is impossible).
-import { AsgardeoConfig, Filter } from "@asgardeo-scim/core"
-import type { ScimError } from "@asgardeo-scim/core"
-import { Bulk, Groups, User, Users } from "@asgardeo-scim/directory"
+import { AsgardeoConfig, Filter, Patch } from "@asgardeo-scim/core"
+import type { ScimClient, ScimError } from "@asgardeo-scim/core"
+import { Bulk, Groups, Resources, User, Users } from "@asgardeo-scim/directory"
 import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
 import { Effect, Redacted, Stream } from "effect"
 import { employee } from "./stack.js"
 
-type Services = Users.Users | Groups.Groups | Bulk.Bulk | HrDirectory.HrDirectory
+type Services = Users.Users | Groups.Groups | Bulk.Bulk | HrDirectory.HrDirectory | ScimClient.ScimClient
 
 export interface Rejected {
   readonly id: string
@@ -51,6 +51,11 @@ const bodyCap = "Validation.encodeBody: the 1 MiB cap where ScimClient serialize
 const mappingCheck = "RoleMapping.make: the mapping checked when made (Either), its layer failing with it"
 const names = "one lookup rule (directory internal/resolve.ts): name and store checked before any request"
 const streamOptions = "stream options checked like list options: no filter or key is ever dropped"
+const generic = "Resources: the generic service decodes ids, options, PATCH operations and bodies like Users does"
+/** The generic service over /Users (`Resources.make(Resources.users)`). */
+const viaResources = <A, E>(
+  f: (service: Resources.Service<User.User, User.Projection>) => Effect.Effect<A, E>
+) => Effect.flatMap(Resources.make(Resources.users), f)
 const decoding =
   "Filter.decode: a filter is a string or a well-formed Filter, decoded at run time (no prototypes, getters or cycles trusted)"
 
@@ -792,6 +797,47 @@ export const hostileCases: ReadonlyArray<HostileCase> = [
     "ConfigError",
     "ASGARDEO_ORG",
     configOf({ organization: "acme/../other" })
+  ),
+  // -- the generic resource service -------------------------------------------------------------
+  rejected(
+    "hostile.resources.id",
+    "Resources.make(Resources.users).get with id `../Groups`",
+    generic,
+    "InvalidId",
+    "UUID",
+    viaResources((r) => r.get("../Groups"))
+  ),
+  rejected(
+    "hostile.resources.options",
+    "Resources list with `sortBy`",
+    generic,
+    "InvalidInput",
+    "sortBy",
+    viaResources((r) => r.list(any<Resources.ListOptions>({ sortBy: "userName" })))
+  ),
+  rejected(
+    "hostile.resources.patch",
+    "Resources patch with op `move`",
+    generic,
+    "InvalidInput",
+    "Operations",
+    viaResources((r) => r.patch(uuid, [{ op: "move", path: "title" }]))
+  ),
+  rejected(
+    "hostile.resources.plain-password",
+    "Resources create with a plain-string password",
+    generic,
+    "InvalidInput",
+    "password",
+    viaResources((r) => r.create({ userName: "kim@example.com", password: "hunter2" }))
+  ),
+  rejected(
+    "hostile.resources.store-prefix",
+    "Resources patch of userName into `bad store!/kim@example.com`",
+    generic,
+    "InvalidInput",
+    "user store",
+    viaResources((r) => r.patch(uuid, [Patch.replace("userName", "bad store!/kim@example.com")]))
   ),
   rejected(
     "hostile.config.empty-secret",

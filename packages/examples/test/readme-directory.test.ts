@@ -1,0 +1,36 @@
+// The example of packages/directory/README.md: the file under readme/, the same as the README's
+// block, run on the in-process emulator with its outcome checked in the emulator's state.
+import { Directory } from "@asgardeo-scim/directory"
+import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import * as fs from "node:fs"
+import * as resources from "../readme/resources.js"
+
+const layer = Directory.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest()))
+
+describe("directory README", () => {
+  it.effect("resources.ts: /Users through the generic service creates, patches and finds the user", () =>
+    Effect.gen(function*() {
+      const found = yield* resources.program
+      assert.strictEqual(found.length, 1)
+      assert.strictEqual(found[0]?.userName, "DEFAULT/kim@example.com")
+      const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+      const state = yield* emu.snapshot()
+      const kim = state.users.find((u) => u.userName === "DEFAULT/kim@example.com")
+      assert.strictEqual(kim?.title, "Engineer")
+      // The Devices service is built (its definition is well-formed) without a request.
+      const devices = yield* resources.devices
+      assert.isFunction(devices.get)
+    }).pipe(Effect.provide(layer)))
+
+  it("the README shows the file as it is", () => {
+    const readme = fs.readFileSync(new URL("../../directory/README.md", import.meta.url), "utf8")
+    const blocks = [...readme.matchAll(/<!-- example: (\S+) -->\s*```ts\n([\s\S]*?)```/g)]
+    assert.isAtLeast(blocks.length, 1)
+    for (const [, file, code] of blocks) {
+      const source = fs.readFileSync(new URL(`../${file}`, import.meta.url), "utf8")
+      assert.strictEqual(code, source, `README block for ${file} differs from the file`)
+    }
+  })
+})
