@@ -292,21 +292,36 @@ export const validateUrl = internal.validateUrl
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Service, ConfigError.ConfigError> =>
+export const make = (options: Options): Effect.Effect<Service, ConfigError.ConfigError> => makeNamed(options, {})
+
+/** What errors call each connection setting: the option's name where the caller gave it. */
+type Names = { readonly [K in "organization" | "clientId" | "clientSecret" | "baseUrl" | "defaultUserStore"]?: string }
+
+const makeNamed = (options: Options, names: Names): Effect.Effect<Service, ConfigError.ConfigError> =>
   Effect.gen(function*() {
-    const organization = yield* internal.validateNonEmpty("ASGARDEO_ORG", options.organization)
+    const org = names.organization ?? "ASGARDEO_ORG"
+    const organization = yield* internal.validateNonEmpty(org, options.organization)
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(organization)) {
       return yield* Effect.fail(
-        internal.invalid("ASGARDEO_ORG", "ASGARDEO_ORG must be an organization name (letters, digits, '.', '_', '-')")
+        internal.invalid(org, `${org} must be an organization name (letters, digits, '.', '_', '-')`)
       )
     }
-    const clientId = yield* internal.validateNonEmpty("ASGARDEO_CLIENT_ID", options.clientId)
-    const clientSecret = yield* internal.validateSecret("ASGARDEO_CLIENT_SECRET", options.clientSecret)
-    const baseUrl = yield* internal.validateUrl("ASGARDEO_BASE_URL", options.baseUrl ?? defaultBaseUrl)
+    const clientId = yield* internal.validateNonEmpty(names.clientId ?? "ASGARDEO_CLIENT_ID", options.clientId)
+    const clientSecret = yield* internal.validateSecret(
+      names.clientSecret ?? "ASGARDEO_CLIENT_SECRET",
+      options.clientSecret
+    )
+    const baseUrl = yield* internal.validateUrl(
+      names.baseUrl ?? "ASGARDEO_BASE_URL",
+      options.baseUrl ?? defaultBaseUrl
+    )
     const target = Target.asgardeo
     const common = yield* resolve.common(options, new URL(baseUrl).hostname, target)
     const scopes = yield* internal.validateScopes("scopes", options.scopes ?? Scopes.all)
-    const defaultUserStore = yield* internal.validateUserStore("defaultUserStore", options.defaultUserStore)
+    const defaultUserStore = yield* internal.validateUserStore(
+      names.defaultUserStore ?? "defaultUserStore",
+      options.defaultUserStore
+    )
     return {
       target,
       organization,
@@ -334,6 +349,12 @@ export const makeGeneric = (options: GenericOptions): Effect.Effect<Service, Con
   Effect.gen(function*() {
     const scimBaseUrl = yield* internal.validateUrl("scimBaseUrl", options.scimBaseUrl)
     const base = options.target ?? Target.rfc7644
+    const targetProblem = Target.problem(base)
+    if (targetProblem !== undefined) {
+      const [field, reason] = targetProblem
+      const name = field === "" ? "target" : `target.${field}`
+      return yield* Effect.fail(internal.invalid(name, `${name} must be ${reason}`))
+    }
     const profiles = options.filterProfiles
     const target = profiles === undefined ? base : Target.make({
       name: base.name,
@@ -435,6 +456,14 @@ export const defaultConfig: ConfigOptions = {
   defaultUserStore: Config.string("ASGARDEO_USER_STORE").pipe(Config.option, Config.map(blankToUndefined))
 }
 
+const defaultNames: ReadonlyArray<readonly [keyof Names, string]> = [
+  ["organization", "ASGARDEO_ORG"],
+  ["clientId", "ASGARDEO_CLIENT_ID"],
+  ["clientSecret", "ASGARDEO_CLIENT_SECRET"],
+  ["baseUrl", "ASGARDEO_BASE_URL"],
+  ["defaultUserStore", "ASGARDEO_USER_STORE"]
+]
+
 function blankToUndefined(option: Option.Option<string>): string | undefined {
   return option._tag === "Some" && option.value.trim() !== "" ? option.value.trim() : undefined
 }
@@ -471,9 +500,9 @@ export const layerConfig = (
     Effect.gen(function*() {
       const given = (yield* resolve.fromConfig(options)) as Record<string, unknown>
       const resolved = (yield* resolve.fromConfig({ ...defaultConfig, ...given })) as Record<string, unknown>
-      if (resolved.defaultUserStore !== undefined) {
-        resolved.defaultUserStore = yield* internal.validateUserStore("ASGARDEO_USER_STORE", resolved.defaultUserStore)
-      }
-      return yield* make(resolved as unknown as Options)
+      // An error names the option where the caller gave it, the environment variable otherwise.
+      const names: Record<string, string> = {}
+      for (const [key, variable] of defaultNames) names[key] = key in given ? key : variable
+      return yield* makeNamed(resolved as unknown as Options, names)
     })
   )

@@ -276,7 +276,7 @@ const positiveOrUndefined = (u: unknown): boolean => u === undefined || (Number.
  * @category guards
  */
 export const problem = (u: unknown): readonly [string, string] | undefined => {
-  if (typeof u !== "object" || u === null) return ["", "a target is an object (Target.make builds one)"]
+  if (typeof u !== "object" || u === null) return ["", "an object (Target.make builds one)"]
   const t = u as Partial<Target>
   if (typeof t.name !== "string" || t.name.trim() === "") return ["name", "a non-empty string"]
   if (typeof t.encodeId !== "function") return ["encodeId", "a function"]

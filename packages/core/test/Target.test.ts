@@ -34,7 +34,7 @@ const get = (id: string) =>
   Effect.flatMap(ScimClient.ScimClient, (c) => c.execute({ operation: "Users.get", method: "GET", path: "/Users", id }))
 
 /** Records the spans started under it, with their attributes. */
-const recording = () => {
+const recording = (onEnd: (exit: Exit.Exit<unknown, unknown>) => void = () => {}) => {
   const spans: Array<{ name: string; attributes: Map<string, unknown> }> = []
   const tracer = Tracer.make({
     span: (name, parent, context, links, startTime, kind) => {
@@ -57,6 +57,7 @@ const recording = () => {
         kind,
         end: (endTime, exit) => {
           status = { _tag: "Ended", startTime, endTime, exit }
+          onEnd(exit)
         },
         attribute: (key, value) => {
           attributes.set(key, value)
@@ -132,6 +133,53 @@ describe("Target", () => {
   })
 })
 
+describe("checked targets and schedules", () => {
+  it.effect("a malformed target fails the layer with a ConfigError naming the field", () =>
+    Effect.gen(function*() {
+      const bad = [
+        [{ ...Acme, paging: { maxCount: 0 } }, "target.paging.maxCount"],
+        [{ ...Acme, filters: { ...Acme.filters, users: undefined } }, "target.filters.users"],
+        [{ ...Acme, encodeId: "no" }, "target.encodeId"],
+        ["asgardeo", "target"]
+      ] as const
+      for (const [target, name] of bad) {
+        const exit = yield* Effect.exit(ScimConfig.makeGeneric({
+          scimBaseUrl: "https://scim.example.com/v2",
+          auth: { bearerToken: Redacted.make(SECRET) },
+          target: target as never
+        }))
+        assert.isTrue(Exit.isFailure(exit), name)
+        if (Exit.isFailure(exit)) assert.include(String(Cause.squash(exit.cause)), name)
+      }
+    }))
+
+  it.effect("retry.schedule that is not a Schedule fails the layer, not the first retry", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(ScimConfig.makeGeneric({
+        scimBaseUrl: "https://scim.example.com/v2",
+        auth: { bearerToken: Redacted.make(SECRET) },
+        retry: { schedule: 42 as never }
+      }))
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isFailure(exit)) assert.include(String(Cause.squash(exit.cause)), "retry.schedule")
+    }))
+
+  it("the name shims: null or anything but a target means RFC 7644, never a TypeError", () => {
+    assert.isTrue(Either.isRight(ScimClient.encodeId(null as never, "abc")))
+    assert.isTrue(Either.isLeft(ScimClient.encodeId("asgardeo", "abc")))
+    assert.isTrue(Either.isLeft(ScimClient.encodeId(Acme, "abc")))
+  })
+
+  it("one Bulk limit: the advertised one within the target's cap, 100 when neither says", () => {
+    assert.strictEqual(Target.bulkLimit(Target.asgardeo, 1000), 100)
+    assert.strictEqual(Target.bulkLimit(Target.asgardeo, 10), 10)
+    assert.strictEqual(Target.bulkLimit(Target.rfc7644, 1000), 1000)
+    assert.strictEqual(Target.bulkLimit(Target.rfc7644, undefined), 100)
+    assert.strictEqual(Target.bulkLimit(Acme, undefined), 50)
+    assert.strictEqual(Target.bulkLimit(Acme, 0), 50)
+  })
+})
+
 describe("transformClient", () => {
   it.effect("adds headers to every SCIM request", () => {
     const { layer, received } = generic(ok, {
@@ -182,6 +230,34 @@ describe("transformClient", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("a failed request's error reaches the tracer with its query values redacted", () => {
+    const mock = makeMock(() => Effect.succeed("drop" as const))
+    const layer = ScimClient.layer.pipe(
+      Layer.provideMerge(ScimConfig.layerGeneric({
+        scimBaseUrl: "https://scim.example.com/v2",
+        auth: { bearerToken: Redacted.make(SECRET) },
+        retry: { maxAttempts: 1 },
+        transformClient: HttpClient.withTracerDisabledWhen(() => false)
+      })),
+      Layer.provide(mock.layer)
+    )
+    const ended: Array<string> = []
+    const { tracer } = recording((exit) => ended.push(Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "ok"))
+    return Effect.gen(function*() {
+      yield* Effect.exit(
+        Effect.flatMap(ScimClient.ScimClient, (c) =>
+          c.execute({
+            operation: "Users.list",
+            method: "GET",
+            path: "/Users",
+            urlParams: { filter: "userName eq \"kim@example.com\"" }
+          })).pipe(Effect.withTracer(tracer))
+      )
+      assert.isTrue(ended.some((text) => text.includes("filter=REDACTED")), ended.join("\n"))
+      for (const text of ended) assert.notInclude(text, "kim")
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("a transformClient that is not a function fails the layer with a ConfigError", () =>
     Effect.gen(function*() {
       const exit = yield* Effect.exit(ScimConfig.makeGeneric({
@@ -221,6 +297,39 @@ describe("ScimConfig.layerConfig", () => {
       const config = yield* read(Config.all({ organization: Config.string("TENANT") }))
       assert.strictEqual(config.organization, "globex")
       assert.strictEqual(config.auth._tag === "ClientCredentials" ? config.auth.clientId : undefined, "id")
+    }))
+
+  it.effect("a bad value given through a Config of the caller's is named by its option, not ASGARDEO_*", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(read({ organization: Config.succeed("not an org!") }))
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isFailure(exit)) {
+        const text = String(Cause.squash(exit.cause))
+        assert.include(text, "organization")
+        assert.notInclude(text, "ASGARDEO_ORG")
+      }
+    }))
+
+  it.effect("an option given as undefined still replaces its environment default", () =>
+    Effect.gen(function*() {
+      const config = yield* Effect.provide(
+        ScimConfig.ScimConfig,
+        ScimConfig.layerConfig({ baseUrl: Config.succeed(undefined) }).pipe(
+          Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(
+            new Map(Object.entries({ ...env, ASGARDEO_BASE_URL: "https://elsewhere.example.com" }))
+          )))
+        )
+      )
+      assert.strictEqual(config.scimBaseUrl, "https://api.asgardeo.io/t/acme/scim2")
+    }))
+
+  it.effect("an option object that refers to itself fails with a ConfigError, not a hang", () =>
+    Effect.gen(function*() {
+      const retry: Record<string, unknown> = { maxAttempts: 2 }
+      retry.self = retry
+      const exit = yield* Effect.exit(read({ retry: retry as never }))
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isFailure(exit)) assert.include(String(Cause.squash(exit.cause)), "refers to itself")
     }))
 
   it.effect("a missing variable names itself", () =>

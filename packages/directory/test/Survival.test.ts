@@ -2,7 +2,7 @@
 // mock servers that produce each quirk.
 import { Bulk, Groups, User, Users } from "@asgardeo-scim/directory"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Option, Stream } from "effect"
+import { Chunk, Effect, Fiber, Option, Stream, TestClock } from "effect"
 import * as Mock from "./utils/Mock.js"
 
 const ID = "6c5f2b4e-1d9a-4f6e-9b7a-2f1c3d4e5f60"
@@ -320,6 +320,43 @@ describe("client survival checklist", () => {
       assert.strictEqual(result.user.id, "u1")
       const missing = yield* (yield* Users.Users).findByUserName("KIM")
       assert.isTrue(Option.isSome(missing))
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  it.effect("ensure never creates blind: a dropped POST then a failing look is final, one POST sent", () => {
+    let posts = 0
+    const m = Mock.generic((req) => {
+      if (req.method === "POST") {
+        posts++
+        return "drop"
+      }
+      return { status: 503, body: { detail: "down" } }
+    }, { retry: { maxAttempts: 4 } })
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      const fiber = yield* Effect.fork(Effect.flip(users.ensure({ userName: "kim" })))
+      yield* TestClock.adjust("10 minutes")
+      const error = yield* Fiber.join(fiber)
+      assert.strictEqual(error._tag, "ServerError", "the look's failure")
+      assert.strictEqual(posts, 1, "no second POST while the user may exist")
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  it.effect("ensure creates again, on the backoff, only when the look says absent", () => {
+    let posts = 0
+    const m = Mock.generic((req) => {
+      if (req.method === "POST") {
+        return ++posts < 3 ? "drop" : { status: 201, body: Mock.userJson("u1", "kim") }
+      }
+      return { status: 200, body: { Resources: [] } }
+    }, { retry: { maxAttempts: 4 } })
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      const fiber = yield* Effect.fork(users.ensure({ userName: "kim" }))
+      yield* TestClock.adjust("10 minutes")
+      const result = yield* Fiber.join(fiber)
+      assert.isTrue(result.created)
+      assert.strictEqual(posts, 3)
     }).pipe(Effect.provide(m.layer))
   })
 

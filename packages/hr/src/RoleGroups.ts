@@ -15,6 +15,9 @@
  *
  * @since 0.2.0
  */
+import * as Retry from "@asgardeo-scim/core/Retry"
+import * as ScimClient from "@asgardeo-scim/core/ScimClient"
+import type * as ScimError from "@asgardeo-scim/core/ScimError"
 import type * as Group from "@asgardeo-scim/directory/Group"
 import * as Groups from "@asgardeo-scim/directory/Groups"
 import * as Context from "effect/Context"
@@ -73,12 +76,10 @@ export interface Service {
  */
 export class RoleGroups extends Context.Tag("@asgardeo-scim/hr/RoleGroups")<RoleGroups, Service>() {}
 
-/** How many times a role group's creation is tried when its outcome is unknown or raced. */
-const createAttempts = 3
-
-/** A create whose group may exist after all: created meanwhile (409), answer lost, or a 5xx. */
-const mayExist = (error: { readonly _tag: string }): boolean =>
-  error._tag === "Conflict" || error._tag === "TransportError" || error._tag === "ServerError"
+/** Why one find-or-create failed: created nowhere for sure (`again`), or final. */
+type Failure =
+  | { readonly again: ScimError.TransportError | ScimError.ServerError }
+  | { readonly final: DirectoryError }
 
 const isNotFound = (error: unknown): boolean => Predicate.isTagged(error, "NotFound")
 
@@ -86,26 +87,42 @@ const isNotFound = (error: unknown): boolean => Predicate.isTagged(error, "NotFo
  * @since 0.2.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, Groups.Groups | RoleMapping.RoleMapping> = Effect.gen(function*() {
+export const make: Effect.Effect<
+  Service,
+  never,
+  Groups.Groups | RoleMapping.RoleMapping | ScimClient.ScimClient
+> = Effect.gen(function*() {
   const groups = yield* Groups.Groups
+  const { settings } = yield* ScimClient.ScimClient
   const mapping = yield* RoleMapping.RoleMapping
   const cache = yield* SynchronizedRef.make(Option.none<ReadonlyArray<RoleGroup>>())
 
   /**
-   * Finds the group by name, or creates it. The one retry loop of role groups: after a create
-   * that may have happened (`mayExist`), look again before creating again.
+   * Finds the group by name, or creates it: the client's one retry policy (`Retry.transient`).
+   * A create whose outcome is unknown (answer lost, 5xx) is followed by a look before creating
+   * again, on the policy's backoff; one raced by another creator (409) by a look at once. A
+   * failure of a look is final: nothing is created blind.
    */
   const findOrCreate = (role: string, name: string): Effect.Effect<RoleGroup, DirectoryError> => {
     const toRoleGroup = (g: Group.Group): RoleGroup => ({ role, name, id: g.id, displayName: g.displayName })
-    const attempt = (n: number): Effect.Effect<RoleGroup, DirectoryError> =>
-      Effect.flatMap(groups.findByName(name), (found) =>
-        Option.isSome(found)
-          ? Effect.succeed(toRoleGroup(found.value))
-          : groups.create({ displayName: name }).pipe(
-            Effect.map(toRoleGroup),
-            Effect.catchIf((e) => mayExist(e) && n < createAttempts, () => attempt(n + 1))
-          ))
-    return attempt(1)
+    const find = Effect.mapError(groups.findByName(name), (e): Failure => ({ final: e }))
+    const attempt: Effect.Effect<RoleGroup, Failure> = Effect.flatMap(find, (found) =>
+      Option.isSome(found)
+        ? Effect.succeed(toRoleGroup(found.value))
+        : groups.create({ displayName: name }).pipe(
+          Effect.map(toRoleGroup),
+          Effect.catchTag("Conflict", (conflict) =>
+            Effect.flatMap(find, (again) =>
+              Option.isSome(again)
+                ? Effect.succeed(toRoleGroup(again.value))
+                : Effect.fail<Failure>({ final: conflict }))),
+          Effect.mapError((e): Failure =>
+            "again" in e || "final" in e ? e : Retry.isUnknownOutcome(e) ? { again: e } : { final: e }
+          )
+        ))
+    return Retry.transient(settings.retry, attempt, (e) => "again" in e ? e.again : undefined).pipe(
+      Effect.mapError((e) => "again" in e ? e.again : e.final)
+    )
   }
 
   const lookup = Effect.forEach(mapping.mapping, ({ group, role }) => findOrCreate(role, group), { concurrency: 3 })
@@ -165,7 +182,11 @@ export const make: Effect.Effect<Service, never, Groups.Groups | RoleMapping.Rol
  * @since 0.2.0
  * @category layers
  */
-export const layer: Layer.Layer<RoleGroups, never, Groups.Groups | RoleMapping.RoleMapping> = Layer.effect(
+export const layer: Layer.Layer<
+  RoleGroups,
+  never,
+  Groups.Groups | RoleMapping.RoleMapping | ScimClient.ScimClient
+> = Layer.effect(
   RoleGroups,
   make
 )

@@ -8,7 +8,7 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
-import type * as Schedule from "effect/Schedule"
+import * as Schedule from "effect/Schedule"
 import * as Retry from "../Retry.js"
 import type * as ScimConfig from "../ScimConfig.js"
 import type * as Target from "../Target.js"
@@ -36,7 +36,12 @@ export const retryPolicy = (options: Retry.Options | undefined) =>
         Duration.minutes(2)
       )
     }
-    return Retry.make({ ...numbers, schedule: o.schedule as Schedule.Schedule<unknown, unknown> | undefined })
+    const schedule = o.schedule === undefined
+      ? undefined
+      : Schedule.isSchedule(o.schedule)
+      ? o.schedule as Schedule.Schedule<unknown, Retry.Input>
+      : yield* Effect.fail(internal.invalid("retry.schedule", "retry.schedule must be a Schedule (effect/Schedule)"))
+    return Retry.make({ ...numbers, schedule })
   })
 
 /** @internal */
@@ -95,13 +100,29 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   Predicate.isObject(value) && !Array.isArray(value) &&
   (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
 
-/** A `Config` is read; a plain object is read field by field; anything else is a value. */
-/** @internal */
-export const fromConfig = (value: unknown): Effect.Effect<unknown, ConfigError.ConfigError> => {
-  if (Config.isConfig(value)) return Effect.flatMap(value, fromConfig)
+/**
+ * A `Config` is read; a plain object is read field by field (a key given as `undefined` stays,
+ * so it still replaces a default); anything else is a value. A cycle is refused.
+ *
+ * @internal
+ */
+export const fromConfig = (
+  value: unknown,
+  path: ReadonlyArray<string> = [],
+  seen: ReadonlySet<unknown> = new Set()
+): Effect.Effect<unknown, ConfigError.ConfigError> => {
+  if (Config.isConfig(value)) return Effect.flatMap(value, (v) => fromConfig(v, path, seen))
   if (!isPlainObject(value)) return Effect.succeed(value)
+  if (seen.has(value)) {
+    const name = path.join(".") || "options"
+    return Effect.fail(internal.invalid(name, `${name} refers to itself`))
+  }
+  const inner = new Set(seen).add(value)
   return Effect.map(
-    Effect.forEach(Object.entries(value), ([key, field]) => Effect.map(fromConfig(field), (v) => [key, v] as const)),
-    (entries) => Object.fromEntries(entries.filter(([, v]) => v !== undefined))
+    Effect.forEach(
+      Object.entries(value),
+      ([key, field]) => Effect.map(fromConfig(field, [...path, key], inner), (v) => [key, v] as const)
+    ),
+    Object.fromEntries
   )
 }

@@ -7,7 +7,11 @@
  * @internal
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Tracer from "effect/Tracer"
 
 /** What replaces a query value in a span. @internal */
@@ -36,6 +40,27 @@ export const redactAttribute = (key: string, value: unknown): unknown => {
       (hash < 0 ? "" : value.slice(hash))
   }
   return value
+}
+
+/** A URL with its query values replaced. @internal */
+export const redactUrl = (url: string): string => redactAttribute("url.full", url) as string
+
+/** An HTTP client error naming the same request with its query values redacted. @internal */
+export const redactError = (error: unknown): unknown => {
+  if (!HttpClientError.isHttpClientError(error)) return error
+  const request = HttpClientRequest.setUrl(error.request, redactUrl(error.request.url))
+  return error._tag === "RequestError"
+    ? new HttpClientError.RequestError({
+      request,
+      reason: error.reason,
+      ...(error.description !== undefined ? { description: error.description } : {})
+    })
+    : new HttpClientError.ResponseError({
+      request,
+      response: error.response,
+      reason: error.reason,
+      ...(error.description !== undefined ? { description: error.description } : {})
+    })
 }
 
 class RedactingSpan implements Tracer.Span {
@@ -71,8 +96,10 @@ class RedactingSpan implements Tracer.Span {
   get kind() {
     return this.span.kind
   }
-  end(endTime: bigint, exit: Parameters<Tracer.Span["end"]>[1]): void {
-    this.span.end(endTime, exit)
+  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
+    // A failed request's error names its URL (`RequestError: Transport error (GET <url>)`), which
+    // a tracer records as the span's status: the query goes out redacted there too.
+    this.span.end(endTime, Exit.isFailure(exit) ? Exit.failCause(Cause.map(exit.cause, redactError)) : exit)
   }
   attribute(key: string, value: unknown): void {
     this.span.attribute(key, redactAttribute(key, value))

@@ -63,7 +63,10 @@ const makeMock = (handler: Handler) => {
 }
 
 /** The directory on a generic target over a mock. */
-export const generic = (handler: Handler, options: { readonly pageSize?: number } = {}) => {
+export const generic = (
+  handler: Handler,
+  options: { readonly pageSize?: number; readonly retry?: { readonly maxAttempts?: number } } = {}
+) => {
   const mock = makeMock(handler)
   const layer: Layer.Layer<D.Services> = Directory.layerGeneric({
     scimBaseUrl: GENERIC_BASE,
