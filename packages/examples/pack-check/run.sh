@@ -53,12 +53,12 @@ as_user() {
     PATH="$app/.global/bin:$PATH" bash -c "$1")
 }
 
-readmes="$(cut -f1 "$scratch/install-lines.tsv" | uniq)"
-for readme in $readmes; do
+# One README: its lines in an empty project of its own.
+check_readme() {
+  local readme="$1" file command name manifest bin
   app="$scratch/app-$(echo "$readme" | tr '/.' '--')"
   mkdir -p "$app"
   echo '{ "name": "app", "private": true, "type": "module" }' > "$app/package.json"
-  step "$readme, in an empty project"
   while IFS=$'\t' read -r file command; do
     [ "$file" = "$readme" ] || continue
     echo "\$ $command"
@@ -66,7 +66,7 @@ for readme in $readmes; do
   done < "$scratch/install-lines.tsv"
   as_user "npm ls --all >/dev/null" # no missing or invalid (peer) dependency
   # Every package the lines installed imports (locally), every bin answers --help.
-  for name in $(grep -o '@asgardeo-scim/[a-z-]*' <<<"$(grep "^$readme	" "$scratch/install-lines.tsv")" | sort -u); do
+  for name in $(grep "^$readme	" "$scratch/install-lines.tsv" | grep -o '@asgardeo-scim/[a-z-]*' | sort -u); do
     if [ -d "$app/node_modules/$name" ]; then
       as_user "node --input-type=module -e 'await import(\"$name\")'"
       manifest="$app/node_modules/$name/package.json"
@@ -79,7 +79,28 @@ for readme in $readmes; do
     done
   done
   echo "$readme: installed, imports and bins ok"
+}
+
+# The READMEs run side by side (npm mostly waits on the network); their output follows in order.
+readmes=()
+while IFS= read -r readme; do readmes+=("$readme"); done < <(cut -f1 "$scratch/install-lines.tsv" | uniq)
+jobs=()
+for readme in "${readmes[@]}"; do
+  check_readme "$readme" > "$scratch/log-$(echo "$readme" | tr '/.' '--')" 2>&1 &
+  jobs+=($!)
 done
+failed=0
+for i in "${!readmes[@]}"; do
+  status=0
+  wait "${jobs[$i]}" || status=$?
+  step "${readmes[$i]}, in an empty project"
+  cat "$scratch/log-$(echo "${readmes[$i]}" | tr '/.' '--')"
+  if [ "$status" -ne 0 ]; then
+    echo "pack-check: ${readmes[$i]}'s install lines failed (exit $status)" >&2
+    failed=1
+  fi
+done
+[ "$failed" -eq 0 ]
 
 app="$scratch/app-README-md"
 step "README.md's project: TypeScript, the program, the emulator bin"
