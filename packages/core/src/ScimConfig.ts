@@ -171,7 +171,10 @@ export interface CommonOptions {
    * headers (`HttpClient.mapRequest(HttpClientRequest.setHeader("x-request-source", "hr"))`), the
    * platform's own span (`HttpClient.withTracerDisabledWhen(() => false)` turns it on; the client
    * keeps it off by default: it costs about 50 µs a request, and when it is on the query values it
-   * records, filters included, are redacted). Proxies, agents and TLS settings are the engine's:
+   * records, filters included, are redacted; a header of yours is recorded as sent unless you add
+   * its name to `Headers.currentRedactedNames`). A transform that sends requests of its own
+   * (`HttpClient.followRedirects`, a retry) runs them outside the per-attempt deadline: the
+   * client needs neither. Proxies, agents and TLS settings are the engine's:
    * configure them on the engine's layer (`NodeHttpClient.layerUndiciWithoutDispatcher` with your
    * own `Dispatcher`, for instance), not here.
    *

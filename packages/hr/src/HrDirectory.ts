@@ -27,6 +27,7 @@ import * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Bulk from "@asgardeo-scim/directory/Bulk"
+import type * as Directory from "@asgardeo-scim/directory/Directory"
 import type * as Group from "@asgardeo-scim/directory/Group"
 import * as Groups from "@asgardeo-scim/directory/Groups"
 import * as Users from "@asgardeo-scim/directory/Users"
@@ -237,15 +238,7 @@ export class HrDirectory extends Context.Tag("@asgardeo-scim/hr/HrDirectory")<Hr
  * @since 0.1.0
  * @category models
  */
-export type Requirements =
-  | Users.Users
-  | Groups.Groups
-  | Bulk.Bulk
-  | Discovery.Discovery
-  | ScimClient.ScimClient
-  | AccessToken.AccessToken
-  | RateLimiter.RateLimiter
-  | RoleMapping.RoleMapping
+export type Requirements = Directory.Services | RoleMapping.RoleMapping
 
 /**
  * The service over the requirements and a `RoleGroups` cache (`layer` provides one).
