@@ -98,8 +98,8 @@ const usageTags = new Set([
   "InvalidId",
   "UnknownRole",
   "InvalidEmployee",
-  "CsvError",
-  "ValidationError"
+  "InvalidRoleMapping",
+  "CsvError"
 ])
 const authTags = new Set(["InvalidClient", "TokenError", "Unauthorized", "Forbidden", "MissingScope", "MissingScopes"])
 const ambiguousTags = new Set(["AmbiguousUser", "AmbiguousGroup"])
