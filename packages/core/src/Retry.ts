@@ -121,8 +121,9 @@ export const defaults: Policy = {
 }
 
 /**
- * No retry of transient failures (a test that wants every failure at once); 401 and 429 keep
- * their rules, with no waits.
+ * No retry of transient failures (a test that wants every failure at once). The 401 refresh (one
+ * refresh at least) and the 429 rules are kept, waits included: a 429 without `Retry-After` still
+ * backs off from `baseDelay`, so a throttled call never spins.
  *
  * @since 0.2.0
  * @category constructors
@@ -130,9 +131,7 @@ export const defaults: Policy = {
 export const none: Policy = {
   ...defaults,
   schedule: Schedule.stop,
-  maxAttempts: 1,
-  baseDelay: Duration.zero,
-  maxDelay: Duration.zero
+  maxAttempts: 1
 }
 
 /**
