@@ -63,6 +63,13 @@ describe("layerTest under it.effect (TestClock), no TestClock.adjust", () => {
       for (let i = 0; i < 5; i++) assert.strictEqual((yield* listUsers).status, 200)
     }).pipe(Effect.provide(layer())))
 
+  it.effect("client-side rate limits: requests past the budget wait for the next window", () =>
+    Effect.gen(function*() {
+      const [, millis] = yield* elapsed(Effect.forEach(Array.from({ length: 6 }), () => listUsers))
+      assert.deepStrictEqual(yield* statuses("/scim2/Users"), [200, 200, 200, 200, 200, 200])
+      assert.isAtLeast(millis, 1000) // 2 per second: 6 requests span at least two more windows
+    }).pipe(Effect.provide(layer({}, { rateLimits: { scim: { limit: 2, window: "1 second" } } }))))
+
   it.effect("a latency fault within the deadline answers after the latency", () =>
     Effect.gen(function*() {
       const e = yield* emulator
