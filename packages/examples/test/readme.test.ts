@@ -276,4 +276,17 @@ describe("README examples", () => {
       assert.strictEqual(code, source, `README block for ${file} differs from the file`)
     }
   })
+
+  it("the testkit README shows each file as it is (its first example injects faults)", () => {
+    const readme = fs.readFileSync(new URL("../../testkit/README.md", import.meta.url), "utf8")
+    const blocks = [...readme.matchAll(/<!-- example: (\S+) -->\s*```ts\n([\s\S]*?)```/g)]
+    assert.isAtLeast(blocks.length, 1)
+    assert.include(blocks[0]![2], "injectFault", "the first example injects a fault")
+    assert.include(blocks[0]![2], "it.effect", "and runs under it.effect")
+    assert.notInclude(blocks[0]![2], "TestClock.adjust")
+    for (const [, file, code] of blocks) {
+      const source = fs.readFileSync(new URL(`../${file}`, import.meta.url), "utf8")
+      assert.strictEqual(code, source, `testkit README block for ${file} differs from the file`)
+    }
+  })
 })

@@ -14,6 +14,7 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as autoClock from "./internal/autoClock.js"
 import * as body from "./internal/body.js"
 import { allScopes as scopeList } from "./internal/scopes.js"
 import * as service from "./internal/service.js"
@@ -125,8 +126,25 @@ export const layerConfig = (
     })))
 
 /**
+ * Under `it.effect` (a `TestClock`): moves the clock forward by itself whenever every fiber of the
+ * test waits on it and nothing else changes, straight to the earliest pending sleep. The
+ * client's retry backoff, `Retry-After` waits, rate-limit windows, per-attempt deadline and token
+ * refresh, and the emulator's latency faults then take no real time, in the order a real clock
+ * would fire them (a latency past the deadline still times out). Does nothing on a live clock.
+ * `layerTest` includes it; add it to `layerClient` with `Layer.provideMerge(layerAutoClock)`.
+ * For a test that moves the clock itself (`TestClock.adjust` while a request waits), leave it out.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerAutoClock: Layer.Layer<never> = autoClock.layer
+
+/**
  * The in-process face with a client configuration pointing at it: what a test suite provides
- * under `Directory.layer` (or `ScimClient.layer`) instead of a real organization.
+ * under `Directory.layer` (or `ScimClient.layer`) instead of a real organization. It includes
+ * `layerAutoClock`, so faults that make the client wait (503, 429, latency, expired tokens)
+ * complete under `it.effect` without `TestClock.adjust`; for manual control of the clock, use
+ * `layerConfig(overrides).pipe(Layer.provideMerge(layerClient(options)))`.
  *
  * @example
  * ```ts
@@ -140,7 +158,7 @@ export const layerTest = (
   options: Options = {},
   overrides: Partial<ScimConfig.Options> = {}
 ): Layer.Layer<ScimConfig.ScimConfig | HttpClient.HttpClient | AsgardeoEmulator, ConfigError.ConfigError> =>
-  layerConfig(overrides).pipe(Layer.provideMerge(layerClient(options)))
+  layerConfig(overrides).pipe(Layer.provideMerge(layerClient(options)), Layer.provideMerge(layerAutoClock))
 
 /**
  * The control service only (when the `HttpClient` comes from elsewhere).
