@@ -335,7 +335,10 @@ const makeNamed = (options: Options, names: Names): Effect.Effect<Service, Confi
         clientId,
         clientSecret,
         scopes,
-        clientAuthentication: options.clientAuthentication ?? "basic"
+        clientAuthentication: yield* internal.validateClientAuthentication(
+          "clientAuthentication",
+          options.clientAuthentication
+        )
       },
       ...common,
       defaultUserStore
@@ -375,7 +378,10 @@ export const makeGeneric = (options: GenericOptions): Effect.Effect<Service, Con
         clientId: yield* internal.validateNonEmpty("auth.clientId", options.auth.clientId),
         clientSecret: yield* internal.validateSecret("auth.clientSecret", options.auth.clientSecret),
         scopes: yield* internal.validateScopes("auth.scopes", options.auth.scopes ?? []),
-        clientAuthentication: options.auth.clientAuthentication ?? "basic"
+        clientAuthentication: yield* internal.validateClientAuthentication(
+          "auth.clientAuthentication",
+          options.auth.clientAuthentication
+        )
       }
     const defaultUserStore = target.userStores === undefined
       ? undefined

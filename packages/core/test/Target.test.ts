@@ -30,6 +30,14 @@ const generic = (handler: Handler, options: Partial<ScimConfig.GenericOptions> =
   return { layer, received: mock.received }
 }
 
+/** A generic configuration on the test server, with the options given. */
+const makeGeneric = (options: Partial<ScimConfig.GenericOptions>) =>
+  ScimConfig.makeGeneric({
+    scimBaseUrl: "https://scim.example.com/v2",
+    auth: { bearerToken: Redacted.make(SECRET) },
+    ...options
+  })
+
 const get = (id: string) =>
   Effect.flatMap(ScimClient.ScimClient, (c) => c.execute({ operation: "Users.get", method: "GET", path: "/Users", id }))
 
@@ -112,9 +120,7 @@ describe("Target", () => {
 
   it.effect("filterProfiles is a shorthand for the target's filter profiles", () =>
     Effect.gen(function*() {
-      const config = yield* ScimConfig.makeGeneric({
-        scimBaseUrl: "https://scim.example.com/v2",
-        auth: { bearerToken: Redacted.make(SECRET) },
+      const config = yield* makeGeneric({
         filterProfiles: { users: "asgardeoUsers", groups: "rfc7644" }
       })
       assert.strictEqual(config.target.filters.users.name, "asgardeoUsers")
@@ -143,9 +149,7 @@ describe("checked targets and schedules", () => {
         ["asgardeo", "target"]
       ] as const
       for (const [target, name] of bad) {
-        const exit = yield* Effect.exit(ScimConfig.makeGeneric({
-          scimBaseUrl: "https://scim.example.com/v2",
-          auth: { bearerToken: Redacted.make(SECRET) },
+        const exit = yield* Effect.exit(makeGeneric({
           target: target as never
         }))
         assert.isTrue(Exit.isFailure(exit), name)
@@ -155,9 +159,7 @@ describe("checked targets and schedules", () => {
 
   it.effect("retry.schedule that is not a Schedule fails the layer, not the first retry", () =>
     Effect.gen(function*() {
-      const exit = yield* Effect.exit(ScimConfig.makeGeneric({
-        scimBaseUrl: "https://scim.example.com/v2",
-        auth: { bearerToken: Redacted.make(SECRET) },
+      const exit = yield* Effect.exit(makeGeneric({
         retry: { schedule: 42 as never }
       }))
       assert.isTrue(Exit.isFailure(exit))
@@ -260,9 +262,7 @@ describe("transformClient", () => {
 
   it.effect("a transformClient that is not a function fails the layer with a ConfigError", () =>
     Effect.gen(function*() {
-      const exit = yield* Effect.exit(ScimConfig.makeGeneric({
-        scimBaseUrl: "https://scim.example.com/v2",
-        auth: { bearerToken: Redacted.make(SECRET) },
+      const exit = yield* Effect.exit(makeGeneric({
         transformClient: "yes" as never
       }))
       assert.isTrue(Exit.isFailure(exit))
@@ -330,6 +330,20 @@ describe("ScimConfig.layerConfig", () => {
       const exit = yield* Effect.exit(read({ retry: retry as never }))
       assert.isTrue(Exit.isFailure(exit))
       if (Exit.isFailure(exit)) assert.include(String(Cause.squash(exit.cause)), "refers to itself")
+    }))
+
+  it.effect("values read from Configs are decoded: a bad clientAuthentication or rateLimits fails the layer", () =>
+    Effect.gen(function*() {
+      const cases = [
+        [{ clientAuthentication: Config.succeed("both") as never }, "clientAuthentication"],
+        [{ rateLimits: Config.succeed("fast") as never }, "rateLimits"],
+        [{ rateLimits: { scim: Config.succeed(5) } as never }, "rateLimits.scim"]
+      ] as const
+      for (const [options, name] of cases) {
+        const exit = yield* Effect.exit(read(options))
+        assert.isTrue(Exit.isFailure(exit), name)
+        if (Exit.isFailure(exit)) assert.include(String(Cause.squash(exit.cause)), name)
+      }
     }))
 
   it.effect("a missing variable names itself", () =>

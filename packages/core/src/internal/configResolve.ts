@@ -69,12 +69,19 @@ export const common = (
       rateLimits = undefined
     } else if (options.rateLimits === undefined) {
       rateLimits = host === "asgardeo.io" || host.endsWith(".asgardeo.io") ? asgardeoRateLimits : undefined
+    } else if (typeof options.rateLimits !== "object" || options.rateLimits === null) {
+      return yield* Effect.fail(internal.invalid("rateLimits", "rateLimits must be false or an object of budgets"))
     } else {
       const given = options.rateLimits
       const budget = (key: keyof ScimConfig.RateLimits) =>
         Effect.gen(function*() {
           const one = given[key]
           if (one === undefined) return asgardeoRateLimits[key]
+          if (typeof one !== "object" || one === null) {
+            return yield* Effect.fail(
+              internal.invalid(`rateLimits.${key}`, `rateLimits.${key} must be { limit, window }`)
+            )
+          }
           return {
             limit: yield* internal.validatePositiveInt(`rateLimits.${key}.limit`, one.limit, 1),
             window: yield* internal.validateDuration(`rateLimits.${key}.window`, one.window, Duration.minutes(1))

@@ -142,3 +142,12 @@ export const validateFunction = <F extends (...args: ReadonlyArray<never>) => un
   value === undefined || typeof value === "function"
     ? Either.right(value)
     : Either.left(invalid(name, `${name} must be a function, got ${typeof value}`))
+
+/** @internal */
+export const validateClientAuthentication = (
+  name: string,
+  value: unknown
+): Either.Either<"basic" | "post", ConfigError.ConfigError> =>
+  value === undefined || value === "basic" || value === "post"
+    ? Either.right(value ?? "basic")
+    : Either.left(invalid(name, `${name} must be "basic" or "post"`))
