@@ -1,12 +1,14 @@
 import { fileURLToPath } from "node:url"
 import type { ViteUserConfig } from "vitest/config"
+import { mergeConfig } from "vitest/config"
 
 const packages = fileURLToPath(new URL("./packages", import.meta.url))
 
 // Shared by every package: tests run against sources (not dist), so `pnpm test` needs no build.
 // "@asgardeo-scim/<pkg>" -> packages/<pkg>/src/index.ts
 // "@asgardeo-scim/<pkg>/<Module>" -> packages/<pkg>/src/<Module>.ts
-const config: ViteUserConfig = {
+// `base`: everything but which files; the server suites' project (vitest.server.config.ts) uses it.
+export const base: ViteUserConfig = {
   esbuild: { target: "es2022" },
   resolve: {
     alias: [
@@ -15,10 +17,11 @@ const config: ViteUserConfig = {
     ]
   },
   test: {
-    include: ["test/**/*.test.ts"],
     sequence: { concurrent: true },
     fakeTimers: { toFake: undefined }
   }
 }
+
+const config: ViteUserConfig = mergeConfig(base, { test: { include: ["test/**/*.test.ts"] } })
 
 export default config

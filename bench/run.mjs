@@ -31,7 +31,7 @@ const p = await all.provisioning({ nGuide: size(1000, 300, 20), nHr: size(10000,
 log("4. streaming memory")
 const [small, large] = await all.streaming({ sizes: size([1000, 100_000], [1000, 20_000], [10, 300]) })
 log("5. emulator speed")
-const e = await all.emulatorSpeed({ n: size(3000, 1000, 50) })
+const e = await all.emulatorSpeed({ n: size(3000, 1000, 50), large: size(100_000, 20_000, 500) })
 log("6. start-up")
 const s = await all.startup({ runs: size(5, 3, 1) })
 const totalS = (performance.now() - t0) / 1000
@@ -143,6 +143,8 @@ holds the library's set of 100,000 seen ids (about 10 MB), the one thing allowed
 | GET /Users/{id} | ${fmt(e.get)} |
 | GET /Users?count=100 | ${fmt(e.list)} |
 | POST /Users | ${fmt(e.create)} |
+| seeding ${fmt(e.large)} users in one \`seedUsers\` call (users/s) | ${fmt(e.seed)} |
+| GET /Users/{id} with ${fmt(e.large)} users stored | ${fmt(e.getLarge)} |
 
 ## 6. Start-up
 

@@ -1,5 +1,6 @@
 // Scenario 5: the in-process emulator (AsgardeoEmulator.layerClient): requests per second for
-// GET /Users/{id}, GET /Users?count=100 and POST /Users, through its HttpClient.
+// GET /Users/{id}, GET /Users?count=100 and POST /Users, through its HttpClient; then seeding a
+// large store in one seedUsers call (users per second) and GET /Users/{id} on it.
 import * as AsgardeoEmulator from "@asgardeo-scim/testkit/AsgardeoEmulator"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -8,6 +9,7 @@ import { performance } from "node:perf_hooks"
 import { report } from "./util.mjs"
 
 const n = Number(process.argv[2] ?? 2000)
+const large = Number(process.argv[3] ?? 100_000)
 const program = Effect.gen(function*() {
   const emulator = yield* AsgardeoEmulator.AsgardeoEmulator
   const client = yield* HttpClient.HttpClient
@@ -61,10 +63,20 @@ const program = Effect.gen(function*() {
       ),
       ok
     )
-  return Object.fromEntries([
+  const small = [
     yield* time("get", n, get),
     yield* time("list", Math.max(100, n / 10), list),
     yield* time("create", n, create)
-  ])
+  ]
+  const t0 = performance.now()
+  const seeded = yield* emulator.seedUsers(
+    Array.from(
+      { length: large },
+      (_, i) => ({ userName: `u${i}@example.com`, emails: [{ value: `u${i}@example.com` }] })
+    )
+  )
+  const seedPerSecond = large / ((performance.now() - t0) / 1000)
+  ids.splice(0, ids.length, ...seeded.map((u) => u.id))
+  return Object.fromEntries([...small, ["large", large], ["seed", seedPerSecond], yield* time("getLarge", n, get)])
 })
 report(await Effect.runPromise(Effect.provide(program, AsgardeoEmulator.layerClient())))

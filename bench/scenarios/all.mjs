@@ -69,7 +69,7 @@ export const streaming = async ({ sizes }) => {
   return out
 }
 
-export const emulatorSpeed = ({ n }) => client("emulator-speed.mjs", [String(n)])
+export const emulatorSpeed = ({ n, large }) => client("emulator-speed.mjs", [String(n), String(large)])
 
 const timeProcess = (command, args) =>
   new Promise((resolve, reject) => {
