@@ -6,6 +6,8 @@ export default tseslint.config(
   {
     ignores: ["**/dist/**", "**/build/**", "**/node_modules/**", "**/*.d.ts", "**/.tmp/**", "bench/results/**"]
   },
+  // docgen's scratch folder (pnpm docgen), left behind when docgen is run by hand and fails
+  { ignores: ["**/.docgen/**"] },
   ...tseslint.configs.recommended,
   ...effectEslint.configs.dprint,
   {

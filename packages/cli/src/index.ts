@@ -1,4 +1,12 @@
 /**
+ * The command's parts as namespaces, for programs that embed the command or reuse its parts:
+ * `import { Cli } from "@asgardeo-scim/cli"`. Every module, the subcommands' included, is also an
+ * entry point of its own (`@asgardeo-scim/cli/UsersCommand`).
+ *
+ * @since 0.1.0
+ */
+
+/**
  * @since 0.1.0
  */
 export * as Backend from "./Backend.js"

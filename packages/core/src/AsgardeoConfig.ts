@@ -7,10 +7,12 @@
  */
 export * from "./ScimConfig.js"
 
-/**
- * The configuration's tag under its former name: the same tag as `ScimConfig.ScimConfig`.
- *
- * @since 0.1.0
- * @category tags
- */
-export { ScimConfig as AsgardeoConfig } from "./ScimConfig.js"
+export {
+  /**
+   * The configuration's tag under its former name: the same tag as `ScimConfig.ScimConfig`.
+   *
+   * @since 0.1.0
+   * @category tags
+   */
+  ScimConfig as AsgardeoConfig
+} from "./ScimConfig.js"

@@ -29,10 +29,20 @@ import * as tree from "./internal/filterTree.js"
 import { InvalidFilter } from "./ScimError.js"
 import type { UnsupportedFilter } from "./ScimError.js"
 
-/** Comparison operators. @since 0.1.0 @category models */
+/**
+ * Comparison operators.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type CompareOperator = "eq" | "ne" | "co" | "sw" | "ew" | "gt" | "ge" | "lt" | "le"
 
-/** A comparison value: a JSON string, number, boolean or null. @since 0.1.0 @category models */
+/**
+ * A comparison value: a JSON string, number, boolean or null.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Value = string | number | boolean | null
 
 /**
@@ -49,27 +59,47 @@ export interface Compare {
   readonly value: Value
 }
 
-/** `attribute pr`. @since 0.1.0 @category models */
+/**
+ * `attribute pr`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Present {
   readonly _tag: "Present"
   readonly attribute: string
 }
 
-/** `left and right`. @since 0.1.0 @category models */
+/**
+ * `left and right`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface And {
   readonly _tag: "And"
   readonly left: Filter
   readonly right: Filter
 }
 
-/** `left or right`. @since 0.1.0 @category models */
+/**
+ * `left or right`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Or {
   readonly _tag: "Or"
   readonly left: Filter
   readonly right: Filter
 }
 
-/** `not (filter)`. @since 0.1.0 @category models */
+/**
+ * `not (filter)`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Not {
   readonly _tag: "Not"
   readonly filter: Filter
@@ -87,7 +117,12 @@ export interface ValuePath {
   readonly filter: Filter
 }
 
-/** A filter: a tree of comparisons, `pr`, `and`, `or`, `not` and value paths. @since 0.1.0 @category models */
+/**
+ * A filter: a tree of comparisons, `pr`, `and`, `or`, `not` and value paths.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Filter = Compare | Present | And | Or | Not | ValuePath
 
 // -------------------------------------------------------------------------------------------------
@@ -152,13 +187,28 @@ export const Filter: Schema.Schema<Filter> = tree.schema
 // constructors
 // -------------------------------------------------------------------------------------------------
 
-/** The comparison operators, in the order RFC 7644 lists them. @since 0.1.0 @category models */
+/**
+ * The comparison operators, in the order RFC 7644 lists them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export const compareOperators: ReadonlyArray<CompareOperator> = grammar.compareOperators
 
-/** Whether a value is a comparison operator (lower-case, as in the AST). @since 0.1.0 @category guards */
+/**
+ * Whether a value is a comparison operator (lower-case, as in the AST).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
 export const isCompareOperator: (u: unknown) => u is CompareOperator = grammar.isCompareOperator
 
-/** `attribute operator value`. @since 0.1.0 @category constructors */
+/**
+ * `attribute operator value`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const compare = (attribute: string, operator: CompareOperator, value: Value): Compare => ({
   _tag: "Compare",
   attribute,
@@ -166,34 +216,84 @@ export const compare = (attribute: string, operator: CompareOperator, value: Val
   value
 })
 
-/** `attribute eq value`. @since 0.1.0 @category constructors */
+/**
+ * `attribute eq value`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const eq = (attribute: string, value: Value): Compare => compare(attribute, "eq", value)
 
-/** `attribute ne value`. @since 0.1.0 @category constructors */
+/**
+ * `attribute ne value`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const ne = (attribute: string, value: Value): Compare => compare(attribute, "ne", value)
 
-/** `attribute co value` (contains). @since 0.1.0 @category constructors */
+/**
+ * `attribute co value` (contains).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const co = (attribute: string, value: Value): Compare => compare(attribute, "co", value)
 
-/** `attribute sw value` (starts with). @since 0.1.0 @category constructors */
+/**
+ * `attribute sw value` (starts with).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const sw = (attribute: string, value: Value): Compare => compare(attribute, "sw", value)
 
-/** `attribute ew value` (ends with). @since 0.1.0 @category constructors */
+/**
+ * `attribute ew value` (ends with).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const ew = (attribute: string, value: Value): Compare => compare(attribute, "ew", value)
 
-/** `attribute gt value`. @since 0.1.0 @category constructors */
+/**
+ * `attribute gt value`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const gt = (attribute: string, value: Value): Compare => compare(attribute, "gt", value)
 
-/** `attribute ge value`. @since 0.1.0 @category constructors */
+/**
+ * `attribute ge value`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const ge = (attribute: string, value: Value): Compare => compare(attribute, "ge", value)
 
-/** `attribute lt value`. @since 0.1.0 @category constructors */
+/**
+ * `attribute lt value`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const lt = (attribute: string, value: Value): Compare => compare(attribute, "lt", value)
 
-/** `attribute le value`. @since 0.1.0 @category constructors */
+/**
+ * `attribute le value`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const le = (attribute: string, value: Value): Compare => compare(attribute, "le", value)
 
-/** `attribute pr` (the attribute has a non-empty value). @since 0.1.0 @category constructors */
+/**
+ * `attribute pr` (the attribute has a non-empty value).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const pr = (attribute: string): Present => ({ _tag: "Present", attribute })
 
 /**
@@ -234,7 +334,12 @@ export const and = (first: Filter, second: Filter, ...rest: ReadonlyArray<Filter
 export const or = (first: Filter, second: Filter, ...rest: ReadonlyArray<Filter>): Or =>
   foldLeft<Or>("Or", first, second, rest)
 
-/** `not (filter)`. @since 0.1.0 @category constructors */
+/**
+ * `not (filter)`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const not = (filter: Filter): Not => ({ _tag: "Not", filter })
 
 /**
@@ -384,7 +489,12 @@ export const maxNodes: number = grammar.maxNodes
  */
 export const maxDepth: number = grammar.maxDepth
 
-/** Options of {@link parse}. @since 0.1.0 @category parsing */
+/**
+ * Options of {@link parse}.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
 export interface ParseOptions {
   /**
    * Accept unquoted and single-quoted string values, as Asgardeo does (`userName sw ki and
@@ -410,7 +520,12 @@ export interface ParseOptions {
 export const parse = (input: string, options?: ParseOptions): Either.Either<Filter, InvalidFilter> =>
   parser.parse(input, options)
 
-/** {@link parse} as an Effect. @since 0.1.0 @category parsing */
+/**
+ * {@link parse} as an Effect.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
 export const parseEffect = (input: string, options?: ParseOptions): Effect.Effect<Filter, InvalidFilter> =>
   Effect.suspend(() => parse(input, options))
 
@@ -418,22 +533,49 @@ export const parseEffect = (input: string, options?: ParseOptions): Effect.Effec
 // profiles: defined in FilterProfile, re-exported here as they were before that module existed
 // -------------------------------------------------------------------------------------------------
 
-/**
- * The filter profiles: `Profile`, `ProfileName`, `profiles`, `profileByName` and `check` (which
- * decodes the filter first: `InvalidFilter` for what is not a well-formed filter,
- * `UnsupportedFilter` naming the first construct the profile does not support). See
- * {@link FilterProfile}.
- *
- * @since 0.1.0
- * @category profiles
- */
-export { check, profileByName, profiles } from "./FilterProfile.js"
+export {
+  /**
+   * `FilterProfile.check`, re-exported: checks a filter against a profile. It decodes the filter
+   * first: `InvalidFilter` for what is not a well-formed filter, `UnsupportedFilter` naming the
+   * first construct the profile does not support.
+   *
+   * @since 0.1.0
+   * @category profiles
+   */
+  check,
+  /**
+   * `FilterProfile.profileByName`, re-exported: a built-in profile by name.
+   *
+   * @since 0.1.0
+   * @category profiles
+   */
+  profileByName,
+  /**
+   * `FilterProfile.profiles`, re-exported: the built-in profiles (`asgardeoUsers`,
+   * `asgardeoGroups`, `rfc7644`).
+   *
+   * @since 0.1.0
+   * @category profiles
+   */
+  profiles
+} from "./FilterProfile.js"
 
-/**
- * @since 0.1.0
- * @category profiles
- */
-export type { Profile, ProfileName } from "./FilterProfile.js"
+export type {
+  /**
+   * `FilterProfile.Profile`, re-exported: what a target supports in filters.
+   *
+   * @since 0.1.0
+   * @category profiles
+   */
+  Profile,
+  /**
+   * `FilterProfile.ProfileName`, re-exported: the names of the built-in profiles.
+   *
+   * @since 0.1.0
+   * @category profiles
+   */
+  ProfileName
+} from "./FilterProfile.js"
 
 /**
  * Turns what a caller passed as a filter into a filter ready to send: a string is parsed; anything

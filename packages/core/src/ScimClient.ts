@@ -148,9 +148,17 @@ export interface Settings {
  * @category models
  */
 export interface Service {
-  /** The server's dialect. @since 0.2.0 */
+  /**
+   * The server's dialect.
+   *
+   * @since 0.2.0
+   */
   readonly target: Target.Target
-  /** The settings consumers need; never the credentials. @since 0.2.0 */
+  /**
+   * The settings consumers need; never the credentials.
+   *
+   * @since 0.2.0
+   */
   readonly settings: Settings
   /** Sends a request, with the retry rules of this module. */
   readonly execute: (request: Request) => Effect.Effect<Response, Error>
@@ -453,6 +461,37 @@ export const layerWithoutDependencies: Layer.Layer<
 /**
  * The client with its token cache and rate limiter, from `ScimConfig` and an `HttpClient`.
  * Scoped: closing it stops background token refreshes.
+ *
+ * @example
+ * ```ts
+ * import { ScimClient, ScimConfig } from "@asgardeo-scim/core"
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Effect, Layer, Redacted } from "effect"
+ *
+ * // One SCIM request: the client adds the token, the SCIM media types, the retries and a span,
+ * // and fails with a typed error (`ScimClient.Error`).
+ * export const program = Effect.gen(function*() {
+ *   const client = yield* ScimClient.ScimClient
+ *   const response = yield* client.execute({
+ *     operation: "ServiceProviderConfig.get",
+ *     method: "GET",
+ *     path: "/ServiceProviderConfig"
+ *   })
+ *   return response.body
+ * })
+ *
+ * // The client of one Asgardeo organization, over undici.
+ * export const ClientLive = ScimClient.layer.pipe(
+ *   Layer.provide(ScimConfig.layer({
+ *     organization: "acme",
+ *     clientId: "my-client-id",
+ *     clientSecret: Redacted.make("my-client-secret")
+ *   })),
+ *   Layer.provide(NodeHttpClient.layerUndici)
+ * )
+ *
+ * export const main = () => Effect.runPromise(program.pipe(Effect.provide(ClientLive)))
+ * ```
  *
  * @since 0.1.0
  * @category layers

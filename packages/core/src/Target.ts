@@ -9,8 +9,9 @@
  *   handed back until they expire (so never refreshed early).
  * - {@link rfc7644}: any RFC 7644 server, assuming nothing beyond the RFC.
  * - {@link make}: a target of your own, starting from {@link rfc7644} (or another target) with the
- *   fields your server needs changed:
+ *   fields your server needs changed (see the example).
  *
+ * @example
  * ```ts
  * import { Target } from "@asgardeo-scim/core"
  * import { Either } from "effect"

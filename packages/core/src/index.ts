@@ -1,4 +1,11 @@
 /**
+ * Every module of `@asgardeo-scim/core` as a namespace: `import { ScimClient, ScimConfig } from "@asgardeo-scim/core"`.
+ * Each module is also an entry point of its own (`@asgardeo-scim/core/ScimClient`).
+ *
+ * @since 0.1.0
+ */
+
+/**
  * The former name of `ScimConfig`, kept as an alias.
  *
  * @since 0.1.0

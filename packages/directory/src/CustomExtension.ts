@@ -3,6 +3,7 @@
  * extension URN (Asgardeo's `urn:scim:schemas:extension:custom:User` by default) and read and
  * write them typed.
  *
+ * @example
  * ```ts
  * import { CustomExtension, Users } from "@asgardeo-scim/directory"
  * import { Effect, Redacted, Schema } from "effect"

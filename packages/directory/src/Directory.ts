@@ -1,8 +1,12 @@
 /**
  * One layer for the whole directory: `Users`, `Groups`, `Bulk` and `Discovery`, plus core's
  * `ScimClient`, `AccessToken` and `RateLimiter`, from `ScimConfig` and an `HttpClient`. A
- * program needs one `Effect.provide` and a choice of HTTP engine:
+ * program needs one `Effect.provide` and a choice of HTTP engine (see the example).
  *
+ * The layer is scoped: closing it (the end of `Effect.provide`, or of a `ManagedRuntime`) stops
+ * background token refreshes, as the Python client's `close()` / `async with` does.
+ *
+ * @example
  * ```ts
  * import { Directory, Users } from "@asgardeo-scim/directory"
  * import { FetchHttpClient } from "@effect/platform"
@@ -10,14 +14,13 @@
  *
  * const program = Effect.flatMap(Users.Users, (users) => users.list({ count: 10 }))
  *
- * program.pipe(
- *   Effect.provide(Directory.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
- *   Effect.runPromise
- * )
+ * // The organization of ASGARDEO_ORG, ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET, over fetch.
+ * export const main = () =>
+ *   program.pipe(
+ *     Effect.provide(Directory.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
+ *     Effect.runPromise
+ *   )
  * ```
- *
- * The layer is scoped: closing it (the end of `Effect.provide`, or of a `ManagedRuntime`) stops
- * background token refreshes, as the Python client's `close()` / `async with` does.
  *
  * @since 0.1.0
  */

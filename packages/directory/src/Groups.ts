@@ -42,7 +42,11 @@ export interface NewGroup {
   readonly displayName: string
   readonly members?: ReadonlyArray<Group.MemberInput> | undefined
   readonly externalId?: string | undefined
-  /** The user store (Asgardeo only): letters, digits, `.`, `_`, `-`. @since 0.2.0 */
+  /**
+   * The user store (Asgardeo only): letters, digits, `.`, `_`, `-`.
+   *
+   * @since 0.2.0
+   */
   readonly domain?: string | undefined
 }
 
@@ -445,6 +449,32 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
 })
 
 /**
+ * The `Groups` service, from a `ScimClient` (`Directory.layer` provides both).
+ *
+ * @example
+ * ```ts
+ * import { Directory, Groups, Users } from "@asgardeo-scim/directory"
+ * import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+ * import { Effect, Layer } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const users = yield* Users.Users
+ *   const groups = yield* Groups.Groups
+ *   const lee = yield* users.create({ userName: "lee@example.com", email: "lee@example.com", askPassword: true })
+ *   const engineering = yield* groups.create({ displayName: "Engineering" })
+ *   // Members are sent with display = userName, which Asgardeo checks; adding twice is no error.
+ *   yield* groups.addMembers(engineering.id, [lee.id])
+ *   yield* groups.addMembers(engineering.id, [lee.id])
+ *   assert.deepStrictEqual((yield* groups.get(engineering.id)).members?.map((m) => m.value), [lee.id])
+ *   // Find or create a group by name and add a member in one call.
+ *   const { created } = yield* groups.ensureMember("On-Call", lee.id)
+ *   assert.strictEqual(created, true)
+ *   yield* groups.removeMembers(engineering.id, [lee.id])
+ * })
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(Directory.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest())))))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -29,19 +29,54 @@ import * as Resolve from "./internal/resolve.js"
 import * as Resources from "./Resources.js"
 import * as User from "./User.js"
 
-/** A page of a list call: `Resources.ListResult`. @since 0.1.0 @category models */
+/**
+ * A page of a list call: `Resources.ListResult`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type ListResult<A> = Resources.ListResult<A>
-/** Options of `list` and `search`: `Resources.ListOptions`. @since 0.1.0 @category models */
+/**
+ * Options of `list` and `search`: `Resources.ListOptions`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type ListOptions = Resources.ListOptions
-/** `attributes` or `excludedAttributes`: `Resources.Projection`. @since 0.1.0 @category models */
+/**
+ * `attributes` or `excludedAttributes`: `Resources.Projection`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Projection = Resources.Projection
-/** Options of `stream`: `Resources.StreamOptions`. @since 0.1.0 @category models */
+/**
+ * Options of `stream`: `Resources.StreamOptions`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type StreamOptions = Resources.StreamOptions
-/** A raw PATCH operation, validated before sending: `Resources.RawOperation`. @since 0.1.0 @category models */
+/**
+ * A raw PATCH operation, validated before sending: `Resources.RawOperation`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type RawOperation = Resources.RawOperation
-/** Errors of requests that take validated input: `Resources.WriteError`. @since 0.1.0 @category errors */
+/**
+ * Errors of requests that take validated input: `Resources.WriteError`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type WriteError = Resources.WriteError
-/** Errors of list, search and lookups: `Resources.ListError`. @since 0.1.0 @category errors */
+/**
+ * Errors of list, search and lookups: `Resources.ListError`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type ListError = Resources.ListError
 
 /**
@@ -261,6 +296,40 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
 })
 
 /**
+ * The `Users` service, from a `ScimClient` (`Directory.layer` provides both).
+ *
+ * @example
+ * ```ts
+ * import { Directory, Users } from "@asgardeo-scim/directory"
+ * import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+ * import { Effect, Layer, Option } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const users = yield* Users.Users
+ *   // POST /Users: an invitation (Asgardeo emails the user a link to set a password).
+ *   const kim = yield* users.create({
+ *     userName: "kim@example.com",
+ *     email: "kim@example.com",
+ *     givenName: "Kim",
+ *     familyName: "Lee",
+ *     askPassword: true
+ *   })
+ *   // GET /Users/{id}: the whole user, as the server wrote it (`DEFAULT/` is the user store).
+ *   const user = yield* users.get(kim.id)
+ *   assert.strictEqual(user.userName, "DEFAULT/kim@example.com")
+ *   assert.strictEqual(user.name?.givenName, "Kim")
+ *   // By userName, in the default user store; `Option.none()` when nobody has it.
+ *   const found = yield* users.findByUserName("kim@example.com")
+ *   assert.strictEqual(Option.getOrThrow(found).id, kim.id)
+ *   // A missing user is a typed error, `NotFound`.
+ *   const missing = yield* users.get("5f2e3b0c-0000-4000-8000-000000000000").pipe(Effect.flip)
+ *   assert.strictEqual(missing._tag, "NotFound")
+ * })
+ *
+ * // On the in-memory emulator; `Directory.layerConfig()` and an `HttpClient` for a real organization.
+ * Effect.runPromise(program.pipe(Effect.provide(Directory.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest())))))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -1,4 +1,11 @@
 /**
+ * Every module of `@asgardeo-scim/directory` as a namespace:
+ * `import { Directory, Users } from "@asgardeo-scim/directory"`. Each module is also an entry point of its own (`@asgardeo-scim/directory/Users`).
+ *
+ * @since 0.1.0
+ */
+
+/**
  * @since 0.1.0
  */
 export * as Bulk from "./Bulk.js"

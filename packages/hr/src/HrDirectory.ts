@@ -359,6 +359,45 @@ export const make: Effect.Effect<Service, never, Requirements | RoleGroups.RoleG
  * The HR service over the directory services and a role mapping, with the `RoleGroups` cache it
  * uses (provided too, so other code shares it).
  *
+ * @example
+ * ```ts
+ * import { Directory } from "@asgardeo-scim/directory"
+ * import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
+ * import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+ * import { Effect, Layer } from "effect"
+ *
+ * // Role groups HR-Admins, HR-Managers and Employees (RoleMapping's default), on the emulator;
+ * // `Directory.layerConfig()` and an `HttpClient` instead of the emulator for a real organization.
+ * const HrTest = HrDirectory.layer.pipe(
+ *   Layer.provide(RoleMapping.layer()),
+ *   Layer.provideMerge(Directory.layer),
+ *   Layer.provideMerge(AsgardeoEmulator.layerTest())
+ * )
+ *
+ * const kim = {
+ *   employeeId: "E1001",
+ *   email: "kim@example.com",
+ *   firstName: "Kim",
+ *   lastName: "Lee",
+ *   department: "Engineering",
+ *   role: "employee"
+ * }
+ *
+ * const program = Effect.gen(function*() {
+ *   const hr = yield* HrDirectory.HrDirectory
+ *   // An invitation with the enterprise employeeNumber and department, in the Employees group.
+ *   const first = yield* hr.onboardEmployee(kim)
+ *   assert.strictEqual(first.outcome, "created")
+ *   // Safe to re-run: the same user, nothing duplicated.
+ *   const again = yield* hr.onboardEmployee(kim)
+ *   assert.deepStrictEqual([again.outcome, again.userId], ["existing", first.userId])
+ *   // Promotion: joins HR-Managers before leaving Employees.
+ *   yield* hr.changeRole(first.userId, "hr_manager")
+ * })
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(HrTest)))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -1,4 +1,11 @@
 /**
+ * Every module of `@asgardeo-scim/hr` as a namespace: `import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"`.
+ * Each module is also an entry point of its own (`@asgardeo-scim/hr/HrDirectory`).
+ *
+ * @since 0.1.0
+ */
+
+/**
  * @since 0.1.0
  */
 export * as Employee from "./Employee.js"

@@ -21,37 +21,136 @@ import * as service from "./internal/service.js"
 import type { Fault, FaultMatch, Options } from "./internal/types.js"
 import { AsgardeoEmulator } from "./internal/types.js"
 
-/**
- * The emulator's models (defined in an internal module that the emulator's own modules share).
- *
- * @since 0.1.0
- * @category models
- */
 export type {
+  /**
+   * A registered client application: its credentials, the scopes it is authorized for, and
+   * optionally its own token lifetime in seconds (`Options.apps`).
+   *
+   * @since 0.1.0
+   * @category models
+   */
   App,
+  /**
+   * The emulator's counters (`AsgardeoEmulator.Service.counters`): requests, token requests,
+   * tokens issued, rate-limited, faults applied, dropped, and counts by endpoint
+   * (`"GET /scim2/Users/{id}"`) and by status (`"200"`, `"429"`, `"dropped"`).
+   *
+   * @since 0.1.0
+   * @category models
+   */
   Counters,
+  /**
+   * A fault to inject (`AsgardeoEmulator.Service.injectFault`): a `FaultMatch` and its `action`.
+   * Built with `latency`, `status`, `tooManyRequests`, `dropConnection`, `malformedBody`,
+   * `garbage` and `tokenEndpointDown`.
+   *
+   * @since 0.1.0
+   * @category faults
+   */
   Fault,
+  /**
+   * What a fault does: `Latency`, `Status`, `Drop` (`before` or `after` applying the
+   * request), `MalformedBody` or `Garbage`.
+   *
+   * @since 0.1.0
+   * @category faults
+   */
   FaultAction,
+  /**
+   * Which requests a fault applies to: `method`, `path` (`*` matches anything), `times` (only
+   * the next N), `percentage` with `seed` (a deterministic share).
+   *
+   * @since 0.1.0
+   * @category faults
+   */
   FaultMatch,
+  /**
+   * A JSON value as stored and returned by the emulator.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   Json,
+  /**
+   * A JSON object as stored and returned by the emulator.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   JsonObject,
+  /**
+   * One request in the emulator's log (`AsgardeoEmulator.Service.log`): method, path, query,
+   * status (`undefined` when dropped), clock time, client id and the faults applied.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   LogEntry,
+  /**
+   * The emulator's options: organizations, registered apps, token lifetime, base URL, rate
+   * limits, quirks and the request body limit. Every field has a default.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   Options,
+  /**
+   * Switches for Asgardeo behaviours that vary between builds or are unconfirmed.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   Quirks,
+  /**
+   * Rate limits per minute and bucket (`/scim2/*`, `/oauth2/*`, `/scim2/Bulk`).
+   *
+   * @since 0.1.0
+   * @category models
+   */
   RateLimits,
+  /**
+   * A group for direct seeding: its display name and members (userNames or user ids).
+   *
+   * @since 0.1.0
+   * @category models
+   */
   SeedGroup,
+  /**
+   * A user for direct seeding: `userName` (the `DEFAULT/` prefix is added when missing), an
+   * optional password, plus any SCIM attributes. No password policy is applied.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   SeedUser,
+  /**
+   * An organization's state, from `AsgardeoEmulator.Service.snapshot`: its users, groups and
+   * memberships.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   Snapshot
 } from "./internal/types.js"
 
-/**
- * `AsgardeoEmulator`: the control service of a running emulator (its tag, and the
- * `AsgardeoEmulator.Service` interface). `EmulatorError`: a direct state write failed.
- *
- * @since 0.1.0
- * @category tags
- */
-export { AsgardeoEmulator, EmulatorError } from "./internal/types.js"
+export {
+  /**
+   * The control service of a running emulator: its tag, and the `AsgardeoEmulator.Service`
+   * interface (seed users and groups, take snapshots, reset, inject faults, expire tokens,
+   * change rate limits and quirks, read the request log and counters).
+   *
+   * @since 0.1.0
+   * @category tags
+   */
+  AsgardeoEmulator,
+  /**
+   * A direct state write failed (duplicate name, invalid input, unknown organization).
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  EmulatorError
+} from "./internal/types.js"
 
 /**
  * The origin of the in-process face: `https://emulator.invalid`. A client accepts it (https), and
@@ -148,7 +247,27 @@ export const layerAutoClock: Layer.Layer<never> = autoClock.layer
  *
  * @example
  * ```ts
- * const TestLive = Directory.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest()))
+ * import { Directory, Users } from "@asgardeo-scim/directory"
+ * import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+ * import { Effect, Layer } from "effect"
+ *
+ * // The directory on the emulator: no Asgardeo organization, no sockets.
+ * const TestDirectory = Directory.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest()))
+ *
+ * const program = Effect.gen(function*() {
+ *   const emulator = yield* AsgardeoEmulator.AsgardeoEmulator
+ *   yield* emulator.seedUsers([{ userName: "kim@example.com", emails: [{ value: "kim@example.com" }] }])
+ *   // Asgardeo applies the next POST /Users, then the connection drops before the answer:
+ *   yield* emulator.injectFault(AsgardeoEmulator.dropConnection("after", { method: "POST", path: "/scim2/Users", times: 1 }))
+ *   const users = yield* Users.Users
+ *   // ...and ensure() finds the user the lost POST created.
+ *   const { created } = yield* users.ensure({ userName: "sam@example.com", email: "sam@example.com", askPassword: true })
+ *   assert.strictEqual(created, false)
+ *   assert.strictEqual((yield* emulator.snapshot()).users.length, 2)
+ *   assert.strictEqual((yield* emulator.counters).dropped, 1)
+ * })
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(TestDirectory)))
  * ```
  *
  * @since 0.1.0
