@@ -4,6 +4,7 @@ import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, Stream } from "effect"
+import { layer } from "./utils/Emulated.js"
 
 // --- README: the HR flow ---------------------------------------------------------------------
 const program = Effect.gen(function*() {
@@ -96,20 +97,9 @@ it.effect("the README's HR flow runs against the emulator", () =>
 it.effect("the README's typed inputs run against the emulator", () =>
   Effect.gen(function*() {
     const emu = yield* AsgardeoEmulator.AsgardeoEmulator
-    const ann = yield* onboardAnn.pipe(
-      Effect.provide(HrDirectory.layer.pipe(
-        Layer.provide(RoleMapping.layer(roles)),
-        Layer.provideMerge(Directory.layerAsgardeo({
-          organization: emu.organization,
-          clientId: emu.credentials.clientId,
-          clientSecret: Redacted.make(emu.credentials.clientSecret),
-          baseUrl: emu.baseUrl,
-          rateLimits: false
-        }))
-      ))
-    )
+    const ann = yield* onboardAnn
     assert.strictEqual(ann.outcome, "created")
     const snap = yield* emu.snapshot()
     const engineers = snap.groups.find((g) => g.displayName === "DEFAULT/Engineers")
     assert.deepStrictEqual(snap.memberships, [{ groupId: String(engineers?.id), userId: ann.userId }])
-  }).pipe(Effect.provide(AsgardeoEmulator.layerClient())))
+  }).pipe(Effect.provide(layer({}, {}, roles))))

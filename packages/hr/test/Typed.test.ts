@@ -2,23 +2,17 @@
 // record or an array of them), roles by the configured mapping on the view `HrDirectory.typed`
 // returns. The `@ts-expect-error` lines are checked by `pnpm check` (an unused one fails it) and
 // then run: from plain JavaScript the same inputs are typed errors, before any request.
-import { Directory } from "@asgardeo-scim/directory"
 import type { Employee, HrError } from "@asgardeo-scim/hr"
 import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
-import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Layer, Stream } from "effect"
+import { Chunk, Effect, Stream } from "effect"
 import { expectTypeOf } from "vitest"
 import { employee, emulator, layer, scimRequests, stateOf } from "./utils/Emulated.js"
 
 const roles = { admin: "HR-Admins", engineer: "Engineers" } as const
 
 /** The HR service on the emulator, configured with `roles`. */
-const layerWithRoles = HrDirectory.layer.pipe(
-  Layer.provide(RoleMapping.layer(roles)),
-  Layer.provideMerge(Directory.layer),
-  Layer.provideMerge(AsgardeoEmulator.layerTest())
-)
+const layerWithRoles = layer({}, {}, roles)
 
 const uuid = "00000000-0000-4000-8000-000000000000"
 /** An employee record without its id, to misspell it. */
