@@ -402,8 +402,8 @@ export const layer: Layer.Layer<HrDirectory | RoleGroups.RoleGroups, never, Requ
 /**
  * The service typed by its roles: the `HrDirectory` service itself, whose operations then take
  * only the roles of `roles` (`role: "ceo"` does not compile). Give it the mapping the
- * `RoleMapping` layer was given, written as a literal (`{ ... } as const`, or
- * `RoleMapping.defaultMapping`). It checks once, before any request, that every role of `roles`
+ * `RoleMapping` layer was given, one whose keys TypeScript knows (an object literal,
+ * `RoleMapping.defaultMapping`; a `Record<string, string>` types no role). It checks once, before any request, that every role of `roles`
  * is configured, and fails with `UnknownRole` naming the first one that is not (or with
  * `InvalidRoleMapping` for what is not a mapping, from plain JavaScript). Nothing is cast: the
  * service takes any string, the view only narrows what a caller may pass, and every input is

@@ -57,7 +57,7 @@ export const defaultMapping: {
 }
 
 /**
- * The role names of a mapping written as a literal (`{ ... } as const`, or `defaultMapping`):
+ * The role names of a mapping whose keys TypeScript knows (an object literal, `defaultMapping`):
  * `RoleOf<typeof defaultMapping>` is `"admin" | "hr_manager" | "employee"`.
  *
  * @since 0.2.0

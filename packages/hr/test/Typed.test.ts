@@ -23,6 +23,7 @@ describe("types", () => {
     expectTypeOf<RoleMapping.RoleOf<typeof RoleMapping.defaultMapping>>().toEqualTypeOf<
       "admin" | "hr_manager" | "employee"
     >()
+    expectTypeOf<RoleMapping.RoleOf<Readonly<Record<string, string>>>>().toEqualTypeOf<string>()
     expectTypeOf(HrDirectory.typed(roles)).toEqualTypeOf<
       Effect.Effect<
         HrDirectory.Service<"admin" | "engineer">,
