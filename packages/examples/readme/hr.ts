@@ -9,7 +9,8 @@ export const HrLive = HrDirectory.layer.pipe(
 )
 
 export const program = Effect.gen(function*() {
-  const hr = yield* HrDirectory.HrDirectory
+  // The service typed by the configured roles: role "ceo" or a misspelt field does not compile.
+  const hr = yield* HrDirectory.typed(RoleMapping.defaultMapping)
   yield* hr.ensureRoleGroups // idempotent
   const kim = yield* hr.onboardEmployee({
     employeeId: "E1001",

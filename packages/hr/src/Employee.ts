@@ -52,10 +52,17 @@ export const Employee = Schema.Struct({
 })
 
 /**
+ * An employee record. `Role` is the role names a caller may give: any string by default; the
+ * configured roles' union in a service typed by its roles (`HrDirectory.typed`), so a role outside
+ * the mapping is a compile error there. At run time every record is decoded again, whatever its
+ * type said.
+ *
  * @since 0.1.0
  * @category models
  */
-export interface Employee extends Schema.Schema.Type<typeof Employee> {}
+export interface Employee<Role extends string = string> extends Schema.Schema.Type<typeof Employee> {
+  readonly role: Role
+}
 
 const decode = Schema.decodeUnknownEither(Employee, { errors: "first", onExcessProperty: "ignore" })
 

@@ -39,7 +39,7 @@ import type * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
 import type * as Employee from "./Employee.js"
 import type * as HrError from "./HrError.js"
-import { Incomplete, UnknownRole } from "./HrError.js"
+import { Incomplete, type InvalidRoleMapping, UnknownRole } from "./HrError.js"
 import * as Batch from "./internal/batch.js"
 import * as Dialect from "./internal/dialect.js"
 import * as EmployeeStep from "./internal/employeeStep.js"
@@ -179,23 +179,38 @@ export const batchScopes = (options: { readonly bulk: boolean }): ReadonlyArray<
   Scopes.forOperations(options.bulk ? [...batchOperations, ...bulkOperations] : batchOperations)
 
 /**
+ * The HR service. `Role` is the role names its operations take: any string on the `HrDirectory`
+ * tag (an unknown one is `UnknownRole` at run time, before any request), the configured roles'
+ * union on the view `typed` returns (an unknown one does not compile). Field names are typed
+ * either way. Every input is decoded at run time too: plain JavaScript callers get the same typed
+ * errors, and `onboardEmployeeUnknown` / `onboardManyUnknown` take records of unknown shape (CSV,
+ * JSON).
+ *
  * @since 0.1.0
  * @category models
  */
-export interface Service {
+export interface Service<Role extends string = string> {
+  /** The configured roles (the `RoleMapping`'s), in its order. */
+  readonly roles: ReadonlyArray<string>
   /** Creates the missing role groups; idempotent and safe under concurrency. */
   readonly ensureRoleGroups: Effect.Effect<ReadonlyArray<RoleGroup>, DirectoryError>
   /**
    * Onboards one employee (safe to re-run). Its contract is the employee's: a failure after the
    * user was created is `Incomplete`, whatever its cause (a 403 included); `onboardMany` is what
-   * turns a fatal cause into the end of a batch.
+   * turns a fatal cause into the end of a batch. The record is decoded first: `InvalidEmployee`
+   * or `UnknownRole` before any request.
    */
   readonly onboardEmployee: (
-    employee: Employee.Employee,
+    employee: Employee.Employee<Role>,
+    options?: OnboardOptions
+  ) => Effect.Effect<OnboardResult, OnboardError>
+  /** `onboardEmployee` of a record of unknown shape (parsed JSON, a CSV row), decoded the same way. */
+  readonly onboardEmployeeUnknown: (
+    input: unknown,
     options?: OnboardOptions
   ) => Effect.Effect<OnboardResult, OnboardError>
   /** Puts a user in a role's group (found or created), without touching other groups. */
-  readonly assignRole: (userId: string, role: string) => Effect.Effect<RoleGroup, DirectoryError | UnknownRole>
+  readonly assignRole: (userId: string, role: Role) => Effect.Effect<RoleGroup, DirectoryError | UnknownRole>
   /** The seed's `assign_user_role(user_id, role_group_name)`: any group by name, found or created. */
   readonly assignUserRole: (userId: string, groupName: string) => Effect.Effect<Group.Group, DirectoryError>
   /**
@@ -206,7 +221,7 @@ export interface Service {
   /** Moves a user to a new role: adds the new role group first, then leaves the others. */
   readonly changeRole: (
     userId: string,
-    role: string
+    role: Role
   ) => Effect.Effect<RoleChange, DirectoryError | UnknownRole | Incomplete>
   readonly deactivate: (userId: string) => Effect.Effect<void, DirectoryError>
   readonly reactivate: (userId: string) => Effect.Effect<void, DirectoryError>
@@ -219,8 +234,22 @@ export interface Service {
    * Onboards a stream of employees; see `BatchOptions`. Checks every scope it can need before its
    * first write (`MissingScopes`); a fatal error met later (see `isFatal`) stops it: employees in
    * flight finish and get their result, none is started after, then it fails with `BatchAborted`.
+   * Each record is decoded when its turn comes: an invalid one is an `invalid` result, not the
+   * end of the batch. (`ReadonlyArray` is an `Iterable`: named so that TypeScript points at the
+   * faulty element of an array literal.)
    */
   readonly onboardMany: <E = never, R = never>(
+    employees:
+      | ReadonlyArray<Employee.Employee<Role>>
+      | Iterable<Employee.Employee<Role>>
+      | Stream.Stream<Employee.Employee<Role>, E, R>,
+    options?: BatchOptions
+  ) => Stream.Stream<BatchResult, BatchError | E, R>
+  /**
+   * `onboardMany` of records of unknown shape (CSV rows, parsed JSON): each is decoded the same
+   * way, an invalid one reported `invalid` with its index.
+   */
+  readonly onboardManyUnknown: <E = never, R = never>(
     employees: Iterable<unknown> | Stream.Stream<unknown, E, R>,
     options?: BatchOptions
   ) => Stream.Stream<BatchResult, BatchError | E, R>
@@ -329,8 +358,10 @@ export const make: Effect.Effect<Service, never, Requirements | RoleGroups.RoleG
   })
 
   return HrDirectory.of({
+    roles: mapping.mapping.map((m) => m.role),
     ensureRoleGroups,
     onboardEmployee: (employee, options) => step(employee, options),
+    onboardEmployeeUnknown: (input, options) => step(input, options),
     assignRole: (userId, role) =>
       Effect.gen(function*() {
         yield* mapping.groupOf(role)
@@ -351,7 +382,8 @@ export const make: Effect.Effect<Service, never, Requirements | RoleGroups.RoleG
     deactivate: (userId) => users.setActive(userId, false).pipe(Effect.withSpan("HrDirectory.deactivate")),
     reactivate: (userId) => users.setActive(userId, true).pipe(Effect.withSpan("HrDirectory.reactivate")),
     offboard,
-    onboardMany
+    onboardMany,
+    onboardManyUnknown: onboardMany
   })
 })
 
@@ -405,3 +437,37 @@ export const layer: Layer.Layer<HrDirectory | RoleGroups.RoleGroups, never, Requ
   HrDirectory,
   make
 ).pipe(Layer.provideMerge(RoleGroups.layer))
+
+/**
+ * The service typed by its roles: the `HrDirectory` service itself, whose operations then take
+ * only the roles of `roles` (`role: "ceo"` does not compile). Give it the mapping the
+ * `RoleMapping` layer was given, one whose keys TypeScript knows (an object literal,
+ * `RoleMapping.defaultMapping`; a `Record<string, string>` types no role). It checks once, before any request, that every role of `roles`
+ * is configured, and fails with `UnknownRole` naming the first one that is not (or with
+ * `InvalidRoleMapping` for what is not a mapping, from plain JavaScript). Nothing is cast: the
+ * service takes any string, the view only narrows what a caller may pass, and every input is
+ * still decoded at run time.
+ *
+ * @example
+ * ```ts
+ * const roles = { admin: "HR-Admins", engineer: "Engineers" } as const
+ * const program = Effect.gen(function*() {
+ *   const hr = yield* HrDirectory.typed(roles)
+ *   yield* hr.changeRole(userId, "engineer") // "ceo" would not compile
+ * })
+ * // provided with HrDirectory.layer and RoleMapping.layer(roles)
+ * ```
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const typed = <const Roles extends Readonly<Record<string, string>>>(
+  roles: Roles
+): Effect.Effect<Service<RoleMapping.RoleOf<Roles>>, UnknownRole | InvalidRoleMapping, HrDirectory> =>
+  Effect.gen(function*() {
+    const service = yield* HrDirectory
+    const wanted = yield* RoleMapping.make(roles)
+    const missing = wanted.mapping.find((m) => !service.roles.includes(m.role))
+    if (missing !== undefined) return yield* Effect.fail(new UnknownRole({ role: missing.role, known: service.roles }))
+    return service
+  }).pipe(Effect.withSpan("HrDirectory.typed"))

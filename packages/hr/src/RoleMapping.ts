@@ -46,11 +46,24 @@ export class RoleMapping extends Context.Tag("@asgardeo-scim/hr/RoleMapping")<Ro
  * @since 0.1.0
  * @category constants
  */
-export const defaultMapping: Readonly<Record<string, string>> = {
+export const defaultMapping: {
+  readonly admin: "HR-Admins"
+  readonly hr_manager: "HR-Managers"
+  readonly employee: "Employees"
+} = {
   admin: "HR-Admins",
   hr_manager: "HR-Managers",
   employee: "Employees"
 }
+
+/**
+ * The role names of a mapping whose keys TypeScript knows (an object literal, `defaultMapping`):
+ * `RoleOf<typeof defaultMapping>` is `"admin" | "hr_manager" | "employee"`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type RoleOf<Mapping extends Readonly<Record<string, string>>> = Extract<keyof Mapping, string>
 
 /**
  * The longest role name (as `Employee.role`).

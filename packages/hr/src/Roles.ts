@@ -34,7 +34,7 @@ export type Roles = RoleMapping.RoleMapping
  * @since 0.1.0
  * @category constants
  */
-export const defaultMapping: Readonly<Record<string, string>> = RoleMapping.defaultMapping
+export const defaultMapping: typeof RoleMapping.defaultMapping = RoleMapping.defaultMapping
 
 /**
  * @since 0.2.0

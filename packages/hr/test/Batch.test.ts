@@ -3,6 +3,7 @@
 // nothing new starts) with a typed failure; a re-run with the report completes it.
 import { AccessToken, Discovery, RateLimiter, ScimClient } from "@asgardeo-scim/core"
 import { Bulk, Groups, Users } from "@asgardeo-scim/directory"
+import type { Employee } from "@asgardeo-scim/hr"
 import { HrDirectory, Report, Roles } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, describe, it } from "@effect/vitest"
@@ -29,7 +30,7 @@ const writes = Effect.map(scimRequests, (log) => log.filter((e) => e.method !== 
 
 /** Runs a batch, collecting the results it emitted before it ended, and how it ended. */
 const collect = (
-  input: ReadonlyArray<unknown>,
+  input: ReadonlyArray<Employee.Employee>,
   options: HrDirectory.BatchOptions = {},
   onResult: (r: HrDirectory.BatchResult, seen: number) => Effect.Effect<void> = () => Effect.void
 ) =>

@@ -13,8 +13,9 @@ const roles = ["employee", "hr_manager", "admin"]
 const batch = (n: number) => Array.from({ length: n }, (_, i) => employee(i, roles[i % 3]!))
 const roleGroup: Record<string, string> = { employee: "Employees", hr_manager: "HR-Managers", admin: "HR-Admins" }
 
+// Records of unknown shape (valid or not): `onboardManyUnknown`, which shares `onboardMany`'s batch.
 const run = (input: ReadonlyArray<unknown>, options: HrDirectory.BatchOptions) =>
-  Effect.flatMap(HrDirectory.HrDirectory, (hr) => Stream.runCollect(hr.onboardMany(input, options))).pipe(
+  Effect.flatMap(HrDirectory.HrDirectory, (hr) => Stream.runCollect(hr.onboardManyUnknown(input, options))).pipe(
     Effect.map(Chunk.toReadonlyArray)
   )
 

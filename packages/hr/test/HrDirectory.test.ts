@@ -1,3 +1,4 @@
+import type { Employee } from "@asgardeo-scim/hr"
 import { HrDirectory, Report } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, describe, it } from "@effect/vitest"
@@ -250,7 +251,7 @@ describe("onboardMany", () => {
   const batch = (n: number, from = 0) =>
     Array.from({ length: n }, (_, i) => employee(from + i, ["employee", "hr_manager", "admin"][i % 3]!))
 
-  const run = (input: ReadonlyArray<unknown>, options: HrDirectory.BatchOptions = {}) =>
+  const run = (input: ReadonlyArray<Employee.Employee>, options: HrDirectory.BatchOptions = {}) =>
     Effect.flatMap(hr, (service) => Stream.runCollect(service.onboardMany(input, options))).pipe(
       Effect.map(Chunk.toReadonlyArray)
     )
@@ -332,7 +333,9 @@ describe("onboardMany", () => {
     Effect.gen(function*() {
       const employees = batch(5)
       const input = [...employees, { ...employee(99), email: "bad" }, { ...employee(98), role: "ceo" }, "garbage"]
-      const results = yield* run(input)
+      const results = yield* Effect.flatMap(hr, (service) => Stream.runCollect(service.onboardManyUnknown(input))).pipe(
+        Effect.map(Chunk.toReadonlyArray)
+      )
       assert.strictEqual(results.length, 8)
       assert.deepStrictEqual(results.filter((r) => r.line.outcome === "invalid").map((r) => r.index).sort(), [5, 6, 7])
       yield* expectExactState(employees)

@@ -4,6 +4,7 @@ import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, Stream } from "effect"
+import { layer } from "./utils/Emulated.js"
 
 // --- README: the HR flow ---------------------------------------------------------------------
 const program = Effect.gen(function*() {
@@ -62,6 +63,23 @@ const HrLive = (options: { organization: string; clientId: string; clientSecret:
   )
 // --- end of README code ----------------------------------------------------------------------
 
+// --- README: Typed inputs --------------------------------------------------------------------
+const roles = { admin: "HR-Admins", engineer: "Engineers" } as const
+
+const onboardAnn = Effect.gen(function*() {
+  // The service typed by the roles: checks, once and before any request, that each is configured.
+  const hr = yield* HrDirectory.typed(roles)
+  return yield* hr.onboardEmployee({
+    employeeId: "E-2001",
+    email: "ann@example.com",
+    firstName: "Ann",
+    lastName: "Lee",
+    department: "Engineering",
+    role: "engineer" // role: "ceo" does not compile, nor does employeID or mail
+  })
+}) // provided with HrDirectory.layer over RoleMapping.layer(roles)
+// --- end of README code ----------------------------------------------------------------------
+
 it.effect("the README's HR flow runs against the emulator", () =>
   Effect.gen(function*() {
     const emu = yield* AsgardeoEmulator.AsgardeoEmulator
@@ -75,3 +93,13 @@ it.effect("the README's HR flow runs against the emulator", () =>
     // kim was offboarded: only ana and raj hold a role.
     assert.strictEqual(snap.memberships.length, 2)
   }).pipe(Effect.provide(AsgardeoEmulator.layerClient())))
+
+it.effect("the README's typed inputs run against the emulator", () =>
+  Effect.gen(function*() {
+    const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+    const ann = yield* onboardAnn
+    assert.strictEqual(ann.outcome, "created")
+    const snap = yield* emu.snapshot()
+    const engineers = snap.groups.find((g) => g.displayName === "DEFAULT/Engineers")
+    assert.deepStrictEqual(snap.memberships, [{ groupId: String(engineers?.id), userId: ann.userId }])
+  }).pipe(Effect.provide(layer({}, {}, roles))))

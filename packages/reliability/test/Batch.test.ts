@@ -2,6 +2,7 @@
 // fatal error met midway (a 403 on the group add) stops every lane: the employees in flight finish
 // and get their line, none is started after, the batch fails with BatchAborted, and a re-run with
 // its report completes it. The emulator's request log is the evidence.
+import type { Employee } from "@asgardeo-scim/hr"
 import { HrDirectory, Report } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { afterAll, assert, describe, it } from "@effect/vitest"
@@ -23,7 +24,7 @@ const employees = (n: number, from = 0) => Array.from({ length: n }, (_, i) => e
 
 /** Runs a batch, keeping what it emitted and how it ended; `onResult` runs as each result arrives. */
 const collect = (
-  input: ReadonlyArray<unknown>,
+  input: ReadonlyArray<Employee.Employee>,
   options: HrDirectory.BatchOptions,
   onResult: (seen: number) => Effect.Effect<void> = () => Effect.void
 ) =>

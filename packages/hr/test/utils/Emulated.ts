@@ -1,17 +1,19 @@
 // The HR service over the directory over the in-process Asgardeo emulator (no sockets).
 import type { AsgardeoConfig } from "@asgardeo-scim/core"
 import { Directory } from "@asgardeo-scim/directory"
-import { HrDirectory, Roles } from "@asgardeo-scim/hr"
+import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
 import type { Employee } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { Effect, Layer } from "effect"
 
+/** The HR service on the emulator; with `mapping`, its roles (the layer fails with InvalidRoleMapping). */
 export const layer = (
   options: AsgardeoEmulator.Options = {},
-  config: Pick<AsgardeoConfig.Options, "retry" | "rateLimits"> = {}
+  config: Pick<AsgardeoConfig.Options, "retry" | "rateLimits"> = {},
+  mapping: Readonly<Record<string, string>> = RoleMapping.defaultMapping
 ) =>
   HrDirectory.layer.pipe(
-    Layer.provide(Roles.layer()),
+    Layer.provide(RoleMapping.layer(mapping)),
     Layer.provideMerge(Directory.layer),
     Layer.provideMerge(AsgardeoEmulator.layerTest(options, config))
   )
