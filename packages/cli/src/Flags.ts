@@ -29,7 +29,8 @@ export const connectionFlags: ReadonlyArray<{
   {
     flag: "--client-secret",
     env: "ASGARDEO_CLIENT_SECRET",
-    description: "Client secret (default: $ASGARDEO_CLIENT_SECRET; prefer the variable: a flag is visible to other users)"
+    description:
+      "Client secret (default: $ASGARDEO_CLIENT_SECRET; prefer the variable: a flag is visible to other users)"
   },
   {
     flag: "--base-url",

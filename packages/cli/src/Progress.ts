@@ -88,7 +88,9 @@ export const make = (io: Io.Service, label: string, total: number | undefined): 
           const now = yield* Clock.currentTimeMillis
           const draw = yield* Ref.modify(drawn, (last) =>
             now - last >= 100 || done === total ? [true, now] as const : [false, last] as const)
-          if (draw) yield* io.status(line(label, done, failed, total, now - started, io.colorErr))
+          if (draw) {
+            yield* io.status(line(label, done, failed, total, now - started, io.colorErr))
+          }
         }),
       finish: io.status("")
     }

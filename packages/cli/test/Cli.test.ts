@@ -243,7 +243,10 @@ describe("asgardeo-scim", () => {
         const two = yield* runWith({}, "users", "list", "--org", "acme")
         assert.match(two.stderr, /^error: configuration: ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET are not set\./)
         const one = yield* run("users", "list", "--org", "acme")
-        assert.match(one.stderr, /^error: configuration: ASGARDEO_CLIENT_ID is not set\. Export it or pass --client-id /)
+        assert.match(
+          one.stderr,
+          /^error: configuration: ASGARDEO_CLIENT_ID is not set\. Export it or pass --client-id /
+        )
 
         const bad = yield* runWith({ ASGARDEO_CLIENT_SECRET: "wrong" }, "users", "list", ...conn)
         assert.strictEqual(bad.code, ExitCode.Auth, bad.stderr)

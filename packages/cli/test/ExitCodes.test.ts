@@ -30,7 +30,10 @@ describe("exit codes", () => {
 
   it("the package README's table and ExitCode's doc table list exactly these codes", () => {
     const readme = fs.readFileSync(new URL("../README.md", import.meta.url), "utf8")
-    const section = readme.slice(readme.indexOf("## Exit codes"), readme.indexOf("\n## ", readme.indexOf("## Exit codes")))
+    const section = readme.slice(
+      readme.indexOf("## Exit codes"),
+      readme.indexOf("\n## ", readme.indexOf("## Exit codes"))
+    )
     assert.deepStrictEqual(tableCodes(section), codes)
     const source = fs.readFileSync(new URL("../src/ExitCode.ts", import.meta.url), "utf8")
     assert.deepStrictEqual(tableCodes(source.slice(0, source.indexOf("*/"))), codes)

@@ -59,7 +59,9 @@ describe("help", () => {
         for (const row of list) assert.notInclude(row, "--client-id", row)
         assert.isTrue(list.some((r) => r.includes("[connection flags] [--json]")), args.join(" "))
         // Every description starts in one column.
-        const starts = list.map((r) => /\S {2,}\S/.exec(r)).filter((m) => m !== null).map((m) => m.index + m[0].length - 1)
+        const starts = list.map((r) => /\S {2,}\S/.exec(r)).filter((m) => m !== null).map((m) =>
+          m.index + m[0].length - 1
+        )
         assert.strictEqual(new Set(starts).size, 1, `${args.join(" ")}: ${starts}`)
         assert.strictEqual(stdout.split("CONNECTION FLAGS").length - 1, 1, args.join(" "))
         const section = stdout.slice(stdout.indexOf("CONNECTION FLAGS"))
@@ -90,7 +92,10 @@ describe("help", () => {
       }
       const onboard = (yield* runWith({}, "hr", "onboard", "--help")).stdout
       const concurrency = onboard.slice(onboard.indexOf("\n--concurrency integer\n") + 1)
-      assert.match(concurrency, /^--concurrency integer\n\n {2}An integer\.\n\n {2}Employees processed at once\n\n {2}Default: 8\n/)
+      assert.match(
+        concurrency,
+        /^--concurrency integer\n\n {2}An integer\.\n\n {2}Employees processed at once\n\n {2}Default: 8\n/
+      )
     }))
 
   it.effect("colours on a stream only when Io allows them there", () =>

@@ -99,6 +99,6 @@ describe(";-separated CSV", () => {
         "4: expected 6 fields, found 5 (quote fields that hold semicolons)"
       ])
       const ann = (yield* emu.snapshot()).users.find((u) => u.userName === "DEFAULT/person1@example.com")!
-      assert.strictEqual(ann.name?.familyName, "Lee; Jr.")
+      assert.strictEqual((ann.name as { readonly familyName?: string } | undefined)?.familyName, "Lee; Jr.")
     }))
 })

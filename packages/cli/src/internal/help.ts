@@ -128,7 +128,9 @@ export const rewrite = (text: string, tree: Tree, path: ReadonlyArray<string>): 
   if (!replaced) return lines.join("\n")
   const width = Math.max(...rows.map((r) => r.usage.length))
   for (const r of rows) {
-    lines[r.index] = `  - ${r.usage}${r.description === "" ? "" : `${" ".repeat(width - r.usage.length + 2)}${r.description}`}`
+    lines[r.index] = `  - ${r.usage}${
+      r.description === "" ? "" : `${" ".repeat(width - r.usage.length + 2)}${r.description}`
+    }`
   }
   const body = lines.join("\n").replace(/\n*$/, "\n\n")
   return body + section()
