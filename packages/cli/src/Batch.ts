@@ -195,7 +195,7 @@ export const run = (options: Options) =>
 /**
  * The outcomes of the employees processed so far.
  *
- * @since 0.3.0
+ * @since 0.2.0
  * @category models
  */
 export type Counts = Pick<
@@ -214,7 +214,7 @@ const count = (c: Counts, line: Report.Line): Counts => {
  * The line for a batch interrupted (Ctrl-C): how many employees were processed (each has its line
  * in the report) and how many of them are done, and how to resume.
  *
- * @since 0.3.0
+ * @since 0.2.0
  * @category rendering
  */
 export const interruptedLine = (c: Counts, total: number, report: Option.Option<string>): string =>

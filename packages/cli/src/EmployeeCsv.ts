@@ -54,7 +54,7 @@ export interface Parsed {
 /**
  * The field delimiter of a CSV text: `;` when its first line holds more `;` than `,`, else `,`.
  *
- * @since 0.3.0
+ * @since 0.2.0
  * @category parsing
  */
 export const delimiterOf = (text: string): "," | ";" => {
@@ -69,7 +69,7 @@ export const delimiterOf = (text: string): "," | ";" => {
  * matches no role, or two roles that differ only in case, is returned as it is (the mapping then
  * reports it as unknown, listing the roles).
  *
- * @since 0.3.0
+ * @since 0.2.0
  * @category parsing
  */
 export const canonicalRole = (roles: RoleMapping.Service, role: string): string => {

@@ -62,9 +62,9 @@ export const Aborted = 5 as const
 export const Ambiguous = 6 as const
 /**
  * A batch (`hr onboard`) finished with every valid row done, but invalid rows of the CSV were
- * skipped (they are listed on stderr and in the report). Was 2 (`Usage`) before 0.3.0.
+ * skipped (they are listed on stderr and in the report). Was 2 (`Usage`) before 0.2.0.
  *
- * @since 0.3.0
+ * @since 0.2.0
  * @category constants
  */
 export const Skipped = 7 as const
@@ -92,7 +92,7 @@ export type ExitCode =
 /**
  * Every exit code with a few words on it, in order: what the root help and the READMEs list.
  *
- * @since 0.3.0
+ * @since 0.2.0
  * @category constants
  */
 export const meanings: ReadonlyArray<readonly [ExitCode, string]> = [
@@ -110,7 +110,7 @@ export const meanings: ReadonlyArray<readonly [ExitCode, string]> = [
 /**
  * The exit codes in one line: `0 done, 1 some rows failed, ...`.
  *
- * @since 0.3.0
+ * @since 0.2.0
  * @category constants
  */
 export const summary: string = meanings.map(([code, meaning]) => `${code} ${meaning}`).join(", ")

@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
  * their default, and what they are. The one place they are described: the options below and the
  * `CONNECTION FLAGS` section of help (`[connection flags]` in a list of commands) read it.
  *
- * @since 0.3.0
+ * @since 0.2.0
  * @category options
  */
 export const connectionFlags: ReadonlyArray<{
@@ -67,7 +67,7 @@ export const connection = {
  * A default value that help shows: `Options.withDefault` with `Default: <value>` added to the
  * description (@effect/cli's help says only "This setting is optional").
  *
- * @since 0.3.0
+ * @since 0.2.0
  * @category options
  */
 export const withDefault =

@@ -37,7 +37,7 @@ export interface Service {
   /**
    * Colour what goes to stderr, by the same rules for stderr.
    *
-   * @since 0.3.0
+   * @since 0.2.0
    */
   readonly colorErr: boolean
 }

@@ -34,7 +34,7 @@ const formatDuration = (millis: number): string => {
  * The time left: the rows left at the rate so far (rounded up to a second); unknown before the
  * first row is done or without a total.
  *
- * @since 0.3.0
+ * @since 0.2.0
  * @category rendering
  */
 export const etaMillis = (done: number, total: number | undefined, elapsedMillis: number): number | undefined =>
