@@ -10,7 +10,8 @@ const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
 const out = fileURLToPath(new URL("../src/internal/helpText.ts", import.meta.url))
 const run = spawnSync(process.execPath, [bin, "--help"], {
   encoding: "utf8",
-  env: { ...process.env, ASGARDEO_SCIM_FULL_HELP: "1" }
+  // Stored with its colours; the binary strips them when stdout is not to be coloured.
+  env: { ...process.env, ASGARDEO_SCIM_FULL_HELP: "1", FORCE_COLOR: "1", NO_COLOR: "" }
 })
 if (run.status !== 0) throw new Error(`--help exited ${run.status}: ${run.stderr}`)
 writeFileSync(

@@ -12,8 +12,10 @@ import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
 import type * as HrError from "@asgardeo-scim/hr/HrError"
 import * as Report from "@asgardeo-scim/hr/Report"
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import type * as EmployeeCsv from "./EmployeeCsv.js"
 import { Aborted, CliError } from "./ExitCode.js"
@@ -45,7 +47,8 @@ export interface Summary {
  * @since 0.1.0
  * @category getters
  */
-export const unfinished = (s: Summary): number => s.failed + s.partial + s.conflict
+export const unfinished = (s: Pick<Summary, "failed" | "partial" | "conflict">): number =>
+  s.failed + s.partial + s.conflict
 
 /**
  * @since 0.1.0
@@ -125,7 +128,7 @@ export const run = (options: Options) =>
         : Effect.void
 
     for (const row of options.parsed.invalid) {
-      if (options.verbose) yield* io.err(Render.styled(invalidLine(options.file, row), "warn", io.color))
+      if (options.verbose) yield* io.err(Render.styled(invalidLine(options.file, row), "warn", io.colorErr))
       if (row.employeeId !== undefined) {
         yield* append({
           employeeId: row.employeeId,
@@ -138,13 +141,13 @@ export const run = (options: Options) =>
     const skipped = rows.filter((r) => done.has(r.employee.employeeId)).length
     if (skipped > 0 && options.verbose) {
       yield* io.err(
-        Render.styled(`resuming: ${skipped} employee(s) already done in the report, skipped`, "dim", io.color)
+        Render.styled(`resuming: ${skipped} employee(s) already done in the report, skipped`, "dim", io.colorErr)
       )
     }
     const total = rows.length - skipped
-    const progress = Progress.make(io, "onboarding", total)
-    const counts = { created: 0, existing: 0, updated: 0, partial: 0, conflict: 0, failed: 0, processed: 0 }
-    const started = Date.now()
+    const progress = yield* Progress.make(io, "onboarding", total)
+    const counts = yield* Ref.make(noCounts)
+    const started = yield* Clock.currentTimeMillis
 
     yield* hr.onboardMany(rows.map((r) => r.employee), {
       concurrency: options.concurrency,
@@ -155,17 +158,16 @@ export const run = (options: Options) =>
       Stream.runForEach((result) =>
         Effect.gen(function*() {
           const line = result.line
-          yield* append(line)
-          counts.processed++
-          if (line.outcome === "invalid") counts.failed++
-          else counts[line.outcome]++
+          // The report line and the count go together: an interruption (Ctrl-C) lands before or
+          // after both, so the count the interruption message gives is the lines in the report.
+          yield* Effect.uninterruptible(Effect.zipRight(append(line), Ref.update(counts, (c) => count(c, line))))
           if (!Report.isDone(line) && options.verbose) {
             const row = rows[result.index]
             yield* io.err(Render.styled(
               `${options.file} line ${row?.line ?? "?"} (${line.employeeId}, ${line.userName}): ${line.outcome}: ` +
                 `${line.error?.message ?? ""}`,
               "warn",
-              io.color
+              io.colorErr
             ))
           }
           yield* progress.update(result.progress.done, result.progress.failed)
@@ -177,23 +179,49 @@ export const run = (options: Options) =>
         (error) => Effect.fail(new CliError({ code: Aborted, message: abortedLine(error, options.report) }))
       ),
       Effect.onInterrupt(() =>
-        io.err(
-          `interrupted after ${counts.processed} of ${total} employees. ` +
-            (Option.isSome(options.report)
-              ? `Run the same command again to resume from ${options.report.value}`
-              : "Pass --report <file> to make a batch resumable")
-        )
+        Effect.flatMap(Ref.get(counts), (c) => io.err(interruptedLine(c, total, options.report)))
       )
     )
     const summary: Summary = {
       rows: rows.length + options.parsed.invalid.length,
       skipped,
       invalid: options.parsed.invalid.length,
-      elapsedMillis: Date.now() - started,
-      ...counts
+      elapsedMillis: (yield* Clock.currentTimeMillis) - started,
+      ...(yield* Ref.get(counts))
     }
     return summary
   })
+
+/**
+ * The outcomes of the employees processed so far.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Counts = Pick<
+  Summary,
+  "processed" | "created" | "existing" | "updated" | "partial" | "conflict" | "failed"
+>
+
+const noCounts: Counts = { created: 0, existing: 0, updated: 0, partial: 0, conflict: 0, failed: 0, processed: 0 }
+
+const count = (c: Counts, line: Report.Line): Counts => {
+  const outcome = line.outcome === "invalid" ? "failed" : line.outcome
+  return { ...c, processed: c.processed + 1, [outcome]: c[outcome] + 1 }
+}
+
+/**
+ * The line for a batch interrupted (Ctrl-C): how many employees were processed (each has its line
+ * in the report) and how many of them are done, and how to resume.
+ *
+ * @since 0.2.0
+ * @category rendering
+ */
+export const interruptedLine = (c: Counts, total: number, report: Option.Option<string>): string =>
+  `interrupted after ${c.processed} of ${total} employees (${c.processed - unfinished(c)} done). ` +
+  (Option.isSome(report)
+    ? `The report ${report.value} has a line for each of the ${c.processed}: run the same command again to resume`
+    : "Pass --report <file> to make a batch resumable")
 
 /**
  * The summary for people.

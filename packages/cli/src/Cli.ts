@@ -7,6 +7,7 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as ValidationError from "@effect/cli/ValidationError"
+import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as HashSet from "effect/HashSet"
@@ -17,6 +18,8 @@ import * as ExitCode from "./ExitCode.js"
 import * as Flags from "./Flags.js"
 import * as GroupsCommand from "./GroupsCommand.js"
 import * as HrCommand from "./HrCommand.js"
+import * as Color from "./internal/color.js"
+import * as Help from "./internal/help.js"
 import type * as IoService from "./Io.js"
 import { Io } from "./Io.js"
 import * as Render from "./Render.js"
@@ -31,6 +34,15 @@ import * as UsersCommand from "./UsersCommand.js"
  */
 export const version = "0.1.0"
 
+const commands = [
+  UsersCommand.command,
+  GroupsCommand.command,
+  HrCommand.command,
+  ScopesCommand.command,
+  EmulatorCommand.command,
+  DemoCommand.command
+] as const
+
 /**
  * @since 0.1.0
  * @category commands
@@ -39,18 +51,30 @@ export const command = Command.make("asgardeo-scim").pipe(
   Command.withDescription(
     "Asgardeo SCIM 2.0 from the command line. Configuration: ASGARDEO_ORG, ASGARDEO_CLIENT_ID, " +
       "ASGARDEO_CLIENT_SECRET (ASGARDEO_BASE_URL optional), or the flags; --emulator for the embedded emulator. " +
-      "Exit codes: 0 done, 1 some rows failed, 2 usage/configuration/CSV, 3 authentication/scope, " +
-      "4 server/transport, 5 a batch stopped by a fatal error (re-run to resume), 6 ambiguous name."
+      `Exit codes: ${ExitCode.summary}.`
   ),
-  Command.withSubcommands([
-    UsersCommand.command,
-    GroupsCommand.command,
-    HrCommand.command,
-    ScopesCommand.command,
-    EmulatorCommand.command,
-    DemoCommand.command
-  ])
+  Command.withSubcommands(commands)
 )
+
+const tree = Help.tree("asgardeo-scim", commands)
+
+/**
+ * Where @effect/cli's own output goes (help, version, completions on `Console.log`; a command
+ * line it cannot parse on `Console.error`): through `Io`, so each stream is coloured only when
+ * `Io` says so, and help gets the whole command path (see `internal/help.ts`).
+ */
+const cliConsole = (io: IoService.Service, path: ReadonlyArray<string>) =>
+  Effect.map(Effect.console, (console): Console.Console => ({
+    ...console,
+    log: (...args) => {
+      const text = Help.rewrite(args.map(String).join(" "), tree, path)
+      return io.out(io.color ? text : Color.strip(text))
+    },
+    error: (...args) => {
+      const text = args.map(String).join(" ")
+      return io.err(io.colorErr ? text : Color.strip(text))
+    }
+  }))
 
 const cli = Command.run(command, { name: "asgardeo-scim", version })
 
@@ -82,16 +106,25 @@ export const run = (argv: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const io = yield* Io
     for (const warning of Flags.secretFlagWarnings(argv.slice(2))) {
-      yield* io.err(Render.styled(warning, "warn", io.color))
+      yield* io.err(Render.styled(warning, "warn", io.colorErr))
     }
+    const path = Help.commandPath(tree, argv.slice(2))
     return yield* cli(argv).pipe(
+      Effect.withConsole(yield* cliConsole(io, path)),
       Effect.as<ExitCode.ExitCode>(ExitCode.Ok),
       Effect.catchAll((error) =>
         Effect.gen(function*() {
-          // @effect/cli has printed usage errors with the help text already.
-          if (ValidationError.isValidationError(error)) return ExitCode.Usage
+          // @effect/cli has printed what is wrong with the command line already.
+          if (ValidationError.isValidationError(error)) {
+            yield* io.err(Render.styled(
+              `see \`${[tree.name, ...path, "--help"].join(" ")}\` for the flags and arguments`,
+              "dim",
+              io.colorErr
+            ))
+            return ExitCode.Usage
+          }
           const { code, message } = ExitCode.describe(error)
-          if (message !== "") yield* io.err(Render.errorLine(message, io.color))
+          if (message !== "") yield* io.err(Render.errorLine(message, io.colorErr))
           return code
         })
       ),

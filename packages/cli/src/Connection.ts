@@ -51,16 +51,23 @@ const fromEnv = (flag: Option.Option<string>, name: string) =>
     ? Effect.succeed(flag)
     : Config.option(Config.string(name)).pipe(Effect.orElseSucceed(Option.none))
 
-const required = (value: Option.Option<string>, name: string, flag: string) =>
+const set = (value: Option.Option<string>): value is Option.Some<string> =>
   Option.isSome(value) && value.value.trim() !== ""
-    ? Effect.succeed(value.value)
-    : Effect.fail(
-      new CliError({
-        code: Usage,
-        message: `configuration: ${name} is not set. Export ${name} or pass ${flag} ` +
-          "(or try the embedded emulator with --emulator)"
-      })
-    )
+
+/**
+ * The one error for every required setting not set (none given as a flag nor in the environment),
+ * each named with its flag: a run shows all that is missing, not one a run.
+ */
+const missingSettings = (missing: ReadonlyArray<{ readonly name: string; readonly flag: string }>) =>
+  new CliError({
+    code: Usage,
+    message: `configuration: ${list(missing.map((m) => m.name))} ${missing.length === 1 ? "is" : "are"} not set. ` +
+      `Export ${missing.length === 1 ? "it" : "them"} or pass ${list(missing.map((m) => m.flag))} ` +
+      "(or try the embedded emulator with --emulator)"
+  })
+
+const list = (items: ReadonlyArray<string>): string =>
+  items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`
 
 /**
  * Client settings shared by both targets.
@@ -98,16 +105,18 @@ export const layer = (
         Layer.provide(Layer.succeed(HttpClient.HttpClient, emu.client))
       )
     }
-    const organization = yield* required(yield* fromEnv(flags.org, "ASGARDEO_ORG"), "ASGARDEO_ORG", "--org")
-    const clientId = yield* required(
-      yield* fromEnv(flags.clientId, "ASGARDEO_CLIENT_ID"),
-      "ASGARDEO_CLIENT_ID",
-      "--client-id"
-    )
-    const secret = Option.isSome(flags.clientSecret)
+    const organization = yield* fromEnv(flags.org, "ASGARDEO_ORG")
+    const clientId = yield* fromEnv(flags.clientId, "ASGARDEO_CLIENT_ID")
+    const clientSecret = Option.isSome(flags.clientSecret)
       ? Option.some(Redacted.value(flags.clientSecret.value))
       : yield* fromEnv(Option.none(), "ASGARDEO_CLIENT_SECRET")
-    const clientSecret = yield* required(secret, "ASGARDEO_CLIENT_SECRET", "--client-secret")
+    if (!set(organization) || !set(clientId) || !set(clientSecret)) {
+      return yield* Effect.fail(missingSettings([
+        ...(set(organization) ? [] : [{ name: "ASGARDEO_ORG", flag: "--org" }]),
+        ...(set(clientId) ? [] : [{ name: "ASGARDEO_CLIENT_ID", flag: "--client-id" }]),
+        ...(set(clientSecret) ? [] : [{ name: "ASGARDEO_CLIENT_SECRET", flag: "--client-secret" }])
+      ]))
+    }
     const baseUrl = yield* fromEnv(flags.baseUrl, "ASGARDEO_BASE_URL")
     const userStore = Option.filter(yield* fromEnv(Option.none(), "ASGARDEO_USER_STORE"), (s) => s.trim() !== "")
     if (Option.isSome(userStore) && !Validation.isUserStoreDomain(userStore.value.trim())) {
@@ -123,9 +132,9 @@ export const layer = (
       Layer.provideMerge(Directory.layerAsgardeo({
         ...(Option.isSome(userStore) ? { defaultUserStore: userStore.value.trim() } : {}),
         ...options,
-        organization,
-        clientId,
-        clientSecret: Redacted.make(clientSecret),
+        organization: organization.value,
+        clientId: clientId.value,
+        clientSecret: Redacted.make(clientSecret.value),
         baseUrl: Option.getOrUndefined(Option.filter(baseUrl, (u) => u.trim() !== ""))
       })),
       Layer.provide(backend.httpClient)

@@ -1,7 +1,8 @@
 /**
  * A small RFC 4180 CSV reader for the employee files of `hr onboard`: quoted fields may hold
  * commas, doubled quotes and line breaks; CRLF or LF line ends; a UTF-8 byte order mark is
- * ignored. Every record keeps the line number it starts on, so an invalid row is reported as
+ * ignored. The delimiter is `,` unless told otherwise (`;`, as spreadsheets write CSV in locales
+ * whose decimal separator is a comma). Every record keeps the line number it starts on, so an invalid row is reported as
  * `line 12: ...`.
  *
  * Hand-written (about 100 lines) rather than a dependency: the format is fixed, the files are
@@ -42,12 +43,17 @@ export class CsvError extends Data.TaggedError("CsvError")<{
 }
 
 /**
- * Splits CSV text into records. Blank lines are skipped.
+ * Splits CSV text into records, fields separated by `delimiter` (default `,`). Blank lines are
+ * skipped.
  *
  * @since 0.1.0
  * @category parsing
  */
-export const parse = (text: string, file = "<csv>"): Either.Either<ReadonlyArray<Record>, CsvError> => {
+export const parse = (
+  text: string,
+  file = "<csv>",
+  delimiter: "," | ";" = ","
+): Either.Either<ReadonlyArray<Record>, CsvError> => {
   const records: Array<Record> = []
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0
   let line = 1
@@ -79,11 +85,11 @@ export const parse = (text: string, file = "<csv>"): Either.Either<ReadonlyArray
           i++
         }
         const next = text[i]
-        if (next !== undefined && next !== "," && next !== "\n" && next !== "\r") {
+        if (next !== undefined && next !== delimiter && next !== "\n" && next !== "\r") {
           return Either.left(new CsvError({ file, line, reason: "unexpected text after a closing quote" }))
         }
       } else {
-        while (i < n && text[i] !== "," && text[i] !== "\n" && text[i] !== "\r") {
+        while (i < n && text[i] !== delimiter && text[i] !== "\n" && text[i] !== "\r") {
           if (text[i] === "\"") {
             return Either.left(
               new CsvError({ file, line, reason: "a quote inside an unquoted field (quote the whole field)" })
@@ -96,7 +102,7 @@ export const parse = (text: string, file = "<csv>"): Either.Either<ReadonlyArray
       fields.push(field)
       field = ""
       const c = text[i]
-      if (c === ",") {
+      if (c === delimiter) {
         i++
       } else {
         if (c === "\r") i++

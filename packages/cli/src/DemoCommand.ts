@@ -21,7 +21,10 @@ export const command = Command.make(
       Options.withDescription("Onboard this CSV instead of the sample"),
       Options.optional
     ),
-    bulk: Options.choice("bulk", ["auto", "on", "off"]).pipe(Options.withDefault("auto" as const))
+    bulk: Options.choice("bulk", ["auto", "on", "off"]).pipe(
+      Options.withDescription("Use SCIM Bulk requests (auto: when the server supports them)"),
+      Flags.withDefault("auto")
+    )
   },
   (args) =>
     Flags.lazy(() => import("./Demo.js"), (Demo) =>

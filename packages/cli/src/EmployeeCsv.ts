@@ -3,6 +3,10 @@
  * order, extra columns ignored): valid rows, and invalid rows with their line number and why.
  * An invalid row is reported and skipped; it never stops the others.
  *
+ * A file separated by `;` (as spreadsheets write CSV where the decimal separator is a comma) is
+ * read as such: the header line decides (more `;` than `,` in it). Roles are matched without
+ * regard to case (`Admin` is the role `admin`) and the row carries the configured name.
+ *
  * @since 0.1.0
  */
 import * as Employee from "@asgardeo-scim/hr/Employee"
@@ -48,14 +52,43 @@ export interface Parsed {
 }
 
 /**
+ * The field delimiter of a CSV text: `;` when its first line holds more `;` than `,`, else `,`.
+ *
+ * @since 0.2.0
+ * @category parsing
+ */
+export const delimiterOf = (text: string): "," | ";" => {
+  const end = text.search(/\r|\n/)
+  const header = end === -1 ? text : text.slice(0, end)
+  const count = (c: string) => header.split(c).length - 1
+  return count(";") > count(",") ? ";" : ","
+}
+
+/**
+ * The configured name of a role given in any case (`Admin`, `ADMIN`: `admin`). A name that
+ * matches no role, or two roles that differ only in case, is returned as it is (the mapping then
+ * reports it as unknown, listing the roles).
+ *
+ * @since 0.2.0
+ * @category parsing
+ */
+export const canonicalRole = (roles: RoleMapping.Service, role: string): string => {
+  if (roles.mapping.some((m) => m.role === role)) return role
+  const wanted = role.trim().toLowerCase()
+  const matches = roles.mapping.filter((m) => m.role.toLowerCase() === wanted)
+  return matches.length === 1 ? matches[0]!.role : role
+}
+
+/**
  * Parses and validates the file. Fails only when the file is not CSV or its header lacks a
  * column; bad rows are returned in `invalid`.
  *
  * @since 0.1.0
  * @category parsing
  */
-export const parse = (text: string, file: string, roles: RoleMapping.Service): Either.Either<Parsed, Csv.CsvError> =>
-  Either.flatMap(Csv.parse(text, file), (records) => {
+export const parse = (text: string, file: string, roles: RoleMapping.Service): Either.Either<Parsed, Csv.CsvError> => {
+  const delimiter = delimiterOf(text)
+  return Either.flatMap(Csv.parse(text, file, delimiter), (records) => {
     const header = records[0]
     if (header === undefined) return Either.left(new Csv.CsvError({ file, line: 1, reason: "the file is empty" }))
     const names = header.fields.map((f) => f.trim())
@@ -82,10 +115,16 @@ export const parse = (text: string, file: string, roles: RoleMapping.Service): E
       const email = get("email")?.trim() || undefined
       const bad = (reason: string) => invalid.push({ line: record.line, employeeId, email, reason })
       if (record.fields.length !== names.length) {
-        bad(`expected ${names.length} fields, found ${record.fields.length} (quote fields that hold commas)`)
+        bad(
+          `expected ${names.length} fields, found ${record.fields.length} ` +
+            `(quote fields that hold ${delimiter === ";" ? "semicolons" : "commas"})`
+        )
         continue
       }
-      const raw = Object.fromEntries(columns.map((c) => [c, get(c) ?? ""]))
+      const raw = {
+        ...Object.fromEntries(columns.map((c) => [c, get(c) ?? ""])),
+        role: canonicalRole(roles, get("role") ?? "")
+      }
       const decoded = Employee.decodeEmployee(raw)
       if (Either.isLeft(decoded)) {
         bad(`${decoded.left.field}: ${decoded.left.reason}`)
@@ -106,3 +145,4 @@ export const parse = (text: string, file: string, roles: RoleMapping.Service): E
     }
     return Either.right({ rows, invalid })
   })
+}

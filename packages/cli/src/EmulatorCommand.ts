@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { CliError, Usage } from "./ExitCode.js"
+import * as Flags from "./Flags.js"
 import { Io } from "./Io.js"
 import * as Render from "./Render.js"
 
@@ -56,14 +57,14 @@ export const banner = (emu: AsgardeoEmulator.AsgardeoEmulator.Service, color: bo
 export const command = Command.make(
   "emulator",
   {
-    port: Options.integer("port").pipe(Options.withDescription("Port (0: any free port)"), Options.withDefault(8790)),
+    port: Options.integer("port").pipe(Options.withDescription("Port (0: any free port)"), Flags.withDefault(8790)),
     host: Options.text("host").pipe(
       Options.withDescription(
         "Address to listen on; other than loopback only with EMULATOR_CLIENT_SECRET set to a secret of your own"
       ),
-      Options.withDefault("127.0.0.1")
+      Flags.withDefault("127.0.0.1")
     ),
-    org: Options.text("org").pipe(Options.withDescription("Organization name"), Options.withDefault("acme")),
+    org: Options.text("org").pipe(Options.withDescription("Organization name"), Flags.withDefault("acme")),
     seedUsers: Options.integer("seed-users").pipe(
       Options.withDescription("Create this many sample users at start"),
       Options.optional

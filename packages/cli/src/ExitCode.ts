@@ -11,6 +11,7 @@
  * | 4 | server or transport: 5xx, timeouts, rate limits that outlasted the retries, invalid answers |
  * | 5 | a batch stopped by a fatal error (credentials, scope, permission) after it started: the report holds every employee processed; fix the cause and re-run to resume |
  * | 6 | a name matches more than one user or group (`AmbiguousUser`, `AmbiguousGroup`): qualify it with its store, or use the id |
+ * | 7 | a batch (`hr onboard`) finished: every valid row is done, but invalid rows of the CSV were skipped (also `--dry-run` with invalid rows) |
  * | 130 | interrupted (Ctrl-C) |
  *
  * @since 0.1.0
@@ -60,6 +61,14 @@ export const Aborted = 5 as const
  */
 export const Ambiguous = 6 as const
 /**
+ * A batch (`hr onboard`) finished with every valid row done, but invalid rows of the CSV were
+ * skipped (they are listed on stderr and in the report). Was 2 (`Usage`) before 0.2.0.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const Skipped = 7 as const
+/**
  * @since 0.1.0
  * @category constants
  */
@@ -77,7 +86,34 @@ export type ExitCode =
   | typeof Server
   | typeof Aborted
   | typeof Ambiguous
+  | typeof Skipped
   | typeof Interrupted
+
+/**
+ * Every exit code with a few words on it, in order: what the root help and the READMEs list.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const meanings: ReadonlyArray<readonly [ExitCode, string]> = [
+  [Ok, "done"],
+  [Failed, "some rows failed"],
+  [Usage, "usage/configuration/CSV"],
+  [Auth, "authentication/scope"],
+  [Server, "server/transport"],
+  [Aborted, "a batch stopped by a fatal error (re-run to resume)"],
+  [Ambiguous, "ambiguous name"],
+  [Skipped, "a batch finished but skipped invalid rows"],
+  [Interrupted, "interrupted"]
+]
+
+/**
+ * The exit codes in one line: `0 done, 1 some rows failed, ...`.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const summary: string = meanings.map(([code, meaning]) => `${code} ${meaning}`).join(", ")
 
 /**
  * A failure of a command, already described: the exit code and one line for people (empty when

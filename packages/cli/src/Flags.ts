@@ -8,34 +8,71 @@ import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 
 /**
+ * The connection flags, in the order help shows them: flag, the environment variable that is
+ * their default, and what they are. The one place they are described: the options below and the
+ * `CONNECTION FLAGS` section of help (`[connection flags]` in a list of commands) read it.
+ *
+ * @since 0.2.0
+ * @category options
+ */
+export const connectionFlags: ReadonlyArray<{
+  readonly flag: string
+  readonly env: string | undefined
+  readonly description: string
+}> = [
+  { flag: "--org", env: "ASGARDEO_ORG", description: "Asgardeo organization (default: $ASGARDEO_ORG)" },
+  {
+    flag: "--client-id",
+    env: "ASGARDEO_CLIENT_ID",
+    description: "OAuth2 client id of the M2M application (default: $ASGARDEO_CLIENT_ID)"
+  },
+  {
+    flag: "--client-secret",
+    env: "ASGARDEO_CLIENT_SECRET",
+    description:
+      "Client secret (default: $ASGARDEO_CLIENT_SECRET; prefer the variable: a flag is visible to other users)"
+  },
+  {
+    flag: "--base-url",
+    env: "ASGARDEO_BASE_URL",
+    description: "API host (default: $ASGARDEO_BASE_URL or https://api.asgardeo.io)"
+  },
+  {
+    flag: "--emulator",
+    env: undefined,
+    description: "Use the embedded in-memory Asgardeo emulator (no configuration needed)"
+  }
+]
+
+const describe = (flag: string): string => connectionFlags.find((f) => f.flag === flag)!.description
+
+/**
  * The connection flags every connected command takes.
  *
  * @since 0.1.0
  * @category options
  */
 export const connection = {
-  org: Options.text("org").pipe(
-    Options.withDescription("Asgardeo organization (default: $ASGARDEO_ORG)"),
-    Options.optional
-  ),
-  clientId: Options.text("client-id").pipe(
-    Options.withDescription("OAuth2 client id of the M2M application (default: $ASGARDEO_CLIENT_ID)"),
-    Options.optional
-  ),
+  org: Options.text("org").pipe(Options.withDescription(describe("--org")), Options.optional),
+  clientId: Options.text("client-id").pipe(Options.withDescription(describe("--client-id")), Options.optional),
   clientSecret: Options.redacted("client-secret").pipe(
-    Options.withDescription(
-      "Client secret (default: $ASGARDEO_CLIENT_SECRET; prefer the variable: a flag is visible to other users)"
-    ),
+    Options.withDescription(describe("--client-secret")),
     Options.optional
   ),
-  baseUrl: Options.text("base-url").pipe(
-    Options.withDescription("API host (default: $ASGARDEO_BASE_URL or https://api.asgardeo.io)"),
-    Options.optional
-  ),
-  emulator: Options.boolean("emulator").pipe(
-    Options.withDescription("Use the embedded in-memory Asgardeo emulator (no configuration needed)")
-  )
+  baseUrl: Options.text("base-url").pipe(Options.withDescription(describe("--base-url")), Options.optional),
+  emulator: Options.boolean("emulator").pipe(Options.withDescription(describe("--emulator")))
 }
+
+/**
+ * A default value that help shows: `Options.withDefault` with `Default: <value>` added to the
+ * description (@effect/cli's help says only "This setting is optional").
+ *
+ * @since 0.2.0
+ * @category options
+ */
+export const withDefault =
+  <const B extends string | number>(fallback: B) => <A>(self: Options.Options<A>): Options.Options<A | B> =>
+    self.pipe(Options.withDescription(`Default: ${fallback}`), Options.withDefault(fallback))
 
 /**
  * The flags that carry a secret, each with the environment variable to use instead.

@@ -6,6 +6,7 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as Flags from "./Flags.js"
 import * as Subcommand from "./internal/subcommand.js"
 
 const make = Subcommand.lazy(() => import("./internal/hr.js"))
@@ -28,7 +29,7 @@ const onboard = make(
     file: Args.file({ name: "employees.csv" }).pipe(Args.withDescription(`A CSV with the header ${columns}`)),
     concurrency: Options.integer("concurrency").pipe(
       Options.withDescription("Employees processed at once"),
-      Options.withDefault(8)
+      Flags.withDefault(8)
     ),
     dryRun: Options.boolean("dry-run").pipe(
       Options.withDescription("Check the file and show what would be done; send nothing")
@@ -39,7 +40,7 @@ const onboard = make(
     ),
     bulk: Options.choice("bulk", ["auto", "on", "off"]).pipe(
       Options.withDescription("Use SCIM Bulk requests (auto: when the server supports them)"),
-      Options.withDefault("auto" as const)
+      Flags.withDefault("auto")
     )
   }),
   (m, args) => m.onboard(args)

@@ -1,13 +1,16 @@
 /**
  * Where the CLI writes: results to stdout, messages, log lines and the progress bar to stderr.
- * Colours and the progress bar only when the stream is a terminal (and `NO_COLOR` is not set),
- * so piped output is plain text. Tests swap in {@link makeTest}, which records both streams.
+ * Each stream is coloured on its own terms (no-color.org): never when `NO_COLOR` is set (not
+ * empty), always when `FORCE_COLOR` is set (not empty, `0` or `false`), else only when that
+ * stream is a terminal; so piped output is plain text. The progress bar is drawn only when stderr
+ * is a terminal. Tests swap in {@link makeTest}, which records both streams.
  *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Color from "./internal/color.js"
 
 /**
  * @since 0.1.0
@@ -29,8 +32,14 @@ export interface Service {
   readonly status: (text: string) => Effect.Effect<void>
   /** stderr is a terminal: draw the progress bar. */
   readonly interactive: boolean
-  /** stdout is a terminal and colours are allowed. */
+  /** Colour what goes to stdout (a terminal, or `FORCE_COLOR`; never with `NO_COLOR`). */
   readonly color: boolean
+  /**
+   * Colour what goes to stderr, by the same rules for stderr.
+   *
+   * @since 0.2.0
+   */
+  readonly colorErr: boolean
 }
 
 /**
@@ -51,7 +60,6 @@ export const makeProcess = (): Service => {
     if (error.code === "EPIPE") process.exit(0)
   })
   const interactive = process.stderr.isTTY === true
-  const noColor = process.env["NO_COLOR"] !== undefined && process.env["NO_COLOR"] !== ""
   let statusShown = false
   const clearStatus = () => {
     if (statusShown) {
@@ -82,7 +90,8 @@ export const makeProcess = (): Service => {
         })
         : Effect.void,
     interactive,
-    color: process.stdout.isTTY === true && !noColor
+    color: Color.enabled(process.stdout.isTTY, process.env),
+    colorErr: Color.enabled(process.stderr.isTTY, process.env)
   }
 }
 
@@ -100,7 +109,9 @@ export const layerProcess: Layer.Layer<Io> = Layer.sync(Io, makeProcess)
  * @since 0.1.0
  * @category constructors
  */
-export const makeTest = (options: { readonly interactive?: boolean; readonly color?: boolean } = {}) => {
+export const makeTest = (
+  options: { readonly interactive?: boolean; readonly color?: boolean; readonly colorErr?: boolean } = {}
+) => {
   const stdout: Array<string> = []
   const stderr: Array<string> = []
   const statuses: Array<string> = []
@@ -110,7 +121,8 @@ export const makeTest = (options: { readonly interactive?: boolean; readonly col
     log: (line) => void stderr.push(line),
     status: (text) => options.interactive === true ? Effect.sync(() => void statuses.push(text)) : Effect.void,
     interactive: options.interactive === true,
-    color: options.color === true
+    color: options.color === true,
+    colorErr: (options.colorErr ?? options.color) === true
   }
   return {
     service,

@@ -7,11 +7,12 @@
  * @since 0.1.0
  */
 
-// `asgardeo-scim --help` prints the stored root help (the very text @effect/cli renders, checked by
-// test/Help.test.ts) without loading anything else: most of the start-up is loading @effect/cli.
+// `asgardeo-scim --help` prints the stored root help (the very text the CLI renders, checked by
+// test/Help.test.ts; coloured, and stripped like the rest when stdout is not to be coloured)
+// without loading anything else: most of the start-up is loading @effect/cli.
 if (process.argv.length === 3 && process.argv[2] === "--help" && process.env.ASGARDEO_SCIM_FULL_HELP !== "1") {
-  const { rootHelp } = await import("./internal/helpText.js")
-  process.stdout.write(rootHelp)
+  const [{ rootHelp }, Color] = await Promise.all([import("./internal/helpText.js"), import("./internal/color.js")])
+  process.stdout.write(Color.enabled(process.stdout.isTTY, process.env) ? rootHelp : Color.strip(rootHelp))
   process.exit(0)
 }
 

@@ -139,7 +139,7 @@ describe("asgardeo-scim", () => {
       ])
     }))
 
-  it.effect("hr onboard reports a bad row with its line number, skips it, onboards the rest, writes the report", () =>
+  it.effect("hr onboard reports a bad row with its line number, skips it, onboards the rest, writes the report; exit 7", () =>
     Effect.gen(function*() {
       const { emu, run } = yield* harness()
       const file = tmp(
@@ -148,7 +148,9 @@ describe("asgardeo-scim", () => {
       )
       const report = tmp("report.jsonl")
       const result = yield* run("hr", "onboard", ...conn, file, "--report", report)
-      assert.strictEqual(result.code, ExitCode.Usage, result.stderr)
+      // The batch finished, every valid row done, invalid rows skipped: its own code, not 2 (usage).
+      assert.strictEqual(result.code, ExitCode.Skipped, result.stderr)
+      assert.strictEqual(ExitCode.Skipped, 7)
       assert.include(result.stderr, "line 4 (E3): email: email is not a valid address; skipped")
       assert.include(result.stderr, "line 5 (E4): Unknown role \"pilot\"")
       const snapshot = yield* emu.snapshot()
@@ -230,9 +232,21 @@ describe("asgardeo-scim", () => {
             { clientId: "reader", clientSecret: "reader-secret", scopes: ["internal_user_mgt_list"] }
           ]
         })
-        const missing = yield* run("users", "list")
+        // Every missing setting named at once, each with its flag.
+        const missing = yield* runWith({}, "users", "list")
         assert.strictEqual(missing.code, ExitCode.Usage)
-        assert.match(missing.stderr, /ASGARDEO_ORG is not set\. Export ASGARDEO_ORG or pass --org/)
+        assert.strictEqual(
+          missing.stderr,
+          "error: configuration: ASGARDEO_ORG, ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET are not set. " +
+            "Export them or pass --org, --client-id and --client-secret (or try the embedded emulator with --emulator)"
+        )
+        const two = yield* runWith({}, "users", "list", "--org", "acme")
+        assert.match(two.stderr, /^error: configuration: ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET are not set\./)
+        const one = yield* run("users", "list", "--org", "acme")
+        assert.match(
+          one.stderr,
+          /^error: configuration: ASGARDEO_CLIENT_ID is not set\. Export it or pass --client-id /
+        )
 
         const bad = yield* runWith({ ASGARDEO_CLIENT_SECRET: "wrong" }, "users", "list", ...conn)
         assert.strictEqual(bad.code, ExitCode.Auth, bad.stderr)

@@ -59,6 +59,20 @@ describe("command output", () => {
 
       const add = yield* run("groups", "add-member", ...conn, "Engineering", "lee@example.com")
       assert.deepStrictEqual(lines(add.stdout), ["added DEFAULT/lee@example.com to Engineering"])
+      // A second add says so, and sends no PATCH.
+      const writes = (yield* emu.log).filter((e) => e.method === "PATCH").length
+      const twice = yield* run("groups", "add-member", ...conn, "Engineering", "lee@example.com")
+      assert.strictEqual(twice.code, 0, twice.stderr)
+      assert.deepStrictEqual(lines(twice.stdout), ["already a member: DEFAULT/lee@example.com in Engineering"])
+      const twiceJson = yield* run("groups", "add-member", ...conn, "--json", "Engineering", "lee@example.com")
+      assert.deepStrictEqual(JSON.parse(twiceJson.stdout), {
+        group: { id: group!.id, displayName: "DEFAULT/Engineering" },
+        user: { id: lee!.id, userName: "DEFAULT/lee@example.com" },
+        member: true,
+        alreadyMember: true
+      })
+      assert.strictEqual((yield* emu.log).filter((e) => e.method === "PATCH").length, writes)
+      assert.strictEqual((yield* emu.snapshot()).memberships.length, 1)
       const remove = yield* run("groups", "remove-member", ...conn, "--json", "Engineering", "lee@example.com")
       assert.deepStrictEqual(JSON.parse(remove.stdout), {
         group: { id: group!.id, displayName: "DEFAULT/Engineering" },

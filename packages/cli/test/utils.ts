@@ -25,19 +25,25 @@ export const harness = (options: AsgardeoEmulator.Options = {}) =>
       httpClient: Layer.succeed(HttpClient.HttpClient, emu.client),
       embedded: Effect.succeed(emu)
     })
-    /** Runs with exactly these environment variables (none from the developer's shell). */
-    const runWith = (env: Readonly<Record<string, string>>, ...args: Array<string>) =>
+    /** Runs with this `Io` (colours, a terminal) and exactly these environment variables. */
+    const runIo = (
+      ioOptions: Parameters<typeof Io.makeTest>[0],
+      env: Readonly<Record<string, string>>,
+      ...args: Array<string>
+    ) =>
       Effect.gen(function*() {
-        const io = Io.makeTest()
+        const io = Io.makeTest(ioOptions)
         const code = yield* Cli.run(["node", "asgardeo-scim", ...args]).pipe(
           Effect.provide(Layer.mergeAll(io.layer, backend, NodeContext.layer)),
           Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
         )
-        return { code, stdout: io.stdout(), stderr: io.stderr() }
+        return { code, stdout: io.stdout(), stderr: io.stderr(), statuses: io.statuses() }
       })
+    /** Runs with exactly these environment variables (none from the developer's shell). */
+    const runWith = (env: Readonly<Record<string, string>>, ...args: Array<string>) => runIo({}, env, ...args)
     /** Runs with ASGARDEO_CLIENT_SECRET set (the other settings come from `conn`). */
     const run = (...args: Array<string>) => runWith(secretEnv, ...args)
-    return { emu, run, runWith }
+    return { emu, run, runWith, runIo }
   })
 
 export const csv = (rows: ReadonlyArray<string>) =>

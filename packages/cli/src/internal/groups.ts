@@ -1,4 +1,4 @@
-import type * as Group from "@asgardeo-scim/directory/Group"
+import * as Group from "@asgardeo-scim/directory/Group"
 import * as Groups from "@asgardeo-scim/directory/Groups"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -57,19 +57,22 @@ export const membership = (
     const groups = yield* Groups.Groups
     const group = yield* Lookup.group(args.group, { allStores: args.allStores })
     const user = yield* Lookup.user(args.user, { allStores: args.allStores })
-    if (name === "add-member") {
-      yield* groups.addMembers(group.id, [{ value: user.id, display: user.userName }])
-    } else {
-      yield* groups.removeMembers(group.id, [user.id])
+    // Adding a member twice is no error; the second time says so instead of "added" again.
+    const already = name === "add-member" && Group.hasMember(group, user.id)
+    if (!already) {
+      yield* name === "add-member"
+        ? groups.addMembers(group.id, [{ value: user.id, display: user.userName }])
+        : groups.removeMembers(group.id, [user.id])
     }
     yield* Output.done(
       args.json,
       {
         group: { id: group.id, displayName: group.displayName },
         user: { id: user.id, userName: user.userName },
-        member: name === "add-member"
+        member: name === "add-member",
+        ...(name === "add-member" ? { alreadyMember: already } : {})
       },
-      name === "add-member" ? "added" : "removed",
-      `${user.userName} ${name === "add-member" ? "to" : "from"} ${Lookup.groupName(group)}`
+      already ? "already a member:" : name === "add-member" ? "added" : "removed",
+      `${user.userName} ${already ? "in" : name === "add-member" ? "to" : "from"} ${Lookup.groupName(group)}`
     )
   }).pipe(Effect.provide(Connection.layer(args)))

@@ -7,7 +7,7 @@ import type * as Option from "effect/Option"
 import * as Batch from "../Batch.js"
 import * as Connection from "../Connection.js"
 import * as EmployeeCsv from "../EmployeeCsv.js"
-import { CliError, Failed, Ok, Usage } from "../ExitCode.js"
+import { CliError, Failed, Ok, Skipped, Usage } from "../ExitCode.js"
 import { Io } from "../Io.js"
 import * as Lookup from "../Lookup.js"
 import * as Render from "../Render.js"
@@ -55,7 +55,7 @@ export const setup = (args: Args<{}>) =>
       yield* io.err(Render.styled(
         "Assign each group to a role in the Asgardeo console (User Management > Roles) to grant permissions",
         "dim",
-        io.color
+        io.colorErr
       ))
     }
   }).pipe(Effect.provide(Connection.layer(args)))
@@ -96,14 +96,14 @@ export const onboard = (
           io.color
         ))
         for (const row of parsed.invalid) {
-          yield* io.err(Render.styled(Batch.invalidLine(args.file, row), "warn", io.color))
+          yield* io.err(Render.styled(Batch.invalidLine(args.file, row), "warn", io.colorErr))
         }
         yield* io.err(
           `dry run: ${toDo} to onboard, ${plan.length - toDo} already done, ${parsed.invalid.length} invalid; ` +
             "nothing was sent"
         )
       }
-      if (parsed.invalid.length > 0) return yield* Effect.fail(new CliError({ code: Usage, message: "" }))
+      if (parsed.invalid.length > 0) return yield* Effect.fail(new CliError({ code: Skipped, message: "" }))
       return
     }
     const summary = yield* Batch.run({
@@ -115,7 +115,7 @@ export const onboard = (
       verbose: !args.json
     }).pipe(Effect.provide(Connection.layer(args)))
     yield* io.out(args.json ? Render.json({ summary, invalid: parsed.invalid }) : Batch.render(summary, io.color))
-    const code = Batch.unfinished(summary) > 0 ? Failed : summary.invalid > 0 ? Usage : Ok
+    const code = Batch.unfinished(summary) > 0 ? Failed : summary.invalid > 0 ? Skipped : Ok
     if (code !== Ok) return yield* Effect.fail(new CliError({ code, message: "" }))
   })
 
@@ -123,7 +123,8 @@ export const changeRole = (args: Args<{ readonly user: string; readonly role: st
   Effect.gen(function*() {
     const hr = yield* HrDirectory.HrDirectory
     const user = yield* Lookup.user(args.user)
-    const change = yield* hr.changeRole(user.id, args.role)
+    // Any case (`Admin`): the configured name (`admin`) is what is sent and printed.
+    const change = yield* hr.changeRole(user.id, EmployeeCsv.canonicalRole(RoleMapping.defaults, args.role))
     yield* Output.done(
       args.json,
       change,

@@ -42,7 +42,7 @@ export const listing = <A>(
     const io = yield* Io
     if (asJson) return yield* io.out(Render.json(all))
     yield* io.out(table(io.color))
-    yield* io.err(Render.styled(`${all.length} ${noun}${all.length === 1 ? "" : "s"}`, "dim", io.color))
+    yield* io.err(Render.styled(`${all.length} ${noun}${all.length === 1 ? "" : "s"}`, "dim", io.colorErr))
   })
 
 /**
