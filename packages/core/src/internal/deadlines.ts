@@ -134,7 +134,10 @@ export const make = (timeout: Duration.Duration, parent: Scope.Scope, honored: b
           Effect.flatMap(Effect.fork(restore(use)), (fiber) => {
             if (!entry.done) entry.fiber = fiber
             return Effect.flatMap(
-              Effect.onInterrupt(restore(Fiber.await(fiber)), () => Fiber.interrupt(fiber)),
+              Effect.onInterrupt(restore(Fiber.await(fiber)), () => {
+                entry.finish()
+                return Effect.zipRight(Fiber.interrupt(fiber), ended)
+              }),
               (exit): Effect.Effect<A, E | E2> => {
                 const timedOut = entry.timedOut
                 entry.finish()
