@@ -2,7 +2,7 @@
  * How the client's per-attempt deadline aborts a request, whatever the engine.
  *
  * Each attempt of `ScimClient` has a deadline. An engine that honors this protocol (it is marked
- * with `mark`, as `@asgardeo-scim/undici` is) finds the attempt's `Handle` in its context and
+ * with `mark`, as `@asgardeo-scim/undici` is) finds the attempt's `Handle` in its `Current` and
  * registers, with `onAbort`, how to abort the request it sends; the client calls it when the
  * deadline passes: no fiber, no `AbortController`, no `Scope` per request. Any other engine
  * (`NodeHttpClient.layerUndici`, `FetchHttpClient.layer`, a mock) is aborted by interruption:
@@ -11,8 +11,10 @@
  * @since 0.3.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import * as Predicate from "effect/Predicate"
+import type * as Scope from "effect/Scope"
 
 /**
  * What an engine is given for one request.
@@ -29,13 +31,23 @@ export interface Handle {
 }
 
 /**
- * The current attempt's handle, in the context of the engine's request effect. Absent outside a
- * `ScimClient` attempt.
+ * Where an honoring engine finds the current attempt's `Handle`: a `FiberRef` the engine creates
+ * (`makeCurrent`) and names when it marks itself (`mark`). The client sets it around each attempt
+ * (`Effect.locally`: cheaper than adding a service to the context); outside an attempt it holds
+ * `undefined`.
  *
  * @since 0.3.0
- * @category tags
+ * @category models
  */
-export class RequestAbort extends Context.Tag("@asgardeo-scim/core/RequestAbort")<RequestAbort, Handle>() {}
+export type Current = FiberRef.FiberRef<Handle | undefined>
+
+/**
+ * A new `Current`, for an engine to mark itself with.
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const makeCurrent: Effect.Effect<Current, never, Scope.Scope> = FiberRef.make<Handle | undefined>(undefined)
 
 /**
  * The mark of an engine that honors the protocol.
@@ -53,21 +65,23 @@ export type TypeId = typeof TypeId
 
 /**
  * Marks an engine as honoring the protocol: it registers an abort for every request it sends
- * while a `Handle` is in its context. Returns the same client. Only the engine itself should be
+ * while `current` holds a `Handle`. Returns the same client. Only the engine itself should be
  * marked: a client wrapped around it (`HttpClient.mapRequest`...) is a new object, unmarked,
  * which is safe (its attempts are aborted by interruption).
  *
  * @since 0.3.0
  * @category constructors
  */
-export const mark = <C extends HttpClient.HttpClient.With<any, any>>(client: C): C =>
-  Object.defineProperty(client, TypeId, { value: true, enumerable: false })
+export const mark = <C extends HttpClient.HttpClient.With<any, any>>(client: C, current: Current): C =>
+  Object.defineProperty(client, TypeId, { value: current, enumerable: false })
 
 /**
- * Whether a client is marked with `mark`.
+ * The `Current` of a client marked with `mark`, or `undefined`.
  *
  * @since 0.3.0
- * @category guards
+ * @category getters
  */
-export const isHonoredBy = (client: HttpClient.HttpClient.With<any, any>): boolean =>
-  Predicate.hasProperty(client, TypeId) && client[TypeId] === true
+export const currentOf = (client: HttpClient.HttpClient.With<any, any>): Current | undefined =>
+  Predicate.hasProperty(client, TypeId) && Predicate.hasProperty(client[TypeId], FiberRef.FiberRefTypeId)
+    ? client[TypeId] as Current
+    : undefined

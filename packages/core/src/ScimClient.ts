@@ -254,7 +254,7 @@ export const make: Effect.Effect<
   const client = Tracing.transformed(engine, config.transformClient)
   const base = config.scimBaseUrl
   const checkScopes = target.scopes.checked
-  const withDeadline = Deadlines.make(config.timeout, yield* Effect.scope, RequestAbort.isHonoredBy(engine))
+  const withDeadline = Deadlines.make(config.timeout, yield* Effect.scope, RequestAbort.currentOf(engine))
   // What a server reflecting the request could echo: the client secret (and its Basic pair), the
   // static token; per request, the access token sent and the passwords in the body.
   const secrets: ReadonlyArray<string> = config.auth._tag === "ClientCredentials"

@@ -3,7 +3,7 @@
 // never ends): deadlines fire when other attempts start or end, and the queue stays flat.
 import { RequestAbort } from "@asgardeo-scim/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Either, Exit, Fiber, Scope, TestClock } from "effect"
+import { Clock, Duration, Effect, Either, Exit, Fiber, FiberRef, Scope, TestClock } from "effect"
 import * as Deadlines from "../src/internal/deadlines.js"
 
 class Timeout {
@@ -11,14 +11,21 @@ class Timeout {
 }
 
 /** An engine request that honors the protocol: it ends only when aborted, failing. */
-const honoringRequest = (aborts: Array<string>, name: string) =>
-  Effect.flatMap(RequestAbort.RequestAbort, (handle) =>
+const honoringRequest = (current: RequestAbort.Current, aborts: Array<string>, name: string) =>
+  Effect.flatMap(FiberRef.get(current), (handle) =>
     Effect.async<never, string>((resume) => {
-      handle.onAbort(() => {
+      handle?.onAbort(() => {
         aborts.push(name)
         resume(Effect.fail(`${name} aborted`))
       })
     }))
+
+/** Deadlines for an honoring engine (with its `Current`) or any other. */
+const makeDeadlines = (timeout: Duration.Duration, scope: Scope.Scope, honored: boolean) =>
+  Effect.map(Scope.extend(RequestAbort.makeCurrent, scope), (current) => ({
+    current,
+    deadlines: Deadlines.make(timeout, scope, honored ? current : undefined)
+  }))
 
 /** A clock whose time is set by the test and whose sleep never ends: no timer runs. */
 const frozenTimers = () => {
@@ -41,9 +48,9 @@ describe("Deadlines", () => {
   it.effect("an honoring engine is aborted at the deadline through its handle; the failure is a timeout", () =>
     withScope((scope) =>
       Effect.gen(function*() {
-        const deadlines = Deadlines.make(Duration.seconds(10), scope, true)
+        const { current, deadlines } = yield* makeDeadlines(Duration.seconds(10), scope, true)
         const aborts: Array<string> = []
-        const fiber = yield* Effect.fork(deadlines(honoringRequest(aborts, "a"), () => new Timeout()))
+        const fiber = yield* Effect.fork(deadlines(honoringRequest(current, aborts, "a"), () => new Timeout()))
         yield* TestClock.adjust("9 seconds")
         assert.deepStrictEqual(aborts, [])
         yield* TestClock.adjust("1 second")
@@ -56,15 +63,19 @@ describe("Deadlines", () => {
   it.effect("an attempt done in time keeps its own result and is never aborted", () =>
     withScope((scope) =>
       Effect.gen(function*() {
-        const deadlines = Deadlines.make(Duration.seconds(10), scope, true)
+        const { current, deadlines } = yield* makeDeadlines(Duration.seconds(10), scope, true)
         let aborted = false
-        const request = Effect.flatMap(RequestAbort.RequestAbort, (handle) => {
-          handle.onAbort(() => aborted = true)
+        let registered = false
+        const request = Effect.flatMap(FiberRef.get(current), (handle) => {
+          registered = handle !== undefined
+          handle?.onAbort(() => aborted = true)
           return Effect.as(Effect.sleep("1 second"), "answer")
         })
         const fiber = yield* Effect.fork(deadlines(request, () => new Timeout()))
         yield* TestClock.adjust("1 second")
         assert.strictEqual(yield* Fiber.join(fiber), "answer")
+        assert.isTrue(registered, "the engine found the attempt's handle")
+        assert.isUndefined(yield* FiberRef.get(current), "outside an attempt: no handle")
         const failed = yield* Effect.flip(deadlines(Effect.fail("refused"), () => new Timeout()))
         assert.strictEqual(failed, "refused")
         yield* TestClock.adjust("1 minute")
@@ -75,7 +86,7 @@ describe("Deadlines", () => {
   it.effect("any other engine is interrupted at the deadline", () =>
     withScope((scope) =>
       Effect.gen(function*() {
-        const deadlines = Deadlines.make(Duration.seconds(10), scope, false)
+        const { deadlines } = yield* makeDeadlines(Duration.seconds(10), scope, false)
         let interrupted = false
         const request = Effect.onInterrupt(Effect.never, () => Effect.sync(() => interrupted = true))
         const fiber = yield* Effect.fork(deadlines(request, () => new Timeout()))
@@ -92,13 +103,15 @@ describe("Deadlines", () => {
     withScope((scope) =>
       Effect.gen(function*() {
         for (const honored of [true, false]) {
-          const deadlines = Deadlines.make(Duration.seconds(10), scope, honored)
+          const { deadlines } = yield* makeDeadlines(Duration.seconds(10), scope, honored)
           let interrupted = false
           const request = Effect.onInterrupt(Effect.never, () => Effect.sync(() => interrupted = true))
           const fiber = yield* Effect.fork(deadlines(request, () => new Timeout()))
           yield* TestClock.adjust("1 second")
           yield* Fiber.interrupt(fiber)
           assert.isTrue(interrupted, `honored: ${honored}`)
+          // An honoring engine's interrupted attempt leaves at its deadline (its request is aborted).
+          yield* TestClock.adjust("10 seconds")
           assert.strictEqual(deadlines.queued(), 0)
         }
       })))
@@ -108,14 +121,14 @@ describe("Deadlines", () => {
     return withScope((scope) =>
       Effect.gen(function*() {
         for (const honored of [true, false]) {
-          const deadlines = Deadlines.make(Duration.seconds(1), scope, honored)
+          const { current, deadlines } = yield* makeDeadlines(Duration.seconds(1), scope, honored)
           const aborts: Array<string> = []
           let started = false
           const request = (name: string) =>
             Effect.zipRight(
               Effect.sync(() => started = true),
               honored
-                ? honoringRequest(aborts, name)
+                ? honoringRequest(current, aborts, name)
                 : Effect.onInterrupt(Effect.never, () => Effect.sync(() => aborts.push(name)))
             )
           const hung = yield* Effect.fork(deadlines(request("hung"), () => new Timeout()))
@@ -134,7 +147,7 @@ describe("Deadlines", () => {
     const { advance, clock } = frozenTimers()
     return withScope((scope) =>
       Effect.gen(function*() {
-        const deadlines = Deadlines.make(Duration.seconds(1), scope, true)
+        const { deadlines } = yield* makeDeadlines(Duration.seconds(1), scope, true)
         let longest = 0
         const one = deadlines(
           Effect.sync(() => {

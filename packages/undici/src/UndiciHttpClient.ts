@@ -10,7 +10,7 @@
  * - interrupting the request, or reading its body, aborts it: undici is given a small abort
  *   signal (not an `AbortController`), aborted only when it must be;
  * - the per-attempt deadline of `ScimClient` aborts it through `RequestAbort` (the engine is
- *   marked with `RequestAbort.mark`), with no fiber per request;
+ *   marked with `RequestAbort.mark`), with no fiber and no context change per request;
  * - no span of its own (`ScimClient` opens one per operation).
  *
  * Errors are the platform's: `RequestError` (`Transport`, `InvalidUrl`) and `ResponseError`
@@ -26,6 +26,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as RequestAbort from "@asgardeo-scim/core/RequestAbort"
 import * as Context from "effect/Context"
+import * as FiberRef from "effect/FiberRef"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -158,26 +159,31 @@ const convertBody = (body: HttpBody.HttpBody): Effect.Effect<Body> | Body => {
 }
 
 /**
- * The engine over a dispatcher. The dispatcher's lifetime is the caller's.
+ * The engine over a dispatcher (whose lifetime is the caller's), marked as honoring
+ * `RequestAbort` (its `Current` lives as long as the scope).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (dispatcher: Undici.Dispatcher): HttpClient.HttpClient =>
-  RequestAbort.mark(HttpClient.makeWith(
-    (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) =>
-      Effect.flatMap(effect, (request) =>
-        Effect.contextWithEffect((context: Context.Context<never>) => {
-          const to = target(request)
-          if (Either.isLeft(to)) return Effect.fail(to.left)
-          const handle = Context.getOrElse(context, RequestAbort.RequestAbort, () => undefined)
-          const body = convertBody(request.body)
-          return Effect.isEffect(body)
-            ? Effect.flatMap(body, (body) => send(dispatcher, request, to.right, body, handle))
-            : send(dispatcher, request, to.right, body as Body, handle)
-        })),
-    Effect.succeed
-  ))
+export const make = (dispatcher: Undici.Dispatcher): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> =>
+  Effect.map(RequestAbort.makeCurrent, (current) =>
+    RequestAbort.mark(
+      HttpClient.makeWith(
+        (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) =>
+          Effect.flatMap(effect, (request) => {
+            const to = target(request)
+            if (Either.isLeft(to)) return Effect.fail(to.left)
+            return Effect.flatMap(FiberRef.get(current), (handle) => {
+              const body = convertBody(request.body)
+              return Effect.isEffect(body)
+                ? Effect.flatMap(body, (body) => send(dispatcher, request, to.right, body, handle))
+                : send(dispatcher, request, to.right, body, handle)
+            })
+          }),
+        Effect.succeed
+      ),
+      current
+    ))
 
 /**
  * The engine over a dispatcher from the context.
@@ -185,9 +191,9 @@ export const make = (dispatcher: Undici.Dispatcher): HttpClient.HttpClient =>
  * @since 0.1.0
  * @category layers
  */
-export const layerWithoutDispatcher: Layer.Layer<HttpClient.HttpClient, never, Dispatcher> = Layer.effect(
+export const layerWithoutDispatcher: Layer.Layer<HttpClient.HttpClient, never, Dispatcher> = Layer.scoped(
   HttpClient.HttpClient,
-  Effect.map(Dispatcher, make)
+  Effect.flatMap(Dispatcher, make)
 )
 
 /**
@@ -198,7 +204,7 @@ export const layerWithoutDispatcher: Layer.Layer<HttpClient.HttpClient, never, D
  * @category layers
  */
 export const layerWithOptions = (options: Options): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.scoped(HttpClient.HttpClient, Effect.map(makeDispatcher(options), make))
+  Layer.scoped(HttpClient.HttpClient, Effect.flatMap(makeDispatcher(options), make))
 
 /**
  * The engine with an `Agent` of its own (undici's default settings).

@@ -1,7 +1,7 @@
 // The engine contract, run against this engine and `NodeHttpClient.layerUndici` alike, over a
 // real loopback server: answers and errors, streamed bodies, interruption and the per-attempt
 // deadline of `ScimClient` aborting the request (the server sees its connection closed).
-import { AsgardeoConfig, ScimClient } from "@asgardeo-scim/core"
+import { AsgardeoConfig, RequestAbort, ScimClient } from "@asgardeo-scim/core"
 import { UndiciHttpClient } from "@asgardeo-scim/undici"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -67,6 +67,14 @@ const engines: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient
 ]
 
 const hang = () => {}
+
+describe("UndiciHttpClient", () => {
+  it.effect("honors RequestAbort: the client's deadline aborts it with no fiber per attempt", () =>
+    Effect.map(HttpClient.HttpClient, (client) => {
+      assert.isDefined(RequestAbort.currentOf(client))
+      assert.isUndefined(RequestAbort.currentOf(HttpClient.mapRequest(client, (r) => r)), "a wrapper is not marked")
+    }).pipe(Effect.provide(UndiciHttpClient.layer)))
+})
 
 for (const [name, engine] of engines) {
   describe(name, () => {

@@ -19,6 +19,7 @@
  *
  * @internal
  */
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -57,12 +58,16 @@ export interface Deadlines {
 }
 
 /**
- * `honored`: the engine honors `RequestAbort` (no fiber per attempt). `parent`: where the
- * watchdog fiber runs.
+ * `current`: the engine honors `RequestAbort` and reads the handle there (no fiber per attempt);
+ * `undefined` for any other engine. `parent`: where the watchdog fiber runs.
  *
  * @internal
  */
-export const make = (timeout: Duration.Duration, parent: Scope.Scope, honored: boolean): Deadlines => {
+export const make = (
+  timeout: Duration.Duration,
+  parent: Scope.Scope,
+  current: RequestAbort.Current | undefined
+): Deadlines => {
   const timeoutMillis = Duration.toMillis(timeout)
   const queue: Array<Entry> = []
   let head = 0
@@ -124,12 +129,24 @@ export const make = (timeout: Duration.Duration, parent: Scope.Scope, honored: b
     Effect.flatMap(Clock.currentTimeMillis, (now) => {
       const entry = new Entry(now + timeoutMillis)
       queue.push(entry)
-      const started = check(now)
-      const guarded: Effect.Effect<A, E | E2, R> = honored
-        ? Effect.onExit(Effect.provideService(use, RequestAbort.RequestAbort, entry), () => {
-          entry.finish()
-          return ended
-        }).pipe(Effect.catchAll((error) => Effect.fail(entry.timedOut ? onTimeout() : error)))
+      // Expired deadlines are checked when an attempt ends (below) and by the watchdog.
+      const guarded: Effect.Effect<A, E | E2, R> = current !== undefined
+        // An interrupted attempt is left in the queue: the engine has aborted its request, and
+        // the entry goes at its deadline (one combinator less on every call).
+        ? Effect.matchCauseEffect(Effect.locally(use, current, entry), {
+          onSuccess: (a) => {
+            entry.finish()
+            return Effect.as(ended, a)
+          },
+          onFailure: (cause): Effect.Effect<never, E | E2> => {
+            const timedOut = entry.timedOut
+            entry.finish()
+            const result: Effect.Effect<never, E | E2> = timedOut && !Cause.isInterruptedOnly(cause)
+              ? Effect.fail(onTimeout())
+              : Effect.failCause(cause)
+            return Effect.zipRight(ended, result)
+          }
+        })
         : Effect.uninterruptibleMask((restore) =>
           Effect.flatMap(Effect.fork(restore(use)), (fiber) => {
             if (!entry.done) entry.fiber = fiber
@@ -147,7 +164,7 @@ export const make = (timeout: Duration.Duration, parent: Scope.Scope, honored: b
             )
           })
         )
-      return Effect.zipRight(watching ? started : Effect.zipRight(started, startWatchdog), guarded)
+      return watching ? guarded : Effect.zipRight(startWatchdog, guarded)
     })
 
   return Object.assign(run, { queued: () => queue.length - head })
