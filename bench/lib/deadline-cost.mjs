@@ -53,11 +53,14 @@ const before = (parent) => {
         queue.push(deadline)
         const key = {}
         const withScope = Effect.zipRight(
-          Effect.flatMap(Effect.sync(() => {
-            const controller = new AbortController()
-            controllers.set(key, controller)
-            return controller
-          }), (controller) => Scope.addFinalizer(scope, Effect.sync(() => controller.abort()))),
+          Effect.flatMap(
+            Effect.sync(() => {
+              const controller = new AbortController()
+              controllers.set(key, controller)
+              return controller
+            }),
+            (controller) => Scope.addFinalizer(scope, Effect.sync(() => controller.abort()))
+          ),
           use
         )
         const run = withScope.pipe(
@@ -94,7 +97,8 @@ const runVariant = (name) =>
     const deadline = variants[name](scope, current)
     const request = name === "honored" ? honoringAnswer(current) : answer
     const one = deadline(request, () => "timeout")
-    const batch = (count) => Effect.forEach(Array.from({ length: count }), () => one, { concurrency: 16, discard: true })
+    const batch = (count) =>
+      Effect.forEach(Array.from({ length: count }), () => one, { concurrency: 16, discard: true })
     return Effect.flatMap(batch(2000), () =>
       Effect.suspend(() => {
         const cpu0 = process.cpuUsage()

@@ -26,7 +26,8 @@ const hangId = "00000000-0000-4000-8000-00000000dead"
 // The emulator's engine, but a request for `hangId` never gets an answer.
 const wrap = (emulator, current) => {
   const honored = mode === "honored"
-  const aborted = (request) => new HttpClientError.RequestError({ request, reason: "Transport", description: "aborted" })
+  const aborted = (request) =>
+    new HttpClientError.RequestError({ request, reason: "Transport", description: "aborted" })
   const hang = (request) =>
     honored
       ? Effect.flatMap(FiberRef.get(current), (handle) =>

@@ -109,7 +109,10 @@ if (kind === "undici") {
           Effect.flatMap(
             client.execute(HttpClientRequest.get(url, { headers })),
             (r) =>
-              Effect.flatMap(r.json, (u) => (r.status === 200 && u.id === id ? Effect.void : Effect.dieMessage("wrong id")))
+              Effect.flatMap(
+                r.json,
+                (u) => (r.status === 200 && u.id === id ? Effect.void : Effect.dieMessage("wrong id"))
+              )
           )
         return Effect.forEach(ids(count), one, { concurrency: c, discard: true })
       })
@@ -130,7 +133,9 @@ if (kind === "undici") {
         bulk: { limit: 5, window: "1 minute" }
       }
     }).pipe(
-      Layer.provide(kind === "lean" ? (await import("@asgardeo-scim/undici")).UndiciHttpClient.layer : NodeHttpClient.layerUndici)
+      Layer.provide(
+        kind === "lean" ? (await import("@asgardeo-scim/undici")).UndiciHttpClient.layer : NodeHttpClient.layerUndici
+      )
     )
     runtime = ManagedRuntime.make(layer)
     const program = (count) =>

@@ -72,7 +72,7 @@ export type TypeId = typeof TypeId
  * @since 0.3.0
  * @category constructors
  */
-export const mark = <C extends HttpClient.HttpClient.With<any, any>>(client: C, current: Current): C =>
+export const mark = <C extends HttpClient.HttpClient.With<unknown, unknown>>(client: C, current: Current): C =>
   Object.defineProperty(client, TypeId, { value: current, enumerable: false })
 
 /**
@@ -81,7 +81,7 @@ export const mark = <C extends HttpClient.HttpClient.With<any, any>>(client: C, 
  * @since 0.3.0
  * @category getters
  */
-export const currentOf = (client: HttpClient.HttpClient.With<any, any>): Current | undefined =>
+export const currentOf = (client: HttpClient.HttpClient.With<unknown, unknown>): Current | undefined =>
   Predicate.hasProperty(client, TypeId) && Predicate.hasProperty(client[TypeId], FiberRef.FiberRefTypeId)
     ? client[TypeId] as Current
     : undefined

@@ -58,7 +58,8 @@ describe("Deadlines", () => {
         assert.instanceOf(error, Timeout)
         assert.deepStrictEqual(aborts, ["a"])
         assert.strictEqual(deadlines.queued(), 0)
-      })))
+      })
+    ))
 
   it.effect("an attempt done in time keeps its own result and is never aborted", () =>
     withScope((scope) =>
@@ -81,7 +82,8 @@ describe("Deadlines", () => {
         yield* TestClock.adjust("1 minute")
         assert.isFalse(aborted)
         assert.strictEqual(deadlines.queued(), 0)
-      })))
+      })
+    ))
 
   it.effect("any other engine is interrupted at the deadline", () =>
     withScope((scope) =>
@@ -97,7 +99,8 @@ describe("Deadlines", () => {
         // Done in time: the engine's result.
         const done = yield* Effect.either(deadlines(Effect.fail("refused"), () => new Timeout()))
         assert.deepStrictEqual(done, Either.left("refused"))
-      })))
+      })
+    ))
 
   it.effect("interrupting the caller interrupts the attempt (the engine aborts its request)", () =>
     withScope((scope) =>
@@ -114,7 +117,8 @@ describe("Deadlines", () => {
           yield* TestClock.adjust("10 seconds")
           assert.strictEqual(deadlines.queued(), 0)
         }
-      })))
+      })
+    ))
 
   it.effect("no timer runs: a deadline fires when another attempt starts or ends", () => {
     const { advance, clock } = frozenTimers()
@@ -140,7 +144,8 @@ describe("Deadlines", () => {
           assert.instanceOf(yield* Effect.flip(Fiber.join(hung)), Timeout)
           assert.deepStrictEqual(aborts, ["hung"], `honored: ${honored}`)
         }
-      })).pipe(Effect.withClock(clock))
+      })
+    ).pipe(Effect.withClock(clock))
   })
 
   it.effect("no timer runs: 20,000 attempts leave nothing queued, the queue stays short meanwhile", () => {
@@ -159,6 +164,7 @@ describe("Deadlines", () => {
         yield* Effect.forEach(Array.from({ length: 20_000 }), () => one, { concurrency: 16, discard: true })
         assert.isAtMost(longest, 16)
         assert.strictEqual(deadlines.queued(), 0)
-      })).pipe(Effect.withClock(clock))
+      })
+    ).pipe(Effect.withClock(clock))
   })
 })

@@ -18,15 +18,14 @@
  *
  * @since 0.1.0
  */
+import * as RequestAbort from "@asgardeo-scim/core/RequestAbort"
 import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
-import * as RequestAbort from "@asgardeo-scim/core/RequestAbort"
 import * as Context from "effect/Context"
-import * as FiberRef from "effect/FiberRef"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -95,17 +94,20 @@ const split = (url: string): Target | undefined => {
   if (end === start) return undefined
   const c = url.charCodeAt(end)
   if (c === 35) return undefined
-  return { origin: url.slice(0, end), path: end === url.length ? "/" : c === 63 ? `/${url.slice(end)}` : url.slice(end) }
+  return {
+    origin: url.slice(0, end),
+    path: end === url.length ? "/" : c === 63 ? `/${url.slice(end)}` : url.slice(end)
+  }
 }
 
-const target = (request: HttpClientRequest.HttpClientRequest): Either.Either<Target, HttpClientError.RequestError> => {
+const target = (request: HttpClientRequest.HttpClientRequest): Target | HttpClientError.RequestError => {
   if (request.urlParams.length === 0 && Option.isNone(request.hash)) {
     const fast = split(request.url)
-    if (fast !== undefined) return Either.right(fast)
+    if (fast !== undefined) return fast
   }
   return Either.match(UrlParams.makeUrl(request.url, request.urlParams, request.hash), {
-    onLeft: (cause) => Either.left(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause })),
-    onRight: (url) => Either.right({ origin: url.origin, path: url.pathname + url.search })
+    onLeft: (cause) => new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause }),
+    onRight: (url): Target => ({ origin: url.origin, path: url.pathname + url.search })
   })
 }
 
@@ -170,16 +172,16 @@ export const make = (dispatcher: Undici.Dispatcher): Effect.Effect<HttpClient.Ht
     RequestAbort.mark(
       HttpClient.makeWith(
         (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) =>
-          Effect.flatMap(effect, (request) => {
-            const to = target(request)
-            if (Either.isLeft(to)) return Effect.fail(to.left)
-            return Effect.flatMap(FiberRef.get(current), (handle) => {
+          Effect.flatMap(effect, (request) =>
+            Effect.withFiberRuntime((fiber) => {
+              const to = target(request)
+              if (to instanceof HttpClientError.RequestError) return Effect.fail(to)
+              const handle = fiber.getFiberRef(current)
               const body = convertBody(request.body)
               return Effect.isEffect(body)
-                ? Effect.flatMap(body, (body) => send(dispatcher, request, to.right, body, handle))
-                : send(dispatcher, request, to.right, body, handle)
-            })
-          }),
+                ? Effect.flatMap(body, (body) => send(dispatcher, request, to, body, handle))
+                : send(dispatcher, request, to, body, handle)
+            })),
         Effect.succeed
       ),
       current

@@ -43,7 +43,12 @@ const serve = (handler: (req: Http.IncomingMessage, res: Http.ServerResponse) =>
         }).pipe(Effect.timeout("5 seconds"))
       server.listen(0, "127.0.0.1", () => {
         const { port } = server.address() as AddressInfo
-        resume(Effect.succeed({ server, api: { url: `http://127.0.0.1:${port}`, received: wait("received"), closed: wait("closed") } }))
+        resume(
+          Effect.succeed({
+            server,
+            api: { url: `http://127.0.0.1:${port}`, received: wait("received"), closed: wait("closed") }
+          })
+        )
       })
     }),
     ({ server }) =>
@@ -100,7 +105,8 @@ for (const [name, engine] of engines) {
           assert.deepStrictEqual(yield* response.json, { method: "GET", auth: "Bearer tok" })
           const plain = yield* client.get(`${server.url}?q=1`)
           assert.strictEqual(plain.headers["x-path"], "/?q=1")
-        })))
+        })
+      ))
 
     it.live("a streamed request body and a streamed response body", () =>
       withClient((client) =>
@@ -121,7 +127,8 @@ for (const [name, engine] of engines) {
           )
           const chunks = yield* Stream.runCollect(Stream.decodeText(response.stream))
           assert.strictEqual(Chunk.join(chunks, ""), "6:ABCDEF")
-        })))
+        })
+      ))
 
     it.live("RequestError: a refused connection (Transport), an unusable URL (InvalidUrl)", () =>
       withClient((client) =>
@@ -133,7 +140,8 @@ for (const [name, engine] of engines) {
           const invalid = yield* Effect.flip(client.get(`not a url:${port}`))
           assert.strictEqual(invalid._tag, "RequestError")
           assert.strictEqual(invalid.reason, "InvalidUrl")
-        })))
+        })
+      ))
 
     it.live("ResponseError: a body cut short", () =>
       withClient((client) =>
@@ -147,7 +155,8 @@ for (const [name, engine] of engines) {
           const error = yield* Effect.flip(response.text)
           assert.strictEqual(error._tag, "ResponseError")
           assert.strictEqual(error.reason, "Decode")
-        })))
+        })
+      ))
 
     it.live("interruption aborts the request, before its answer and while its body is read", () =>
       withClient((client) =>
@@ -164,12 +173,14 @@ for (const [name, engine] of engines) {
           })
           const started = yield* Deferred.make<void>()
           const reading = yield* Effect.fork(
-            Effect.flatMap(client.get(`${during.url}/during`), (r) => Effect.zipRight(Deferred.succeed(started, void 0), r.text))
+            Effect.flatMap(client.get(`${during.url}/during`), (r) =>
+              Effect.zipRight(Deferred.succeed(started, void 0), r.text))
           )
           yield* Deferred.await(started)
           yield* Fiber.interrupt(reading)
           assert.strictEqual(yield* during.closed("/during"), "/during")
-        })))
+        })
+      ))
 
     it.live("ScimClient's per-attempt deadline aborts the request (headers, then body)", () =>
       Effect.gen(function*() {

@@ -27,7 +27,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import type * as Scope from "effect/Scope"
-import * as RequestAbort from "../RequestAbort.js"
+import type * as RequestAbort from "../RequestAbort.js"
 
 class Entry implements RequestAbort.Handle {
   done = false
@@ -158,7 +158,9 @@ export const make = (
               (exit): Effect.Effect<A, E | E2> => {
                 const timedOut = entry.timedOut
                 entry.finish()
-                const result: Effect.Effect<A, E | E2> = timedOut && Exit.isFailure(exit) ? Effect.fail(onTimeout()) : exit
+                const result: Effect.Effect<A, E | E2> = timedOut && Exit.isFailure(exit)
+                  ? Effect.fail(onTimeout())
+                  : exit
                 return Effect.zipRight(ended, result)
               }
             )

@@ -37,7 +37,7 @@ export class Signal {
     this.aborted = true
     const listeners = this.listeners
     this.listeners = undefined
-    if (listeners !== undefined) for (const listener of listeners) listener()
+    if (listeners !== undefined) { for (const listener of listeners) listener() }
   }
 }
 
@@ -47,20 +47,32 @@ const noop = () => {}
  * An effect reading a promise made once (a body is read once); interrupting it aborts the
  * request, which rejects the promise.
  */
-const awaitOnce = <A>(
+const awaitOnce = <A, B = A>(
   promise: () => Promise<A>,
   signal: Signal,
-  onError: (cause: unknown) => HttpClientError.ResponseError
-): Effect.Effect<A, HttpClientError.ResponseError> => {
+  onError: (cause: unknown) => HttpClientError.ResponseError,
+  // Applied in the promise's callback (one effect step less than a `flatMap`); may throw.
+  f: (a: A) => B = (a) => a as unknown as B
+): Effect.Effect<B, HttpClientError.ResponseError> => {
   let started: Promise<A> | undefined
-  return Effect.async<A, HttpClientError.ResponseError>((resume) => {
+  return Effect.async<B, HttpClientError.ResponseError>((resume) => {
     ;(started ??= promise()).then(
-      (a) => resume(Effect.succeed(a)),
+      (a) => {
+        let b: B
+        try {
+          b = f(a)
+        } catch (cause) {
+          return resume(Effect.fail(onError(cause)))
+        }
+        resume(Effect.succeed(b))
+      },
       (cause) => resume(Effect.fail(onError(cause)))
     )
     return Effect.sync(() => signal.abort())
   })
 }
+
+const parseJson = (text: string): unknown => text === "" ? null : JSON.parse(text)
 
 /** @internal */
 export class Response extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
@@ -101,19 +113,18 @@ export class Response extends Inspectable.Class implements HttpClientResponse.Ht
   private decodeError = (cause: unknown) =>
     new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
 
+  // The body is read once; `text` and `json` share the read.
+  private textRead: Promise<string> | undefined
+  private readText = () => this.textRead ??= this.source.body.text()
+
   private textBody: Effect.Effect<string, HttpClientError.ResponseError> | undefined
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return this.textBody ??= awaitOnce(() => this.source.body.text(), this.signal, this.decodeError)
+    return this.textBody ??= awaitOnce(this.readText, this.signal, this.decodeError)
   }
 
+  private jsonBody: Effect.Effect<unknown, HttpClientError.ResponseError> | undefined
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) => {
-      try {
-        return Effect.succeed(text === "" ? null : JSON.parse(text) as unknown)
-      } catch (cause) {
-        return Effect.fail(this.decodeError(cause))
-      }
-    })
+    return this.jsonBody ??= awaitOnce(this.readText, this.signal, this.decodeError, parseJson)
   }
 
   private arrayBufferBody: Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> | undefined
