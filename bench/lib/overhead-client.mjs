@@ -27,6 +27,18 @@ const measure = async (runBatch) => {
   report({ kind, n, c, wallMs, cpuMicrosPerRequest: (cpu.user + cpu.system) / n, peakRssMb: peakRssMb() })
 }
 
+// `count` calls of `one` by `c` workers (the promise-based kinds).
+const promiseBatch = (one) => async (count) => {
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      next++
+      await one()
+    }
+  }
+  await Promise.all(Array.from({ length: c }, worker))
+}
+
 if (kind === "undici") {
   const { Agent, request } = await import("undici")
   const dispatcher = new Agent({ connections: c })
@@ -35,17 +47,7 @@ if (kind === "undici") {
     const json = await res.body.json()
     if (res.statusCode !== 200 || json.id !== id) throw new Error(`unexpected answer ${res.statusCode}`)
   }
-  const batch = async (count) => {
-    let next = 0
-    const worker = async () => {
-      while (next < count) {
-        next++
-        await one()
-      }
-    }
-    await Promise.all(Array.from({ length: c }, worker))
-  }
-  await measure(batch)
+  await measure(promiseBatch(one))
   await dispatcher.close()
 } else if (kind === "fetch") {
   const one = async () => {
@@ -53,17 +55,7 @@ if (kind === "undici") {
     const json = await res.json()
     if (res.status !== 200 || json.id !== id) throw new Error(`unexpected answer ${res.status}`)
   }
-  const batch = async (count) => {
-    let next = 0
-    const worker = async () => {
-      while (next < count) {
-        next++
-        await one()
-      }
-    }
-    await Promise.all(Array.from({ length: c }, worker))
-  }
-  await measure(batch)
+  await measure(promiseBatch(one))
 } else {
   const Effect = await import("effect/Effect")
   const Layer = await import("effect/Layer")
