@@ -7,8 +7,8 @@
  *   callbacks (an in-process server) no timer runs until the batch is over, but attempts keep
  *   starting and ending, so deadlines still fire on time and finished entries are dropped at
  *   once (the heap stays flat);
- * - by one watchdog fiber, sleeping on `Clock` until the first deadline, running only while
- *   attempts are in flight: it fires the deadline of a request that hangs alone.
+ * - by one watchdog fiber, sleeping on `Clock` until the first deadline (a second at most),
+ *   running only while attempts are in flight: it fires the deadline of a request that hangs alone.
  *
  * How a deadline aborts the request depends on the engine (`RequestAbort`): an engine that honors
  * the protocol registers an abort in the attempt's `Handle`, called synchronously; any other
@@ -114,7 +114,12 @@ export const make = (
           watching = false
           return Effect.void
         }
-        return Effect.zipRight(Effect.sleep(Duration.millis(Math.max(1, queue[head]!.at - now))), watchdog)
+        // At most a second at a time, as in 0.2: a test's auto-advancing `TestClock` (testkit's
+        // `layerAutoClock`) then moves in steps of a second at most while requests are in flight.
+        return Effect.zipRight(
+          Effect.sleep(Duration.millis(Math.min(Math.max(1, queue[head]!.at - now), 1000))),
+          watchdog
+        )
       })
     ))
 
