@@ -1,7 +1,7 @@
 // `pnpm bench`: runs every scenario of issue 8, prints the table and writes bench/RESULTS.md.
 // BENCH_QUICK=1: smaller sizes. --smoke: tiny sizes, no RESULTS.md (checked by the test suite).
 import { writeFileSync } from "node:fs"
-import { cpus } from "node:os"
+import { cpus, loadavg } from "node:os"
 import { performance } from "node:perf_hooks"
 import { benchDir, cpuCount, fmt, hasTaskset, report } from "./lib/util.mjs"
 import * as all from "./scenarios/all.mjs"
@@ -12,6 +12,7 @@ const quick = !smoke && process.env.BENCH_QUICK === "1"
 const size = (full, q, s) => (smoke ? s : quick ? q : full)
 const log = (m) => process.stderr.write(`${m}\n`)
 const t0 = performance.now()
+const loadAtStart = loadavg()
 
 log("1. overhead vs raw HTTP")
 const o = await overhead.run({
@@ -34,16 +35,31 @@ log("5. emulator speed")
 const e = await all.emulatorSpeed({ n: size(3000, 1000, 50), large: size(100_000, 20_000, 500) })
 log("6. start-up")
 const s = await all.startup({ runs: size(5, 3, 1) })
+log("7. deadlines under load")
+const d = await all.deadlines({
+  n: size(5000, 2000, 50),
+  timeoutMillis: 300,
+  costN: size(20000, 10000, 200),
+  rounds: size(5, 3, 1)
+})
+const loadAtEnd = loadavg()
 const totalS = (performance.now() - t0) / 1000
 
 const yes = (b) => (b ? "**met**" : "**missed**")
 const lib = o.rows.find((r) => r.kind === "library")
+const engine = o.rows.find((r) => r.kind === "engine")
+const lean = o.rows.find((r) => r.kind === "lean")
+const fetchRow = o.rows.find((r) => r.kind === "fetch")
 const names = {
   undici: "raw undici `request()`, 16-connection Agent",
+  fetch: "Node's `fetch` + `res.json()`",
   effect: "bare Effect `HttpClient` + `layerUndici` + `schemaBodyJson`",
-  library: "our client: `Users.get` (token, rate budget, retries, span, decode)",
+  engine: "our engine alone: `UndiciHttpClient` (GET, `response.json`)",
+  library: "our client on `layerUndici`: `Users.get` (token, rate budget, retries, span, decode)",
+  lean: "our client on `UndiciHttpClient.layer`: `Users.get`",
   httpx: "Python `httpx.AsyncClient`"
 }
+const load = (l) => l.map((x) => x.toFixed(2)).join(", ")
 const r2 = (x) => fmt(x, 2)
 const range = ([a, b]) => `${r2(a)}–${r2(b)}`
 const memRatioRss = large.peakRssMb / small.peakRssMb
@@ -54,6 +70,7 @@ const md = `# Benchmark results (\`pnpm bench\`${quick ? ", BENCH_QUICK=1" : smo
 Machine: ${cpuCount} CPUs (${cpus()[0]?.model ?? "?"}), Node ${process.version}, ${
   hasTaskset ? "server pinned to CPU " + (cpuCount - 1) + ", clients to CPU 0 (`taskset`)" : "no taskset: unpinned"
 }. Run time of the whole \`pnpm bench\` run: ${fmt(totalS)} s.
+Load average (1, 5, 15 min) at the start: ${load(loadAtStart)}; at the end: ${load(loadAtEnd)}.
 Each client runs in a fresh process; scenario 1 alternates the kinds in forward and reverse order.
 Medians; ratios are paired (each run divided by the run of the reference in the same round).
 
@@ -78,6 +95,13 @@ ${
 Targets: our client ≤ 3.2× raw undici: ${yes(lib.cpuVsUndici <= 3.2)} (${r2(lib.cpuVsUndici)}×); ≤ 1.2× bare Effect: ${
   yes(lib.cpuVsEffect <= 1.2)
 } (${r2(lib.cpuVsEffect)}×).
+Targets of the lean engine: the engine alone ≤ 1.6× raw undici: ${yes(engine.cpuVsUndici <= 1.6)} (${
+  r2(engine.cpuVsUndici)
+}×); \`Users.get\` over it ≤ 2.3× raw undici: ${yes(lean.cpuVsUndici <= 2.3)} (${
+  r2(lean.cpuVsUndici)
+}×); stretch, ≤ 2.0× and under \`fetch\`: ${
+  yes(lean.cpuVsUndici <= 2.0 && lean.cpuVsUndici < fetchRow.cpuVsUndici)
+} (\`fetch\` ${r2(fetchRow.cpuVsUndici)}×).
 
 ## 2. Token traffic (emulator server, \`expires_in\` 2 s)
 
@@ -159,6 +183,38 @@ holds the library's set of 100,000 seen ids (about 10 MB), the one thing allowed
 | spawn → exit of that process | ${fmt(s.firstResponseWallMs)} |
 
 Target: \`--help\` under 1 s: ${s.help.available ? yes(s.help.ms < 1000) : "not measurable yet"}.
+
+## 7. Deadlines under load (in-process emulator, ${
+  fmt(d.load[0].n)
+} Users.get at concurrency 16, one more request hanging, timeout ${d.timeoutMillis} ms)
+
+The emulator answers through promise callbacks only, so no timer runs while the batch does.
+\`honored\`: the engine honors \`RequestAbort\` (as \`UndiciHttpClient\` does); \`interrupt\`: any
+other engine (a fiber per attempt, interrupted at its deadline).
+
+| engine | batch ms | hanging request's deadline fired | late by ms | heap per call at the end of the batch, B | of it released once idle, B |
+| --- | ---: | --- | ---: | ---: | ---: |
+${
+  d.load.map((r) =>
+    `| ${r.mode} | ${fmt(r.batchMs)} | ${r.firedDuringBatch ? "during the batch" : "after the batch"} (${r.error}) | ${
+      r.lateMs === null ? "never" : fmt(r.lateMs)
+    } | ${fmt(r.heapBytesPerCall)} | ${fmt(r.transientHeapBytesPerCall)} |`
+  ).join("\n")
+}
+
+What stays (heap per call minus what is released) is the emulator's own request log. CPU of the
+deadline alone (in process, ${fmt(d.cost.n)} requests that are already answered, paired with no
+deadline, median of ${d.cost.rounds} rounds), µs per request: before (0.2: a \`Scope\` per attempt
+and \`withScope\`) ${fmt(d.cost.deadlineMicros.before, 1)}; honored ${fmt(d.cost.deadlineMicros.honored, 1)};
+interrupt ${fmt(d.cost.deadlineMicros.interrupt, 1)}.
+
+Targets: fires within 100 ms during the batch: ${
+  yes(d.load.every((r) => r.firedDuringBatch && r.lateMs <= 100))
+}; flat heap (what the batch holds until idle ≤ 64 B a call): ${
+  yes(d.load.every((r) => r.transientHeapBytesPerCall <= 64))
+}; cheaper than before: honored ${yes(d.cost.deadlineMicros.honored < d.cost.deadlineMicros.before)}, interrupt ${
+  yes(d.cost.deadlineMicros.interrupt < d.cost.deadlineMicros.before)
+}.
 `
 process.stdout.write(md)
 if (!smoke) writeFileSync(`${benchDir}RESULTS.md`, md + (process.env.BENCH_NOTES ?? ""))

@@ -1,7 +1,10 @@
 // Scenario 1's client, one kind per process: `undici` (raw `request()`, 16-connection Agent),
-// `effect` (a bare Effect HttpClient on NodeHttpClient.layerUndici + schemaBodyJson, its default
-// tracing on, as in http-overhead.md's variant 3) or `library` (our Directory layer: token, rate
-// budget, retries, span, decode; `Users.get`). Warm-up, then `n` measured requests at
+// `fetch` (Node's `fetch`, `res.json()`), `effect` (a bare Effect HttpClient on
+// NodeHttpClient.layerUndici + schemaBodyJson, its default tracing on, as in http-overhead.md's
+// variant 3), `engine` (our lean engine alone, UndiciHttpClient with a 16-connection Agent:
+// GET, read the body as JSON), `library` (our Directory layer on NodeHttpClient.layerUndici:
+// token, rate budget, retries, span, decode; `Users.get`) or `lean` (the same over
+// UndiciHttpClient.layer). Warm-up, then `n` measured requests at
 // concurrency `c`; reports wall time, client CPU per request and peak RSS.
 import { performance } from "node:perf_hooks"
 import { peakRssMb, report } from "./util.mjs"
@@ -24,6 +27,18 @@ const measure = async (runBatch) => {
   report({ kind, n, c, wallMs, cpuMicrosPerRequest: (cpu.user + cpu.system) / n, peakRssMb: peakRssMb() })
 }
 
+// `count` calls of `one` by `c` workers (the promise-based kinds).
+const promiseBatch = (one) => async (count) => {
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      next++
+      await one()
+    }
+  }
+  await Promise.all(Array.from({ length: c }, worker))
+}
+
 if (kind === "undici") {
   const { Agent, request } = await import("undici")
   const dispatcher = new Agent({ connections: c })
@@ -32,18 +47,15 @@ if (kind === "undici") {
     const json = await res.body.json()
     if (res.statusCode !== 200 || json.id !== id) throw new Error(`unexpected answer ${res.statusCode}`)
   }
-  const batch = async (count) => {
-    let next = 0
-    const worker = async () => {
-      while (next < count) {
-        next++
-        await one()
-      }
-    }
-    await Promise.all(Array.from({ length: c }, worker))
-  }
-  await measure(batch)
+  await measure(promiseBatch(one))
   await dispatcher.close()
+} else if (kind === "fetch") {
+  const one = async () => {
+    const res = await fetch(url, { headers })
+    const json = await res.json()
+    if (res.status !== 200 || json.id !== id) throw new Error(`unexpected answer ${res.status}`)
+  }
+  await measure(promiseBatch(one))
 } else {
   const Effect = await import("effect/Effect")
   const Layer = await import("effect/Layer")
@@ -78,7 +90,26 @@ if (kind === "undici") {
         return Effect.forEach(ids(count), one, { concurrency: c, discard: true })
       })
     batch = (count) => runtime.runPromise(program(count))
-  } else if (kind === "library") {
+  } else if (kind === "engine") {
+    const HttpClient = await import("@effect/platform/HttpClient")
+    const HttpClientRequest = await import("@effect/platform/HttpClientRequest")
+    const { UndiciHttpClient } = await import("@asgardeo-scim/undici")
+    runtime = ManagedRuntime.make(UndiciHttpClient.layerWithOptions({ connections: c }))
+    const program = (count) =>
+      Effect.flatMap(HttpClient.HttpClient, (client) => {
+        const one = () =>
+          Effect.flatMap(
+            client.execute(HttpClientRequest.get(url, { headers })),
+            (r) =>
+              Effect.flatMap(
+                r.json,
+                (u) => (r.status === 200 && u.id === id ? Effect.void : Effect.dieMessage("wrong id"))
+              )
+          )
+        return Effect.forEach(ids(count), one, { concurrency: c, discard: true })
+      })
+    batch = (count) => runtime.runPromise(program(count))
+  } else if (kind === "library" || kind === "lean") {
     const Directory = await import("@asgardeo-scim/directory/Directory")
     const Users = await import("@asgardeo-scim/directory/Users")
     const Redacted = await import("effect/Redacted")
@@ -93,7 +124,11 @@ if (kind === "undici") {
         token: { limit: 200, window: "1 minute" },
         bulk: { limit: 5, window: "1 minute" }
       }
-    }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+    }).pipe(
+      Layer.provide(
+        kind === "lean" ? (await import("@asgardeo-scim/undici")).UndiciHttpClient.layer : NodeHttpClient.layerUndici
+      )
+    )
     runtime = ManagedRuntime.make(layer)
     const program = (count) =>
       Effect.flatMap(Users.Users, (users) =>

@@ -124,3 +124,16 @@ export const startup = async ({ runs }) => {
     rssMb: median(first.map((r) => r.rssMb))
   }
 }
+
+// Scenario 7: deadlines under a promise-callback-only load (deadline-load.mjs, both kinds of
+// engine) and the CPU of the deadline alone (deadline-cost.mjs). Each in a fresh process.
+export const deadlines = async ({ n, timeoutMillis, costN, rounds }) => {
+  const load = []
+  for (const mode of ["honored", "interrupt"]) {
+    const script = [lib("deadline-load.mjs"), mode, String(n), String(timeoutMillis)]
+    const [cmd, args] = nodeCommand("--expose-gc", script, 0)
+    load.push(await runChild(cmd, args))
+  }
+  const cost = await client("deadline-cost.mjs", [String(costN), String(rounds)])
+  return { timeoutMillis, load, cost }
+}

@@ -12,7 +12,9 @@ const httpxScript = fileURLToPath(new URL("../lib/overhead_httpx.py", import.met
 
 export const hasHttpx = () => spawnSync("python3", ["-c", "import httpx"], { stdio: "ignore" }).status === 0
 
-export const run = async ({ n, c, warm, rounds, kinds = ["undici", "effect", "library"], log = () => {} }) => {
+export const run = async (
+  { n, c, warm, rounds, kinds = ["undici", "fetch", "effect", "engine", "library", "lean"], log = () => {} }
+) => {
   const httpx = hasHttpx()
   const all = httpx ? [...kinds, "httpx"] : kinds
   const [cmd, args] = nodeCommand(serverScript, [], cpuCount - 1)

@@ -46,6 +46,7 @@ import * as RetryDriver from "./internal/retryDriver.js"
 import * as Secrets from "./internal/secrets.js"
 import * as Tracing from "./internal/tracing.js"
 import * as RateLimiter from "./RateLimiter.js"
+import * as RequestAbort from "./RequestAbort.js"
 import type * as Retry from "./Retry.js"
 import * as ScimConfig from "./ScimConfig.js"
 import * as ScimError from "./ScimError.js"
@@ -255,12 +256,13 @@ export const make: Effect.Effect<
   const target = config.target
   // One span per operation: the platform client's own span costs time and records the full URL
   // (a program may turn it on through `transformClient`; its query values are then redacted).
-  // Each attempt runs in a Scope of its own: closing it aborts the request (the timeout, an
-  // interruption).
-  const client = Tracing.transformed(yield* HttpClient.HttpClient, config.transformClient).pipe(HttpClient.withScope)
+  // Each attempt has a deadline that aborts its request (`RequestAbort`: through the engine when
+  // it honors the protocol, by interruption otherwise); interrupting an attempt aborts it too.
+  const engine = yield* HttpClient.HttpClient
+  const client = Tracing.transformed(engine, config.transformClient)
   const base = config.scimBaseUrl
   const checkScopes = target.scopes.checked
-  const withDeadline = Deadlines.make(config.timeout, yield* Effect.scope)
+  const withDeadline = Deadlines.make(config.timeout, yield* Effect.scope, RequestAbort.currentOf(engine))
   // What a server reflecting the request could echo: the client secret (and its Basic pair), the
   // static token; per request, the access token sent and the passwords in the body.
   const secrets: ReadonlyArray<string> = config.auth._tag === "ClientCredentials"

@@ -28,6 +28,15 @@ export * as Target from "./Target.js"
 export * as Retry from "./Retry.js"
 
 /**
+ * How the client's per-attempt deadline aborts a request, whatever the engine: an engine marked
+ * with `RequestAbort.mark` registers an abort in the attempt's `Handle` (no fiber per request);
+ * any other is aborted by interruption.
+ *
+ * @since 0.3.0
+ */
+export * as RequestAbort from "./RequestAbort.js"
+
+/**
  * @since 0.1.0
  */
 export * as ScimError from "./ScimError.js"

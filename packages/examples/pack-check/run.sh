@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packaging check: what users install must work, with npm, as the READMEs say.
-#  1. Packs the published packages (core, directory, hr, testkit, cli) with `pnpm pack`, which
+#  1. Packs the published packages (core, directory, hr, testkit, cli, undici) with `pnpm pack`, which
 #     rewrites workspace:^ and catalog: ranges, and checks each tarball's contents (contents.mjs).
 #  2. Reads the install lines from README.md and packages/*/README.md (readme-install.mjs: every
 #     range pinned to the catalog's line) and runs each README's lines, verbatim, with npm in an
@@ -30,7 +30,7 @@ step() { printf '\npack-check: %s\n' "$*"; }
 cd "$root"
 pnpm build
 mkdir -p "$scratch/tarballs"
-for pkg in core directory hr testkit cli; do
+for pkg in core directory hr testkit cli undici; do
   (cd "packages/$pkg" && pnpm pack --pack-destination "$scratch/tarballs" >/dev/null)
 done
 step "tarball contents"
@@ -106,7 +106,7 @@ app="$scratch/app-README-md"
 step "README.md's project: TypeScript, the program, the emulator bin"
 as_user "npm install -D typescript@$(catalog typescript) @types/node@$(catalog @types/node)"
 cp "$here"/program.ts "$here"/tsconfig*.json "$app"
-for pkg in core directory hr testkit; do # nothing may come from the workspace
+for pkg in core directory hr testkit undici; do # nothing may come from the workspace
   ! grep -q '"workspace:\|"catalog:' "$app/node_modules/@asgardeo-scim/$pkg/package.json"
 done
 for config in tsconfig.json tsconfig.node16.json tsconfig.bundler.json; do
@@ -129,7 +129,7 @@ echo "moduleResolution node10: fails as README.md says:"
 sed "s|$app/||g" "$scratch/node10.txt"
 as_user "node program.js"
 # ESM only, and CommonJS callers on Node >= 20.19 can require() it (require(esm)), as the README says.
-as_user "node -e 'for (const p of [\"core\", \"directory\", \"hr\", \"testkit\"]) require(\"@asgardeo-scim/\" + p)'"
+as_user "node -e 'for (const p of [\"core\", \"directory\", \"hr\", \"testkit\", \"undici\"]) require(\"@asgardeo-scim/\" + p)'"
 echo "require(): ok"
 
 # The emulator bin starts on a free port and answers the token endpoint.

@@ -1,82 +1,178 @@
 /**
- * Per-request timeouts without a fiber per request. `Effect.timeout` races two forked fibers on
- * every call, which costs more than the rest of the client put together (bench scenario 1). Here
- * each attempt gets its own `Scope` (the platform client aborts the request when that scope
- * closes: `HttpClient.withScope`) and an entry in a FIFO queue; one watchdog fiber, running only
- * while requests are in flight, closes the scope of any attempt past its deadline. An attempt
- * that is interrupted (a caller's timeout, `Stream.take`, a race) closes its scope too, which
- * aborts the request: with a scoped request the platform client does not abort on interruption
- * by itself. Time comes from Effect's `Clock`, so `TestClock` drives it.
+ * Per-attempt deadlines without a timer or a fiber per request. `Effect.timeout` races two forked
+ * fibers on every call, which costs more than the rest of the client put together (bench
+ * scenario 1). Here each attempt gets an entry in one FIFO queue (every attempt has the same
+ * timeout, so the queue is in deadline order), and the queue is checked against Effect's `Clock`:
+ * - whenever an attempt starts or ends: under a load whose answers arrive only through promise
+ *   callbacks (an in-process server) no timer runs until the batch is over, but attempts keep
+ *   starting and ending, so deadlines still fire on time and finished entries are dropped at
+ *   once (the heap stays flat);
+ * - by one watchdog fiber, sleeping on `Clock` until the first deadline (a second at most),
+ *   running only while attempts are in flight: it fires the deadline of a request that hangs alone.
+ *
+ * How a deadline aborts the request depends on the engine (`RequestAbort`): an engine that honors
+ * the protocol registers an abort in the attempt's `Handle`, called synchronously; any other
+ * engine is aborted by interruption, its attempt running in a fiber of its own. Interrupting an
+ * attempt (a caller's timeout, `Stream.take`, a race) is left to the engine: interruption aborts
+ * the request on every engine built with `HttpClient.make`, and on `@asgardeo-scim/undici`.
+ * Time comes from `Clock`, so `TestClock` drives it.
  *
  * @internal
  */
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Scope from "effect/Scope"
+import * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
+import type * as Scope from "effect/Scope"
+import type * as RequestAbort from "../RequestAbort.js"
 
-interface Deadline {
-  readonly at: number
-  readonly scope: Scope.CloseableScope
-  done: boolean
-  timedOut: boolean
+class Entry implements RequestAbort.Handle {
+  done = false
+  timedOut = false
+  abort: (() => void) | undefined = undefined
+  fiber: Fiber.RuntimeFiber<unknown, unknown> | undefined = undefined
+  constructor(readonly at: number) {}
+  onAbort(abort: () => void) {
+    if (this.timedOut) abort()
+    else if (!this.done) this.abort = abort
+  }
+  finish() {
+    this.done = true
+    this.abort = undefined
+    this.fiber = undefined
+  }
 }
 
-/** @internal */
-export const make = (timeout: Duration.Duration, parent: Scope.Scope) => {
-  const timeoutMillis = Duration.toMillis(timeout)
-  const queue: Array<Deadline> = []
-  let head = 0
-  let running = false
+/** @internal How many entries at the head of the queue may be dropped before it is compacted. */
+export const compactAfter = 1024
 
-  const watchdog: Effect.Effect<void> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
-    while (head < queue.length && queue[head]!.done) head++
-    if (head >= queue.length) {
+/** @internal */
+export interface Deadlines {
+  /** Runs `use` under the deadline; a failure after the deadline is replaced by `onTimeout()`. */
+  <A, E, R, E2>(use: Effect.Effect<A, E, R>, onTimeout: () => E2): Effect.Effect<A, E | E2, R>
+  /** Entries still queued (for tests: the queue must not grow with finished attempts). */
+  readonly queued: () => number
+}
+
+/**
+ * `current`: the engine honors `RequestAbort` and reads the handle there (no fiber per attempt);
+ * `undefined` for any other engine. `parent`: where the watchdog fiber runs.
+ *
+ * @internal
+ */
+export const make = (
+  timeout: Duration.Duration,
+  parent: Scope.Scope,
+  current: RequestAbort.Current | undefined
+): Deadlines => {
+  const timeoutMillis = Duration.toMillis(timeout)
+  const queue: Array<Entry> = []
+  let head = 0
+  let watching = false
+
+  // Fires every deadline past `now`, drops finished entries at the head. Synchronous for an
+  // honoring engine; the fibers to interrupt otherwise.
+  const expire = (now: number): Array<Fiber.RuntimeFiber<unknown, unknown>> | undefined => {
+    let interrupt: Array<Fiber.RuntimeFiber<unknown, unknown>> | undefined
+    while (head < queue.length) {
+      const entry = queue[head]!
+      if (!entry.done) {
+        if (entry.at > now) break
+        entry.timedOut = true
+        const { abort, fiber } = entry
+        entry.finish()
+        if (abort !== undefined) abort()
+        if (fiber !== undefined) (interrupt ??= []).push(fiber)
+      }
+      head++
+    }
+    if (head === queue.length) {
       queue.length = 0
       head = 0
-      running = false
-      return Effect.void
-    }
-    if (head > 4096) {
+    } else if (head >= compactAfter && head * 2 >= queue.length) {
       queue.splice(0, head)
       head = 0
     }
-    const first = queue[head]!
-    if (first.at <= now) {
-      first.timedOut = true
-      first.done = true
-      head++
-      return Effect.zipRight(Scope.close(first.scope, Exit.void), watchdog)
-    }
-    return Effect.zipRight(Effect.sleep(Duration.millis(Math.min(first.at - now, 1000))), watchdog)
+    return interrupt
+  }
+
+  const check = (now: number): Effect.Effect<void> => {
+    const interrupt = expire(now)
+    return interrupt === undefined
+      ? Effect.void
+      : Effect.forEach(interrupt, (fiber) => Fiber.interruptAsFork(fiber, FiberId.none), { discard: true })
+  }
+
+  const watchdog: Effect.Effect<void> = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    Effect.zipRight(
+      check(now),
+      Effect.suspend(() => {
+        if (head >= queue.length) {
+          watching = false
+          return Effect.void
+        }
+        // At most a second at a time, as in 0.2: a test's auto-advancing `TestClock` (testkit's
+        // `layerAutoClock`) then moves in steps of a second at most while requests are in flight.
+        return Effect.zipRight(
+          Effect.sleep(Duration.millis(Math.min(Math.max(1, queue[head]!.at - now), 1000))),
+          watchdog
+        )
+      })
+    ))
+
+  const ended = Effect.flatMap(Clock.currentTimeMillis, check)
+  const startWatchdog = Effect.suspend(() => {
+    if (watching) return Effect.void
+    watching = true
+    return Effect.asVoid(Effect.forkIn(watchdog, parent))
   })
 
-  /**
-   * Runs `use` with a fresh `Scope` that is closed at its deadline (aborting the request). A
-   * failure after the deadline is replaced by `onTimeout()`.
-   */
-  return <A, E, R, E2>(
-    use: Effect.Effect<A, E, R | Scope.Scope>,
-    onTimeout: () => E2
-  ): Effect.Effect<A, E | E2, Exclude<R, Scope.Scope>> =>
-    Effect.flatMap(Scope.make(), (scope) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const deadline: Deadline = { at: now + timeoutMillis, scope, done: false, timedOut: false }
-        queue.push(deadline)
-        const run = use.pipe(
-          Effect.provideService(Scope.Scope, scope),
-          // Done in time: the scope is simply dropped. Closing it would abort the finished
-          // request, and an abort builds a DOMException: measurable on every call. Interrupted:
-          // closed, which aborts the request. One `onExit` for both (each combinator costs).
-          Effect.onExit((exit) => {
-            deadline.done = true
-            return Exit.isInterrupted(exit) ? Scope.close(scope, Exit.void) : Effect.void
-          }),
-          Effect.catchAll((error): Effect.Effect<never, E | E2> => Effect.fail(deadline.timedOut ? onTimeout() : error))
-        ) as Effect.Effect<A, E | E2, Exclude<R, Scope.Scope>>
-        if (running) return run
-        running = true
-        return Effect.zipRight(Effect.forkIn(watchdog, parent), run)
-      }))
+  const run = <A, E, R, E2>(use: Effect.Effect<A, E, R>, onTimeout: () => E2): Effect.Effect<A, E | E2, R> =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const entry = new Entry(now + timeoutMillis)
+      queue.push(entry)
+      // Expired deadlines are checked when an attempt ends (below) and by the watchdog.
+      const guarded: Effect.Effect<A, E | E2, R> = current !== undefined
+        // An interrupted attempt is left in the queue: the engine has aborted its request, and
+        // the entry goes at its deadline (one combinator less on every call).
+        ? Effect.matchCauseEffect(Effect.locally(use, current, entry), {
+          onSuccess: (a) => {
+            entry.finish()
+            return Effect.as(ended, a)
+          },
+          onFailure: (cause): Effect.Effect<never, E | E2> => {
+            const timedOut = entry.timedOut
+            entry.finish()
+            const result: Effect.Effect<never, E | E2> = timedOut && !Cause.isInterruptedOnly(cause)
+              ? Effect.fail(onTimeout())
+              : Effect.failCause(cause)
+            return Effect.zipRight(ended, result)
+          }
+        })
+        : Effect.uninterruptibleMask((restore) =>
+          Effect.flatMap(Effect.fork(restore(use)), (fiber) => {
+            if (!entry.done) entry.fiber = fiber
+            return Effect.flatMap(
+              Effect.onInterrupt(restore(Fiber.await(fiber)), () => {
+                entry.finish()
+                return Effect.zipRight(Fiber.interrupt(fiber), ended)
+              }),
+              (exit): Effect.Effect<A, E | E2> => {
+                const timedOut = entry.timedOut
+                entry.finish()
+                const result: Effect.Effect<A, E | E2> = timedOut && Exit.isFailure(exit)
+                  ? Effect.fail(onTimeout())
+                  : exit
+                return Effect.zipRight(ended, result)
+              }
+            )
+          })
+        )
+      return watching ? guarded : Effect.zipRight(startWatchdog, guarded)
+    })
+
+  return Object.assign(run, { queued: () => queue.length - head })
 }
