@@ -450,12 +450,16 @@ export const layer: Layer.Layer<HrDirectory | RoleGroups.RoleGroups, never, Requ
  *
  * @example
  * ```ts
+ * import { HrDirectory } from "@asgardeo-scim/hr"
+ * import { Effect } from "effect"
+ *
  * const roles = { admin: "HR-Admins", engineer: "Engineers" } as const
- * const program = Effect.gen(function*() {
- *   const hr = yield* HrDirectory.typed(roles)
- *   yield* hr.changeRole(userId, "engineer") // "ceo" would not compile
- * })
  * // provided with HrDirectory.layer and RoleMapping.layer(roles)
+ * export const promote = (userId: string) =>
+ *   Effect.gen(function*() {
+ *     const hr = yield* HrDirectory.typed(roles)
+ *     yield* hr.changeRole(userId, "engineer") // "ceo" would not compile
+ *   })
  * ```
  *
  * @since 0.2.0
