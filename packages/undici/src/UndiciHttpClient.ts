@@ -202,6 +202,18 @@ export const layerWithoutDispatcher: Layer.Layer<HttpClient.HttpClient, never, D
  * The engine with an `Agent` of its own, from the Agent's settings or a proxy; the Agent is
  * destroyed when the layer is released.
  *
+ * @example
+ * ```ts
+ * import { Directory } from "@asgardeo-scim/directory"
+ * import { UndiciHttpClient } from "@asgardeo-scim/undici"
+ * import { Layer } from "effect"
+ *
+ * // More connections, through a forward proxy:
+ * export const Proxied = Directory.layerConfig().pipe(
+ *   Layer.provide(UndiciHttpClient.layerWithOptions({ connections: 32, proxy: "http://proxy.internal:3128" }))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -210,6 +222,16 @@ export const layerWithOptions = (options: Options): Layer.Layer<HttpClient.HttpC
 
 /**
  * The engine with an `Agent` of its own (undici's default settings).
+ *
+ * @example
+ * ```ts
+ * import { Directory } from "@asgardeo-scim/directory"
+ * import { UndiciHttpClient } from "@asgardeo-scim/undici"
+ * import { Layer } from "effect"
+ *
+ * // Users, Groups and Bulk from the ASGARDEO_* variables, over the lean engine:
+ * export const DirectoryLive = Directory.layerConfig().pipe(Layer.provide(UndiciHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category layers
