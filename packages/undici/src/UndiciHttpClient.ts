@@ -30,6 +30,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Undici from "undici"
@@ -55,22 +57,86 @@ export interface Options extends Undici.Agent.Options {
  */
 export class Dispatcher extends Context.Tag("@asgardeo-scim/undici/Dispatcher")<Dispatcher, Undici.Dispatcher>() {}
 
+// Settings undici reads only when a connection opens (a string there fails the first request).
+const numericOptions = [
+  "connections",
+  "pipelining",
+  "keepAliveTimeout",
+  "keepAliveMaxTimeout",
+  "keepAliveTimeoutThreshold",
+  "headersTimeout",
+  "bodyTimeout",
+  "connectTimeout",
+  "maxHeaderSize"
+] as const
+
 /**
  * A dispatcher from `Options`, destroyed when the scope closes.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeDispatcher = (options: Options = {}): Effect.Effect<Undici.Dispatcher, never, Scope.Scope> =>
+export const makeDispatcher = (
+  options: Options = {}
+): Effect.Effect<Undici.Dispatcher, InvalidOptions, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.sync((): Undici.Dispatcher => {
+    Effect.suspend(() => {
+      // Options come from callers in plain JavaScript too: the shape is checked here, the values
+      // by undici's constructors, whose `InvalidArgumentError` becomes `InvalidOptions`.
+      if (typeof options !== "object" || options === null || Array.isArray(options)) {
+        return Effect.fail(new InvalidOptions({ reason: "options must be an object" }))
+      }
       const { proxy, ...agent } = options
-      if (proxy === undefined) return new Undici.Agent(agent)
-      const proxyOptions = typeof proxy === "string" || proxy instanceof URL ? { uri: proxy.toString() } : proxy
-      return new Undici.ProxyAgent({ ...agent, ...proxyOptions })
+      if (
+        !(proxy === undefined || typeof proxy === "string" || proxy instanceof URL ||
+          (Predicate.hasProperty(proxy, "uri") && typeof proxy.uri === "string"))
+      ) {
+        return Effect.fail(new InvalidOptions({ reason: "proxy must be a URL or ProxyAgent options with a uri" }))
+      }
+      // The Agent's numeric settings are read only when a connection opens: checked here.
+      const badNumber = numericOptions.find((key) => {
+        const value: unknown = agent[key]
+        return value !== undefined && value !== null &&
+          !(typeof value === "number" && Number.isFinite(value) && value >= 0)
+      })
+      if (badNumber !== undefined) {
+        return Effect.fail(new InvalidOptions({ reason: `invalid ${badNumber}: a number of at least 0` }))
+      }
+      return Effect.try({
+        try: (): Undici.Dispatcher => {
+          if (proxy === undefined) return new Undici.Agent(agent)
+          const proxyOptions = typeof proxy === "string" || proxy instanceof URL ? { uri: proxy.toString() } : proxy
+          return new Undici.ProxyAgent({ ...agent, ...proxyOptions })
+        },
+        // undici's messages name the option ("invalid connections"), never its value: a proxy's
+        // credentials cannot reach the error.
+        catch: (cause) =>
+          new InvalidOptions({
+            reason: cause instanceof Error && cause.name !== "TypeError" ? cause.message : "invalid proxy URL"
+          })
+      })
     }),
     (dispatcher) => Effect.promise(() => dispatcher.destroy())
   )
+
+/**
+ * Settings the engine cannot be built with (from a plain-JavaScript caller, say): raised when the
+ * layer is built, before any request.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidOptions extends Schema.TaggedError<InvalidOptions>("@asgardeo-scim/undici/InvalidOptions")(
+  "InvalidOptions",
+  { reason: Schema.String }
+) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `invalid UndiciHttpClient options: ${this.reason}`
+  }
+}
 
 // undici's own timeouts are off: deadlines are Effect's (`ScimClient`'s per-attempt timeout).
 const headersTimeout = 60 * 60 * 1000
@@ -200,7 +266,7 @@ export const layerWithoutDispatcher: Layer.Layer<HttpClient.HttpClient, never, D
 
 /**
  * The engine with an `Agent` of its own, from the Agent's settings or a proxy; the Agent is
- * destroyed when the layer is released.
+ * destroyed when the layer is released. Settings undici refuses fail the layer with `InvalidOptions`.
  *
  * @example
  * ```ts
@@ -217,7 +283,7 @@ export const layerWithoutDispatcher: Layer.Layer<HttpClient.HttpClient, never, D
  * @since 0.1.0
  * @category layers
  */
-export const layerWithOptions = (options: Options): Layer.Layer<HttpClient.HttpClient> =>
+export const layerWithOptions = (options: Options): Layer.Layer<HttpClient.HttpClient, InvalidOptions> =>
   Layer.scoped(HttpClient.HttpClient, Effect.flatMap(makeDispatcher(options), make))
 
 /**
@@ -236,4 +302,4 @@ export const layerWithOptions = (options: Options): Layer.Layer<HttpClient.HttpC
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<HttpClient.HttpClient> = layerWithOptions({})
+export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.orDie(layerWithOptions({}))

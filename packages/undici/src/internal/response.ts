@@ -13,6 +13,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -52,7 +53,7 @@ const awaitOnce = <A, B = A>(
   signal: Signal,
   onError: (cause: unknown) => HttpClientError.ResponseError,
   // Applied in the promise's callback (one effect step less than a `flatMap`); may throw.
-  f: (a: A) => B = (a) => a as unknown as B
+  f: (a: A) => B
 ): Effect.Effect<B, HttpClientError.ResponseError> => {
   let started: Promise<A> | undefined
   return Effect.async<B, HttpClientError.ResponseError>((resume) => {
@@ -119,7 +120,7 @@ export class Response extends Inspectable.Class implements HttpClientResponse.Ht
 
   private textBody: Effect.Effect<string, HttpClientError.ResponseError> | undefined
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return this.textBody ??= awaitOnce(this.readText, this.signal, this.decodeError)
+    return this.textBody ??= awaitOnce(this.readText, this.signal, this.decodeError, identity)
   }
 
   private jsonBody: Effect.Effect<unknown, HttpClientError.ResponseError> | undefined
@@ -129,7 +130,12 @@ export class Response extends Inspectable.Class implements HttpClientResponse.Ht
 
   private arrayBufferBody: Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> | undefined
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return this.arrayBufferBody ??= awaitOnce(() => this.source.body.arrayBuffer(), this.signal, this.decodeError)
+    return this.arrayBufferBody ??= awaitOnce(
+      () => this.source.body.arrayBuffer(),
+      this.signal,
+      this.decodeError,
+      identity
+    )
   }
 
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
