@@ -37,10 +37,31 @@ describe("limiter state", () => {
   it("a late wake-up moves the slot to when the request really went out", () => {
     const { state } = reserveN(LimiterState.make(budgets, false, 0), 4, 0)
     const moved = LimiterState.commit(state, "scim", 1020, 1500)
-    assert.deepStrictEqual(moved.buckets.scim.budget!.slots, [0, 0, 1500])
-    // The window now holds 0, 0 and 1,500: two more at 1,100, the third a window after the first of them.
+    // The slots at 0 ended their window (1,020 ms) before the reservation at 1,020: dropped.
+    assert.deepStrictEqual(moved.buckets.scim.budget!.slots, [1500])
+    // The window holds 1,500: two more at 1,100, the third a window after the first of them.
     const { times } = reserveN(moved, 3, 1100)
     assert.deepStrictEqual(times, [1100, 1100, 1100 + 1020])
+  })
+
+  it("slots whose window has ended are dropped: the state holds one window of requests, not `limit`", () => {
+    const big = { ...budgets, scim: { limit: 5000, windowMillis: 1000 } }
+    let state = LimiterState.make(big, false, 0)
+    // 2 requests a millisecond for 3 seconds, none held back.
+    for (let t = 0; t < 3000; t++) {
+      for (let k = 0; k < 2; k++) {
+        const [at, next] = LimiterState.reserve(state, "scim", t)
+        assert.strictEqual(at, t)
+        state = next
+      }
+    }
+    // Only the last window (1,000 ms plus its 20 ms margin) is kept: 1,980 to 2,999.
+    assert.strictEqual(state.buckets.scim.budget!.slots.length, 2 * 1020)
+    // The limit still holds: at 3,000 the window keeps 1,981 to 2,999 (2,038 slots), so 2,962
+    // more go at once and the next waits for the first of them to leave the window.
+    const { times } = reserveN(state, 2963, 3000)
+    assert.strictEqual(times[2961], 3000)
+    assert.strictEqual(times[2962], 1981 + 1020)
   })
 
   it("Retry-After pauses every bucket", () => {

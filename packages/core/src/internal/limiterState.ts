@@ -144,16 +144,22 @@ export const budgetSlot = (budget: Budget | undefined, earliest: number): number
   return Math.max(earliest, budget.slots[budget.slots.length - budget.limit]! + budget.windowMillis)
 }
 
-const insertSorted = (slots: ReadonlyArray<number>, at: number, limit: number): ReadonlyArray<number> => {
+/**
+ * `slots` with `at` inserted in order, keeping the last `limit`. Slots at or before `expired`
+ * (`now - windowMillis`) can no longer hold a request back, so they are dropped: the array stays
+ * as long as the requests of one window, not `limit` (one copy per reservation, and a budget of
+ * 100,000 a second made that copy the client's largest cost).
+ */
+const insertSorted = (slots: ReadonlyArray<number>, at: number, limit: number, expired: number): Array<number> => {
+  let start = 0
+  while (start < slots.length && slots[start]! <= expired) start++
   let i = slots.length
-  while (i > 0 && slots[i - 1]! > at) i--
-  const next = [...slots.slice(0, i), at, ...slots.slice(i)]
+  while (i > start && slots[i - 1]! > at) i--
+  const next = slots.slice(start, i)
+  next.push(at)
+  for (let j = i; j < slots.length; j++) next.push(slots[j]!)
   return next.length > limit ? next.slice(next.length - limit) : next
 }
-
-// -------------------------------------------------------------------------------------------------
-// the adaptive rate
-// -------------------------------------------------------------------------------------------------
 
 const refill = (a: Adaptive, now: number): Adaptive => {
   if (!a.enabled || now <= a.lastRefill) return a
@@ -235,7 +241,7 @@ export const reserve = (state: State, bucket: Bucket, now: number): readonly [nu
       adaptive,
       budget: b.budget === undefined ? undefined : {
         ...b.budget,
-        slots: insertSorted(b.budget.slots, at, b.budget.limit)
+        slots: insertSorted(b.budget.slots, at, b.budget.limit, now - b.budget.windowMillis)
       }
     })
   ]
@@ -255,7 +261,7 @@ export const commit = (state: State, bucket: Bucket, reserved: number, sent: num
   const rest = [...budget.slots.slice(0, i), ...budget.slots.slice(i + 1)]
   return withBucket(state, bucket, {
     ...state.buckets[bucket],
-    budget: { ...budget, slots: insertSorted(rest, sent, budget.limit) }
+    budget: { ...budget, slots: insertSorted(rest, sent, budget.limit, reserved - budget.windowMillis) }
   })
 }
 
