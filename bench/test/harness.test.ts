@@ -30,7 +30,9 @@ describe("pnpm bench", () => {
         "## 3. Provisioning",
         "## 4. Streaming memory",
         "## 5. Emulator speed",
-        "## 6. Start-up"
+        "## 6. Start-up",
+        "## 7. Deadlines under load",
+        "## 8. Decoding a user"
       ]
     ) {
       assert.include(run.stdout, heading)

@@ -37,7 +37,7 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
 import * as Deadlines from "./internal/deadlines.js"
@@ -51,6 +51,7 @@ import type * as Retry from "./Retry.js"
 import * as ScimConfig from "./ScimConfig.js"
 import * as ScimError from "./ScimError.js"
 import * as Target from "./Target.js"
+import * as Tolerant from "./Tolerant.js"
 import * as Validation from "./Validation.js"
 
 /**
@@ -416,7 +417,7 @@ export const make: Effect.Effect<
     })
 
   const executeDecode = <A, I>(request: Request, schema: Schema.Schema<A, I>): Effect.Effect<A, Error> => {
-    const decode = Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })
+    const decode = Tolerant.decodeUnknownEither(schema)
     return Effect.flatMap(execute(request), (response) => {
       const decoded = decode(response.body)
       return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(

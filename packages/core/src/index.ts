@@ -102,3 +102,11 @@ export * as FilterProfile from "./FilterProfile.js"
  * @since 0.2.0
  */
 export * as Validation from "./Validation.js"
+
+/**
+ * Decoding what a server answers without losing what the schema does not name, at about the
+ * cost of the known fields.
+ *
+ * @since 0.3.0
+ */
+export * as Tolerant from "./Tolerant.js"

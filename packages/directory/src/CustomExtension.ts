@@ -25,6 +25,7 @@
  */
 import type * as Patch from "@asgardeo-scim/core/Patch"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as Tolerant from "@asgardeo-scim/core/Tolerant"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Option from "effect/Option"
@@ -68,7 +69,7 @@ export const make = <A, I extends { readonly [key: string]: unknown }, Urn exten
   schema: Schema.Schema<A, I>,
   urn: Urn = CustomUrn as Urn
 ): CustomExtension<A, I, Urn> => {
-  const decode = Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })
+  const decode = Tolerant.decodeUnknownEither(schema)
   const encode = Schema.encodeSync(schema)
   const read = (user: { readonly [key: string]: unknown }) =>
     Effect.suspend((): Effect.Effect<A, ScimError.InvalidAttribute | ScimError.InvalidInput> => {

@@ -8,6 +8,7 @@ import * as Paging from "@asgardeo-scim/core/Paging"
 import type * as Patch from "@asgardeo-scim/core/Patch"
 import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as Tolerant from "@asgardeo-scim/core/Tolerant"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -202,7 +203,7 @@ export const decodeList = <A, I>(
       new ScimError.InvalidResponse({ method, path, status: response.status, reason: response.scrub(page.left) })
     )
   }
-  const decode = Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })
+  const decode = Tolerant.decodeUnknownEither(schema)
   const resources: Array<A> = []
   for (let i = 0; i < page.right.resources.length; i++) {
     const r = decode(page.right.resources[i])
@@ -241,7 +242,7 @@ export const decodeResource = <A, I>(
   response: ScimClient.Response,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, ScimError.InvalidResponse> => {
-  const r = Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })(response.body)
+  const r = Tolerant.decodeUnknownEither(schema)(response.body)
   return Either.isRight(r) ? Effect.succeed(r.right) : Effect.fail(
     new ScimError.InvalidResponse({
       method,
