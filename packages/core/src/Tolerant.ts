@@ -93,6 +93,22 @@ const rewriteNode = (ast: AST.AST): AST.AST | undefined => {
   }
 }
 
+const withoutProto = (key: string, value: unknown): unknown => key === "__proto__" ? undefined : value
+
+/**
+ * `JSON.parse` without `__proto__` keys, for text a server sent. `JSON.parse` makes
+ * `"__proto__"` an own key, and a decoder that copies keys (`decodeUnknownEither` here, or
+ * Effect's `onExcessProperty: "preserve"`) assigns it, which sets the decoded object's
+ * prototype: a hostile server could make `user.active` read `true` through it. The keys are
+ * dropped by a reviver that runs only when the text can hold one (spelled out, or behind a
+ * backslash-u escape), so a common body costs one scan. Throws as `JSON.parse` does.
+ *
+ * @since 0.3.0
+ * @category decoding
+ */
+export const parseJson = (text: string): unknown =>
+  text.includes("__proto__") || text.includes("\\u") ? JSON.parse(text, withoutProto) : JSON.parse(text)
+
 const decoders = new WeakMap<AST.AST, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 
 /**

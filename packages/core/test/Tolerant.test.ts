@@ -108,3 +108,39 @@ describe("Tolerant", () => {
     same(Open, { id: "a", b: 1 })
   })
 })
+
+describe("Tolerant.parseJson", () => {
+  const hostile = [
+    `{"id":"u1","__proto__":{"groups":[{"value":"admins"}]},"name":{"__proto__":{"x":1}}}`,
+    `{"id":"u1","\\u005f_proto__":{"groups":[{"value":"admins"}]},"name":{"__pr\\u006fto__":{"x":1}}}`
+  ]
+  const Person = Schema.Struct({
+    id: Schema.String,
+    groups: Schema.optional(Schema.Array(Schema.Struct({ value: Schema.String }))),
+    name: Schema.optional(Schema.Struct({ given: Schema.optional(Schema.String) }))
+  })
+
+  it("without the reviver, a decoder that keeps unknown keys takes `__proto__` as the prototype", () => {
+    // The hazard the parser removes: JSON.parse makes an own `__proto__` key, copying it assigns it.
+    const decoded = Either.getOrThrow(Tolerant.decodeUnknownEither(Person)(JSON.parse(hostile[0]!)))
+    assert.deepStrictEqual(decoded.groups, [{ value: "admins" }], "inherited from the hostile prototype")
+  })
+
+  for (const [i, text] of hostile.entries()) {
+    it(`drops \`__proto__\` keys at every depth (${i === 0 ? "spelled out" : "behind \\u escapes"})`, () => {
+      const parsed = Tolerant.parseJson(text)
+      const decoded = Either.getOrThrow(Tolerant.decodeUnknownEither(Person)(parsed))
+      assert.strictEqual(Object.getPrototypeOf(decoded), Object.prototype)
+      assert.strictEqual(Object.getPrototypeOf(decoded.name), Object.prototype)
+      assert.isUndefined(decoded.groups)
+      assert.deepStrictEqual(decoded, { id: "u1", name: {} })
+    })
+  }
+
+  it("parses everything else as JSON.parse does, and throws where it throws", () => {
+    for (const text of [`{"a":[1,{"b":"\\u00e9"}],"c":null}`, `[]`, `"x"`, `{"proto":"__proto"}`]) {
+      assert.deepStrictEqual(Tolerant.parseJson(text), JSON.parse(text))
+    }
+    assert.throws(() => Tolerant.parseJson("{not json"))
+  })
+})

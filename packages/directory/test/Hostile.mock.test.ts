@@ -2,7 +2,7 @@
 // of the safety work. Each case must be refused before sending (a typed InvalidInput), or, for a
 // server's answer, be kept without crashing and without the request's secrets.
 import { Patch } from "@asgardeo-scim/core"
-import { Bulk, Groups, Users } from "@asgardeo-scim/directory"
+import { Bulk, Groups, User, Users } from "@asgardeo-scim/directory"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Redacted } from "effect"
 import * as Mock from "./utils/Mock.js"
@@ -145,4 +145,29 @@ describe("PATCH of a name follows the store rule of create and replace", () => {
       }).pipe(Effect.provide(m.layer))
     })
   }
+})
+
+describe("a hostile server's __proto__ keys", () => {
+  it.effect("Users.get and Users.list: no key of the answer becomes the prototype of what is returned", () => {
+    const user =
+      `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"${id}","userName":"kim@example.com",` +
+      `"__proto__":{"groups":[{"value":"admins","display":"admins"}],"active":false},` +
+      `"name":{"\\u005f_proto__":{"givenName":"Mallory"}}}`
+    const m = Mock.generic((req) =>
+      req.url.pathname.endsWith(`/Users/${id}`)
+        ? { status: 200, text: user }
+        : { status: 200, text: `{"Resources":[${user}],"totalResults":1,"startIndex":1,"itemsPerPage":1}` }
+    )
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      const got = yield* users.get(id)
+      const page = yield* users.list()
+      for (const u of [got, page.resources[0]!]) {
+        assert.strictEqual(Object.getPrototypeOf(u), Object.prototype)
+        assert.isUndefined(u.groups, "no group the server did not list as its own")
+        assert.isTrue(User.isActive(u))
+        assert.isUndefined(u.name?.givenName)
+      }
+    }).pipe(Effect.provide(m.layer))
+  })
 })

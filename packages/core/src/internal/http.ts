@@ -1,6 +1,7 @@
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as Effect from "effect/Effect"
 import * as ScimError from "../ScimError.js"
+import * as Tolerant from "../Tolerant.js"
 import * as Redact from "./redact.js"
 import * as Secrets from "./secrets.js"
 
@@ -148,7 +149,7 @@ export const decodeBody = (
   }
   let body: unknown
   try {
-    body = JSON.parse(text)
+    body = Tolerant.parseJson(text)
   } catch {
     return Effect.fail(
       new ScimError.InvalidResponse({

@@ -6,6 +6,7 @@
  * @internal
  */
 import type * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as Tolerant from "@asgardeo-scim/core/Tolerant"
 import * as Either from "effect/Either"
 import * as internal from "./common.js"
 
@@ -91,7 +92,7 @@ export const toResponse = (u: unknown): { readonly [key: string]: unknown } | un
   if (internal.isRecord(u)) return u
   if (typeof u === "string" && u.trim() !== "") {
     try {
-      const parsed: unknown = JSON.parse(u)
+      const parsed: unknown = Tolerant.parseJson(u)
       return internal.isRecord(parsed) ? parsed : undefined
     } catch {
       return undefined
