@@ -45,6 +45,8 @@ const all = (asts: ReadonlyArray<AST.AST>): Array<AST.AST> | undefined => {
 const rewriteNode = (ast: AST.AST): AST.AST | undefined => {
   switch (ast._tag) {
     case "TypeLiteral": {
+      // `Schema.Struct({})` takes any value but null and undefined, as it is: left so.
+      if (ast.propertySignatures.length === 0 && ast.indexSignatures.length === 0) return ast
       // A struct with other index signatures: which keys they take, and in which order the
       // added one would overwrite their values, depends on the keys; not rewritten.
       if (!ast.indexSignatures.every(unknownRest)) return undefined

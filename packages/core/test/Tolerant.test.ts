@@ -99,6 +99,13 @@ describe("Tolerant", () => {
     assert.instanceOf(device, Device)
   })
 
+  it("an empty struct still takes any value but null and undefined, as it is", () => {
+    const Anything = Schema.Struct({ id: Schema.String, data: Schema.Struct({}) })
+    for (const data of ["text", 1, [1, 2], { a: 1 }]) same(Anything, { id: "x", data })
+    assert.isTrue(Either.isRight(Tolerant.decodeUnknownEither(Anything)({ id: "x", data: "text" })))
+    assert.isTrue(Either.isLeft(Tolerant.decodeUnknownEither(Anything)({ id: "x", data: null })))
+  })
+
   it("a struct that already keeps unknown keys is left as it is; the rewrite is built once", () => {
     const Open = Schema.Struct({ id: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown }))
     const rewritten = Tolerant.make(Open)
