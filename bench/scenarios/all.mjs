@@ -149,11 +149,13 @@ export const startup = async ({ runs }) => {
       ms: med((r) => r[`engine-${kind}`].ms),
       cpuMs: med((r) => r[`engine-${kind}`].cpuMs),
       overFloorMs: med((r) => r[`engine-${kind}`].ms - r.floor.ms),
+      overFloorCpuMs: med((r) => r[`engine-${kind}`].cpuMs - r.floor.cpuMs),
       firstMs: med((r) => r[`first-${kind}`].firstResponseMs),
       firstCpuMs: med((r) => r[`first-${kind}`].cpuMs),
       firstImportedMs: med((r) => r[`first-${kind}`].importedMs),
       // The first answered Users.get against the floor plus this engine's import, same round.
       firstOverFloorEngineMs: med((r) => r[`first-${kind}`].firstResponseMs - r[`engine-${kind}`].ms),
+      firstOverFloorEngineCpuMs: med((r) => r[`first-${kind}`].cpuMs - r[`engine-${kind}`].cpuMs),
       rssMb: med((r) => r[`first-${kind}`].rssMb)
     }])
   )
@@ -168,7 +170,8 @@ export const startup = async ({ runs }) => {
     directory: {
       ms: med((r) => r.directory.ms),
       cpuMs: med((r) => r.directory.cpuMs),
-      overFloorMs: med((r) => r.directory.ms - r.floor.ms)
+      overFloorMs: med((r) => r.directory.ms - r.floor.ms),
+      overFloorCpuMs: med((r) => r.directory.cpuMs - r.floor.cpuMs)
     },
     engines: engineRows,
     help: cliBuilt
