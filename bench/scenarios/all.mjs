@@ -2,6 +2,7 @@
 // server runs in a process of its own.
 import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
+import { loadavg } from "node:os"
 import { performance } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
 import { cpuCount, median, nodeCommand, rootDir, runChild, startServer } from "../lib/util.mjs"
@@ -71,57 +72,111 @@ export const streaming = async ({ sizes }) => {
 
 export const emulatorSpeed = ({ n, large }) => client("emulator-speed.mjs", [String(n), String(large)])
 
-const timeProcess = (command, args) =>
+const timeProcess = (command, args, env) =>
   new Promise((resolve, reject) => {
     const t0 = performance.now()
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] })
     let out = ""
     child.stdout.on("data", (d) => (out += d))
     child.on("error", reject)
     child.on("close", (code) => resolve({ code, ms: performance.now() - t0, out }))
   })
 
+// Scenario 6. Every figure is from fresh processes on the client CPU, a round at a time (each
+// round runs every measure once, so a burst of load hits all of them alike), medians of the
+// rounds; a difference is the median of the differences paired by round.
+const floorModules = ["effect/Schema", "@effect/platform/HttpClient"]
+const engines = {
+  lean: { label: "`@asgardeo-scim/undici`", modules: ["@asgardeo-scim/undici"] },
+  platform: { label: "`@effect/platform-node/NodeHttpClient`", modules: ["@effect/platform-node/NodeHttpClient"] }
+}
+
+/** The command paths of the CLI (`users list`, ...), read from the COMMANDS section of its root help. */
+export const commandPaths = (rootHelp) => {
+  const lines = rootHelp.split("\n")
+  const from = lines.indexOf("COMMANDS")
+  const to = lines.findIndex((l, i) => i > from && /^[A-Z][A-Z ]+$/.test(l))
+  return lines.slice(from + 1, to === -1 ? undefined : to).flatMap((l) => {
+    const m = /^ {2}- ([a-z][a-z-]*(?: [a-z][a-z-]*)?)(?= |$)/.exec(l)
+    return m === null ? [] : [m[1].split(" ")]
+  })
+}
+
+const imported = (modules) => {
+  const [cmd, args] = nodeCommand(lib("startup-import.mjs"), modules, 0)
+  return runChild(cmd, args)
+}
+
 export const startup = async ({ runs }) => {
+  const loadAtStart = loadavg()
   const bin = `${rootDir}packages/cli/dist/bin.js`
-  let help
-  if (existsSync(bin)) {
-    const times = []
-    let code
-    for (let i = 0; i < runs; i++) {
-      const [cmd, args] = nodeCommand(bin, ["--help"], 0)
-      const r = await timeProcess(cmd, args)
-      times.push(r.ms)
-      code = r.code
-    }
-    help = { available: true, ms: median(times), exitCode: code }
-  } else {
-    help = { available: false }
-  }
+  const cliBuilt = existsSync(bin)
+  // Plain text, as on a pipe: the paths come from the help @effect/cli renders.
+  const noColor = { NO_COLOR: "1" }
+  const paths = cliBuilt
+    ? [[], ...commandPaths((await timeProcess(process.execPath, [bin, "--help"], noColor)).out)]
+    : []
   const [cmd, args] = nodeCommand(lib("fixed-server.mjs"), [], serverCpu)
   const server = await startServer(cmd, args)
-  const first = []
+  const rounds = []
   try {
     for (let i = 0; i < runs; i++) {
-      const [c, a] = nodeCommand(lib("first-request.mjs"), [server.info.baseUrl], 0)
-      const t0 = performance.now()
-      const r = await runChild(c, a)
-      first.push({ ...r, wallMs: performance.now() - t0 })
+      const round = { help: [] }
+      const [c, a] = nodeCommand("-e", [""], 0)
+      round.bare = await timeProcess(c, a)
+      round.floor = await imported(floorModules)
+      round.directory = await imported(["@asgardeo-scim/directory"])
+      for (const [kind, engine] of Object.entries(engines)) {
+        round[`engine-${kind}`] = await imported([...floorModules, ...engine.modules])
+        const [fc, fa] = nodeCommand(lib("first-request.mjs"), [server.info.baseUrl, kind], 0)
+        round[`first-${kind}`] = await runChild(fc, fa)
+      }
+      for (const path of paths) {
+        const [hc, ha] = nodeCommand(bin, [...path, "--help"], 0)
+        const r = await timeProcess(hc, ha, noColor)
+        if (r.code !== 0) throw new Error(`asgardeo-scim ${path.join(" ")} --help exited with ${r.code}`)
+        round.help.push(r.ms)
+      }
+      rounds.push(round)
     }
   } finally {
     await server.stop()
   }
-  const bare = []
-  for (let i = 0; i < runs; i++) {
-    const [c, a] = nodeCommand("-e", [""], 0)
-    bare.push((await timeProcess(c, a)).ms)
-  }
+  const med = (f) => median(rounds.map(f))
+  const engineRows = Object.fromEntries(
+    Object.entries(engines).map(([kind, engine]) => [kind, {
+      label: engine.label,
+      ms: med((r) => r[`engine-${kind}`].ms),
+      cpuMs: med((r) => r[`engine-${kind}`].cpuMs),
+      overFloorMs: med((r) => r[`engine-${kind}`].ms - r.floor.ms),
+      overFloorCpuMs: med((r) => r[`engine-${kind}`].cpuMs - r.floor.cpuMs),
+      firstMs: med((r) => r[`first-${kind}`].firstResponseMs),
+      firstCpuMs: med((r) => r[`first-${kind}`].cpuMs),
+      firstImportedMs: med((r) => r[`first-${kind}`].importedMs),
+      // The first answered Users.get against the floor plus this engine's import, same round.
+      firstOverFloorEngineMs: med((r) => r[`first-${kind}`].firstResponseMs - r[`engine-${kind}`].ms),
+      firstOverFloorEngineCpuMs: med((r) => r[`first-${kind}`].cpuMs - r[`engine-${kind}`].cpuMs),
+      rssMb: med((r) => r[`first-${kind}`].rssMb)
+    }])
+  )
+  const help = paths.map((path, j) => ({ command: ["asgardeo-scim", ...path].join(" "), ms: med((r) => r.help[j]) }))
+  const slowest = help.reduce((a, b) => (b.ms > a.ms ? b : a), help[0])
   return {
-    help,
-    bareNodeMs: median(bare),
-    importedMs: median(first.map((r) => r.importedMs)),
-    firstResponseMs: median(first.map((r) => r.firstResponseMs)),
-    firstResponseWallMs: median(first.map((r) => r.wallMs)),
-    rssMb: median(first.map((r) => r.rssMb))
+    runs,
+    loadAtStart,
+    loadAtEnd: loadavg(),
+    bareNodeMs: med((r) => r.bare.ms),
+    floor: { ms: med((r) => r.floor.ms), cpuMs: med((r) => r.floor.cpuMs) },
+    directory: {
+      ms: med((r) => r.directory.ms),
+      cpuMs: med((r) => r.directory.cpuMs),
+      overFloorMs: med((r) => r.directory.ms - r.floor.ms),
+      overFloorCpuMs: med((r) => r.directory.cpuMs - r.floor.cpuMs)
+    },
+    engines: engineRows,
+    help: cliBuilt
+      ? { available: true, count: help.length, medianMs: median(help.map((h) => h.ms)), max: slowest, all: help }
+      : { available: false }
   }
 }
 

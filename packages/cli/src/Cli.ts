@@ -12,19 +12,14 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as HashSet from "effect/HashSet"
 import * as Logger from "effect/Logger"
-import * as DemoCommand from "./DemoCommand.js"
-import * as EmulatorCommand from "./EmulatorCommand.js"
 import * as ExitCode from "./ExitCode.js"
 import * as Flags from "./Flags.js"
-import * as GroupsCommand from "./GroupsCommand.js"
-import * as HrCommand from "./HrCommand.js"
 import * as Color from "./internal/color.js"
+import * as Commands from "./internal/commands.js"
 import * as Help from "./internal/help.js"
 import type * as IoService from "./Io.js"
 import { Io } from "./Io.js"
 import * as Render from "./Render.js"
-import * as ScopesCommand from "./ScopesCommand.js"
-import * as UsersCommand from "./UsersCommand.js"
 
 /**
  * The package version.
@@ -34,29 +29,20 @@ import * as UsersCommand from "./UsersCommand.js"
  */
 export const version = "0.1.0"
 
-const commands = [
-  UsersCommand.command,
-  GroupsCommand.command,
-  HrCommand.command,
-  ScopesCommand.command,
-  EmulatorCommand.command,
-  DemoCommand.command
-] as const
-
 /**
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make("asgardeo-scim").pipe(
+export const command = Command.make(Commands.name).pipe(
   Command.withDescription(
     "Asgardeo SCIM 2.0 from the command line. Configuration: ASGARDEO_ORG, ASGARDEO_CLIENT_ID, " +
       "ASGARDEO_CLIENT_SECRET (ASGARDEO_BASE_URL optional), or the flags; --emulator for the embedded emulator. " +
       `Exit codes: ${ExitCode.summary}.`
   ),
-  Command.withSubcommands(commands)
+  Command.withSubcommands(Commands.commands)
 )
 
-const tree = Help.tree("asgardeo-scim", commands)
+const tree = Commands.tree
 
 /**
  * Where @effect/cli's own output goes (help, version, completions on `Console.log`; a command
@@ -76,7 +62,7 @@ const cliConsole = (io: IoService.Service, path: ReadonlyArray<string>) =>
     }
   }))
 
-const cli = Command.run(command, { name: "asgardeo-scim", version })
+const cli = Command.run(command, { name: Commands.name, version })
 
 /**
  * Sends every log line to stderr: the loggers of `effect` (and `NodeRuntime`'s pretty logger)

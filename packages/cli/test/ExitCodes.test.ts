@@ -5,7 +5,7 @@ import { ExitCode } from "@asgardeo-scim/cli"
 import { assert, describe, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as Color from "../src/internal/color.js"
-import { rootHelp } from "../src/internal/helpText.js"
+import { pages } from "../src/internal/helpText.js"
 
 const codes = ExitCode.meanings.map(([code]) => String(code))
 
@@ -45,8 +45,8 @@ describe("exit codes", () => {
     const section = readme.slice(start, readme.indexOf("\n## ", start + 1))
     const sentence = section.slice(section.indexOf("Exit codes:"))
     for (const code of codes) assert.match(sentence, new RegExp(`\\b${code}\\s[a-z]`), `code ${code}`)
-    // The stored root help (test/Help.test.ts checks it is what the CLI renders).
-    assert.include(Color.strip(rootHelp), `Exit codes: ${ExitCode.summary}.`)
+    // The stored root help (test/FastHelp.test.ts checks it is what the CLI renders).
+    assert.include(Color.strip(pages[""]!), `Exit codes: ${ExitCode.summary}.`)
     for (const [code, meaning] of ExitCode.meanings) assert.include(ExitCode.summary, `${code} ${meaning}`)
   })
 })

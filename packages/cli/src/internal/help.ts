@@ -47,6 +47,17 @@ export const tree = (name: string, commands: ReadonlyArray<AnyCommand>): Tree =>
 })
 
 /**
+ * Every command path of the tree, the program's own (`[]`) first, then each command followed
+ * by its subcommands: `[]`, `["users"]`, `["users", "list"]`, ...
+ *
+ * @internal
+ */
+export const paths = (tree: Tree): ReadonlyArray<ReadonlyArray<string>> => [
+  [],
+  ...tree.commands.flatMap((c) => [[c.name], ...c.subcommands.map((s) => [c.name, s])])
+]
+
+/**
  * The commands `args` (the arguments after the program) name, as @effect/cli finds them: the
  * first argument that is a command, then the first one after it that is one of its subcommands.
  *
