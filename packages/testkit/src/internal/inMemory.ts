@@ -71,7 +71,9 @@ const toIncoming = (request: HttpClientRequest.HttpClientRequest, url: URL): Inc
       return {
         ...base,
         headers: request.headers,
-        readBody: sendsBody ? (limit) => Effect.sync(() => readBytes(request.headers, noBytes, limit)) : () => unreadable
+        readBody: sendsBody
+          ? (limit) => Effect.sync(() => readBytes(request.headers, noBytes, limit))
+          : () => unreadable
       }
     case "Uint8Array":
     case "Stream": {
@@ -99,7 +101,11 @@ const toIncoming = (request: HttpClientRequest.HttpClientRequest, url: URL): Inc
           body: body._tag === "Raw" ? body.body as BodyInit : body.formData
         })
       )
-      return { ...base, headers: web.headers, readBody: (limit) => readStream(web.headers, () => requestStream(web), limit) }
+      return {
+        ...base,
+        headers: web.headers,
+        readBody: (limit) => readStream(web.headers, () => requestStream(web), limit)
+      }
     }
   }
 }
@@ -182,7 +188,9 @@ export const makeClient = (handle: Handle): HttpClient.HttpClient =>
           }
           const tracerOff = !fiber.getFiberRef(FiberRef.currentTracerEnabled) ||
             fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)(request)
-          if (tracerOff) return send(handle, request, url.right)
+          if (tracerOff) {
+            return send(handle, request, url.right)
+          }
           return traced(
             handle,
             request,

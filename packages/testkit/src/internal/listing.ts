@@ -6,15 +6,25 @@
  *
  * @internal
  */
+import type * as Filter from "@asgardeo-scim/core/Filter"
 import type { Ctx } from "./context.js"
 import { renderOptions } from "./context.js"
 import type { Profile } from "./filter.js"
-import { doubleDecode, parseFilter, predicate, userNameEquals } from "./filter.js"
+import {
+  doubleDecode,
+  parseFilter,
+  predicate,
+  predicateOnView,
+  storedViewOf,
+  userNameEquals,
+  viewOf
+} from "./filter.js"
 import { keyIn, removeAt } from "./nested.js"
 import type { JsonObject, Reply } from "./reply.js"
 import { domainOf, EXTENSION_SCHEMAS, fail, isObject, LIST_SCHEMA } from "./reply.js"
+import type { RenderOptions } from "./store.js"
 import type { UserRecord } from "./store.js"
-import { findUsersNamed, renderGroup, renderUser } from "./store.js"
+import { findUsersNamed, groupsOf, renderGroup, renderUserShared } from "./store.js"
 
 /** @internal */
 export interface ListParams {
@@ -158,8 +168,8 @@ const domainParameter = (ctx: Ctx, params: ListParams): string | undefined =>
 
 /**
  * One page of a list: the records that pass the `domain` and the filter, counted, and the
- * window `startIndex`/`count` of them rendered and projected. Without a filter only the
- * records in the window are rendered.
+ * window `startIndex`/`count` of them rendered and projected. Only the records in the window
+ * are rendered.
  */
 const listPage = <R>(
   ctx: Ctx,
@@ -167,7 +177,7 @@ const listPage = <R>(
   records: Iterable<R>,
   nameOf: (record: R) => string,
   render: (record: R) => JsonObject,
-  test: ((resource: object) => boolean) | undefined
+  test: ((record: R) => boolean) | undefined
 ): Reply => {
   const { count, start } = window(ctx, params)
   if (count === 0) return { status: 200, body: listResponse(ctx, 0, start, []) }
@@ -177,15 +187,9 @@ const listPage = <R>(
   const end = count === undefined ? Infinity : start - 1 + count
   for (const record of records) {
     if (domain !== undefined && domainOf(nameOf(record)) !== domain) continue
-    if (test === undefined) {
-      total++
-      if (total >= start && total <= end) matched.push(render(record))
-      continue
-    }
-    const rendered = render(record)
-    if (!test(rendered)) continue
+    if (test !== undefined && !test(record)) continue
     total++
-    if (total >= start && total <= end) matched.push(rendered)
+    if (total >= start && total <= end) matched.push(render(record))
   }
   const page = matched.map((r) => project(r, params.attributes, params.excludedAttributes))
   return { status: 200, body: listResponse(ctx, total, start, page) }
@@ -195,6 +199,20 @@ const listPage = <R>(
 const parsedFilter = (params: ListParams, profile: Profile) => {
   if (params.sorting) return fail(501, "Sorting is not supported")
   return params.filter === undefined ? undefined : parseFilter(params.filter, profile)
+}
+
+/**
+ * A filter's test of a user, on the view of the user as rendered: the stored resource's view
+ * (cached) with the user's groups; with `emailsAsStrings` the whole rendered user's view.
+ */
+const userTest = (ctx: Ctx, filter: Filter.Filter, options: RenderOptions): (user: UserRecord) => boolean => {
+  const test = predicateOnView(filter)
+  if (options.emailsAsStrings) return (user) => test(viewOf(renderUserShared(ctx.org, user, options), "") as object)
+  return (user) => {
+    const stored = storedViewOf(user.resource)
+    const groups = groupsOf(ctx.org, user, options.baseUrl)
+    return test(groups === undefined ? stored : { ...stored, groups: viewOf(groups, "groups") })
+  }
 }
 
 /** @internal */
@@ -209,8 +227,8 @@ export const listUsers = (ctx: Ctx, params: ListParams): Reply => {
     params,
     records,
     (user) => String(user.resource["userName"]),
-    (user) => renderUser(ctx.org, user, options),
-    filter === undefined || byName !== undefined ? undefined : predicate(filter)
+    (user) => renderUserShared(ctx.org, user, options),
+    filter === undefined || byName !== undefined ? undefined : userTest(ctx, filter, options)
   )
 }
 
@@ -218,13 +236,14 @@ export const listUsers = (ctx: Ctx, params: ListParams): Reply => {
 export const listGroups = (ctx: Ctx, params: ListParams): Reply => {
   const filter = parsedFilter(params, "groups")
   const options = renderOptions(ctx)
+  const test = filter === undefined ? undefined : predicate(filter)
   return listPage(
     ctx,
     params,
     ctx.org.groups.values(),
     (group) => String(group.resource["displayName"]),
     (group) => renderGroup(group, options),
-    filter === undefined ? undefined : predicate(filter)
+    test === undefined ? undefined : (group) => test(renderGroup(group, options))
   )
 }
 

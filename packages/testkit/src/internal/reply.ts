@@ -100,8 +100,28 @@ export const guard = (f: () => Reply): Reply => {
 /** @internal */
 export const isObject = (u: unknown): u is JsonObject => typeof u === "object" && u !== null && !Array.isArray(u)
 
-/** @internal */
-export const clone = <A>(a: A): A => structuredClone(a)
+const copy = (value: unknown): unknown => {
+  if (typeof value !== "object" || value === null) return value
+  if (Array.isArray(value)) {
+    const out = new Array(value.length)
+    for (let i = 0; i < value.length; i++) if (i in value) out[i] = copy(value[i])
+    return out
+  }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value)
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key])
+  return out
+}
+
+/**
+ * A deep copy, as `structuredClone` makes it, walking plain objects and arrays itself (several
+ * times faster on JSON data); anything else (a `Date`, a `Map`, a class instance) goes to
+ * `structuredClone`.
+ *
+ * @internal
+ */
+export const clone = <A>(a: A): A => copy(a) as A
 
 /** Looks a key up case-insensitively. @internal */
 export const findKey = (obj: object, key: string): string | undefined => {

@@ -19,7 +19,16 @@ import {
   WSO2_SCHEMA
 } from "./reply.js"
 import type { OrgStore, UserRecord } from "./store.js"
-import { deleteUser, iso, newId, putUser, renameUserInGroups, renderUser, withDomain } from "./store.js"
+import {
+  deleteUser,
+  iso,
+  newId,
+  putUser,
+  renameUserInGroups,
+  renderUser,
+  renderUserShared,
+  withDomain
+} from "./store.js"
 
 const CORE_ATTRIBUTES = [
   "id",
@@ -236,10 +245,10 @@ export const replaceUser = (ctx: Ctx, id: string, body: unknown): Reply => {
   return { status: 200, body: renderUser(ctx.org, next, renderOptions(ctx)) }
 }
 
-/** @internal */
+/** For an answer only (nested values shared with the store: see `renderUserShared`). @internal */
 export const getUser = (ctx: Ctx, id: string): JsonObject => {
   const user = ctx.org.users.get(id) ?? fail(404, `Specified resource; User with id ${id} not found.`)
-  return renderUser(ctx.org, user, renderOptions(ctx))
+  return renderUserShared(ctx.org, user, renderOptions(ctx))
 }
 
 /** @internal */
