@@ -9,7 +9,7 @@ import * as Either from "effect/Either"
 import { parseJson, tooLargeDetail } from "./body.js"
 import * as control from "./control.js"
 import type { Engine } from "./engine.js"
-import { addFault, emptyCounters } from "./engine.js"
+import { addFault, emptyCounters, logEntries } from "./engine.js"
 import type { Answer, Handler, RouteInput, Routes } from "./exchange.js"
 import * as exchange from "./exchange.js"
 import { isObject } from "./reply.js"
@@ -72,7 +72,7 @@ export const routes = (table: Routes, engine: Engine): void => {
       })
     )
   )
-  table.on("GET", "/__emulator/log", answer(() => json({ entries: engine.log, counters: engine.counters })))
+  table.on("GET", "/__emulator/log", answer(() => json({ entries: logEntries(engine), counters: engine.counters })))
   table.on("GET", "/__emulator/counters", answer(() => json(engine.counters)))
   table.on(
     "DELETE",

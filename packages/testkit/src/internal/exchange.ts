@@ -87,8 +87,12 @@ export const json = (
   headers?: Readonly<Record<string, string>>
 ): Answer => text(status, JSON.stringify(body), contentType, headers)
 
+const ASCII = /^[\x00-\x7f]*$/
+
 /** The UTF-8 length of a string, without encoding it. @internal */
 export const utf8Length = (s: string): number => {
+  // Nearly every answer is ASCII: one regular-expression scan, several times faster than a loop.
+  if (ASCII.test(s)) return s.length
   let bytes = s.length
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)

@@ -24,7 +24,7 @@ import type { JsonObject, Reply } from "./reply.js"
 import { domainOf, EXTENSION_SCHEMAS, fail, isObject, LIST_SCHEMA } from "./reply.js"
 import type { RenderOptions } from "./store.js"
 import type { UserRecord } from "./store.js"
-import { findUsersNamed, groupsOf, renderGroup, renderUserShared } from "./store.js"
+import { findUsersNamed, groupsOf, renderGroup, renderUserJson, renderUserShared } from "./store.js"
 
 /** @internal */
 export interface ListParams {
@@ -166,32 +166,60 @@ const window = (ctx: Ctx, params: ListParams): { readonly start: number; readonl
 const domainParameter = (ctx: Ctx, params: ListParams): string | undefined =>
   ctx.quirks.ignoreDomainParameter ? undefined : params.domain?.toUpperCase()
 
+/** Whether `attributes`/`excludedAttributes` change what `project` returns. */
+const projects = (params: ListParams): boolean =>
+  (params.attributes !== undefined && params.attributes.length > 0) ||
+  (params.excludedAttributes !== undefined && params.excludedAttributes.length > 0)
+
+const LIST_SCHEMAS = JSON.stringify([LIST_SCHEMA])
+
+/** `JSON.stringify(listResponse(ctx, total, startIndex, page))`, from the page's JSON texts. */
+const listResponseJson = (ctx: Ctx, total: number, startIndex: number, page: ReadonlyArray<string>): string => {
+  const head = `{"totalResults":${JSON.stringify(ctx.quirks.totalResultsIsPageSize ? page.length : total)},` +
+    `"startIndex":${JSON.stringify(startIndex)},"itemsPerPage":${page.length},"schemas":${LIST_SCHEMAS}`
+  return page.length === 0 ? `${head}}` : `${head},"Resources":[${page.join(",")}]}`
+}
+
+/** How a list renders its records: as objects, and (when it can) straight to JSON text. */
+interface Renderer<R> {
+  readonly object: (record: R) => JsonObject
+  readonly json?: ((record: R) => string) | undefined
+}
+
 /**
  * One page of a list: the records that pass the `domain` and the filter, counted, and the
  * window `startIndex`/`count` of them rendered and projected. Only the records in the window
- * are rendered.
+ * are rendered; without a projection, straight to JSON text when the renderer can.
  */
 const listPage = <R>(
   ctx: Ctx,
   params: ListParams,
   records: Iterable<R>,
   nameOf: (record: R) => string,
-  render: (record: R) => JsonObject,
+  render: Renderer<R>,
   test: ((record: R) => boolean) | undefined
 ): Reply => {
   const { count, start } = window(ctx, params)
   if (count === 0) return { status: 200, body: listResponse(ctx, 0, start, []) }
   const domain = domainParameter(ctx, params)
-  const matched: Array<JsonObject> = []
+  const inWindow: Array<R> = []
   let total = 0
   const end = count === undefined ? Infinity : start - 1 + count
   for (const record of records) {
     if (domain !== undefined && domainOf(nameOf(record)) !== domain) continue
     if (test !== undefined && !test(record)) continue
     total++
-    if (total >= start && total <= end) matched.push(render(record))
+    if (total >= start && total <= end) inWindow.push(record)
   }
-  const page = matched.map((r) => project(r, params.attributes, params.excludedAttributes))
+  const json = render.json
+  if (json !== undefined && !projects(params)) {
+    return {
+      status: 200,
+      text: listResponseJson(ctx, total, start, inWindow.map(json)),
+      contentType: "application/scim+json"
+    }
+  }
+  const page = inWindow.map((r) => project(render.object(r), params.attributes, params.excludedAttributes))
   return { status: 200, body: listResponse(ctx, total, start, page) }
 }
 
@@ -227,7 +255,10 @@ export const listUsers = (ctx: Ctx, params: ListParams): Reply => {
     params,
     records,
     (user) => String(user.resource["userName"]),
-    (user) => renderUserShared(ctx.org, user, options),
+    {
+      object: (user) => renderUserShared(ctx.org, user, options),
+      json: (user) => renderUserJson(ctx.org, user, options)
+    },
     filter === undefined || byName !== undefined ? undefined : userTest(ctx, filter, options)
   )
 }
@@ -242,7 +273,7 @@ export const listGroups = (ctx: Ctx, params: ListParams): Reply => {
     params,
     ctx.org.groups.values(),
     (group) => String(group.resource["displayName"]),
-    (group) => renderGroup(group, options),
+    { object: (group) => renderGroup(group, options) },
     test === undefined ? undefined : (group) => test(renderGroup(group, options))
   )
 }

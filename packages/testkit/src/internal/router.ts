@@ -36,7 +36,7 @@ import { errorBody, errorReply, fail, guard, isObject } from "./reply.js"
 import { bulkScopes, scopeTable } from "./scopes.js"
 import type { TokenRecord } from "./store.js"
 import { authenticate, handleToken } from "./token.js"
-import { createUser, getUser, removeUser, replaceUser } from "./users.js"
+import { createUser, getUser, getUserJson, removeUser, replaceUser } from "./users.js"
 
 /** The connection is to be dropped without an answer. @internal */
 export class DropConnection extends Data.TaggedError("DropConnection")<{ readonly phase: "before" | "after" }> {}
@@ -89,10 +89,6 @@ const unauthorized = (organization: string): Reply =>
 const forbidden = (): Reply =>
   errorReply(403, "Operation is not permitted. You do not have permissions to make this request.")
 
-/** The time: the one the request was given while still current, else the clock's. */
-const timeOf = (input: RouteInput): Effect.Effect<number> =>
-  input.now === undefined ? Clock.currentTimeMillis : Effect.succeed(input.now)
-
 const route = (
   engine: Engine,
   access: Access,
@@ -137,7 +133,10 @@ const route = (
         body._tag === "TooLarge"
           ? Effect.succeed(tooLarge(body.limit))
           : Effect.flatMap(Clock.currentTimeMillis, (now) => answer(input, body, now)))
-    : (input) => Effect.flatMap(timeOf(input), (now) => answer(input, noBody, now))
+    : (input) =>
+      input.now === undefined
+        ? Effect.flatMap(Clock.currentTimeMillis, (now) => answer(input, noBody, now))
+        : answer(input, noBody, input.now)
 }
 
 const token = (engine: Engine): Handler => ({ info, params, request }) =>
@@ -164,6 +163,12 @@ const token = (engine: Engine): Handler => ({ info, params, request }) =>
       }))
   })
 
+/** `GET /Users/{id}` without a projection: the user's JSON text (`renderUserJson`). */
+const userAsJson = (input: Input, id: string): Reply | undefined =>
+  input.query.get("attributes") === null && input.query.get("excludedAttributes") === null
+    ? { status: 200, text: getUserJson(input.ctx, id), contentType: SCIM_JSON }
+    : undefined
+
 const projected = (input: Input, resource: unknown): Reply => ({
   status: 200,
   body: isObject(resource)
@@ -189,6 +194,8 @@ interface Resource {
   readonly list: (ctx: Ctx, params: ListParams) => Reply
   readonly create: (ctx: Ctx, body: unknown) => Reply
   readonly get: (ctx: Ctx, id: string) => JsonObject
+  /** The resource's answer straight as JSON text, when the resource type can (and nothing is projected). */
+  readonly getJson?: ((input: Input, id: string) => Reply | undefined) | undefined
   readonly replace: (ctx: Ctx, id: string, body: unknown) => Reply
   readonly patch: (input: Input, id: string) => Reply
   readonly remove: (ctx: Ctx, id: string) => Reply
@@ -206,6 +213,7 @@ const users: Resource = {
   list: listUsers,
   create: createUser,
   get: getUser,
+  getJson: userAsJson,
   replace: replaceUser,
   patch: (i, id) => patchUser(i.ctx, id, i.body()),
   remove: removeUser
@@ -244,7 +252,11 @@ const resourceRoutes = (routes: Routes, engine: Engine, base: `/${string}`, reso
     `${path}/.search`,
     route(engine, scopes.list, true, (i) => resource.list(i.ctx, paramsFromBody(i.body())))
   )
-  routes.on("GET", `${path}/:id`, route(engine, scopes.get, false, (i) => projected(i, resource.get(i.ctx, id(i)))))
+  routes.on(
+    "GET",
+    `${path}/:id`,
+    route(engine, scopes.get, false, (i) => resource.getJson?.(i, id(i)) ?? projected(i, resource.get(i.ctx, id(i))))
+  )
   routes.on("PUT", `${path}/:id`, route(engine, scopes.update, true, (i) => resource.replace(i.ctx, id(i), i.body())))
   routes.on("PATCH", `${path}/:id`, route(engine, scopes.update, true, (i) => resource.patch(i, id(i))))
   routes.on("DELETE", `${path}/:id`, route(engine, scopes.delete, false, (i) => resource.remove(i.ctx, id(i))))

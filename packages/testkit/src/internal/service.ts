@@ -11,7 +11,7 @@ import type { Quirks } from "./context.js"
 import { defaultQuirks } from "./context.js"
 import * as control from "./control.js"
 import type { Engine } from "./engine.js"
-import { addFault, defaultOrigin, emptyCounters, makeEngine } from "./engine.js"
+import { addFault, defaultOrigin, emptyCounters, logEntries, makeEngine } from "./engine.js"
 import { makeClient } from "./inMemory.js"
 import type { RateLimitConfig } from "./rateLimit.js"
 import { defaultRateLimits } from "./rateLimit.js"
@@ -91,7 +91,7 @@ export const makeService = (engine: Engine): Api.AsgardeoEmulator.Service => {
     expireAllTokens: control.expireAllTokens(engine),
     setRateLimits: (limits) => Effect.sync(() => control.setRateLimits(engine, limits)),
     setQuirks: (quirks) => Effect.sync(() => control.setQuirks(engine, quirks)),
-    log: Effect.sync(() => [...engine.log]),
+    log: Effect.sync(() => logEntries(engine)),
     counters: Effect.sync(() => structuredClone(engine.counters)),
     clearLog: Effect.sync(() => {
       engine.log = []

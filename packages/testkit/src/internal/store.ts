@@ -274,6 +274,28 @@ export const renderUser = (org: OrgStore, user: UserRecord, options: RenderOptio
 export const renderUserShared = (org: OrgStore, user: UserRecord, options: RenderOptions): JsonObject =>
   render(org, user, options, { ...user.resource })
 
+const storedJson = new WeakMap<object, string>()
+
+/**
+ * `JSON.stringify(renderUserShared(...))`: for a user in no group (and without the
+ * `emailsAsStrings` quirk) the stored resource's JSON, computed once per stored resource (stored
+ * resources are never changed in place).
+ *
+ * @internal
+ */
+export const renderUserJson = (org: OrgStore, user: UserRecord, options: RenderOptions): string => {
+  const groupIds = org.userGroups.get(user.id)
+  if (options.emailsAsStrings || (groupIds !== undefined && groupIds.size > 0)) {
+    return JSON.stringify(renderUserShared(org, user, options))
+  }
+  let json = storedJson.get(user.resource)
+  if (json === undefined) {
+    json = JSON.stringify(user.resource)
+    storedJson.set(user.resource, json)
+  }
+  return json
+}
+
 /** @internal */
 export const renderGroup = (group: GroupRecord, options: RenderOptions): JsonObject => {
   const out = clone(group.resource)

@@ -26,6 +26,7 @@ import {
   putUser,
   renameUserInGroups,
   renderUser,
+  renderUserJson,
   renderUserShared,
   withDomain
 } from "./store.js"
@@ -249,6 +250,12 @@ export const replaceUser = (ctx: Ctx, id: string, body: unknown): Reply => {
 export const getUser = (ctx: Ctx, id: string): JsonObject => {
   const user = ctx.org.users.get(id) ?? fail(404, `Specified resource; User with id ${id} not found.`)
   return renderUserShared(ctx.org, user, renderOptions(ctx))
+}
+
+/** `JSON.stringify(getUser(ctx, id))`, from the stored JSON when it can (`renderUserJson`). @internal */
+export const getUserJson = (ctx: Ctx, id: string): string => {
+  const user = ctx.org.users.get(id) ?? fail(404, `Specified resource; User with id ${id} not found.`)
+  return renderUserJson(ctx.org, user, renderOptions(ctx))
 }
 
 /** @internal */
