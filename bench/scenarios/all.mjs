@@ -2,6 +2,7 @@
 // server runs in a process of its own.
 import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
+import { loadavg } from "node:os"
 import { performance } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
 import { cpuCount, median, nodeCommand, rootDir, runChild, startServer } from "../lib/util.mjs"
@@ -69,7 +70,13 @@ export const streaming = async ({ sizes }) => {
   return out
 }
 
-export const emulatorSpeed = ({ n, large }) => client("emulator-speed.mjs", [String(n), String(large)])
+// Scenario 5: the in-process emulator's requests per second (emulator-speed.mjs, one fresh
+// process), with the 1-minute load average before and after it (the machine may be shared).
+export const emulatorSpeed = async ({ n, large }) => {
+  const loadBefore = loadavg()[0]
+  const result = await client("emulator-speed.mjs", [String(n), String(large)])
+  return { ...result, load: [loadBefore, loadavg()[0]] }
+}
 
 const timeProcess = (command, args) =>
   new Promise((resolve, reject) => {

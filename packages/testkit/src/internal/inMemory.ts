@@ -128,7 +128,12 @@ const abortedBy = (request: HttpClientRequest.HttpClientRequest, signal: AbortSi
     return Effect.sync(() => signal.removeEventListener("abort", onAbort))
   })
 
-const send = (handle: Handle, request: HttpClientRequest.HttpClientRequest, url: URL) => {
+const send = (
+  handle: Handle,
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  scoped: AbortController | undefined
+) => {
   let incoming: Incoming
   try {
     incoming = toIncoming(request, url)
@@ -139,7 +144,6 @@ const send = (handle: Handle, request: HttpClientRequest.HttpClientRequest, url:
     onFailure: dropped(request),
     onSuccess: (answer) => new EmulatorResponse(request, answer)
   })
-  const scoped = scopedRequests.get(request)
   return scoped === undefined ? answered : Effect.raceFirst(answered, abortedBy(request, scoped.signal))
 }
 
@@ -150,7 +154,8 @@ const traced = (
   url: URL,
   name: string,
   redactedNames: ReadonlyArray<string | RegExp>,
-  propagate: boolean
+  propagate: boolean,
+  scoped: AbortController | undefined
 ) =>
   Effect.useSpan(name, { kind: "client", captureStackTrace: false }, (span) => {
     span.attribute("http.request.method", request.method)
@@ -164,7 +169,7 @@ const traced = (
     const requestHeaders = Headers.redact(request.headers, redactedNames)
     for (const key in requestHeaders) span.attribute(`http.request.header.${key}`, String(requestHeaders[key]))
     const sent = propagate ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span)) : request
-    return send(handle, sent, url).pipe(
+    return send(handle, sent, url, scoped).pipe(
       Effect.withParentSpan(span),
       Effect.tap((response) => {
         span.attribute("http.response.status_code", response.status)
@@ -188,8 +193,10 @@ export const makeClient = (handle: Handle): HttpClient.HttpClient =>
           }
           const tracerOff = !fiber.getFiberRef(FiberRef.currentTracerEnabled) ||
             fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)(request)
+          // Looked up before the span's headers make a new request, as `HttpClient.make` does.
+          const scoped = scopedRequests.get(request)
           if (tracerOff) {
-            return send(handle, request, url.right)
+            return send(handle, request, url.right, scoped)
           }
           return traced(
             handle,
@@ -197,7 +204,8 @@ export const makeClient = (handle: Handle): HttpClient.HttpClient =>
             url.right,
             Context.get(fiber.currentContext, HttpClient.SpanNameGenerator)(request),
             fiber.getFiberRef(Headers.currentRedactedNames),
-            fiber.getFiberRef(HttpClient.currentTracerPropagation)
+            fiber.getFiberRef(HttpClient.currentTracerPropagation),
+            scoped
           )
         })),
     Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>

@@ -101,7 +101,10 @@ export const guard = (f: () => Reply): Reply => {
 export const isObject = (u: unknown): u is JsonObject => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const copy = (value: unknown): unknown => {
-  if (typeof value !== "object" || value === null) return value
+  if (typeof value !== "object" || value === null) {
+    // structuredClone refuses functions and symbols (a DataCloneError): so does this.
+    return typeof value === "function" || typeof value === "symbol" ? structuredClone(value) : value
+  }
   if (Array.isArray(value)) {
     const out = new Array(value.length)
     for (let i = 0; i < value.length; i++) if (i in value) out[i] = copy(value[i])
