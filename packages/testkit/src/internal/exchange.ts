@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import * as Validation from "@asgardeo-scim/core/Validation"
 import type * as Effect from "effect/Effect"
 import type * as FindMyWay from "find-my-way-ts"
 import type { Body } from "./body.js"
@@ -90,24 +91,9 @@ export const json = (
 const ASCII = /^[\x00-\x7f]*$/
 
 /** The UTF-8 length of a string, without encoding it. @internal */
-export const utf8Length = (s: string): number => {
+export const utf8Length = (s: string): number =>
   // Nearly every answer is ASCII: one regular-expression scan, several times faster than a loop.
-  if (ASCII.test(s)) return s.length
-  let bytes = s.length
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 0x80) continue
-    if (c < 0x800) bytes += 1
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const next = s.charCodeAt(i + 1)
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 2
-        i++
-      } else bytes += 2
-    } else bytes += 2
-  }
-  return bytes
-}
+  ASCII.test(s) ? s.length : Validation.utf8Length(s)
 
 /** The headers a response carries: the answer's own, then its body's type and length. @internal */
 export const headersOf = (answer: Answer): Record<string, string> => {
