@@ -57,6 +57,15 @@ describe("in-process face: the response", () => {
       const chunks = yield* Stream.runCollect(response.stream)
       assert.strictEqual(new TextDecoder().decode(Chunk.toReadonlyArray(chunks)[0]), text)
       assert.strictEqual(((yield* response.json) as { id: string }).id, user.id)
+      // A list page's length is summed from its users' (one in a group, one not): still UTF-8 bytes.
+      yield* createUser("kim@example.com")
+      const e = yield* emulator
+      yield* e.seedGroups([{ displayName: "équipe", members: ["zoë@example.com"] }])
+      for (const query of [{}, { filter: "userName sw \"zo\"" }, { count: 0 }]) {
+        const page = yield* execute(yield* authorized(HttpClientRequest.get(`${SCIM}/Users`, { urlParams: query })))
+        const pageText = yield* page.text
+        assert.strictEqual(page.headers["content-length"], String(new TextEncoder().encode(pageText).length))
+      }
     })))
 
   it.effect("an answer without a body: no content headers, empty text, null JSON, no stream", () =>

@@ -54,6 +54,8 @@ export interface Answer {
   readonly headers: Readonly<Record<string, string>> | undefined
   /** `undefined`: no body at all. */
   readonly body: string | undefined
+  /** The body's length in UTF-8 bytes, when it is known already. */
+  readonly bytes?: number | undefined
   readonly contentType: string | undefined
 }
 
@@ -77,8 +79,9 @@ export const text = (
   status: number,
   body: string,
   contentType: string,
-  headers?: Readonly<Record<string, string>>
-): Answer => ({ status, headers: lowerCase(headers), body, contentType })
+  headers?: Readonly<Record<string, string>>,
+  bytes?: number
+): Answer => ({ status, headers: lowerCase(headers), body, bytes, contentType })
 
 /** A JSON answer (`application/json` unless `contentType` says otherwise). @internal */
 export const json = (
@@ -101,7 +104,7 @@ export const headersOf = (answer: Answer): Record<string, string> => {
   if (answer.body !== undefined) {
     out["content-type"] = answer.contentType ?? "text/plain"
     // Like `HttpServerResponse`: an empty body has no length header.
-    const length = utf8Length(answer.body)
+    const length = answer.bytes ?? utf8Length(answer.body)
     if (length > 0) out["content-length"] = String(length)
   }
   return out

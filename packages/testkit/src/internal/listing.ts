@@ -9,6 +9,7 @@
 import type * as Filter from "@asgardeo-scim/core/Filter"
 import type { Ctx } from "./context.js"
 import { renderOptions } from "./context.js"
+import { utf8Length } from "./exchange.js"
 import type { Profile } from "./filter.js"
 import {
   doubleDecode,
@@ -22,9 +23,9 @@ import {
 import { keyIn, removeAt } from "./nested.js"
 import type { JsonObject, Reply } from "./reply.js"
 import { domainOf, EXTENSION_SCHEMAS, fail, isObject, LIST_SCHEMA } from "./reply.js"
-import type { RenderOptions } from "./store.js"
+import type { RenderOptions, Sized } from "./store.js"
 import type { UserRecord } from "./store.js"
-import { findUsersNamed, groupsOf, renderGroup, renderUserJson, renderUserShared } from "./store.js"
+import { findUsersNamed, groupsOf, renderGroup, renderUserJson, renderUserShared, sized } from "./store.js"
 
 /** @internal */
 export interface ListParams {
@@ -173,17 +174,24 @@ const projects = (params: ListParams): boolean =>
 
 const LIST_SCHEMAS = JSON.stringify([LIST_SCHEMA])
 
-/** `JSON.stringify(listResponse(ctx, total, startIndex, page))`, from the page's JSON texts. */
-const listResponseJson = (ctx: Ctx, total: number, startIndex: number, page: ReadonlyArray<string>): string => {
+/**
+ * `JSON.stringify(listResponse(ctx, total, startIndex, page))` from the page's JSON texts, with
+ * its length in UTF-8 bytes (from theirs: the page's text is never scanned).
+ */
+const listResponseJson = (ctx: Ctx, total: number, startIndex: number, page: ReadonlyArray<Sized>): Sized => {
   const head = `{"totalResults":${JSON.stringify(ctx.quirks.totalResultsIsPageSize ? page.length : total)},` +
     `"startIndex":${JSON.stringify(startIndex)},"itemsPerPage":${page.length},"schemas":${LIST_SCHEMAS}`
-  return page.length === 0 ? `${head}}` : `${head},"Resources":[${page.join(",")}]}`
+  if (page.length === 0) return sized(`${head}}`)
+  const open = `${head},"Resources":[`
+  let bytes = utf8Length(open) + page.length + 1 // the commas between the resources, "]" and "}"
+  for (const resource of page) bytes += resource.bytes
+  return { json: `${open}${page.map((resource) => resource.json).join(",")}]}`, bytes }
 }
 
 /** How a list renders its records: as objects, and (when it can) straight to JSON text. */
 interface Renderer<R> {
   readonly object: (record: R) => JsonObject
-  readonly json?: ((record: R) => string) | undefined
+  readonly json?: ((record: R) => Sized) | undefined
 }
 
 /**
@@ -213,11 +221,8 @@ const listPage = <R>(
   }
   const json = render.json
   if (json !== undefined && !projects(params)) {
-    return {
-      status: 200,
-      text: listResponseJson(ctx, total, start, inWindow.map(json)),
-      contentType: "application/scim+json"
-    }
+    const answer = listResponseJson(ctx, total, start, inWindow.map(json))
+    return { status: 200, text: answer.json, textBytes: answer.bytes, contentType: "application/scim+json" }
   }
   const page = inWindow.map((r) => project(render.object(r), params.attributes, params.excludedAttributes))
   return { status: 200, body: listResponse(ctx, total, start, page) }

@@ -15,8 +15,10 @@ export type JsonObject = { [key: string]: Json }
 export interface Reply {
   readonly status: number
   readonly body?: unknown
-  /** A non-JSON body (plain text). */
+  /** A body given as text (plain text, or JSON already serialized). */
   readonly text?: string
+  /** The text's length in UTF-8 bytes, when it is known already. */
+  readonly textBytes?: number
   readonly contentType?: string
   readonly headers?: Readonly<Record<string, string>>
 }

@@ -34,7 +34,7 @@ import { bucketOf, take } from "./rateLimit.js"
 import type { JsonObject, Reply } from "./reply.js"
 import { errorBody, errorReply, fail, guard, isObject } from "./reply.js"
 import { bulkScopes, scopeTable } from "./scopes.js"
-import type { TokenRecord } from "./store.js"
+import type { Sized, TokenRecord } from "./store.js"
 import { authenticate, handleToken } from "./token.js"
 import { createUser, getUser, getUserJson, removeUser, replaceUser } from "./users.js"
 
@@ -46,7 +46,7 @@ const SCIM_JSON = "application/scim+json"
 /** @internal */
 export const toAnswer = (reply: Reply, contentType = SCIM_JSON): Answer => {
   if (reply.text !== undefined) {
-    return exchange.text(reply.status, reply.text, reply.contentType ?? "text/plain", reply.headers)
+    return exchange.text(reply.status, reply.text, reply.contentType ?? "text/plain", reply.headers, reply.textBytes)
   }
   if (reply.body === undefined) return exchange.empty(reply.status, reply.headers)
   return exchange.json(reply.status, reply.body, reply.contentType ?? contentType, reply.headers)
@@ -163,10 +163,17 @@ const token = (engine: Engine): Handler => ({ info, params, request }) =>
       }))
   })
 
+const sizedReply = (sized: Sized): Reply => ({
+  status: 200,
+  text: sized.json,
+  textBytes: sized.bytes,
+  contentType: SCIM_JSON
+})
+
 /** `GET /Users/{id}` without a projection: the user's JSON text (`renderUserJson`). */
 const userAsJson = (input: Input, id: string): Reply | undefined =>
   input.query.get("attributes") === null && input.query.get("excludedAttributes") === null
-    ? { status: 200, text: getUserJson(input.ctx, id), contentType: SCIM_JSON }
+    ? sizedReply(getUserJson(input.ctx, id))
     : undefined
 
 const projected = (input: Input, resource: unknown): Reply => ({

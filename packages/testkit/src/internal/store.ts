@@ -7,6 +7,7 @@
  *
  * @internal
  */
+import { utf8Length } from "./exchange.js"
 import type { JsonObject } from "./reply.js"
 import { clone, isObject, stripDomain } from "./reply.js"
 
@@ -274,23 +275,32 @@ export const renderUser = (org: OrgStore, user: UserRecord, options: RenderOptio
 export const renderUserShared = (org: OrgStore, user: UserRecord, options: RenderOptions): JsonObject =>
   render(org, user, options, { ...user.resource })
 
-const storedJson = new WeakMap<object, string>()
+/** A JSON text and its length in UTF-8 bytes. @internal */
+export interface Sized {
+  readonly json: string
+  readonly bytes: number
+}
+
+/** @internal */
+export const sized = (json: string): Sized => ({ json, bytes: utf8Length(json) })
+
+const storedJson = new WeakMap<object, Sized>()
 
 /**
- * `JSON.stringify(renderUserShared(...))`: for a user in no group (and without the
- * `emailsAsStrings` quirk) the stored resource's JSON, computed once per stored resource (stored
- * resources are never changed in place).
+ * `JSON.stringify(renderUserShared(...))`, with its length: for a user in no group (and without
+ * the `emailsAsStrings` quirk) the stored resource's JSON, computed once per stored resource
+ * (stored resources are never changed in place).
  *
  * @internal
  */
-export const renderUserJson = (org: OrgStore, user: UserRecord, options: RenderOptions): string => {
+export const renderUserJson = (org: OrgStore, user: UserRecord, options: RenderOptions): Sized => {
   const groupIds = org.userGroups.get(user.id)
   if (options.emailsAsStrings || (groupIds !== undefined && groupIds.size > 0)) {
-    return JSON.stringify(renderUserShared(org, user, options))
+    return sized(JSON.stringify(renderUserShared(org, user, options)))
   }
   let json = storedJson.get(user.resource)
   if (json === undefined) {
-    json = JSON.stringify(user.resource)
+    json = sized(JSON.stringify(user.resource))
     storedJson.set(user.resource, json)
   }
   return json

@@ -18,7 +18,7 @@ import {
   USER_SCHEMA,
   WSO2_SCHEMA
 } from "./reply.js"
-import type { OrgStore, UserRecord } from "./store.js"
+import type { OrgStore, Sized, UserRecord } from "./store.js"
 import {
   deleteUser,
   iso,
@@ -253,7 +253,7 @@ export const getUser = (ctx: Ctx, id: string): JsonObject => {
 }
 
 /** `JSON.stringify(getUser(ctx, id))`, from the stored JSON when it can (`renderUserJson`). @internal */
-export const getUserJson = (ctx: Ctx, id: string): string => {
+export const getUserJson = (ctx: Ctx, id: string): Sized => {
   const user = ctx.org.users.get(id) ?? fail(404, `Specified resource; User with id ${id} not found.`)
   return renderUserJson(ctx.org, user, renderOptions(ctx))
 }
