@@ -182,7 +182,7 @@ holds the library's set of 100,000 seen ids (about 10 MB), the one thing allowed
 | seeding ${fmt(e.large)} users in one \`seedUsers\` call (users/s) | ${fmt(e.seed)} |
 | GET /Users/{id} with ${fmt(e.large)} users stored | ${fmt(e.getLarge)} |
 
-Targets (issue 14, item 4; the reference is 0.2's emulator on this machine, ${emulatorBefore.note}):
+Targets (issue 14, item 4; the reference is the emulator before issue 14 on this machine, ${emulatorBefore.note}):
 GET /Users/{id} ≥ ${fmt(emulatorTargets.get)}/s: ${yes(e.get >= emulatorTargets.get)}; GET /Users?count=100 ≥ 4 × ${
   fmt(emulatorBefore.list)
 } = ${fmt(emulatorTargets.list)}/s: ${yes(e.list >= emulatorTargets.list)}; the filtered page ≥ 4 × ${
