@@ -188,6 +188,12 @@ const listResponseJson = (ctx: Ctx, total: number, startIndex: number, page: Rea
   return { json: `${open}${page.map((resource) => resource.json).join(",")}]}`, bytes }
 }
 
+/** The records a list reads: a store's map or the users a name index found. */
+interface Records<R> {
+  readonly size: number
+  readonly values: () => Iterable<R>
+}
+
 /** How a list renders its records: as objects, and (when it can) straight to JSON text. */
 interface Renderer<R> {
   readonly object: (record: R) => JsonObject
@@ -202,7 +208,7 @@ interface Renderer<R> {
 const listPage = <R>(
   ctx: Ctx,
   params: ListParams,
-  records: Iterable<R>,
+  records: Records<R>,
   nameOf: (record: R) => string,
   render: Renderer<R>,
   test: ((record: R) => boolean) | undefined
@@ -213,11 +219,17 @@ const listPage = <R>(
   const inWindow: Array<R> = []
   let total = 0
   const end = count === undefined ? Infinity : start - 1 + count
-  for (const record of records) {
+  // Every record counts when nothing selects: past the window only the count is needed.
+  const all = domain === undefined && test === undefined ? records.size : undefined
+  for (const record of records.values()) {
     if (domain !== undefined && domainOf(nameOf(record)) !== domain) continue
     if (test !== undefined && !test(record)) continue
     total++
     if (total >= start && total <= end) inWindow.push(record)
+    else if (all !== undefined && total > end) {
+      total = all
+      break
+    }
   }
   const json = render.json
   if (json !== undefined && !projects(params)) {
@@ -254,7 +266,7 @@ export const listUsers = (ctx: Ctx, params: ListParams): Reply => {
   const options = renderOptions(ctx)
   // `userName eq "x"` is answered from the name index; the filter then needs no test.
   const byName = filter === undefined ? undefined : userNameEquals(filter)
-  const records: Iterable<UserRecord> = byName === undefined ? ctx.org.users.values() : findUsersNamed(ctx.org, byName)
+  const records: Records<UserRecord> = byName === undefined ? ctx.org.users : new Set(findUsersNamed(ctx.org, byName))
   return listPage(
     ctx,
     params,
@@ -276,7 +288,7 @@ export const listGroups = (ctx: Ctx, params: ListParams): Reply => {
   return listPage(
     ctx,
     params,
-    ctx.org.groups.values(),
+    ctx.org.groups,
     (group) => String(group.resource["displayName"]),
     { object: (group) => renderGroup(group, options) },
     test === undefined ? undefined : (group) => test(renderGroup(group, options))
