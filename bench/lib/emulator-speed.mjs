@@ -1,6 +1,7 @@
 // Scenario 5: the in-process emulator (AsgardeoEmulator.layerClient): requests per second for
-// GET /Users/{id}, GET /Users?count=100 and POST /Users, through its HttpClient; then seeding a
-// large store in one seedUsers call (users per second) and GET /Users/{id} on it.
+// GET /Users/{id}, GET /Users?count=100, GET /Users?filter=userName sw "seed1"&count=100 (111 of
+// the 1,000 users match) and POST /Users, through its HttpClient; then seeding a large store in
+// one seedUsers call (users per second) and GET /Users/{id} on it.
 import * as AsgardeoEmulator from "@asgardeo-scim/testkit/AsgardeoEmulator"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -49,6 +50,16 @@ const program = Effect.gen(function*() {
       ),
       ok
     )
+  const filtered = () =>
+    Effect.flatMap(
+      client.execute(
+        HttpClientRequest.get(`${emulator.scimUrl}/Users`, {
+          headers: auth,
+          urlParams: { filter: "userName sw \"seed1\"", count: 100 }
+        })
+      ),
+      ok
+    )
   let k = 0
   const create = () =>
     Effect.flatMap(
@@ -66,6 +77,7 @@ const program = Effect.gen(function*() {
   const small = [
     yield* time("get", n, get),
     yield* time("list", Math.max(100, n / 10), list),
+    yield* time("filtered", Math.max(100, n / 10), filtered),
     yield* time("create", n, create)
   ]
   const t0 = performance.now()

@@ -70,7 +70,13 @@ export const streaming = async ({ sizes }) => {
   return out
 }
 
-export const emulatorSpeed = ({ n, large }) => client("emulator-speed.mjs", [String(n), String(large)])
+// Scenario 5: the in-process emulator's requests per second (emulator-speed.mjs, one fresh
+// process), with the 1-minute load average before and after it (the machine may be shared).
+export const emulatorSpeed = async ({ n, large }) => {
+  const loadBefore = loadavg()[0]
+  const result = await client("emulator-speed.mjs", [String(n), String(large)])
+  return { ...result, load: [loadBefore, loadavg()[0]] }
+}
 
 const timeProcess = (command, args, env) =>
   new Promise((resolve, reject) => {

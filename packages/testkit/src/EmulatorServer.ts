@@ -20,7 +20,7 @@ import { createServer } from "node:http"
 import type * as Api from "./AsgardeoEmulator.js"
 import { AsgardeoEmulator, defaultCredentials } from "./AsgardeoEmulator.js"
 import type { Source } from "./internal/body.js"
-import { makeApp } from "./internal/router.js"
+import { makeApp } from "./internal/serverApp.js"
 import { engineFromOptions, makeService } from "./internal/service.js"
 
 /**

@@ -4,18 +4,17 @@
  *
  * @internal
  */
-import * as HttpRouter from "@effect/platform/HttpRouter"
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { BodySource, parseJson, read, tooLargeDetail } from "./body.js"
+import { parseJson, tooLargeDetail } from "./body.js"
 import * as control from "./control.js"
 import type { Engine } from "./engine.js"
-import { addFault, defaultOrigin, emptyCounters } from "./engine.js"
+import { addFault, emptyCounters, logEntries } from "./engine.js"
+import type { Answer, Handler, RouteInput, Routes } from "./exchange.js"
+import * as exchange from "./exchange.js"
 import { isObject } from "./reply.js"
 
-const json = (body: unknown, status = 200) => HttpServerResponse.unsafeJson(body, { status })
+const json = (body: unknown, status = 200): Answer => exchange.json(status, body)
 
 const failure = (e: control.ControlFailure) => json({ error: e.detail, status: e.status }, e.status)
 
@@ -23,21 +22,12 @@ const failure = (e: control.ControlFailure) => json({ error: e.detail, status: e
  * The JSON body (`{}` when empty), or the answer to give instead: 413 over the body limit, 400
  * when it is not UTF-8 JSON (or nested too deep).
  */
-const readJson = (
-  engine: Engine
-): Effect.Effect<
-  Either.Either<unknown, HttpServerResponse.HttpServerResponse>,
-  never,
-  HttpServerRequest.HttpServerRequest | BodySource
-> =>
-  Effect.gen(function*() {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    const body = yield* read(request, yield* BodySource, engine.options.maxBodyBytes)
+const readJson = (engine: Engine, input: RouteInput): Effect.Effect<Either.Either<unknown, Answer>> =>
+  Effect.map(input.request.readBody(engine.options.maxBodyBytes), (body) => {
     if (body._tag === "TooLarge") {
       return Either.left(
-        HttpServerResponse.unsafeJson({ error: tooLargeDetail(body.limit), status: 413 }, {
-          status: 413,
-          headers: { Connection: "close" }
+        exchange.json(413, { error: tooLargeDetail(body.limit), status: 413 }, "application/json", {
+          Connection: "close"
         })
       )
     }
@@ -50,16 +40,13 @@ const readJson = (
   })
 
 /** Runs `f` on the JSON body, or answers why there is none. */
-const withJson = <E, R>(
-  engine: Engine,
-  f: (body: unknown) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
-) => Effect.flatMap(readJson(engine), Either.match({ onLeft: Effect.succeed, onRight: f }))
+const withJson = (engine: Engine, f: (body: unknown) => Effect.Effect<Answer>): Handler => (input) =>
+  Effect.flatMap(readJson(engine, input), Either.match({ onLeft: Effect.succeed, onRight: f }))
 
-const orgParam = (engine: Engine) =>
-  Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
-    const url = new URL(request.url, defaultOrigin)
-    return url.searchParams.get("organization") ?? engine.options.organizations[0] ?? "acme"
-  })
+const orgParam = (engine: Engine, input: RouteInput): string =>
+  input.request.query.get("organization") ?? engine.options.organizations[0] ?? "acme"
+
+const answer = (f: () => Answer): Handler => () => Effect.sync(f)
 
 const generated = (n: number, prefix: string): Array<control.SeedUser> =>
   Array.from({ length: n }, (_, i) => ({
@@ -69,103 +56,101 @@ const generated = (n: number, prefix: string): Array<control.SeedUser> =>
     emails: [{ value: `${prefix}${i + 1}@example.com`, primary: true }]
   }))
 
-/** @internal */
-export const routes = (engine: Engine) =>
-  HttpRouter.empty.pipe(
-    HttpRouter.get(
-      "/__emulator/info",
-      Effect.sync(() =>
-        json({
-          baseUrl: engine.origin,
-          organization: engine.options.organizations[0],
-          organizations: engine.options.organizations,
-          credentials: engine.apps[0] === undefined
-            ? undefined
-            : { clientId: engine.apps[0].clientId, clientSecret: engine.apps[0].clientSecret }
-        })
-      )
-    ),
-    HttpRouter.get("/__emulator/log", Effect.sync(() => json({ entries: engine.log, counters: engine.counters }))),
-    HttpRouter.get("/__emulator/counters", Effect.sync(() => json(engine.counters))),
-    HttpRouter.del(
-      "/__emulator/log",
-      Effect.sync(() => {
-        engine.log = []
-        engine.counters = emptyCounters()
-        return HttpServerResponse.empty({ status: 204 })
+/** Adds the admin routes to the table. @internal */
+export const routes = (table: Routes, engine: Engine): void => {
+  table.on(
+    "GET",
+    "/__emulator/info",
+    answer(() =>
+      json({
+        baseUrl: engine.origin,
+        organization: engine.options.organizations[0],
+        organizations: engine.options.organizations,
+        credentials: engine.apps[0] === undefined
+          ? undefined
+          : { clientId: engine.apps[0].clientId, clientSecret: engine.apps[0].clientSecret }
       })
-    ),
-    HttpRouter.get(
-      "/__emulator/faults",
-      Effect.sync(() =>
-        json(engine.faults.map((f) => ({ id: f.id, ...f.spec, path: String(f.spec.path), remaining: f.remaining })))
-      )
-    ),
-    HttpRouter.post(
-      "/__emulator/faults",
-      withJson(engine, (body) =>
-        Effect.sync(() => {
-          const specs = Array.isArray(body) ? body : [body]
-          try {
-            const decoded = specs.map(control.decodeFault)
-            return json({ ids: decoded.map((spec) => addFault(engine, spec)) }, 201)
-          } catch (e) {
-            if (e instanceof control.ControlFailure) return failure(e)
-            throw e
-          }
-        }))
-    ),
-    HttpRouter.del(
-      "/__emulator/faults",
-      Effect.sync(() => {
-        engine.faults = []
-        return HttpServerResponse.empty({ status: 204 })
-      })
-    ),
-    HttpRouter.post(
-      "/__emulator/reset",
-      Effect.as(control.reset(engine), HttpServerResponse.empty({ status: 204 }))
-    ),
-    HttpRouter.post(
-      "/__emulator/expire-tokens",
-      Effect.as(control.expireAllTokens(engine), HttpServerResponse.empty({ status: 204 }))
-    ),
-    HttpRouter.put(
-      "/__emulator/rate-limits",
-      withJson(engine, (body) => Effect.sync(() => json(control.setRateLimits(engine, isObject(body) ? body : {}))))
-    ),
-    HttpRouter.put(
-      "/__emulator/quirks",
-      withJson(engine, (body) => Effect.sync(() => json(control.setQuirks(engine, isObject(body) ? body : {}))))
-    ),
-    HttpRouter.get(
-      "/__emulator/snapshot",
-      Effect.flatMap(orgParam(engine), (org) =>
-        control.snapshot(engine, org).pipe(
-          Effect.map((s) => json(s)),
-          Effect.catchAll((e) => Effect.succeed(failure(e)))
-        ))
-    ),
-    HttpRouter.post(
-      "/__emulator/seed",
-      withJson(engine, (body) =>
-        Effect.gen(function*() {
-          if (!isObject(body)) return json({ error: "The seed body must be a JSON object." }, 400)
-          const org = typeof body["organization"] === "string"
-            ? body["organization"]
-            : engine.options.organizations[0] ?? "acme"
-          const users: Array<control.SeedUser> = [
-            ...(Array.isArray(body["users"]) ? (body["users"] as Array<control.SeedUser>) : []),
-            ...(typeof body["generateUsers"] === "number"
-              ? generated(body["generateUsers"], typeof body["prefix"] === "string" ? body["prefix"] : "user")
-              : [])
-          ]
-          const groups = Array.isArray(body["groups"]) ? (body["groups"] as Array<control.SeedGroup>) : []
-          return yield* Effect.gen(function*() {
-            const u = yield* control.seedUsers(engine, org, users)
-            const g = yield* control.seedGroups(engine, org, groups)
-            return json({ users: u, groups: g })
-          }).pipe(Effect.catchAll((e) => Effect.succeed(failure(e))))
-        }))
     )
   )
+  table.on("GET", "/__emulator/log", answer(() => json({ entries: logEntries(engine), counters: engine.counters })))
+  table.on("GET", "/__emulator/counters", answer(() => json(engine.counters)))
+  table.on(
+    "DELETE",
+    "/__emulator/log",
+    answer(() => {
+      engine.log = []
+      engine.counters = emptyCounters()
+      return exchange.empty(204)
+    })
+  )
+  table.on(
+    "GET",
+    "/__emulator/faults",
+    answer(() =>
+      json(engine.faults.map((f) => ({ id: f.id, ...f.spec, path: String(f.spec.path), remaining: f.remaining })))
+    )
+  )
+  table.on(
+    "POST",
+    "/__emulator/faults",
+    withJson(engine, (body) =>
+      Effect.sync(() => {
+        const specs = Array.isArray(body) ? body : [body]
+        try {
+          const decoded = specs.map(control.decodeFault)
+          return json({ ids: decoded.map((spec) => addFault(engine, spec)) }, 201)
+        } catch (e) {
+          if (e instanceof control.ControlFailure) return failure(e)
+          throw e
+        }
+      }))
+  )
+  table.on(
+    "DELETE",
+    "/__emulator/faults",
+    answer(() => {
+      engine.faults = []
+      return exchange.empty(204)
+    })
+  )
+  table.on("POST", "/__emulator/reset", () => Effect.as(control.reset(engine), exchange.empty(204)))
+  table.on("POST", "/__emulator/expire-tokens", () => Effect.as(control.expireAllTokens(engine), exchange.empty(204)))
+  table.on(
+    "PUT",
+    "/__emulator/rate-limits",
+    withJson(engine, (body) => Effect.sync(() => json(control.setRateLimits(engine, isObject(body) ? body : {}))))
+  )
+  table.on(
+    "PUT",
+    "/__emulator/quirks",
+    withJson(engine, (body) => Effect.sync(() => json(control.setQuirks(engine, isObject(body) ? body : {}))))
+  )
+  table.on("GET", "/__emulator/snapshot", (input) =>
+    control.snapshot(engine, orgParam(engine, input)).pipe(
+      Effect.map((s) => json(s)),
+      Effect.catchAll((e) => Effect.succeed(failure(e)))
+    ))
+  table.on(
+    "POST",
+    "/__emulator/seed",
+    withJson(engine, (body) =>
+      Effect.gen(function*() {
+        if (!isObject(body)) return json({ error: "The seed body must be a JSON object." }, 400)
+        const org = typeof body["organization"] === "string"
+          ? body["organization"]
+          : engine.options.organizations[0] ?? "acme"
+        const users: Array<control.SeedUser> = [
+          ...(Array.isArray(body["users"]) ? (body["users"] as Array<control.SeedUser>) : []),
+          ...(typeof body["generateUsers"] === "number"
+            ? generated(body["generateUsers"], typeof body["prefix"] === "string" ? body["prefix"] : "user")
+            : [])
+        ]
+        const groups = Array.isArray(body["groups"]) ? (body["groups"] as Array<control.SeedGroup>) : []
+        return yield* Effect.gen(function*() {
+          const u = yield* control.seedUsers(engine, org, users)
+          const g = yield* control.seedGroups(engine, org, groups)
+          return json({ users: u, groups: g })
+        }).pipe(Effect.catchAll((e) => Effect.succeed(failure(e))))
+      }))
+  )
+}

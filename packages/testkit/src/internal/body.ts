@@ -8,7 +8,6 @@
  * @internal
  */
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 
@@ -21,10 +20,7 @@ export const maxJsonDepth = 64
 /** Where a face reads a request's body from. @internal */
 export type Source = (request: HttpServerRequest.HttpServerRequest) => Stream.Stream<Uint8Array, unknown>
 
-/** The face's body source, provided by `makeApp`. @internal */
-export class BodySource extends Context.Tag("@asgardeo-scim/testkit/internal/BodySource")<BodySource, Source>() {}
-
-/** The in-process face (and any face without its own): the request's own stream. @internal */
+/** A face without a source of its own: the request's own stream. @internal */
 export const requestStream: Source = (request) => request.stream
 
 /** @internal */
@@ -41,8 +37,8 @@ interface Fold {
   bytes: number
 }
 
-const declaredLength = (request: HttpServerRequest.HttpServerRequest): number | undefined => {
-  const header = request.headers["content-length"]
+const declaredLength = (headers: Readonly<Record<string, string | undefined>>): number | undefined => {
+  const header = headers["content-length"]
   if (header === undefined || !/^\s*\d+\s*$/.test(header)) return undefined
   return Number(header)
 }
@@ -57,37 +53,59 @@ const concat = (chunks: ReadonlyArray<Uint8Array>, bytes: number): Uint8Array =>
   return all
 }
 
-/** Reads a body of at most `limit` bytes. Never fails. @internal */
-export const read = (
-  request: HttpServerRequest.HttpServerRequest,
-  source: Source,
+/** The body of `bytes` (already read) within `limit`: `TooLarge`, `NotUtf8` or its text. @internal */
+export const fromBytes = (bytes: Uint8Array, limit: number): Body => {
+  if (bytes.length > limit) return { _tag: "TooLarge", limit }
+  try {
+    return { _tag: "Text", text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) }
+  } catch {
+    return { _tag: "NotUtf8" }
+  }
+}
+
+/**
+ * Reads a body of at most `limit` bytes from `stream`, refusing a declared `Content-Length` over
+ * the limit before reading. Never fails. @internal
+ */
+export const readStream = (
+  headers: Readonly<Record<string, string | undefined>>,
+  stream: () => Stream.Stream<Uint8Array, unknown>,
   limit: number
 ): Effect.Effect<Body> => {
-  const declared = declaredLength(request)
+  const declared = declaredLength(headers)
   if (declared !== undefined && declared > limit) return Effect.succeed({ _tag: "TooLarge", limit })
   return Effect.suspend(() => {
     const initial: Fold = { chunks: [], bytes: 0 }
-    return Stream.runFoldWhile(source(request), initial, (state) => state.bytes <= limit, (state, chunk) => {
+    return Stream.runFoldWhile(stream(), initial, (state) => state.bytes <= limit, (state, chunk) => {
       state.bytes += chunk.length
       if (state.bytes <= limit) state.chunks.push(chunk)
       else state.chunks.length = 0
       return state
     })
   }).pipe(
-    Effect.map((state): Body => {
-      if (state.bytes > limit) return { _tag: "TooLarge", limit }
-      try {
-        return {
-          _tag: "Text",
-          text: new TextDecoder("utf-8", { fatal: true }).decode(concat(state.chunks, state.bytes))
-        }
-      } catch {
-        return { _tag: "NotUtf8" }
-      }
-    }),
+    Effect.map((state): Body =>
+      state.bytes > limit ? { _tag: "TooLarge", limit } : fromBytes(concat(state.chunks, state.bytes), limit)
+    ),
     Effect.orElseSucceed((): Body => ({ _tag: "Unreadable" }))
   )
 }
+
+/** Reads a body already in memory, as `readStream` would read it in one chunk. @internal */
+export const readBytes = (
+  headers: Readonly<Record<string, string | undefined>>,
+  bytes: Uint8Array,
+  limit: number
+): Body => {
+  const declared = declaredLength(headers)
+  return declared !== undefined && declared > limit ? { _tag: "TooLarge", limit } : fromBytes(bytes, limit)
+}
+
+/** Reads a server request's body of at most `limit` bytes from `source`. Never fails. @internal */
+export const read = (
+  request: HttpServerRequest.HttpServerRequest,
+  source: Source,
+  limit: number
+): Effect.Effect<Body> => readStream(request.headers, () => source(request), limit)
 
 /**
  * Whether `[` and `{` outside strings nest deeper than `max`. Linear, no recursion; stops at

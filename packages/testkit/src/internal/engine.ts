@@ -65,6 +65,7 @@ export interface Engine {
   faults: Array<RegisteredFault>
   nextFaultId: number
   readonly limiter: RateLimiter
+  /** May hold more than `maxLogEntries` (trimmed in batches): read it with `logEntries`. */
   log: Array<LogEntry>
   counters: Counters
   maxLogEntries: number
@@ -127,5 +128,13 @@ export const record = (engine: Engine, entry: LogEntry, orgPath: string): void =
   if (entry.status === undefined) c.dropped++
   if (entry.faults.length > 0) c.faultsApplied += entry.faults.length
   engine.log.push(entry)
-  if (engine.log.length > engine.maxLogEntries) engine.log.splice(0, engine.log.length - engine.maxLogEntries)
+  // Trimmed in batches (dropping one entry at a time moves the whole array on every request);
+  // `logEntries` answers the last `maxLogEntries`.
+  if (engine.log.length >= 2 * Math.max(1, engine.maxLogEntries)) {
+    engine.log.splice(0, engine.log.length - engine.maxLogEntries)
+  }
 }
+
+/** The log: its last `maxLogEntries` entries, in a new array. @internal */
+export const logEntries = (engine: Engine): Array<LogEntry> =>
+  engine.maxLogEntries <= 0 ? [] : engine.log.slice(-engine.maxLogEntries)

@@ -177,11 +177,42 @@ class MultiValuedTester extends ScimFilter.Tester {
   }
 }
 
-/** Builds a predicate over rendered resources. @internal */
-export const predicate = (filter: Filter.Filter): (resource: object) => boolean => {
+/** Builds a predicate over views (`viewOf`) of rendered resources. @internal */
+export const predicateOnView = (filter: Filter.Filter): (view: object) => boolean => {
   const tester = new MultiValuedTester()
   const ast = toLibrary(filter)
-  return (resource) => tester.test(view(resource, ""), ast)
+  return (v) => tester.test(v, ast)
+}
+
+/** Builds a predicate over rendered resources. @internal */
+export const predicate = (filter: Filter.Filter): (resource: object) => boolean => {
+  const test = predicateOnView(filter)
+  return (resource) => test(view(resource, "") as object)
+}
+
+/**
+ * The view a filter is evaluated on: `value` lower-cased, names without their user-store
+ * domain. `key` is the attribute `value` is the value of (`""`: a whole resource).
+ *
+ * @internal
+ */
+export const viewOf = (value: unknown, key: string): unknown => view(value, key)
+
+const storedViews = new WeakMap<object, Record<string, unknown>>()
+
+/**
+ * The view of a stored resource, computed once: stored resources are never changed in place
+ * (every write stores a new object), so the view lives as long as the resource.
+ *
+ * @internal
+ */
+export const storedViewOf = (resource: object): Record<string, unknown> => {
+  let cached = storedViews.get(resource)
+  if (cached === undefined) {
+    cached = view(resource, "") as Record<string, unknown>
+    storedViews.set(resource, cached)
+  }
+  return cached
 }
 
 /** `userName eq "x"`: answered from the name index instead of a scan. @internal */

@@ -6,15 +6,26 @@
  *
  * @internal
  */
+import type * as Filter from "@asgardeo-scim/core/Filter"
 import type { Ctx } from "./context.js"
 import { renderOptions } from "./context.js"
+import { utf8Length } from "./exchange.js"
 import type { Profile } from "./filter.js"
-import { doubleDecode, parseFilter, predicate, userNameEquals } from "./filter.js"
+import {
+  doubleDecode,
+  parseFilter,
+  predicate,
+  predicateOnView,
+  storedViewOf,
+  userNameEquals,
+  viewOf
+} from "./filter.js"
 import { keyIn, removeAt } from "./nested.js"
 import type { JsonObject, Reply } from "./reply.js"
 import { domainOf, EXTENSION_SCHEMAS, fail, isObject, LIST_SCHEMA } from "./reply.js"
+import type { RenderOptions, Sized } from "./store.js"
 import type { UserRecord } from "./store.js"
-import { findUsersNamed, renderGroup, renderUser } from "./store.js"
+import { findUsersNamed, groupsOf, renderGroup, renderUserJson, renderUserShared, sized } from "./store.js"
 
 /** @internal */
 export interface ListParams {
@@ -156,38 +167,76 @@ const window = (ctx: Ctx, params: ListParams): { readonly start: number; readonl
 const domainParameter = (ctx: Ctx, params: ListParams): string | undefined =>
   ctx.quirks.ignoreDomainParameter ? undefined : params.domain?.toUpperCase()
 
+/** Whether `attributes`/`excludedAttributes` change what `project` returns. */
+const projects = (params: ListParams): boolean =>
+  (params.attributes !== undefined && params.attributes.length > 0) ||
+  (params.excludedAttributes !== undefined && params.excludedAttributes.length > 0)
+
+const LIST_SCHEMAS = JSON.stringify([LIST_SCHEMA])
+
+/**
+ * `JSON.stringify(listResponse(ctx, total, startIndex, page))` from the page's JSON texts, with
+ * its length in UTF-8 bytes (from theirs: the page's text is never scanned).
+ */
+const listResponseJson = (ctx: Ctx, total: number, startIndex: number, page: ReadonlyArray<Sized>): Sized => {
+  const head = `{"totalResults":${JSON.stringify(ctx.quirks.totalResultsIsPageSize ? page.length : total)},` +
+    `"startIndex":${JSON.stringify(startIndex)},"itemsPerPage":${page.length},"schemas":${LIST_SCHEMAS}`
+  if (page.length === 0) return sized(`${head}}`)
+  const open = `${head},"Resources":[`
+  let bytes = utf8Length(open) + page.length + 1 // the commas between the resources, "]" and "}"
+  for (const resource of page) bytes += resource.bytes
+  return { json: `${open}${page.map((resource) => resource.json).join(",")}]}`, bytes }
+}
+
+/** The records a list reads: a store's map or the users a name index found. */
+interface Records<R> {
+  readonly size: number
+  readonly values: () => Iterable<R>
+}
+
+/** How a list renders its records: as objects, and (when it can) straight to JSON text. */
+interface Renderer<R> {
+  readonly object: (record: R) => JsonObject
+  readonly json?: ((record: R) => Sized) | undefined
+}
+
 /**
  * One page of a list: the records that pass the `domain` and the filter, counted, and the
- * window `startIndex`/`count` of them rendered and projected. Without a filter only the
- * records in the window are rendered.
+ * window `startIndex`/`count` of them rendered and projected. Only the records in the window
+ * are rendered; without a projection, straight to JSON text when the renderer can.
  */
 const listPage = <R>(
   ctx: Ctx,
   params: ListParams,
-  records: Iterable<R>,
+  records: Records<R>,
   nameOf: (record: R) => string,
-  render: (record: R) => JsonObject,
-  test: ((resource: object) => boolean) | undefined
+  render: Renderer<R>,
+  test: ((record: R) => boolean) | undefined
 ): Reply => {
   const { count, start } = window(ctx, params)
   if (count === 0) return { status: 200, body: listResponse(ctx, 0, start, []) }
   const domain = domainParameter(ctx, params)
-  const matched: Array<JsonObject> = []
+  const inWindow: Array<R> = []
   let total = 0
   const end = count === undefined ? Infinity : start - 1 + count
-  for (const record of records) {
+  // Every record counts when nothing selects: past the window only the count is needed.
+  const all = domain === undefined && test === undefined ? records.size : undefined
+  for (const record of records.values()) {
     if (domain !== undefined && domainOf(nameOf(record)) !== domain) continue
-    if (test === undefined) {
-      total++
-      if (total >= start && total <= end) matched.push(render(record))
-      continue
-    }
-    const rendered = render(record)
-    if (!test(rendered)) continue
+    if (test !== undefined && !test(record)) continue
     total++
-    if (total >= start && total <= end) matched.push(rendered)
+    if (total >= start && total <= end) inWindow.push(record)
+    else if (all !== undefined && total > end) {
+      total = all
+      break
+    }
   }
-  const page = matched.map((r) => project(r, params.attributes, params.excludedAttributes))
+  const json = render.json
+  if (json !== undefined && !projects(params)) {
+    const answer = listResponseJson(ctx, total, start, inWindow.map(json))
+    return { status: 200, text: answer.json, textBytes: answer.bytes, contentType: "application/scim+json" }
+  }
+  const page = inWindow.map((r) => project(render.object(r), params.attributes, params.excludedAttributes))
   return { status: 200, body: listResponse(ctx, total, start, page) }
 }
 
@@ -197,20 +246,37 @@ const parsedFilter = (params: ListParams, profile: Profile) => {
   return params.filter === undefined ? undefined : parseFilter(params.filter, profile)
 }
 
+/**
+ * A filter's test of a user, on the view of the user as rendered: the stored resource's view
+ * (cached) with the user's groups; with `emailsAsStrings` the whole rendered user's view.
+ */
+const userTest = (ctx: Ctx, filter: Filter.Filter, options: RenderOptions): (user: UserRecord) => boolean => {
+  const test = predicateOnView(filter)
+  if (options.emailsAsStrings) return (user) => test(viewOf(renderUserShared(ctx.org, user, options), "") as object)
+  return (user) => {
+    const stored = storedViewOf(user.resource)
+    const groups = groupsOf(ctx.org, user, options.baseUrl)
+    return test(groups === undefined ? stored : { ...stored, groups: viewOf(groups, "groups") })
+  }
+}
+
 /** @internal */
 export const listUsers = (ctx: Ctx, params: ListParams): Reply => {
   const filter = parsedFilter(params, "users")
   const options = renderOptions(ctx)
   // `userName eq "x"` is answered from the name index; the filter then needs no test.
   const byName = filter === undefined ? undefined : userNameEquals(filter)
-  const records: Iterable<UserRecord> = byName === undefined ? ctx.org.users.values() : findUsersNamed(ctx.org, byName)
+  const records: Records<UserRecord> = byName === undefined ? ctx.org.users : new Set(findUsersNamed(ctx.org, byName))
   return listPage(
     ctx,
     params,
     records,
     (user) => String(user.resource["userName"]),
-    (user) => renderUser(ctx.org, user, options),
-    filter === undefined || byName !== undefined ? undefined : predicate(filter)
+    {
+      object: (user) => renderUserShared(ctx.org, user, options),
+      json: (user) => renderUserJson(ctx.org, user, options)
+    },
+    filter === undefined || byName !== undefined ? undefined : userTest(ctx, filter, options)
   )
 }
 
@@ -218,13 +284,14 @@ export const listUsers = (ctx: Ctx, params: ListParams): Reply => {
 export const listGroups = (ctx: Ctx, params: ListParams): Reply => {
   const filter = parsedFilter(params, "groups")
   const options = renderOptions(ctx)
+  const test = filter === undefined ? undefined : predicate(filter)
   return listPage(
     ctx,
     params,
-    ctx.org.groups.values(),
+    ctx.org.groups,
     (group) => String(group.resource["displayName"]),
-    (group) => renderGroup(group, options),
-    filter === undefined ? undefined : predicate(filter)
+    { object: (group) => renderGroup(group, options) },
+    test === undefined ? undefined : (group) => test(renderGroup(group, options))
   )
 }
 

@@ -15,8 +15,10 @@ export type JsonObject = { [key: string]: Json }
 export interface Reply {
   readonly status: number
   readonly body?: unknown
-  /** A non-JSON body (plain text). */
+  /** A body given as text (plain text, or JSON already serialized). */
   readonly text?: string
+  /** The text's length in UTF-8 bytes, when it is known already. */
+  readonly textBytes?: number
   readonly contentType?: string
   readonly headers?: Readonly<Record<string, string>>
 }
@@ -100,8 +102,31 @@ export const guard = (f: () => Reply): Reply => {
 /** @internal */
 export const isObject = (u: unknown): u is JsonObject => typeof u === "object" && u !== null && !Array.isArray(u)
 
-/** @internal */
-export const clone = <A>(a: A): A => structuredClone(a)
+const copy = (value: unknown): unknown => {
+  if (typeof value !== "object" || value === null) {
+    // structuredClone refuses functions and symbols (a DataCloneError): so does this.
+    return typeof value === "function" || typeof value === "symbol" ? structuredClone(value) : value
+  }
+  if (Array.isArray(value)) {
+    const out = new Array(value.length)
+    for (let i = 0; i < value.length; i++) if (i in value) out[i] = copy(value[i])
+    return out
+  }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value)
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key])
+  return out
+}
+
+/**
+ * A deep copy, as `structuredClone` makes it, walking plain objects and arrays itself (several
+ * times faster on JSON data); anything else (a `Date`, a `Map`, a class instance) goes to
+ * `structuredClone`.
+ *
+ * @internal
+ */
+export const clone = <A>(a: A): A => copy(a) as A
 
 /** Looks a key up case-insensitively. @internal */
 export const findKey = (obj: object, key: string): string | undefined => {

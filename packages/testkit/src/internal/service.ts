@@ -11,11 +11,11 @@ import type { Quirks } from "./context.js"
 import { defaultQuirks } from "./context.js"
 import * as control from "./control.js"
 import type { Engine } from "./engine.js"
-import { addFault, defaultOrigin, emptyCounters, makeEngine } from "./engine.js"
+import { addFault, defaultOrigin, emptyCounters, logEntries, makeEngine } from "./engine.js"
 import { makeClient } from "./inMemory.js"
 import type { RateLimitConfig } from "./rateLimit.js"
 import { defaultRateLimits } from "./rateLimit.js"
-import { makeApp } from "./router.js"
+import { makeHandler } from "./router.js"
 import { allScopes as scopes } from "./scopes.js"
 import type * as Api from "./types.js"
 import { AsgardeoEmulator, EmulatorError } from "./types.js"
@@ -74,7 +74,7 @@ export const makeService = (engine: Engine): Api.AsgardeoEmulator.Service => {
     tokenUrl: `${engine.origin}/t/${organization}/oauth2/token`,
     scimUrl: `${engine.origin}/t/${organization}/scim2`,
     credentials: { clientId: app?.clientId ?? "", clientSecret: app?.clientSecret ?? "" },
-    client: makeClient(makeApp(engine)),
+    client: makeClient(makeHandler(engine)),
     seedUsers: (users, options) => mapFailure(control.seedUsers(engine, orgOf(options), users)),
     seedGroups: (groups, options) => mapFailure(control.seedGroups(engine, orgOf(options), groups)),
     createUser: (user, options) => mapFailure(control.createUser(engine, orgOf(options), user)),
@@ -91,7 +91,7 @@ export const makeService = (engine: Engine): Api.AsgardeoEmulator.Service => {
     expireAllTokens: control.expireAllTokens(engine),
     setRateLimits: (limits) => Effect.sync(() => control.setRateLimits(engine, limits)),
     setQuirks: (quirks) => Effect.sync(() => control.setQuirks(engine, quirks)),
-    log: Effect.sync(() => [...engine.log]),
+    log: Effect.sync(() => logEntries(engine)),
     counters: Effect.sync(() => structuredClone(engine.counters)),
     clearLog: Effect.sync(() => {
       engine.log = []

@@ -7,6 +7,7 @@
  *
  * @internal
  */
+import { utf8Length } from "./exchange.js"
 import type { JsonObject } from "./reply.js"
 import { clone, isObject, stripDomain } from "./reply.js"
 
@@ -232,29 +233,77 @@ export interface RenderOptions {
   readonly emailsAsStrings: boolean
 }
 
-/** The user as the API returns it: with `groups`, without password. @internal */
-export const renderUser = (org: OrgStore, user: UserRecord, options: RenderOptions): JsonObject => {
-  const out = clone(user.resource)
+/** The `groups` of a rendered user (`undefined`: the user is in no group). @internal */
+export const groupsOf = (org: OrgStore, user: UserRecord, baseUrl: string): Array<JsonObject> | undefined => {
   const groupIds = org.userGroups.get(user.id)
-  if (groupIds !== undefined && groupIds.size > 0) {
-    const groups: Array<JsonObject> = []
-    for (const gid of groupIds) {
-      const group = org.groups.get(gid)
-      if (group !== undefined) {
-        groups.push({
-          value: gid,
-          display: stripDomain(groupName(group)),
-          $ref: `${options.baseUrl}/Groups/${gid}`
-        })
-      }
+  if (groupIds === undefined || groupIds.size === 0) return undefined
+  const groups: Array<JsonObject> = []
+  for (const gid of groupIds) {
+    const group = org.groups.get(gid)
+    if (group !== undefined) {
+      groups.push({
+        value: gid,
+        display: stripDomain(groupName(group)),
+        $ref: `${baseUrl}/Groups/${gid}`
+      })
     }
-    out["groups"] = groups
   }
+  return groups
+}
+
+const render = (org: OrgStore, user: UserRecord, options: RenderOptions, out: JsonObject): JsonObject => {
+  const groups = groupsOf(org, user, options.baseUrl)
+  if (groups !== undefined) out["groups"] = groups
   const emails = out["emails"]
   if (options.emailsAsStrings && Array.isArray(emails)) {
     out["emails"] = emails.map((e) => (isObject(e) && typeof e["value"] === "string" ? e["value"] : e))
   }
   return out
+}
+
+/** The user as the API returns it: with `groups`, without password. A deep copy. @internal */
+export const renderUser = (org: OrgStore, user: UserRecord, options: RenderOptions): JsonObject =>
+  render(org, user, options, clone(user.resource))
+
+/**
+ * `renderUser` for an answer that is only serialized (or projected, which copies what it
+ * changes): a new top-level object whose nested values are the stored ones, not copies. Stored
+ * resources are never changed in place (every write stores a new one).
+ *
+ * @internal
+ */
+export const renderUserShared = (org: OrgStore, user: UserRecord, options: RenderOptions): JsonObject =>
+  render(org, user, options, { ...user.resource })
+
+/** A JSON text and its length in UTF-8 bytes. @internal */
+export interface Sized {
+  readonly json: string
+  readonly bytes: number
+}
+
+/** @internal */
+export const sized = (json: string): Sized => ({ json, bytes: utf8Length(json) })
+
+const storedJson = new WeakMap<object, Sized>()
+
+/**
+ * `JSON.stringify(renderUserShared(...))`, with its length: for a user in no group (and without
+ * the `emailsAsStrings` quirk) the stored resource's JSON, computed once per stored resource
+ * (stored resources are never changed in place).
+ *
+ * @internal
+ */
+export const renderUserJson = (org: OrgStore, user: UserRecord, options: RenderOptions): Sized => {
+  const groupIds = org.userGroups.get(user.id)
+  if (options.emailsAsStrings || (groupIds !== undefined && groupIds.size > 0)) {
+    return sized(JSON.stringify(renderUserShared(org, user, options)))
+  }
+  let json = storedJson.get(user.resource)
+  if (json === undefined) {
+    json = sized(JSON.stringify(user.resource))
+    storedJson.set(user.resource, json)
+  }
+  return json
 }
 
 /** @internal */

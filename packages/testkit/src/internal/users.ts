@@ -18,8 +18,18 @@ import {
   USER_SCHEMA,
   WSO2_SCHEMA
 } from "./reply.js"
-import type { OrgStore, UserRecord } from "./store.js"
-import { deleteUser, iso, newId, putUser, renameUserInGroups, renderUser, withDomain } from "./store.js"
+import type { OrgStore, Sized, UserRecord } from "./store.js"
+import {
+  deleteUser,
+  iso,
+  newId,
+  putUser,
+  renameUserInGroups,
+  renderUser,
+  renderUserJson,
+  renderUserShared,
+  withDomain
+} from "./store.js"
 
 const CORE_ATTRIBUTES = [
   "id",
@@ -236,10 +246,16 @@ export const replaceUser = (ctx: Ctx, id: string, body: unknown): Reply => {
   return { status: 200, body: renderUser(ctx.org, next, renderOptions(ctx)) }
 }
 
-/** @internal */
+/** For an answer only (nested values shared with the store: see `renderUserShared`). @internal */
 export const getUser = (ctx: Ctx, id: string): JsonObject => {
   const user = ctx.org.users.get(id) ?? fail(404, `Specified resource; User with id ${id} not found.`)
-  return renderUser(ctx.org, user, renderOptions(ctx))
+  return renderUserShared(ctx.org, user, renderOptions(ctx))
+}
+
+/** `JSON.stringify(getUser(ctx, id))`, from the stored JSON when it can (`renderUserJson`). @internal */
+export const getUserJson = (ctx: Ctx, id: string): Sized => {
+  const user = ctx.org.users.get(id) ?? fail(404, `Specified resource; User with id ${id} not found.`)
+  return renderUserJson(ctx.org, user, renderOptions(ctx))
 }
 
 /** @internal */
