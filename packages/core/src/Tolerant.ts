@@ -86,11 +86,21 @@ const rewriteNode = (ast: AST.AST): AST.AST | undefined => {
         ? undefined
         : new AST.Transformation(from, to, ast.transformation, ast.annotations)
     }
+    case "Declaration": {
+      // `Option`, `Redacted`, `Chunk`, `Data`, a class, ...: they decode what they hold through
+      // their type parameters, with the caller's options: rewritten too, or a struct inside would
+      // drop its unknown keys again.
+      if (ast.typeParameters.length === 0) return ast
+      const typeParameters = all(ast.typeParameters)
+      return typeParameters === undefined
+        ? undefined
+        : new AST.Declaration(typeParameters, ast.decodeUnknown, ast.encodeUnknown, ast.annotations)
+    }
     case "Suspend":
       // A recursive schema: what it holds is known only when it is parsed.
       return undefined
     default:
-      // Declarations (classes, `Redacted`, ...) and primitives are decoded as they are.
+      // Primitives, literals, enums, template literals: decoded as they are.
       return ast
   }
 }

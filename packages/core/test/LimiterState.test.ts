@@ -64,6 +64,19 @@ describe("limiter state", () => {
     assert.strictEqual(times[2962], 1981 + 1020)
   })
 
+  it("a fiber that wakes more than a window late still counts where it really went out", () => {
+    const two = { ...budgets, scim: { limit: 2, windowMillis: 1000 } }
+    // Two at 0, the third reserved for 1,020 (the window plus its margin).
+    const { state, times } = reserveN(LimiterState.make(two, false, 0), 3, 0)
+    assert.deepStrictEqual(times, [0, 0, 1020])
+    // Another at 2,040 drops the slots at 0 and 1,020; then the third fiber wakes at 2,100.
+    const [at, later] = LimiterState.reserve(state, "scim", 2040)
+    assert.strictEqual(at, 2040)
+    const committed = LimiterState.commit(later, "scim", 1020, 2100)
+    // 2,040 and 2,100 are in the window: the next waits until 2,040 leaves it.
+    assert.strictEqual(LimiterState.reserve(committed, "scim", 2100)[0], 2040 + 1020)
+  })
+
   it("Retry-After pauses every bucket", () => {
     const state = LimiterState.throttled(LimiterState.make(undefined, true, 0), "scim", 100, { retryAfterMillis: 2000 })
     assert.strictEqual(state.pausedUntil, 2100)

@@ -2,7 +2,7 @@
 // rewritten where that is exact and decoded with "preserve" where it is not.
 import { Tolerant } from "@asgardeo-scim/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Either, ParseResult, Schema } from "effect"
+import { Either, ParseResult, Redacted, Schema } from "effect"
 
 const preserve = <A, I>(schema: Schema.Schema<A, I>, u: unknown) =>
   Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })(u)
@@ -97,6 +97,27 @@ describe("Tolerant", () => {
     assert.isDefined(Tolerant.make(Device))
     const device = Either.getOrThrow(same(Device, { id: "d1", color: "red" }))
     assert.instanceOf(device, Device)
+  })
+
+  it("a declaration holding a struct (Option, Redacted, Chunk, Data): its type parameters rewritten, nothing lost", () => {
+    const S = Schema.Struct({ a: Schema.String })
+    const input = { a: "x", b: 1 }
+    for (
+      const [schema, body] of [
+        [Schema.Struct({ o: Schema.OptionFromNullOr(S) }), { o: input }],
+        [Schema.Struct({ o: Schema.optionalWith(S, { as: "Option" }) }), { o: input }],
+        [Schema.Struct({ r: Schema.Redacted(S) }), { r: input }],
+        [Schema.Struct({ c: Schema.Chunk(S) }), { c: [input] }],
+        [Schema.Struct({ d: Schema.Data(S) }), { d: input }]
+      ] as const
+    ) {
+      assert.isDefined(Tolerant.make(schema as Schema.Schema<unknown, unknown>))
+      same(schema as Schema.Schema<unknown, unknown>, body)
+    }
+    const decoded = Either.getOrThrow(
+      Tolerant.decodeUnknownEither(Schema.Struct({ r: Schema.Redacted(S) }))({ r: input })
+    )
+    assert.deepStrictEqual(Redacted.value(decoded.r), { a: "x", b: 1 } as { readonly a: string })
   })
 
   it("an empty struct still takes any value but null and undefined, as it is", () => {

@@ -256,9 +256,10 @@ export const reserve = (state: State, bucket: Bucket, now: number): readonly [nu
 export const commit = (state: State, bucket: Bucket, reserved: number, sent: number): State => {
   const budget = state.buckets[bucket].budget
   if (budget === undefined || sent <= reserved) return state
+  // The reservation may be gone (its window ended before a later reservation, or newer ones
+  // pushed it out): the request still went out at `sent` and counts there.
   const i = budget.slots.indexOf(reserved)
-  if (i === -1) return state
-  const rest = [...budget.slots.slice(0, i), ...budget.slots.slice(i + 1)]
+  const rest = i === -1 ? budget.slots : [...budget.slots.slice(0, i), ...budget.slots.slice(i + 1)]
   return withBucket(state, bucket, {
     ...state.buckets[bucket],
     budget: { ...budget, slots: insertSorted(rest, sent, budget.limit, reserved - budget.windowMillis) }
