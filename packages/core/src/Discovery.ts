@@ -10,28 +10,18 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Loose from "./internal/loose.js"
 import * as ScimClient from "./ScimClient.js"
 import * as ScimError from "./ScimError.js"
+import * as SPC from "./ServiceProviderConfig.js"
 
 /**
+ * The server's configuration (see `ServiceProviderConfig`).
+ *
  * @since 0.1.0
  * @category models
  */
-export interface ServiceProviderConfig {
-  readonly patch: { readonly supported: boolean }
-  readonly bulk: {
-    readonly supported: boolean
-    readonly maxOperations: number | undefined
-    readonly maxPayloadSize: number | undefined
-  }
-  readonly filter: { readonly supported: boolean; readonly maxResults: number | undefined }
-  readonly changePassword: { readonly supported: boolean }
-  readonly sort: { readonly supported: boolean }
-  readonly etag: { readonly supported: boolean }
-  readonly authenticationSchemes: ReadonlyArray<{ readonly type: string; readonly name: string | undefined }>
-  /** The body as received. */
-  readonly raw: Readonly<Record<string, unknown>>
-}
+export type ServiceProviderConfig = SPC.ServiceProviderConfig
 
 /**
  * @since 0.1.0
@@ -76,17 +66,9 @@ export interface SchemaDefinition {
   readonly attributes: ReadonlyArray<Attribute>
 }
 
-type Obj = Readonly<Record<string, unknown>>
+const { bool, isObj, str } = Loose
+type Obj = Loose.Obj
 
-const isObj = (u: unknown): u is Obj => typeof u === "object" && u !== null && !Array.isArray(u)
-const obj = (u: unknown): Obj => (isObj(u) ? u : {})
-const str = (u: unknown): string | undefined => (typeof u === "string" ? u : undefined)
-const bool = (u: unknown, fallback: boolean): boolean =>
-  typeof u === "boolean" ? u : typeof u === "string" ? u.trim().toLowerCase() === "true" : fallback
-const num = (u: unknown): number | undefined => {
-  const n = typeof u === "number" ? u : typeof u === "string" && u.trim() !== "" ? Number(u) : Number.NaN
-  return Number.isFinite(n) ? n : undefined
-}
 const list = (u: unknown): ReadonlyArray<unknown> => {
   if (Array.isArray(u)) return u
   if (isObj(u) && Array.isArray(u.Resources)) return u.Resources
@@ -111,28 +93,7 @@ export const normaliseCharacteristic = (value: unknown, fallback: string): strin
  * @since 0.1.0
  * @category decoding
  */
-export const decodeServiceProviderConfig = (body: unknown): ServiceProviderConfig => {
-  const o = obj(body)
-  const bulk = obj(o.bulk)
-  const filter = obj(o.filter)
-  return {
-    patch: { supported: bool(obj(o.patch).supported, false) },
-    bulk: {
-      supported: bool(bulk.supported, false),
-      maxOperations: num(bulk.maxOperations),
-      maxPayloadSize: num(bulk.maxPayloadSize)
-    },
-    filter: { supported: bool(filter.supported, false), maxResults: num(filter.maxResults) },
-    changePassword: { supported: bool(obj(o.changePassword).supported, false) },
-    sort: { supported: bool(obj(o.sort).supported, false) },
-    etag: { supported: bool(obj(o.etag).supported, false) },
-    authenticationSchemes: (Array.isArray(o.authenticationSchemes) ? o.authenticationSchemes : []).map((s) => ({
-      type: str(obj(s).type) ?? "unknown",
-      name: str(obj(s).name)
-    })),
-    raw: o
-  }
-}
+export const decodeServiceProviderConfig: (body: unknown) => ServiceProviderConfig = SPC.decode
 
 /**
  * @since 0.1.0
@@ -183,7 +144,10 @@ export const decodeSchemas = (body: unknown): ReadonlyArray<SchemaDefinition> =>
  * @category models
  */
 export interface Service {
-  /** The server's configuration; the first success is cached for the life of the layer. */
+  /**
+   * The server's configuration: the client's (`ScimClient.Service.serviceProviderConfig`), read
+   * once for the life of the client.
+   */
   readonly serviceProviderConfig: Effect.Effect<ServiceProviderConfig, ScimClient.Error>
   readonly resourceTypes: Effect.Effect<ReadonlyArray<ResourceType>, ScimClient.Error>
   readonly schemas: Effect.Effect<ReadonlyArray<SchemaDefinition>, ScimClient.Error>
@@ -206,23 +170,8 @@ export class Discovery extends Context.Tag("@asgardeo-scim/core/Discovery")<Disc
  */
 export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect.gen(function*() {
   const client = yield* ScimClient.ScimClient
-  let cachedConfig: ServiceProviderConfig | undefined
-  // Single flight: concurrent first callers share one request; only a success is cached.
-  const lock = yield* Effect.makeSemaphore(1)
-  const serviceProviderConfig = Effect.suspend(() =>
-    cachedConfig !== undefined ?
-      Effect.succeed(cachedConfig) :
-      lock.withPermits(1)(Effect.suspend(() =>
-        cachedConfig !== undefined ? Effect.succeed(cachedConfig) : client.execute({
-          operation: "Discovery.serviceProviderConfig",
-          method: "GET",
-          path: "/ServiceProviderConfig"
-        }).pipe(
-          Effect.map((res) => decodeServiceProviderConfig(res.body)),
-          Effect.tap((config) => Effect.sync(() => void (cachedConfig = config)))
-        )
-      ))
-  )
+  // Read once by the client (single flight, only a success kept): one cache for every user of it.
+  const serviceProviderConfig = client.serviceProviderConfig
   const resourceTypes = client.execute({ operation: "Discovery.resourceTypes", method: "GET", path: "/ResourceTypes" })
     .pipe(Effect.map((res) => decodeResourceTypes(res.body)))
   const schemas = client.execute({ operation: "Discovery.schemas", method: "GET", path: "/Schemas" }).pipe(

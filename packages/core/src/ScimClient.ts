@@ -40,6 +40,7 @@ import * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
+import { cacheSuccess } from "./internal/cacheSuccess.js"
 import * as Deadlines from "./internal/deadlines.js"
 import * as internal from "./internal/http.js"
 import * as RetryDriver from "./internal/retryDriver.js"
@@ -50,6 +51,7 @@ import * as RequestAbort from "./RequestAbort.js"
 import type * as Retry from "./Retry.js"
 import * as ScimConfig from "./ScimConfig.js"
 import * as ScimError from "./ScimError.js"
+import * as ServiceProviderConfig from "./ServiceProviderConfig.js"
 import * as Target from "./Target.js"
 import * as Tolerant from "./Tolerant.js"
 import * as Validation from "./Validation.js"
@@ -171,6 +173,14 @@ export interface Service {
   ) => Effect.Effect<A, Error>
   /** Checks a resource id for the target and encodes it as one path segment. */
   readonly encodeId: (id: string) => Either.Either<string, ScimError.InvalidId>
+  /**
+   * The server's `ServiceProviderConfig`, read once for the life of the client (concurrent first
+   * callers share one request; a failure is not kept). Feature decisions read it through
+   * `ServiceProviderConfig.advertised`.
+   *
+   * @since 0.3.0
+   */
+  readonly serviceProviderConfig: Effect.Effect<ServiceProviderConfig.ServiceProviderConfig, Error>
 }
 
 /**
@@ -431,6 +441,11 @@ export const make: Effect.Effect<
     })
   }
 
+  const serviceProviderConfig = yield* cacheSuccess(Effect.map(
+    execute({ operation: "ServiceProviderConfig.get", method: "GET", path: "/ServiceProviderConfig" }),
+    (res) => ServiceProviderConfig.decode(res.body)
+  ))
+
   return ScimClient.of({
     target,
     settings: {
@@ -445,7 +460,8 @@ export const make: Effect.Effect<
     },
     execute,
     executeDecode,
-    encodeId: (id) => encodeId(target, id)
+    encodeId: (id) => encodeId(target, id),
+    serviceProviderConfig
   })
 })
 

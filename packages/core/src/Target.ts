@@ -83,6 +83,12 @@ export interface Target {
   readonly paging: {
     /** The server's silent cap on `count`: a larger `count` is refused before sending. */
     readonly maxCount: number | undefined
+    /**
+     * Whether lists may be sorted (`sortBy`): `"advertised"`, where the server's
+     * `ServiceProviderConfig` says `sort.supported`; `"never"`, refused before any request (Asgardeo
+     * answers 501 and says so).
+     */
+    readonly sort: "advertised" | "never"
   }
   readonly members: {
     /** Query parameters that ask for a minimal answer to a member write, when the server honours them. */
@@ -153,7 +159,7 @@ export const asgardeo: Target = {
   },
   deactivation: (active) => Patch.setAccountDisabled(!active),
   bulk: { maxOperations: 100, preferInBatches: true },
-  paging: { maxCount: 100 },
+  paging: { maxCount: 100, sort: "never" },
   members: { minimalAnswer: { attributes: "id" } },
   users: { invitations: true, passwordOrInvitation: true },
   scopes: { checked: true, absentMeans: "none" },
@@ -179,7 +185,7 @@ export const rfc7644: Target = {
   },
   deactivation: Patch.setActive,
   bulk: { maxOperations: undefined, preferInBatches: false },
-  paging: { maxCount: undefined },
+  paging: { maxCount: undefined, sort: "advertised" },
   // RFC 7644 §3.5.2 allows `attributes` on PATCH, but servers apply it unevenly (SCIMMY applies
   // the PATCH to the projected group and drops the member added): ask for nothing special.
   members: { minimalAnswer: undefined },
@@ -295,6 +301,7 @@ export const problem = (u: unknown): readonly [string, string] | undefined => {
   if (!positiveOrUndefined(t.bulk.maxOperations)) return ["bulk.maxOperations", "a positive integer or undefined"]
   if (typeof t.paging !== "object" || t.paging === null) return ["paging", "an object"]
   if (!positiveOrUndefined(t.paging.maxCount)) return ["paging.maxCount", "a positive integer or undefined"]
+  if (t.paging.sort !== "advertised" && t.paging.sort !== "never") return ["paging.sort", "\"advertised\" or \"never\""]
   if (typeof t.members !== "object" || t.members === null) return ["members", "an object"]
   if (typeof t.users !== "object" || t.users === null) return ["users", "an object"]
   if (typeof t.scopes !== "object" || t.scopes === null) return ["scopes", "an object"]

@@ -110,3 +110,10 @@ export * as Validation from "./Validation.js"
  * @since 0.3.0
  */
 export * as Tolerant from "./Tolerant.js"
+
+/**
+ * A server's `ServiceProviderConfig`: which optional features it offers, read once per client.
+ *
+ * @since 0.3.0
+ */
+export * as ServiceProviderConfig from "./ServiceProviderConfig.js"

@@ -143,7 +143,8 @@ describe("checked targets and schedules", () => {
   it.effect("a malformed target fails the layer with a ConfigError naming the field", () =>
     Effect.gen(function*() {
       const bad = [
-        [{ ...Acme, paging: { maxCount: 0 } }, "target.paging.maxCount"],
+        [{ ...Acme, paging: { maxCount: 0, sort: "advertised" } }, "target.paging.maxCount"],
+        [{ ...Acme, paging: { maxCount: undefined, sort: "sometimes" } }, "target.paging.sort"],
         [{ ...Acme, filters: { ...Acme.filters, users: undefined } }, "target.filters.users"],
         [{ ...Acme, encodeId: "no" }, "target.encodeId"],
         ["asgardeo", "target"]

@@ -24,6 +24,7 @@ import * as Patch from "@asgardeo-scim/core/Patch"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as ServiceProviderConfig from "@asgardeo-scim/core/ServiceProviderConfig"
 import * as Target from "@asgardeo-scim/core/Target"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Context from "effect/Context"
@@ -379,12 +380,7 @@ export const make: Effect.Effect<
       const prepared = yield* prepare(operations)
       const scope = yield* checkScopes(prepared)
       // A server without a ServiceProviderConfig endpoint gets the default limits.
-      const spc = yield* discovery.serviceProviderConfig.pipe(
-        Effect.catchTags({
-          NotFound: () => Effect.succeed(Discovery.decodeServiceProviderConfig({})),
-          NotImplemented: () => Effect.succeed(Discovery.decodeServiceProviderConfig({}))
-        })
-      )
+      const spc = yield* ServiceProviderConfig.advertised(discovery.serviceProviderConfig)
       // The server's advertised limit within the target's documented cap (Asgardeo: 100).
       const maxOperations = Target.bulkLimit(target, spc.bulk.maxOperations)
       const maxBytes = spc.bulk.maxPayloadSize !== undefined && spc.bulk.maxPayloadSize > 0

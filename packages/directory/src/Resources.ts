@@ -59,17 +59,31 @@ export type ListResult<A> = common.ListResult<A>
 /**
  * Options of `list` and `search`. `count` defaults to the configured `pageSize` (100); `filter`
  * is a string or a `Filter`, decoded at run time (anything else fails with `InvalidFilter` before
- * any request); `domain` (a user store) only where the target has user stores (Asgardeo). There
- * is no `sortBy`: Asgardeo answers 501.
+ * any request); `domain` (a user store) only where the target has user stores (Asgardeo).
+ * `sortBy` (an attribute path) and `sortOrder` (`"ascending"`, the default, or `"descending"`)
+ * only where the server advertises sorting (`ServiceProviderConfig` `sort.supported`, read once
+ * per client): elsewhere, Asgardeo among them (it answers 501), they fail with `InvalidInput`
+ * before the list request is sent.
  *
  * @since 0.2.0
  * @category models
  */
-export interface ListOptions {
+export interface ListOptions extends Sorting {
   readonly startIndex?: number | undefined
   readonly count?: number | undefined
   readonly filter?: string | Filter.Filter | undefined
   readonly domain?: string | undefined
+}
+
+/**
+ * Sorting (RFC 7644 §3.4.2.3), where the server advertises it.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Sorting {
+  readonly sortBy?: string | undefined
+  readonly sortOrder?: "ascending" | "descending" | undefined
 }
 
 /**
@@ -83,12 +97,12 @@ export type Projection =
   | { readonly excludedAttributes: ReadonlyArray<string>; readonly attributes?: undefined }
 
 /**
- * Options of `stream`.
+ * Options of `stream`: a filter, a user store, and sorting as in `list`.
  *
  * @since 0.2.0
  * @category models
  */
-export interface StreamOptions {
+export interface StreamOptions extends Sorting {
   readonly filter?: string | Filter.Filter | undefined
   readonly domain?: string | undefined
 }

@@ -103,6 +103,42 @@ const suite = (name: string, http: Layer.Layer<HttpClient.HttpClient>) =>
         { pageSize: 10 }
       ))
 
+    it.live("sorting where SCIMMY advertises it: list, search and stream, ascending and descending", () =>
+      run(
+        Effect.gen(function*() {
+          const users = yield* Users.Users
+          const s = yield* ScimmyServer.Scimmy
+          for (const name of ["sort-b", "sort-d", "sort-a", "sort-c"]) yield* users.create({ userName: name })
+          const filter = "userName sw \"sort-\""
+          const names = (page: { readonly resources: ReadonlyArray<User.User> }) =>
+            page.resources.map((u) => u.userName)
+          s.clearRequests()
+          assert.deepStrictEqual(names(yield* users.list({ filter, sortBy: "userName", count: 10 })), [
+            "sort-a",
+            "sort-b",
+            "sort-c",
+            "sort-d"
+          ])
+          assert.deepStrictEqual(
+            names(yield* users.search({ filter, sortBy: "userName", sortOrder: "descending", count: 10 })),
+            ["sort-d", "sort-c", "sort-b", "sort-a"]
+          )
+          const streamed = yield* Stream.runCollect(
+            users.stream({ filter, sortBy: "userName", sortOrder: "descending" })
+          )
+          assert.deepStrictEqual(Chunk.toArray(streamed).map((u) => u.userName), [
+            "sort-d",
+            "sort-c",
+            "sort-b",
+            "sort-a"
+          ])
+          // The configuration was read once, by the first sorted list.
+          assert.strictEqual(s.requests.filter((r) => r.path.endsWith("/ServiceProviderConfig")).length, 1)
+          assert.isTrue(s.requests.some((r) => r.path.endsWith("/Users") && r.url.includes("sortBy=userName")))
+        }),
+        { pageSize: 3 }
+      ))
+
     it.live("Asgardeo-only options fail with InvalidInput and send nothing", () =>
       run(Effect.gen(function*() {
         const users = yield* Users.Users

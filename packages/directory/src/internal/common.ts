@@ -8,6 +8,7 @@ import * as Paging from "@asgardeo-scim/core/Paging"
 import type * as Patch from "@asgardeo-scim/core/Patch"
 import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as ServiceProviderConfig from "@asgardeo-scim/core/ServiceProviderConfig"
 import * as Tolerant from "@asgardeo-scim/core/Tolerant"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Effect from "effect/Effect"
@@ -76,6 +77,8 @@ export interface ListOptions {
   readonly attributes?: ReadonlyArray<string> | undefined
   readonly excludedAttributes?: ReadonlyArray<string> | undefined
   readonly domain?: string | undefined
+  readonly sortBy?: string | undefined
+  readonly sortOrder?: "ascending" | "descending" | undefined
 }
 
 /** The validated form of list options. @internal */
@@ -86,9 +89,20 @@ export interface PreparedList {
   readonly attributes: ReadonlyArray<string> | undefined
   readonly excludedAttributes: ReadonlyArray<string> | undefined
   readonly domain: string | undefined
+  readonly sortBy: string | undefined
+  readonly sortOrder: "ascending" | "descending" | undefined
 }
 
-const listKeys = new Set(["startIndex", "count", "filter", "attributes", "excludedAttributes", "domain"])
+const listKeys = new Set([
+  "startIndex",
+  "count",
+  "filter",
+  "attributes",
+  "excludedAttributes",
+  "domain",
+  "sortBy",
+  "sortOrder"
+])
 
 /** Validates list options before any request is sent. @internal */
 export const prepareList = (
@@ -96,14 +110,14 @@ export const prepareList = (
   client: ScimClient.Service,
   profile: Filter.Profile,
   options: ListOptions | undefined
-): Effect.Effect<PreparedList, ScimError.InvalidInput | ScimError.InvalidFilter | ScimError.UnsupportedFilter> =>
+): Effect.Effect<
+  PreparedList,
+  ScimClient.Error | ScimError.InvalidInput | ScimError.InvalidFilter | ScimError.UnsupportedFilter
+> =>
   Effect.gen(function*() {
     if (options !== undefined && !isRecord(options)) return yield* fail(operation, "", "the options must be an object")
     const o: ListOptions = options ?? {}
     for (const key of Object.keys(o)) {
-      if (key === "sortBy" || key === "sortOrder") {
-        return yield* fail(operation, key, "sorting is not offered: Asgardeo answers 501 (sort.supported is false)")
-      }
       if (!listKeys.has(key)) return yield* fail(operation, key, "unknown option")
     }
     const { settings, target } = client
@@ -159,13 +173,39 @@ export const prepareList = (
     const filter = input === undefined ? undefined : yield* Filter.fromInput(input, profile, {
       bareValues: target.filters.bareValues
     })
+    const sortBy: unknown = o.sortBy
+    const sortOrder: unknown = o.sortOrder
+    if (sortBy !== undefined && (typeof sortBy !== "string" || !Filter.isAttributePath(sortBy))) {
+      return yield* fail(operation, "sortBy", "not an attribute path")
+    }
+    if (sortOrder !== undefined && sortOrder !== "ascending" && sortOrder !== "descending") {
+      return yield* fail(operation, "sortOrder", "expected \"ascending\" or \"descending\"")
+    }
+    if (sortOrder !== undefined && sortBy === undefined) {
+      return yield* fail(operation, "sortOrder", "sortOrder needs sortBy")
+    }
+    if (sortBy !== undefined && target.paging.sort === "never") {
+      return yield* fail(operation, "sortBy", `sorting is not offered by ${target.name} (it answers 501)`)
+    }
+    // Every check of the caller's input is above: only then the server's configuration is read.
+    if (
+      sortBy !== undefined && !(yield* ServiceProviderConfig.advertised(client.serviceProviderConfig)).sort.supported
+    ) {
+      return yield* fail(
+        operation,
+        "sortBy",
+        "this server does not offer sorting (its ServiceProviderConfig has sort.supported false)"
+      )
+    }
     return {
       startIndex: o.startIndex,
       count: o.count ?? settings.pageSize,
       filter,
       attributes: o.attributes,
       excludedAttributes: o.excludedAttributes,
-      domain: o.domain
+      domain: o.domain,
+      sortBy,
+      sortOrder
     }
   })
 
@@ -176,7 +216,9 @@ export const queryParams = (p: PreparedList) => ({
   count: p.count,
   attributes: p.attributes?.join(","),
   excludedAttributes: p.excludedAttributes?.join(","),
-  domain: p.domain
+  domain: p.domain,
+  sortBy: p.sortBy,
+  sortOrder: p.sortOrder
 })
 
 /** A SearchRequest body for POST `.search`. @internal */
@@ -187,7 +229,9 @@ export const searchBody = (p: PreparedList) => ({
   count: p.count,
   ...(p.attributes === undefined ? {} : { attributes: p.attributes }),
   ...(p.excludedAttributes === undefined ? {} : { excludedAttributes: p.excludedAttributes }),
-  ...(p.domain === undefined ? {} : { domain: p.domain })
+  ...(p.domain === undefined ? {} : { domain: p.domain }),
+  ...(p.sortBy === undefined ? {} : { sortBy: p.sortBy }),
+  ...(p.sortOrder === undefined ? {} : { sortOrder: p.sortOrder })
 })
 
 /** Decodes a ListResponse and each resource. @internal */

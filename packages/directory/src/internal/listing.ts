@@ -17,7 +17,7 @@ import * as internal from "./common.js"
 export const isProjection = (options: unknown): boolean =>
   internal.isRecord(options) && (options.attributes !== undefined || options.excludedAttributes !== undefined)
 
-const streamKeys = new Set(["filter", "domain"])
+const streamKeys = new Set(["filter", "domain", "sortBy", "sortOrder"])
 
 const streamKeysChecked = (operation: string, options: unknown) => {
   if (options === undefined) return Effect.void
@@ -25,7 +25,7 @@ const streamKeysChecked = (operation: string, options: unknown) => {
   const unknown = Object.keys(options).find((key) => !streamKeys.has(key))
   return unknown === undefined
     ? Effect.void
-    : internal.fail(operation, unknown, "unknown option (a stream takes filter and domain)")
+    : internal.fail(operation, unknown, "unknown option (a stream takes filter, domain, sortBy and sortOrder)")
 }
 
 /** @internal */
@@ -91,7 +91,12 @@ export const make = <A extends { readonly id: string }, I, P, PI>(options: {
     )
 
   const stream = (
-    streamOptions?: { readonly filter?: string | Filter.Filter | undefined; readonly domain?: string | undefined }
+    streamOptions?: {
+      readonly filter?: string | Filter.Filter | undefined
+      readonly domain?: string | undefined
+      readonly sortBy?: string | undefined
+      readonly sortOrder?: "ascending" | "descending" | undefined
+    }
   ): Stream.Stream<A, ListError | ScimError.PagingAborted> =>
     Stream.unwrap(Effect.map(
       // The caller's options as given (plain JavaScript may pass anything): a filter passed in
@@ -110,7 +115,9 @@ export const make = <A extends { readonly id: string }, I, P, PI>(options: {
               startIndex,
               count,
               ...(p.filter !== undefined ? { filter: p.filter } : {}),
-              ...(p.domain !== undefined ? { domain: p.domain } : {})
+              ...(p.domain !== undefined ? { domain: p.domain } : {}),
+              ...(p.sortBy !== undefined ? { sortBy: p.sortBy } : {}),
+              ...(p.sortOrder !== undefined ? { sortOrder: p.sortOrder } : {})
             }) as Effect.Effect<internal.ListResult<A>, ListError>,
           idOf: (a) => a.id
         })

@@ -1,0 +1,97 @@
+/**
+ * A server's `ServiceProviderConfig` (RFC 7643 §5): which optional features it offers (PATCH,
+ * Bulk and its limits, filters, sorting, ETags, password change). Decoded tolerantly: booleans
+ * sent as strings are read as booleans, numeric strings as numbers, and anything missing takes
+ * the RFC's conservative default (not supported). The client reads it once
+ * (`ScimClient.Service.serviceProviderConfig`); every feature decision that depends on it reads
+ * it through `advertised`.
+ *
+ * @since 0.3.0
+ */
+import * as Effect from "effect/Effect"
+import * as Loose from "./internal/loose.js"
+import type * as ScimClient from "./ScimClient.js"
+import type * as ScimError from "./ScimError.js"
+
+/**
+ * @since 0.3.0
+ * @category models
+ */
+export interface ServiceProviderConfig {
+  readonly patch: { readonly supported: boolean }
+  readonly bulk: {
+    readonly supported: boolean
+    readonly maxOperations: number | undefined
+    readonly maxPayloadSize: number | undefined
+  }
+  readonly filter: { readonly supported: boolean; readonly maxResults: number | undefined }
+  readonly changePassword: { readonly supported: boolean }
+  readonly sort: { readonly supported: boolean }
+  readonly etag: { readonly supported: boolean }
+  readonly authenticationSchemes: ReadonlyArray<{ readonly type: string; readonly name: string | undefined }>
+  /** The body as received. */
+  readonly raw: Readonly<Record<string, unknown>>
+}
+
+/**
+ * Decodes a `ServiceProviderConfig` body; never fails (a body that is no object offers nothing).
+ *
+ * @example
+ * ```ts
+ * import { ServiceProviderConfig } from "@asgardeo-scim/core"
+ *
+ * const spc = ServiceProviderConfig.decode({ sort: { supported: "true" }, bulk: { maxOperations: "100" } })
+ * assert.strictEqual(spc.sort.supported, true)
+ * assert.strictEqual(spc.bulk.supported, false)
+ * assert.strictEqual(spc.bulk.maxOperations, 100)
+ * ```
+ *
+ * @since 0.3.0
+ * @category decoding
+ */
+export const decode = (body: unknown): ServiceProviderConfig => {
+  const o = Loose.obj(body)
+  const bulk = Loose.obj(o.bulk)
+  const filter = Loose.obj(o.filter)
+  return {
+    patch: { supported: Loose.bool(Loose.obj(o.patch).supported, false) },
+    bulk: {
+      supported: Loose.bool(bulk.supported, false),
+      maxOperations: Loose.num(bulk.maxOperations),
+      maxPayloadSize: Loose.num(bulk.maxPayloadSize)
+    },
+    filter: { supported: Loose.bool(filter.supported, false), maxResults: Loose.num(filter.maxResults) },
+    changePassword: { supported: Loose.bool(Loose.obj(o.changePassword).supported, false) },
+    sort: { supported: Loose.bool(Loose.obj(o.sort).supported, false) },
+    etag: { supported: Loose.bool(Loose.obj(o.etag).supported, false) },
+    authenticationSchemes: (Array.isArray(o.authenticationSchemes) ? o.authenticationSchemes : []).map((s) => ({
+      type: Loose.str(Loose.obj(s).type) ?? "unknown",
+      name: Loose.str(Loose.obj(s).name)
+    })),
+    raw: o
+  }
+}
+
+/**
+ * What a server without a `ServiceProviderConfig` endpoint offers: nothing optional.
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const none: ServiceProviderConfig = decode({})
+
+/**
+ * What the server advertises, for deciding whether to use a feature: its configuration, or
+ * `none` when it has no such endpoint (404 or 501); other failures (transport, 401, ...) stay
+ * failures.
+ *
+ * @since 0.3.0
+ * @category combinators
+ */
+export const advertised = <R>(
+  read: Effect.Effect<ServiceProviderConfig, ScimClient.Error, R>
+): Effect.Effect<ServiceProviderConfig, Exclude<ScimClient.Error, ScimError.NotFound | ScimError.NotImplemented>, R> =>
+  Effect.catchTags(read, {
+    NotFound: () => Effect.succeed(none),
+    NotImplemented: () => Effect.succeed(none)
+  })
