@@ -49,15 +49,21 @@ const loadAtEnd = loadavg()
 const totalS = (performance.now() - t0) / 1000
 
 const yes = (b) => (b ? "**met**" : "**missed**")
-// Scenario 5's reference: the in-process emulator before issue 14 (main at f11c162), measured with
-// this bench/lib/emulator-speed.mjs alternated with the new emulator on the 2-CPU machine of the
-// issue, at a load average of 3 to 5 (GET /Users/{id}: the issue's 1,100–1,400/s).
+// Scenario 5's reference: the in-process emulator before issue 14 (the testkit of f11c162),
+// measured with this bench/lib/emulator-speed.mjs (best of three runs) pinned to one CPU of the
+// 2-CPU machine of the issue, alternated with the new emulator, median of three pairs at a load
+// average under 1.5. The new one, in the same pairs: GET 29,500/s, list 11,300/s, filtered 1,850/s.
 const emulatorBefore = {
-  list: 1240,
-  filtered: 210,
-  note: "1,240 list pages/s and 210 filtered pages/s before, at a load average of 3 to 5"
+  get: 4750,
+  list: 1230,
+  filtered: 218,
+  note: "4,750 GETs/s, 1,230 list pages/s and 218 filtered pages/s, measured the same way"
 }
-const emulatorTargets = { get: 4500, list: 4 * emulatorBefore.list, filtered: 4 * emulatorBefore.filtered }
+const emulatorTargets = {
+  get: Math.max(4500, 4 * emulatorBefore.get),
+  list: 4 * emulatorBefore.list,
+  filtered: 4 * emulatorBefore.filtered
+}
 const lib = o.rows.find((r) => r.kind === "library")
 const engine = o.rows.find((r) => r.kind === "engine")
 const lean = o.rows.find((r) => r.kind === "lean")
@@ -125,9 +131,16 @@ Targets of the lean engine: the engine alone ≤ 1.6× raw undici: ${yes(engine.
 | token requests in it / tokens issued | ${t.tokenRequests} / ${t.tokensIssued} |
 | 401s (requests with an expired token) | ${t.status401} |
 
-Targets: one token request for the burst: ${yes(t.burstTokenRequests === 1)}; exactly ${
-  t.seconds / 2
-} token requests: ${yes(t.tokenRequests === t.seconds / 2)} (${t.tokenRequests}); no 401: ${yes(t.status401 === 0)}.
+Targets: one token request for the burst: ${yes(t.burstTokenRequests === 1)}; at most one token request
+per lifetime (${t.seconds / 2}): ${yes(t.tokenRequests <= t.seconds / 2)} (${t.tokenRequests}); no 401: ${
+  yes(t.status401 === 0)
+}. Asgardeo (and the emulator) hands back a still-valid token when asked again, with
+\`expires_in\` rounded to whole seconds: the client stops using a token a second before its
+estimated expiry and asks again once the server has let it expire (its lifetime, a second of
+rounding and 50 ms of skew after it arrived), so each 2 s token here lasts about 3 s and 20 s
+take ${Math.ceil(t.seconds / 3.05)}–${
+  Math.ceil(t.seconds / 3.05) + 1
+} token requests. With Asgardeo's one-hour tokens that is 2 s an hour.
 
 ## 3. Provisioning under Asgardeo's limits (200/min SCIM and token, 5/min Bulk; timeScale ${timeScale}: 1 budget-minute = ${
   60 / timeScale
@@ -172,9 +185,9 @@ Target: the large run ≤ 1.5× the memory of the small one: RSS ${yes(memRatioR
 } (peak heap used with uncollected garbage: ${yes(memRatioHeap <= 1.5)}). The live heap of the large run
 holds the library's set of 100,000 seen ids (about 10 MB), the one thing allowed to grow.
 
-## 5. Emulator speed (in process, \`layerClient\`, concurrency 16; 1-minute load average ${r2(e.load[0])} before, ${
-  r2(e.load[1])
-} after)
+## 5. Emulator speed (in process, \`layerClient\`, concurrency 16, best of three runs; 1-minute load average ${
+  r2(e.load[0])
+} before, ${r2(e.load[1])} after)
 
 | operation | requests/s |
 | --- | ---: |
@@ -186,11 +199,13 @@ holds the library's set of 100,000 seen ids (about 10 MB), the one thing allowed
 | GET /Users/{id} with ${fmt(e.large)} users stored | ${fmt(e.getLarge)} |
 
 Targets (issue 14, item 4; the reference is the emulator before issue 14 on this machine, ${emulatorBefore.note}):
-GET /Users/{id} ≥ ${fmt(emulatorTargets.get)}/s: ${yes(e.get >= emulatorTargets.get)}; GET /Users?count=100 ≥ 4 × ${
-  fmt(emulatorBefore.list)
-} = ${fmt(emulatorTargets.list)}/s: ${yes(e.list >= emulatorTargets.list)}; the filtered page ≥ 4 × ${
-  fmt(emulatorBefore.filtered)
-} = ${fmt(emulatorTargets.filtered)}/s: ${yes(e.filtered >= emulatorTargets.filtered)}.
+GET /Users/{id} ≥ 4 × ${fmt(emulatorBefore.get)} (and ≥ 4,500) = ${fmt(emulatorTargets.get)}/s: ${
+  yes(e.get >= emulatorTargets.get)
+}; GET /Users?count=100 ≥ 4 × ${fmt(emulatorBefore.list)} = ${fmt(emulatorTargets.list)}/s: ${
+  yes(e.list >= emulatorTargets.list)
+}; the filtered page ≥ 4 × ${fmt(emulatorBefore.filtered)} = ${fmt(emulatorTargets.filtered)}/s: ${
+  yes(e.filtered >= emulatorTargets.filtered)
+}.
 With 2 CPUs shared by other work the figures move with the load average above.
 
 ## 6. Start-up (fresh processes on the client CPU, median of ${s.runs} rounds; load average at its start ${

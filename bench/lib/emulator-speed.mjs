@@ -1,4 +1,5 @@
-// Scenario 5: the in-process emulator (AsgardeoEmulator.layerClient): requests per second for
+// Scenario 5: the in-process emulator (AsgardeoEmulator.layerClient): requests per second (the
+// best of three runs) for
 // GET /Users/{id}, GET /Users?count=100, GET /Users?filter=userName sw "seed1"&count=100 (111 of
 // the 1,000 users match) and POST /Users, through its HttpClient; then seeding a large store in
 // one seedUsers call (users per second) and GET /Users/{id} on it.
@@ -30,9 +31,15 @@ const program = Effect.gen(function*() {
   const time = (name, count, f) =>
     Effect.gen(function*() {
       yield* Effect.forEach(Array.from({ length: Math.min(200, count) }, (_, i) => i), f, { concurrency: 16 })
-      const t0 = performance.now()
-      yield* Effect.forEach(Array.from({ length: count }, (_, i) => i), f, { concurrency: 16, discard: true })
-      return [name, count / ((performance.now() - t0) / 1000)]
+      // The best of three runs: a run lasts well under a second, so one stray GC or a neighbour's
+      // burst of work would otherwise decide the figure.
+      let best = 0
+      for (let run = 0; run < 3; run++) {
+        const t0 = performance.now()
+        yield* Effect.forEach(Array.from({ length: count }, (_, i) => i), f, { concurrency: 16, discard: true })
+        best = Math.max(best, count / ((performance.now() - t0) / 1000))
+      }
+      return [name, best]
     })
   const ok = (r) => r.status < 300 ? r.text : Effect.dieMessage(`status ${r.status}`)
   const get = (i) =>
