@@ -174,9 +174,9 @@ export interface Service {
   /** Checks a resource id for the target and encodes it as one path segment. */
   readonly encodeId: (id: string) => Either.Either<string, ScimError.InvalidId>
   /**
-   * The server's `ServiceProviderConfig`, read once for the life of the client (concurrent first
-   * callers share one request; a failure is not kept). Feature decisions read it through
-   * `ServiceProviderConfig.advertised`.
+   * The server's `ServiceProviderConfig`, read once for the life of the client: concurrent
+   * callers share one request and its answer; a 404 or 501 (no such endpoint) is kept too, any
+   * other failure is not. Feature decisions read it through `ServiceProviderConfig.advertised`.
    *
    * @since 0.3.0
    */
@@ -441,10 +441,14 @@ export const make: Effect.Effect<
     })
   }
 
-  const serviceProviderConfig = yield* cacheSuccess(Effect.map(
-    execute({ operation: "ServiceProviderConfig.get", method: "GET", path: "/ServiceProviderConfig" }),
-    (res) => ServiceProviderConfig.decode(res.body)
-  ))
+  // A server without the endpoint (404, 501) will not grow one: that answer is kept too.
+  const serviceProviderConfig = yield* cacheSuccess(
+    Effect.map(
+      execute({ operation: "ServiceProviderConfig.get", method: "GET", path: "/ServiceProviderConfig" }),
+      (res) => ServiceProviderConfig.decode(res.body)
+    ),
+    (error) => error._tag === "NotFound" || error._tag === "NotImplemented"
+  )
 
   return ScimClient.of({
     target,

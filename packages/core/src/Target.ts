@@ -86,9 +86,9 @@ export interface Target {
     /**
      * Whether lists may be sorted (`sortBy`): `"advertised"`, where the server's
      * `ServiceProviderConfig` says `sort.supported`; `"never"`, refused before any request (Asgardeo
-     * answers 501 and says so).
+     * answers 501 and says so). Absent: `"advertised"`.
      */
-    readonly sort: "advertised" | "never"
+    readonly sort?: "advertised" | "never" | undefined
   }
   readonly members: {
     /** Query parameters that ask for a minimal answer to a member write, when the server honours them. */
@@ -301,7 +301,9 @@ export const problem = (u: unknown): readonly [string, string] | undefined => {
   if (!positiveOrUndefined(t.bulk.maxOperations)) return ["bulk.maxOperations", "a positive integer or undefined"]
   if (typeof t.paging !== "object" || t.paging === null) return ["paging", "an object"]
   if (!positiveOrUndefined(t.paging.maxCount)) return ["paging.maxCount", "a positive integer or undefined"]
-  if (t.paging.sort !== "advertised" && t.paging.sort !== "never") return ["paging.sort", "\"advertised\" or \"never\""]
+  if (t.paging.sort !== undefined && t.paging.sort !== "advertised" && t.paging.sort !== "never") {
+    return ["paging.sort", "\"advertised\", \"never\" or undefined"]
+  }
   if (typeof t.members !== "object" || t.members === null) return ["members", "an object"]
   if (typeof t.users !== "object" || t.users === null) return ["users", "an object"]
   if (typeof t.scopes !== "object" || t.scopes === null) return ["scopes", "an object"]

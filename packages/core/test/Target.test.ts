@@ -140,6 +140,14 @@ describe("Target", () => {
 })
 
 describe("checked targets and schedules", () => {
+  it.effect("a target without paging.sort (written before it existed) is accepted: sorting as advertised", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(makeGeneric({
+        target: { ...Target.rfc7644, name: "older", paging: { maxCount: 50 } } as never
+      }))
+      assert.isTrue(Exit.isSuccess(exit), String(exit))
+    }))
+
   it.effect("a malformed target fails the layer with a ConfigError naming the field", () =>
     Effect.gen(function*() {
       const bad = [

@@ -61,6 +61,34 @@ describe("sorting", () => {
     })
   }
 
+  it.effect("no configuration (404) is remembered: three sorted lists, one read", () => {
+    const m = server(404)
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      for (let i = 0; i < 3; i++) {
+        const error = yield* Effect.flip(users.list({ sortBy: "userName" }))
+        assert.include(error._tag === "InvalidInput" ? error.reason : "", "no ServiceProviderConfig")
+      }
+      assert.deepStrictEqual(sent(m), ["GET /v2/ServiceProviderConfig"])
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  it.effect("concurrent callers share one read and its failure; the next caller reads again", () => {
+    const m = server(500)
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      const errors = yield* Effect.forEach(
+        Array.from({ length: 5 }),
+        () => Effect.flip(users.list({ sortBy: "userName" })),
+        { concurrency: "unbounded" }
+      )
+      assert.deepStrictEqual(errors.map((e) => e._tag), Array(5).fill("ServerError"))
+      assert.deepStrictEqual(sent(m), ["GET /v2/ServiceProviderConfig"])
+      yield* Effect.flip(users.list({ sortBy: "userName" }))
+      assert.deepStrictEqual(sent(m), ["GET /v2/ServiceProviderConfig", "GET /v2/ServiceProviderConfig"])
+    }).pipe(Effect.provide(m.layer))
+  })
+
   it.effect("a failure reading the configuration is the caller's error, not a refusal", () => {
     const m = server(500)
     return Effect.gen(function*() {

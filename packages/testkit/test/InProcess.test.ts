@@ -153,6 +153,25 @@ describe("in-process face: the response", () => {
 })
 
 describe("in-process face: the request", () => {
+  it.effect("seedUsers stores a copy: the caller changing its objects afterwards changes nothing", () =>
+    withEmulator(Effect.gen(function*() {
+      const e = yield* emulator
+      const name = { givenName: "Alice" }
+      const [seeded] = yield* e.seedUsers([{ userName: "alice@example.com", name }])
+      const get = Effect.flatMap(
+        authorized(HttpClientRequest.get(`${SCIM}/Users/${seeded!.id}`)),
+        (r) => Effect.flatMap(execute(r), (response) => response.json)
+      ) as Effect.Effect<any, unknown, any>
+      assert.strictEqual((yield* get).name.givenName, "Alice")
+      name.givenName = "Bob"
+      assert.strictEqual((yield* get).name.givenName, "Alice")
+      const snapshot = yield* e.snapshot()
+      assert.strictEqual(
+        (snapshot.users.find((u) => u.id === seeded!.id)?.name as { givenName?: string } | undefined)?.givenName,
+        "Alice"
+      )
+    })))
+
   it.effect("a URL that does not parse is a RequestError (InvalidUrl), before the emulator", () =>
     withEmulator(Effect.gen(function*() {
       const e = yield* emulator

@@ -188,14 +188,17 @@ export const prepareList = (
       return yield* fail(operation, "sortBy", `sorting is not offered by ${target.name} (it answers 501)`)
     }
     // Every check of the caller's input is above: only then the server's configuration is read.
-    if (
-      sortBy !== undefined && !(yield* ServiceProviderConfig.advertised(client.serviceProviderConfig)).sort.supported
-    ) {
-      return yield* fail(
-        operation,
-        "sortBy",
-        "this server does not offer sorting (its ServiceProviderConfig has sort.supported false)"
-      )
+    if (sortBy !== undefined) {
+      const spc = yield* ServiceProviderConfig.advertised(client.serviceProviderConfig)
+      if (!spc.sort.supported) {
+        return yield* fail(
+          operation,
+          "sortBy",
+          spc === ServiceProviderConfig.none
+            ? "this server does not offer sorting (it has no ServiceProviderConfig to say it does)"
+            : "this server does not offer sorting (its ServiceProviderConfig has sort.supported false)"
+        )
+      }
     }
     return {
       startIndex: o.startIndex,

@@ -14,7 +14,7 @@ import type { FaultSpec } from "./faults.js"
 import { prepareNewGroup, storeGroup } from "./groups.js"
 import type { RateLimitConfig } from "./rateLimit.js"
 import type { JsonObject } from "./reply.js"
-import { isObject, ScimFailure, USER_SCHEMA } from "./reply.js"
+import { clone, isObject, ScimFailure, USER_SCHEMA } from "./reply.js"
 import type { Member, OrgStore, Store } from "./store.js"
 import { findUserByName, iso, newId, putUser, renderGroup, renderUser, userName, withDomain } from "./store.js"
 import type * as Public from "./types.js"
@@ -96,7 +96,9 @@ export const seedUsers = (
         const resource = {
           schemas: [USER_SCHEMA],
           id,
-          ...(attributes as JsonObject),
+          // A copy: the stored user is never changed in place (its JSON is cached), and the
+          // caller may go on changing the objects it passed.
+          ...clone(attributes as JsonObject),
           userName: name,
           meta: { created: time, lastModified: time, location: `${scimBase}/Users/${id}`, resourceType: "User" }
         } as JsonObject
