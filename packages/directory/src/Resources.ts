@@ -62,7 +62,7 @@ export type ListResult<A> = common.ListResult<A>
  * any request); `domain` (a user store) only where the target has user stores (Asgardeo).
  * `sortBy` (an attribute path) and `sortOrder` (`"ascending"`, the default, or `"descending"`)
  * only where the server advertises sorting (`ServiceProviderConfig` `sort.supported`, read once
- * per client): elsewhere, Asgardeo among them (it answers 501), they fail with `InvalidInput`
+ * per client): elsewhere, Asgardeo among them (it answers 501), they fail with `Unsupported`
  * before the list request is sent.
  *
  * @since 0.2.0

@@ -112,7 +112,11 @@ export const prepareList = (
   options: ListOptions | undefined
 ): Effect.Effect<
   PreparedList,
-  ScimClient.Error | ScimError.InvalidInput | ScimError.InvalidFilter | ScimError.UnsupportedFilter
+  | ScimClient.Error
+  | ScimError.InvalidInput
+  | ScimError.InvalidFilter
+  | ScimError.UnsupportedFilter
+  | ScimError.Unsupported
 > =>
   Effect.gen(function*() {
     if (options !== undefined && !isRecord(options)) return yield* fail(operation, "", "the options must be an object")
@@ -185,20 +189,21 @@ export const prepareList = (
       return yield* fail(operation, "sortOrder", "sortOrder needs sortBy")
     }
     if (sortBy !== undefined && target.paging.sort === "never") {
-      return yield* fail(operation, "sortBy", `sorting is not offered by ${target.name} (it answers 501)`)
+      return yield* Effect.fail(
+        new ScimError.Unsupported({
+          operation,
+          feature: "sort",
+          reason: `${target.name} answers 501 to sortBy; sort the results in the program`
+        })
+      )
     }
     // Every check of the caller's input is above: only then the server's configuration is read.
     if (sortBy !== undefined) {
-      const spc = yield* ServiceProviderConfig.advertised(client.serviceProviderConfig)
-      if (!spc.sort.supported) {
-        return yield* fail(
-          operation,
-          "sortBy",
-          spc === ServiceProviderConfig.none
-            ? "this server does not offer sorting (it has no ServiceProviderConfig to say it does)"
-            : "this server does not offer sorting (its ServiceProviderConfig has sort.supported false)"
-        )
-      }
+      yield* ServiceProviderConfig.ensureSupported(client.serviceProviderConfig, {
+        operation,
+        feature: "sort",
+        instead: "sort the results in the program"
+      })
     }
     return {
       startIndex: o.startIndex,

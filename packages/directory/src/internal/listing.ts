@@ -34,6 +34,7 @@ export type ListError =
   | ScimError.InvalidInput
   | ScimError.InvalidFilter
   | ScimError.UnsupportedFilter
+  | ScimError.Unsupported
 
 /** @internal */
 export const make = <A extends { readonly id: string }, I, P, PI>(options: {
