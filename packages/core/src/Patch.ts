@@ -157,7 +157,9 @@ export const remove = (path: string): PatchOperation => ({ op: "remove", path })
 export const addMembers = (members: ReadonlyArray<Member>): PatchOperation => ({
   op: "add",
   value: {
-    members: members.map(({ display, type, value }) => (type === undefined ? { value, display } : { value, display, type }))
+    members: members.map((
+      { display, type, value }
+    ) => (type === undefined ? { value, display } : { value, display, type }))
   }
 })
 

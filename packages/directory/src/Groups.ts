@@ -103,8 +103,8 @@ export interface Service {
   /** Removes members by id, users or groups alike; absent members are not an error. */
   readonly removeMembers: (id: string, userIds: ReadonlyArray<string>) => Effect.Effect<void, WriteError>
   /**
-   * Finds the group by name (`findByName`'s rule) or creates it, then makes the user a member
-   * (the seed's `assign_user_role`). When the create or the member add fails with a lost answer
+   * Finds the group by name (`findByName`'s rule) or creates it, then makes the user (or, where
+   * the target allows nested groups, the group) a member (the seed's `assign_user_role`). When the create or the member add fails with a lost answer
    * or a 5xx, the group is looked up again: the call succeeds when the group exists with the
    * member (`created: false`, as nobody can tell who created it), and fails with that error
    * otherwise.

@@ -22,7 +22,10 @@ const handler = (req: Mock.Received): Mock.Reply => {
   }
   if (req.method === "GET") return notFound
   const body = req.json as Record<string, unknown> | undefined
-  return { status: req.method === "POST" ? 201 : 200, body: { schemas: [GROUP_URN], id: "team", displayName: "Team", ...body } }
+  return {
+    status: req.method === "POST" ? 201 : 200,
+    body: { schemas: [GROUP_URN], id: "team", displayName: "Team", ...body }
+  }
 }
 
 const sent = (m: { readonly received: ReadonlyArray<Mock.Received> }) =>
@@ -49,7 +52,10 @@ describe("nested groups on an RFC 7644 target", () => {
       ])
       // the user lookup of g1 comes before its group lookup
       const order = sent(m)
-      assert.isBelow(order.indexOf("GET /Users/g1?attributes=userName"), order.indexOf("GET /Groups/g1?attributes=displayName"))
+      assert.isBelow(
+        order.indexOf("GET /Users/g1?attributes=userName"),
+        order.indexOf("GET /Groups/g1?attributes=displayName")
+      )
       assert.deepStrictEqual(addedMembers(m), [
         { value: "g1", display: "Ops", type: "Group" },
         { value: "u1", display: "kim", type: "User" }
@@ -139,7 +145,9 @@ describe("nested groups on an RFC 7644 target", () => {
           assert.include(error.reason, "\"User\" or \"Group\"")
         }
       }
-      const display = yield* Effect.flip(groups.addMembers("team", [{ value: "g1", type: "Group", display: 7 } as never]))
+      const display = yield* Effect.flip(
+        groups.addMembers("team", [{ value: "g1", type: "Group", display: 7 } as never])
+      )
       assert.strictEqual(display._tag, "InvalidInput")
       if (display._tag === "InvalidInput") assert.strictEqual(display.field, "members.0.display")
       assert.deepStrictEqual(m.received, [])
@@ -171,7 +179,9 @@ describe("no nested groups on Asgardeo", () => {
         assert.strictEqual(add.field, "members.1.type")
         assert.include(add.reason, "a group cannot be a member of a group")
       }
-      const create = yield* Effect.flip(groups.create({ displayName: "Team", members: [{ value: GROUP, type: "Group" }] }))
+      const create = yield* Effect.flip(
+        groups.create({ displayName: "Team", members: [{ value: GROUP, type: "Group" }] })
+      )
       assert.strictEqual(create._tag === "InvalidInput" && create.field, "members.0.type")
       const ensure = yield* Effect.flip(groups.ensureMember("Team", { value: GROUP, display: "Ops", type: "Group" }))
       assert.strictEqual(ensure._tag === "InvalidInput" && ensure.field, "member.0.type")

@@ -89,48 +89,43 @@ export const make = (client: Pick<ScimClient.Service, "target" | "encodeId" | "e
     return Either.right({ value: m.value, display: m.display === "" ? undefined : m.display, type })
   }
 
-  const lookupUser = (operation: string, id: string) =>
-    Effect.map(
-      client.executeDecode({
-        operation: `${operation}.lookupMember`,
-        scope: Scopes.byOperation["Users.get"],
-        method: "GET",
-        path: "/Users",
-        id,
-        urlParams: { attributes: "userName" }
-      }, UserName),
-      (u) => member(id, u.userName, "User")
-    )
-
-  const lookupGroup = (operation: string, id: string) =>
-    Effect.map(
-      client.executeDecode({
-        operation: `${operation}.lookupMember`,
-        scope: Scopes.byOperation["Groups.get"],
-        method: "GET",
-        path: "/Groups",
-        id,
-        urlParams: { attributes: "displayName" }
-      }, GroupName),
-      (g) => member(id, g.displayName, "Group")
-    )
+  /** A member looked up as `type`: its userName (a user) or displayName (a group) is `display`. */
+  const lookup = (operation: string, id: string, type: Group.MemberType) => {
+    const user = type === "User"
+    const request: ScimClient.Request = {
+      operation: `${operation}.lookupMember`,
+      scope: Scopes.byOperation[user ? "Users.get" : "Groups.get"],
+      method: "GET",
+      path: user ? "/Users" : "/Groups",
+      id,
+      urlParams: { attributes: user ? "userName" : "displayName" }
+    }
+    const name = user
+      ? Effect.map(client.executeDecode(request, UserName), (u) => u.userName)
+      : Effect.map(client.executeDecode(request, GroupName), (g) => g.displayName)
+    return Effect.map(name, (display) => member(id, display, type))
+  }
 
   /** A bare id: a user, else (nested groups) a group, else `NotFound` naming the id and both lookups. */
   const lookupAny = (operation: string, field: string, id: string) => {
-    const user = lookupUser(operation, id)
+    const user = lookup(operation, id, "User")
     if (!nested) return user
-    return Effect.catchTag(user, "NotFound", (asUser) =>
-      Effect.catchTag(lookupGroup(operation, id), "NotFound", (asGroup) =>
-        Effect.fail(
-          new ScimError.NotFound({
-            method: asGroup.method,
-            path: asGroup.path,
-            status: asGroup.status,
-            ...(asGroup.body !== undefined ? { body: asGroup.body } : {}),
-            detail: `no user (${asUser.method} ${asUser.path} answered ${asUser.status} too) and no group has the ` +
-              `id ${JSON.stringify(id)} (${field})`
-          })
-        )))
+    return Effect.catchTag(
+      user,
+      "NotFound",
+      (asUser) =>
+        Effect.catchTag(lookup(operation, id, "Group"), "NotFound", (asGroup) =>
+          Effect.fail(
+            new ScimError.NotFound({
+              method: asGroup.method,
+              path: asGroup.path,
+              status: asGroup.status,
+              ...(asGroup.body !== undefined ? { body: asGroup.body } : {}),
+              detail: `no user (${asUser.method} ${asUser.path} answered ${asUser.status} too) and no group has the ` +
+                `id ${JSON.stringify(id)} (${field})`
+            })
+          ))
+    )
   }
 
   /**
@@ -154,12 +149,10 @@ export const make = (client: Pick<ScimClient.Service, "target" | "encodeId" | "e
       return Effect.forEach(checked, (m, i): Effect.Effect<Patch.Member, WriteError> =>
         m.display !== undefined
           ? Effect.succeed(member(m.value, m.display, m.type))
-          : m.type === "User"
-          ? lookupUser(operation, m.value)
-          : m.type === "Group"
-          ? lookupGroup(operation, m.value)
+          : m.type !== undefined
+          ? lookup(operation, m.value, m.type)
           : lookupAny(operation, `${field}.${i}`, m.value), { concurrency: 4 })
     })
 
-  return { resolve, nested } as const
+  return { resolve } as const
 }
