@@ -113,8 +113,14 @@ export interface Service {
     groupName: string,
     member: Group.MemberInput
   ) => Effect.Effect<{ readonly group: Group.Group; readonly created: boolean }, FindError>
-  /** DELETE /Groups/{id}. */
-  readonly delete: (id: string) => Effect.Effect<void, ScimClient.Error>
+  /**
+   * Read, apply `f`, replace with `If-Match`; again on 412 (see `Resources.Service.update`).
+   *
+   * @since 0.3.0
+   */
+  readonly update: Resources.Service<Group.Group, Group.Projection>["update"]
+  /** DELETE /Groups/{id}; with `ifMatch`, only if still at that version. */
+  readonly delete: Resources.Service<Group.Group, Group.Projection>["delete"]
 }
 
 /**
@@ -403,6 +409,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     addMembers,
     removeMembers,
     ensureMember,
+    update: resources.update as Resources.Service<Group.Group, Group.Projection>["update"],
     delete: resources.delete
   })
 })

@@ -1,6 +1,7 @@
 // A real third-party server (SCIMMY) behind a proxy that changes only what its
 // ServiceProviderConfig advertises: features the server does not offer are refused before
-// anything is sent for them, and the rest keeps working. Default and strict SCIMMY alike.
+// anything is sent for them, and the rest keeps working (SCIMMY's own lack of ETags too). Default
+// and strict SCIMMY alike.
 import type { Directory as D } from "@asgardeo-scim/directory"
 import { Bulk, Directory, User, Users } from "@asgardeo-scim/directory"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -70,6 +71,27 @@ for (const strict of [false, true]) {
           ])
           assert.strictEqual(result.byBulkId.get("ann")?.status, 201)
           assert.include((yield* ConfigProxy.Proxy).forwarded, "POST /scim/v2/Bulk")
+        })
+      ))
+
+    it.live("no ETags (SCIMMY has none): update and ifMatch refused before any write; unconditional update writes", () =>
+      run(
+        {},
+        strict,
+        Effect.gen(function*() {
+          const users = yield* Users.Users
+          const scimmy = yield* ScimmyServer.Scimmy
+          const kim = yield* users.create({ userName: "kim" })
+          scimmy.clearRequests()
+          const refused = yield* Effect.flip(users.update(kim.id, (u) => ({ ...u, title: "A" })))
+          assert.strictEqual(refused._tag, "Unsupported")
+          assert.strictEqual(refused._tag === "Unsupported" && refused.feature, "etag")
+          const ifMatch = yield* Effect.flip(users.delete(kim.id, { ifMatch: "W/\"1\"" }))
+          assert.strictEqual(ifMatch._tag, "Unsupported")
+          assert.isFalse(scimmy.requests.some((r) => r.method !== "GET"))
+          const updated = yield* users.update(kim.id, (u) => ({ ...u, title: "A" }), { unconditional: true })
+          assert.strictEqual(updated.title, "A")
+          assert.strictEqual((yield* users.get(kim.id)).title, "A")
         })
       ))
 

@@ -287,6 +287,18 @@ export const decodeList = <A, I>(
 export const pathById = (client: ScimClient.Service, path: string, id: string): string =>
   `${path}/${Either.getOrElse(client.encodeId(id), () => id)}`
 
+/**
+ * A resource's body with the answer's `ETag` as its `meta.version` when it has none (RFC 7644
+ * §3.14: they are the same value; some servers send only the header).
+ *
+ * @internal
+ */
+export const withVersion = (body: unknown, etag: string | undefined): unknown => {
+  if (etag === undefined || !isRecord(body)) return body
+  const meta = isRecord(body.meta) ? body.meta : {}
+  return typeof meta.version === "string" ? body : { ...body, meta: { ...meta, version: etag } }
+}
+
 /** Decodes a body that must be a resource. @internal */
 export const decodeResource = <A, I>(
   method: string,
@@ -294,7 +306,7 @@ export const decodeResource = <A, I>(
   response: ScimClient.Response,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, ScimError.InvalidResponse> => {
-  const r = Tolerant.decodeUnknownEither(schema)(response.body)
+  const r = Tolerant.decodeUnknownEither(schema)(withVersion(response.body, response.etag))
   return Either.isRight(r) ? Effect.succeed(r.right) : Effect.fail(
     new ScimError.InvalidResponse({
       method,
