@@ -1,5 +1,5 @@
 /**
- * `asgardeo-scim groups list|get|create|add-member|remove-member`. The handlers load on first use.
+ * `asgardeo-scim groups list|get|create|rename|add-member|remove-member|delete`. The handlers load on first use.
  *
  * @since 0.1.0
  */
@@ -33,6 +33,24 @@ const create = make(
   (m, args) => m.create(args)
 )
 
+const rename = make(
+  "rename",
+  "Rename a group",
+  Subcommand.connected({
+    allStores: Flags.allStores,
+    group: Subcommand.groupRef,
+    name: Args.text({ name: "new-name" }).pipe(Args.withDescription("The new name"))
+  }),
+  (m, args) => m.rename(args)
+)
+
+const del = make(
+  "delete",
+  "Delete a group (its members stay)",
+  Subcommand.connected({ allStores: Flags.allStores, group: Subcommand.groupRef }),
+  (m, args) => m.del(args)
+)
+
 const membership = (name: "add-member" | "remove-member") =>
   make(
     name,
@@ -47,5 +65,13 @@ const membership = (name: "add-member" | "remove-member") =>
  */
 export const command = Command.make("groups").pipe(
   Command.withDescription("Manage groups"),
-  Command.withSubcommands([list, get, create, membership("add-member"), membership("remove-member")])
+  Command.withSubcommands([
+    list,
+    get,
+    create,
+    rename,
+    membership("add-member"),
+    membership("remove-member"),
+    del
+  ])
 )

@@ -9,6 +9,7 @@ import * as DemoCommand from "../DemoCommand.js"
 import * as EmulatorCommand from "../EmulatorCommand.js"
 import * as GroupsCommand from "../GroupsCommand.js"
 import * as HrCommand from "../HrCommand.js"
+import * as ResourceCommand from "../ResourceCommand.js"
 import * as ScopesCommand from "../ScopesCommand.js"
 import * as UsersCommand from "../UsersCommand.js"
 import * as Help from "./help.js"
@@ -29,6 +30,7 @@ export const commands = [
   UsersCommand.command,
   GroupsCommand.command,
   HrCommand.command,
+  ...ResourceCommand.commands,
   ScopesCommand.command,
   EmulatorCommand.command,
   DemoCommand.command
