@@ -6,6 +6,7 @@
  * @internal
  */
 import * as DemoCommand from "../DemoCommand.js"
+import * as DoctorCommand from "../DoctorCommand.js"
 import * as EmulatorCommand from "../EmulatorCommand.js"
 import * as GroupsCommand from "../GroupsCommand.js"
 import * as HrCommand from "../HrCommand.js"
@@ -32,6 +33,7 @@ export const commands = [
   HrCommand.command,
   ...ResourceCommand.commands,
   ScopesCommand.command,
+  DoctorCommand.command,
   EmulatorCommand.command,
   DemoCommand.command
 ] as const
