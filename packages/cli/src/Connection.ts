@@ -190,8 +190,10 @@ const generic = (flags: Flags, options: ClientOptions, backend: BackendService.S
     const tokenUrl = yield* fromEnv(flags.tokenUrl, "SCIM_TOKEN_URL")
     if (set(token) && set(tokenUrl)) {
       return yield* Effect.fail(
-        usage("a bearer token (--bearer-token, SCIM_TOKEN) and a token URL (--token-url, SCIM_TOKEN_URL) " +
-          "are both set: keep one")
+        usage(
+          "a bearer token (--bearer-token, SCIM_TOKEN) and a token URL (--token-url, SCIM_TOKEN_URL) " +
+            "are both set: keep one"
+        )
       )
     }
     if (Option.isSome(flags.org) || Option.isSome(flags.baseUrl)) {

@@ -165,7 +165,7 @@ const isFatal = (code: ExitCode.ExitCode) => code === ExitCode.Auth || code === 
 const listShape = (body: unknown): number | undefined => {
   if (Array.isArray(body)) return body.length
   if (typeof body === "object" && body !== null && Array.isArray((body as { Resources?: unknown }).Resources)) {
-    return ((body as { Resources: ReadonlyArray<unknown> }).Resources).length
+    return (body as { Resources: ReadonlyArray<unknown> }).Resources.length
   }
   return undefined
 }
@@ -278,13 +278,19 @@ export const run = (
     const noToken = tokenError !== undefined
     const read = (path: string, list: boolean) =>
       noToken
-        ? Effect.succeed({ state: { state: "failed", error: "not read: no token", code: ExitCode.Auth } as DocumentState, body: undefined })
+        ? Effect.succeed({
+          state: { state: "failed", error: "not read: no token", code: ExitCode.Auth } as DocumentState,
+          body: undefined
+        })
         : readDocument(client, path, list)
     const spc = yield* read("/ServiceProviderConfig", false)
     const schemas = yield* read("/Schemas", true)
     const resourceTypes = yield* read("/ResourceTypes", true)
     for (
-      const [name, doc] of [["/ServiceProviderConfig", spc], ["/Schemas", schemas], ["/ResourceTypes", resourceTypes]] as const
+      const [name, doc] of [["/ServiceProviderConfig", spc], ["/Schemas", schemas], [
+        "/ResourceTypes",
+        resourceTypes
+      ]] as const
     ) {
       if (doc.state.state === "absent") degraded(`${name} is absent (${doc.state.status})`)
       else if (doc.state.state === "malformed") degraded(`${name} is malformed: ${doc.state.reason}`)
@@ -301,7 +307,11 @@ export const run = (
       const c = Discovery.decodeServiceProviderConfig(spc.body)
       advertised = {
         patch: c.patch.supported,
-        bulk: { supported: c.bulk.supported, maxOperations: c.bulk.maxOperations, maxPayloadSize: c.bulk.maxPayloadSize },
+        bulk: {
+          supported: c.bulk.supported,
+          maxOperations: c.bulk.maxOperations,
+          maxPayloadSize: c.bulk.maxPayloadSize
+        },
         filter: { supported: c.filter.supported, maxResults: c.filter.maxResults },
         sort: c.sort.supported,
         etag: c.etag.supported,
@@ -309,8 +319,10 @@ export const run = (
         authenticationSchemes: c.authenticationSchemes.map((s) => s.type)
       }
       if (!c.patch.supported) {
-        degraded("PATCH is not advertised: users deactivate/reactivate/patch, groups add-member/remove-member/rename " +
-          "and the hr commands send PATCH")
+        degraded(
+          "PATCH is not advertised: users deactivate/reactivate/patch, groups add-member/remove-member/rename " +
+            "and the hr commands send PATCH"
+        )
       }
       if (!c.filter.supported) degraded("filtering is not advertised: looking a user or group up by name needs it")
       if (!c.bulk.supported) quirks.push("Bulk not advertised: hr onboard --bulk auto sends one request per change")
@@ -334,7 +346,10 @@ export const run = (
       const { code, message } = ExitCode.describe(error)
       reads.push({ request, result: message })
       // A missing scope is already counted above; a fatal error makes the server unusable.
-      if (isFatal(code) && !(typeof error === "object" && error !== null && "_tag" in error && error._tag === "MissingScope")) {
+      if (
+        isFatal(code) &&
+        !(typeof error === "object" && error !== null && "_tag" in error && error._tag === "MissingScope")
+      ) {
         failing(`${request}: ${message}`, code)
       } else if (lacking.length === 0) degraded(`${request}: ${message}`)
     }

@@ -24,7 +24,8 @@ export const connectionFlags: ReadonlyArray<{
   {
     flag: "--client-id",
     env: "ASGARDEO_CLIENT_ID",
-    description: "OAuth2 client id of the M2M application (default: $ASGARDEO_CLIENT_ID; $SCIM_CLIENT_ID with --token-url)"
+    description:
+      "OAuth2 client id of the M2M application (default: $ASGARDEO_CLIENT_ID; $SCIM_CLIENT_ID with --token-url)"
   },
   {
     flag: "--client-secret",

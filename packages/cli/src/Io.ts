@@ -100,7 +100,8 @@ export const makeProcess = (): Service => {
     colorErr: Color.enabled(process.stderr.isTTY, process.env),
     readStdin: Effect.async<string>((resume) => {
       const chunks: Array<Buffer> = []
-      const onData = (chunk: Buffer | string) => void chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk)
+      const onData = (chunk: Buffer | string) =>
+        void chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk)
       const onEnd = () => resume(Effect.succeed(Buffer.concat(chunks).toString("utf8")))
       process.stdin.on("data", onData)
       process.stdin.once("end", onEnd)

@@ -70,12 +70,17 @@ const search = make(
   {
     ...Flags.connection,
     data: Options.text("data").pipe(
-      Options.withDescription("A SearchRequest (filter, startIndex, count, attributes, ...): a JSON file, or - for stdin"),
+      Options.withDescription(
+        "A SearchRequest (filter, startIndex, count, attributes, ...): a JSON file, or - for stdin"
+      ),
       Options.optional
     ),
     filter: Subcommand.filter("A SCIM filter (overrides the SearchRequest's)"),
     count: Options.integer("count").pipe(Options.withDescription("Page size"), Options.optional),
-    startIndex: Options.integer("start-index").pipe(Options.withDescription("1-based index of the first result"), Options.optional),
+    startIndex: Options.integer("start-index").pipe(
+      Options.withDescription("1-based index of the first result"),
+      Options.optional
+    ),
     endpoint
   },
   (m, args) => m.search(args)

@@ -81,10 +81,26 @@ describe("users patch and reactivate", () => {
         [JSON.stringify([{ op: "frobnicate", path: "title", value: "x" }]), /users patch/]
       ]
       for (const [content, expected] of cases) {
-        const result = yield* run("users", "patch", ...conn, "--operations", tmp("ops.json", content), "kim@example.com")
+        const result = yield* run(
+          "users",
+          "patch",
+          ...conn,
+          "--operations",
+          tmp("ops.json", content),
+          "kim@example.com"
+        )
         assert.strictEqual(result.code, ExitCode.Usage, `${content}: ${result.stderr}`)
         assert.match(result.stderr, expected)
-        const piped = yield* runIo({ stdin: content }, secretEnv, "users", "patch", ...conn, "--operations", "-", "kim@example.com")
+        const piped = yield* runIo(
+          { stdin: content },
+          secretEnv,
+          "users",
+          "patch",
+          ...conn,
+          "--operations",
+          "-",
+          "kim@example.com"
+        )
         assert.strictEqual(piped.code, ExitCode.Usage)
       }
       const missing = yield* run("users", "patch", ...conn, "--operations", "/nonexistent/ops.json", "kim@example.com")
@@ -160,7 +176,13 @@ describe("raw resource commands", () => {
     Effect.gen(function*() {
       const { emu, run, runIo } = yield* harness()
       const [kim] = yield* emu.seedUsers([{ userName: "kim@example.com" }])
-      const created = yield* run("create", ...conn, "--data", tmp("g.json", JSON.stringify({ displayName: "Ops" })), "/Groups")
+      const created = yield* run(
+        "create",
+        ...conn,
+        "--data",
+        tmp("g.json", JSON.stringify({ displayName: "Ops" })),
+        "/Groups"
+      )
       assert.strictEqual(created.code, 0, created.stderr)
       const group = JSON.parse(created.stdout)
       assert.strictEqual(group.displayName, "DEFAULT/Ops")
@@ -172,7 +194,9 @@ describe("raw resource commands", () => {
       assert.strictEqual(JSON.parse(projected.stdout).userName, kim!.userName)
 
       const patched = yield* runIo(
-        { stdin: JSON.stringify([{ op: "add", path: "members", value: [{ value: kim!.id, display: kim!.userName }] }]) },
+        {
+          stdin: JSON.stringify([{ op: "add", path: "members", value: [{ value: kim!.id, display: kim!.userName }] }])
+        },
         secretEnv,
         "patch",
         ...conn,
@@ -220,7 +244,7 @@ describe("raw resource commands", () => {
 
   it.effect("bad input is a usage error and nothing is sent", () =>
     Effect.gen(function*() {
-      const { emu, run, runIo } = yield* harness()
+      const { emu, runIo } = yield* harness()
       const [kim] = yield* emu.seedUsers([{ userName: "kim@example.com" }])
       yield* emu.clearLog
       const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string, RegExp]> = [
@@ -234,7 +258,14 @@ describe("raw resource commands", () => {
       ]
       for (const [command, stdin, expected] of cases) {
         const [name, ...rest] = command
-        const result = yield* runIo({ stdin }, secretEnv, name!, ...conn, ...(name === "get" ? [] : ["--data", "-"]), ...rest)
+        const result = yield* runIo(
+          { stdin },
+          secretEnv,
+          name!,
+          ...conn,
+          ...(name === "get" ? [] : ["--data", "-"]),
+          ...rest
+        )
         assert.strictEqual(result.code, ExitCode.Usage, `${command.join(" ")}: ${result.stderr}`)
         assert.match(result.stderr, expected)
         assert.strictEqual(result.stdout, "")
@@ -247,7 +278,10 @@ describe("raw resource commands", () => {
       const { run, runWith } = yield* harness(readerApps)
       const devices = yield* run("get", ...conn, "/Devices", "d-1")
       assert.strictEqual(devices.code, ExitCode.Usage, devices.stderr)
-      assert.match(devices.stderr, /\/Devices is not an endpoint the server lists in \/ResourceTypes \(it lists .*\/Users/)
+      assert.match(
+        devices.stderr,
+        /\/Devices is not an endpoint the server lists in \/ResourceTypes \(it lists .*\/Users/
+      )
       const missing = yield* run("get", ...conn, "/Users", "0b4e7d8c-0000-4000-8000-000000000000")
       assert.strictEqual(missing.code, ExitCode.Failed, missing.stderr)
       const scope = yield* runWith(readerEnv, "delete", ...reader, "/Users", "0b4e7d8c-0000-4000-8000-000000000000")

@@ -28,7 +28,9 @@ describe("asgardeo-scim doctor", () => {
       assert.strictEqual(report.target.scimBaseUrl, "https://emulator.invalid/t/acme/scim2")
       assert.strictEqual(report.token.state, "obtained")
       assert.include(report.token.grantedScopes, "internal_user_mgt_create")
-      assert.isTrue(report.commands.every((c: { missing: Array<string>; checked: boolean }) => c.checked && c.missing.length === 0))
+      assert.isTrue(
+        report.commands.every((c: { missing: Array<string>; checked: boolean }) => c.checked && c.missing.length === 0)
+      )
       assert.strictEqual(report.discovery.serviceProviderConfig.state, "present")
       assert.strictEqual(report.discovery.schemas.state, "present")
       assert.strictEqual(report.discovery.resourceTypes.state, "present")
@@ -51,32 +53,36 @@ describe("asgardeo-scim doctor", () => {
       assert.notInclude(text.stdout + text.stderr, "emulator-secret")
     }), { timeout: 20_000 })
 
-  it.effect("degraded (exit 1): missing scopes per command; an absent and a malformed discovery document", () =>
-    Effect.gen(function*() {
-      const { emu, runWith } = yield* harness(readerApps)
-      const env = { ASGARDEO_CLIENT_SECRET: "reader-secret" }
-      const scopes = yield* runWith(env, "doctor", ...reader, "--json")
-      assert.strictEqual(scopes.code, ExitCode.Failed, scopes.stderr)
-      const report = JSON.parse(scopes.stdout)
-      assert.strictEqual(report.verdict, "degraded")
-      const create = report.commands.find((c: { command: string }) => c.command === "users create")
-      assert.deepStrictEqual(create.missing, ["internal_user_mgt_create"])
-      const list = report.commands.find((c: { command: string }) => c.command === "users list")
-      assert.deepStrictEqual(list.missing, [])
-      assert.match(report.problems[0].message, /lacks scopes for \d+ commands: .*internal_user_mgt_create/)
-      const text = yield* runWith(env, "doctor", ...reader)
-      assert.match(text.stdout, /users create\s+internal_user_mgt_create/)
-      assert.match(text.stdout, /verdict: degraded$/)
+  it.effect(
+    "degraded (exit 1): missing scopes per command; an absent and a malformed discovery document",
+    () =>
+      Effect.gen(function*() {
+        const { emu, runWith } = yield* harness(readerApps)
+        const env = { ASGARDEO_CLIENT_SECRET: "reader-secret" }
+        const scopes = yield* runWith(env, "doctor", ...reader, "--json")
+        assert.strictEqual(scopes.code, ExitCode.Failed, scopes.stderr)
+        const report = JSON.parse(scopes.stdout)
+        assert.strictEqual(report.verdict, "degraded")
+        const create = report.commands.find((c: { command: string }) => c.command === "users create")
+        assert.deepStrictEqual(create.missing, ["internal_user_mgt_create"])
+        const list = report.commands.find((c: { command: string }) => c.command === "users list")
+        assert.deepStrictEqual(list.missing, [])
+        assert.match(report.problems[0].message, /lacks scopes for \d+ commands: .*internal_user_mgt_create/)
+        const text = yield* runWith(env, "doctor", ...reader)
+        assert.match(text.stdout, /users create\s+internal_user_mgt_create/)
+        assert.match(text.stdout, /verdict: degraded$/)
 
-      yield* emu.injectFault(AsgardeoEmulator.status(404, { path: "/scim2/Schemas" }))
-      yield* emu.injectFault(AsgardeoEmulator.malformedBody({ path: "/scim2/ResourceTypes" }))
-      const docs = yield* runWith({ ASGARDEO_CLIENT_SECRET: "emulator-secret" }, "doctor", ...conn, "--json")
-      assert.strictEqual(docs.code, ExitCode.Failed, docs.stderr)
-      const r = JSON.parse(docs.stdout)
-      assert.deepStrictEqual(r.discovery.schemas, { state: "absent", status: 404 })
-      assert.strictEqual(r.discovery.resourceTypes.state, "malformed")
-      assert.strictEqual(r.verdict, "degraded")
-    }), { timeout: 20_000 })
+        yield* emu.injectFault(AsgardeoEmulator.status(404, { path: "/scim2/Schemas" }))
+        yield* emu.injectFault(AsgardeoEmulator.malformedBody({ path: "/scim2/ResourceTypes" }))
+        const docs = yield* runWith({ ASGARDEO_CLIENT_SECRET: "emulator-secret" }, "doctor", ...conn, "--json")
+        assert.strictEqual(docs.code, ExitCode.Failed, docs.stderr)
+        const r = JSON.parse(docs.stdout)
+        assert.deepStrictEqual(r.discovery.schemas, { state: "absent", status: 404 })
+        assert.strictEqual(r.discovery.resourceTypes.state, "malformed")
+        assert.strictEqual(r.verdict, "degraded")
+      }),
+    { timeout: 20_000 }
+  )
 
   it.effect("failing: bad credentials exit 3; a server down exit 4; Retry-After is seen", () =>
     Effect.gen(function*() {

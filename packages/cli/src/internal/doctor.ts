@@ -101,10 +101,14 @@ const text = (r: Doctor.Report, color: boolean): string => {
     Render.fields(r.reads.map((x) => [x.request, x.result]), color),
     ...(r.problems.length === 0 ? [] : [
       ...section("PROBLEMS"),
-      ...r.problems.map((p) => `- ${Render.styled(p.severity, p.severity === "failing" ? "error" : "warn", color)} ${p.message}`)
+      ...r.problems.map((p) =>
+        `- ${Render.styled(p.severity, p.severity === "failing" ? "error" : "warn", color)} ${p.message}`
+      )
     ]),
     "",
-    `verdict: ${Render.styled(r.verdict, r.verdict === "ok" ? "ok" : r.verdict === "degraded" ? "warn" : "error", color)}`
+    `verdict: ${
+      Render.styled(r.verdict, r.verdict === "ok" ? "ok" : r.verdict === "degraded" ? "warn" : "error", color)
+    }`
   ].join("\n")
 }
 
@@ -116,14 +120,19 @@ export const doctor = (args: Connection.Flags & { readonly json: boolean }) =>
     const report = yield* Effect.gen(function*() {
       const users = yield* Users.Users
       const groups = yield* Groups.Groups
-      return yield* Doctor.run(yield* ScimConfig.ScimConfig, yield* AccessToken.AccessToken, yield* ScimClient.ScimClient, {
-        commands: ScopesCommand.table,
-        answers: Ref.get(answers),
-        reads: [
-          ["GET /Users?count=1", users.list({ count: 1 })],
-          ["GET /Groups?count=1", groups.list({ count: 1 })]
-        ]
-      })
+      return yield* Doctor.run(
+        yield* ScimConfig.ScimConfig,
+        yield* AccessToken.AccessToken,
+        yield* ScimClient.ScimClient,
+        {
+          commands: ScopesCommand.table,
+          answers: Ref.get(answers),
+          reads: [
+            ["GET /Users?count=1", users.list({ count: 1 })],
+            ["GET /Groups?count=1", groups.list({ count: 1 })]
+          ]
+        }
+      )
     }).pipe(Effect.provide(Connection.layer(args, { transformClient: record })))
     yield* io.out(args.json ? Render.json(report) : text(report, io.color))
     const code = Doctor.exitCode(report)

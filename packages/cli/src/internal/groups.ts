@@ -93,8 +93,13 @@ const onGroup = <E, R>(
   }).pipe(Effect.provide(Connection.layer(args)))
 
 export const del = (args: Args<{ readonly group: string; readonly allStores: boolean }>) =>
-  onGroup(args, (groups, g) => groups.delete(g.id), "deleted", { deleted: true }, (g) =>
-    `${Lookup.groupName(g)} (${g.id})`)
+  onGroup(
+    args,
+    (groups, g) => groups.delete(g.id),
+    "deleted",
+    { deleted: true },
+    (g) => `${Lookup.groupName(g)} (${g.id})`
+  )
 
 export const rename = (args: Args<{ readonly group: string; readonly allStores: boolean; readonly name: string }>) =>
   onGroup(

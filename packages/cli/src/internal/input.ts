@@ -60,7 +60,9 @@ export const readObject = (file: string, what: string) =>
       : Effect.fail(
         new CliError({
           code: Usage,
-          message: `${what}: expected a JSON object, got ${Array.isArray(json) ? "an array" : typeof json === "object" ? "null" : typeof json}; nothing was sent`
+          message: `${what}: expected a JSON object, got ${
+            Array.isArray(json) ? "an array" : typeof json === "object" ? "null" : typeof json
+          }; nothing was sent`
         })
       ))
 
@@ -80,4 +82,3 @@ export const readOperations = (file: string, what: string, operation: string) =>
       onRight: (ops) => Effect.succeed(ops)
     })
   })
-

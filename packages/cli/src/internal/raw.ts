@@ -83,21 +83,31 @@ export const get = (
   }).pipe(Effect.provide(Connection.layer(args)))
 
 export const create = (args: Args<{ readonly data: string }>) =>
-  Effect.flatMap(Input.readObject(args.data, "--data"), (body) =>
-    Effect.flatMap(service(args.endpoint), (resources) => Effect.flatMap(resources.create(body), print)).pipe(
-      Effect.provide(Connection.layer(args))
-    ))
+  Effect.flatMap(
+    Input.readObject(args.data, "--data"),
+    (body) =>
+      Effect.flatMap(service(args.endpoint), (resources) => Effect.flatMap(resources.create(body), print)).pipe(
+        Effect.provide(Connection.layer(args))
+      )
+  )
 
 export const replace = (args: Args<{ readonly id: string; readonly data: string }>) =>
-  Effect.flatMap(Input.readObject(args.data, "--data"), (body) =>
-    Effect.flatMap(service(args.endpoint), (resources) => Effect.flatMap(resources.replace(args.id, body), print)).pipe(
-      Effect.provide(Connection.layer(args))
-    ))
+  Effect.flatMap(
+    Input.readObject(args.data, "--data"),
+    (body) =>
+      Effect.flatMap(service(args.endpoint), (resources) => Effect.flatMap(resources.replace(args.id, body), print))
+        .pipe(
+          Effect.provide(Connection.layer(args))
+        )
+  )
 
 export const patch = (args: Args<{ readonly id: string; readonly data: string }>) =>
-  Effect.flatMap(Input.readOperations(args.data, "--data", "patch"), (operations) =>
-    Effect.flatMap(service(args.endpoint), (resources) => Effect.flatMap(resources.patch(args.id, operations), print))
-      .pipe(Effect.provide(Connection.layer(args))))
+  Effect.flatMap(
+    Input.readOperations(args.data, "--data", "patch"),
+    (operations) =>
+      Effect.flatMap(service(args.endpoint), (resources) => Effect.flatMap(resources.patch(args.id, operations), print))
+        .pipe(Effect.provide(Connection.layer(args)))
+  )
 
 export const del = (args: Args<{ readonly id: string }>) =>
   Effect.gen(function*() {
@@ -122,8 +132,10 @@ const searchRequest = (
     const unknown = Object.keys(body).filter((k) => k !== "schemas" && !searchKeys.includes(k))
     if (unknown.length > 0) {
       return yield* Effect.fail(
-        usage(`--data: ${unknown.join(", ")} ${unknown.length === 1 ? "is not a" : "are not"} SearchRequest ` +
-          `attribute${unknown.length === 1 ? "" : "s"} (${searchKeys.join(", ")}); nothing was sent`)
+        usage(
+          `--data: ${unknown.join(", ")} ${unknown.length === 1 ? "is not a" : "are not"} SearchRequest ` +
+            `attribute${unknown.length === 1 ? "" : "s"} (${searchKeys.join(", ")}); nothing was sent`
+        )
       )
     }
     const { schemas: _, ...request } = body

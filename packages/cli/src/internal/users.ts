@@ -12,7 +12,6 @@ import * as Render from "../Render.js"
 import * as Input from "./input.js"
 import * as Output from "./output.js"
 
-
 type Args<A> = Connection.Flags & { readonly json: boolean } & A
 
 const nameOf = (u: User.User): string =>
@@ -113,9 +112,12 @@ export const reactivate = (args: Args<{ readonly user: string; readonly allStore
 export const patch = (
   args: Args<{ readonly user: string; readonly allStores: boolean; readonly operations: string }>
 ) =>
-  Effect.flatMap(Input.readOperations(args.operations, "--operations", "users patch"), (operations) =>
-    Effect.gen(function*() {
-      const users = yield* Users.Users
-      const u = yield* Lookup.user(args.user, { allStores: args.allStores })
-      yield* showUser(yield* users.patch(u.id, operations), args.json)
-    }).pipe(Effect.provide(Connection.layer(args))))
+  Effect.flatMap(
+    Input.readOperations(args.operations, "--operations", "users patch"),
+    (operations) =>
+      Effect.gen(function*() {
+        const users = yield* Users.Users
+        const u = yield* Lookup.user(args.user, { allStores: args.allStores })
+        yield* showUser(yield* users.patch(u.id, operations), args.json)
+      }).pipe(Effect.provide(Connection.layer(args)))
+  )
