@@ -118,15 +118,15 @@ export const del = (args: Args<{ readonly id: string }>) =>
 
 const searchKeys = ["filter", "startIndex", "count", "attributes", "excludedAttributes", "sortBy", "sortOrder"]
 
+type SearchArgs = Args<{
+  readonly data: Option.Option<string>
+  readonly filter: Option.Option<string>
+  readonly count: Option.Option<number>
+  readonly startIndex: Option.Option<number>
+}>
+
 /** A SearchRequest (RFC 7644 §3.4.3) from a file, with the flags on top. */
-const searchRequest = (
-  args: Args<{
-    readonly data: Option.Option<string>
-    readonly filter: Option.Option<string>
-    readonly count: Option.Option<number>
-    readonly startIndex: Option.Option<number>
-  }>
-) =>
+const searchRequest = (args: SearchArgs) =>
   Effect.gen(function*() {
     const body = Option.isSome(args.data) ? yield* Input.readObject(args.data.value, "--data") : {}
     const unknown = Object.keys(body).filter((k) => k !== "schemas" && !searchKeys.includes(k))
@@ -147,14 +147,7 @@ const searchRequest = (
     } as Resources.ListOptions
   })
 
-export const search = (
-  args: Args<{
-    readonly data: Option.Option<string>
-    readonly filter: Option.Option<string>
-    readonly count: Option.Option<number>
-    readonly startIndex: Option.Option<number>
-  }>
-) =>
+export const search = (args: SearchArgs) =>
   Effect.flatMap(searchRequest(args), (request) =>
     Effect.gen(function*() {
       const resources = yield* service(args.endpoint)
