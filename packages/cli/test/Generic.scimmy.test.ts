@@ -5,6 +5,9 @@ import { Backend, Cli, ExitCode, Io } from "@asgardeo-scim/cli"
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import * as ScimmyServer from "../../directory/test/utils/ScimmyServer.js"
 
 const token = "Scimmy-Bearer-Sekrit-5d1e"
@@ -76,6 +79,29 @@ describe("the CLI on SCIMMY (generic target, bearer token)", () => {
         const stores = yield* run("users", "get", "--all-stores", "kim")
         assert.strictEqual(stores.code, ExitCode.Usage, stores.stderr)
         for (const r of [...results, gone, stores]) scan(r)
+      })
+    ))
+
+  it.live("the hr commands: setup, onboard from a CSV, change-role, offboard", () =>
+    withServer((run, server) =>
+      Effect.gen(function*() {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "asgardeo-cli-")), "employees.csv")
+        fs.writeFileSync(
+          file,
+          "employeeId,email,firstName,lastName,department,role\n" +
+            "E1,ann@example.com,Ann,Lee,Engineering,employee\nE2,bob@example.com,Bob,Kim,HR,hr_manager\n"
+        )
+        const setup = yield* run("hr", "setup", "--json")
+        assert.strictEqual(setup.code, 0, setup.stderr)
+        const onboard = yield* run("hr", "onboard", file, "--json")
+        assert.strictEqual(onboard.code, 0, onboard.stdout + onboard.stderr)
+        assert.strictEqual(server.users().length, 2)
+        const change = yield* run("hr", "change-role", "ann@example.com", "hr_manager")
+        assert.strictEqual(change.code, 0, change.stderr)
+        const off = yield* run("hr", "offboard", "bob@example.com", "--delete")
+        assert.strictEqual(off.code, 0, off.stderr)
+        assert.strictEqual(server.users().length, 1)
+        for (const r of [setup, onboard, change, off]) scan(r)
       })
     ))
 
