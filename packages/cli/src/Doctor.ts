@@ -345,13 +345,12 @@ export const run = (
       const error = exit.cause._tag === "Fail" ? exit.cause.error : exit.cause
       const { code, message } = ExitCode.describe(error)
       reads.push({ request, result: message })
-      // A missing scope is already counted above; a fatal error makes the server unusable.
-      if (
-        isFatal(code) &&
-        !(typeof error === "object" && error !== null && "_tag" in error && error._tag === "MissingScope")
-      ) {
-        failing(`${request}: ${message}`, code)
-      } else if (lacking.length === 0) degraded(`${request}: ${message}`)
+      // A missing scope is counted with the scopes above; a fatal error makes the server unusable.
+      const missingScope = typeof error === "object" && error !== null && "_tag" in error &&
+        error._tag === "MissingScope"
+      if (missingScope) continue
+      if (isFatal(code)) failing(`${request}: ${message}`, code)
+      else degraded(`${request}: ${message}`)
     }
 
     const answers = yield* inputs.answers
