@@ -184,15 +184,20 @@ const isGeneric = (flags: Flags) =>
 const generic = (flags: Flags, options: ClientOptions, backend: BackendService.Service) =>
   Effect.gen(function*() {
     const scimBaseUrl = (yield* fromEnv(flags.scimUrl, "SCIM_BASE_URL")) as Option.Some<string>
+    // A flag beats the environment: --bearer-token leaves SCIM_TOKEN_URL aside, --token-url SCIM_TOKEN.
+    if (Option.isSome(flags.bearerToken) && set(flags.tokenUrl)) {
+      return yield* Effect.fail(usage("--bearer-token and --token-url are two ways to authenticate: pass one"))
+    }
     const token = Option.isSome(flags.bearerToken)
       ? Option.some(Redacted.value(flags.bearerToken.value))
+      : set(flags.tokenUrl)
+      ? Option.none()
       : yield* fromEnv(Option.none(), "SCIM_TOKEN")
-    const tokenUrl = yield* fromEnv(flags.tokenUrl, "SCIM_TOKEN_URL")
+    const tokenUrl = Option.isSome(flags.bearerToken) ? Option.none() : yield* fromEnv(flags.tokenUrl, "SCIM_TOKEN_URL")
     if (set(token) && set(tokenUrl)) {
       return yield* Effect.fail(
         usage(
-          "a bearer token (--bearer-token, SCIM_TOKEN) and a token URL (--token-url, SCIM_TOKEN_URL) " +
-            "are both set: keep one"
+          "SCIM_TOKEN and SCIM_TOKEN_URL are both set: unset one, or pick one with --bearer-token or --token-url"
         )
       )
     }

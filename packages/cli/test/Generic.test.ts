@@ -79,6 +79,9 @@ describe("generic target", () => {
       assert.strictEqual(flagged.code, 0, flagged.stderr)
       assert.match(flagged.stderr, /^warning: --client-secret .*SCIM_CLIENT_SECRET/)
       assert.notInclude(flagged.stdout + flagged.stderr, secret)
+      // A flag beats the environment: --token-url leaves SCIM_TOKEN aside.
+      const beats = yield* runWith({ ...env, SCIM_TOKEN: "Ignored-Token-1" }, "users", "list", "--token-url", tokenUrl)
+      assert.strictEqual(beats.code, 0, beats.stderr)
       // A wrong secret and a wrong bearer token: exit code 3, the values named nowhere.
       const wrong = "Wrong-Sekrit-41d8aa"
       const bad = yield* runWith({ ...env, SCIM_CLIENT_SECRET: wrong }, "--log-level", "debug", "users", "list")
@@ -107,7 +110,8 @@ describe("generic target", () => {
       const cases: ReadonlyArray<readonly [Record<string, string>, ReadonlyArray<string>, RegExp]> = [
         [{ SCIM_BASE_URL: scimUrl }, [], /SCIM_TOKEN is not set\. Export it or pass --bearer-token/],
         [{ SCIM_BASE_URL: scimUrl, SCIM_TOKEN_URL: tokenUrl }, [], /SCIM_CLIENT_ID and SCIM_CLIENT_SECRET are not set/],
-        [{ ...env, SCIM_TOKEN: "t" }, [], /bearer token .* and a token URL .* are both set/],
+        [{ ...env, SCIM_TOKEN: "t" }, [], /SCIM_TOKEN and SCIM_TOKEN_URL are both set/],
+        [{ SCIM_BASE_URL: scimUrl }, ["--bearer-token", "t", "--token-url", tokenUrl], /two ways to authenticate/],
         [{ ...env, ASGARDEO_ORG: "acme" }, [], /both SCIM_BASE_URL and ASGARDEO_ORG are set/],
         [{}, ["--scim-url", scimUrl, "--org", "acme"], /--org and --scim-url name two targets/],
         [env, ["--base-url", "https://api.asgardeo.io"], /--org and --base-url are Asgardeo settings/],
