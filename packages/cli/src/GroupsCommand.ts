@@ -19,12 +19,9 @@ const list = make(
   (m, args) => m.list(args)
 )
 
-const get = make(
-  "get",
-  "Show a group and its members",
-  Subcommand.connected({ allStores: Flags.allStores, group: Subcommand.groupRef }),
-  (m, args) => m.get(args)
-)
+const byRef = Subcommand.connected({ allStores: Flags.allStores, group: Subcommand.groupRef })
+
+const get = make("get", "Show a group and its members", byRef, (m, args) => m.get(args))
 
 const create = make(
   "create",
@@ -44,12 +41,7 @@ const rename = make(
   (m, args) => m.rename(args)
 )
 
-const del = make(
-  "delete",
-  "Delete a group (its members stay)",
-  Subcommand.connected({ allStores: Flags.allStores, group: Subcommand.groupRef }),
-  (m, args) => m.del(args)
-)
+const del = make("delete", "Delete a group (its members stay)", byRef, (m, args) => m.del(args))
 
 const membership = (name: "add-member" | "remove-member") =>
   make(
