@@ -59,7 +59,7 @@ export interface Problem {
 }
 
 /**
- * The report of `doctor` (`--json` prints it as is). No secret is in it.
+ * The report of `doctor` (`--json` prints it, with `null` for what is `undefined`). No secret is in it.
  *
  * @since 0.3.0
  * @category models

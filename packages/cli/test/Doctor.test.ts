@@ -36,7 +36,7 @@ describe("asgardeo-scim doctor", () => {
       assert.strictEqual(report.discovery.resourceTypes.state, "present")
       assert.isTrue(report.advertised.patch)
       // Client-side budgets are on by default only for hosts on asgardeo.io.
-      assert.isUndefined(report.budgets.rateLimits)
+      assert.isNull(report.budgets.rateLimits)
       assert.strictEqual(report.budgets.pageSize, 100)
       assert.deepStrictEqual(report.rateLimitHeaders.seen, [])
       assert.isTrue(report.rateLimitHeaders.answers >= 5)

@@ -151,7 +151,7 @@ describe("the CLI on SCIMMY (generic target, bearer token)", () => {
         assert.strictEqual(report.target.dialect, "rfc7644")
         assert.strictEqual(report.target.auth, "static bearer token")
         assert.strictEqual(report.token.state, "static")
-        assert.isUndefined(report.token.grantedScopes)
+        assert.isNull(report.token.grantedScopes)
         assert.isTrue(report.commands.every((c: { checked: boolean }) => !c.checked))
         assert.strictEqual(report.discovery.serviceProviderConfig.state, "present")
         assert.strictEqual(report.advertised.bulk.maxOperations, ScimmyServer.MAX_OPERATIONS)

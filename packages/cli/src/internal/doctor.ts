@@ -134,7 +134,8 @@ export const doctor = (args: Connection.Flags & { readonly json: boolean }) =>
         }
       )
     }).pipe(Effect.provide(Connection.layer(args, { transformClient: record })))
-    yield* io.out(args.json ? Render.json(report) : text(report, io.color))
+    // JSON keeps every key: what is not known is null rather than left out.
+    yield* io.out(args.json ? JSON.stringify(report, (_, v) => v === undefined ? null : v, 2) : text(report, io.color))
     const code = Doctor.exitCode(report)
     // The report is printed; the exit code alone says the verdict.
     if (code !== 0) return yield* Effect.fail(new CliError({ code, message: "" }))
