@@ -3,6 +3,7 @@
 // paths, and each failure with its exit code: bad input (nothing sent), not found, ambiguous,
 // missing scope.
 import { ExitCode } from "@asgardeo-scim/cli"
+import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as fs from "node:fs"
@@ -271,6 +272,23 @@ describe("raw resource commands", () => {
         assert.strictEqual(result.stdout, "")
       }
       assert.deepStrictEqual(yield* emu.log, [])
+    }))
+
+  it.effect("an endpoint /ResourceTypes lists is reached as any other", () =>
+    Effect.gen(function*() {
+      const { emu, run } = yield* harness()
+      const types = {
+        Resources: [{ id: "Device", name: "Device", endpoint: "/Devices", schema: "urn:example:Device" }]
+      }
+      yield* emu.injectFault(AsgardeoEmulator.garbage({ path: "/scim2/ResourceTypes" }, JSON.stringify(types), 200))
+      yield* emu.injectFault(
+        AsgardeoEmulator.garbage({ path: "/scim2/Devices/*" }, JSON.stringify({ id: "d-1", serial: "SN-1" }), 200)
+      )
+      const device = yield* run("get", ...conn, "/Devices", "0b4e7d8c-0000-4000-8000-000000000001")
+      assert.strictEqual(device.code, 0, device.stderr)
+      assert.deepStrictEqual(JSON.parse(device.stdout), { id: "d-1", serial: "SN-1" })
+      const log = (yield* emu.log).map((e) => `${e.method} ${e.path}`)
+      assert.include(log, "GET /t/acme/scim2/Devices/0b4e7d8c-0000-4000-8000-000000000001")
     }))
 
   it.effect("an endpoint /ResourceTypes does not list: usage; not found 1; missing scope 3", () =>
