@@ -10,21 +10,25 @@ import * as ScimmyServer from "../../directory/test/utils/ScimmyServer.js"
 import * as generic from "../readme/generic.js"
 
 const direct = (strict: boolean) =>
-  Layer.unwrapEffect(Effect.map(ScimmyServer.Scimmy, (s) =>
-    generic.layer(s.baseUrl, Redacted.make(s.token)).pipe(Layer.orDie))).pipe(
-      Layer.provide(NodeHttpClient.layerUndici),
-      Layer.provideMerge(strict ? ScimmyServer.layerStrict : ScimmyServer.layer)
-    )
-
-const withoutSortAndBulk = Layer.unwrapEffect(Effect.map(ConfigProxy.Proxy, (p) =>
-  generic.layer(p.baseUrl, Redacted.make(ScimmyServer.DEFAULT_TOKEN)).pipe(Layer.orDie))).pipe(
+  Layer.unwrapEffect(
+    Effect.map(ScimmyServer.Scimmy, (s) => generic.layer(s.baseUrl, Redacted.make(s.token)).pipe(Layer.orDie))
+  ).pipe(
     Layer.provide(NodeHttpClient.layerUndici),
-    Layer.provideMerge(ConfigProxy.layer({ sort: { supported: false }, bulk: { supported: false } })),
-    Layer.provideMerge(ScimmyServer.layer)
+    Layer.provideMerge(strict ? ScimmyServer.layerStrict : ScimmyServer.layer)
   )
 
-const names = (users: ReadonlyArray<unknown>) =>
-  users.map((u) => (u as { userName: string }).userName).sort()
+const withoutSortAndBulk = Layer.unwrapEffect(
+  Effect.map(
+    ConfigProxy.Proxy,
+    (p) => generic.layer(p.baseUrl, Redacted.make(ScimmyServer.DEFAULT_TOKEN)).pipe(Layer.orDie)
+  )
+).pipe(
+  Layer.provide(NodeHttpClient.layerUndici),
+  Layer.provideMerge(ConfigProxy.layer({ sort: { supported: false }, bulk: { supported: false } })),
+  Layer.provideMerge(ScimmyServer.layer)
+)
+
+const names = (users: ReadonlyArray<unknown>) => users.map((u) => (u as { userName: string }).userName).sort()
 
 describe("README: the generic target's worked example on SCIMMY", () => {
   for (const strict of [false, true]) {
