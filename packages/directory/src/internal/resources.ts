@@ -136,6 +136,10 @@ export const checkedBody = (
   input: unknown
 ): Either.Either<Body, ScimError.InvalidInput> => {
   if (!internal.isRecord(input)) return Either.left(internal.invalid(operation, "", "expected a resource object"))
+  if (typeof input.then === "function" || Effect.isEffect(input)) {
+    // A Promise or an Effect has no keys of its own: spread, it would be an empty resource.
+    return Either.left(internal.invalid(operation, "", "expected a resource object, got a Promise or an Effect"))
+  }
   const { meta: _meta, ...rest } = input
   return Either.map(internal.decodeJson(operation, rest), (json) => (internal.isRecord(json) ? json : {}))
 }
@@ -283,17 +287,22 @@ export const build = <A extends { readonly id: string }, I, P, PI>(
       for (let attempt = 1;; attempt++) {
         const current = yield* getFull(id)
         const version = (current as { readonly meta?: { readonly version?: unknown } }).meta?.version
-        if (conditional && typeof version !== "string") {
+        if (conditional && (typeof version !== "string" || !Validation.isEntityTag(version))) {
           return yield* Effect.fail(
             new ScimError.InvalidResponse({
               method: "GET",
               path: internal.pathById(client, path, id),
               status: 200,
-              reason: "the server advertises ETags but sent no meta.version or ETag for the resource"
+              reason: typeof version === "string"
+                ? "the resource's meta.version cannot be sent back as If-Match"
+                : "the server advertises ETags but sent no meta.version or ETag for the resource"
             })
           )
         }
         const wanted: unknown = f(current)
+        if (internal.isRecord(wanted) && typeof wanted.then === "function") {
+          return yield* internal.fail(operation, "f", "f returned a Promise: return the resource, or an Effect")
+        }
         const next = Effect.isEffect(wanted) ? yield* (wanted as Effect.Effect<unknown, E, R>) : wanted
         const body = yield* replacement(operation, id, next)
         const written = yield* Effect.either(put(operation, id, body, conditional ? version as string : undefined))
