@@ -89,6 +89,15 @@ export interface Target {
      * answers 501 and says so). Absent: `"advertised"`.
      */
     readonly sort?: "advertised" | "never" | undefined
+    /**
+     * Whether lists may be paged by RFC 9865 cursors: `"advertised"`, where the server's
+     * `ServiceProviderConfig` says `pagination.cursor` (then `stream` uses them by default);
+     * `"never"`, index paging only, the configuration never read for it (Asgardeo has no cursors
+     * on SCIM). Absent: `"advertised"`.
+     *
+     * @since 0.3.0
+     */
+    readonly cursor?: "advertised" | "never" | undefined
   }
   readonly members: {
     /** Query parameters that ask for a minimal answer to a member write, when the server honours them. */
@@ -159,7 +168,7 @@ export const asgardeo: Target = {
   },
   deactivation: (active) => Patch.setAccountDisabled(!active),
   bulk: { maxOperations: 100, preferInBatches: true },
-  paging: { maxCount: 100, sort: "never" },
+  paging: { maxCount: 100, sort: "never", cursor: "never" },
   members: { minimalAnswer: { attributes: "id" } },
   users: { invitations: true, passwordOrInvitation: true },
   scopes: { checked: true, absentMeans: "none" },
@@ -185,7 +194,7 @@ export const rfc7644: Target = {
   },
   deactivation: Patch.setActive,
   bulk: { maxOperations: undefined, preferInBatches: false },
-  paging: { maxCount: undefined, sort: "advertised" },
+  paging: { maxCount: undefined, sort: "advertised", cursor: "advertised" },
   // RFC 7644 §3.5.2 allows `attributes` on PATCH, but servers apply it unevenly (SCIMMY applies
   // the PATCH to the projected group and drops the member added): ask for nothing special.
   members: { minimalAnswer: undefined },
@@ -303,6 +312,9 @@ export const problem = (u: unknown): readonly [string, string] | undefined => {
   if (!positiveOrUndefined(t.paging.maxCount)) return ["paging.maxCount", "a positive integer or undefined"]
   if (t.paging.sort !== undefined && t.paging.sort !== "advertised" && t.paging.sort !== "never") {
     return ["paging.sort", "\"advertised\", \"never\" or undefined"]
+  }
+  if (t.paging.cursor !== undefined && t.paging.cursor !== "advertised" && t.paging.cursor !== "never") {
+    return ["paging.cursor", "\"advertised\", \"never\" or undefined"]
   }
   if (typeof t.members !== "object" || t.members === null) return ["members", "an object"]
   if (typeof t.users !== "object" || t.users === null) return ["users", "an object"]

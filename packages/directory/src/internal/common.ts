@@ -67,6 +67,19 @@ export interface ListResult<A> {
   readonly totalResults: number | undefined
   readonly startIndex: number | undefined
   readonly itemsPerPage: number | undefined
+  /**
+   * RFC 9865: the cursor of the next page (pass it as `cursor`); absent on the last page and
+   * from servers without cursors.
+   *
+   * @since 0.3.0
+   */
+  readonly nextCursor?: string | undefined
+  /**
+   * RFC 9865: the cursor of the previous page, where the server gives one.
+   *
+   * @since 0.3.0
+   */
+  readonly previousCursor?: string | undefined
 }
 
 /** Options shared by the list calls. @internal */
@@ -79,6 +92,7 @@ export interface ListOptions {
   readonly domain?: string | undefined
   readonly sortBy?: string | undefined
   readonly sortOrder?: "ascending" | "descending" | undefined
+  readonly cursor?: string | undefined
 }
 
 /** The validated form of list options. @internal */
@@ -91,6 +105,7 @@ export interface PreparedList {
   readonly domain: string | undefined
   readonly sortBy: string | undefined
   readonly sortOrder: "ascending" | "descending" | undefined
+  readonly cursor: string | undefined
 }
 
 const listKeys = new Set([
@@ -101,8 +116,40 @@ const listKeys = new Set([
   "excludedAttributes",
   "domain",
   "sortBy",
-  "sortOrder"
+  "sortOrder",
+  "cursor"
 ])
+
+/** The longest cursor accepted from a caller (RFC 9865 cursors are opaque, short strings). @internal */
+export const maxCursorLength = 4096
+
+/**
+ * Whether the server can be paged by RFC 9865 cursors: `refused` says why not (the target says
+ * never, with no request; or its `ServiceProviderConfig`, read once per client, lacks
+ * `pagination.cursor`), else the server's `maxPageSize`. The one decision for `list({ cursor })`
+ * and `stream({ paging })`.
+ *
+ * @internal
+ */
+export const cursorSupport = (
+  client: ScimClient.Service
+): Effect.Effect<
+  { readonly refused: string } | { readonly refused: undefined; readonly maxPageSize: number | undefined },
+  Exclude<ScimClient.Error, ScimError.NotFound | ScimError.NotImplemented>
+> =>
+  client.target.paging.cursor === "never"
+    ? Effect.succeed({ refused: `cursor paging is not offered by ${client.target.name} (index paging only)` })
+    : Effect.map(
+      ServiceProviderConfig.advertised(client.serviceProviderConfig),
+      (spc) =>
+        spc.pagination.cursor
+          ? { refused: undefined, maxPageSize: spc.pagination.maxPageSize }
+          : {
+            refused: spc === ServiceProviderConfig.none
+              ? "this server does not offer cursor paging (it has no ServiceProviderConfig to say it does)"
+              : "this server does not offer cursor paging (its ServiceProviderConfig has no pagination.cursor)"
+          }
+    )
 
 /** Validates list options before any request is sent. @internal */
 export const prepareList = (
@@ -184,6 +231,17 @@ export const prepareList = (
     if (sortOrder !== undefined && sortBy === undefined) {
       return yield* fail(operation, "sortOrder", "sortOrder needs sortBy")
     }
+    const cursor: unknown = o.cursor
+    if (cursor !== undefined) {
+      if (typeof cursor !== "string" || cursor.length > maxCursorLength || Validation.hasControlCharacter(cursor)) {
+        return yield* fail(
+          operation,
+          "cursor",
+          `expected a cursor string (a nextCursor the server gave, or "" for the first page), at most ${maxCursorLength} characters`
+        )
+      }
+      if (o.startIndex !== undefined) return yield* fail(operation, "cursor", "give cursor or startIndex, not both")
+    }
     if (sortBy !== undefined && target.paging.sort === "never") {
       return yield* fail(operation, "sortBy", `sorting is not offered by ${target.name} (it answers 501)`)
     }
@@ -200,6 +258,10 @@ export const prepareList = (
         )
       }
     }
+    if (cursor !== undefined) {
+      const support = yield* cursorSupport(client)
+      if (support.refused !== undefined) return yield* fail(operation, "cursor", support.refused)
+    }
     return {
       startIndex: o.startIndex,
       count: o.count ?? settings.pageSize,
@@ -208,7 +270,8 @@ export const prepareList = (
       excludedAttributes: o.excludedAttributes,
       domain: o.domain,
       sortBy,
-      sortOrder
+      sortOrder,
+      cursor
     }
   })
 
@@ -221,7 +284,8 @@ export const queryParams = (p: PreparedList) => ({
   excludedAttributes: p.excludedAttributes?.join(","),
   domain: p.domain,
   sortBy: p.sortBy,
-  sortOrder: p.sortOrder
+  sortOrder: p.sortOrder,
+  cursor: p.cursor
 })
 
 /** A SearchRequest body for POST `.search`. @internal */
@@ -234,7 +298,8 @@ export const searchBody = (p: PreparedList) => ({
   ...(p.excludedAttributes === undefined ? {} : { excludedAttributes: p.excludedAttributes }),
   ...(p.domain === undefined ? {} : { domain: p.domain }),
   ...(p.sortBy === undefined ? {} : { sortBy: p.sortBy }),
-  ...(p.sortOrder === undefined ? {} : { sortOrder: p.sortOrder })
+  ...(p.sortOrder === undefined ? {} : { sortOrder: p.sortOrder }),
+  ...(p.cursor === undefined ? {} : { cursor: p.cursor })
 })
 
 /** Decodes a ListResponse and each resource. @internal */
@@ -271,7 +336,9 @@ export const decodeList = <A, I>(
     resources,
     totalResults: page.right.totalResults,
     startIndex: page.right.startIndex,
-    itemsPerPage: page.right.itemsPerPage
+    itemsPerPage: page.right.itemsPerPage,
+    ...(page.right.nextCursor === undefined ? {} : { nextCursor: page.right.nextCursor }),
+    ...(page.right.previousCursor === undefined ? {} : { previousCursor: page.right.previousCursor })
   })
 }
 

@@ -17,7 +17,7 @@ import * as internal from "./common.js"
 export const isProjection = (options: unknown): boolean =>
   internal.isRecord(options) && (options.attributes !== undefined || options.excludedAttributes !== undefined)
 
-const streamKeys = new Set(["filter", "domain", "sortBy", "sortOrder"])
+const streamKeys = new Set(["filter", "domain", "sortBy", "sortOrder", "paging"])
 
 const streamKeysChecked = (operation: string, options: unknown) => {
   if (options === undefined) return Effect.void
@@ -25,7 +25,45 @@ const streamKeysChecked = (operation: string, options: unknown) => {
   const unknown = Object.keys(options).find((key) => !streamKeys.has(key))
   return unknown === undefined
     ? Effect.void
-    : internal.fail(operation, unknown, "unknown option (a stream takes filter, domain, sortBy and sortOrder)")
+    : internal.fail(operation, unknown, "unknown option (a stream takes filter, domain, sortBy, sortOrder and paging)")
+}
+
+/**
+ * How a stream pages: `"auto"` (the default) by cursors where the server advertises them (RFC
+ * 9865 `pagination.cursor`), by index otherwise; `"index"` always by `startIndex`; `"cursor"`
+ * always by cursors, refused with `InvalidInput` before any list request where not advertised.
+ *
+ * @internal
+ */
+export type PagingMethod = "auto" | "index" | "cursor"
+
+/** The page size and method a stream uses: cursors (and the server's page size cap) or index. */
+const chooseMethod = (
+  operation: string,
+  client: ScimClient.Service,
+  options: unknown
+): Effect.Effect<
+  { readonly cursor: false } | { readonly cursor: true; readonly maxPageSize: number | undefined },
+  ScimClient.Error | ScimError.InvalidInput
+> => {
+  const paging: unknown = internal.isRecord(options) ? options.paging : undefined
+  if (paging !== undefined && paging !== "auto" && paging !== "index" && paging !== "cursor") {
+    return internal.fail(operation, "paging", "expected \"auto\", \"index\" or \"cursor\"")
+  }
+  if (paging === "index" || (paging !== "cursor" && client.target.paging.cursor === "never")) {
+    return Effect.succeed({ cursor: false })
+  }
+  const support = internal.cursorSupport(client)
+  return paging === "cursor"
+    ? Effect.flatMap(support, (s) =>
+      s.refused === undefined
+        ? Effect.succeed({ cursor: true, maxPageSize: s.maxPageSize } as const)
+        : internal.fail(operation, "paging", s.refused))
+    : // auto: a configuration that cannot be read leaves index paging, which every server has.
+      Effect.map(
+        Effect.orElseSucceed(support, () => ({ refused: "unreadable" }) as const),
+        (s) => s.refused === undefined ? { cursor: true, maxPageSize: s.maxPageSize } as const : { cursor: false } as const
+      )
 }
 
 /** @internal */
@@ -96,32 +134,46 @@ export const make = <A extends { readonly id: string }, I, P, PI>(options: {
       readonly domain?: string | undefined
       readonly sortBy?: string | undefined
       readonly sortOrder?: "ascending" | "descending" | undefined
+      readonly paging?: PagingMethod | undefined
     }
   ): Stream.Stream<A, ListError | ScimError.PagingAborted> =>
-    Stream.unwrap(Effect.map(
+    Stream.unwrap(Effect.gen(function*() {
+      const operation = `${name}.stream`
       // The caller's options as given (plain JavaScript may pass anything): a filter passed in
       // place of the options, a misspelt key or another list option is refused, never dropped.
-      Effect.zipRight(
-        streamKeysChecked(`${name}.stream`, streamOptions),
-        internal.prepareList(`${name}.stream`, client, profile, streamOptions as internal.ListOptions | undefined)
-      ),
-      (p) =>
-        Paging.stream({
+      yield* streamKeysChecked(operation, streamOptions)
+      const { paging: _paging, ...listOptions } = internal.isRecord(streamOptions) ? streamOptions : {}
+      const p = yield* internal.prepareList(
+        operation,
+        client,
+        profile,
+        streamOptions === undefined ? undefined : listOptions as internal.ListOptions
+      )
+      const method = yield* chooseMethod(operation, client, streamOptions)
+      const base = {
+        ...(p.filter !== undefined ? { filter: p.filter } : {}),
+        ...(p.domain !== undefined ? { domain: p.domain } : {}),
+        ...(p.sortBy !== undefined ? { sortBy: p.sortBy } : {}),
+        ...(p.sortOrder !== undefined ? { sortOrder: p.sortOrder } : {})
+      }
+      const page = (more: internal.ListOptions) =>
+        runList(listName, { ...base, ...more }) as Effect.Effect<internal.ListResult<A>, ListError>
+      return method.cursor
+        ? Paging.streamCursor({
+          path,
+          pageSize: Math.min(settings.pageSize, method.maxPageSize ?? settings.pageSize),
+          maxRequests: settings.maxPageRequests,
+          fetchPage: (cursor, count) => page({ cursor, count }),
+          idOf: (a) => a.id
+        })
+        : Paging.stream({
           path,
           pageSize: settings.pageSize,
           maxRequests: settings.maxPageRequests,
-          fetchPage: (startIndex, count) =>
-            runList(listName, {
-              startIndex,
-              count,
-              ...(p.filter !== undefined ? { filter: p.filter } : {}),
-              ...(p.domain !== undefined ? { domain: p.domain } : {}),
-              ...(p.sortBy !== undefined ? { sortBy: p.sortBy } : {}),
-              ...(p.sortOrder !== undefined ? { sortOrder: p.sortOrder } : {})
-            }) as Effect.Effect<internal.ListResult<A>, ListError>,
+          fetchPage: (startIndex, count) => page({ startIndex, count }),
           idOf: (a) => a.id
         })
-    ))
+    }))
 
   return { runList, stream }
 }
