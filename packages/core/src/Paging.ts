@@ -293,12 +293,14 @@ export const decodeListResponse = (raw: unknown): Either.Either<Page<unknown>, s
     return Either.left(`Resources is not an array (got ${typeof rawResources})`)
   }
   const resources: ReadonlyArray<unknown> = Array.isArray(rawResources) ? rawResources : []
+  const next = toCursor(body.nextCursor)
+  const previous = toCursor(body.previousCursor)
   return Either.right({
     resources,
     totalResults: toCount(body.totalResults),
     startIndex: toCount(body.startIndex),
     itemsPerPage: toCount(body.itemsPerPage),
-    nextCursor: toCursor(body.nextCursor),
-    previousCursor: toCursor(body.previousCursor)
+    ...(next === undefined ? {} : { nextCursor: next }),
+    ...(previous === undefined ? {} : { previousCursor: previous })
   })
 }
