@@ -321,7 +321,7 @@ export const build = <A extends { readonly id: string }, I, P extends { readonly
   client: ScimClient.Service,
   definition: Definition<A, I, P, PI>,
   hooks?: internal.Hooks
-): internal.Built<A, P> =>
+): Effect.Effect<internal.Built<A, P>> =>
   internal.build(client, {
     name: definition.name,
     path: definition.path,
@@ -377,7 +377,7 @@ export const make = <A extends { readonly id: string }, I, P extends { readonly 
       return yield* fail("filters", "expected a function of the target")
     }
     const client = yield* ScimClient.ScimClient
-    const built = build(client, definition)
+    const built = yield* build(client, definition)
     return {
       create: built.create,
       get: built.get as Service<A, P>["get"],

@@ -70,7 +70,12 @@ const server = (
     const slice = users.slice(start - 1, start - 1 + count)
     return {
       status: 200,
-      body: { schemas: [LIST], totalResults: users.length, startIndex: start, Resources: slice.map((u) => Mock.userJson(`id-${u}`, u)) }
+      body: {
+        schemas: [LIST],
+        totalResults: users.length,
+        startIndex: start,
+        Resources: slice.map((u) => Mock.userJson(`id-${u}`, u))
+      }
     }
   }, { pageSize: 2 })
 
@@ -163,7 +168,9 @@ describe("cursor paging where the server advertises it", () => {
     return Effect.gen(function*() {
       const users = yield* Users.Users
       const seen: Array<string> = []
-      const error = yield* Effect.flip(Stream.runForEach(users.stream(), (u) => Effect.sync(() => seen.push(u.userName))))
+      const error = yield* Effect.flip(
+        Stream.runForEach(users.stream(), (u) => Effect.sync(() => seen.push(u.userName)))
+      )
       assert.strictEqual(error._tag, "BadRequest")
       if (error._tag === "BadRequest") assert.strictEqual(error.scimType, "expiredCursor")
       assert.deepStrictEqual(seen, ["a", "b"])
