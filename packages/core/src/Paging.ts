@@ -151,22 +151,14 @@ export const stream = <A, E, R>(options: Options<A, E, R>): Stream.Stream<A, E |
   })
 
 /**
- * Options of `streamCursor`.
+ * Options of `streamCursor`: those of `stream`, with a page fetched by cursor.
  *
  * @since 0.3.0
  * @category models
  */
-export interface CursorOptions<A, E, R> {
-  /** The listed path, for errors (`/Users`). */
-  readonly path: string
-  /** The `count` sent with every request. A positive integer. */
-  readonly pageSize: number
-  /** The most requests to make; reaching it before the end fails with `PagingAborted`. A positive integer. */
-  readonly maxRequests: number
+export interface CursorOptions<A, E, R> extends Omit<Options<A, E, R>, "fetchPage"> {
   /** Fetches the page at `cursor` (`""` for the first page), with `count` resources at most. */
   readonly fetchPage: (cursor: string, count: number) => Effect.Effect<Page<A>, E, R>
-  /** The id to deduplicate by; `undefined` for a resource without one. */
-  readonly idOf: (a: A) => string | undefined
 }
 
 interface CursorState {
