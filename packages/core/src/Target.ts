@@ -71,6 +71,16 @@ export interface Target {
     readonly bareValues: boolean
     /** Whether a filter must go through POST `.search` rather than the query string. */
     readonly viaSearch: (filter: Filter.Filter) => boolean
+    /**
+     * Whether lookups by name may rely on the server filtering: `"assumed"`, always (Asgardeo;
+     * no configuration read for it); `"advertised"`, unless its `ServiceProviderConfig` says
+     * `filter.supported` false, where lookups page the list and match names client-side. Either
+     * way a filter the server refuses (501, 400 `invalidFilter`) is found out and remembered.
+     * Absent: `"advertised"`.
+     *
+     * @since 0.3.0
+     */
+    readonly support?: "advertised" | "assumed" | undefined
   }
   /** The PATCH operation that activates or deactivates a user. */
   readonly deactivation: (active: boolean) => Patch.PatchOperation
@@ -164,7 +174,8 @@ export const asgardeo: Target = {
     users: FilterProfile.profiles.asgardeoUsers,
     groups: FilterProfile.profiles.asgardeoGroups,
     bareValues: true,
-    viaSearch: Filter.needsSearch
+    viaSearch: Filter.needsSearch,
+    support: "assumed"
   },
   deactivation: (active) => Patch.setAccountDisabled(!active),
   bulk: { maxOperations: 100, preferInBatches: true },
@@ -190,7 +201,8 @@ export const rfc7644: Target = {
     users: FilterProfile.profiles.rfc7644,
     groups: FilterProfile.profiles.rfc7644,
     bareValues: false,
-    viaSearch: () => false
+    viaSearch: () => false,
+    support: "advertised"
   },
   deactivation: Patch.setActive,
   bulk: { maxOperations: undefined, preferInBatches: false },
@@ -306,6 +318,9 @@ export const problem = (u: unknown): readonly [string, string] | undefined => {
   if (!isProfile(t.filters.users)) return ["filters.users", "a filter profile"]
   if (!isProfile(t.filters.groups)) return ["filters.groups", "a filter profile"]
   if (typeof t.filters.viaSearch !== "function") return ["filters.viaSearch", "a function"]
+  if (t.filters.support !== undefined && t.filters.support !== "advertised" && t.filters.support !== "assumed") {
+    return ["filters.support", "\"advertised\", \"assumed\" or undefined"]
+  }
   if (typeof t.bulk !== "object" || t.bulk === null) return ["bulk", "an object"]
   if (!positiveOrUndefined(t.bulk.maxOperations)) return ["bulk.maxOperations", "a positive integer or undefined"]
   if (typeof t.paging !== "object" || t.paging === null) return ["paging", "an object"]

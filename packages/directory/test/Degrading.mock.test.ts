@@ -66,8 +66,11 @@ const server = (names: ReadonlyArray<string>, lacking: Lacking, options: Paramet
     }
   }, { pageSize: 2, ...options })
 
+/** The list requests received (the configuration read, once per client, left out). */
 const sent = (m: { readonly received: ReadonlyArray<Mock.Received> }) =>
-  m.received.map((r) => `${r.method} ${r.url.pathname.replace("/v2", "")}${r.url.search}`)
+  m.received
+    .filter((r) => !r.url.pathname.endsWith("/ServiceProviderConfig"))
+    .map((r) => `${r.method} ${r.url.pathname.replace("/v2", "")}${r.url.search}`)
 
 const people = ["ann", "bob", "kim", "lee", "max"]
 
@@ -179,7 +182,7 @@ describe("a server without filtering", () => {
         assert.strictEqual(failure.requests, 4)
         assert.include(failure.reason, "without filtering")
       }
-      assert.strictEqual(m.received.length, 4)
+      assert.strictEqual(sent(m).length, 4)
     }).pipe(Effect.provide(m.layer))
   })
 
@@ -204,7 +207,7 @@ describe("a server without filtering", () => {
           Effect.flatMap(Users.Users, (users) => users.findByUserName("kim")).pipe(Effect.provide(m.layer))
         )
         assert.strictEqual(failure._tag, reply.status === 500 ? "ServerError" : "BadRequest")
-        assert.strictEqual(m.received.length, 1)
+        assert.strictEqual(sent(m).length, 1)
       }
     }))
 
@@ -217,13 +220,63 @@ describe("a server without filtering", () => {
     }).pipe(Effect.provide(m.layer))
   })
 
-  it.effect("filter.supported false and the filter ignored: the answer is still checked here (no config read)", () => {
-    const m = server(people, { filter: "ignored", spc: { ...Mock.spc(), filter: { supported: false } } })
+  it.effect("a server that ignores the filter (advertising it): every name that comes back is checked here", () => {
+    const m = server(people, { filter: "ignored", spc: Mock.spc() })
     return Effect.gen(function*() {
       const users = yield* Users.Users
       assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("max")).id, "u4")
       assert.isTrue(Option.isNone(yield* users.findByUserName("zed")))
-      assert.isFalse(sent(m).some((s) => s.includes("ServiceProviderConfig")))
+      assert.isTrue(sent(m).every((s) => s.includes("filter=")))
+    }).pipe(Effect.provide(m.layer))
+  })
+})
+
+describe("what the server's configuration says about filtering", () => {
+  it.effect("filter.supported false: lookups page without a filter from the first request; config read once", () => {
+    // A server that says it does not filter and answers a filter with an empty page: trusting
+    // that page would call an existing user absent (and `ensure` would create a second one).
+    const m = Mock.generic((req) => {
+      if (req.url.pathname.endsWith("/ServiceProviderConfig")) {
+        return { status: 200, body: { ...Mock.spc(), filter: { supported: "false" } } }
+      }
+      if (req.url.searchParams.has("filter")) return { status: 200, body: { schemas: [LIST], totalResults: 0 } }
+      return { status: 200, body: { schemas: [LIST], Resources: [Mock.userJson("u1", "kim")] } }
+    }, { pageSize: 2 })
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("kim")).id, "u1")
+      assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("Kim")).id, "u1")
+      assert.deepStrictEqual(m.received.map((r) => `${r.url.pathname}${r.url.search}`), [
+        "/v2/ServiceProviderConfig",
+        "/v2/Users?count=2",
+        "/v2/Users?count=2"
+      ])
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  for (
+    const [name, spc] of [
+      ["filter.supported true", Mock.spc()],
+      ["no filter object", { schemas: [] }],
+      ["no configuration (404)", undefined]
+    ] as const
+  ) {
+    it.effect(`${name}: lookups filter`, () => {
+      const m = server(people, spc === undefined ? {} : { spc })
+      return Effect.gen(function*() {
+        const users = yield* Users.Users
+        assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("lee")).id, "u3")
+        assert.deepStrictEqual(sent(m), ["GET /Users?filter=userName%20eq%20%22lee%22&count=2"])
+      }).pipe(Effect.provide(m.layer))
+    })
+  }
+
+  it.effect("Asgardeo's target never reads the configuration for lookups (its filters are assumed)", () => {
+    const m = Mock.asgardeo(() => ({ status: 200, body: { schemas: [LIST], totalResults: 0 } }))
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      assert.isTrue(Option.isNone(yield* users.findByUserName("kim@example.com")))
+      assert.deepStrictEqual(m.received.map((r) => r.url.pathname.replace(/^.*\/scim2/, "")), ["/Users"])
     }).pipe(Effect.provide(m.layer))
   })
 })

@@ -1,6 +1,6 @@
 // Degrading gracefully on a third-party server: SCIMMY with features taken away (POST .search
-// answering 404; filters answering 501, its ServiceProviderConfig saying filter.supported false),
-// in default and strict modes. Lookups by name, ensure and search keep working, choosing what the
+// answering 404; filters answering 501, its ServiceProviderConfig saying filter.supported false or
+// still true), in default and strict modes. Lookups by name, ensure and search keep working, choosing what the
 // server offers once (two matches are AmbiguousUser: see Degrading.mock.test.ts, as this
 // fixture's uniqueness check keeps two such users from existing).
 import { ScimClient } from "@asgardeo-scim/core"
@@ -12,12 +12,19 @@ import { Effect, Option } from "effect"
 import * as Generic from "./utils/Generic.js"
 import * as ScimmyServer from "./utils/ScimmyServer.js"
 
-for (const strict of [false, true]) {
-  describe(`SCIMMY without .search and filters (${strict ? "strict" : "default"} mode)`, () => {
+const cases = [
+  { strict: false, filters: "advertised" },
+  { strict: true, filters: "advertised" },
+  { strict: false, filters: "unadvertised" },
+  { strict: true, filters: "unadvertised" }
+] as const
+
+for (const { filters, strict } of cases) {
+  describe(`SCIMMY without .search and filters, ${filters} (${strict ? "strict" : "default"} mode)`, () => {
     const run = <A, E>(effect: Effect.Effect<A, E, D.Services | ScimmyServer.Scimmy>) =>
       effect.pipe(
         Effect.provide(
-          Generic.layer(NodeHttpClient.layerUndici, { strict, pageSize: 3, lacks: { search: true, filters: true } })
+          Generic.layer(NodeHttpClient.layerUndici, { strict, pageSize: 3, lacks: { search: true, filters } })
         )
       )
 
@@ -33,8 +40,9 @@ for (const strict of [false, true]) {
         assert.strictEqual(Option.getOrThrow(kim).userName, "kim")
         const lists = (path: string) =>
           s.requests.filter((r) => r.path.endsWith(path)).map((r) => `${r.status} ${r.url.replace(/^.*\/v2/, "")}`)
+        // Said in the configuration: no filter is sent; not said: the first one is refused (501).
         assert.deepStrictEqual(lists("/Users"), [
-          "501 /Users?filter=userName%20eq%20%22kim%22&count=3",
+          ...(filters === "unadvertised" ? ["501 /Users?filter=userName%20eq%20%22kim%22&count=3"] : []),
           "200 /Users?count=3",
           "200 /Users?startIndex=4&count=3",
           "200 /Users?startIndex=7&count=3"
@@ -66,9 +74,9 @@ for (const strict of [false, true]) {
         const users = yield* Users.Users
         const quinn = yield* users.create({ userName: "Quinn" })
         assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("QUINN")).id, quinn.id)
-        // The fixture says what it lacks: its configuration has filter.supported false.
+        // The fixture's configuration says what it lacks, or not.
         const client = yield* ScimClient.ScimClient
-        assert.isFalse((yield* client.serviceProviderConfig).filter.supported)
+        assert.strictEqual((yield* client.serviceProviderConfig).filter.supported, filters === "unadvertised")
       })))
   })
 }

@@ -151,6 +151,22 @@ export const cursorSupport = (
           }
     )
 
+/**
+ * Whether the server says it does not filter: its `ServiceProviderConfig` (read once per client)
+ * has a `filter` object with `supported` false. Never read where the target assumes filtering
+ * (Asgardeo); a configuration that is absent, unreadable or silent on `filter` says nothing (the
+ * lookup filters, and a refusal is found out then).
+ *
+ * @internal
+ */
+export const filtersAdvertisedOff = (client: ScimClient.Service): Effect.Effect<boolean> =>
+  client.target.filters.support === "assumed"
+    ? Effect.succeed(false)
+    : Effect.map(
+      Effect.orElseSucceed(client.serviceProviderConfig, () => ServiceProviderConfig.none),
+      (spc) => isRecord(spc.raw.filter) && !spc.filter.supported
+    )
+
 /** Validates list options before any request is sent. @internal */
 export const prepareList = (
   operation: string,

@@ -153,17 +153,19 @@ export const make = <A extends { readonly id: string }, I, P, PI>(options: {
           }
           // A server without POST .search (404, 501) is asked the same query by GET, then and
           // from then on.
-          const viaGet = Effect.zipRight(
-            Effect.zipRight(
-              Ref.update(lacks, (l) => ({ ...l, search: true })),
-              Effect.annotateCurrentSpan("scim.fallback", "GET instead of POST .search")
-            ),
-            Effect.flatMap(client.execute(get), decode(get, listOptions))
-          )
+          const byGet = Effect.flatMap(client.execute(get), decode(get, listOptions))
+          const missing = (e: { readonly _tag: string }) => e._tag === "NotFound" || e._tag === "NotImplemented"
           return Effect.flatMap(Ref.get(lacks), (l) =>
-            l.search ? viaGet : client.execute(post).pipe(
+            l.search ? byGet : client.execute(post).pipe(
               Effect.flatMap(decode(post, listOptions)),
-              Effect.catchIf((e) => e._tag === "NotFound" || e._tag === "NotImplemented", () => viaGet)
+              Effect.catchIf(missing, () =>
+                Effect.zipRight(
+                  Effect.zipRight(
+                    Ref.update(lacks, (known) => ({ ...known, search: true })),
+                    Effect.annotateCurrentSpan("scim.fallback", "GET instead of POST .search")
+                  ),
+                  byGet
+                ))
             ))
         }
       )

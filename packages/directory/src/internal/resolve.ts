@@ -165,10 +165,11 @@ export interface PageRequest {
 /**
  * Looks a name up: `None`, the one match, or `ambiguous(candidates)` for two or more.
  *
- * Where the server does not filter (a filter by name answered 501 or 400 `invalidFilter`, or
- * known to be from an earlier lookup), the lookup starts again without a filter: it pages the
- * whole list and matches every name here, by the same rule, until the end or a second match,
- * within the request cap (`PagingAborted` past it). The refusal is remembered (`unfiltered`).
+ * Where the server does not filter (its configuration says `filter.supported` false, or a filter
+ * by name answered 501 or 400 `invalidFilter`, now or in an earlier lookup), the lookup goes
+ * without a filter (starting again after a refusal): it pages the whole list and matches every
+ * name here, by the same rule, until the end or a second match, within the request cap
+ * (`PagingAborted` past it). A refusal is remembered (`unfiltered`).
  *
  * @internal
  */

@@ -299,7 +299,10 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
         maxRequests: client.settings.maxPageRequests,
         fetchPage: (p) => listing.runList(`${name}.list`, p) as Effect.Effect<internal.ListResult<A>, ListError>,
         unfiltered: {
-          known: Effect.map(Ref.get(listing.lacks), (l) => l.filters),
+          known: Effect.flatMap(
+            Ref.get(listing.lacks),
+            (l) => l.filters ? Effect.succeed(true) : internal.filtersAdvertisedOff(client)
+          ),
           refuses: Listing.refusesFilter,
           remember: Ref.update(listing.lacks, (l) => ({ ...l, filters: true }))
         }

@@ -98,10 +98,11 @@ export interface Options {
   readonly token?: string
   /**
    * Features taken away, as servers without them answer: `search`, POST `.search` answers 404;
-   * `filters`, a `filter` in the query string answers 501 and the ServiceProviderConfig
-   * says `filter.supported` false. Default: nothing taken away.
+   * `filters`, a `filter` in the query string answers 501, and the ServiceProviderConfig says
+   * `filter.supported` false (`"advertised"`) or still true (`"unadvertised"`). Default: nothing
+   * taken away.
    */
-  readonly lacks?: { readonly search?: boolean; readonly filters?: boolean }
+  readonly lacks?: { readonly search?: boolean; readonly filters?: "advertised" | "unadvertised" }
 }
 
 export class Scimmy extends Context.Tag("test/Scimmy")<Scimmy, ScimmyServer>() {}
@@ -561,11 +562,11 @@ const errorReply = (res: Response, status: number, detail: string) =>
 const lacksMiddleware = (lacks: NonNullable<Options["lacks"]>) => (req: Request, res: Response, next: NextFunction) => {
   const search = req.method === "POST" && req.path.endsWith("/.search")
   if (search && lacks.search === true) return void errorReply(res, 404, "Not found")
-  if (lacks.filters === true) {
+  if (lacks.filters !== undefined) {
     if (req.query.filter !== undefined) {
       return void errorReply(res, 501, "Filtering is not supported")
     }
-    if (req.method === "GET" && req.path.endsWith("/ServiceProviderConfig")) {
+    if (lacks.filters === "advertised" && req.method === "GET" && req.path.endsWith("/ServiceProviderConfig")) {
       const json = res.json.bind(res)
       res.json = (out?: unknown) =>
         json(isPlainObject(out) ? { ...out, filter: { supported: false, maxResults: MAX_RESULTS } } : out)
@@ -599,7 +600,7 @@ const makeApp = (
   })
 
   if (inst.strict) app.use(BASE_PATH, strictMiddleware(inst))
-  if (lacks.search === true || lacks.filters === true) app.use(BASE_PATH, lacksMiddleware(lacks))
+  if (lacks.search === true || lacks.filters !== undefined) app.use(BASE_PATH, lacksMiddleware(lacks))
 
   configure()
   const router = new SCIMMYRouters({
