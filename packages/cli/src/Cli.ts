@@ -36,7 +36,9 @@ export const version = "0.1.0"
 export const command = Command.make(Commands.name).pipe(
   Command.withDescription(
     "Asgardeo SCIM 2.0 from the command line. Configuration: ASGARDEO_ORG, ASGARDEO_CLIENT_ID, " +
-      "ASGARDEO_CLIENT_SECRET (ASGARDEO_BASE_URL optional), or the flags; --emulator for the embedded emulator. " +
+      "ASGARDEO_CLIENT_SECRET (ASGARDEO_BASE_URL optional), or the flags; --emulator for the embedded emulator; " +
+      "any other SCIM 2.0 server: SCIM_BASE_URL with SCIM_TOKEN (or SCIM_TOKEN_URL, SCIM_CLIENT_ID, " +
+      "SCIM_CLIENT_SECRET), or the flags. " +
       `Exit codes: ${ExitCode.summary}.`
   ),
   Command.withSubcommands(Commands.commands)
@@ -82,7 +84,7 @@ const logsToStderr = (io: IoService.Service) => {
 /**
  * Runs the command line (`argv` as in `process.argv`: node, script, arguments...) and returns
  * the exit code. Never fails: errors are printed as one line on stderr. A secret flag
- * (`--client-secret`, `--password`) first gets a warning on stderr (see
+ * (`--client-secret`, `--bearer-token`, `--password`) first gets a warning on stderr (see
  * `Flags.secretFlagWarnings`), and log lines go to stderr.
  *
  * @since 0.1.0

@@ -4,6 +4,14 @@
  * matching flags, or, with `--emulator`, the embedded in-memory emulator. The optional
  * `ASGARDEO_USER_STORE` names the user store bare names mean (default `DEFAULT`).
  *
+ * Any other SCIM 2.0 server (a generic target, core's `ScimConfig.layerGeneric` with the
+ * `Target.rfc7644` dialect): `--scim-url` / `SCIM_BASE_URL` with a static bearer token
+ * (`--bearer-token` / `SCIM_TOKEN`) or OAuth2 client credentials (`--token-url` /
+ * `SCIM_TOKEN_URL`, `--client-id` / `SCIM_CLIENT_ID`, `--client-secret` / `SCIM_CLIENT_SECRET`, and the
+ * optional `SCIM_SCOPES`: the scopes to request, separated by spaces or commas).
+ * `--scim-url` or `--org` on the command line picks the target; without either, the environment
+ * does (both `SCIM_BASE_URL` and `ASGARDEO_ORG` set: a usage error).
+ *
  * The HTTP engine (`NodeHttpClient.layerUndici`) and the emulator come from the `Backend`
  * service, which loads them with a dynamic `import()` when a command first needs them.
  *
@@ -21,6 +29,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as BackendService from "./Backend.js"
 import { Backend } from "./Backend.js"
 import { CliError, Usage } from "./ExitCode.js"
 
@@ -43,6 +52,12 @@ export interface Flags {
   readonly clientId: Option.Option<string>
   readonly clientSecret: Option.Option<Redacted.Redacted<string>>
   readonly baseUrl: Option.Option<string>
+  /** @since 0.3.0 */
+  readonly scimUrl: Option.Option<string>
+  /** @since 0.3.0 */
+  readonly bearerToken: Option.Option<Redacted.Redacted<string>>
+  /** @since 0.3.0 */
+  readonly tokenUrl: Option.Option<string>
   readonly emulator: boolean
 }
 
@@ -105,6 +120,7 @@ export const layer = (
         Layer.provide(Layer.succeed(HttpClient.HttpClient, emu.client))
       )
     }
+    if (yield* isGeneric(flags)) return yield* generic(flags, options, backend)
     const organization = yield* fromEnv(flags.org, "ASGARDEO_ORG")
     const clientId = yield* fromEnv(flags.clientId, "ASGARDEO_CLIENT_ID")
     const clientSecret = Option.isSome(flags.clientSecret)
@@ -140,3 +156,87 @@ export const layer = (
       Layer.provide(backend.httpClient)
     )
   }))
+
+const usage = (message: string) => new CliError({ code: Usage, message: `configuration: ${message}` })
+
+/**
+ * Whether the flags and the environment name a generic target: `--scim-url` on the command line,
+ * or `SCIM_BASE_URL` set without `--org`. Both targets in the environment and neither flag given
+ * is a usage error (which one was meant cannot be told).
+ */
+const isGeneric = (flags: Flags) =>
+  Effect.gen(function*() {
+    if (set(flags.scimUrl)) {
+      if (set(flags.org)) return yield* Effect.fail(usage("--org and --scim-url name two targets: pass one"))
+      return true
+    }
+    if (set(flags.org)) return false
+    const scim = set(yield* fromEnv(Option.none(), "SCIM_BASE_URL"))
+    if (scim && set(yield* fromEnv(Option.none(), "ASGARDEO_ORG"))) {
+      return yield* Effect.fail(
+        usage("both SCIM_BASE_URL and ASGARDEO_ORG are set: pass --scim-url or --org to pick the target")
+      )
+    }
+    return scim
+  })
+
+/** The generic target (`Target.rfc7644`) for the flags: a bearer token or client credentials. */
+const generic = (flags: Flags, options: ClientOptions, backend: BackendService.Service) =>
+  Effect.gen(function*() {
+    const scimBaseUrl = (yield* fromEnv(flags.scimUrl, "SCIM_BASE_URL")) as Option.Some<string>
+    // A flag beats the environment: --bearer-token leaves SCIM_TOKEN_URL aside, --token-url SCIM_TOKEN.
+    if (Option.isSome(flags.bearerToken) && set(flags.tokenUrl)) {
+      return yield* Effect.fail(usage("--bearer-token and --token-url are two ways to authenticate: pass one"))
+    }
+    const token = Option.isSome(flags.bearerToken)
+      ? Option.some(Redacted.value(flags.bearerToken.value))
+      : set(flags.tokenUrl)
+      ? Option.none()
+      : yield* fromEnv(Option.none(), "SCIM_TOKEN")
+    const tokenUrl = Option.isSome(flags.bearerToken) ? Option.none() : yield* fromEnv(flags.tokenUrl, "SCIM_TOKEN_URL")
+    if (set(token) && set(tokenUrl)) {
+      return yield* Effect.fail(
+        usage(
+          "SCIM_TOKEN and SCIM_TOKEN_URL are both set: unset one, or pick one with --bearer-token or --token-url"
+        )
+      )
+    }
+    if (Option.isSome(flags.org) || Option.isSome(flags.baseUrl)) {
+      return yield* Effect.fail(usage("--org and --base-url are Asgardeo settings: with --scim-url, leave them out"))
+    }
+    let auth: ScimConfig.GenericOptions["auth"]
+    if (set(token)) {
+      auth = { bearerToken: Redacted.make(token.value) }
+    } else {
+      const clientId = yield* fromEnv(flags.clientId, "SCIM_CLIENT_ID")
+      const clientSecret = Option.isSome(flags.clientSecret)
+        ? Option.some(Redacted.value(flags.clientSecret.value))
+        : yield* fromEnv(Option.none(), "SCIM_CLIENT_SECRET")
+      if (!set(tokenUrl) || !set(clientId) || !set(clientSecret)) {
+        if (!set(tokenUrl)) {
+          return yield* Effect.fail(
+            usage(
+              "SCIM_TOKEN is not set. Export it or pass --bearer-token (or a token URL with client credentials: " +
+                "SCIM_TOKEN_URL, SCIM_CLIENT_ID and SCIM_CLIENT_SECRET, or --token-url, --client-id and --client-secret)"
+            )
+          )
+        }
+        return yield* Effect.fail(missingSettings([
+          ...(set(clientId) ? [] : [{ name: "SCIM_CLIENT_ID", flag: "--client-id" }]),
+          ...(set(clientSecret) ? [] : [{ name: "SCIM_CLIENT_SECRET", flag: "--client-secret" }])
+        ]))
+      }
+      const scopes = Option.getOrElse(yield* fromEnv(Option.none(), "SCIM_SCOPES"), () => "")
+        .split(/[\s,]+/).filter((scope) => scope !== "")
+      auth = {
+        tokenUrl: tokenUrl.value,
+        clientId: clientId.value,
+        clientSecret: Redacted.make(clientSecret.value),
+        ...(scopes.length > 0 ? { scopes } : {})
+      }
+    }
+    return hr().pipe(
+      Layer.provideMerge(Directory.layerGeneric({ ...options, scimBaseUrl: scimBaseUrl.value.trim(), auth })),
+      Layer.provide(backend.httpClient)
+    )
+  })

@@ -131,6 +131,7 @@ const usageTags = new Set([
   "InvalidInput",
   "InvalidFilter",
   "UnsupportedFilter",
+  "Unsupported",
   "InvalidId",
   "UnknownRole",
   "InvalidEmployee",

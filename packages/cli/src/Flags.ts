@@ -24,18 +24,35 @@ export const connectionFlags: ReadonlyArray<{
   {
     flag: "--client-id",
     env: "ASGARDEO_CLIENT_ID",
-    description: "OAuth2 client id of the M2M application (default: $ASGARDEO_CLIENT_ID)"
+    description:
+      "OAuth2 client id of the M2M application (default: $ASGARDEO_CLIENT_ID; $SCIM_CLIENT_ID with --token-url)"
   },
   {
     flag: "--client-secret",
     env: "ASGARDEO_CLIENT_SECRET",
-    description:
-      "Client secret (default: $ASGARDEO_CLIENT_SECRET; prefer the variable: a flag is visible to other users)"
+    description: "Client secret (default: $ASGARDEO_CLIENT_SECRET; $SCIM_CLIENT_SECRET with --token-url; " +
+      "prefer the variable: a flag is visible to other users)"
   },
   {
     flag: "--base-url",
     env: "ASGARDEO_BASE_URL",
     description: "API host (default: $ASGARDEO_BASE_URL or https://api.asgardeo.io)"
+  },
+  {
+    flag: "--scim-url",
+    env: "SCIM_BASE_URL",
+    description: "Any SCIM 2.0 server instead of Asgardeo: its SCIM base URL (default: $SCIM_BASE_URL)"
+  },
+  {
+    flag: "--bearer-token",
+    env: "SCIM_TOKEN",
+    description: "With --scim-url: a static bearer token (default: $SCIM_TOKEN; prefer the variable)"
+  },
+  {
+    flag: "--token-url",
+    env: "SCIM_TOKEN_URL",
+    description: "With --scim-url: an OAuth2 token URL for client credentials, with --client-id and --client-secret " +
+      "(default: $SCIM_TOKEN_URL)"
   },
   {
     flag: "--emulator",
@@ -60,6 +77,12 @@ export const connection = {
     Options.optional
   ),
   baseUrl: Options.text("base-url").pipe(Options.withDescription(describe("--base-url")), Options.optional),
+  scimUrl: Options.text("scim-url").pipe(Options.withDescription(describe("--scim-url")), Options.optional),
+  bearerToken: Options.redacted("bearer-token").pipe(
+    Options.withDescription(describe("--bearer-token")),
+    Options.optional
+  ),
+  tokenUrl: Options.text("token-url").pipe(Options.withDescription(describe("--token-url")), Options.optional),
   emulator: Options.boolean("emulator").pipe(Options.withDescription(describe("--emulator")))
 }
 
@@ -81,7 +104,8 @@ export const withDefault =
  * @category options
  */
 export const secretFlags: ReadonlyArray<{ readonly flag: string; readonly env: string }> = [
-  { flag: "--client-secret", env: "ASGARDEO_CLIENT_SECRET" },
+  { flag: "--client-secret", env: "ASGARDEO_CLIENT_SECRET (SCIM_CLIENT_SECRET with --token-url)" },
+  { flag: "--bearer-token", env: "SCIM_TOKEN" },
   { flag: "--password", env: "ASGARDEO_USER_PASSWORD" }
 ]
 

@@ -1,5 +1,5 @@
 /**
- * `asgardeo-scim groups list|get|create|add-member|remove-member`. The handlers load on first use.
+ * `asgardeo-scim groups list|get|create|rename|add-member|remove-member|delete`. The handlers load on first use.
  *
  * @since 0.1.0
  */
@@ -19,12 +19,9 @@ const list = make(
   (m, args) => m.list(args)
 )
 
-const get = make(
-  "get",
-  "Show a group and its members",
-  Subcommand.connected({ allStores: Flags.allStores, group: Subcommand.groupRef }),
-  (m, args) => m.get(args)
-)
+const byRef = Subcommand.connected({ allStores: Flags.allStores, group: Subcommand.groupRef })
+
+const get = make("get", "Show a group and its members", byRef, (m, args) => m.get(args))
 
 const create = make(
   "create",
@@ -32,6 +29,19 @@ const create = make(
   Subcommand.connected({ name: Args.text({ name: "name" }).pipe(Args.withDescription("The name")) }),
   (m, args) => m.create(args)
 )
+
+const rename = make(
+  "rename",
+  "Rename a group",
+  Subcommand.connected({
+    allStores: Flags.allStores,
+    group: Subcommand.groupRef,
+    name: Args.text({ name: "new-name" }).pipe(Args.withDescription("The new name"))
+  }),
+  (m, args) => m.rename(args)
+)
+
+const del = make("delete", "Delete a group (its members stay)", byRef, (m, args) => m.del(args))
 
 const membership = (name: "add-member" | "remove-member") =>
   make(
@@ -47,5 +57,13 @@ const membership = (name: "add-member" | "remove-member") =>
  */
 export const command = Command.make("groups").pipe(
   Command.withDescription("Manage groups"),
-  Command.withSubcommands([list, get, create, membership("add-member"), membership("remove-member")])
+  Command.withSubcommands([
+    list,
+    get,
+    create,
+    rename,
+    membership("add-member"),
+    membership("remove-member"),
+    del
+  ])
 )

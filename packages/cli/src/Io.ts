@@ -40,6 +40,12 @@ export interface Service {
    * @since 0.2.0
    */
   readonly colorErr: boolean
+  /**
+   * Reads the whole of stdin as UTF-8 text (`-` for a JSON file argument).
+   *
+   * @since 0.3.0
+   */
+  readonly readStdin: Effect.Effect<string>
 }
 
 /**
@@ -91,7 +97,22 @@ export const makeProcess = (): Service => {
         : Effect.void,
     interactive,
     color: Color.enabled(process.stdout.isTTY, process.env),
-    colorErr: Color.enabled(process.stderr.isTTY, process.env)
+    colorErr: Color.enabled(process.stderr.isTTY, process.env),
+    readStdin: Effect.async<string>((resume) => {
+      const chunks: Array<Buffer> = []
+      const onData = (chunk: Buffer | string) =>
+        void chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk)
+      const onEnd = () => resume(Effect.succeed(Buffer.concat(chunks).toString("utf8")))
+      process.stdin.on("data", onData)
+      process.stdin.once("end", onEnd)
+      process.stdin.once("error", onEnd)
+      return Effect.sync(() => {
+        process.stdin.off("data", onData)
+        process.stdin.off("end", onEnd)
+        process.stdin.off("error", onEnd)
+        process.stdin.pause()
+      })
+    })
   }
 }
 
@@ -110,7 +131,13 @@ export const layerProcess: Layer.Layer<Io> = Layer.sync(Io, makeProcess)
  * @category constructors
  */
 export const makeTest = (
-  options: { readonly interactive?: boolean; readonly color?: boolean; readonly colorErr?: boolean } = {}
+  options: {
+    readonly interactive?: boolean
+    readonly color?: boolean
+    readonly colorErr?: boolean
+    /** What `readStdin` reads (default: nothing). */
+    readonly stdin?: string
+  } = {}
 ) => {
   const stdout: Array<string> = []
   const stderr: Array<string> = []
@@ -122,7 +149,8 @@ export const makeTest = (
     status: (text) => options.interactive === true ? Effect.sync(() => void statuses.push(text)) : Effect.void,
     interactive: options.interactive === true,
     color: options.color === true,
-    colorErr: (options.colorErr ?? options.color) === true
+    colorErr: (options.colorErr ?? options.color) === true,
+    readStdin: Effect.succeed(options.stdin ?? "")
   }
   return {
     service,

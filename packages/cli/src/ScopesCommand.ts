@@ -22,12 +22,16 @@ export const operations: ReadonlyArray<readonly [string, ReadonlyArray<Scopes.Op
   ["users get", ["Users.get", "Users.list"]],
   ["users create", ["Users.create"]],
   ["users deactivate", ["Users.list", "Users.patch"]],
+  ["users reactivate", ["Users.get", "Users.list", "Users.patch"]],
+  ["users patch", ["Users.get", "Users.list", "Users.patch"]],
   ["users delete", ["Users.list", "Users.delete"]],
   ["groups list", ["Groups.list"]],
   ["groups get", ["Groups.get"]],
   ["groups create", ["Groups.create"]],
   ["groups add-member", ["Groups.get", "Users.get", "Users.list", "Groups.patch"]],
   ["groups remove-member", ["Groups.get", "Users.list", "Groups.patch"]],
+  ["groups rename", ["Groups.get", "Groups.list", "Groups.patch"]],
+  ["groups delete", ["Groups.get", "Groups.list", "Groups.delete"]],
   ["hr setup", ["Groups.list", "Groups.create"]],
   ["hr onboard", [
     "Users.create",
@@ -41,7 +45,19 @@ export const operations: ReadonlyArray<readonly [string, ReadonlyArray<Scopes.Op
     "Bulk.updateGroup"
   ]],
   ["hr change-role", ["Users.get", "Users.list", "Groups.list", "Groups.create", "Groups.patch"]],
-  ["hr offboard", ["Users.get", "Users.list", "Users.patch", "Groups.list", "Groups.patch", "Users.delete"]]
+  ["hr offboard", ["Users.get", "Users.list", "Users.patch", "Groups.list", "Groups.patch", "Users.delete"]],
+  ["get /Users", ["Users.get"]],
+  ["get /Groups", ["Groups.get"]],
+  ["search /Users", ["Users.search"]],
+  ["search /Groups", ["Groups.search"]],
+  ["create /Users", ["Users.create"]],
+  ["create /Groups", ["Groups.create"]],
+  ["replace /Users", ["Users.replace"]],
+  ["replace /Groups", ["Groups.replace"]],
+  ["patch /Users", ["Users.patch"]],
+  ["patch /Groups", ["Groups.patch"]],
+  ["delete /Users", ["Users.delete"]],
+  ["delete /Groups", ["Groups.delete"]]
 ]
 
 /**

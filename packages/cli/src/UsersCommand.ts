@@ -1,5 +1,5 @@
 /**
- * `asgardeo-scim users list|get|create|deactivate|delete`. The handlers load on first use.
+ * `asgardeo-scim users list|get|create|deactivate|reactivate|patch|delete`. The handlers load on first use.
  *
  * @since 0.1.0
  */
@@ -26,7 +26,7 @@ const get = make("get", "Show one user", byRef, (m, args) => m.get(args))
 
 const create = make(
   "create",
-  "Create a user (an invitation email unless --password)",
+  "Create a user (on Asgardeo an invitation email unless --password)",
   Subcommand.connected({
     email: Options.text("email").pipe(Options.withDescription("Email address (also the userName unless --user-name)")),
     userName: Options.text("user-name").pipe(Options.optional),
@@ -44,6 +44,24 @@ const create = make(
 
 const deactivate = make("deactivate", "Deactivate a user (can sign in no more)", byRef, (m, args) => m.deactivate(args))
 
+const reactivate = make(
+  "reactivate",
+  "Reactivate a deactivated user (can sign in again)",
+  byRef,
+  (m, args) => m.reactivate(args)
+)
+
+const patch = make(
+  "patch",
+  "Apply SCIM PATCH operations to a user (a JSON array of operations, or a PatchOp message)",
+  Subcommand.connected({
+    allStores: Flags.allStores,
+    operations: Subcommand.jsonInput("operations", "The PATCH operations: a JSON file, or - for stdin"),
+    user: Subcommand.userRef
+  }),
+  (m, args) => m.patch(args)
+)
+
 const del = make("delete", "Delete a user", byRef, (m, args) => m.del(args))
 
 /**
@@ -52,5 +70,5 @@ const del = make("delete", "Delete a user", byRef, (m, args) => m.del(args))
  */
 export const command = Command.make("users").pipe(
   Command.withDescription("Manage users"),
-  Command.withSubcommands([list, get, create, deactivate, del])
+  Command.withSubcommands([list, get, create, deactivate, reactivate, patch, del])
 )

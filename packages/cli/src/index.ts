@@ -37,6 +37,11 @@ export * as Csv from "./Csv.js"
 export * as Demo from "./Demo.js"
 
 /**
+ * @since 0.3.0
+ */
+export * as Doctor from "./Doctor.js"
+
+/**
  * @since 0.1.0
  */
 export * as EmployeeCsv from "./EmployeeCsv.js"

@@ -77,7 +77,7 @@ describe("secrets on the command line", () => {
     }))
 
   it("every flag that carries a secret is listed with its variable", () => {
-    assert.deepStrictEqual(Flags.secretFlags.map((f) => f.flag), ["--client-secret", "--password"])
+    assert.deepStrictEqual(Flags.secretFlags.map((f) => f.flag), ["--client-secret", "--bearer-token", "--password"])
     assert.deepStrictEqual(Flags.secretFlagWarnings(["users", "list", "--client-id", "x"]), [])
     const both = Flags.secretFlagWarnings(["--client-secret", "s", "--password=p"])
     assert.strictEqual(both.length, 2)

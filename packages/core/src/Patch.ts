@@ -83,8 +83,8 @@ export interface PatchRequest {
 }
 
 /**
- * A group member to add: the user's id and the user's exact userName (WSO2 resolves the member by
- * `display` and then checks that `value` is that user's id).
+ * A group member to add: the member's id and its `display` (for a user on Asgardeo, the exact
+ * userName: WSO2 resolves the member by `display` and then checks that `value` is that user's id).
  *
  * @since 0.1.0
  * @category models
@@ -92,6 +92,12 @@ export interface PatchRequest {
 export interface Member {
   readonly value: string
   readonly display: string
+  /**
+   * `User` or `Group` (RFC 7643 §4.2), written when given.
+   *
+   * @since 0.3.0
+   */
+  readonly type?: "User" | "Group" | undefined
 }
 
 // -----------------------------------------------------------------------------
@@ -142,14 +148,19 @@ export const remove = (path: string): PatchOperation => ({ op: "remove", path })
 /**
  * Adds group members with the path-less form every WSO2 build accepts:
  * `{"op":"add","value":{"members":[{"value":id,"display":userName}, ...]}}`.
- * `display` must be the user's exact userName.
+ * `display` must be the user's exact userName. A member's `type`, when given, is written too
+ * (`{"value":id,"display":name,"type":"Group"}`).
  *
  * @since 0.1.0
  * @category groups
  */
 export const addMembers = (members: ReadonlyArray<Member>): PatchOperation => ({
   op: "add",
-  value: { members: members.map(({ display, value }) => ({ value, display })) }
+  value: {
+    members: members.map((
+      { display, type, value }
+    ) => (type === undefined ? { value, display } : { value, display, type }))
+  }
 })
 
 /**

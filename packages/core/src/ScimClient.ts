@@ -88,6 +88,14 @@ export interface Request {
   readonly bucket?: RateLimiter.Bucket | undefined
   /** Whether 5xx and transport errors may be retried. Default: true for GET, PUT and DELETE. */
   readonly idempotent?: boolean | undefined
+  /**
+   * An entity tag (`meta.version`) sent as `If-Match`: the server writes only if the resource is
+   * still at that version, and answers 412 (`PreconditionFailed`) otherwise. Printable ASCII
+   * only (`InvalidInput` otherwise, before sending).
+   *
+   * @since 0.3.0
+   */
+  readonly ifMatch?: string | undefined
 }
 
 /**
@@ -102,6 +110,12 @@ export interface Response {
   readonly body: unknown
   /** The `Location` header, when present. */
   readonly location: string | undefined
+  /**
+   * The `ETag` header, when present: the version of the resource answered.
+   *
+   * @since 0.3.0
+   */
+  readonly etag?: string | undefined
   /**
    * Scrubs a text derived from this answer (a decode error's description) of every secret the
    * request carried: the client secret, the access token, passwords in the body.
@@ -289,7 +303,9 @@ export const make: Effect.Effect<
     secretsOf: () => ReadonlyArray<string>
   ) => {
     const req = HttpClientRequest.make(request.method)(url, {
-      headers: { accept: "application/scim+json, application/json" }
+      headers: request.ifMatch === undefined
+        ? { accept: "application/scim+json, application/json" }
+        : { accept: "application/scim+json, application/json", "if-match": request.ifMatch }
     }).pipe(
       HttpClientRequest.bearerToken(token.value),
       body === undefined ? identity : HttpClientRequest.bodyText(body, "application/scim+json")
@@ -302,7 +318,8 @@ export const make: Effect.Effect<
             status: response.status,
             text,
             location: response.headers["location"],
-            retryAfter: response.headers["retry-after"]
+            retryAfter: response.headers["retry-after"],
+            etag: response.headers["etag"]
           })
         )),
       () => new ScimError.TransportError({ method: request.method, path, reason: "Timeout" })
@@ -334,6 +351,15 @@ export const make: Effect.Effect<
       const encoded = Validation.encodeBody(request.operation, request.body)
       if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
       const body = encoded.right
+      if (request.ifMatch !== undefined && !Validation.isEntityTag(request.ifMatch)) {
+        return Effect.fail(
+          new ScimError.InvalidInput({
+            operation: request.operation,
+            field: "ifMatch",
+            reason: Validation.entityTagRule
+          })
+        )
+      }
       const idempotent = request.idempotent ?? (request.method !== "POST" && request.method !== "PATCH")
 
       // One attempt; what follows a failure is the retry loop's decision (`internal/retryDriver.ts`).

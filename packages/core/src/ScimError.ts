@@ -118,6 +118,19 @@ export class Conflict extends Make<Conflict>()("Conflict", HttpErrorFields, answ
 export class PayloadTooLarge extends Make<PayloadTooLarge>()("PayloadTooLarge", HttpErrorFields, answered) {}
 
 /**
+ * 412: a write sent with `If-Match` found the resource changed since the version read (someone
+ * else wrote it in between). Read it again and apply the change to what is there now.
+ *
+ * @since 0.3.0
+ * @category errors
+ */
+export class PreconditionFailed extends Make<PreconditionFailed>()(
+  "PreconditionFailed",
+  HttpErrorFields,
+  (self) => answered(self, "The resource changed since it was read: read it again and reapply the change")
+) {}
+
+/**
  * 429 after the retries ran out, or with a `Retry-After` longer than `maxRetryAfter`.
  *
  * @since 0.1.0
@@ -246,6 +259,20 @@ export class MissingScope extends Make<MissingScope>()(
   (self) =>
     `${self.operation} needs the scope ${self.scope}, which the token was not granted. ` +
     `Authorize it on the application's API Authorization tab in the Asgardeo console`
+) {}
+
+/**
+ * The server does not offer a feature the operation needs (`feature`: `bulk`, `etag`, `sort`,
+ * ...), by what its `ServiceProviderConfig` advertises (or the target knows); nothing was sent
+ * for the operation. `reason` says what the server advertises and what to do instead.
+ *
+ * @since 0.3.0
+ * @category errors
+ */
+export class Unsupported extends Make<Unsupported>()(
+  "Unsupported",
+  { operation: Schema.String, feature: Schema.String, reason: Schema.String },
+  (self) => `${self.operation}: the server does not support ${self.feature}: ${self.reason}`
 ) {}
 
 /**
@@ -419,6 +446,7 @@ export type HttpError =
   | NotFound
   | Conflict
   | PayloadTooLarge
+  | PreconditionFailed
   | RateLimited
   | ServerError
   | NotImplemented
@@ -444,6 +472,7 @@ export type ScimError =
   | InvalidClient
   | TokenError
   | MissingScope
+  | Unsupported
   | InvalidFilter
   | UnsupportedFilter
   | InvalidId
@@ -494,6 +523,8 @@ export const fromStatus = (fields: {
       return new NotFound(base)
     case 409:
       return new Conflict(base)
+    case 412:
+      return new PreconditionFailed(base)
     case 413:
       return new PayloadTooLarge(base)
     case 429:

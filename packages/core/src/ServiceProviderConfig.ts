@@ -11,7 +11,7 @@
 import * as Effect from "effect/Effect"
 import * as Loose from "./internal/loose.js"
 import type * as ScimClient from "./ScimClient.js"
-import type * as ScimError from "./ScimError.js"
+import * as ScimError from "./ScimError.js"
 
 /**
  * @since 0.3.0
@@ -144,3 +144,52 @@ export const advertised = <R>(
     NotFound: () => Effect.succeed(none),
     NotImplemented: () => Effect.succeed(none)
   })
+
+/**
+ * The optional features a `ServiceProviderConfig` advertises with `supported`.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type Feature = "patch" | "bulk" | "filter" | "changePassword" | "sort" | "etag"
+
+/**
+ * What the server advertises, failing with `Unsupported` (naming the feature and why) when it
+ * does not offer `feature`: its configuration says `supported: false`, or it has none (404/501)
+ * and `absent` is `"refused"` (the default). With `absent: "tried"` a server without the endpoint
+ * gets `none` back and the operation goes ahead (RFC 7644 requires the endpoint, so nothing says
+ * the feature is missing). The one place an operation refuses a feature the server lacks.
+ *
+ * @since 0.3.0
+ * @category combinators
+ */
+export const ensureSupported = <R>(
+  read: Effect.Effect<ServiceProviderConfig, ScimClient.Error, R>,
+  options: {
+    readonly operation: string
+    readonly feature: Feature
+    /** What to do instead, appended to the error's reason. */
+    readonly instead?: string | undefined
+    readonly absent?: "refused" | "tried" | undefined
+  }
+): Effect.Effect<
+  ServiceProviderConfig,
+  Exclude<ScimClient.Error, ScimError.NotFound | ScimError.NotImplemented> | ScimError.Unsupported,
+  R
+> =>
+  Effect.flatMap(
+    advertised(read),
+    (spc) =>
+      spc[options.feature].supported || (spc === none && options.absent === "tried")
+        ? Effect.succeed(spc)
+        : Effect.fail(
+          new ScimError.Unsupported({
+            operation: options.operation,
+            feature: options.feature,
+            reason: (spc === none
+              ? "it has no ServiceProviderConfig to say it does"
+              : `its ServiceProviderConfig has ${options.feature}.supported false`) +
+              (options.instead !== undefined ? `; ${options.instead}` : "")
+          })
+        )
+  )

@@ -5,8 +5,8 @@
  *
  * - {@link asgardeo}: Asgardeo (WSO2 Identity Server): UUID ids, user stores (`DEFAULT/...`),
  *   its filter operators, deactivation through `urn:scim:wso2:schema` `accountDisabled`, at most
- *   100 Bulk operations, minimal answers to member writes, scopes checked before sending, tokens
- *   handed back until they expire (so never refreshed early).
+ *   100 Bulk operations, minimal answers to member writes, no group as a member of a group, scopes
+ *   checked before sending, tokens handed back until they expire (so never refreshed early).
  * - {@link rfc7644}: any RFC 7644 server, assuming nothing beyond the RFC.
  * - {@link make}: a target of your own, starting from {@link rfc7644} (or another target) with the
  *   fields your server needs changed (see the example).
@@ -112,6 +112,16 @@ export interface Target {
   readonly members: {
     /** Query parameters that ask for a minimal answer to a member write, when the server honours them. */
     readonly minimalAnswer: Readonly<Record<string, string>> | undefined
+    /**
+     * Whether a group may be a member of a group (RFC 7643 §4.2 leaves it to the server). Where it
+     * may, a member id that is no user is looked up as a group, and members are written with
+     * their `type` (`User` or `Group`); where it may not (Asgardeo), a member typed `Group` is
+     * refused before any request and members are written as `{ value, display }` only, the form
+     * the server documents. Absent: allowed.
+     *
+     * @since 0.3.0
+     */
+    readonly nestedGroups?: boolean | undefined
   }
   readonly users: {
     /** Whether `askPassword` (an invitation) and `verifyEmail` exist. */
@@ -180,7 +190,9 @@ export const asgardeo: Target = {
   deactivation: (active) => Patch.setAccountDisabled(!active),
   bulk: { maxOperations: 100, preferInBatches: true },
   paging: { maxCount: 100, sort: "never", cursor: "never" },
-  members: { minimalAnswer: { attributes: "id" } },
+  // WSO2 resolves every member as a user (by `display`, then checks the id); nested groups are not
+  // implemented (wso2/product-is#10995).
+  members: { minimalAnswer: { attributes: "id" }, nestedGroups: false },
   users: { invitations: true, passwordOrInvitation: true },
   scopes: { checked: true, absentMeans: "none" },
   tokens: { reuse: true }
@@ -209,7 +221,7 @@ export const rfc7644: Target = {
   paging: { maxCount: undefined, sort: "advertised", cursor: "advertised" },
   // RFC 7644 §3.5.2 allows `attributes` on PATCH, but servers apply it unevenly (SCIMMY applies
   // the PATCH to the projected group and drops the member added): ask for nothing special.
-  members: { minimalAnswer: undefined },
+  members: { minimalAnswer: undefined, nestedGroups: true },
   users: { invitations: false, passwordOrInvitation: false },
   scopes: { checked: false, absentMeans: "requested" },
   tokens: { reuse: false }
@@ -332,6 +344,9 @@ export const problem = (u: unknown): readonly [string, string] | undefined => {
     return ["paging.cursor", "\"advertised\", \"never\" or undefined"]
   }
   if (typeof t.members !== "object" || t.members === null) return ["members", "an object"]
+  if (t.members.nestedGroups !== undefined && typeof t.members.nestedGroups !== "boolean") {
+    return ["members.nestedGroups", "a boolean or undefined"]
+  }
   if (typeof t.users !== "object" || t.users === null) return ["users", "an object"]
   if (typeof t.scopes !== "object" || t.scopes === null) return ["scopes", "an object"]
   if (t.scopes.absentMeans !== "none" && t.scopes.absentMeans !== "requested") {

@@ -141,6 +141,27 @@ const domainPattern = /^[A-Za-z0-9._-]+$/
 export const isUserStoreDomain = (s: string): boolean =>
   s.length > 0 && s.length <= maxDomainLength && domainPattern.test(s)
 
+const entityTagPattern = /^[\x21-\x7e](?:[\x20-\x7e]{0,1022}[\x21-\x7e])?$/
+
+/**
+ * Whether a string can be sent as an `If-Match` value: an entity tag as a server gave it in
+ * `meta.version` or `ETag` (`W/"3694e05e9dff590"`), `*`, or a list of them: printable ASCII,
+ * no leading or trailing space, at most 1,024 characters (nothing that could end the header).
+ *
+ * @since 0.3.0
+ * @category predicates
+ */
+export const isEntityTag = (s: string): boolean => entityTagPattern.test(s)
+
+/**
+ * Why a value was refused as an entity tag (see {@link isEntityTag}).
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const entityTagRule =
+  "an entity tag (meta.version, e.g. W/\"3694e05e\"): printable ASCII, at most 1,024 characters"
+
 // -------------------------------------------------------------------------------------------------
 // domain-qualified names
 // -------------------------------------------------------------------------------------------------

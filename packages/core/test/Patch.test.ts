@@ -49,6 +49,13 @@ describe("Patch builders", () => {
     )
   })
 
+  it("addMembers: a member's type is written after display when given, left out otherwise", () => {
+    assert.strictEqual(
+      json(Patch.addMembers([{ value: "g1", display: "Ops", type: "Group" }, { value: "u1", display: "kim" }])),
+      `{"op":"add","value":{"members":[{"value":"g1","display":"Ops","type":"Group"},{"value":"u1","display":"kim"}]}}`
+    )
+  })
+
   it("removeMember / removeMembers escape the id", () => {
     assert.strictEqual(
       json(Patch.removeMember("9f1c-11")),

@@ -553,3 +553,51 @@ describe("ScimClient", () => {
       ])
     }))
 })
+
+describe("ScimClient: If-Match and ETag", () => {
+  it.effect("ifMatch goes out as If-Match; the answer's ETag comes back; a 412 is PreconditionFailed, not retried", () =>
+    run(
+      (req) =>
+        Effect.succeed(
+          req.method === "GET"
+            ? { status: 200, body: { id: ID }, headers: { ETag: "W/\"2\"" } }
+            : { status: 412, body: { status: "412", detail: "changed" } }
+        ),
+      (received) =>
+        Effect.gen(function*() {
+          const read = yield* getUser()
+          assert.strictEqual(read.etag, "W/\"2\"")
+          const error = yield* Effect.flip(exec({
+            operation: "Users.replace",
+            method: "PUT",
+            path: "/Users",
+            id: ID,
+            body: { id: ID },
+            ifMatch: "W/\"1\""
+          }))
+          assert.strictEqual(error._tag, "PreconditionFailed")
+          const puts = scimCalls(received).filter((r) => r.method === "PUT")
+          assert.strictEqual(puts.length, 1)
+          assert.strictEqual(puts[0]!.headers["if-match"], "W/\"1\"")
+          assert.isUndefined(scimCalls(received).find((r) => r.method === "GET")!.headers["if-match"])
+        })
+    ))
+
+  it.effect("an ifMatch that could end the header: InvalidInput before any request", () =>
+    run(
+      () => Effect.succeed({ status: 200, body: {} }),
+      (received) =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(exec({
+            operation: "Users.delete",
+            method: "DELETE",
+            path: "/Users",
+            id: ID,
+            ifMatch: "W/\"1\"\r\nX-Evil: yes"
+          }))
+          assert.strictEqual(error._tag, "InvalidInput")
+          assert.strictEqual(error._tag === "InvalidInput" && error.field, "ifMatch")
+          assert.deepStrictEqual(received, [])
+        })
+    ))
+})

@@ -58,6 +58,18 @@ describe("SchemaNotFound / InvalidAttribute", () => {
 // and a Schema round trip that gives back an instance of the same class with the same message.
 const classes: ReadonlyArray<readonly [string, Record<string, unknown>, string, ReadonlyArray<string>]> = [
   [
+    "PreconditionFailed",
+    { "method": "PUT", "path": "/Users/x", "status": 412, "detail": "changed" },
+    "PUT /Users/x answered 412: changed. The resource changed since it was read: read it again and reapply the change",
+    ["_tag", "method", "path", "status", "scimType", "detail", "body"]
+  ],
+  [
+    "Unsupported",
+    { "operation": "Bulk.execute", "feature": "bulk", "reason": "its ServiceProviderConfig has bulk.supported false" },
+    "Bulk.execute: the server does not support bulk: its ServiceProviderConfig has bulk.supported false",
+    ["_tag", "operation", "feature", "reason"]
+  ],
+  [
     "BadRequest",
     { "method": "GET", "path": "/Users/x", "status": 400, "scimType": "invalidValue", "detail": "nope", "body": "{}" },
     "GET /Users/x answered 400 (invalidValue): nope",
@@ -285,5 +297,15 @@ describe("TokenError", () => {
     )
     const decoded = Schema.decodeUnknownSync(ScimError.TokenError)({ _tag: "TokenError", status: 503 })
     assert.strictEqual(decoded.message, "The token endpoint answered 503")
+  })
+})
+
+describe("fromStatus", () => {
+  it("412 is PreconditionFailed; every other status keeps its class", () => {
+    const of = (status: number) => ScimError.fromStatus({ method: "PUT", path: "/Users/x", status })._tag
+    assert.strictEqual(of(412), "PreconditionFailed")
+    assert.strictEqual(of(409), "Conflict")
+    assert.strictEqual(of(413), "PayloadTooLarge")
+    assert.strictEqual(of(411), "BadRequest")
   })
 })

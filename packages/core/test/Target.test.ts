@@ -159,6 +159,14 @@ describe("checked targets and schedules", () => {
       assert.isTrue(Exit.isSuccess(exit), String(exit))
     }))
 
+  it("nested groups: a group may be a member on an RFC 7644 server, not on Asgardeo; make keeps the base's", () => {
+    assert.isTrue(Target.rfc7644.members.nestedGroups)
+    assert.isFalse(Target.asgardeo.members.nestedGroups)
+    assert.isFalse(Target.make({ name: "wso2-like" }, Target.asgardeo).members.nestedGroups)
+    assert.isFalse(Target.make({ name: "flat", members: { nestedGroups: false } }).members.nestedGroups)
+    assert.isUndefined(Target.problem({ ...Target.rfc7644, members: { minimalAnswer: undefined } }))
+  })
+
   it.effect("a malformed target fails the layer with a ConfigError naming the field", () =>
     Effect.gen(function*() {
       const bad = [
@@ -166,6 +174,7 @@ describe("checked targets and schedules", () => {
         [{ ...Acme, paging: { maxCount: undefined, sort: "sometimes" } }, "target.paging.sort"],
         [{ ...Acme, paging: { maxCount: undefined, cursor: "maybe" } }, "target.paging.cursor"],
         [{ ...Acme, filters: { ...Acme.filters, support: "hoped" } }, "target.filters.support"],
+        [{ ...Acme, members: { minimalAnswer: undefined, nestedGroups: "yes" } }, "target.members.nestedGroups"],
         [{ ...Acme, filters: { ...Acme.filters, users: undefined } }, "target.filters.users"],
         [{ ...Acme, encodeId: "no" }, "target.encodeId"],
         ["asgardeo", "target"]

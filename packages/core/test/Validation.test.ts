@@ -193,3 +193,14 @@ describe("Validation: a password is a Redacted string and nothing else", () => {
     assert.isTrue(Either.isRight(Validation.decodeJson({ password: null })))
   })
 })
+
+describe("Validation.isEntityTag: what may be sent as If-Match", () => {
+  it("entity tags as servers give them, *, lists; nothing that could end the header", () => {
+    for (const ok of ["W/\"e180ee84f0671b1\"", "\"abc\"", "*", "W/\"a\", \"b\"", "3", "x".repeat(1024)]) {
+      assert.isTrue(Validation.isEntityTag(ok), ok)
+    }
+    for (const bad of ["", " W/\"a\"", "W/\"a\" ", "a\r\nX-Evil: 1", "a\nb", "a\u0000", "é", "x".repeat(1025)]) {
+      assert.isFalse(Validation.isEntityTag(bad), JSON.stringify(bad))
+    }
+  })
+})

@@ -12,6 +12,11 @@
  * POST or PUT data, or in a PATCH value, fails with `InvalidInput` naming the field; the
  * `Redacted` value is unwrapped only when the request body is serialized.
  *
+ * A server whose `ServiceProviderConfig` says `bulk.supported: false` gets no Bulk request:
+ * `execute` fails with `Unsupported` (`feature: "bulk"`) before sending anything (the HR
+ * batches use single requests there on their own). A server without that endpoint (404/501) is
+ * tried, with the default limits.
+ *
  * Every operation gets a `bulkId` (one is generated when not given) so results can be matched.
  * Statuses come as numbers or strings, `status.code` or bare; `response` as an object or a JSON
  * string: both are normalised.
@@ -185,7 +190,7 @@ export interface Options {
  * @since 0.1.0
  * @category errors
  */
-export type Error = ScimClient.Error | ScimError.InvalidInput
+export type Error = ScimClient.Error | ScimError.InvalidInput | ScimError.Unsupported
 
 /**
  * @since 0.1.0
@@ -378,9 +383,15 @@ export const make: Effect.Effect<
         return yield* internal.fail(op, "failOnErrors", "must be a positive integer")
       }
       const prepared = yield* prepare(operations)
+      // A server that says it has no Bulk gets no Bulk request. One without a configuration
+      // endpoint is tried, with the default limits.
+      const spc = yield* ServiceProviderConfig.ensureSupported(discovery.serviceProviderConfig, {
+        operation: op,
+        feature: "bulk",
+        instead: "send the operations as single requests",
+        absent: "tried"
+      })
       const scope = yield* checkScopes(prepared)
-      // A server without a ServiceProviderConfig endpoint gets the default limits.
-      const spc = yield* ServiceProviderConfig.advertised(discovery.serviceProviderConfig)
       // The server's advertised limit within the target's documented cap (Asgardeo: 100).
       const maxOperations = Target.bulkLimit(target, spc.bulk.maxOperations)
       const maxBytes = spc.bulk.maxPayloadSize !== undefined && spc.bulk.maxPayloadSize > 0

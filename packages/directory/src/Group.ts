@@ -1,5 +1,5 @@
 /**
- * The SCIM group: a tolerant `Schema` (members `{ value, display }`, an optional `meta`, every
+ * The SCIM group: a tolerant `Schema` (members `{ value, display, type }`, an optional `meta`, every
  * other attribute kept) and `displayName` prefix helpers (`DEFAULT/HR-Admins` vs `HR-Admins`;
  * `PARTNERS/HR-Admins` is another group, in another user store).
  *
@@ -19,7 +19,8 @@ export const CoreUrn = "urn:ietf:params:scim:schemas:core:2.0:Group" as const
 const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**
- * A member as read: `value` is the member's id, `display` (on Asgardeo) its userName.
+ * A member as read: `value` is the member's id, `display` (on Asgardeo) its userName, `type`
+ * (where the server says) `User` or `Group`.
  *
  * @since 0.1.0
  * @category schemas
@@ -76,13 +77,32 @@ export const Projection = Schema.Struct({
 export interface Projection extends Schema.Schema.Type<typeof Projection> {}
 
 /**
- * A member to write: a user id (its userName is read from the server), or the id with the exact
- * userName as `display` (WSO2 checks that they match).
+ * What a member is (RFC 7643 §4.2): a user, or a group (a nested group, where the server allows
+ * it: `Target.members.nestedGroups`).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type MemberType = "User" | "Group"
+
+/**
+ * A member to write:
+ * - a bare id: looked up as a user (its userName becomes `display`); where the target allows
+ *   nested groups and no user has the id, as a group (its displayName becomes `display`);
+ * - `{ value, type }`: a user or a group, its `display` looked up; a group is refused before any
+ *   request where the target does not allow nested groups (Asgardeo);
+ * - `{ value, display }`, with or without `type`: written as given (on Asgardeo `display` is the
+ *   user's exact userName, which WSO2 checks against the id).
  *
  * @since 0.1.0
  * @category models
  */
-export type MemberInput = string | { readonly value: string; readonly display: string }
+export type MemberInput = string | {
+  readonly value: string
+  readonly display?: string | undefined
+  /** @since 0.3.0 */
+  readonly type?: MemberType | undefined
+}
 
 /**
  * `DEFAULT/HR-Admins` → `HR-Admins`. For display: two groups of two stores can have the same
@@ -115,10 +135,37 @@ export const hasName = (
 }
 
 /**
- * Whether a user is a member.
+ * Whether a user, or a group, is a member (by id, ignoring case).
  *
  * @since 0.1.0
  * @category predicates
  */
-export const hasMember = (group: { readonly members?: ReadonlyArray<Member> | undefined }, userId: string): boolean =>
-  (group.members ?? []).some((m) => m.value.toLowerCase() === userId.toLowerCase())
+export const hasMember = (group: { readonly members?: ReadonlyArray<Member> | undefined }, memberId: string): boolean =>
+  (group.members ?? []).some((m) => m.value.toLowerCase() === memberId.toLowerCase())
+
+/**
+ * The ids of the members, or of the members of one `type` (`"User"` or `"Group"`, compared
+ * ignoring case). A member the server returned without `type` (Asgardeo, whose members are all
+ * users) is of no type: `memberIds(group, "User")` leaves it out.
+ *
+ * @example
+ * ```ts
+ * import { Group } from "@asgardeo-scim/directory"
+ *
+ * const group = {
+ *   members: [{ value: "u1", display: "kim", type: "User" }, { value: "g1", display: "Ops", type: "Group" }]
+ * }
+ * assert.deepStrictEqual(Group.memberIds(group), ["u1", "g1"])
+ * assert.deepStrictEqual(Group.memberIds(group, "Group"), ["g1"])
+ * ```
+ *
+ * @since 0.3.0
+ * @category getters
+ */
+export const memberIds = (
+  group: { readonly members?: ReadonlyArray<Member> | undefined },
+  type?: MemberType
+): ReadonlyArray<string> =>
+  (group.members ?? [])
+    .filter((m) => type === undefined || m.type?.toLowerCase() === type.toLowerCase())
+    .map((m) => m.value)

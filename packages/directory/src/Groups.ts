@@ -3,7 +3,10 @@
  * patch, rename, addMembers, removeMembers, ensureMember and delete.
  *
  * Every member write sends `display` equal to the member's userName (WSO2 resolves the member by
- * it and checks the id): a member given as a bare id is looked up (GET /Users/{id}) first. Adding
+ * it and checks the id): a member given as a bare id is looked up (GET /Users/{id}) first. Where
+ * the target allows nested groups (`Target.members.nestedGroups`: RFC 7644 servers, not Asgardeo),
+ * a member may be a group: typed (`{ value, type: "Group" }`), or a bare id no user has (then
+ * GET /Groups/{id}); `display` is the group's displayName and members are written with `type`. Adding
  * a member who is already there, or removing one who is not, succeeds whatever the server answers:
  * on an error the group is read again and the call succeeds when the membership is as wanted.
  *
@@ -20,11 +23,11 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as Group from "./Group.js"
 import * as internal from "./internal/common.js"
 import * as GroupNames from "./internal/groupNames.js"
+import * as Members from "./internal/members.js"
 import * as Resolve from "./internal/resolve.js"
 import * as Resources from "./Resources.js"
 import type { FindOptions, ListError, RawOperation, StreamOptions, WriteError } from "./Users.js"
@@ -83,7 +86,7 @@ export interface Service {
   readonly stream: (options?: StreamOptions) => Stream.Stream<Group.Group, ListError | ScimError.PagingAborted>
   /** GET /Groups/{id}. */
   readonly get: (id: string) => Effect.Effect<Group.Group, ScimClient.Error>
-  /** PUT /Groups/{id}; members without `display` get it looked up. */
+  /** PUT /Groups/{id}; members without `display` get it (and their `type`) looked up. */
   readonly replace: Resources.Service<Group.Group, Group.Projection>["replace"]
   /** PATCH /Groups/{id}; 200 and 204 both succeed (the group is read again after a 204). */
   readonly patch: Resources.Service<Group.Group, Group.Projection>["patch"]
@@ -92,13 +95,16 @@ export interface Service {
    * Asgardeo its name is read first (GET, `internal_group_mgt_view`) and a `/` is refused.
    */
   readonly rename: (id: string, displayName: string) => Effect.Effect<void, WriteError>
-  /** Adds members; already-present members are not an error. */
+  /**
+   * Adds members (users, or groups where the target allows nested groups); already-present
+   * members are not an error.
+   */
   readonly addMembers: (id: string, members: ReadonlyArray<Group.MemberInput>) => Effect.Effect<void, WriteError>
-  /** Removes members by user id; absent members are not an error. */
+  /** Removes members by id, users or groups alike; absent members are not an error. */
   readonly removeMembers: (id: string, userIds: ReadonlyArray<string>) => Effect.Effect<void, WriteError>
   /**
-   * Finds the group by name (`findByName`'s rule) or creates it, then makes the user a member
-   * (the seed's `assign_user_role`). When the create or the member add fails with a lost answer
+   * Finds the group by name (`findByName`'s rule) or creates it, then makes the user (or, where
+   * the target allows nested groups, the group) a member (the seed's `assign_user_role`). When the create or the member add fails with a lost answer
    * or a 5xx, the group is looked up again: the call succeeds when the group exists with the
    * member (`created: false`, as nobody can tell who created it), and fails with that error
    * otherwise.
@@ -107,8 +113,14 @@ export interface Service {
     groupName: string,
     member: Group.MemberInput
   ) => Effect.Effect<{ readonly group: Group.Group; readonly created: boolean }, FindError>
-  /** DELETE /Groups/{id}. */
-  readonly delete: (id: string) => Effect.Effect<void, ScimClient.Error>
+  /**
+   * Read, apply `f`, replace with `If-Match`; again on 412 (see `Resources.Service.update`).
+   *
+   * @since 0.3.0
+   */
+  readonly update: Resources.Service<Group.Group, Group.Projection>["update"]
+  /** DELETE /Groups/{id}; with `ifMatch`, only if still at that version. */
+  readonly delete: Resources.Service<Group.Group, Group.Projection>["delete"]
 }
 
 /**
@@ -116,10 +128,6 @@ export interface Service {
  * @category tags
  */
 export class Groups extends Context.Tag("@asgardeo-scim/directory/Groups")<Groups, Service>() {}
-
-const UserName = Schema.Struct({ id: Schema.String, userName: Schema.String })
-
-const GroupName = Schema.Struct({ id: Schema.String, displayName: Schema.String })
 
 /**
  * Builds the service.
@@ -165,51 +173,8 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       (checked) => GroupNames.checkStore(hasStores, operation, field, checked)
     )
 
-  /** Resolves members to `{ value, display: userName }`, reading the userName of bare ids. */
-  const resolveMembers = (
-    operation: string,
-    field: string,
-    members: unknown
-  ): Effect.Effect<ReadonlyArray<Patch.Member>, WriteError> =>
-    Effect.suspend((): Effect.Effect<ReadonlyArray<Patch.Member>, WriteError> => {
-      if (!Array.isArray(members)) return internal.fail(operation, field, "expected an array of members")
-      const checked: Array<string | Patch.Member> = []
-      for (let i = 0; i < members.length; i++) {
-        const m: unknown = members[i]
-        if (typeof m === "string") {
-          if (m.trim() === "") return internal.fail(operation, `${field}.${i}`, "a member id must not be empty")
-          const id = client.encodeId(m)
-          if (Either.isLeft(id)) return internal.fail(operation, `${field}.${i}`, id.left.reason)
-          checked.push(m)
-        } else if (
-          internal.isRecord(m) && typeof m.value === "string" && m.value.trim() !== "" &&
-          (m.display === undefined || typeof m.display === "string")
-        ) {
-          const id = client.encodeId(m.value)
-          if (Either.isLeft(id)) return internal.fail(operation, `${field}.${i}.value`, id.left.reason)
-          // `display` is the member's userName: no control characters, at most 254 characters.
-          const problem = m.display === undefined ? undefined : Validation.stringProblem("members.display", m.display)
-          if (problem !== undefined) return internal.fail(operation, `${field}.${i}.display`, problem)
-          checked.push(m.display === undefined || m.display === "" ? m.value : { value: m.value, display: m.display })
-        } else {
-          return internal.fail(operation, `${field}.${i}`, "expected a user id or { value, display: userName }")
-        }
-      }
-      return Effect.forEach(checked, (m) =>
-        typeof m === "string"
-          ? Effect.map(
-            client.executeDecode({
-              operation: `${operation}.lookupMember`,
-              scope: Scopes.byOperation["Users.get"],
-              method: "GET",
-              path: "/Users",
-              id: m,
-              urlParams: { attributes: "userName" }
-            }, UserName),
-            (u): Patch.Member => ({ value: m, display: u.userName })
-          )
-          : Effect.succeed(m), { concurrency: 4 })
-    })
+  // Members to write, checked and resolved to `{ value, display, type }` (see internal/members.ts).
+  const resolveMembers = Members.make(client).resolve
 
   /** The POST body of a new group: its name, store and members (their `display` looked up). */
   const createBody = (operation: string, input: unknown) =>
@@ -248,7 +213,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
           // A bare name goes to the default store, where a lookup of that name searches.
           displayName,
           ...(input.externalId !== undefined ? { externalId: input.externalId } : {}),
-          ...(members.length > 0 ? { members: members.map((m) => ({ value: m.value, display: m.display })) } : {})
+          ...(members.length > 0 ? { members } : {})
         })
       )
     })
@@ -263,7 +228,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         body.members === undefined ? Effect.succeed(undefined) : resolveMembers(operation, "members", body.members),
         (members) => ({
           ...body,
-          ...(members !== undefined ? { members: members.map((m) => ({ value: m.value, display: m.display })) } : {})
+          ...(members !== undefined ? { members } : {})
         })
       )
     },
@@ -326,7 +291,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
         path: "/Groups",
         id,
         urlParams: { attributes: "displayName" }
-      }, GroupName).pipe(
+      }, Members.GroupName).pipe(
         Effect.flatMap((group) =>
           patchRaw("Groups.rename", id, [Patch.rename(GroupNames.inStoreOf(group.displayName, name.right))], true)
         ),
@@ -444,6 +409,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     addMembers,
     removeMembers,
     ensureMember,
+    update: resources.update as Resources.Service<Group.Group, Group.Projection>["update"],
     delete: resources.delete
   })
 })

@@ -63,10 +63,10 @@ export type ListResult<A> = common.ListResult<A>
  * any request); `domain` (a user store) only where the target has user stores (Asgardeo).
  * `sortBy` (an attribute path) and `sortOrder` (`"ascending"`, the default, or `"descending"`)
  * only where the server advertises sorting (`ServiceProviderConfig` `sort.supported`, read once
- * per client): elsewhere, Asgardeo among them (it answers 501), they fail with `InvalidInput`
+ * per client): elsewhere, Asgardeo among them (it answers 501), they fail with `Unsupported`
  * before the list request is sent. `cursor` (RFC 9865: `""` for the first page, then the
  * `nextCursor` of the page before) only where the server advertises cursor paging
- * (`pagination.cursor`), and not with `startIndex`; elsewhere it fails with `InvalidInput` before
+ * (`pagination.cursor`), and not with `startIndex`; elsewhere it fails with `Unsupported` before
  * the list request.
  *
  * @since 0.2.0
@@ -202,15 +202,40 @@ export interface Service<A, P> {
     (id: string, options: Projection): Effect.Effect<P, ScimClient.Error | ScimError.InvalidInput>
     (id: string): Effect.Effect<A, ScimClient.Error>
   }
-  /** PUT {path}/{id} with the whole resource (`meta` is dropped). */
-  readonly replace: (id: string, resource: A | { readonly [key: string]: unknown }) => Effect.Effect<A, WriteError>
-  /** PATCH {path}/{id}. Returns the resource (read again when the server answers 204). */
+  /**
+   * PUT {path}/{id} with the whole resource (`meta` is dropped). With `ifMatch`, only if the
+   * resource is still at that version (`PreconditionFailed` otherwise).
+   */
+  readonly replace: (
+    id: string,
+    resource: A | { readonly [key: string]: unknown },
+    options?: WriteOptions
+  ) => Effect.Effect<A, WriteError>
+  /**
+   * PATCH {path}/{id}. Returns the resource (read again when the server answers 204). With
+   * `ifMatch`, only if the resource is still at that version.
+   */
   readonly patch: (
     id: string,
-    operations: ReadonlyArray<Patch.PatchOperation | RawOperation>
+    operations: ReadonlyArray<Patch.PatchOperation | RawOperation>,
+    options?: WriteOptions
   ) => Effect.Effect<A, WriteError>
-  /** DELETE {path}/{id}. */
-  readonly delete: (id: string) => Effect.Effect<void, ScimClient.Error>
+  /**
+   * Reads the resource, gives it to `f` (a value or an `Effect`), and replaces it with what `f`
+   * returns, sent with `If-Match` its version: when someone else wrote in between (412), reads
+   * and applies `f` again, up to `maxAttempts` (default 3; `PreconditionFailed` after that). On
+   * a server without ETags it fails with `Unsupported` before anything is read, unless
+   * `unconditional: true` (then the last writer wins).
+   *
+   * @since 0.3.0
+   */
+  readonly update: <E = never, R = never>(
+    id: string,
+    f: (current: A) => Replacement<A> | Effect.Effect<Replacement<A>, E, R>,
+    options?: UpdateOptions
+  ) => Effect.Effect<A, WriteError | E, R>
+  /** DELETE {path}/{id}. With `ifMatch`, only if the resource is still at that version. */
+  readonly delete: (id: string, options?: WriteOptions) => Effect.Effect<void, WriteError>
   /** GET {path} (or POST {path}/.search where the target sends that filter by POST). */
   readonly list: {
     (options: ListOptions & Projection): Effect.Effect<ListResult<P>, ListError>
@@ -226,6 +251,41 @@ export interface Service<A, P> {
    * memory grows only by the set of ids seen.
    */
   readonly stream: (options?: StreamOptions) => Stream.Stream<A, ListError | ScimError.PagingAborted>
+}
+
+/**
+ * What `update`'s function returns: the whole resource to write (the one it was given, changed).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type Replacement<A> = A | { readonly [key: string]: unknown }
+
+/**
+ * Options of a conditional `replace`, `patch` or `delete`: `ifMatch` is the version read
+ * (`meta.version`, which reads keep, or the `ETag` header); the server writes only if the resource
+ * is still at it, and answers 412 (`PreconditionFailed`) otherwise. Only where the server
+ * advertises `etag.supported` (`Unsupported` elsewhere, before sending: the server would ignore
+ * it).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface WriteOptions {
+  readonly ifMatch?: string | undefined
+}
+
+/**
+ * Options of `update`: `unconditional: true` lets it write without `If-Match` on a server
+ * without ETags (the last writer wins; where the server has ETags it still sends one);
+ * `maxAttempts` (1 to 10, default 3) bounds the reads and writes when others keep writing.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface UpdateOptions {
+  readonly unconditional?: boolean | undefined
+  readonly maxAttempts?: number | undefined
 }
 
 /**
@@ -383,6 +443,7 @@ export const make = <A extends { readonly id: string }, I, P extends { readonly 
       get: built.get as Service<A, P>["get"],
       replace: built.replace,
       patch: built.patch,
+      update: built.update as Service<A, P>["update"],
       delete: built.delete,
       list: built.list as Service<A, P>["list"],
       search: built.search as Service<A, P>["search"],

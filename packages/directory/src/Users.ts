@@ -148,8 +148,14 @@ export interface Service {
    * `active`.
    */
   readonly setActive: (id: string, active: boolean) => Effect.Effect<void, WriteError>
-  /** DELETE /Users/{id}. */
-  readonly delete: (id: string) => Effect.Effect<void, ScimClient.Error>
+  /**
+   * Read, apply `f`, replace with `If-Match`; again on 412 (see `Resources.Service.update`).
+   *
+   * @since 0.3.0
+   */
+  readonly update: Resources.Service<User.User, User.Projection>["update"]
+  /** DELETE /Users/{id}; with `ifMatch`, only if still at that version. */
+  readonly delete: Resources.Service<User.User, User.Projection>["delete"]
 }
 
 /**
@@ -291,6 +297,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     replace: resources.replace,
     patch: resources.patch,
     setActive,
+    update: resources.update as Resources.Service<User.User, User.Projection>["update"],
     delete: resources.delete
   })
 })

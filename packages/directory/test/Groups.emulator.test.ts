@@ -143,6 +143,37 @@ describe("Groups on the emulator", () => {
       ])
       assert.deepStrictEqual(yield* Emulated.scimLog, [])
     })))
+
+  it.effect("no nested groups: a member typed Group is refused before any request, a bare group id is NotFound as a user", () =>
+    run(Effect.gen(function*() {
+      const users = yield* Users.Users
+      const groups = yield* Groups.Groups
+      const kim = yield* newUser(users, "kim@example.com")
+      const inner = yield* groups.create({ displayName: "Inner" })
+      const outer = yield* groups.create({ displayName: "Outer" })
+      yield* Emulated.clearLog
+      const typed = yield* Effect.flip(groups.addMembers(outer.id, [{ value: inner.id, type: "Group" }]))
+      assert.strictEqual(typed._tag === "InvalidInput" && typed.field, "members.0.type")
+      assert.deepStrictEqual(yield* Emulated.scimLog, [])
+      // A bare id is looked up as a user only (the target has no nested groups).
+      const bare = yield* Effect.flip(groups.addMembers(outer.id, [inner.id]))
+      assert.strictEqual(bare._tag, "NotFound")
+      assert.deepStrictEqual((yield* Emulated.scimLog).map((e) => `${e.method} ${e.path.replace(/^.*scim2/, "")}`), [
+        `GET /Users/${inner.id}`
+      ])
+      // Sent anyway (a raw PATCH), the emulator refuses it as 400 invalidValue and changes nothing.
+      const raw = yield* Effect.flip(groups.patch(outer.id, [
+        { op: "add", value: { members: [{ value: inner.id, display: "DEFAULT/Inner", type: "Group" }] } }
+      ]))
+      assert.strictEqual(raw._tag, "BadRequest")
+      if (raw._tag === "BadRequest") {
+        assert.strictEqual(raw.scimType, "invalidValue")
+        assert.include(raw.detail ?? "", "Nested groups are not supported")
+      }
+      // A user typed User is a member (written without the type: NestedGroups.mock.test.ts).
+      yield* groups.addMembers(outer.id, [{ value: kim.id, type: "User" }])
+      assert.deepStrictEqual(Group.memberIds(yield* groups.get(outer.id)), [kim.id])
+    })))
 })
 
 describe("Bulk on the emulator", () => {

@@ -1,5 +1,5 @@
 // Sorting (`sortBy`, `sortOrder`): sent only where the server advertises it, in the query string
-// and in a `.search` body; refused with InvalidInput before the list request everywhere else, and
+// and in a `.search` body; refused with Unsupported (feature "sort") before the list request everywhere else, and
 // bad values refused before any request.
 import { Users } from "@asgardeo-scim/directory"
 import { assert, describe, it } from "@effect/vitest"
@@ -46,15 +46,20 @@ describe("sorting", () => {
       ["no ServiceProviderConfig (501)", 501]
     ] as const
   ) {
-    it.effect(`${name}: InvalidInput naming sortBy, no list request`, () => {
+    it.effect(`${name}: Unsupported naming sort, no list request`, () => {
       const m = server(spc)
       return Effect.gen(function*() {
         const users = yield* Users.Users
         const error = yield* Effect.flip(users.list({ sortBy: "userName" }))
-        assert.strictEqual(error._tag, "InvalidInput")
-        if (error._tag === "InvalidInput") {
-          assert.strictEqual(error.field, "sortBy")
-          assert.include(error.reason, "does not offer sorting")
+        assert.strictEqual(error._tag, "Unsupported")
+        if (error._tag === "Unsupported") {
+          assert.strictEqual(error.feature, "sort")
+          assert.strictEqual(error.operation, "Users.list")
+          assert.include(
+            error.reason,
+            spc === 404 || spc === 501 ? "no ServiceProviderConfig" : "sort.supported false"
+          )
+          assert.include(error.message, "the server does not support sort")
         }
         assert.deepStrictEqual(sent(m), ["GET /v2/ServiceProviderConfig"])
       }).pipe(Effect.provide(m.layer))
@@ -67,7 +72,7 @@ describe("sorting", () => {
       const users = yield* Users.Users
       for (let i = 0; i < 3; i++) {
         const error = yield* Effect.flip(users.list({ sortBy: "userName" }))
-        assert.include(error._tag === "InvalidInput" ? error.reason : "", "no ServiceProviderConfig")
+        assert.include(error._tag === "Unsupported" ? error.reason : "", "no ServiceProviderConfig")
       }
       assert.deepStrictEqual(sent(m), ["GET /v2/ServiceProviderConfig"])
     }).pipe(Effect.provide(m.layer))

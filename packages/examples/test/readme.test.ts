@@ -12,6 +12,7 @@ import { Effect, Either, Layer, Redacted } from "effect"
 import * as fs from "node:fs"
 import { vi } from "vitest"
 import * as bulk from "../readme/bulk.js"
+import * as concurrency from "../readme/concurrency.js"
 import * as errors from "../readme/errors.js"
 import * as filters from "../readme/filters.js"
 import * as groups from "../readme/groups.js"
@@ -37,7 +38,7 @@ const bodyOf = (body: HttpBody.HttpBody): Json | undefined =>
   body._tag === "Uint8Array" ? JSON.parse(new TextDecoder().decode(body.body)) as Json : undefined
 
 /** The directory and HR layers on a fresh emulator, with the steps of every SCIM request recorded. */
-const onEmulator = () => {
+const onEmulator = (options: AsgardeoEmulator.Options = {}) => {
   const steps: Array<Step> = []
   const recording = Layer.effect(
     HttpClient.HttpClient,
@@ -67,7 +68,7 @@ const onEmulator = () => {
         })))
     ),
     Layer.provide(recording),
-    Layer.provideMerge(AsgardeoEmulator.layerClient())
+    Layer.provideMerge(AsgardeoEmulator.layerClient(options))
   )
   return { steps, layer }
 }
@@ -172,6 +173,21 @@ describe("README examples", () => {
       const ann = userNamed(state, "DEFAULT/ann@example.com")
       assert.strictEqual(id, ann?.id, "the id of the user created")
       assert.deepStrictEqual(groupsOf(state, id), ["DEFAULT/Team Ann"])
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("concurrency: update, a conditional patch, and a delete refused for a stale version", () => {
+    const { layer, steps } = onEmulator({ etag: true })
+    return Effect.gen(function*() {
+      const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+      const [kim] = yield* emu.seedUsers([{ userName: "kim@example.com" }])
+      assert.strictEqual(yield* concurrency.program(kim!.id), "changed since it was read: kept")
+      assert.deepStrictEqual(
+        steps.filter((s) => s.method !== "GET").map((s) => `${s.method} ${s.status}`),
+        ["PUT 200", "PATCH 200", "DELETE 412"]
+      )
+      const final = userNamed(steps.at(-1)!.state, "DEFAULT/kim@example.com")
+      assert.strictEqual(final?.title, "Principal Engineer")
     }).pipe(Effect.provide(layer))
   })
 

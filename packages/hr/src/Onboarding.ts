@@ -52,10 +52,11 @@ export interface BatchOptions extends OnboardOptions {
   /** Employee ids to skip (from `Report.doneIds` of a previous run). */
   readonly skip?: ReadonlySet<string> | undefined
   /**
-   * Use SCIM Bulk: `"auto"` (default) when the target is Asgardeo and the server supports it;
-   * falls back to single requests when Bulk fails or the token lacks the Bulk scopes (checked
-   * before the first write). `true`: the Bulk scopes are required, their absence fails the batch
-   * with `MissingScopes` before any write.
+   * Use SCIM Bulk: `"auto"` (default) when the target is Asgardeo and the server advertises it
+   * (`ServiceProviderConfig` `bulk.supported`); single requests do the whole batch where it does
+   * not, and when Bulk fails or the token lacks the Bulk scopes (checked before the first write).
+   * `true`: Bulk is required: a missing Bulk scope fails the batch with `MissingScopes`, a server
+   * whose configuration says it has no Bulk with `Unsupported`, both before any write.
    */
   readonly bulk?: "auto" | boolean | undefined
   /** Employees per Bulk request. Default: the server's limit less room for the group operations. */

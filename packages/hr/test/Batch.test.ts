@@ -103,6 +103,51 @@ describe("onboardMany: scopes checked before the first write", () => {
     }).pipe(Effect.provide(layer(appWithout("internal_bulk_user_create")))))
 })
 
+describe("onboardMany on a server whose configuration says it has no Bulk", () => {
+  /** The emulator's ServiceProviderConfig answer, with `bulk.supported: false`. */
+  const withoutBulk = Effect.gen(function*() {
+    const emu = yield* emulator
+    const body = {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+      patch: { supported: true },
+      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+      filter: { supported: true, maxResults: 200 },
+      etag: { supported: false }
+    }
+    const path = "/scim2/ServiceProviderConfig"
+    yield* emu.injectFault(AsgardeoEmulator.status(200, { path }, { body: JSON.stringify(body) }))
+    const spc = yield* (yield* Discovery.Discovery).serviceProviderConfig
+    assert.isFalse(spc.bulk.supported)
+    assert.isTrue(spc.filter.supported)
+  })
+
+  it.effect("bulk: \"auto\": single requests only (no Bulk request), every employee onboarded once", () =>
+    Effect.gen(function*() {
+      yield* withoutBulk
+      const employees = batch(12)
+      const { exit, results } = yield* collect(employees, { concurrency: 4 })
+      assert.strictEqual(exit._tag, "Right")
+      assert.deepStrictEqual(results.map((r) => r.line.outcome).sort(), employees.map(() => "created"))
+      assert.deepStrictEqual((yield* scimRequests).filter((e) => e.path.endsWith("/Bulk")), [])
+      const state = yield* stateOf
+      assert.strictEqual(state.users.size, 12)
+      for (const e of employees) assert.deepStrictEqual(state.users.get(e.email)!.groups, [roleGroup[e.role]!])
+    }).pipe(Effect.provide(layer())))
+
+  it.effect("bulk: true: Unsupported naming bulk before any write, role groups included", () =>
+    Effect.gen(function*() {
+      yield* withoutBulk
+      const { exit, results } = yield* collect(batch(6), { bulk: true })
+      assert.isTrue(exit._tag === "Left" && exit.left._tag === "Unsupported")
+      if (exit._tag === "Left" && exit.left._tag === "Unsupported") {
+        assert.strictEqual(exit.left.feature, "bulk")
+        assert.strictEqual(exit.left.operation, "HrDirectory.onboardMany")
+      }
+      assert.deepStrictEqual(results, [])
+      assert.deepStrictEqual((yield* writes).map((e) => `${e.method} ${e.path}`), [])
+    }).pipe(Effect.provide(layer())))
+})
+
 describe("onboardMany: a fatal error midway ends the batch", () => {
   const forbidden = AsgardeoEmulator.status(403, { method: "PATCH", path: "/scim2/Groups*" })
 

@@ -75,7 +75,8 @@ describe("the request log", () => {
       quirks: defaultQuirks,
       rateLimits: defaultRateLimits,
       origin: "https://emulator.invalid",
-      maxBodyBytes: 1024
+      maxBodyBytes: 1024,
+      etag: false
     })
   const entry = (i: number) => ({
     method: "GET",

@@ -170,4 +170,39 @@ describe("groups", () => {
       const b = yield* scim("PUT", `/Groups/${g.id}`, { body: { displayName: "taken" } })
       assert.strictEqual(b.status, 409)
     })))
+
+  it.effect("no nested groups: a member typed Group is 400 invalidValue on create, PATCH and PUT; type User is accepted", () =>
+    run(Effect.gen(function*() {
+      const kim = yield* createUser("kim")
+      const inner = (yield* scim("POST", "/Groups", { body: { displayName: "inner" } })).json
+      const outer = (yield* scim("POST", "/Groups", { body: { displayName: "outer" } })).json
+      const asGroup = { value: inner.id, display: "inner", type: "Group" }
+      const created = yield* scim("POST", "/Groups", { body: { displayName: "g", members: [asGroup] } })
+      assert.strictEqual(created.status, 400)
+      assert.strictEqual(created.json.scimType, "invalidValue")
+      assert.include(created.json.detail, "Nested groups are not supported")
+      const added = yield* scim("PATCH", `/Groups/${outer.id}`, {
+        body: patch({ op: "add", value: { members: [{ ...asGroup, type: "group" }] } })
+      })
+      assert.strictEqual(added.status, 400)
+      assert.strictEqual(added.json.scimType, "invalidValue")
+      assert.include(added.json.detail, "Nested groups are not supported")
+      const put = yield* scim("PUT", `/Groups/${outer.id}`, { body: { displayName: "outer", members: [asGroup] } })
+      assert.strictEqual(put.status, 400)
+      assert.include(put.json.detail, "Nested groups are not supported")
+      assert.isUndefined((yield* scim("GET", `/Groups/${outer.id}`)).json.members)
+      // Untyped, the group's id and name are looked up as a user, which does not exist.
+      const untyped = yield* scim("PATCH", `/Groups/${outer.id}`, {
+        body: patch({ op: "add", value: { members: [{ value: inner.id, display: "inner" }] } })
+      })
+      assert.strictEqual(untyped.status, 400)
+      assert.include(untyped.json.detail, "A user doesn't exist with the userName: inner")
+      // A user typed User is a member; the type is not stored (Asgardeo's members carry none).
+      const user = yield* scim("PATCH", `/Groups/${outer.id}`, {
+        body: patch({ op: "add", value: { members: [{ value: kim.id, display: "kim", type: "User" }] } })
+      })
+      assert.strictEqual(user.status, 200)
+      const read = (yield* scim("GET", `/Groups/${outer.id}`)).json
+      assert.deepStrictEqual(read.members.map((m: any) => [m.value, m.type]), [[kim.id, undefined]])
+    })))
 })

@@ -74,8 +74,12 @@ export const token = (scopes: ReadonlyArray<string> = AsgardeoEmulator.allScopes
 export const call = (
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
   path: string,
-  options: { readonly token?: string | undefined; readonly body?: unknown; readonly query?: Record<string, string> } =
-    {}
+  options: {
+    readonly token?: string | undefined
+    readonly body?: unknown
+    readonly query?: Record<string, string>
+    readonly headers?: Record<string, string>
+  } = {}
 ) =>
   Effect.gen(function*() {
     const emulator = yield* AsgardeoEmulator.AsgardeoEmulator
@@ -84,6 +88,7 @@ export const call = (
     if (options.query !== undefined) request = HttpClientRequest.setUrlParams(request, options.query)
     if (options.token !== undefined) request = HttpClientRequest.bearerToken(request, options.token)
     if (options.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, options.body)
+    if (options.headers !== undefined) request = HttpClientRequest.setHeaders(request, options.headers)
     return yield* answer(yield* client.execute(request))
   })
 
@@ -91,7 +96,11 @@ export const call = (
 export const scim = (
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
   path: string,
-  options: { readonly body?: unknown; readonly query?: Record<string, string> } = {}
+  options: {
+    readonly body?: unknown
+    readonly query?: Record<string, string>
+    readonly headers?: Record<string, string>
+  } = {}
 ) => Effect.flatMap(token(), (t) => call(method, `${SCIM}${path}`, { ...options, token: t }))
 
 export const newUser = (name: string, extra: Record<string, unknown> = {}) => ({

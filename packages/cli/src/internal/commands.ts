@@ -6,9 +6,11 @@
  * @internal
  */
 import * as DemoCommand from "../DemoCommand.js"
+import * as DoctorCommand from "../DoctorCommand.js"
 import * as EmulatorCommand from "../EmulatorCommand.js"
 import * as GroupsCommand from "../GroupsCommand.js"
 import * as HrCommand from "../HrCommand.js"
+import * as ResourceCommand from "../ResourceCommand.js"
 import * as ScopesCommand from "../ScopesCommand.js"
 import * as UsersCommand from "../UsersCommand.js"
 import * as Help from "./help.js"
@@ -29,7 +31,9 @@ export const commands = [
   UsersCommand.command,
   GroupsCommand.command,
   HrCommand.command,
+  ...ResourceCommand.commands,
   ScopesCommand.command,
+  DoctorCommand.command,
   EmulatorCommand.command,
   DemoCommand.command
 ] as const

@@ -76,3 +76,36 @@ export const membership = (
       `${user.userName} ${already ? "in" : name === "add-member" ? "to" : "from"} ${Lookup.groupName(group)}`
     )
   }).pipe(Effect.provide(Connection.layer(args)))
+
+/** Finds the group, runs `act` on it, and prints `verb` (or the JSON with `fields`). */
+const onGroup = <E, R>(
+  args: Args<{ readonly group: string; readonly allStores: boolean }>,
+  act: (groups: Groups.Service, group: Group.Group) => Effect.Effect<unknown, E, R>,
+  verb: string,
+  fields: Readonly<Record<string, unknown>>,
+  text: (group: Group.Group) => string
+) =>
+  Effect.gen(function*() {
+    const groups = yield* Groups.Groups
+    const group = yield* Lookup.group(args.group, { allStores: args.allStores })
+    yield* act(groups, group)
+    yield* Output.done(args.json, { id: group.id, displayName: group.displayName, ...fields }, verb, text(group))
+  }).pipe(Effect.provide(Connection.layer(args)))
+
+export const del = (args: Args<{ readonly group: string; readonly allStores: boolean }>) =>
+  onGroup(
+    args,
+    (groups, g) => groups.delete(g.id),
+    "deleted",
+    { deleted: true },
+    (g) => `${Lookup.groupName(g)} (${g.id})`
+  )
+
+export const rename = (args: Args<{ readonly group: string; readonly allStores: boolean; readonly name: string }>) =>
+  onGroup(
+    args,
+    (groups, g) => groups.rename(g.id, args.name),
+    "renamed",
+    { newDisplayName: args.name },
+    (g) => `${Lookup.groupName(g)} to ${args.name} (${g.id})`
+  )

@@ -1,6 +1,5 @@
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
 import * as RoleMapping from "@asgardeo-scim/hr/RoleMapping"
-import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Option from "effect/Option"
@@ -11,6 +10,7 @@ import { CliError, Failed, Ok, Skipped, Usage } from "../ExitCode.js"
 import { Io } from "../Io.js"
 import * as Lookup from "../Lookup.js"
 import * as Render from "../Render.js"
+import * as Input from "./input.js"
 import * as Output from "./output.js"
 
 type Args<A> = Connection.Flags & { readonly json: boolean } & A
@@ -19,17 +19,7 @@ type Args<A> = Connection.Flags & { readonly json: boolean } & A
  */
 export const readCsv = (file: string) =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const text = yield* fs.readFileString(file).pipe(
-      Effect.mapError((e) =>
-        new CliError({
-          code: Usage,
-          message: `cannot read ${file}: ${
-            e._tag === "SystemError" && e.reason === "NotFound" ? "no such file" : e.message
-          }`
-        })
-      )
-    )
+    const text = yield* Input.readText(file)
     const parsed = EmployeeCsv.parse(text, file, RoleMapping.defaults)
     if (Either.isLeft(parsed)) {
       return yield* Effect.fail(

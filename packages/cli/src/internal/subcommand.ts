@@ -67,3 +67,11 @@ export const lazy =
     Command.make(name, config, (args) => Flags.lazy(load, (module) => run(module, args))).pipe(
       Command.withDescription(description)
     )
+
+/**
+ * A `--<name> <file>` flag whose JSON comes from a file, or from stdin when it is `-`.
+ *
+ * @internal
+ */
+export const jsonInput = (name: string, description: string) =>
+  Options.text(name).pipe(Options.withDescription(description))

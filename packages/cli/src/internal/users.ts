@@ -1,3 +1,4 @@
+import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import * as User from "@asgardeo-scim/directory/User"
 import * as Users from "@asgardeo-scim/directory/Users"
 import * as Config from "effect/Config"
@@ -8,6 +9,7 @@ import * as Connection from "../Connection.js"
 import { Io } from "../Io.js"
 import * as Lookup from "../Lookup.js"
 import * as Render from "../Render.js"
+import * as Input from "./input.js"
 import * as Output from "./output.js"
 
 type Args<A> = Connection.Flags & { readonly json: boolean } & A
@@ -74,9 +76,12 @@ export const create = (
       email: args.email,
       ...(Option.isSome(args.givenName) ? { givenName: args.givenName.value } : {}),
       ...(Option.isSome(args.familyName) ? { familyName: args.familyName.value } : {}),
+      // An invitation where the target has them (Asgardeo); a generic server gets the user as is.
       ...(Option.isSome(password)
         ? { password: Redacted.make(Redacted.value(password.value)) }
-        : { askPassword: true })
+        : (yield* ScimConfig.ScimConfig).target.users.invitations
+        ? { askPassword: true }
+        : {})
     })
     yield* showUser(user, args.json)
   }).pipe(Effect.provide(Connection.layer(args)))
@@ -100,3 +105,19 @@ export const deactivate = (args: Args<{ readonly user: string; readonly allStore
 
 export const del = (args: Args<{ readonly user: string; readonly allStores: boolean }>) =>
   onUser(args, (users, id) => users.delete(id), "deleted", { deleted: true })
+
+export const reactivate = (args: Args<{ readonly user: string; readonly allStores: boolean }>) =>
+  onUser(args, (users, id) => users.setActive(id, true), "reactivated", { active: true })
+
+export const patch = (
+  args: Args<{ readonly user: string; readonly allStores: boolean; readonly operations: string }>
+) =>
+  Effect.flatMap(
+    Input.readOperations(args.operations, "--operations", "users patch"),
+    (operations) =>
+      Effect.gen(function*() {
+        const users = yield* Users.Users
+        const u = yield* Lookup.user(args.user, { allStores: args.allStores })
+        yield* showUser(yield* users.patch(u.id, operations), args.json)
+      }).pipe(Effect.provide(Connection.layer(args)))
+  )

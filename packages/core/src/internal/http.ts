@@ -120,6 +120,7 @@ export interface Answer {
   readonly text: string
   readonly location: string | undefined
   readonly retryAfter: string | undefined
+  readonly etag?: string | undefined
 }
 
 /**
@@ -138,6 +139,7 @@ export const decodeBody = (
     readonly status: number
     readonly body: unknown
     readonly location: string | undefined
+    readonly etag: string | undefined
     readonly scrub: (text: string) => string
   },
   ScimError.InvalidResponse
@@ -145,7 +147,13 @@ export const decodeBody = (
   const scrubAnswer = (text: string) => scrub(text, secretsOf())
   const text = res.text.trim()
   if (text === "") {
-    return Effect.succeed({ status: res.status, body: undefined, location: res.location, scrub: scrubAnswer })
+    return Effect.succeed({
+      status: res.status,
+      body: undefined,
+      location: res.location,
+      etag: res.etag,
+      scrub: scrubAnswer
+    })
   }
   let body: unknown
   try {
@@ -165,6 +173,7 @@ export const decodeBody = (
     status: res.status,
     body: Secrets.withoutPasswords(body),
     location: res.location,
+    etag: res.etag,
     scrub: scrubAnswer
   })
 }

@@ -175,7 +175,11 @@ export const prepareList = (
   options: ListOptions | undefined
 ): Effect.Effect<
   PreparedList,
-  ScimClient.Error | ScimError.InvalidInput | ScimError.InvalidFilter | ScimError.UnsupportedFilter
+  | ScimClient.Error
+  | ScimError.InvalidInput
+  | ScimError.InvalidFilter
+  | ScimError.UnsupportedFilter
+  | ScimError.Unsupported
 > =>
   Effect.gen(function*() {
     if (options !== undefined && !isRecord(options)) return yield* fail(operation, "", "the options must be an object")
@@ -259,20 +263,21 @@ export const prepareList = (
       if (o.startIndex !== undefined) return yield* fail(operation, "cursor", "give cursor or startIndex, not both")
     }
     if (sortBy !== undefined && target.paging.sort === "never") {
-      return yield* fail(operation, "sortBy", `sorting is not offered by ${target.name} (it answers 501)`)
+      return yield* Effect.fail(
+        new ScimError.Unsupported({
+          operation,
+          feature: "sort",
+          reason: `${target.name} answers 501 to sortBy; sort the results in the program`
+        })
+      )
     }
     // Every check of the caller's input is above: only then the server's configuration is read.
     if (sortBy !== undefined) {
-      const spc = yield* ServiceProviderConfig.advertised(client.serviceProviderConfig)
-      if (!spc.sort.supported) {
-        return yield* fail(
-          operation,
-          "sortBy",
-          spc === ServiceProviderConfig.none
-            ? "this server does not offer sorting (it has no ServiceProviderConfig to say it does)"
-            : "this server does not offer sorting (its ServiceProviderConfig has sort.supported false)"
-        )
-      }
+      yield* ServiceProviderConfig.ensureSupported(client.serviceProviderConfig, {
+        operation,
+        feature: "sort",
+        instead: "sort the results in the program"
+      })
     }
     if (cursor !== undefined) {
       const support = yield* cursorSupport(client)
@@ -365,6 +370,18 @@ export const decodeList = <A, I>(
 export const pathById = (client: ScimClient.Service, path: string, id: string): string =>
   `${path}/${Either.getOrElse(client.encodeId(id), () => id)}`
 
+/**
+ * A resource's body with the answer's `ETag` as its `meta.version` when it has none (RFC 7644
+ * §3.14: they are the same value; some servers send only the header).
+ *
+ * @internal
+ */
+export const withVersion = (body: unknown, etag: string | undefined): unknown => {
+  if (etag === undefined || !isRecord(body)) return body
+  const meta = isRecord(body.meta) ? body.meta : {}
+  return typeof meta.version === "string" ? body : { ...body, meta: { ...meta, version: etag } }
+}
+
 /** Decodes a body that must be a resource. @internal */
 export const decodeResource = <A, I>(
   method: string,
@@ -372,7 +389,7 @@ export const decodeResource = <A, I>(
   response: ScimClient.Response,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, ScimError.InvalidResponse> => {
-  const r = Tolerant.decodeUnknownEither(schema)(response.body)
+  const r = Tolerant.decodeUnknownEither(schema)(withVersion(response.body, response.etag))
   return Either.isRight(r) ? Effect.succeed(r.right) : Effect.fail(
     new ScimError.InvalidResponse({
       method,

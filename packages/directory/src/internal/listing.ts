@@ -74,6 +74,7 @@ export type ListError =
   | ScimError.InvalidInput
   | ScimError.InvalidFilter
   | ScimError.UnsupportedFilter
+  | ScimError.Unsupported
 
 /**
  * What an endpoint was found to lack, remembered for the life of the service (one client): a

@@ -9,7 +9,7 @@
 import * as Filter from "@asgardeo-scim/core/Filter"
 import * as Patch from "@asgardeo-scim/core/Patch"
 import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
-import type * as ScimError from "@asgardeo-scim/core/ScimError"
+import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -18,6 +18,7 @@ import * as Ref from "effect/Ref"
 import type * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as internal from "./common.js"
+import * as Conditional from "./conditional.js"
 import * as Listing from "./listing.js"
 import * as Resolve from "./resolve.js"
 
@@ -25,7 +26,7 @@ import * as Resolve from "./resolve.js"
 export type Kind = "create" | "get" | "list" | "search" | "replace" | "patch" | "delete"
 
 /** @internal */
-export type WriteError = ScimClient.Error | ScimError.InvalidInput
+export type WriteError = ScimClient.Error | ScimError.InvalidInput | ScimError.Unsupported
 
 /** @internal */
 export type ListError = Listing.ListError
@@ -65,8 +66,14 @@ export interface Built<A, P> {
   readonly create: (input: unknown) => Effect.Effect<A, WriteError>
   readonly get: (id: string, options?: unknown) => Effect.Effect<A | P, ScimClient.Error | ScimError.InvalidInput>
   readonly getFull: (id: string) => Effect.Effect<A, ScimClient.Error>
-  readonly replace: (id: string, input: unknown) => Effect.Effect<A, WriteError>
-  readonly patch: (id: string, operations: unknown) => Effect.Effect<A, WriteError>
+  readonly replace: (id: string, input: unknown, options?: unknown) => Effect.Effect<A, WriteError>
+  readonly patch: (id: string, operations: unknown, options?: unknown) => Effect.Effect<A, WriteError>
+  /** Reads, applies `f`, replaces with `If-Match`; again on 412, up to `maxAttempts`. */
+  readonly update: <E = never, R = never>(
+    id: string,
+    f: (current: A) => unknown,
+    options?: unknown
+  ) => Effect.Effect<A, WriteError | E, R>
   /** PATCH without reading the resource back. */
   readonly patchRaw: (
     operation: string,
@@ -75,9 +82,10 @@ export interface Built<A, P> {
     options?: {
       readonly idempotent?: boolean | undefined
       readonly urlParams?: ScimClient.Request["urlParams"]
+      readonly ifMatch?: string | undefined
     }
   ) => Effect.Effect<ScimClient.Response, WriteError>
-  readonly delete: (id: string) => Effect.Effect<void, ScimClient.Error>
+  readonly delete: (id: string, options?: unknown) => Effect.Effect<void, WriteError>
   readonly runList: (operation: string, options: unknown) => Effect.Effect<internal.ListResult<A | P>, ListError>
   readonly list: (options?: unknown) => Effect.Effect<internal.ListResult<A | P>, ListError>
   readonly search: (options?: unknown) => Effect.Effect<internal.ListResult<A | P>, ListError>
@@ -170,7 +178,7 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
     operation: string,
     method: ScimClient.Method,
     id: string,
-    more: Pick<ScimClient.Request, "scope" | "body" | "idempotent" | "urlParams">
+    more: Pick<ScimClient.Request, "scope" | "body" | "idempotent" | "urlParams" | "ifMatch">
   ) => client.execute({ operation, method, path, id, ...more })
 
   /** The answer to a write: the resource it carries, or the resource read again (204). */
@@ -223,33 +231,92 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
           }
           : undefined
       }
-      return projection
-        ? client.executeDecode(request, definition.projection)
-        : client.executeDecode(request, schema)
+      return Effect.flatMap(
+        client.execute(request),
+        (res): Effect.Effect<A | P, ScimClient.Error> =>
+          internal.decodeResource<A | P, unknown>(
+            "GET",
+            internal.pathById(client, path, id),
+            res,
+            (projection ? definition.projection : schema) as Schema.Schema<A | P, unknown>
+          )
+      )
     })
 
   const getFull = (id: string): Effect.Effect<A, ScimClient.Error> =>
-    client.executeDecode({ operation: `${name}.get`, scope: scopes.get, method: "GET", path, id }, schema)
+    Effect.flatMap(
+      client.execute({ operation: `${name}.get`, scope: scopes.get, method: "GET", path, id }),
+      (res) => internal.decodeResource("GET", internal.pathById(client, path, id), res, schema)
+    )
 
-  const replace = (id: string, input: unknown): Effect.Effect<A, WriteError> => {
-    const operation = `${name}.replace`
-    return Effect.suspend((): Effect.Effect<Body, WriteError> => {
+  /** The replacing body, checked (before anything is sent). */
+  const replacement = (operation: string, id: string, input: unknown): Effect.Effect<Body, WriteError> =>
+    Effect.suspend((): Effect.Effect<Body, WriteError> => {
       const body = checkedBody(operation, input)
       if (Either.isLeft(body)) return Effect.fail(body.left)
       if (body.right.id !== undefined && body.right.id !== id) {
         return internal.fail(operation, "id", "the body's id differs from the id replaced")
       }
       return hooks.replace === undefined ? Effect.succeed(body.right) : hooks.replace(operation, body.right)
-    }).pipe(
-      Effect.flatMap((body) => {
-        const bad = nameAttribute === undefined
-          ? undefined
-          : checkStorePrefix(client, operation, nameAttribute, body[nameAttribute])
-        if (bad !== undefined) return Effect.fail(bad)
-        return byId(operation, "PUT", id, { scope: scopes.replace, body: withSchemas(body, definition.schemaUrn) })
-      }),
-      Effect.flatMap((res) => afterWrite("PUT", id, res))
+    }).pipe(Effect.flatMap((body) => {
+      const bad = nameAttribute === undefined
+        ? undefined
+        : checkStorePrefix(client, operation, nameAttribute, body[nameAttribute])
+      return bad === undefined ? Effect.succeed(withSchemas(body, definition.schemaUrn)) : Effect.fail(bad)
+    }))
+
+  /** PUT of a checked body, with `If-Match` when given. */
+  const put = (operation: string, id: string, body: Body, ifMatch: string | undefined) =>
+    Effect.flatMap(
+      byId(operation, "PUT", id, { scope: scopes.replace, body, ifMatch }),
+      (res) => afterWrite("PUT", id, res)
     )
+
+  const replace = (id: string, input: unknown, options?: unknown): Effect.Effect<A, WriteError> => {
+    const operation = `${name}.replace`
+    return Effect.flatMap(
+      replacement(operation, id, input),
+      (body) => Effect.flatMap(Conditional.ifMatch(client, operation, options), (tag) => put(operation, id, body, tag))
+    )
+  }
+
+  const update = <E, R>(
+    id: string,
+    f: (current: A) => unknown,
+    options?: unknown
+  ): Effect.Effect<A, WriteError | E, R> => {
+    const operation = `${name}.update`
+    return Effect.gen(function*() {
+      if (typeof id !== "string") return yield* internal.fail(operation, "id", "expected a string")
+      const checked = client.encodeId(id)
+      if (Either.isLeft(checked)) return yield* Effect.fail(checked.left)
+      if (typeof f !== "function") return yield* internal.fail(operation, "f", "expected a function of the resource")
+      const o = yield* Conditional.updateOptions(operation, options)
+      const conditional = yield* Conditional.updateIsConditional(client, operation, o)
+      for (let attempt = 1;; attempt++) {
+        const current = yield* getFull(id)
+        const version = (current as { readonly meta?: { readonly version?: unknown } }).meta?.version
+        if (conditional && typeof version !== "string") {
+          return yield* Effect.fail(
+            new ScimError.InvalidResponse({
+              method: "GET",
+              path: internal.pathById(client, path, id),
+              status: 200,
+              reason: "the server advertises ETags but sent no meta.version or ETag for the resource"
+            })
+          )
+        }
+        const wanted: unknown = f(current)
+        const next = Effect.isEffect(wanted) ? yield* (wanted as Effect.Effect<unknown, E, R>) : wanted
+        const body = yield* replacement(operation, id, next)
+        const written = yield* Effect.either(put(operation, id, body, conditional ? version as string : undefined))
+        if (written._tag === "Right") return written.right
+        if (written.left._tag !== "PreconditionFailed" || attempt >= o.maxAttempts) {
+          return yield* Effect.fail(written.left)
+        }
+        yield* Effect.annotateCurrentSpan("scim.update.attempts", attempt + 1)
+      }
+    }).pipe(Effect.withSpan(operation, { attributes: { "scim.update.attempts": 1 } }))
   }
 
   const patchRaw: Built<A, P>["patchRaw"] = (operation, id, operations, options) =>
@@ -271,14 +338,29 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
         scope: scopes.patch,
         body: ops.right,
         idempotent: options?.idempotent ?? Patch.isIdempotent(ops.right.Operations),
-        urlParams: options?.urlParams
+        urlParams: options?.urlParams,
+        ifMatch: options?.ifMatch
       })
     })
 
-  const patch = (id: string, operations: unknown) =>
-    Effect.flatMap(patchRaw(`${name}.patch`, id, operations), (res) => afterWrite("PATCH", id, res))
+  const patch = (id: string, operations: unknown, options?: unknown) => {
+    const operation = `${name}.patch`
+    return Effect.flatMap(
+      Effect.flatMap(
+        Conditional.ifMatch(client, operation, options),
+        (tag) => patchRaw(operation, id, operations, { ifMatch: tag })
+      ),
+      (res) => afterWrite("PATCH", id, res)
+    )
+  }
 
-  const del = (id: string) => Effect.asVoid(byId(`${name}.delete`, "DELETE", id, { scope: scopes.delete }))
+  const del = (id: string, options?: unknown) => {
+    const operation = `${name}.delete`
+    return Effect.flatMap(
+      Conditional.ifMatch(client, operation, options),
+      (tag) => Effect.asVoid(byId(operation, "DELETE", id, { scope: scopes.delete, ifMatch: tag }))
+    )
+  }
 
   return {
     create,
@@ -286,6 +368,7 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
     getFull,
     replace,
     patch,
+    update,
     patchRaw,
     delete: del,
     runList: listing.runList,

@@ -21,6 +21,7 @@ import type * as Discovery from "@asgardeo-scim/core/Discovery"
 import type * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
+import * as ServiceProviderConfig from "@asgardeo-scim/core/ServiceProviderConfig"
 import * as Target from "@asgardeo-scim/core/Target"
 import type * as Bulk from "@asgardeo-scim/directory/Bulk"
 import type * as User from "@asgardeo-scim/directory/User"
@@ -216,14 +217,28 @@ export const make = (deps: Deps) => {
       return bulkWanted && missingBulk.length === 0
     })
 
-  /** Employees per Bulk request, or 0 when the server does not offer Bulk. */
-  const bulkSizeFor = (options: BatchOptions, roleGroupCount: number) =>
-    Effect.map(Effect.either(discovery.serviceProviderConfig), (spc) => {
-      if (Either.isLeft(spc) || (!spc.right.bulk.supported && options.bulk !== true)) return 0
-      if (options.bulkSize !== undefined) return options.bulkSize
-      const max = Target.bulkLimit(dialect.target, spc.right.bulk.maxOperations)
-      return Math.max(1, max - roleGroupCount)
-    })
+  /**
+   * The server's advertised Bulk configuration when the Bulk lane may run, `undefined` when it
+   * may not. `bulk: true` on a server whose configuration says it has no Bulk fails the batch
+   * with `Unsupported` before any write (one without a configuration is tried, as `Bulk` does);
+   * `"auto"` runs single requests only there, and wherever the configuration cannot be read.
+   */
+  const bulkConfig = (required: boolean) =>
+    required
+      ? ServiceProviderConfig.ensureSupported(discovery.serviceProviderConfig, {
+        operation: "HrDirectory.onboardMany",
+        feature: "bulk",
+        instead: "run the batch with bulk: \"auto\" or false (single requests)",
+        absent: "tried"
+      })
+      : Effect.map(
+        Effect.either(discovery.serviceProviderConfig),
+        (spc) => Either.isRight(spc) && spc.right.bulk.supported ? spc.right : undefined
+      )
+
+  /** Employees per Bulk request, within the server's limit less room for the group operations. */
+  const bulkSizeFor = (options: BatchOptions, spc: ServiceProviderConfig.ServiceProviderConfig, roleGroups: number) =>
+    options.bulkSize ?? Math.max(1, Target.bulkLimit(dialect.target, spc.bulk.maxOperations) - roleGroups)
 
   return <E, R>(
     employees: Iterable<unknown> | Stream.Stream<unknown, E, R>,
@@ -240,8 +255,9 @@ export const make = (deps: Deps) => {
     const results = Stream.unwrapScoped(Effect.gen(function*() {
       const bulkWanted = options.bulk === true || (options.bulk !== false && dialect.bulkByDefault)
       const bulkAllowed = yield* checkScopes(bulkWanted, options.bulk === true)
+      const spc = bulkAllowed ? yield* bulkConfig(options.bulk === true) : undefined
       const all = yield* roleGroups.ensure
-      const bulkSize = bulkAllowed ? yield* bulkSizeFor(options, all.length) : 0
+      const bulkSize = spc !== undefined ? bulkSizeFor(options, spc, all.length) : 0
       const bulkOn = yield* Ref.make(bulkSize > 0)
       const places = yield* Places.make(concurrency)
 

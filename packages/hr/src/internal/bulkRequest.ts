@@ -43,7 +43,7 @@ export interface Sent {
 }
 
 /** The tags of a Bulk request refused as such: single requests may still work. */
-const refusals: ReadonlySet<string> = new Set(["MissingScope", "Forbidden", "NotImplemented"])
+const refusals: ReadonlySet<string> = new Set(["MissingScope", "Forbidden", "NotImplemented", "Unsupported"])
 
 /** @internal */
 export const send = (

@@ -811,7 +811,7 @@ export const hostileCases: ReadonlyArray<HostileCase> = [
     "hostile.resources.options",
     "Resources list with `sortBy`",
     generic,
-    "InvalidInput",
+    "Unsupported",
     "sortBy",
     viaResources((r) => r.list(any<Resources.ListOptions>({ sortBy: "userName" })))
   ),

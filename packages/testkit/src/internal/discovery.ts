@@ -8,15 +8,25 @@ import type { Quirks } from "./context.js"
 import type { JsonObject } from "./reply.js"
 import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, LIST_SCHEMA, USER_SCHEMA, WSO2_SCHEMA } from "./reply.js"
 
-/** `maxPayloadSize` is the emulator's body limit (default 1 MiB, Asgardeo's value). @internal */
-export const serviceProviderConfig = (scimBase: string, quirks: Quirks, maxPayloadSize: number): JsonObject => ({
+/**
+ * `maxPayloadSize` is the emulator's body limit (default 1 MiB, Asgardeo's value); `etag`, its
+ * ETag mode (Asgardeo has none).
+ *
+ * @internal
+ */
+export const serviceProviderConfig = (
+  scimBase: string,
+  quirks: Quirks,
+  maxPayloadSize: number,
+  etag = false
+): JsonObject => ({
   schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
   patch: { supported: true },
   bulk: { supported: true, maxOperations: quirks.maxBulkOperations, maxPayloadSize },
   filter: { supported: true, maxResults: 200 },
   changePassword: { supported: false },
   sort: { supported: false },
-  etag: { supported: false },
+  etag: { supported: etag },
   // RFC 9865, only in the emulator's opt-in cursor mode (Asgardeo has no cursor paging).
   ...(quirks.cursorPaging
     ? {

@@ -53,6 +53,8 @@ export interface EngineOptions {
   readonly origin: string
   /** Request bodies over this many bytes are answered 413. */
   readonly maxBodyBytes: number
+  /** The ETag mode (`Options.etag`). */
+  readonly etag: boolean
 }
 
 /** @internal */

@@ -23,6 +23,7 @@ import type { Ctx } from "./context.js"
 import { resourceTypes, schemas, serviceProviderConfig } from "./discovery.js"
 import type { Engine } from "./engine.js"
 import { record } from "./engine.js"
+import * as Etags from "./etags.js"
 import type { Answer, Handler, Incoming, RequestInfo, RouteInput, Routes } from "./exchange.js"
 import * as exchange from "./exchange.js"
 import { select } from "./faults.js"
@@ -59,6 +60,8 @@ interface Input {
   readonly token: TokenRecord | undefined
   readonly params: Readonly<Record<string, string | undefined>>
   readonly query: URLSearchParams
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string | undefined>>
   readonly body: () => unknown
 }
 
@@ -123,7 +126,14 @@ const route = (
           }
         }
         const ctx: Ctx = { org, now, scimBase: `${engine.origin}/t/${organization}/scim2`, quirks: engine.quirks }
-        return handler({ ctx, token, params, query: request.query, body: () => jsonBody(body) })
+        return handler({
+          ctx,
+          token,
+          params,
+          query: request.query,
+          headers: request.headers,
+          body: () => jsonBody(body)
+        })
       })
       return toAnswer(reply)
     })
@@ -248,25 +258,44 @@ const resourceRoutes = (routes: Routes, engine: Engine, base: `/${string}`, reso
   const path = `${base}/${resource.name}` as const
   const id = (i: Input) => i.params["id"] ?? ""
   const { scopes } = resource
+  // The ETag mode (`Options.etag`): versions on every resource answered, `If-Match` honoured.
+  const etag = engine.options.etag
+  const full = (i: Input) => (rid: string) => resource.get(i.ctx, rid)
+  const one = (i: Input, reply: Reply) => etag ? Etags.withVersion(reply, full(i)) : reply
+  const many = (i: Input, reply: Reply) => etag ? Etags.withVersions(reply, full(i)) : reply
+  const write = (i: Input, apply: () => Reply) =>
+    (etag ? Etags.precondition(i.headers["if-match"], () => resource.get(i.ctx, id(i))) : undefined) ??
+      one(i, apply())
   routes.on(
     "GET",
     path,
-    route(engine, scopes.list, false, (i) => resource.list(i.ctx, paramsFromQuery(i.query, i.ctx)))
+    route(engine, scopes.list, false, (i) => many(i, resource.list(i.ctx, paramsFromQuery(i.query, i.ctx))))
   )
-  routes.on("POST", path, route(engine, scopes.create, true, (i) => resource.create(i.ctx, i.body())))
+  routes.on("POST", path, route(engine, scopes.create, true, (i) => one(i, resource.create(i.ctx, i.body()))))
   routes.on(
     "POST",
     `${path}/.search`,
-    route(engine, scopes.list, true, (i) => resource.list(i.ctx, paramsFromBody(i.body())))
+    route(engine, scopes.list, true, (i) => many(i, resource.list(i.ctx, paramsFromBody(i.body()))))
   )
   routes.on(
     "GET",
     `${path}/:id`,
-    route(engine, scopes.get, false, (i) => resource.getJson?.(i, id(i)) ?? projected(i, resource.get(i.ctx, id(i))))
+    route(engine, scopes.get, false, (i) =>
+      etag
+        ? one(i, projected(i, resource.get(i.ctx, id(i))))
+        : resource.getJson?.(i, id(i)) ?? projected(i, resource.get(i.ctx, id(i))))
   )
-  routes.on("PUT", `${path}/:id`, route(engine, scopes.update, true, (i) => resource.replace(i.ctx, id(i), i.body())))
-  routes.on("PATCH", `${path}/:id`, route(engine, scopes.update, true, (i) => resource.patch(i, id(i))))
-  routes.on("DELETE", `${path}/:id`, route(engine, scopes.delete, false, (i) => resource.remove(i.ctx, id(i))))
+  routes.on(
+    "PUT",
+    `${path}/:id`,
+    route(engine, scopes.update, true, (i) => write(i, () => resource.replace(i.ctx, id(i), i.body())))
+  )
+  routes.on("PATCH", `${path}/:id`, route(engine, scopes.update, true, (i) => write(i, () => resource.patch(i, id(i)))))
+  routes.on(
+    "DELETE",
+    `${path}/:id`,
+    route(engine, scopes.delete, false, (i) => write(i, () => resource.remove(i.ctx, id(i))))
+  )
 }
 
 /** The route table. @internal */
@@ -286,7 +315,7 @@ export const makeRoutes = (engine: Engine): Routes => {
     `${S}/ServiceProviderConfig`,
     route(engine, "optional", false, (i) => ({
       status: 200,
-      body: serviceProviderConfig(i.ctx.scimBase, i.ctx.quirks, engine.options.maxBodyBytes),
+      body: serviceProviderConfig(i.ctx.scimBase, i.ctx.quirks, engine.options.maxBodyBytes, engine.options.etag),
       contentType: "application/json"
     }))
   )

@@ -32,6 +32,11 @@ const bodyLimit = (value: unknown): number => {
   throw new TypeError(`AsgardeoEmulator: maxBodyBytes must be a positive integer (got ${String(value)})`)
 }
 
+const etagMode = (value: unknown): boolean => {
+  if (value === undefined || typeof value === "boolean") return value === true
+  throw new TypeError(`AsgardeoEmulator: etag must be a boolean (got ${String(value)})`)
+}
+
 /** @internal */
 export const engineFromOptions = (options: Options, origin: string): Engine => {
   const organization = options.organization ?? "acme"
@@ -55,7 +60,8 @@ export const engineFromOptions = (options: Options, origin: string): Engine => {
     quirks,
     rateLimits,
     origin,
-    maxBodyBytes: bodyLimit(options.maxBodyBytes)
+    maxBodyBytes: bodyLimit(options.maxBodyBytes),
+    etag: etagMode(options.etag)
   })
 }
 

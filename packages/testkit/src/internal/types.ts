@@ -125,6 +125,16 @@ export interface Options {
    * @since 0.2.0
    */
   readonly maxBodyBytes?: number | undefined
+  /**
+   * The ETag mode (RFC 7644 §3.14; Asgardeo has none): the ServiceProviderConfig says
+   * `etag.supported`, every resource answered carries `meta.version` (a weak entity tag over its
+   * full rendering) and a single resource's answer an `ETag` header, and a PUT, PATCH or DELETE
+   * whose `If-Match` names neither the current version nor `*` is answered 412 without changing
+   * anything. Bulk operations take no `If-Match`. Default false.
+   *
+   * @since 0.3.0
+   */
+  readonly etag?: boolean | undefined
 }
 
 /**
