@@ -107,7 +107,7 @@ export type Projection =
  * `paging: "auto"` (the default) pages by RFC 9865 cursors where the server advertises them
  * (`ServiceProviderConfig` `pagination.cursor`, read once per client; never on Asgardeo) and by
  * `startIndex` otherwise; `"index"` always by `startIndex`; `"cursor"` always by cursors, failing
- * with `InvalidInput` before any list request where they are not advertised.
+ * with `Unsupported` before any list request where they are not advertised.
  *
  * @since 0.2.0
  * @category models

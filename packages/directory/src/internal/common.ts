@@ -127,7 +127,7 @@ export const maxCursorLength = 4096
  * Whether the server can be paged by RFC 9865 cursors: `refused` says why not (the target says
  * never, with no request; or its `ServiceProviderConfig`, read once per client, lacks
  * `pagination.cursor`), else the server's `maxPageSize`. The one decision for `list({ cursor })`
- * and `stream({ paging })`.
+ * and `stream({ paging })`, which refuse with `Unsupported` (feature `cursor paging`).
  *
  * @internal
  */
@@ -138,7 +138,7 @@ export const cursorSupport = (
   Exclude<ScimClient.Error, ScimError.NotFound | ScimError.NotImplemented>
 > =>
   client.target.paging.cursor === "never"
-    ? Effect.succeed({ refused: `cursor paging is not offered by ${client.target.name} (index paging only)` })
+    ? Effect.succeed({ refused: `${client.target.name} pages by index only; page by startIndex` })
     : Effect.map(
       ServiceProviderConfig.advertised(client.serviceProviderConfig),
       (spc) =>
@@ -146,10 +146,14 @@ export const cursorSupport = (
           ? { refused: undefined, maxPageSize: spc.pagination.maxPageSize }
           : {
             refused: spc === ServiceProviderConfig.none
-              ? "this server does not offer cursor paging (it has no ServiceProviderConfig to say it does)"
-              : "this server does not offer cursor paging (its ServiceProviderConfig has no pagination.cursor)"
+              ? "it has no ServiceProviderConfig to say it does; page by startIndex"
+              : "its ServiceProviderConfig has no pagination.cursor; page by startIndex"
           }
     )
+
+/** The refusal of cursor paging where the server does not offer it. @internal */
+export const cursorsUnsupported = (operation: string, reason: string) =>
+  new ScimError.Unsupported({ operation, feature: "cursor paging", reason })
 
 /**
  * Whether the server says it does not filter: its `ServiceProviderConfig` (read once per client)
@@ -281,7 +285,7 @@ export const prepareList = (
     }
     if (cursor !== undefined) {
       const support = yield* cursorSupport(client)
-      if (support.refused !== undefined) return yield* fail(operation, "cursor", support.refused)
+      if (support.refused !== undefined) return yield* Effect.fail(cursorsUnsupported(operation, support.refused))
     }
     return {
       startIndex: o.startIndex,

@@ -32,7 +32,7 @@ const streamKeysChecked = (operation: string, options: unknown) => {
 /**
  * How a stream pages: `"auto"` (the default) by cursors where the server advertises them (RFC
  * 9865 `pagination.cursor`), by index otherwise; `"index"` always by `startIndex`; `"cursor"`
- * always by cursors, refused with `InvalidInput` before any list request where not advertised.
+ * always by cursors, refused with `Unsupported` before any list request where not advertised.
  *
  * @internal
  */
@@ -45,7 +45,7 @@ const chooseMethod = (
   options: unknown
 ): Effect.Effect<
   { readonly cursor: false } | { readonly cursor: true; readonly maxPageSize: number | undefined },
-  ScimClient.Error | ScimError.InvalidInput
+  ScimClient.Error | ScimError.InvalidInput | ScimError.Unsupported
 > => {
   const paging: unknown = internal.isRecord(options) ? options.paging : undefined
   if (paging !== undefined && paging !== "auto" && paging !== "index" && paging !== "cursor") {
@@ -59,7 +59,7 @@ const chooseMethod = (
     ? Effect.flatMap(support, (s) =>
       s.refused === undefined
         ? Effect.succeed({ cursor: true, maxPageSize: s.maxPageSize } as const)
-        : internal.fail(operation, "paging", s.refused))
+        : Effect.fail(internal.cursorsUnsupported(operation, s.refused)))
     // auto: a configuration that cannot be read leaves index paging, which every server has.
     : Effect.map(
       Effect.orElseSucceed(support, () => ({ refused: "unreadable" }) as const),
