@@ -169,25 +169,19 @@ describe("ListResponse cursors", () => {
 
 describe("ServiceProviderConfig pagination", () => {
   it("RFC 9865's pagination object is decoded", () => {
-    const spc = ServiceProviderConfig.decode({
-      schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
-      pagination: {
-        cursor: true,
-        index: true,
-        defaultPaginationMethod: "cursor",
-        defaultPageSize: 100,
-        maxPageSize: 250,
-        cursorTimeout: 3600
-      }
-    })
-    assert.deepStrictEqual(spc.pagination, {
+    const pagination = {
       cursor: true,
       index: true,
       defaultPaginationMethod: "cursor",
       defaultPageSize: 100,
       maxPageSize: 250,
       cursorTimeout: 3600
+    }
+    const spc = ServiceProviderConfig.decode({
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+      pagination
     })
+    assert.deepStrictEqual(spc.pagination, pagination)
   })
 
   it("tolerant: strings for booleans and numbers, any case; nonsense reads as absent", () => {
