@@ -172,7 +172,7 @@ describe("ServiceProviderConfig pagination", () => {
     const pagination = {
       cursor: true,
       index: true,
-      defaultPaginationMethod: "cursor",
+      defaultPaginationMethod: "cursor" as const,
       defaultPageSize: 100,
       maxPageSize: 250,
       cursorTimeout: 3600
