@@ -218,7 +218,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       )
     })
 
-  const resources = Resources.build(client, { ...Resources.groups, nameAttribute: undefined }, {
+  const resources = yield* Resources.build(client, { ...Resources.groups, nameAttribute: undefined }, {
     create: createBody,
     // A name as the server writes it; members without `display` get it looked up.
     replace: (operation, body) => {

@@ -45,6 +45,7 @@ import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as Group from "./Group.js"
 import type * as common from "./internal/common.js"
+import type * as Listing from "./internal/listing.js"
 import * as internal from "./internal/resources.js"
 import * as User from "./User.js"
 
@@ -63,7 +64,10 @@ export type ListResult<A> = common.ListResult<A>
  * `sortBy` (an attribute path) and `sortOrder` (`"ascending"`, the default, or `"descending"`)
  * only where the server advertises sorting (`ServiceProviderConfig` `sort.supported`, read once
  * per client): elsewhere, Asgardeo among them (it answers 501), they fail with `Unsupported`
- * before the list request is sent.
+ * before the list request is sent. `cursor` (RFC 9865: `""` for the first page, then the
+ * `nextCursor` of the page before) only where the server advertises cursor paging
+ * (`pagination.cursor`), and not with `startIndex`; elsewhere it fails with `Unsupported` before
+ * the list request.
  *
  * @since 0.2.0
  * @category models
@@ -73,6 +77,8 @@ export interface ListOptions extends Sorting {
   readonly count?: number | undefined
   readonly filter?: string | Filter.Filter | undefined
   readonly domain?: string | undefined
+  /** @since 0.3.0 */
+  readonly cursor?: string | undefined
 }
 
 /**
@@ -97,7 +103,11 @@ export type Projection =
   | { readonly excludedAttributes: ReadonlyArray<string>; readonly attributes?: undefined }
 
 /**
- * Options of `stream`: a filter, a user store, and sorting as in `list`.
+ * Options of `stream`: a filter, a user store, and sorting as in `list`, and how to page:
+ * `paging: "auto"` (the default) pages by RFC 9865 cursors where the server advertises them
+ * (`ServiceProviderConfig` `pagination.cursor`, read once per client; never on Asgardeo) and by
+ * `startIndex` otherwise; `"index"` always by `startIndex`; `"cursor"` always by cursors, failing
+ * with `Unsupported` before any list request where they are not advertised.
  *
  * @since 0.2.0
  * @category models
@@ -105,7 +115,17 @@ export type Projection =
 export interface StreamOptions extends Sorting {
   readonly filter?: string | Filter.Filter | undefined
   readonly domain?: string | undefined
+  /** @since 0.3.0 */
+  readonly paging?: PagingMethod | undefined
 }
+
+/**
+ * How `stream` pages (see `StreamOptions`).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type PagingMethod = Listing.PagingMethod
 
 /**
  * A raw PATCH operation (any op case; validated before sending).
@@ -361,7 +381,7 @@ export const build = <A extends { readonly id: string }, I, P extends { readonly
   client: ScimClient.Service,
   definition: Definition<A, I, P, PI>,
   hooks?: internal.Hooks
-): internal.Built<A, P> =>
+): Effect.Effect<internal.Built<A, P>> =>
   internal.build(client, {
     name: definition.name,
     path: definition.path,
@@ -417,7 +437,7 @@ export const make = <A extends { readonly id: string }, I, P extends { readonly 
       return yield* fail("filters", "expected a function of the target")
     }
     const client = yield* ScimClient.ScimClient
-    const built = build(client, definition)
+    const built = yield* build(client, definition)
     return {
       create: built.create,
       get: built.get as Service<A, P>["get"],

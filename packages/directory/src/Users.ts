@@ -202,7 +202,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
   const { settings, target } = client
   const defaultUserStore = settings.defaultUserStore
 
-  const resources = Resources.build(client, Resources.users, {
+  const resources = yield* Resources.build(client, Resources.users, {
     create: (operation, input) => {
       const prepared = prepareCreate(target, input, operation, defaultUserStore)
       return Either.isLeft(prepared) ? Effect.fail(prepared.left) : Effect.succeed(prepared.right.body)

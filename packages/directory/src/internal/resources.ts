@@ -14,6 +14,7 @@ import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import type * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as internal from "./common.js"
@@ -144,25 +145,37 @@ export const checkedBody = (
   return Either.map(internal.decodeJson(operation, rest), (json) => (internal.isRecord(json) ? json : {}))
 }
 
-/** Builds the shared service for a definition. @internal */
+/**
+ * Builds the shared service for a definition (with the memory of what its endpoint lacks: see
+ * `Listing.Lacks`). @internal
+ */
 export const build = <A extends { readonly id: string }, I, P, PI>(
   client: ScimClient.Service,
   definition: Definition<A, I, P, PI>,
   hooks: Hooks = {}
+): Effect.Effect<Built<A, P>> =>
+  Effect.map(
+    Listing.make({
+      name: definition.name,
+      path: definition.path,
+      client,
+      profile: definition.filters,
+      schema: definition.schema,
+      projection: definition.projection,
+      scopes: { list: definition.scopes.list, search: definition.scopes.search }
+    }),
+    (listing) => builtOn(client, definition, hooks, listing)
+  )
+
+const builtOn = <A extends { readonly id: string }, I, P, PI>(
+  client: ScimClient.Service,
+  definition: Definition<A, I, P, PI>,
+  hooks: Hooks,
+  listing: Effect.Effect.Success<ReturnType<typeof Listing.make<A, I, P, PI>>>
 ): Built<A, P> => {
   const { name, path, schema, scopes } = definition
   const nameAttribute = definition.nameAttribute
   const written = nameAttribute === undefined ? undefined : nameAttribute.toLowerCase()
-
-  const listing = Listing.make({
-    name,
-    path,
-    client,
-    profile: definition.filters,
-    schema,
-    projection: definition.projection,
-    scopes: { list: scopes.list, search: scopes.search }
-  })
 
   /** A request to `{path}/{id}`. */
   const byId = (
@@ -376,7 +389,15 @@ export const build = <A extends { readonly id: string }, I, P, PI>(
         path,
         pageSize: client.settings.pageSize,
         maxRequests: client.settings.maxPageRequests,
-        fetchPage: (p) => listing.runList(`${name}.list`, p) as Effect.Effect<internal.ListResult<A>, ListError>
+        fetchPage: (p) => listing.runList(`${name}.list`, p) as Effect.Effect<internal.ListResult<A>, ListError>,
+        unfiltered: {
+          known: Effect.flatMap(
+            Ref.get(listing.lacks),
+            (l) => l.filters ? Effect.succeed(true) : internal.filtersAdvertisedOff(client)
+          ),
+          refuses: Listing.refusesFilter,
+          remember: Ref.update(listing.lacks, (l) => ({ ...l, filters: true }))
+        }
       }),
     stream: listing.stream
   }
