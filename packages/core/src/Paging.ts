@@ -165,6 +165,23 @@ interface CursorState {
   readonly cursor: string
   readonly requests: number
   readonly emitted: number
+  /** Non-empty pages in a row that brought no new resource. */
+  readonly stale: number
+}
+
+/** Non-empty pages in a row without a new resource after which a cursor stream stops. */
+const maxStalePages = 3
+
+/** A cursor as remembered: a short digest, so that a long run holds little (FNV-1a, 2 × 32 bits). */
+const digest = (s: string): string => {
+  let a = 0x811c9dc5
+  let b = 0x01000193
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193)
+    b = Math.imul(b ^ c, 0x5bd1e995)
+  }
+  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${s.length}`
 }
 
 /**
@@ -209,11 +226,11 @@ export const streamCursor = <A, E, R>(options: CursorOptions<A, E, R>): Stream.S
     const bad = checkSizes(path, pageSize, maxRequests)
     if (bad !== undefined) return Stream.die(bad)
     const seen = new Set<string>()
-    const followed = new Set<string>([""])
+    const followed = new Set<string>([digest("")])
     const aborted = (state: CursorState, reason: string) =>
       new PagingAborted({ path, requests: state.requests, resources: state.emitted, reason })
     return Stream.paginateChunkEffect<CursorState, A, E | PagingAborted, R>(
-      { cursor: "", requests: 0, emitted: 0 },
+      { cursor: "", requests: 0, emitted: 0, stale: 0 },
       (state) =>
         state.requests >= maxRequests
           ? Effect.fail(aborted(
@@ -235,16 +252,36 @@ export const streamCursor = <A, E, R>(options: CursorOptions<A, E, R>): Stream.S
             const done: CursorState = {
               cursor: state.cursor,
               requests: state.requests + 1,
-              emitted: state.emitted + fresh.length
+              emitted: state.emitted + fresh.length,
+              stale: page.resources.length > 0 && fresh.length === 0 ? state.stale + 1 : 0
             }
-            if (next === undefined || next === "") return Effect.succeed([chunk, Option.none<CursorState>()] as const)
-            if (followed.has(next)) {
+            if (next === undefined || next === "") {
+              // The last page by its cursor; a total the stream did not reach says the server
+              // ended early (it advertises cursors but pages by index, say): not a silent cut.
+              const total = page.totalResults
+              if (total !== undefined && done.emitted < total) {
+                return Effect.fail(aborted(
+                  done,
+                  `the server gave no nextCursor after ${done.emitted} of its ${total} resources ` +
+                    "(it may not page by cursor: use paging: \"index\")"
+                ))
+              }
+              return Effect.succeed([chunk, Option.none<CursorState>()] as const)
+            }
+            if (done.stale >= maxStalePages) {
+              return Effect.fail(aborted(
+                done,
+                `${maxStalePages} pages in a row brought no new resource (the server serves the same page for ever)`
+              ))
+            }
+            const key = digest(next)
+            if (followed.has(key)) {
               return Effect.fail(aborted(
                 done,
                 "the server handed back a cursor already followed (it would serve the same pages for ever)"
               ))
             }
-            followed.add(next)
+            followed.add(key)
             return Effect.succeed([chunk, Option.some<CursorState>({ ...done, cursor: next })] as const)
           })
     )
@@ -260,6 +297,14 @@ const toCount = (u: unknown): number | undefined => {
 }
 
 const toCursor = (u: unknown): string | undefined => (typeof u === "string" && u !== "" ? u : undefined)
+
+/**
+ * The longest RFC 9865 cursor the library sends or accepts from a server.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const maxCursorLength = 4096
 
 /**
  * Reads a SCIM ListResponse tolerantly into a `Page`: an absent (or null) `Resources` is an empty
@@ -287,6 +332,15 @@ export const decodeListResponse = (raw: unknown): Either.Either<Page<unknown>, s
   const resources: ReadonlyArray<unknown> = Array.isArray(rawResources) ? rawResources : []
   const next = toCursor(body.nextCursor)
   const previous = toCursor(body.previousCursor)
+  // A cursor goes back to the server in a query string: the server's own, but checked here, so
+  // that a bad one is the server's fault (InvalidResponse), not the caller's.
+  for (const [name, cursor] of [["nextCursor", next], ["previousCursor", previous]] as const) {
+    if (cursor !== undefined && (cursor.length > maxCursorLength || /[\u0000-\u001f\u007f-\u009f]/.test(cursor))) {
+      return Either.left(
+        `${name} is not a cursor that can be sent back (control characters, or over ${maxCursorLength})`
+      )
+    }
+  }
   return Either.right({
     resources,
     totalResults: toCount(body.totalResults),

@@ -91,6 +91,32 @@ describe("Paging.streamCursor", () => {
       assert.deepStrictEqual(s.asked, ["", "a", "b"])
     }))
 
+  it.effect("a last page short of the reported total (a server that ignores cursors): PagingAborted, no silent cut", () =>
+    Effect.gen(function*() {
+      const s = server({ "": { resources: [item(1), item(2)], totalResults: 5 } })
+      const error = yield* Effect.flip(run(s.fetchPage))
+      assert.strictEqual(error._tag, "PagingAborted")
+      assert.include(error._tag === "PagingAborted" ? error.reason : "", "2 of its 5")
+    }))
+
+  it.effect("fresh cursors on the same page: PagingAborted after three pages of nothing new", () =>
+    Effect.gen(function*() {
+      let n = 0
+      const fetchPage = () => Effect.succeed<Paging.Page<Item>>({ resources: [item(1)], nextCursor: `c${++n}` })
+      const error = yield* Effect.flip(run(fetchPage))
+      assert.strictEqual(error._tag, "PagingAborted")
+      assert.include(error._tag === "PagingAborted" ? error.reason : "", "no new resource")
+      assert.strictEqual(n, 4)
+    }))
+
+  it("a cursor from the server that cannot be sent back is the server's fault (decodeListResponse)", () => {
+    for (const bad of ["a\r\nb", "a\u0001", "x".repeat(Paging.maxCursorLength + 1)]) {
+      const decoded = Paging.decodeListResponse({ Resources: [], nextCursor: bad })
+      assert.isTrue(Either.isLeft(decoded), JSON.stringify(bad.slice(0, 10)))
+    }
+    assert.isTrue(Either.isRight(Paging.decodeListResponse({ Resources: [], nextCursor: "VZUTiy" })))
+  })
+
   it.effect("a server that hands back the empty first cursor as next is caught too", () =>
     Effect.gen(function*() {
       const s = server({ "": { resources: [item(1)], nextCursor: "" } })

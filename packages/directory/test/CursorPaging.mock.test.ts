@@ -58,7 +58,8 @@ const server = (
         status: 200,
         body: {
           schemas: [LIST],
-          totalResults: 99,
+          // The total of every cursor page (a stream that ends before it is refused).
+          totalResults: new Set(Object.values(pages).flatMap((p) => typeof p === "number" ? [] : p.users)).size,
           itemsPerPage: page.users.length,
           ...(page.next === undefined ? {} : { nextCursor: page.next }),
           Resources: page.users.map((u) => Mock.userJson(`id-${u}`, u))

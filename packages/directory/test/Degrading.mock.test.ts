@@ -93,18 +93,24 @@ describe("a server without POST .search", () => {
     })
   }
 
-  it.effect("a target whose filters go by .search: findByUserName falls back to GET once", () => {
+  it.effect("a filter the target says must not go in a query string is never sent by GET", () => {
     const viaSearch = Target.make({ name: "search-first", filters: { viaSearch: () => true } })
     const m = server(people, { search: 404 }, { target: viaSearch })
     return Effect.gen(function*() {
       const users = yield* Users.Users
-      assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("kim")).id, "u2")
-      assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("max")).id, "u4")
-      assert.deepStrictEqual(sent(m), [
-        "POST /Users/.search",
-        "GET /Users?filter=userName%20eq%20%22kim%22&count=2",
-        "GET /Users?filter=userName%20eq%20%22max%22&count=2"
-      ])
+      assert.strictEqual((yield* Effect.flip(users.findByUserName("kim")))._tag, "NotFound")
+      assert.deepStrictEqual(sent(m), ["POST /Users/.search"])
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  it.effect("on a target that documents .search (Asgardeo's filters.support: assumed), no fallback", () => {
+    const documented = Target.make({ name: "documented", filters: { support: "assumed" } })
+    const m = server(people, { search: 404 }, { target: documented })
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      assert.strictEqual((yield* Effect.flip(users.search({ filter: "userName eq \"kim\"" })))._tag, "NotFound")
+      assert.strictEqual((yield* Effect.flip(users.search({ filter: "userName eq \"kim\"" })))._tag, "NotFound")
+      assert.deepStrictEqual(sent(m), ["POST /Users/.search", "POST /Users/.search"])
     }).pipe(Effect.provide(m.layer))
   })
 
@@ -121,32 +127,77 @@ describe("a server without POST .search", () => {
 
 describe("a server without filtering", () => {
   for (
-    const [name, reply] of [
-      ["501", error(501)],
-      ["400 invalidFilter", error(400, "invalidFilter")]
+    const [name, reply, remembered] of [
+      ["501", error(501), true],
+      ["400 invalidFilter", error(400, "invalidFilter"), false]
     ] as const
   ) {
-    it.effect(`filter answered ${name}: findByUserName pages the list and matches here; remembered`, () => {
+    it.effect(`filter answered ${name}: findByUserName pages the list and matches here; ${remembered ? "remembered" : "for that lookup only"}`, () => {
       const m = server(people, { filter: reply })
       return Effect.gen(function*() {
         const users = yield* Users.Users
         assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("KIM")).id, "u2")
-        assert.deepStrictEqual(sent(m), [
-          "GET /Users?filter=userName%20eq%20%22KIM%22&count=2",
-          "GET /Users?count=2",
-          "GET /Users?startIndex=3&count=2",
-          "GET /Users?startIndex=5&count=2"
-        ])
+        const whole = ["GET /Users?count=2", "GET /Users?startIndex=3&count=2", "GET /Users?startIndex=5&count=2"]
+        assert.deepStrictEqual(sent(m), ["GET /Users?filter=userName%20eq%20%22KIM%22&count=2", ...whole])
         m.received.length = 0
         assert.isTrue(Option.isNone(yield* users.findByUserName("nobody")))
-        assert.deepStrictEqual(sent(m), [
-          "GET /Users?count=2",
-          "GET /Users?startIndex=3&count=2",
-          "GET /Users?startIndex=5&count=2"
-        ])
+        assert.deepStrictEqual(
+          sent(m),
+          remembered ? whole : ["GET /Users?filter=userName%20eq%20%22nobody%22&count=2", ...whole]
+        )
       }).pipe(Effect.provide(m.layer))
     })
   }
+
+  it.effect("the whole list: a short page is no end (servers cap pages); the total or an empty page is", () => {
+    // Two users a page whatever the count asked, and no total: kim is on the third page.
+    const names = ["ann", "bob", "cy", "dee", "kim"]
+    const m = Mock.generic((req) => {
+      if (req.url.pathname.endsWith("/ServiceProviderConfig")) return error(404)
+      if (req.url.searchParams.has("filter")) return error(501)
+      const start = Number(req.url.searchParams.get("startIndex") ?? 1)
+      const page = names.slice(start - 1, start + 1).map((n, i) => Mock.userJson(`u${start - 1 + i}`, n))
+      return { status: 200, body: { schemas: [LIST], Resources: page } }
+    }, { pageSize: 5 })
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      assert.strictEqual(Option.getOrThrow(yield* users.findByUserName("kim")).id, "u4")
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  it.effect("the whole list from a server that ignores startIndex: PagingAborted, never \"absent\"", () => {
+    const m = Mock.generic((req) => {
+      if (req.url.pathname.endsWith("/ServiceProviderConfig")) return error(404)
+      if (req.url.searchParams.has("filter")) return error(501)
+      return { status: 200, body: { schemas: [LIST], Resources: [Mock.userJson("u0", "ann")] } }
+    }, { pageSize: 2 })
+    return Effect.gen(function*() {
+      const failure = yield* Effect.flip(Effect.flatMap(Users.Users, (users) => users.findByUserName("kim")))
+      assert.strictEqual(failure._tag, "PagingAborted")
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  it.effect("a target whose filters are assumed (Asgardeo) never pages the whole list: the error stands", () => {
+    const documented = Target.make({ name: "documented", filters: { support: "assumed" } })
+    const m = server(people, { filter: error(400, "invalidFilter") }, { target: documented })
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      assert.strictEqual((yield* Effect.flip(users.findByUserName("kim")))._tag, "BadRequest")
+      assert.strictEqual((yield* Effect.flip(users.findByUserName("kim")))._tag, "BadRequest")
+      assert.deepStrictEqual(sent(m), [
+        "GET /Users?filter=userName%20eq%20%22kim%22&count=2",
+        "GET /Users?filter=userName%20eq%20%22kim%22&count=2"
+      ])
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  it.effect("names are compared with ASCII case folding only: a Kelvin sign is not a K", () => {
+    const m = server(["\u212Aim"], { filter: error(501) })
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      assert.isTrue(Option.isNone(yield* users.findByUserName("kim")))
+    }).pipe(Effect.provide(m.layer))
+  })
 
   it.effect("two matching users: AmbiguousUser naming both, never the first one found", () => {
     const m = server(["ann", "kim", "bob", "Kim"], { filter: error(501) })
@@ -240,7 +291,8 @@ describe("what the server's configuration says about filtering", () => {
         return { status: 200, body: { ...Mock.spc(), filter: { supported: "false" } } }
       }
       if (req.url.searchParams.has("filter")) return { status: 200, body: { schemas: [LIST], totalResults: 0 } }
-      return { status: 200, body: { schemas: [LIST], Resources: [Mock.userJson("u1", "kim")] } }
+      const first = (req.url.searchParams.get("startIndex") ?? "1") === "1"
+      return { status: 200, body: { schemas: [LIST], Resources: first ? [Mock.userJson("u1", "kim")] : [] } }
     }, { pageSize: 2 })
     return Effect.gen(function*() {
       const users = yield* Users.Users
@@ -249,7 +301,9 @@ describe("what the server's configuration says about filtering", () => {
       assert.deepStrictEqual(m.received.map((r) => `${r.url.pathname}${r.url.search}`), [
         "/v2/ServiceProviderConfig",
         "/v2/Users?count=2",
-        "/v2/Users?count=2"
+        "/v2/Users?startIndex=2&count=2",
+        "/v2/Users?count=2",
+        "/v2/Users?startIndex=2&count=2"
       ])
     }).pipe(Effect.provide(m.layer))
   })

@@ -120,8 +120,8 @@ const listKeys = new Set([
   "cursor"
 ])
 
-/** The longest cursor accepted from a caller (RFC 9865 cursors are opaque, short strings). @internal */
-export const maxCursorLength = 4096
+/** The longest cursor accepted from a caller (core's `Paging.maxCursorLength`). @internal */
+export const maxCursorLength = Paging.maxCursorLength
 
 /**
  * Whether the server can be paged by RFC 9865 cursors: `refused` says why not (the target says

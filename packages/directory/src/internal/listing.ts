@@ -153,8 +153,12 @@ export const make = <A extends { readonly id: string }, I, P, PI>(options: {
             idempotent: true
           }
           // A server without POST .search (404, 501) is asked the same query by GET, then and
-          // from then on.
+          // from then on; not where the target documents .search (Asgardeo), nor for a filter the
+          // target says must not go in a query string.
           const byGet = Effect.flatMap(client.execute(get), decode(get, listOptions))
+          const mayFallBack = target.filters.support !== "assumed" &&
+            !(p.filter !== undefined && target.filters.viaSearch(p.filter))
+          if (!mayFallBack) return Effect.flatMap(client.execute(post), decode(post, listOptions))
           const missing = (e: { readonly _tag: string }) => e._tag === "NotFound" || e._tag === "NotImplemented"
           return Effect.flatMap(Ref.get(lacks), (l) =>
             l.search ? byGet : client.execute(post).pipe(

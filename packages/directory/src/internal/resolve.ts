@@ -121,15 +121,23 @@ export const prepare = (
 }
 
 /**
- * Whether a name returned by the server is the one wanted (name ignoring case, and the store).
+ * A name with ASCII letters in lower case and every other character as it is: Unicode case
+ * folding would make other names equal (the Kelvin sign `K` lower-cases to `k`), and a lookup
+ * that compares names itself must never name another person.
+ */
+const fold = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
+
+/**
+ * Whether a name returned by the server is the one wanted (name ignoring ASCII case, and the
+ * store).
  *
  * @internal
  */
 export const matches = (wanted: Wanted, returned: string | undefined): boolean => {
   if (returned === undefined) return false
-  if (wanted.primary === undefined) return returned.toLowerCase() === wanted.name.toLowerCase()
+  if (wanted.primary === undefined) return fold(returned) === fold(wanted.name)
   const r = Validation.splitDomain(returned)
-  if (r.name.toLowerCase() !== wanted.name.toLowerCase()) return false
+  if (fold(r.name) !== fold(wanted.name)) return false
   return wanted.store === undefined || Validation.sameDomain(r.domain ?? wanted.primary, wanted.store)
 }
 
@@ -168,8 +176,10 @@ export interface PageRequest {
  * Where the server does not filter (its configuration says `filter.supported` false, or a filter
  * by name answered 501 or 400 `invalidFilter`, now or in an earlier lookup), the lookup goes
  * without a filter (starting again after a refusal): it pages the whole list and matches every
- * name here, by the same rule, until the end or a second match, within the request cap
- * (`PagingAborted` past it). A refusal is remembered (`unfiltered`).
+ * name here, by the same rule, until an empty page or the reported total (a short page is no
+ * end there) or a second match, within the request cap (`PagingAborted` past it, or on a page of
+ * nothing new). Only a server without filtering (501, or its configuration) is remembered; a
+ * 400 `invalidFilter` is taken for that name alone.
  *
  * @internal
  */
@@ -182,10 +192,14 @@ export const find = <A extends { readonly id: string }, E, X>(options: {
   readonly maxRequests: number
   readonly fetchPage: (request: PageRequest) => Effect.Effect<internal.ListResult<A>, E>
   readonly ambiguous: (candidates: ReadonlyArray<A>) => X
-  /** Whether the server is known not to filter, which answers say so, and remembering it. */
+  /**
+   * Whether the server is known not to filter, which answers say so for this lookup (`refuses`),
+   * which say so for good (`lacks`: remembered), and remembering it.
+   */
   readonly unfiltered?: {
     readonly known: Effect.Effect<boolean>
     readonly refuses: (error: E) => boolean
+    readonly lacks: (error: E) => boolean
     readonly remember: Effect.Effect<void>
   }
 }): Effect.Effect<Option.Option<A>, E | X | ScimError.PagingAborted> =>
@@ -221,8 +235,9 @@ export const find = <A extends { readonly id: string }, E, X>(options: {
         if (filter === undefined || unfiltered === undefined || !unfiltered.refuses(answer.left)) {
           return yield* Effect.fail(answer.left)
         }
-        // The server does not filter: start again on the whole list, matching here.
-        yield* unfiltered.remember
+        // The server does not filter (this name, or at all): start again on the whole list,
+        // matching here; only a server without filtering (501) is remembered.
+        if (unfiltered.lacks(answer.left)) yield* unfiltered.remember
         filter = undefined
         seen = new Set<string>()
         found = []
@@ -239,8 +254,30 @@ export const find = <A extends { readonly id: string }, E, X>(options: {
         if (matches(wanted, options.nameOf(resource))) found.push(resource)
       }
       received += fresh
-      // Two matches settle it (ambiguous); otherwise only a page that is not full ends the list.
-      if (found.length >= 2 || page.resources.length < options.pageSize || fresh === 0) break
+      // Two matches settle it (ambiguous).
+      if (found.length >= 2) break
+      if (filter !== undefined) {
+        // Filtered: the matches are few, and a page that is not full ends them.
+        if (page.resources.length < options.pageSize || fresh === 0) break
+      } else {
+        // The whole list: servers cap pages (a short page is no end), so only an empty page or
+        // the reported total ends it; a page of nothing new means the server ignores startIndex,
+        // and a lookup that cannot see the whole list must not say "absent".
+        if (page.resources.length === 0) break
+        if (fresh === 0) {
+          return yield* Effect.fail(
+            new ScimError.PagingAborted({
+              path: options.path,
+              requests,
+              resources: received,
+              reason: `a lookup by ${options.attribute} paging the whole list got a page of resources it had ` +
+                "already seen (the server may ignore startIndex)"
+            })
+          )
+        }
+        const total = page.totalResults
+        if (total !== undefined && startIndex + page.resources.length > total) break
+      }
       startIndex += page.resources.length
     }
     if (found.length >= 2) return yield* Effect.fail(options.ambiguous(found))

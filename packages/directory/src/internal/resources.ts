@@ -390,14 +390,19 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
         pageSize: client.settings.pageSize,
         maxRequests: client.settings.maxPageRequests,
         fetchPage: (p) => listing.runList(`${name}.list`, p) as Effect.Effect<internal.ListResult<A>, ListError>,
-        unfiltered: {
-          known: Effect.flatMap(
-            Ref.get(listing.lacks),
-            (l) => l.filters ? Effect.succeed(true) : internal.filtersAdvertisedOff(client)
-          ),
-          refuses: Listing.refusesFilter,
-          remember: Ref.update(listing.lacks, (l) => ({ ...l, filters: true }))
-        }
+        // A target whose filters are assumed (Asgardeo documents them) never pages the whole list:
+        // a refused filter is the caller's error there.
+        ...(client.target.filters.support === "assumed" ? {} : {
+          unfiltered: {
+            known: Effect.flatMap(
+              Ref.get(listing.lacks),
+              (l) => l.filters ? Effect.succeed(true) : internal.filtersAdvertisedOff(client)
+            ),
+            refuses: (e: ListError): boolean => Listing.refusesFilter(e),
+            lacks: (e: ListError): boolean => e._tag === "NotImplemented",
+            remember: Ref.update(listing.lacks, (l) => ({ ...l, filters: true }))
+          }
+        })
       }),
     stream: listing.stream
   }
