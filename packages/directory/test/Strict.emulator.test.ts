@@ -1,0 +1,78 @@
+// Strict mode against the emulator: Asgardeo's /Schemas (a bare array, UPPERCASE characteristics)
+// and /ResourceTypes; the library's own writes pass, wrong ones are refused before any request.
+import { Patch } from "@asgardeo-scim/core"
+import { Directory, Groups, User, Users } from "@asgardeo-scim/directory"
+import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer, Redacted } from "effect"
+import * as Emulated from "./utils/Emulated.js"
+
+const strictLayer = (options: Parameters<typeof Directory.layerStrict>[0] = {}) =>
+  Directory.layerStrict(options).pipe(Layer.orDie, Layer.provideMerge(AsgardeoEmulator.layerTest()))
+
+const run = <A, E>(
+  effect: Effect.Effect<A, E, Directory.Services | AsgardeoEmulator.AsgardeoEmulator>,
+  options: Parameters<typeof Directory.layerStrict>[0] = {}
+) => effect.pipe(Effect.provide(strictLayer(options)))
+
+const discoveryReads = Effect.map(Emulated.scimLog, (log) => ({
+  schemas: log.filter((e) => e.path.endsWith("/Schemas")).length,
+  resourceTypes: log.filter((e) => e.path.endsWith("/ResourceTypes")).length
+}))
+
+describe("strict mode on the emulator", () => {
+  it.effect("the library's usual writes pass; /Schemas and /ResourceTypes are read once", () =>
+    run(Effect.gen(function*() {
+      const users = yield* Users.Users
+      const groups = yield* Groups.Groups
+      const kim = yield* users.create({
+        userName: "kim@example.com",
+        email: "kim@example.com",
+        givenName: "Kim",
+        familyName: "Lee",
+        askPassword: true
+      })
+      const ann = yield* users.create({
+        userName: "ann@example.com",
+        password: Redacted.make("Secr3t-Passw0rd!"),
+        email: "ann@example.com",
+        enterprise: { employeeNumber: "E-1", department: "Eng" }
+      })
+      const group = yield* groups.create({ displayName: "eng", members: [kim.id] })
+      yield* groups.addMembers(group.id, [ann.id])
+      yield* groups.removeMembers(group.id, [kim.id])
+      yield* groups.rename(group.id, "engineering")
+      yield* users.patch(kim.id, [Patch.replace("name.givenName", "Kimberly")])
+      yield* users.setActive(kim.id, false)
+      const got = yield* users.get(ann.id)
+      const replaced = yield* users.replace(ann.id, { ...got, title: "Engineer" })
+      assert.strictEqual(replaced.title, "Engineer")
+      const updated = yield* users.update(ann.id, (u) => ({ ...u, nickName: "A" }), { unconditional: true })
+      assert.strictEqual(updated.nickName, "A")
+      assert.deepStrictEqual(yield* discoveryReads, { schemas: 1, resourceTypes: 1 })
+    })))
+
+  it.effect("refused before any request: unknown attribute, wrong type, readOnly, undeclared extension", () =>
+    run(Effect.gen(function*() {
+      const users = yield* Users.Users
+      const kim = yield* users.create({ userName: "kim@example.com", email: "kim@example.com", askPassword: true })
+      yield* Emulated.clearLog
+      const unknown = yield* Effect.flip(users.patch(kim.id, [Patch.replace("shoeSize", "42")]))
+      assert.strictEqual(unknown._tag, "InvalidAttribute")
+      if (unknown._tag === "InvalidAttribute") assert.strictEqual(unknown.attribute, "shoeSize")
+      const wrongType = yield* Effect.flip(users.patch(kim.id, [Patch.replace("active", "yes")]))
+      assert.strictEqual(wrongType._tag, "InvalidAttribute")
+      if (wrongType._tag === "InvalidAttribute") assert.strictEqual(wrongType.attribute, "active")
+      const readOnly = yield* Effect.flip(users.patch(kim.id, [Patch.add("groups", [{ value: "x" }])]))
+      assert.strictEqual(readOnly._tag, "InvalidAttribute")
+      const extension = yield* Effect.flip(
+        users.patch(kim.id, [Patch.addValue({ "urn:example:params:scim:schemas:extension:badge:2.0:User": { b: 1 } })])
+      )
+      assert.strictEqual(extension._tag, "InvalidAttribute")
+      if (extension._tag === "InvalidAttribute") {
+        assert.strictEqual(extension.urn, "urn:example:params:scim:schemas:extension:badge:2.0:User")
+      }
+      assert.deepStrictEqual(yield* Emulated.scimLog, [])
+      assert.strictEqual(User.isActive(yield* users.get(kim.id)), true)
+    })))
+})
