@@ -4,16 +4,31 @@ import { Patch } from "@asgardeo-scim/core"
 import { Directory, Groups, User, Users } from "@asgardeo-scim/directory"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, Logger, Redacted } from "effect"
 import * as Emulated from "./utils/Emulated.js"
 
-const strictLayer = (options: Parameters<typeof Directory.layerStrict>[0] = {}) =>
-  Directory.layerStrict(options).pipe(Layer.orDie, Layer.provideMerge(AsgardeoEmulator.layerTest()))
+type StrictOptions = Parameters<typeof Directory.layerStrict>[0]
 
 const run = <A, E>(
   effect: Effect.Effect<A, E, Directory.Services | AsgardeoEmulator.AsgardeoEmulator>,
-  options: Parameters<typeof Directory.layerStrict>[0] = {}
-) => effect.pipe(Effect.provide(strictLayer(options)))
+  options: StrictOptions = {},
+  emulator: AsgardeoEmulator.Options = {}
+) =>
+  effect.pipe(Effect.provide(
+    Directory.layerStrict(options).pipe(Layer.orDie, Layer.provideMerge(AsgardeoEmulator.layerTest(emulator)))
+  ))
+
+/** The messages logged while `effect` runs. */
+const logged = <A, E, R>(effect: Effect.Effect<A, E, R>) => {
+  const messages: Array<string> = []
+  const logger = Logger.make(({ message }) => {
+    messages.push(String(Array.isArray(message) ? message.join(" ") : message))
+  })
+  return Effect.map(
+    Effect.provide(effect, Logger.replace(Logger.defaultLogger, logger)),
+    (a) => [a, messages] as const
+  )
+}
 
 const discoveryReads = Effect.map(Emulated.scimLog, (log) => ({
   schemas: log.filter((e) => e.path.endsWith("/Schemas")).length,
@@ -75,4 +90,46 @@ describe("strict mode on the emulator", () => {
       assert.deepStrictEqual(yield* Emulated.scimLog, [])
       assert.strictEqual(User.isActive(yield* users.get(kim.id)), true)
     })))
+
+  it.effect("responses: warn logs the attribute and keeps the answer; fail gives InvalidResponse", () =>
+    Effect.gen(function*() {
+      // Asgardeo can answer emails as bare strings (asgardeo-api.md §9.7): not the schema's shape.
+      const quirky = { quirks: { emailsAsStrings: true } }
+      const [user, messages] = yield* logged(run(
+        Effect.flatMap(Users.Users, (users) => users.create({ userName: "kim@example.com", email: "kim@example.com", askPassword: true })),
+        { responses: "warn" },
+        quirky
+      ))
+      assert.strictEqual(user.userName, "DEFAULT/kim@example.com")
+      assert.isTrue(messages.some((m) => m.includes("emails.0") && m.includes("expected an object")))
+      const failed = yield* run(
+        Effect.flip(Effect.flatMap(Users.Users, (users) => users.create({ userName: "ann@example.com", askPassword: true, email: "ann@example.com" }))),
+        { responses: "fail" },
+        quirky
+      )
+      assert.strictEqual(failed._tag, "InvalidResponse")
+      assert.include(failed.message, "emails.0")
+      // Off by default: the same answer passes without a word.
+      const [, quiet] = yield* logged(run(
+        Effect.flatMap(Users.Users, (users) => users.create({ userName: "lee@example.com", email: "lee@example.com", askPassword: true })),
+        {},
+        quirky
+      ))
+      assert.isFalse(quiet.some((m) => m.includes("strict mode")))
+    }))
+
+  it.effect("options that are not strict mode's fail the layer with InvalidInput", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Layer.build(
+        Directory.layerStrict({ responses: "loud" } as never).pipe(Layer.provide(AsgardeoEmulator.layerTest()))
+      ).pipe(Effect.scoped))
+      assert.strictEqual(error._tag, "InvalidInput")
+    }))
+
+  it.effect("without strict mode a write reads no discovery", () =>
+    Effect.gen(function*() {
+      const users = yield* Users.Users
+      yield* users.create({ userName: "kim@example.com", email: "kim@example.com", askPassword: true })
+      assert.deepStrictEqual(yield* discoveryReads, { schemas: 0, resourceTypes: 0 })
+    }).pipe(Effect.provide(Emulated.layer())))
 })
