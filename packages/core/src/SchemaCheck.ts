@@ -209,7 +209,9 @@ const common = (urn: string, key: string, v: unknown, mode: PatchMode): Check | 
       if (mode === "create" || mode === "patch") return fail(urn, "meta", "is readOnly: the server sets it")
       return isObj(v) ? undefined : fail(urn, "meta", `expected an object, got ${kind(v)}`)
     case "externalid":
-      return v === null || typeof v === "string" ? undefined : fail(urn, "externalId", `expected a string, got ${kind(v)}`)
+      return v === null || typeof v === "string"
+        ? undefined
+        : fail(urn, "externalId", `expected a string, got ${kind(v)}`)
     case "schemas":
       return mode === "patch" ? fail(urn, "schemas", "is set by the client library, not by a PATCH") : undefined
     default:
@@ -254,7 +256,11 @@ const checkEntry = (s: ResourceSchemas, key: string, v: unknown, mode: PatchMode
  * @since 0.3.0
  * @category checks
  */
-export const checkResource = (s: ResourceSchemas, body: unknown, mode: Mode): ScimError.InvalidAttribute | undefined => {
+export const checkResource = (
+  s: ResourceSchemas,
+  body: unknown,
+  mode: Mode
+): ScimError.InvalidAttribute | undefined => {
   const urn = s.core.id
   if (!isObj(body)) return fail(urn, "", `expected a resource object, got ${kind(body)}`)
   const schemasKey = entryOf(body, "schemas")
@@ -358,7 +364,11 @@ const checkOperation = (s: ResourceSchemas, o: Operation): Check => {
   if (target instanceof ScimError.InvalidAttribute) return target
   if ("common" in target) {
     return op === "remove" || lc(target.common) !== "externalid"
-      ? fail(s.core.id, target.common, op === "remove" ? "cannot be removed by a PATCH" : "is readOnly: the server sets it")
+      ? fail(
+        s.core.id,
+        target.common,
+        op === "remove" ? "cannot be removed by a PATCH" : "is readOnly: the server sets it"
+      )
       : common(s.core.id, target.common, o.value, "patch") as Check
   }
   if ("extension" in target) {

@@ -139,7 +139,10 @@ const refused = (
 describe("SchemaCheck", () => {
   it("forEndpoint: by the endpoint's last segment, without regard to case; reasons otherwise", () => {
     assert.strictEqual(Either.getOrThrow(SchemaCheck.forEndpoint(resourceTypes, schemas, "/USERS")).core.id, USER)
-    assert.match(Either.flip(SchemaCheck.forEndpoint(resourceTypes, schemas, "/Devices")).pipe(Either.getOrThrow), /\/Devices/)
+    assert.match(
+      Either.flip(SchemaCheck.forEndpoint(resourceTypes, schemas, "/Devices")).pipe(Either.getOrThrow),
+      /\/Devices/
+    )
     assert.match(
       Either.flip(SchemaCheck.forEndpoint(resourceTypes, [], "/Users")).pipe(Either.getOrThrow),
       /does not describe/
@@ -169,11 +172,36 @@ describe("SchemaCheck", () => {
 
   it("unknown attributes, wrong types, multi-valued shapes", () => {
     refused(SchemaCheck.checkResource(users, user({ shoeSize: 42 }), "create"), USER, "shoeSize", /not an attribute/)
-    refused(SchemaCheck.checkResource(users, user({ name: { nick: "b" } }), "create"), USER, "name.nick", /not an attribute/)
-    refused(SchemaCheck.checkResource(users, user({ active: "true" }), "create"), USER, "active", /expected a boolean, got string/)
-    refused(SchemaCheck.checkResource(users, user({ emails: { value: "x" } }), "create"), USER, "emails", /multi-valued/)
-    refused(SchemaCheck.checkResource(users, user({ displayName: ["a"] }), "create"), USER, "displayName", /single-valued/)
-    refused(SchemaCheck.checkResource(users, user({ emails: ["x@example.com"] }), "response"), USER, "emails.0", /expected an object/)
+    refused(
+      SchemaCheck.checkResource(users, user({ name: { nick: "b" } }), "create"),
+      USER,
+      "name.nick",
+      /not an attribute/
+    )
+    refused(
+      SchemaCheck.checkResource(users, user({ active: "true" }), "create"),
+      USER,
+      "active",
+      /expected a boolean, got string/
+    )
+    refused(
+      SchemaCheck.checkResource(users, user({ emails: { value: "x" } }), "create"),
+      USER,
+      "emails",
+      /multi-valued/
+    )
+    refused(
+      SchemaCheck.checkResource(users, user({ displayName: ["a"] }), "create"),
+      USER,
+      "displayName",
+      /single-valued/
+    )
+    refused(
+      SchemaCheck.checkResource(users, user({ emails: ["x@example.com"] }), "response"),
+      USER,
+      "emails.0",
+      /expected an object/
+    )
     refused(
       SchemaCheck.checkResource(users, user({ x509Certificates: [{ value: "not base64!" }] }), "create"),
       USER,
@@ -181,7 +209,11 @@ describe("SchemaCheck", () => {
       /base64/
     )
     const typed = (v: Record<string, unknown>) =>
-      SchemaCheck.checkResource(users, user({ schemas: [USER, ENTERPRISE, TYPES], [TYPES]: { code: "c", ...v } }), "create")
+      SchemaCheck.checkResource(
+        users,
+        user({ schemas: [USER, ENTERPRISE, TYPES], [TYPES]: { code: "c", ...v } }),
+        "create"
+      )
     assert.isUndefined(typed({ badge: 7, ratio: 0.5, hired: "2026-01-31T12:00:00Z", photo: "AAEC" }))
     refused(typed({ badge: 7.5 }), TYPES, "badge", /an integer/)
     refused(typed({ ratio: "0.5" }), TYPES, "ratio", /a number/)
@@ -228,11 +260,31 @@ describe("SchemaCheck", () => {
 
   it("extensions: declared, listed in schemas, objects", () => {
     const other = "urn:example:other"
-    refused(SchemaCheck.checkResource(users, user({ [other]: { a: 1 } }), "create"), other, "", /not a schema extension/)
-    refused(SchemaCheck.checkResource(users, user({ schemas: [USER] }), "create"), ENTERPRISE, "", /missing from schemas/)
-    refused(SchemaCheck.checkResource(users, user({ schemas: [USER, ENTERPRISE, other] }), "create"), other, "schemas", /nor one/)
+    refused(
+      SchemaCheck.checkResource(users, user({ [other]: { a: 1 } }), "create"),
+      other,
+      "",
+      /not a schema extension/
+    )
+    refused(
+      SchemaCheck.checkResource(users, user({ schemas: [USER] }), "create"),
+      ENTERPRISE,
+      "",
+      /missing from schemas/
+    )
+    refused(
+      SchemaCheck.checkResource(users, user({ schemas: [USER, ENTERPRISE, other] }), "create"),
+      other,
+      "schemas",
+      /nor one/
+    )
     refused(SchemaCheck.checkResource(users, user({ schemas: [ENTERPRISE] }), "create"), USER, "schemas", /core schema/)
-    refused(SchemaCheck.checkResource(users, user({ [ENTERPRISE]: "x" }), "create"), ENTERPRISE, "", /expected an object/)
+    refused(
+      SchemaCheck.checkResource(users, user({ [ENTERPRISE]: "x" }), "create"),
+      ENTERPRISE,
+      "",
+      /expected an object/
+    )
     refused(SchemaCheck.checkResource(users, "x", "create"), USER, "", /resource object/)
     // A core attribute spelled with its URN.
     assert.isUndefined(SchemaCheck.checkResource(users, user({ [`${USER}:displayName`]: "B" }), "create"))
@@ -256,14 +308,34 @@ describe("SchemaCheck", () => {
     refused(one({ op: "replace", path: "id", value: "x" }), USER, "id", /readOnly/)
     refused(one({ op: "replace", path: "shoeSize", value: 1 }), USER, "shoeSize", /not an attribute/)
     refused(one({ op: "replace", path: "name.nick", value: "b" }), USER, "name.nick", /not a sub-attribute/)
-    refused(one({ op: "replace", path: "displayName[value eq \"x\"]", value: "b" }), USER, "displayName", /multi-valued/)
+    refused(
+      one({ op: "replace", path: "displayName[value eq \"x\"]", value: "b" }),
+      USER,
+      "displayName",
+      /multi-valued/
+    )
     refused(one({ op: "replace", path: "active", value: "False" }), USER, "active", /expected a boolean/)
-    refused(one({ op: "replace", path: "emails[type eq \"work\"].type", value: "pager" }), USER, "emails.type", /canonical/)
+    refused(
+      one({ op: "replace", path: "emails[type eq \"work\"].type", value: "pager" }),
+      USER,
+      "emails.type",
+      /canonical/
+    )
     refused(one({ op: "remove", path: "userName" }), USER, "userName", /required/)
     refused(one({ op: "add", value: { groups: [] } }), USER, "groups", /readOnly/)
-    refused(one({ op: "add", value: { "urn:example:other": { a: 1 } } }), "urn:example:other", "", /not a schema extension/)
+    refused(
+      one({ op: "add", value: { "urn:example:other": { a: 1 } } }),
+      "urn:example:other",
+      "",
+      /not a schema extension/
+    )
     refused(one({ op: "add", path: "urn:example:other:a", value: 1 }), "urn:example:other:a", "", /not a schema/)
-    refused(one({ op: "replace", path: `${ENTERPRISE}:manager.displayName`, value: "M" }), ENTERPRISE, "manager.displayName", /readOnly/)
+    refused(
+      one({ op: "replace", path: `${ENTERPRISE}:manager.displayName`, value: "M" }),
+      ENTERPRISE,
+      "manager.displayName",
+      /readOnly/
+    )
     refused(
       SchemaCheck.checkPatch(users, [{ op: "replace", path: `${TYPES}:code`, value: "c" }]),
       TYPES,

@@ -383,7 +383,10 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       /** After a create that failed: the group as found now, with the member added when missing. */
       const reconcile = (
         error: ScimError.Conflict | ScimError.TransportError | ScimError.ServerError
-      ): Effect.Effect<{ readonly group: Group.Group; readonly created: boolean }, FindError | ScimError.InvalidAttribute> =>
+      ): Effect.Effect<
+        { readonly group: Group.Group; readonly created: boolean },
+        FindError | ScimError.InvalidAttribute
+      > =>
         Effect.flatMap(find, (again) =>
           Option.isNone(again)
             ? Effect.fail(error)

@@ -112,7 +112,8 @@ export const make = (
     const schemasOf = (operation: string, endpoint: string) =>
       Effect.all([discovery.resourceTypes, discovery.schemas]).pipe(
         Effect.catchIf(
-          (e): e is ScimError.NotFound | ScimError.NotImplemented => e._tag === "NotFound" || e._tag === "NotImplemented",
+          (e): e is ScimError.NotFound | ScimError.NotImplemented =>
+            e._tag === "NotFound" || e._tag === "NotImplemented",
           (e) =>
             Effect.fail(
               new ScimError.Unsupported({

@@ -96,14 +96,22 @@ describe("strict mode on the emulator", () => {
       // Asgardeo can answer emails as bare strings (asgardeo-api.md §9.7): not the schema's shape.
       const quirky = { quirks: { emailsAsStrings: true } }
       const [user, messages] = yield* logged(run(
-        Effect.flatMap(Users.Users, (users) => users.create({ userName: "kim@example.com", email: "kim@example.com", askPassword: true })),
+        Effect.flatMap(
+          Users.Users,
+          (users) => users.create({ userName: "kim@example.com", email: "kim@example.com", askPassword: true })
+        ),
         { responses: "warn" },
         quirky
       ))
       assert.strictEqual(user.userName, "DEFAULT/kim@example.com")
       assert.isTrue(messages.some((m) => m.includes("emails.0") && m.includes("expected an object")))
       const failed = yield* run(
-        Effect.flip(Effect.flatMap(Users.Users, (users) => users.create({ userName: "ann@example.com", askPassword: true, email: "ann@example.com" }))),
+        Effect.flip(
+          Effect.flatMap(
+            Users.Users,
+            (users) => users.create({ userName: "ann@example.com", askPassword: true, email: "ann@example.com" })
+          )
+        ),
         { responses: "fail" },
         quirky
       )
@@ -111,7 +119,10 @@ describe("strict mode on the emulator", () => {
       assert.include(failed.message, "emails.0")
       // Off by default: the same answer passes without a word.
       const [, quiet] = yield* logged(run(
-        Effect.flatMap(Users.Users, (users) => users.create({ userName: "lee@example.com", email: "lee@example.com", askPassword: true })),
+        Effect.flatMap(
+          Users.Users,
+          (users) => users.create({ userName: "lee@example.com", email: "lee@example.com", askPassword: true })
+        ),
         {},
         quirky
       ))
@@ -120,9 +131,11 @@ describe("strict mode on the emulator", () => {
 
   it.effect("options that are not strict mode's fail the layer with InvalidInput", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(Layer.build(
-        Directory.layerStrict({ responses: "loud" } as never).pipe(Layer.provide(AsgardeoEmulator.layerTest()))
-      ).pipe(Effect.scoped))
+      const error = yield* Effect.flip(
+        Layer.build(
+          Directory.layerStrict({ responses: "loud" } as never).pipe(Layer.provide(AsgardeoEmulator.layerTest()))
+        ).pipe(Effect.scoped)
+      )
       assert.strictEqual(error._tag, "InvalidInput")
     }))
 

@@ -13,7 +13,9 @@ import * as ScimmyServer from "./utils/ScimmyServer.js"
 const layer = (strictServer: boolean) =>
   Layer.unwrapEffect(Effect.map(ScimmyServer.Scimmy, (s) =>
     Directory.layerStrict({ responses: "fail" }).pipe(
-      Layer.provideMerge(ScimConfig.layerGeneric({ scimBaseUrl: s.baseUrl, auth: { bearerToken: Redacted.make(s.token) } })),
+      Layer.provideMerge(
+        ScimConfig.layerGeneric({ scimBaseUrl: s.baseUrl, auth: { bearerToken: Redacted.make(s.token) } })
+      ),
       Layer.orDie
     ))).pipe(
       Layer.provide(NodeHttpClient.layerUndici),
@@ -90,12 +92,22 @@ for (const strictServer of [false, true]) {
           "active",
           /Operations\.0: expected a boolean/
         )
-        refused(yield* Effect.flip(raw.create({ userName: "x", emails: { value: "x@example.com" } })), core, "emails", /multi-valued/)
+        refused(
+          yield* Effect.flip(raw.create({ userName: "x", emails: { value: "x@example.com" } })),
+          core,
+          "emails",
+          /multi-valued/
+        )
         // a readOnly attribute on create, and as a PATCH target
         refused(yield* Effect.flip(raw.create({ userName: "x", groups: [{ value: "g" }] })), core, "groups", /readOnly/)
         // (an id in a create is refused by the library's own rule, strict or not)
         assert.strictEqual((yield* Effect.flip(raw.create({ userName: "x", id: "mine" })))._tag, "InvalidInput")
-        refused(yield* Effect.flip(users.patch(kim.id, [Patch.add("groups", [{ value: "g" }])])), core, "groups", /readOnly/)
+        refused(
+          yield* Effect.flip(users.patch(kim.id, [Patch.add("groups", [{ value: "g" }])])),
+          core,
+          "groups",
+          /readOnly/
+        )
         // a missing required attribute
         refused(yield* Effect.flip(raw.create({ name: { givenName: "X" } })), core, "userName", /required/)
         refused(

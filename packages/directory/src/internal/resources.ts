@@ -180,7 +180,13 @@ export const build = <A extends { readonly id: string }, I, P, PI>(
   const strictly = <X, E>(operation: string, write: StrictSchemas.Write, send: Effect.Effect<X, E>) =>
     strict === undefined ? send : Effect.zipRight(strict.checkWrite(operation, path, write), send)
   /** A resource answered, through strict mode's response check when it is on. */
-  const decode = <X, XI>(operation: string, method: string, p: string, res: ScimClient.Response, s: Schema.Schema<X, XI>) => {
+  const decode = <X, XI>(
+    operation: string,
+    method: string,
+    p: string,
+    res: ScimClient.Response,
+    s: Schema.Schema<X, XI>
+  ) => {
     const decoded = internal.decodeResource(method, p, res, s)
     return strict === undefined || res.body === undefined ? decoded : Effect.zipRight(
       strict.checkResponse({ operation, endpoint: path, method, path: p, status: res.status, body: res.body }),
@@ -192,7 +198,13 @@ export const build = <A extends { readonly id: string }, I, P, PI>(
   const afterWrite = (method: string, id: string, res: ScimClient.Response) =>
     res.body === undefined
       ? getFull(id)
-      : decode(`${name}.${method === "PUT" ? "replace" : "patch"}`, method, internal.pathById(client, path, id), res, schema)
+      : decode(
+        `${name}.${method === "PUT" ? "replace" : "patch"}`,
+        method,
+        internal.pathById(client, path, id),
+        res,
+        schema
+      )
 
   const defaultCreate = (operation: string, input: unknown): Effect.Effect<Body, WriteError> => {
     const body = checkedBody(operation, input)
