@@ -409,7 +409,12 @@ export const checkPatch = (
   s: ResourceSchemas,
   operations: ReadonlyArray<Operation>
 ): ScimError.InvalidAttribute | undefined => {
+  if (!Array.isArray(operations)) return fail(s.core.id, "", `expected an array of operations, got ${kind(operations)}`)
   for (let i = 0; i < operations.length; i++) {
+    const o: unknown = operations[i]
+    if (!isObj(o) || typeof o.op !== "string" || (o.path !== undefined && typeof o.path !== "string")) {
+      return fail(s.core.id, "", `Operations.${i}: expected { op, path?, value? }`)
+    }
     const bad = checkOperation(s, operations[i]!)
     if (bad !== undefined) {
       return fail(bad.urn, bad.attribute, `Operations.${i}: ${bad.reason}`)

@@ -344,6 +344,11 @@ describe("SchemaCheck", () => {
     )
   })
 
+  it("PATCH operations that are not operations are refused, not thrown", () => {
+    refused(SchemaCheck.checkPatch(users, "x" as never), USER, "", /array of operations/)
+    refused(SchemaCheck.checkPatch(users, [null] as never), USER, "", /Operations\.0/)
+  })
+
   it("PATCH on a group: members added (immutable sub-attributes in new values), an immutable target refused", () => {
     assert.isUndefined(SchemaCheck.checkPatch(groups, [
       { op: "add", path: "members", value: [{ value: "2819c223", type: "User" }] },

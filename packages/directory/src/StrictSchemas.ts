@@ -72,7 +72,7 @@ export interface Service {
     readonly path: string
     readonly status: number
     readonly body: unknown
-  }) => Effect.Effect<void, ScimError.InvalidResponse>
+  }) => Effect.Effect<void, ScimError.InvalidResponse | ScimError.InvalidInput>
 }
 
 /**
@@ -131,7 +131,31 @@ export const make = (
         })
       )
 
-    const checkWrite: Service["checkWrite"] = (operation, endpoint, write) =>
+    const checkWrite: Service["checkWrite"] = (operation, endpoint, write) => {
+      // Plain-JS callers pass anything: what is not a write fails before discovery is read.
+      const w: unknown = write
+      const bad = typeof operation !== "string"
+        ? "operation"
+        : typeof endpoint !== "string"
+        ? "endpoint"
+        : typeof w !== "object" || w === null || !["create", "replace", "patch"].includes((w as Write)._tag)
+        ? "write"
+        : undefined
+      if (bad !== undefined) {
+        return Effect.fail(
+          new ScimError.InvalidInput({
+            operation: "StrictSchemas.checkWrite",
+            field: bad,
+            reason: bad === "write"
+              ? "expected { _tag: \"create\" | \"replace\", body } or { _tag: \"patch\", operations }"
+              : "expected a string"
+          })
+        )
+      }
+      return checkWriteOf(operation, endpoint, write)
+    }
+
+    const checkWriteOf: Service["checkWrite"] = (operation, endpoint, write) =>
       Effect.flatMap(schemasOf(operation, endpoint), (s) => {
         const bad = write._tag === "patch"
           ? SchemaCheck.checkPatch(s, write.operations)
@@ -140,29 +164,39 @@ export const make = (
       }).pipe(Effect.withSpan("StrictSchemas.checkWrite", { attributes: { operation, endpoint, kind: write._tag } }))
 
     const checkResponse: Service["checkResponse"] = (answer) =>
-      responses === "off" ? Effect.void : Effect.matchEffect(schemasOf(answer.operation, answer.endpoint), {
-        onFailure: (e) =>
-          Effect.logWarning(`strict mode: ${answer.operation}: the answer is not checked: ${e.message}`),
-        onSuccess: (s) => {
-          const bad = SchemaCheck.checkResource(s, answer.body, "response")
-          if (bad === undefined) return Effect.void
-          const reason = `strict mode: ${bad.message}`
-          return responses === "fail"
-            ? Effect.fail(
-              new ScimError.InvalidResponse({
-                method: answer.method,
-                path: answer.path,
-                status: answer.status,
-                reason
-              })
-            )
-            : Effect.logWarning(reason).pipe(Effect.annotateLogs({
-              operation: answer.operation,
-              urn: bad.urn,
-              attribute: bad.attribute
-            }))
-        }
-      })
+      responses === "off" ?
+        Effect.void :
+        typeof answer !== "object" || answer === null || typeof answer.endpoint !== "string"
+        ? Effect.fail(
+          new ScimError.InvalidInput({
+            operation: "StrictSchemas.checkResponse",
+            field: "answer",
+            reason: "expected { operation, endpoint, method, path, status, body }"
+          })
+        )
+        : Effect.matchEffect(schemasOf(answer.operation, answer.endpoint), {
+          onFailure: (e) =>
+            Effect.logWarning(`strict mode: ${answer.operation}: the answer is not checked: ${e.message}`),
+          onSuccess: (s) => {
+            const bad = SchemaCheck.checkResource(s, answer.body, "response")
+            if (bad === undefined) return Effect.void
+            const reason = `strict mode: ${bad.message}`
+            return responses === "fail"
+              ? Effect.fail(
+                new ScimError.InvalidResponse({
+                  method: answer.method,
+                  path: answer.path,
+                  status: answer.status,
+                  reason
+                })
+              )
+              : Effect.logWarning(reason).pipe(Effect.annotateLogs({
+                operation: answer.operation,
+                urn: bad.urn,
+                attribute: bad.attribute
+              }))
+          }
+        })
 
     return StrictSchemas.of({ responses, checkWrite, checkResponse })
   })

@@ -169,7 +169,12 @@ export const schemas = (scimBase: string): ReadonlyArray<JsonObject> => [
     attr("groups", "COMPLEX", {
       multiValued: true,
       mutability: "READ_ONLY",
-      subAttributes: [attr("value", "STRING"), attr("display", "STRING")]
+      subAttributes: [
+        attr("value", "STRING", { mutability: "READ_ONLY" }),
+        attr("$ref", "REFERENCE", { mutability: "READ_ONLY" }),
+        attr("display", "STRING", { mutability: "READ_ONLY" }),
+        attr("type", "STRING", { mutability: "READ_ONLY" })
+      ]
     }),
     multi("roles")
   ]),
