@@ -10,7 +10,25 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { CliError, Usage } from "./ExitCode.js"
 import * as Color from "./internal/color.js"
+
+/**
+ * The most a command reads from a file or stdin: the largest request body (1 MiB) and a margin.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const maxInputBytes = 2 * 1_048_576
+
+/**
+ * The usage error of an input over `maxInputBytes`.
+ *
+ * @since 0.3.0
+ * @category errors
+ */
+export const tooLarge = (what: string, maxBytes: number = maxInputBytes): CliError =>
+  new CliError({ code: Usage, message: `${what} is over ${maxBytes} bytes: nothing was sent` })
 
 /**
  * @since 0.1.0
@@ -41,11 +59,12 @@ export interface Service {
    */
   readonly colorErr: boolean
   /**
-   * Reads the whole of stdin as UTF-8 text (`-` for a JSON file argument).
+   * Reads stdin as UTF-8 text (`-` for a file argument), at most `maxBytes` when given: a
+   * longer input, or a read error, is a usage error (exit code 2) before anything is sent.
    *
    * @since 0.3.0
    */
-  readonly readStdin: Effect.Effect<string>
+  readonly readStdin: (maxBytes?: number) => Effect.Effect<string, CliError>
 }
 
 /**
@@ -98,21 +117,32 @@ export const makeProcess = (): Service => {
     interactive,
     color: Color.enabled(process.stdout.isTTY, process.env),
     colorErr: Color.enabled(process.stderr.isTTY, process.env),
-    readStdin: Effect.async<string>((resume) => {
-      const chunks: Array<Buffer> = []
-      const onData = (chunk: Buffer | string) =>
-        void chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk)
-      const onEnd = () => resume(Effect.succeed(Buffer.concat(chunks).toString("utf8")))
-      process.stdin.on("data", onData)
-      process.stdin.once("end", onEnd)
-      process.stdin.once("error", onEnd)
-      return Effect.sync(() => {
-        process.stdin.off("data", onData)
-        process.stdin.off("end", onEnd)
-        process.stdin.off("error", onEnd)
-        process.stdin.pause()
+    readStdin: (maxBytes = Number.POSITIVE_INFINITY) =>
+      Effect.async<string, CliError>((resume) => {
+        const chunks: Array<Buffer> = []
+        let bytes = 0
+        const onData = (chunk: Buffer | string) => {
+          const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk
+          bytes += buffer.length
+          if (bytes > maxBytes) {
+            process.stdin.pause()
+            return resume(Effect.fail(tooLarge("stdin", maxBytes)))
+          }
+          chunks.push(buffer)
+        }
+        const onEnd = () => resume(Effect.succeed(Buffer.concat(chunks).toString("utf8")))
+        const onError = (error: Error) =>
+          resume(Effect.fail(new CliError({ code: Usage, message: `cannot read stdin: ${error.message}` })))
+        process.stdin.on("data", onData)
+        process.stdin.once("end", onEnd)
+        process.stdin.once("error", onError)
+        return Effect.sync(() => {
+          process.stdin.off("data", onData)
+          process.stdin.off("end", onEnd)
+          process.stdin.off("error", onError)
+          process.stdin.pause()
+        })
       })
-    })
   }
 }
 
@@ -150,7 +180,10 @@ export const makeTest = (
     interactive: options.interactive === true,
     color: options.color === true,
     colorErr: (options.colorErr ?? options.color) === true,
-    readStdin: Effect.succeed(options.stdin ?? "")
+    readStdin: (maxBytes = Number.POSITIVE_INFINITY) => {
+      const text = options.stdin ?? ""
+      return Buffer.byteLength(text) > maxBytes ? Effect.fail(tooLarge("stdin")) : Effect.succeed(text)
+    }
   }
   return {
     service,

@@ -255,6 +255,7 @@ describe("raw resource commands", () => {
         [["patch", "/Users", kim!.id], "{}", /expected an array of operations/],
         [["search", "/Users"], JSON.stringify({ filtre: "x" }), /filtre is not a SearchRequest attribute/],
         [["create", "/Users"], JSON.stringify({ userName: "kim\u0000@example.com" }), /userName/],
+        [["create", "/Groups"], `{"displayName": "${"x".repeat(2 * 1_048_576)}"}`, /stdin is over 2097152 bytes/],
         [["get", "../Users", kim!.id], "", /is not an endpoint/]
       ]
       for (const [command, stdin, expected] of cases) {
@@ -271,6 +272,53 @@ describe("raw resource commands", () => {
         assert.match(result.stderr, expected)
         assert.strictEqual(result.stdout, "")
       }
+      assert.deepStrictEqual(yield* emu.log, [])
+    }))
+
+  it.effect("a password in a JSON file is taken as a secret: sent, never printed", () =>
+    Effect.gen(function*() {
+      const { emu, runIo } = yield* harness()
+      const secret = "Pw-From-File-7f3a!"
+      const created = yield* runIo(
+        {
+          stdin: JSON.stringify({
+            userName: "kim@example.com",
+            password: secret,
+            emails: [{ value: "kim@example.com", primary: true }]
+          })
+        },
+        secretEnv,
+        "create",
+        ...conn,
+        "--data",
+        "-",
+        "/Users"
+      )
+      assert.strictEqual(created.code, 0, created.stderr)
+      assert.notInclude(created.stdout + created.stderr, secret)
+      const post = (yield* emu.log).find((e) => e.method === "POST" && e.path.endsWith("/Users"))
+      assert.strictEqual(post?.status, 201)
+      const id = JSON.parse(created.stdout).id as string
+      const patched = yield* runIo(
+        { stdin: JSON.stringify([{ op: "replace", path: "password", value: `${secret}-2` }]) },
+        secretEnv,
+        "patch",
+        ...conn,
+        "--data",
+        "-",
+        "/Users",
+        id
+      )
+      assert.strictEqual(patched.code, 0, patched.stderr)
+      assert.notInclude(patched.stdout + patched.stderr, secret)
+    }))
+
+  it.effect("a file that is not a regular file is refused before it is read", () =>
+    Effect.gen(function*() {
+      const { emu, runIo } = yield* harness()
+      const result = yield* runIo({}, secretEnv, "create", ...conn, "--data", os.tmpdir(), "/Groups")
+      assert.strictEqual(result.code, ExitCode.Usage)
+      assert.match(result.stderr, /not a file/)
       assert.deepStrictEqual(yield* emu.log, [])
     }))
 

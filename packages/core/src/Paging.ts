@@ -15,6 +15,10 @@
  * It holds one page at a time; its memory grows only by the set of ids seen. It knows nothing of
  * HTTP: the client supplies `fetchPage`.
  *
+ * {@link streamCursor} pages by RFC 9865 cursors instead (where a server offers them): it follows
+ * `nextCursor` until a page has none, with the same request cap and deduplication, and fails
+ * rather than loop when the server hands back a cursor already followed.
+ *
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
@@ -36,6 +40,18 @@ export interface Page<A> {
   readonly totalResults?: number | undefined
   readonly startIndex?: number | undefined
   readonly itemsPerPage?: number | undefined
+  /**
+   * RFC 9865: the cursor of the next page; absent on the last page.
+   *
+   * @since 0.3.0
+   */
+  readonly nextCursor?: string | undefined
+  /**
+   * RFC 9865: the cursor of the previous page, where the server offers one.
+   *
+   * @since 0.3.0
+   */
+  readonly previousCursor?: string | undefined
 }
 
 /**
@@ -65,6 +81,13 @@ interface State {
 
 const isPositiveInteger = (n: number): boolean => Number.isSafeInteger(n) && n > 0
 
+const checkSizes = (path: string, pageSize: number, maxRequests: number) =>
+  !isPositiveInteger(pageSize)
+    ? new Cause.IllegalArgumentException(`Paging ${path}: pageSize must be a positive integer, got ${pageSize}`)
+    : !isPositiveInteger(maxRequests)
+    ? new Cause.IllegalArgumentException(`Paging ${path}: maxRequests must be a positive integer, got ${maxRequests}`)
+    : undefined
+
 /**
  * Streams every resource of a paged list exactly once (see the module comment for the rules).
  *
@@ -82,16 +105,8 @@ const isPositiveInteger = (n: number): boolean => Number.isSafeInteger(n) && n >
 export const stream = <A, E, R>(options: Options<A, E, R>): Stream.Stream<A, E | PagingAborted, R> =>
   Stream.suspend(() => {
     const { fetchPage, idOf, maxRequests, pageSize, path } = options
-    if (!isPositiveInteger(pageSize)) {
-      return Stream.die(
-        new Cause.IllegalArgumentException(`Paging ${path}: pageSize must be a positive integer, got ${pageSize}`)
-      )
-    }
-    if (!isPositiveInteger(maxRequests)) {
-      return Stream.die(
-        new Cause.IllegalArgumentException(`Paging ${path}: maxRequests must be a positive integer, got ${maxRequests}`)
-      )
-    }
+    const bad = checkSizes(path, pageSize, maxRequests)
+    if (bad !== undefined) return Stream.die(bad)
     const seen = new Set<string>()
     return Stream.paginateChunkEffect<State, A, E | PagingAborted, R>(
       { startIndex: 1, requests: 0, emitted: 0 },
@@ -135,6 +150,106 @@ export const stream = <A, E, R>(options: Options<A, E, R>): Stream.Stream<A, E |
     )
   })
 
+/**
+ * Options of `streamCursor`: those of `stream`, with a page fetched by cursor.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface CursorOptions<A, E, R> extends Omit<Options<A, E, R>, "fetchPage"> {
+  /** Fetches the page at `cursor` (`""` for the first page), with `count` resources at most. */
+  readonly fetchPage: (cursor: string, count: number) => Effect.Effect<Page<A>, E, R>
+}
+
+interface CursorState {
+  readonly cursor: string
+  readonly requests: number
+  readonly emitted: number
+}
+
+/**
+ * Streams every resource of a cursor-paged list (RFC 9865) exactly once: the first request
+ * sends an empty `cursor`, each next one the page's `nextCursor`; a page without `nextCursor`
+ * (or with an empty one) is the last.
+ *
+ * Resources are deduplicated by id as in {@link stream}. A `nextCursor` already followed in this
+ * run fails with `PagingAborted` (the server would serve the same pages for ever), as does
+ * reaching `maxRequests` before the last page. A failure of `fetchPage` (an expired cursor is a
+ * `BadRequest` with `scimType` `expiredCursor`) ends the stream with that failure: it never
+ * starts again from the first page by itself.
+ *
+ * Dies with an `IllegalArgumentException` when `pageSize` or `maxRequests` is not a positive
+ * integer. Every run of the stream starts afresh with an empty cursor.
+ *
+ * @example
+ * ```ts
+ * import { Paging } from "@asgardeo-scim/core"
+ * import { Chunk, Effect, Stream } from "effect"
+ *
+ * const pages: Record<string, Paging.Page<{ id: string }>> = {
+ *   "": { resources: [{ id: "a" }, { id: "b" }], nextCursor: "c2" },
+ *   c2: { resources: [{ id: "c" }] }
+ * }
+ * const all = Stream.runCollect(Paging.streamCursor({
+ *   path: "/Users",
+ *   pageSize: 2,
+ *   maxRequests: 10,
+ *   fetchPage: (cursor) => Effect.succeed(pages[cursor]!),
+ *   idOf: (u) => u.id
+ * }))
+ * assert.deepStrictEqual(Chunk.toArray(Effect.runSync(all)).map((u) => u.id), ["a", "b", "c"])
+ * ```
+ *
+ * @since 0.3.0
+ * @category streams
+ */
+export const streamCursor = <A, E, R>(options: CursorOptions<A, E, R>): Stream.Stream<A, E | PagingAborted, R> =>
+  Stream.suspend(() => {
+    const { fetchPage, idOf, maxRequests, pageSize, path } = options
+    const bad = checkSizes(path, pageSize, maxRequests)
+    if (bad !== undefined) return Stream.die(bad)
+    const seen = new Set<string>()
+    const followed = new Set<string>([""])
+    const aborted = (state: CursorState, reason: string) =>
+      new PagingAborted({ path, requests: state.requests, resources: state.emitted, reason })
+    return Stream.paginateChunkEffect<CursorState, A, E | PagingAborted, R>(
+      { cursor: "", requests: 0, emitted: 0 },
+      (state) =>
+        state.requests >= maxRequests
+          ? Effect.fail(aborted(
+            state,
+            `the server still gave a nextCursor after ${maxRequests} requests; raise maxRequests or narrow the filter`
+          ))
+          : Effect.flatMap(fetchPage(state.cursor, pageSize), (page) => {
+            const fresh: Array<A> = []
+            for (const resource of page.resources) {
+              const id = idOf(resource)
+              if (id !== undefined) {
+                if (seen.has(id)) continue
+                seen.add(id)
+              }
+              fresh.push(resource)
+            }
+            const chunk = Chunk.unsafeFromArray(fresh)
+            const next = page.nextCursor
+            const done: CursorState = {
+              cursor: state.cursor,
+              requests: state.requests + 1,
+              emitted: state.emitted + fresh.length
+            }
+            if (next === undefined || next === "") return Effect.succeed([chunk, Option.none<CursorState>()] as const)
+            if (followed.has(next)) {
+              return Effect.fail(aborted(
+                done,
+                "the server handed back a cursor already followed (it would serve the same pages for ever)"
+              ))
+            }
+            followed.add(next)
+            return Effect.succeed([chunk, Option.some<CursorState>({ ...done, cursor: next })] as const)
+          })
+    )
+  })
+
 const toCount = (u: unknown): number | undefined => {
   if (typeof u === "number") return Number.isFinite(u) ? u : undefined
   if (typeof u === "string" && u.trim() !== "") {
@@ -144,10 +259,13 @@ const toCount = (u: unknown): number | undefined => {
   return undefined
 }
 
+const toCursor = (u: unknown): string | undefined => (typeof u === "string" && u !== "" ? u : undefined)
+
 /**
  * Reads a SCIM ListResponse tolerantly into a `Page`: an absent (or null) `Resources` is an empty
  * page (a lower-case `resources` is accepted too); `totalResults`, `startIndex` and `itemsPerPage`
- * may be numbers, numeric strings or absent (anything else reads as absent). Fails with a reason
+ * may be numbers, numeric strings or absent (anything else reads as absent); RFC 9865's
+ * `nextCursor` and `previousCursor` are read when they are non-empty strings. Fails with a reason
  * when the body is not a JSON object or `Resources` is not an array.
  *
  * @since 0.1.0
@@ -167,10 +285,14 @@ export const decodeListResponse = (raw: unknown): Either.Either<Page<unknown>, s
     return Either.left(`Resources is not an array (got ${typeof rawResources})`)
   }
   const resources: ReadonlyArray<unknown> = Array.isArray(rawResources) ? rawResources : []
+  const next = toCursor(body.nextCursor)
+  const previous = toCursor(body.previousCursor)
   return Either.right({
     resources,
     totalResults: toCount(body.totalResults),
     startIndex: toCount(body.startIndex),
-    itemsPerPage: toCount(body.itemsPerPage)
+    itemsPerPage: toCount(body.itemsPerPage),
+    ...(next === undefined ? {} : { nextCursor: next }),
+    ...(previous === undefined ? {} : { previousCursor: previous })
   })
 }

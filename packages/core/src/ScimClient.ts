@@ -91,7 +91,9 @@ export interface Request {
   /**
    * An entity tag (`meta.version`) sent as `If-Match`: the server writes only if the resource is
    * still at that version, and answers 412 (`PreconditionFailed`) otherwise. Printable ASCII
-   * only (`InvalidInput` otherwise, before sending).
+   * only (`InvalidInput` otherwise, before sending). A conditional request is never retried
+   * after a 5xx or a lost answer (its outcome is unknown; a second attempt would see the version
+   * the first wrote and answer 412).
    *
    * @since 0.3.0
    */
@@ -351,7 +353,10 @@ export const make: Effect.Effect<
       const encoded = Validation.encodeBody(request.operation, request.body)
       if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
       const body = encoded.right
-      if (request.ifMatch !== undefined && !Validation.isEntityTag(request.ifMatch)) {
+      if (
+        request.ifMatch !== undefined &&
+        (typeof request.ifMatch !== "string" || !Validation.isEntityTag(request.ifMatch))
+      ) {
         return Effect.fail(
           new ScimError.InvalidInput({
             operation: request.operation,
@@ -360,7 +365,10 @@ export const make: Effect.Effect<
           })
         )
       }
-      const idempotent = request.idempotent ?? (request.method !== "POST" && request.method !== "PATCH")
+      // A conditional write is never sent twice: if a first attempt landed and its answer was
+      // lost, the next would find the version it changed and answer 412, a false conflict.
+      const idempotent = request.ifMatch === undefined &&
+        (request.idempotent ?? (request.method !== "POST" && request.method !== "PATCH"))
 
       // One attempt; what follows a failure is the retry loop's decision (`internal/retryDriver.ts`).
       const attempt = (context: RetryDriver.Context): Effect.Effect<Response, RetryDriver.Failure<Error>> =>

@@ -1,6 +1,6 @@
 /**
  * A server's `ServiceProviderConfig` (RFC 7643 §5): which optional features it offers (PATCH,
- * Bulk and its limits, filters, sorting, ETags, password change). Decoded tolerantly: booleans
+ * Bulk and its limits, filters, sorting, ETags, password change, and RFC 9865 pagination). Decoded tolerantly: booleans
  * sent as strings are read as booleans, numeric strings as numbers, and anything missing takes
  * the RFC's conservative default (not supported). The client reads it once
  * (`ScimClient.Service.serviceProviderConfig`); every feature decision that depends on it reads
@@ -29,8 +29,53 @@ export interface ServiceProviderConfig {
   readonly sort: { readonly supported: boolean }
   readonly etag: { readonly supported: boolean }
   readonly authenticationSchemes: ReadonlyArray<{ readonly type: string; readonly name: string | undefined }>
+  /**
+   * How lists may be paged (RFC 9865 `pagination`). Absent from the body: index paging only (RFC
+   * 7644's), no cursors.
+   *
+   * @since 0.3.0
+   */
+  readonly pagination: Pagination
   /** The body as received. */
   readonly raw: Readonly<Record<string, unknown>>
+}
+
+/**
+ * RFC 9865 `pagination`: which paging methods the server offers and its limits.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Pagination {
+  /** Cursor paging (`cursor` and `nextCursor`). Absent: false. */
+  readonly cursor: boolean
+  /** Index paging (`startIndex`). Absent: true (RFC 7644's own paging). */
+  readonly index: boolean
+  /** The method used when a request names neither `cursor` nor `startIndex`. */
+  readonly defaultPaginationMethod: "index" | "cursor" | undefined
+  /** The page size used when a request has no `count`. */
+  readonly defaultPageSize: number | undefined
+  /** The largest `count` the server honours. */
+  readonly maxPageSize: number | undefined
+  /** Seconds a cursor stays valid after the page that gave it. */
+  readonly cursorTimeout: number | undefined
+}
+
+const decodePagination = (u: unknown): Pagination => {
+  const o = Loose.obj(u)
+  const method = Loose.str(o.defaultPaginationMethod)?.toLowerCase()
+  const positive = (v: unknown) => {
+    const n = Loose.num(v)
+    return n !== undefined && Number.isSafeInteger(n) && n > 0 ? n : undefined
+  }
+  return {
+    cursor: Loose.bool(o.cursor, false),
+    index: Loose.bool(o.index, true),
+    defaultPaginationMethod: method === "index" || method === "cursor" ? method : undefined,
+    defaultPageSize: positive(o.defaultPageSize),
+    maxPageSize: positive(o.maxPageSize),
+    cursorTimeout: positive(o.cursorTimeout)
+  }
 }
 
 /**
@@ -44,6 +89,9 @@ export interface ServiceProviderConfig {
  * assert.strictEqual(spc.sort.supported, true)
  * assert.strictEqual(spc.bulk.supported, false)
  * assert.strictEqual(spc.bulk.maxOperations, 100)
+ * // No `pagination` (RFC 9865): index paging only.
+ * assert.strictEqual(spc.pagination.cursor, false)
+ * assert.strictEqual(spc.pagination.index, true)
  * ```
  *
  * @since 0.3.0
@@ -68,6 +116,7 @@ export const decode = (body: unknown): ServiceProviderConfig => {
       type: Loose.str(Loose.obj(s).type) ?? "unknown",
       name: Loose.str(Loose.obj(s).name)
     })),
+    pagination: decodePagination(o.pagination),
     raw: o
   }
 }

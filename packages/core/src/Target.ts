@@ -71,6 +71,16 @@ export interface Target {
     readonly bareValues: boolean
     /** Whether a filter must go through POST `.search` rather than the query string. */
     readonly viaSearch: (filter: Filter.Filter) => boolean
+    /**
+     * Whether lookups by name may rely on the server filtering: `"assumed"`, always (Asgardeo;
+     * no configuration read for it); `"advertised"`, unless its `ServiceProviderConfig` says
+     * `filter.supported` false, where lookups page the list and match names client-side. Either
+     * way a filter the server refuses (501, 400 `invalidFilter`) is found out and remembered.
+     * Absent: `"advertised"`.
+     *
+     * @since 0.3.0
+     */
+    readonly support?: "advertised" | "assumed" | undefined
   }
   /** The PATCH operation that activates or deactivates a user. */
   readonly deactivation: (active: boolean) => Patch.PatchOperation
@@ -89,6 +99,15 @@ export interface Target {
      * answers 501 and says so). Absent: `"advertised"`.
      */
     readonly sort?: "advertised" | "never" | undefined
+    /**
+     * Whether lists may be paged by RFC 9865 cursors: `"advertised"`, where the server's
+     * `ServiceProviderConfig` says `pagination.cursor` (then `stream` uses them by default);
+     * `"never"`, index paging only, the configuration never read for it (Asgardeo has no cursors
+     * on SCIM). Absent: `"advertised"`.
+     *
+     * @since 0.3.0
+     */
+    readonly cursor?: "advertised" | "never" | undefined
   }
   readonly members: {
     /** Query parameters that ask for a minimal answer to a member write, when the server honours them. */
@@ -165,11 +184,12 @@ export const asgardeo: Target = {
     users: FilterProfile.profiles.asgardeoUsers,
     groups: FilterProfile.profiles.asgardeoGroups,
     bareValues: true,
-    viaSearch: Filter.needsSearch
+    viaSearch: Filter.needsSearch,
+    support: "assumed"
   },
   deactivation: (active) => Patch.setAccountDisabled(!active),
   bulk: { maxOperations: 100, preferInBatches: true },
-  paging: { maxCount: 100, sort: "never" },
+  paging: { maxCount: 100, sort: "never", cursor: "never" },
   // WSO2 resolves every member as a user (by `display`, then checks the id); nested groups are not
   // implemented (wso2/product-is#10995).
   members: { minimalAnswer: { attributes: "id" }, nestedGroups: false },
@@ -193,11 +213,12 @@ export const rfc7644: Target = {
     users: FilterProfile.profiles.rfc7644,
     groups: FilterProfile.profiles.rfc7644,
     bareValues: false,
-    viaSearch: () => false
+    viaSearch: () => false,
+    support: "advertised"
   },
   deactivation: Patch.setActive,
   bulk: { maxOperations: undefined, preferInBatches: false },
-  paging: { maxCount: undefined, sort: "advertised" },
+  paging: { maxCount: undefined, sort: "advertised", cursor: "advertised" },
   // RFC 7644 §3.5.2 allows `attributes` on PATCH, but servers apply it unevenly (SCIMMY applies
   // the PATCH to the projected group and drops the member added): ask for nothing special.
   members: { minimalAnswer: undefined, nestedGroups: true },
@@ -309,12 +330,18 @@ export const problem = (u: unknown): readonly [string, string] | undefined => {
   if (!isProfile(t.filters.users)) return ["filters.users", "a filter profile"]
   if (!isProfile(t.filters.groups)) return ["filters.groups", "a filter profile"]
   if (typeof t.filters.viaSearch !== "function") return ["filters.viaSearch", "a function"]
+  if (t.filters.support !== undefined && t.filters.support !== "advertised" && t.filters.support !== "assumed") {
+    return ["filters.support", "\"advertised\", \"assumed\" or undefined"]
+  }
   if (typeof t.bulk !== "object" || t.bulk === null) return ["bulk", "an object"]
   if (!positiveOrUndefined(t.bulk.maxOperations)) return ["bulk.maxOperations", "a positive integer or undefined"]
   if (typeof t.paging !== "object" || t.paging === null) return ["paging", "an object"]
   if (!positiveOrUndefined(t.paging.maxCount)) return ["paging.maxCount", "a positive integer or undefined"]
   if (t.paging.sort !== undefined && t.paging.sort !== "advertised" && t.paging.sort !== "never") {
     return ["paging.sort", "\"advertised\", \"never\" or undefined"]
+  }
+  if (t.paging.cursor !== undefined && t.paging.cursor !== "advertised" && t.paging.cursor !== "never") {
+    return ["paging.cursor", "\"advertised\", \"never\" or undefined"]
   }
   if (typeof t.members !== "object" || t.members === null) return ["members", "an object"]
   if (t.members.nestedGroups !== undefined && typeof t.members.nestedGroups !== "boolean") {

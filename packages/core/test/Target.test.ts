@@ -140,6 +140,17 @@ describe("Target", () => {
 })
 
 describe("checked targets and schedules", () => {
+  it("the built-in targets: Asgardeo assumes filters and has no cursors; RFC 7644 reads both from the server", () => {
+    assert.strictEqual(Target.asgardeo.paging.cursor, "never")
+    assert.strictEqual(Target.asgardeo.filters.support, "assumed")
+    assert.strictEqual(Target.rfc7644.paging.cursor, "advertised")
+    assert.strictEqual(Target.rfc7644.filters.support, "advertised")
+    const own = Target.make({ name: "cursors", paging: { cursor: "advertised" } }, Target.asgardeo)
+    assert.strictEqual(own.paging.cursor, "advertised")
+    assert.strictEqual(own.paging.maxCount, 100)
+    assert.isUndefined(Target.problem(own))
+  })
+
   it.effect("a target without paging.sort (written before it existed) is accepted: sorting as advertised", () =>
     Effect.gen(function*() {
       const exit = yield* Effect.exit(makeGeneric({
@@ -161,6 +172,8 @@ describe("checked targets and schedules", () => {
       const bad = [
         [{ ...Acme, paging: { maxCount: 0, sort: "advertised" } }, "target.paging.maxCount"],
         [{ ...Acme, paging: { maxCount: undefined, sort: "sometimes" } }, "target.paging.sort"],
+        [{ ...Acme, paging: { maxCount: undefined, cursor: "maybe" } }, "target.paging.cursor"],
+        [{ ...Acme, filters: { ...Acme.filters, support: "hoped" } }, "target.filters.support"],
         [{ ...Acme, members: { minimalAnswer: undefined, nestedGroups: "yes" } }, "target.members.nestedGroups"],
         [{ ...Acme, filters: { ...Acme.filters, users: undefined } }, "target.filters.users"],
         [{ ...Acme, encodeId: "no" }, "target.encodeId"],

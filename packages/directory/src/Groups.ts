@@ -219,8 +219,9 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       )
     })
 
-  const resources = Resources.build(client, { ...Resources.groups, nameAttribute: undefined }, {
-    strict: Option.getOrUndefined(yield* Effect.serviceOption(StrictSchemas.StrictSchemas)),
+  const strict = Option.getOrUndefined(yield* Effect.serviceOption(StrictSchemas.StrictSchemas))
+  const resources = yield* Resources.build(client, { ...Resources.groups, nameAttribute: undefined }, {
+    strict,
     create: createBody,
     // A name as the server writes it; members without `display` get it looked up.
     replace: (operation, body) => {

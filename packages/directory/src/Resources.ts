@@ -46,6 +46,7 @@ import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as Group from "./Group.js"
 import type * as common from "./internal/common.js"
+import type * as Listing from "./internal/listing.js"
 import * as internal from "./internal/resources.js"
 import * as StrictSchemas from "./StrictSchemas.js"
 import * as User from "./User.js"
@@ -65,7 +66,10 @@ export type ListResult<A> = common.ListResult<A>
  * `sortBy` (an attribute path) and `sortOrder` (`"ascending"`, the default, or `"descending"`)
  * only where the server advertises sorting (`ServiceProviderConfig` `sort.supported`, read once
  * per client): elsewhere, Asgardeo among them (it answers 501), they fail with `Unsupported`
- * before the list request is sent.
+ * before the list request is sent. `cursor` (RFC 9865: `""` for the first page, then the
+ * `nextCursor` of the page before) only where the server advertises cursor paging
+ * (`pagination.cursor`), and not with `startIndex`; elsewhere it fails with `Unsupported` before
+ * the list request.
  *
  * @since 0.2.0
  * @category models
@@ -75,6 +79,8 @@ export interface ListOptions extends Sorting {
   readonly count?: number | undefined
   readonly filter?: string | Filter.Filter | undefined
   readonly domain?: string | undefined
+  /** @since 0.3.0 */
+  readonly cursor?: string | undefined
 }
 
 /**
@@ -99,7 +105,11 @@ export type Projection =
   | { readonly excludedAttributes: ReadonlyArray<string>; readonly attributes?: undefined }
 
 /**
- * Options of `stream`: a filter, a user store, and sorting as in `list`.
+ * Options of `stream`: a filter, a user store, and sorting as in `list`, and how to page:
+ * `paging: "auto"` (the default) pages by RFC 9865 cursors where the server advertises them
+ * (`ServiceProviderConfig` `pagination.cursor`, read once per client; never on Asgardeo) and by
+ * `startIndex` otherwise; `"index"` always by `startIndex`; `"cursor"` always by cursors, failing
+ * with `Unsupported` before any list request where they are not advertised.
  *
  * @since 0.2.0
  * @category models
@@ -107,7 +117,17 @@ export type Projection =
 export interface StreamOptions extends Sorting {
   readonly filter?: string | Filter.Filter | undefined
   readonly domain?: string | undefined
+  /** @since 0.3.0 */
+  readonly paging?: PagingMethod | undefined
 }
+
+/**
+ * How `stream` pages (see `StreamOptions`).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type PagingMethod = Listing.PagingMethod
 
 /**
  * A raw PATCH operation (any op case; validated before sending).
@@ -363,7 +383,7 @@ export const build = <A extends { readonly id: string }, I, P extends { readonly
   client: ScimClient.Service,
   definition: Definition<A, I, P, PI>,
   hooks?: internal.Hooks
-): internal.Built<A, P> =>
+): Effect.Effect<internal.Built<A, P>> =>
   internal.build(client, {
     name: definition.name,
     path: definition.path,
@@ -420,7 +440,7 @@ export const make = <A extends { readonly id: string }, I, P extends { readonly 
     }
     const client = yield* ScimClient.ScimClient
     const strict = Option.getOrUndefined(yield* Effect.serviceOption(StrictSchemas.StrictSchemas))
-    const built = build(client, definition, { strict })
+    const built = yield* build(client, definition, { strict })
     return {
       create: built.create,
       get: built.get as Service<A, P>["get"],

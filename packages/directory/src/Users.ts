@@ -204,7 +204,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
   const defaultUserStore = settings.defaultUserStore
   const strict = Option.getOrUndefined(yield* Effect.serviceOption(StrictSchemas.StrictSchemas))
 
-  const resources = Resources.build(client, Resources.users, {
+  const resources = yield* Resources.build(client, Resources.users, {
     strict,
     create: (operation, input) => {
       const prepared = prepareCreate(target, input, operation, defaultUserStore)

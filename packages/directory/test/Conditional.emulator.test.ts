@@ -123,6 +123,38 @@ describe("conditional writes on a server with ETags (the emulator's ETag mode)",
       assert.strictEqual((yield* users.get(kim.id)).title, "Other 2")
     }).pipe(Effect.provide(withEtags)))
 
+  it.effect("a conditional write whose answer is lost is not sent again: TransportError, f applied once", () =>
+    Effect.gen(function*() {
+      const users = yield* Users.Users
+      const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+      const kim = yield* users.create({ userName: "kim@example.com", email: "kim@example.com", askPassword: true })
+      yield* users.patch(kim.id, [Patch.replace("title", "0")])
+      yield* emu.injectFault(AsgardeoEmulator.dropConnection("after", { method: "PUT", times: 1 }))
+      yield* Emulated.clearLog
+      let calls = 0
+      const error = yield* Effect.flip(users.update(kim.id, (u) => {
+        calls++
+        return { ...u, title: String(Number(u.title) + 1) }
+      }))
+      assert.strictEqual(error._tag, "TransportError")
+      assert.strictEqual(calls, 1)
+      assert.strictEqual((yield* users.get(kim.id)).title, "1", "the write landed once")
+      assert.deepStrictEqual((yield* resourceRequests).filter((r) => r.startsWith("PUT")).length, 1)
+    }).pipe(Effect.provide(Emulated.layer({ etag: true }, { retry: { maxAttempts: 4 } }))))
+
+  it.effect("update: f returning a Promise (plain JavaScript) is refused; nothing is written", () =>
+    Effect.gen(function*() {
+      const users = yield* Users.Users
+      const kim = yield* users.create({ userName: "kim@example.com", email: "kim@example.com", askPassword: true })
+      yield* Emulated.clearLog
+      const error = yield* Effect.flip(users.update(kim.id, (async (u: object) => u) as never))
+      assert.strictEqual(error._tag, "InvalidInput")
+      assert.strictEqual((error as ScimError.InvalidInput).field, "f")
+      const replaced = yield* Effect.flip(users.replace(kim.id, Promise.resolve(kim) as never))
+      assert.strictEqual(replaced._tag, "InvalidInput")
+      assert.deepStrictEqual(yield* writes, [])
+    }).pipe(Effect.provide(withEtags)))
+
   it.effect("update: f's own failure is the caller's, and nothing is written", () =>
     Effect.gen(function*() {
       const users = yield* Users.Users

@@ -66,7 +66,7 @@ describe("Resources on the emulator", () => {
       assert.strictEqual((yield* Effect.flip(users.delete("not-a-uuid")))._tag, "InvalidId")
       // bad options
       const sort = yield* Effect.flip(users.list({ sortBy: "userName" } as Resources.ListOptions))
-      assert.strictEqual(sort._tag, "InvalidInput")
+      assert.strictEqual(sort._tag, "Unsupported")
       const notFilter = yield* Effect.flip(users.list({ filter: 42 } as unknown as Resources.ListOptions))
       assert.strictEqual(notFilter._tag, "InvalidFilter")
       const badCount = yield* Effect.flip(users.search({ count: -1 }))

@@ -188,6 +188,7 @@ export const optionsFromArgs = (
     ...(value("--host") ?? env["HOST"] ? { host: value("--host") ?? env["HOST"] } : {}),
     ...(organization === undefined ? {} : { organization }),
     organizations: orgs.slice(1),
+    ...(args.includes("--etag") ? { etag: true } : {}),
     seedUsers: Number(value("--seed-users") ?? 0)
   }
 }

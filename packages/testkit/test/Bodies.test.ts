@@ -320,6 +320,11 @@ describe("EmulatorServer bind addresses", () => {
       assert.strictEqual(own, 200)
     }))
 
+  it("optionsFromArgs: --etag turns the ETag mode on; off without it", () => {
+    assert.strictEqual(EmulatorServer.optionsFromArgs(["--etag", "--port", "0"]).etag, true)
+    assert.isUndefined(EmulatorServer.optionsFromArgs(["--port", "0"]).etag)
+  })
+
   it("optionsFromArgs takes the app secret from EMULATOR_CLIENT_SECRET only", () => {
     const options = EmulatorServer.optionsFromArgs(["--host", "0.0.0.0"], { EMULATOR_CLIENT_SECRET: "s3cret" })
     assert.strictEqual(options.host, "0.0.0.0")

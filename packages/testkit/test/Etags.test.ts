@@ -21,7 +21,7 @@ describe("the emulator's ETag mode", () => {
         const user = yield* createUser("kim")
         const got = yield* scim("GET", `/Users/${user.id}`)
         const version = got.json.meta.version
-        assert.match(version, /^W\/"[0-9a-f]+"$/)
+        assert.match(version, /^W\/"\d+-[0-9a-f]+"$/)
         assert.strictEqual(got.headers["etag"], version)
         // The create's answer and a list carry the same version.
         const listed = yield* scim("GET", "/Users")
@@ -67,6 +67,20 @@ describe("the emulator's ETag mode", () => {
         assert.strictEqual((yield* scim("DELETE", `/Users/${user.id}`, { headers: { "if-match": v2 } })).status, 412)
         assert.strictEqual((yield* scim("DELETE", `/Users/${user.id}`, { headers: { "if-match": v3 } })).status, 204)
         assert.strictEqual((yield* scim("GET", `/Users/${user.id}`)).status, 404)
+      }),
+      etag
+    ))
+
+  it.effect("a write that restores an earlier state gets a new version: the earlier one stays stale", () =>
+    withEmulator(
+      Effect.gen(function*() {
+        const user = yield* createUser("kim", { title: "A" })
+        const first = (yield* scim("GET", `/Users/${user.id}`)).json.meta.version as string
+        yield* scim("PATCH", `/Users/${user.id}`, { body: rename("B") })
+        const back = yield* scim("PATCH", `/Users/${user.id}`, { body: rename("A") })
+        assert.notStrictEqual(back.json.meta.version, first)
+        const stale = yield* scim("PATCH", `/Users/${user.id}`, { body: rename("C"), headers: { "if-match": first } })
+        assert.strictEqual(stale.status, 412)
       }),
       etag
     ))

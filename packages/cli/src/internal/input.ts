@@ -5,30 +5,42 @@
  * @internal
  */
 import * as Patch from "@asgardeo-scim/core/Patch"
+import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import { CliError, Usage } from "../ExitCode.js"
-import { Io } from "../Io.js"
+import { Io, maxInputBytes, tooLarge } from "../Io.js"
 
 /**
  * The text of `file`, or of stdin when `file` is `-`.
  *
  * @internal
  */
-export const readText = (file: string): Effect.Effect<string, CliError, FileSystem.FileSystem | Io> =>
+export const readText = (
+  file: string,
+  maxBytes: number = Number.POSITIVE_INFINITY
+): Effect.Effect<string, CliError, FileSystem.FileSystem | Io> =>
   file === "-"
-    ? Effect.flatMap(Io, (io) => io.readStdin)
-    : Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFileString(file)).pipe(
-      Effect.mapError((e) =>
-        new CliError({
-          code: Usage,
-          message: `cannot read ${file}: ${
-            e._tag === "SystemError" && e.reason === "NotFound" ? "no such file" : e.message
-          }`
-        })
+    ? Effect.flatMap(Io, (io) => io.readStdin(maxBytes))
+    : Effect.flatMap(FileSystem.FileSystem, (fs) =>
+      // The size first: a device or a file over the limit is refused before it is read.
+      Effect.flatMap(fs.stat(file), (info): Effect.Effect<string, CliError | PlatformError.PlatformError> =>
+        info.type !== "File"
+          ? Effect.fail(new CliError({ code: Usage, message: `cannot read ${file}: not a file` }))
+          : Number(info.size) > maxBytes
+          ? Effect.fail(tooLarge(file, maxBytes))
+          : fs.readFileString(file))).pipe(
+        Effect.mapError((e) =>
+          e._tag === "CliError" ? e : new CliError({
+            code: Usage,
+            message: `cannot read ${file}: ${
+              e._tag === "SystemError" && e.reason === "NotFound" ? "no such file" : e.message
+            }`
+          })
+        )
       )
-    )
 
 /**
  * The JSON document in `file` (`-`: stdin). `what` names it in errors (`--data`).
@@ -36,7 +48,7 @@ export const readText = (file: string): Effect.Effect<string, CliError, FileSyst
  * @internal
  */
 export const readJson = (file: string, what: string): Effect.Effect<unknown, CliError, FileSystem.FileSystem | Io> =>
-  Effect.flatMap(readText(file), (text) =>
+  Effect.flatMap(readText(file, maxInputBytes), (text) =>
     Effect.try({
       try: (): unknown => JSON.parse(text),
       catch: (e) =>
@@ -48,15 +60,35 @@ export const readJson = (file: string, what: string): Effect.Effect<unknown, Cli
         })
     }))
 
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
 /**
- * A JSON object (not an array, not a scalar).
+ * A body whose `password` is a string, with it `Redacted`: the library takes passwords only so,
+ * and a file's plain text becomes one here, at the edge (it is unwrapped only on the wire).
+ *
+ * @internal
+ */
+export const redactPassword = (body: Record<string, unknown>): Record<string, unknown> =>
+  typeof body.password === "string" ? { ...body, password: Redacted.make(body.password) } : body
+
+/** A PATCH operation with its password value `Redacted` (path `password`, or a value object). */
+const redactPasswordOperation = (op: unknown): unknown => {
+  if (!isObject(op)) return op
+  if (typeof op.path === "string" && op.path.toLowerCase() === "password" && typeof op.value === "string") {
+    return { ...op, value: Redacted.make(op.value) }
+  }
+  return isObject(op.value) ? { ...op, value: redactPassword(op.value) } : op
+}
+
+/**
+ * A JSON object (not an array, not a scalar); a string `password` in it becomes `Redacted`.
  *
  * @internal
  */
 export const readObject = (file: string, what: string) =>
   Effect.flatMap(readJson(file, what), (json) =>
     typeof json === "object" && json !== null && !Array.isArray(json)
-      ? Effect.succeed(json as Record<string, unknown>)
+      ? Effect.succeed(redactPassword(json as Record<string, unknown>))
       : Effect.fail(
         new CliError({
           code: Usage,
@@ -77,7 +109,8 @@ export const readOperations = (file: string, what: string, operation: string) =>
     const raw = typeof json === "object" && json !== null && !Array.isArray(json) && "Operations" in json
       ? (json as { readonly Operations: unknown }).Operations
       : json
-    return Either.match(Patch.decodeOperations(raw, { operation }), {
+    const ops = Array.isArray(raw) ? raw.map(redactPasswordOperation) : raw
+    return Either.match(Patch.decodeOperations(ops, { operation }), {
       onLeft: (e) => Effect.fail(e),
       onRight: (ops) => Effect.succeed(ops)
     })

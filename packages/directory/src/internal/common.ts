@@ -67,6 +67,19 @@ export interface ListResult<A> {
   readonly totalResults: number | undefined
   readonly startIndex: number | undefined
   readonly itemsPerPage: number | undefined
+  /**
+   * RFC 9865: the cursor of the next page (pass it as `cursor`); absent on the last page and
+   * from servers without cursors.
+   *
+   * @since 0.3.0
+   */
+  readonly nextCursor?: string | undefined
+  /**
+   * RFC 9865: the cursor of the previous page, where the server gives one.
+   *
+   * @since 0.3.0
+   */
+  readonly previousCursor?: string | undefined
 }
 
 /** Options shared by the list calls. @internal */
@@ -79,6 +92,7 @@ export interface ListOptions {
   readonly domain?: string | undefined
   readonly sortBy?: string | undefined
   readonly sortOrder?: "ascending" | "descending" | undefined
+  readonly cursor?: string | undefined
 }
 
 /** The validated form of list options. @internal */
@@ -91,6 +105,7 @@ export interface PreparedList {
   readonly domain: string | undefined
   readonly sortBy: string | undefined
   readonly sortOrder: "ascending" | "descending" | undefined
+  readonly cursor: string | undefined
 }
 
 const listKeys = new Set([
@@ -101,8 +116,60 @@ const listKeys = new Set([
   "excludedAttributes",
   "domain",
   "sortBy",
-  "sortOrder"
+  "sortOrder",
+  "cursor"
 ])
+
+/** The longest cursor accepted from a caller (RFC 9865 cursors are opaque, short strings). @internal */
+export const maxCursorLength = 4096
+
+/**
+ * Whether the server can be paged by RFC 9865 cursors: `refused` says why not (the target says
+ * never, with no request; or its `ServiceProviderConfig`, read once per client, lacks
+ * `pagination.cursor`), else the server's `maxPageSize`. The one decision for `list({ cursor })`
+ * and `stream({ paging })`, which refuse with `Unsupported` (feature `cursor paging`).
+ *
+ * @internal
+ */
+export const cursorSupport = (
+  client: ScimClient.Service
+): Effect.Effect<
+  { readonly refused: string } | { readonly refused: undefined; readonly maxPageSize: number | undefined },
+  Exclude<ScimClient.Error, ScimError.NotFound | ScimError.NotImplemented>
+> =>
+  client.target.paging.cursor === "never"
+    ? Effect.succeed({ refused: `${client.target.name} pages by index only; page by startIndex` })
+    : Effect.map(
+      ServiceProviderConfig.advertised(client.serviceProviderConfig),
+      (spc) =>
+        spc.pagination.cursor
+          ? { refused: undefined, maxPageSize: spc.pagination.maxPageSize }
+          : {
+            refused: spc === ServiceProviderConfig.none
+              ? "it has no ServiceProviderConfig to say it does; page by startIndex"
+              : "its ServiceProviderConfig has no pagination.cursor; page by startIndex"
+          }
+    )
+
+/** The refusal of cursor paging where the server does not offer it. @internal */
+export const cursorsUnsupported = (operation: string, reason: string) =>
+  new ScimError.Unsupported({ operation, feature: "cursor paging", reason })
+
+/**
+ * Whether the server says it does not filter: its `ServiceProviderConfig` (read once per client)
+ * has a `filter` object with `supported` false. Never read where the target assumes filtering
+ * (Asgardeo); a configuration that is absent, unreadable or silent on `filter` says nothing (the
+ * lookup filters, and a refusal is found out then).
+ *
+ * @internal
+ */
+export const filtersAdvertisedOff = (client: ScimClient.Service): Effect.Effect<boolean> =>
+  client.target.filters.support === "assumed"
+    ? Effect.succeed(false)
+    : Effect.map(
+      Effect.orElseSucceed(client.serviceProviderConfig, () => ServiceProviderConfig.none),
+      (spc) => isRecord(spc.raw.filter) && !spc.filter.supported
+    )
 
 /** Validates list options before any request is sent. @internal */
 export const prepareList = (
@@ -188,6 +255,17 @@ export const prepareList = (
     if (sortOrder !== undefined && sortBy === undefined) {
       return yield* fail(operation, "sortOrder", "sortOrder needs sortBy")
     }
+    const cursor: unknown = o.cursor
+    if (cursor !== undefined) {
+      if (typeof cursor !== "string" || cursor.length > maxCursorLength || Validation.hasControlCharacter(cursor)) {
+        return yield* fail(
+          operation,
+          "cursor",
+          `expected a cursor string (a nextCursor the server gave, or "" for the first page), at most ${maxCursorLength} characters`
+        )
+      }
+      if (o.startIndex !== undefined) return yield* fail(operation, "cursor", "give cursor or startIndex, not both")
+    }
     if (sortBy !== undefined && target.paging.sort === "never") {
       return yield* Effect.fail(
         new ScimError.Unsupported({
@@ -205,6 +283,10 @@ export const prepareList = (
         instead: "sort the results in the program"
       })
     }
+    if (cursor !== undefined) {
+      const support = yield* cursorSupport(client)
+      if (support.refused !== undefined) return yield* Effect.fail(cursorsUnsupported(operation, support.refused))
+    }
     return {
       startIndex: o.startIndex,
       count: o.count ?? settings.pageSize,
@@ -213,7 +295,8 @@ export const prepareList = (
       excludedAttributes: o.excludedAttributes,
       domain: o.domain,
       sortBy,
-      sortOrder
+      sortOrder,
+      cursor
     }
   })
 
@@ -226,7 +309,8 @@ export const queryParams = (p: PreparedList) => ({
   excludedAttributes: p.excludedAttributes?.join(","),
   domain: p.domain,
   sortBy: p.sortBy,
-  sortOrder: p.sortOrder
+  sortOrder: p.sortOrder,
+  cursor: p.cursor
 })
 
 /** A SearchRequest body for POST `.search`. @internal */
@@ -239,7 +323,8 @@ export const searchBody = (p: PreparedList) => ({
   ...(p.excludedAttributes === undefined ? {} : { excludedAttributes: p.excludedAttributes }),
   ...(p.domain === undefined ? {} : { domain: p.domain }),
   ...(p.sortBy === undefined ? {} : { sortBy: p.sortBy }),
-  ...(p.sortOrder === undefined ? {} : { sortOrder: p.sortOrder })
+  ...(p.sortOrder === undefined ? {} : { sortOrder: p.sortOrder }),
+  ...(p.cursor === undefined ? {} : { cursor: p.cursor })
 })
 
 /** Decodes a ListResponse and each resource. @internal */
@@ -276,7 +361,9 @@ export const decodeList = <A, I>(
     resources,
     totalResults: page.right.totalResults,
     startIndex: page.right.startIndex,
-    itemsPerPage: page.right.itemsPerPage
+    itemsPerPage: page.right.itemsPerPage,
+    ...(page.right.nextCursor === undefined ? {} : { nextCursor: page.right.nextCursor }),
+    ...(page.right.previousCursor === undefined ? {} : { previousCursor: page.right.previousCursor })
   })
 }
 

@@ -155,7 +155,8 @@ export const createName = (client: Pick<ScimClient.Service, "target" | "settings
  * @internal
  */
 export interface PageRequest {
-  readonly filter: Filter.Filter
+  /** `undefined`: the whole list, where the server does not filter. */
+  readonly filter: Filter.Filter | undefined
   readonly domain: string | undefined
   readonly startIndex: number | undefined
   readonly count: number
@@ -163,6 +164,12 @@ export interface PageRequest {
 
 /**
  * Looks a name up: `None`, the one match, or `ambiguous(candidates)` for two or more.
+ *
+ * Where the server does not filter (its configuration says `filter.supported` false, or a filter
+ * by name answered 501 or 400 `invalidFilter`, now or in an earlier lookup), the lookup goes
+ * without a filter (starting again after a refusal): it pages the whole list and matches every
+ * name here, by the same rule, until the end or a second match, within the request cap
+ * (`PagingAborted` past it). A refusal is remembered (`unfiltered`).
  *
  * @internal
  */
@@ -175,13 +182,20 @@ export const find = <A extends { readonly id: string }, E, X>(options: {
   readonly maxRequests: number
   readonly fetchPage: (request: PageRequest) => Effect.Effect<internal.ListResult<A>, E>
   readonly ambiguous: (candidates: ReadonlyArray<A>) => X
+  /** Whether the server is known not to filter, which answers say so, and remembering it. */
+  readonly unfiltered?: {
+    readonly known: Effect.Effect<boolean>
+    readonly refuses: (error: E) => boolean
+    readonly remember: Effect.Effect<void>
+  }
 }): Effect.Effect<Option.Option<A>, E | X | ScimError.PagingAborted> =>
   Effect.gen(function*() {
-    const { wanted } = options
-    const filter = Filter.eq(options.attribute, wanted.name)
+    const { unfiltered, wanted } = options
+    const byName = Filter.eq(options.attribute, wanted.name)
+    let filter = unfiltered !== undefined && (yield* unfiltered.known) ? undefined : byName
     const domain = wanted.domain
-    const seen = new Set<string>()
-    const found: Array<A> = []
+    let seen = new Set<string>()
+    let found: Array<A> = []
     let startIndex = 1
     let requests = 0
     let received = 0
@@ -192,18 +206,31 @@ export const find = <A extends { readonly id: string }, E, X>(options: {
             path: options.path,
             requests,
             resources: received,
-            reason: `a lookup by ${options.attribute} still received full pages after ${requests} requests ` +
-              "(the server may ignore the filter)"
+            reason: filter === undefined
+              ? `a lookup by ${options.attribute} on a server without filtering pages the whole list, and it ` +
+                `was not done after ${requests} requests (raise maxPageRequests)`
+              : `a lookup by ${options.attribute} still received full pages after ${requests} requests ` +
+                "(the server may ignore the filter)"
           })
         )
       }
-      const page = yield* options.fetchPage({
-        filter,
-        domain,
-        startIndex: startIndex === 1 ? undefined : startIndex,
-        count: options.pageSize
-      })
+      const request = { filter, domain, startIndex: startIndex === 1 ? undefined : startIndex, count: options.pageSize }
+      const answer = yield* Effect.either(options.fetchPage(request))
       requests++
+      if (Either.isLeft(answer)) {
+        if (filter === undefined || unfiltered === undefined || !unfiltered.refuses(answer.left)) {
+          return yield* Effect.fail(answer.left)
+        }
+        // The server does not filter: start again on the whole list, matching here.
+        yield* unfiltered.remember
+        filter = undefined
+        seen = new Set<string>()
+        found = []
+        startIndex = 1
+        received = 0
+        continue
+      }
+      const page = answer.right
       let fresh = 0
       for (const resource of page.resources) {
         if (seen.has(resource.id)) continue

@@ -14,6 +14,7 @@ import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import type * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import type * as StrictSchemas from "../StrictSchemas.js"
@@ -143,29 +144,45 @@ export const checkedBody = (
   input: unknown
 ): Either.Either<Body, ScimError.InvalidInput> => {
   if (!internal.isRecord(input)) return Either.left(internal.invalid(operation, "", "expected a resource object"))
+  if (typeof input.then === "function" || Effect.isEffect(input)) {
+    // A Promise or an Effect has no keys of its own: spread, it would be an empty resource.
+    return Either.left(internal.invalid(operation, "", "expected a resource object, got a Promise or an Effect"))
+  }
   const { meta: _meta, ...rest } = input
   return Either.map(internal.decodeJson(operation, rest), (json) => (internal.isRecord(json) ? json : {}))
 }
 
-/** Builds the shared service for a definition. @internal */
+/**
+ * Builds the shared service for a definition (with the memory of what its endpoint lacks: see
+ * `Listing.Lacks`). @internal
+ */
 export const build = <A extends { readonly id: string }, I, P, PI>(
   client: ScimClient.Service,
   definition: Definition<A, I, P, PI>,
   hooks: Hooks = {}
+): Effect.Effect<Built<A, P>> =>
+  Effect.map(
+    Listing.make({
+      name: definition.name,
+      path: definition.path,
+      client,
+      profile: definition.filters,
+      schema: definition.schema,
+      projection: definition.projection,
+      scopes: { list: definition.scopes.list, search: definition.scopes.search }
+    }),
+    (listing) => builtOn(client, definition, hooks, listing)
+  )
+
+const builtOn = <A extends { readonly id: string }, I, P, PI>(
+  client: ScimClient.Service,
+  definition: Definition<A, I, P, PI>,
+  hooks: Hooks,
+  listing: Effect.Effect.Success<ReturnType<typeof Listing.make<A, I, P, PI>>>
 ): Built<A, P> => {
   const { name, path, schema, scopes } = definition
   const nameAttribute = definition.nameAttribute
   const written = nameAttribute === undefined ? undefined : nameAttribute.toLowerCase()
-
-  const listing = Listing.make({
-    name,
-    path,
-    client,
-    profile: definition.filters,
-    schema,
-    projection: definition.projection,
-    scopes: { list: scopes.list, search: scopes.search }
-  })
 
   /** A request to `{path}/{id}`. */
   const byId = (
@@ -322,17 +339,22 @@ export const build = <A extends { readonly id: string }, I, P, PI>(
       for (let attempt = 1;; attempt++) {
         const current = yield* getFull(id)
         const version = (current as { readonly meta?: { readonly version?: unknown } }).meta?.version
-        if (conditional && typeof version !== "string") {
+        if (conditional && (typeof version !== "string" || !Validation.isEntityTag(version))) {
           return yield* Effect.fail(
             new ScimError.InvalidResponse({
               method: "GET",
               path: internal.pathById(client, path, id),
               status: 200,
-              reason: "the server advertises ETags but sent no meta.version or ETag for the resource"
+              reason: typeof version === "string"
+                ? "the resource's meta.version cannot be sent back as If-Match"
+                : "the server advertises ETags but sent no meta.version or ETag for the resource"
             })
           )
         }
         const wanted: unknown = f(current)
+        if (internal.isRecord(wanted) && typeof wanted.then === "function") {
+          return yield* internal.fail(operation, "f", "f returned a Promise: return the resource, or an Effect")
+        }
         const next = Effect.isEffect(wanted) ? yield* (wanted as Effect.Effect<unknown, E, R>) : wanted
         const body = yield* replacement(operation, id, next)
         const written = yield* Effect.either(put(operation, id, body, conditional ? version as string : undefined))
@@ -410,7 +432,15 @@ export const build = <A extends { readonly id: string }, I, P, PI>(
         path,
         pageSize: client.settings.pageSize,
         maxRequests: client.settings.maxPageRequests,
-        fetchPage: (p) => listing.runList(`${name}.list`, p) as Effect.Effect<internal.ListResult<A>, ListError>
+        fetchPage: (p) => listing.runList(`${name}.list`, p) as Effect.Effect<internal.ListResult<A>, ListError>,
+        unfiltered: {
+          known: Effect.flatMap(
+            Ref.get(listing.lacks),
+            (l) => l.filters ? Effect.succeed(true) : internal.filtersAdvertisedOff(client)
+          ),
+          refuses: Listing.refusesFilter,
+          remember: Ref.update(listing.lacks, (l) => ({ ...l, filters: true }))
+        }
       }),
     stream: listing.stream
   }

@@ -7,7 +7,11 @@ import * as ScimmyServer from "./ScimmyServer.js"
 
 export const layer = (
   http: Layer.Layer<HttpClient.HttpClient>,
-  options: { readonly pageSize?: number; readonly strict?: boolean } = {}
+  options: {
+    readonly pageSize?: number
+    readonly strict?: boolean
+    readonly lacks?: ScimmyServer.Options["lacks"]
+  } = {}
 ): Layer.Layer<D.Services | ScimmyServer.Scimmy> =>
   Layer.unwrapEffect(Effect.map(ScimmyServer.Scimmy, (s) =>
     Directory.layerGeneric({
@@ -16,5 +20,11 @@ export const layer = (
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {})
     }).pipe(Layer.orDie))).pipe(
       Layer.provide(http),
-      Layer.provideMerge(options.strict ? ScimmyServer.layerStrict : ScimmyServer.layer)
+      Layer.provideMerge(
+        options.lacks !== undefined
+          ? ScimmyServer.layerWith({ strict: options.strict ?? false, lacks: options.lacks })
+          : options.strict
+          ? ScimmyServer.layerStrict
+          : ScimmyServer.layer
+      )
     )

@@ -1,6 +1,6 @@
 // A scriptable mock HttpClient (ideas from core's test/utils/MockServer.ts): each test gives a
 // handler from request to reply and reads the requests received.
-import { Scopes } from "@asgardeo-scim/core"
+import { Scopes, type Target } from "@asgardeo-scim/core"
 import { Directory, type Directory as D } from "@asgardeo-scim/directory"
 import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import { Effect, Layer, Redacted } from "effect"
@@ -65,7 +65,12 @@ const makeMock = (handler: Handler) => {
 /** The directory on a generic target over a mock. */
 export const generic = (
   handler: Handler,
-  options: { readonly pageSize?: number; readonly retry?: { readonly maxAttempts?: number } } = {}
+  options: {
+    readonly pageSize?: number
+    readonly maxPageRequests?: number
+    readonly retry?: { readonly maxAttempts?: number }
+    readonly target?: Target.Target
+  } = {}
 ) => {
   const mock = makeMock(handler)
   const layer: Layer.Layer<D.Services> = Directory.layerGeneric({

@@ -96,6 +96,13 @@ export interface Options {
   readonly strict?: boolean
   /** bearer token; default `scimmy-test-token` */
   readonly token?: string
+  /**
+   * Features taken away, as servers without them answer: `search`, POST `.search` answers 404;
+   * `filters`, a `filter` in the query string answers 501, and the ServiceProviderConfig says
+   * `filter.supported` false (`"advertised"`) or still true (`"unadvertised"`). Default: nothing
+   * taken away.
+   */
+  readonly lacks?: { readonly search?: boolean; readonly filters?: "advertised" | "unadvertised" }
 }
 
 export class Scimmy extends Context.Tag("test/Scimmy")<Scimmy, ScimmyServer>() {}
@@ -544,7 +551,37 @@ const strictMiddleware = (inst: Instance) => (_req: Request, res: Response, next
 
 type MutableEntry = { -readonly [K in keyof RequestLogEntry]: RequestLogEntry[K] }
 
-const makeApp = (inst: Instance, token: string, log: Array<MutableEntry>, origin: () => string) => {
+const errorReply = (res: Response, status: number, detail: string) =>
+  res.status(status).type("application/scim+json").send(JSON.stringify({
+    schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+    status: String(status),
+    detail
+  }))
+
+/** features taken away (see `Options.lacks`), answered before SCIMMY sees the request */
+const lacksMiddleware = (lacks: NonNullable<Options["lacks"]>) => (req: Request, res: Response, next: NextFunction) => {
+  const search = req.method === "POST" && req.path.endsWith("/.search")
+  if (search && lacks.search === true) return void errorReply(res, 404, "Not found")
+  if (lacks.filters !== undefined) {
+    if (req.query.filter !== undefined) {
+      return void errorReply(res, 501, "Filtering is not supported")
+    }
+    if (lacks.filters === "advertised" && req.method === "GET" && req.path.endsWith("/ServiceProviderConfig")) {
+      const json = res.json.bind(res)
+      res.json = (out?: unknown) =>
+        json(isPlainObject(out) ? { ...out, filter: { supported: false, maxResults: MAX_RESULTS } } : out)
+    }
+  }
+  next()
+}
+
+const makeApp = (
+  inst: Instance,
+  token: string,
+  log: Array<MutableEntry>,
+  origin: () => string,
+  lacks: NonNullable<Options["lacks"]>
+) => {
   const app = express()
   app.disable("x-powered-by")
   app.disable("etag")
@@ -563,6 +600,7 @@ const makeApp = (inst: Instance, token: string, log: Array<MutableEntry>, origin
   })
 
   if (inst.strict) app.use(BASE_PATH, strictMiddleware(inst))
+  if (lacks.search === true || lacks.filters !== undefined) app.use(BASE_PATH, lacksMiddleware(lacks))
 
   configure()
   const router = new SCIMMYRouters({
@@ -612,7 +650,7 @@ export const make = (options: Options = {}): Effect.Effect<ScimmyServer, never, 
     }
     const token = options.token ?? DEFAULT_TOKEN
     const log: Array<MutableEntry> = []
-    const app = makeApp(inst, token, log, origin)
+    const app = makeApp(inst, token, log, origin, options.lacks ?? {})
 
     const server = yield* Effect.acquireRelease(
       Effect.async<Http.Server>((resume) => {

@@ -21,7 +21,9 @@ export const defaultQuirks: Quirks = {
   maxBulkOperations: 100,
   userStores: ["DEFAULT"],
   expiresInRounding: "up",
-  ignoreDomainParameter: false
+  ignoreDomainParameter: false,
+  cursorPaging: false,
+  cursorTimeoutSeconds: 600
 }
 
 /** @internal */

@@ -29,6 +29,19 @@ export const serviceProviderConfig = (
   changePassword: { supported: false },
   sort: { supported: false },
   etag: { supported: etag },
+  // RFC 9865, only in the emulator's opt-in cursor mode (Asgardeo has no cursor paging).
+  ...(quirks.cursorPaging
+    ? {
+      pagination: {
+        cursor: true,
+        index: true,
+        defaultPaginationMethod: "index",
+        defaultPageSize: quirks.maxCount,
+        maxPageSize: quirks.maxCount,
+        cursorTimeout: quirks.cursorTimeoutSeconds
+      }
+    }
+    : {}),
   authenticationSchemes: [
     {
       name: "OAuth Bearer Token",

@@ -1,10 +1,12 @@
 /**
  * The opt-in ETag mode (`Options.etag`), as RFC 7644 §3.14 describes it (Asgardeo itself has
  * none): the ServiceProviderConfig says `etag.supported`; every resource answered carries
- * `meta.version`, a weak entity tag over its full rendering (so any change to what a GET shows
- * changes it, a membership included), and a single resource's answer carries it as `ETag`; a
- * PUT, PATCH or DELETE with `If-Match` whose tags do not name the current version (or `*`) is
- * answered 412 and changes nothing. The check and the write happen in one step.
+ * `meta.version`, a weak entity tag over its full rendering and its revision (the number of
+ * writes through its own endpoint), so any change to what a GET shows changes it (a membership
+ * included) and a write that restores an earlier state does not bring an earlier version back;
+ * a single resource's answer carries it as `ETag`; a PUT, PATCH or DELETE with `If-Match` whose
+ * tags do not name the current version (or `*`) is answered 412 and changes nothing. The check
+ * and the write happen in one step.
  *
  * @internal
  */
@@ -26,11 +28,24 @@ const hash = (text: string): string => {
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16)
 }
 
-/** The version of a rendered resource: `W/"<hash>"` over it without its `meta.version`. @internal */
-export const versionOf = (resource: JsonObject): string => {
+/**
+ * The version of a rendered resource at a revision: `W/"<revision>-<hash>"`, the hash over the
+ * resource without its `meta.version`.
+ *
+ * @internal
+ */
+export const versionOf = (resource: JsonObject, revision = 0): string => {
   const meta = isObject(resource["meta"]) ? resource["meta"] : undefined
   const { version: _version, ...restMeta } = meta ?? {}
-  return `W/"${hash(JSON.stringify(meta === undefined ? resource : { ...resource, meta: restMeta }))}"`
+  return `W/"${revision}-${hash(JSON.stringify(meta === undefined ? resource : { ...resource, meta: restMeta }))}"`
+}
+
+/** The resource's revision in its organization. @internal */
+export const revisionOf = (ctx: Ctx, id: string): number => ctx.org.revisions.get(id) ?? 0
+
+/** Counts a write of the resource `id` (a successful PUT, PATCH or DELETE of it). @internal */
+export const bump = (ctx: Ctx, id: string): void => {
+  ctx.org.revisions.set(id, revisionOf(ctx, id) + 1)
 }
 
 /** The resource with its `meta.version`. */
@@ -48,12 +63,16 @@ const opaque = (tag: string): string => tag.trim().replace(/^W\//, "")
  *
  * @internal
  */
-export const precondition = (ifMatch: string | undefined, current: () => JsonObject): Reply | undefined => {
+export const precondition = (
+  ifMatch: string | undefined,
+  current: () => JsonObject,
+  revision: number
+): Reply | undefined => {
   if (ifMatch === undefined) return undefined
   const resource = current()
   const tags = ifMatch.split(",").map((t) => t.trim()).filter((t) => t !== "")
   if (tags.includes("*")) return undefined
-  const now = opaque(versionOf(resource))
+  const now = opaque(versionOf(resource, revision))
   return tags.some((t) => opaque(t) === now)
     ? undefined
     : errorReply(412, "Failed to update. Resource has changed on the server.")
@@ -65,10 +84,10 @@ export const precondition = (ifMatch: string | undefined, current: () => JsonObj
  *
  * @internal
  */
-export const withVersion = (reply: Reply, full: (id: string) => JsonObject): Reply => {
+export const withVersion = (reply: Reply, full: (id: string) => JsonObject, ctx: Ctx): Reply => {
   const body = reply.text !== undefined ? parse(reply.text) : reply.body
   if (!isObject(body) || typeof body["id"] !== "string" || reply.status >= 300) return reply
-  const version = versionOf(full(body["id"]))
+  const version = versionOf(full(body["id"]), revisionOf(ctx, body["id"]))
   const { text: _text, textBytes: _bytes, ...rest } = reply
   return { ...rest, body: versioned(body, version), headers: { ...reply.headers, ETag: version } }
 }
@@ -78,7 +97,7 @@ export const withVersion = (reply: Reply, full: (id: string) => JsonObject): Rep
  *
  * @internal
  */
-export const withVersions = (reply: Reply, full: (id: string) => JsonObject): Reply => {
+export const withVersions = (reply: Reply, full: (id: string) => JsonObject, ctx: Ctx): Reply => {
   const body = reply.text !== undefined ? parse(reply.text) : reply.body
   if (!isObject(body) || !Array.isArray(body["Resources"]) || reply.status >= 300) return reply
   const { text: _text, textBytes: _bytes, ...rest } = reply
@@ -87,7 +106,9 @@ export const withVersions = (reply: Reply, full: (id: string) => JsonObject): Re
     body: {
       ...body,
       Resources: body["Resources"].map((r: unknown) =>
-        isObject(r) && typeof r["id"] === "string" ? versioned(r, versionOf(full(r["id"]))) : r
+        isObject(r) && typeof r["id"] === "string"
+          ? versioned(r, versionOf(full(r["id"]), revisionOf(ctx, r["id"])))
+          : r
       )
     }
   }
@@ -100,7 +121,3 @@ const parse = (text: string): unknown => {
     return undefined
   }
 }
-
-/** The context's full rendering of a resource by id, for a resource type's `get`. @internal */
-export const renderer = (ctx: Ctx, get: (ctx: Ctx, id: string) => JsonObject) => (id: string): JsonObject =>
-  get(ctx, id)

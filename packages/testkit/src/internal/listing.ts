@@ -2,13 +2,16 @@
  * Listing and searching: `filter`, `domain` (one user store; without it every store),
  * `startIndex`, `count` (omitted: everything; 0: nothing; capped silently),
  * `attributes`/`excludedAttributes`, 501 for sorting, and the ListResponse shape (no
- * `Resources` on an empty page).
+ * `Resources` on an empty page). With `quirks.cursorPaging`, RFC 9865 cursors too: a request with
+ * `cursor` (empty for the first page) gets `nextCursor` (absent on the last page) and
+ * `previousCursor`, and no `startIndex` (see `cursors.ts`).
  *
  * @internal
  */
 import type * as Filter from "@asgardeo-scim/core/Filter"
 import type { Ctx } from "./context.js"
 import { renderOptions } from "./context.js"
+import * as Cursors from "./cursors.js"
 import { utf8Length } from "./exchange.js"
 import type { Profile } from "./filter.js"
 import {
@@ -36,6 +39,8 @@ export interface ListParams {
   readonly excludedAttributes: ReadonlyArray<string> | undefined
   readonly domain: string | undefined
   readonly sorting: boolean
+  /** RFC 9865 `cursor` (`""` for the first page); read only in cursor mode. */
+  readonly cursor: string | undefined
 }
 
 const splitList = (value: string | undefined): ReadonlyArray<string> | undefined =>
@@ -57,7 +62,8 @@ export const paramsFromQuery = (query: URLSearchParams, ctx: Ctx): ListParams =>
     attributes: splitList(query.get("attributes") ?? undefined),
     excludedAttributes: splitList(query.get("excludedAttributes") ?? undefined),
     domain: query.get("domain") ?? undefined,
-    sorting: query.has("sortBy") || query.has("sortOrder")
+    sorting: query.has("sortBy") || query.has("sortOrder"),
+    cursor: query.has("cursor") ? query.get("cursor") ?? "" : undefined
   }
 }
 
@@ -80,7 +86,8 @@ export const paramsFromBody = (body: unknown): ListParams => {
     attributes: listOf(body["attributes"]),
     excludedAttributes: listOf(body["excludedAttributes"]),
     domain: typeof domain === "string" ? domain : undefined,
-    sorting: body["sortBy"] !== undefined || body["sortOrder"] !== undefined
+    sorting: body["sortBy"] !== undefined || body["sortOrder"] !== undefined,
+    cursor: typeof body["cursor"] === "string" ? body["cursor"] : undefined
   }
 }
 
@@ -143,25 +150,68 @@ export const project = (
   return resource
 }
 
+/** A cursor-mode page's cursors (`undefined`: an index page, with `startIndex`). @internal */
+export interface PageCursors {
+  readonly next: string | undefined
+  readonly previous: string | undefined
+}
+
+const cursorFields = (cursors: PageCursors): JsonObject => ({
+  ...(cursors.next === undefined ? {} : { nextCursor: cursors.next }),
+  ...(cursors.previous === undefined ? {} : { previousCursor: cursors.previous })
+})
+
 /** @internal */
 export const listResponse = (
   ctx: Ctx,
   total: number,
   startIndex: number,
-  page: ReadonlyArray<JsonObject>
+  page: ReadonlyArray<JsonObject>,
+  cursors?: PageCursors
 ): JsonObject => ({
   totalResults: ctx.quirks.totalResultsIsPageSize ? page.length : total,
-  startIndex,
+  ...(cursors === undefined ? { startIndex } : {}),
   itemsPerPage: page.length,
   schemas: [LIST_SCHEMA],
+  ...(cursors === undefined ? {} : cursorFields(cursors)),
   ...(page.length === 0 ? {} : { Resources: [...page] })
 })
 
-const window = (ctx: Ctx, params: ListParams): { readonly start: number; readonly count: number | undefined } => {
-  const start = Math.max(1, params.startIndex ?? 1)
-  const count = params.count === undefined ? undefined : Math.min(Math.max(0, params.count), ctx.quirks.maxCount)
+/** A page in cursor mode: where it starts and its query, or `undefined` for index paging. */
+interface CursorPage {
+  readonly offset: number
+  readonly query: string
+}
+
+const window = (
+  ctx: Ctx,
+  params: ListParams,
+  cursor: CursorPage | undefined
+): { readonly start: number; readonly count: number | undefined } => {
+  const start = cursor === undefined ? Math.max(1, params.startIndex ?? 1) : cursor.offset + 1
+  // A cursor page always has a size: the `count` asked for, else the cap (the advertised page size).
+  const asked = params.count ?? (cursor === undefined ? undefined : ctx.quirks.maxCount)
+  const count = asked === undefined ? undefined : Math.min(Math.max(0, asked), ctx.quirks.maxCount)
   return { start, count }
 }
+
+/** The cursor page a request asks for, in cursor mode (400 for a bad or expired cursor). */
+const cursorPage = (ctx: Ctx, params: ListParams, kind: string): CursorPage | undefined => {
+  if (!ctx.quirks.cursorPaging || params.cursor === undefined) return undefined
+  if (params.startIndex !== undefined) {
+    return fail(400, "A request pages by cursor or by startIndex, not both.", "invalidValue")
+  }
+  const query = Cursors.queryKey(kind, params.filter, domainParameter(ctx, params))
+  return Cursors.decode(params.cursor, query, ctx.now, ctx.quirks.cursorTimeoutSeconds)
+}
+
+/** The cursors of a page of `count` from `cursor.offset`, of `total` records. */
+const pageCursors = (ctx: Ctx, cursor: CursorPage, count: number, total: number): PageCursors => ({
+  next: cursor.offset + count < total && count > 0
+    ? Cursors.encode(cursor.offset + count, cursor.query, ctx.now)
+    : undefined,
+  previous: cursor.offset > 0 ? Cursors.encode(Math.max(0, cursor.offset - count), cursor.query, ctx.now) : undefined
+})
 
 /** The user store `domain` restricts a list to (none when the quirk ignores the parameter). */
 const domainParameter = (ctx: Ctx, params: ListParams): string | undefined =>
@@ -178,9 +228,17 @@ const LIST_SCHEMAS = JSON.stringify([LIST_SCHEMA])
  * `JSON.stringify(listResponse(ctx, total, startIndex, page))` from the page's JSON texts, with
  * its length in UTF-8 bytes (from theirs: the page's text is never scanned).
  */
-const listResponseJson = (ctx: Ctx, total: number, startIndex: number, page: ReadonlyArray<Sized>): Sized => {
+const listResponseJson = (
+  ctx: Ctx,
+  total: number,
+  startIndex: number,
+  page: ReadonlyArray<Sized>,
+  cursors: PageCursors | undefined
+): Sized => {
+  const after = cursors === undefined ? "" : JSON.stringify(cursorFields(cursors)).slice(1, -1)
   const head = `{"totalResults":${JSON.stringify(ctx.quirks.totalResultsIsPageSize ? page.length : total)},` +
-    `"startIndex":${JSON.stringify(startIndex)},"itemsPerPage":${page.length},"schemas":${LIST_SCHEMAS}`
+    (cursors === undefined ? `"startIndex":${JSON.stringify(startIndex)},` : "") +
+    `"itemsPerPage":${page.length},"schemas":${LIST_SCHEMAS}${after === "" ? "" : `,${after}`}`
   if (page.length === 0) return sized(`${head}}`)
   const open = `${head},"Resources":[`
   let bytes = utf8Length(open) + page.length + 1 // the commas between the resources, "]" and "}"
@@ -208,13 +266,16 @@ interface Renderer<R> {
 const listPage = <R>(
   ctx: Ctx,
   params: ListParams,
+  kind: string,
   records: Records<R>,
   nameOf: (record: R) => string,
   render: Renderer<R>,
   test: ((record: R) => boolean) | undefined
 ): Reply => {
-  const { count, start } = window(ctx, params)
-  if (count === 0) return { status: 200, body: listResponse(ctx, 0, start, []) }
+  const cursor = cursorPage(ctx, params, kind)
+  const { count, start } = window(ctx, params, cursor)
+  const none = cursor === undefined ? undefined : { next: undefined, previous: undefined }
+  if (count === 0) return { status: 200, body: listResponse(ctx, 0, start, [], none) }
   const domain = domainParameter(ctx, params)
   const inWindow: Array<R> = []
   let total = 0
@@ -231,13 +292,14 @@ const listPage = <R>(
       break
     }
   }
+  const cursors = cursor === undefined ? undefined : pageCursors(ctx, cursor, count ?? 0, total)
   const json = render.json
   if (json !== undefined && !projects(params)) {
-    const answer = listResponseJson(ctx, total, start, inWindow.map(json))
+    const answer = listResponseJson(ctx, total, start, inWindow.map(json), cursors)
     return { status: 200, text: answer.json, textBytes: answer.bytes, contentType: "application/scim+json" }
   }
   const page = inWindow.map((r) => project(render.object(r), params.attributes, params.excludedAttributes))
-  return { status: 200, body: listResponse(ctx, total, start, page) }
+  return { status: 200, body: listResponse(ctx, total, start, page, cursors) }
 }
 
 /** The filter of a list, parsed for `profile`; sorting is refused first (501). */
@@ -270,6 +332,7 @@ export const listUsers = (ctx: Ctx, params: ListParams): Reply => {
   return listPage(
     ctx,
     params,
+    "Users",
     records,
     (user) => String(user.resource["userName"]),
     {
@@ -288,6 +351,7 @@ export const listGroups = (ctx: Ctx, params: ListParams): Reply => {
   return listPage(
     ctx,
     params,
+    "Groups",
     ctx.org.groups,
     (group) => String(group.resource["displayName"]),
     { object: (group) => renderGroup(group, options) },

@@ -261,11 +261,20 @@ const resourceRoutes = (routes: Routes, engine: Engine, base: `/${string}`, reso
   // The ETag mode (`Options.etag`): versions on every resource answered, `If-Match` honoured.
   const etag = engine.options.etag
   const full = (i: Input) => (rid: string) => resource.get(i.ctx, rid)
-  const one = (i: Input, reply: Reply) => etag ? Etags.withVersion(reply, full(i)) : reply
-  const many = (i: Input, reply: Reply) => etag ? Etags.withVersions(reply, full(i)) : reply
-  const write = (i: Input, apply: () => Reply) =>
-    (etag ? Etags.precondition(i.headers["if-match"], () => resource.get(i.ctx, id(i))) : undefined) ??
-      one(i, apply())
+  const one = (i: Input, reply: Reply) => etag ? Etags.withVersion(reply, full(i), i.ctx) : reply
+  const many = (i: Input, reply: Reply) => etag ? Etags.withVersions(reply, full(i), i.ctx) : reply
+  const write = (i: Input, apply: () => Reply): Reply => {
+    if (!etag) return apply()
+    const refused = Etags.precondition(
+      i.headers["if-match"],
+      () => resource.get(i.ctx, id(i)),
+      Etags.revisionOf(i.ctx, id(i))
+    )
+    if (refused !== undefined) return refused
+    const reply = apply()
+    if (reply.status < 300) Etags.bump(i.ctx, id(i))
+    return one(i, reply)
+  }
   routes.on(
     "GET",
     path,

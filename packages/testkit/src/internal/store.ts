@@ -46,6 +46,8 @@ export interface OrgStore {
   readonly groupNames: Map<string, string>
   /** userId -> groupIds */
   readonly userGroups: Map<string, Set<string>>
+  /** The ETag mode's revisions: resource id -> writes through its own endpoint (`etags.ts`). */
+  readonly revisions: Map<string, number>
 }
 
 /** @internal */
@@ -75,7 +77,8 @@ export const makeOrg = (name: string): OrgStore => ({
   bareUserNames: new Map(),
   groups: new Map(),
   groupNames: new Map(),
-  userGroups: new Map()
+  userGroups: new Map(),
+  revisions: new Map()
 })
 
 /** @internal */

@@ -68,6 +68,20 @@ export interface Quirks {
    * @since 0.2.0
    */
   readonly ignoreDomainParameter: boolean
+  /**
+   * Opt-in RFC 9865 cursor paging, which Asgardeo does not have: the ServiceProviderConfig
+   * advertises `pagination` (`cursor` and `index` true, `defaultPaginationMethod` `"index"`,
+   * `maxPageSize` the `maxCount` cap, `cursorTimeout`), and a list or `.search` with `cursor`
+   * (empty for the first page) answers opaque `nextCursor` (absent on the last page) and
+   * `previousCursor`, without `startIndex`. A cursor not issued for that query answers 400
+   * `invalidCursor`; one older than `cursorTimeoutSeconds`, 400 `expiredCursor`; `cursor` with
+   * `startIndex`, 400 `invalidValue`. Without `cursor`, lists page by index as before. Default false.
+   *
+   * @since 0.3.0
+   */
+  readonly cursorPaging: boolean
+  /** Seconds a cursor stays valid in cursor mode (emulator time). Default 600. @since 0.3.0 */
+  readonly cursorTimeoutSeconds: number
 }
 
 /**
