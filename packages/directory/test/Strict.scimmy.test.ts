@@ -51,6 +51,8 @@ for (const strictServer of [false, true]) {
         const group = yield* groups.create({ displayName: "eng", members: [kim.id] })
         yield* groups.addMembers(group.id, [ann.id])
         yield* groups.removeMembers(group.id, [kim.id])
+        yield* groups.rename(group.id, "engineering")
+        yield* users.setActive(ann.id, false)
         const fetched = yield* users.get(kim.id)
         const replaced = yield* users.replace(kim.id, { ...fetched, title: "Engineer" })
         assert.strictEqual(replaced.title, "Engineer")
