@@ -58,7 +58,12 @@ describe("strict mode on the emulator", () => {
         yield* groups.addMembers(group.id, [ann.id])
         yield* groups.removeMembers(group.id, [kim.id])
         yield* groups.rename(group.id, "engineering")
-        yield* users.patch(kim.id, [Patch.replace("name.givenName", "Kimberly")])
+        yield* users.patch(kim.id, [
+          Patch.replace("name.givenName", "Kimberly"),
+          Patch.replaceEmail("work", "kim@example.org"),
+          Patch.setPassword(Redacted.make("An0ther-Secr3t!")),
+          Patch.setAccountDisabled(false)
+        ])
         yield* users.setActive(kim.id, false)
         const got = yield* users.get(ann.id)
         const replaced = yield* users.replace(ann.id, { ...got, title: "Engineer" })
