@@ -182,10 +182,13 @@ export const prepareCreate: (
 ) => Either.Either<{ readonly userName: string; readonly body: Record<string, unknown> }, ScimError.InvalidInput> =
   NewUser.prepareCreate
 
+/** What `ensure` fails with: a lookup's errors, and strict mode's refusal of the create. */
+type EnsureError = FindError | ScimError.InvalidAttribute
+
 /** Why one create-or-find of `ensure` failed: created nowhere for sure (`absent`), or final. */
 type EnsureFailure =
   | { readonly absent: ScimError.TransportError | ScimError.ServerError }
-  | { readonly final: FindError | ScimError.InvalidAttribute }
+  | { readonly final: EnsureError }
 
 const isEnsureFailure = (u: unknown): u is EnsureFailure =>
   typeof u === "object" && u !== null && !("_tag" in u) && ("absent" in u || "final" in u)
@@ -251,43 +254,38 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     }).pipe(Effect.withSpan("Users.findByUserName"))
 
   const ensure = (input: User.NewUser) =>
-    Effect.suspend(
-      (): Effect.Effect<
-        { readonly user: User.User; readonly created: boolean },
-        FindError | ScimError.InvalidAttribute
-      > => {
-        const prepared = prepareCreate(target, input, "Users.ensure", defaultUserStore)
-        if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
-        const lookUp = findByUserName(prepared.right.userName)
-        const findExisting = (error: ScimError.Conflict) =>
+    Effect.suspend((): Effect.Effect<{ readonly user: User.User; readonly created: boolean }, EnsureError> => {
+      const prepared = prepareCreate(target, input, "Users.ensure", defaultUserStore)
+      if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
+      const lookUp = findByUserName(prepared.right.userName)
+      const findExisting = (error: ScimError.Conflict) =>
+        Effect.flatMap(
+          lookUp,
+          Option.match({
+            onNone: () => Effect.fail(error),
+            onSome: (user) => Effect.succeed({ user, created: false })
+          })
+        )
+      // A 5xx or a lost answer to the POST: the user may or may not exist now. Look; create again
+      // only when the look says absent (the client never retries a POST by itself), on the retry
+      // policy's backoff. A failure of the look itself is final: nothing is created blind.
+      const createOrFind = create(input).pipe(
+        Effect.map((user) => ({ user, created: true })),
+        Effect.catchTag("Conflict", findExisting),
+        Effect.catchIf(Retry.isUnknownOutcome, (error) =>
           Effect.flatMap(
-            lookUp,
+            Effect.mapError(lookUp, (e): EnsureFailure => ({ final: e })),
             Option.match({
-              onNone: () => Effect.fail(error),
+              onNone: () => Effect.fail<EnsureFailure>({ absent: error }),
               onSome: (user) => Effect.succeed({ user, created: false })
             })
-          )
-        // A 5xx or a lost answer to the POST: the user may or may not exist now. Look; create again
-        // only when the look says absent (the client never retries a POST by itself), on the retry
-        // policy's backoff. A failure of the look itself is final: nothing is created blind.
-        const createOrFind = create(input).pipe(
-          Effect.map((user) => ({ user, created: true })),
-          Effect.catchTag("Conflict", findExisting),
-          Effect.catchIf(Retry.isUnknownOutcome, (error) =>
-            Effect.flatMap(
-              Effect.mapError(lookUp, (e): EnsureFailure => ({ final: e })),
-              Option.match({
-                onNone: () => Effect.fail<EnsureFailure>({ absent: error }),
-                onSome: (user) => Effect.succeed({ user, created: false })
-              })
-            )),
-          Effect.mapError((e): EnsureFailure => isEnsureFailure(e) ? e : { final: e })
-        )
-        return Retry.transient(settings.retry, createOrFind, (e) => "absent" in e ? e.absent : undefined).pipe(
-          Effect.mapError((e) => "absent" in e ? e.absent : e.final)
-        )
-      }
-    ).pipe(Effect.withSpan("Users.ensure"))
+          )),
+        Effect.mapError((e): EnsureFailure => isEnsureFailure(e) ? e : { final: e })
+      )
+      return Retry.transient(settings.retry, createOrFind, (e) => "absent" in e ? e.absent : undefined).pipe(
+        Effect.mapError((e) => "absent" in e ? e.absent : e.final)
+      )
+    }).pipe(Effect.withSpan("Users.ensure"))
 
   const setActive = (id: string, active: boolean) =>
     typeof active !== "boolean"
