@@ -10,6 +10,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { cacheSuccess } from "./internal/cacheSuccess.js"
 import * as Loose from "./internal/loose.js"
 import * as ScimClient from "./ScimClient.js"
 import * as ScimError from "./ScimError.js"
@@ -53,6 +54,13 @@ export interface Attribute {
   readonly uniqueness: string
   readonly description: string | undefined
   readonly subAttributes: ReadonlyArray<Attribute>
+  /**
+   * The values the schema suggests (RFC 7643 §7), empty when none are declared. Only strict mode
+   * (`SchemaCheck`) enforces them.
+   *
+   * @since 0.3.0
+   */
+  readonly canonicalValues: ReadonlyArray<string>
 }
 
 /**
@@ -122,7 +130,10 @@ const decodeAttribute = (a: Obj): Attribute => ({
   returned: normaliseCharacteristic(a.returned, "default"),
   uniqueness: normaliseCharacteristic(a.uniqueness, "none"),
   description: str(a.description),
-  subAttributes: (Array.isArray(a.subAttributes) ? a.subAttributes : []).filter(isObj).map(decodeAttribute)
+  subAttributes: (Array.isArray(a.subAttributes) ? a.subAttributes : []).filter(isObj).map(decodeAttribute),
+  canonicalValues: (Array.isArray(a.canonicalValues) ? a.canonicalValues : []).filter(
+    (v): v is string => typeof v === "string"
+  )
 })
 
 /**
@@ -149,7 +160,12 @@ export interface Service {
    * once for the life of the client.
    */
   readonly serviceProviderConfig: Effect.Effect<ServiceProviderConfig, ScimClient.Error>
+  /**
+   * `/ResourceTypes`, read once (single flight; a success is kept, and so is a 404 or 501 from a
+   * server without the endpoint; other failures are tried again by the next caller).
+   */
   readonly resourceTypes: Effect.Effect<ReadonlyArray<ResourceType>, ScimClient.Error>
+  /** `/Schemas`, read once, as `resourceTypes` is. */
   readonly schemas: Effect.Effect<ReadonlyArray<SchemaDefinition>, ScimClient.Error>
   /**
    * One schema by URN (compared without regard to case); `SchemaNotFound` when the server's
@@ -172,10 +188,18 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
   const client = yield* ScimClient.ScimClient
   // Read once by the client (single flight, only a success kept): one cache for every user of it.
   const serviceProviderConfig = client.serviceProviderConfig
-  const resourceTypes = client.execute({ operation: "Discovery.resourceTypes", method: "GET", path: "/ResourceTypes" })
-    .pipe(Effect.map((res) => decodeResourceTypes(res.body)))
-  const schemas = client.execute({ operation: "Discovery.schemas", method: "GET", path: "/Schemas" }).pipe(
-    Effect.map((res) => decodeSchemas(res.body))
+  // The same rule for the other two: a server without the endpoint (404, 501) will not grow one.
+  const permanent = (error: ScimClient.Error) => error._tag === "NotFound" || error._tag === "NotImplemented"
+  const resourceTypes = yield* cacheSuccess(
+    client.execute({ operation: "Discovery.resourceTypes", method: "GET", path: "/ResourceTypes" })
+      .pipe(Effect.map((res) => decodeResourceTypes(res.body))),
+    permanent
+  )
+  const schemas = yield* cacheSuccess(
+    client.execute({ operation: "Discovery.schemas", method: "GET", path: "/Schemas" }).pipe(
+      Effect.map((res) => decodeSchemas(res.body))
+    ),
+    permanent
   )
   const schema = (urn: string) =>
     // Plain-JS callers pass anything: a URN that is not a non-empty string fails before any request.

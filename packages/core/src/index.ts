@@ -65,6 +65,11 @@ export * as AccessToken from "./AccessToken.js"
 export * as Discovery from "./Discovery.js"
 
 /**
+ * @since 0.3.0
+ */
+export * as SchemaCheck from "./SchemaCheck.js"
+
+/**
  * @since 0.1.0
  */
 export * as RateLimiter from "./RateLimiter.js"

@@ -163,6 +163,46 @@ describe("Discovery", () => {
     }).pipe(Effect.provide(Discovery.layer.pipe(Layer.provideMerge(base))))
   })
 
+  it.effect("Schemas and ResourceTypes are read once (single flight)", () => {
+    const { layer: l, received } = layer()
+    return Effect.gen(function*() {
+      const d = yield* Discovery.Discovery
+      yield* Effect.all([d.schemas, d.schemas, d.resourceTypes, d.resourceTypes], { concurrency: "unbounded" })
+      yield* d.schema("urn:ietf:params:scim:schemas:core:2.0:User")
+      assert.deepStrictEqual(scimCalls(received).map((r) => r.url.pathname).sort(), [
+        "/t/acme/scim2/ResourceTypes",
+        "/t/acme/scim2/Schemas"
+      ])
+      const user = (yield* d.schemas)[0]!
+      assert.deepStrictEqual(user.attributes[0]!.canonicalValues, [])
+    }).pipe(Effect.provide(l))
+  })
+
+  it.effect("a 404 on /Schemas is kept; a 400 is not", () => {
+    let status = 404
+    const { layer: base, received } = clientLayer(() => Effect.succeed({ status, body: { detail: "no" } }))
+    return Effect.gen(function*() {
+      const d = yield* Discovery.Discovery
+      assert.strictEqual((yield* Effect.flip(d.schemas))._tag, "NotFound")
+      assert.strictEqual((yield* Effect.flip(d.schemas))._tag, "NotFound")
+      assert.strictEqual(scimCalls(received).length, 1)
+      status = 400
+      assert.strictEqual((yield* Effect.flip(d.resourceTypes))._tag, "BadRequest")
+      const after = scimCalls(received).length
+      status = 200
+      assert.deepStrictEqual(yield* d.resourceTypes, [])
+      assert.strictEqual(scimCalls(received).length, after + 1)
+    }).pipe(Effect.provide(Discovery.layer.pipe(Layer.provideMerge(base))))
+  })
+
+  it("canonicalValues are decoded (strings only)", () => {
+    const [s] = Discovery.decodeSchemas([{
+      id: "x",
+      attributes: [{ name: "type", type: "STRING", canonicalValues: ["work", 7, "home"] }]
+    }])
+    assert.deepStrictEqual(s!.attributes[0]!.canonicalValues, ["work", "home"])
+  })
+
   it("decoders are tolerant of RFC and odd shapes", () => {
     assert.deepStrictEqual(
       Discovery.decodeSchemas({ Resources: [{ id: "x", attributes: [{ name: "a", type: "string" }] }] }).map((s) =>

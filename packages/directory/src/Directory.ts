@@ -29,11 +29,13 @@ import * as Discovery from "@asgardeo-scim/core/Discovery"
 import type * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
+import type * as ScimError from "@asgardeo-scim/core/ScimError"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import * as Bulk from "./Bulk.js"
 import * as Groups from "./Groups.js"
+import * as StrictSchemas from "./StrictSchemas.js"
 import * as Users from "./Users.js"
 
 /**
@@ -59,6 +61,30 @@ export type Services =
  */
 export const layer: Layer.Layer<Services, never, ScimConfig.ScimConfig | HttpClient.HttpClient> = Layer
   .mergeAll(Users.layer, Groups.layer, Bulk.layer).pipe(
+    Layer.provideMerge(Discovery.layer),
+    Layer.provideMerge(ScimClient.layer)
+  )
+
+/**
+ * The directory in strict mode (see `StrictSchemas`): `Users`, `Groups` and `Resources.make`
+ * services check each create, replace and PATCH against the server's `/Schemas` and
+ * `/ResourceTypes` (read once, on the first write) before sending it, and, with
+ * `responses: "warn" | "fail"`, check the resources answered. Compose it with a configuration
+ * as `layer` is: `Directory.layerStrict().pipe(Layer.provideMerge(ScimConfig.layerGeneric(options)))`.
+ * Options that are not strict mode's fail the layer with `InvalidInput`.
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layerStrict = (
+  options?: StrictSchemas.Options
+): Layer.Layer<
+  Services | StrictSchemas.StrictSchemas,
+  ScimError.InvalidInput,
+  ScimConfig.ScimConfig | HttpClient.HttpClient
+> =>
+  Layer.mergeAll(Users.layer, Groups.layer, Bulk.layer).pipe(
+    Layer.provideMerge(StrictSchemas.layer(options)),
     Layer.provideMerge(Discovery.layer),
     Layer.provideMerge(ScimClient.layer)
   )

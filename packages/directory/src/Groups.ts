@@ -30,6 +30,7 @@ import * as GroupNames from "./internal/groupNames.js"
 import * as Members from "./internal/members.js"
 import * as Resolve from "./internal/resolve.js"
 import * as Resources from "./Resources.js"
+import * as StrictSchemas from "./StrictSchemas.js"
 import type { FindOptions, ListError, RawOperation, StreamOptions, WriteError } from "./Users.js"
 
 /**
@@ -112,7 +113,7 @@ export interface Service {
   readonly ensureMember: (
     groupName: string,
     member: Group.MemberInput
-  ) => Effect.Effect<{ readonly group: Group.Group; readonly created: boolean }, FindError>
+  ) => Effect.Effect<{ readonly group: Group.Group; readonly created: boolean }, FindError | ScimError.InvalidAttribute>
   /**
    * Read, apply `f`, replace with `If-Match`; again on 412 (see `Resources.Service.update`).
    *
@@ -218,7 +219,9 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       )
     })
 
+  const strict = Option.getOrUndefined(yield* Effect.serviceOption(StrictSchemas.StrictSchemas))
   const resources = yield* Resources.build(client, { ...Resources.groups, nameAttribute: undefined }, {
+    strict,
     create: createBody,
     // A name as the server writes it; members without `display` get it looked up.
     replace: (operation, body) => {
@@ -381,7 +384,10 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
       /** After a create that failed: the group as found now, with the member added when missing. */
       const reconcile = (
         error: ScimError.Conflict | ScimError.TransportError | ScimError.ServerError
-      ): Effect.Effect<{ readonly group: Group.Group; readonly created: boolean }, FindError> =>
+      ): Effect.Effect<
+        { readonly group: Group.Group; readonly created: boolean },
+        FindError | ScimError.InvalidAttribute
+      > =>
         Effect.flatMap(find, (again) =>
           Option.isNone(again)
             ? Effect.fail(error)

@@ -41,12 +41,14 @@ import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import type * as Target from "@asgardeo-scim/core/Target"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as Group from "./Group.js"
 import type * as common from "./internal/common.js"
 import type * as Listing from "./internal/listing.js"
 import * as internal from "./internal/resources.js"
+import * as StrictSchemas from "./StrictSchemas.js"
 import * as User from "./User.js"
 
 /**
@@ -437,7 +439,8 @@ export const make = <A extends { readonly id: string }, I, P extends { readonly 
       return yield* fail("filters", "expected a function of the target")
     }
     const client = yield* ScimClient.ScimClient
-    const built = yield* build(client, definition)
+    const strict = Option.getOrUndefined(yield* Effect.serviceOption(StrictSchemas.StrictSchemas))
+    const built = yield* build(client, definition, { strict })
     return {
       create: built.create,
       get: built.get as Service<A, P>["get"],

@@ -27,6 +27,7 @@ import * as internal from "./internal/common.js"
 import * as NewUser from "./internal/newUser.js"
 import * as Resolve from "./internal/resolve.js"
 import * as Resources from "./Resources.js"
+import * as StrictSchemas from "./StrictSchemas.js"
 import * as User from "./User.js"
 
 /**
@@ -113,7 +114,7 @@ export interface Service {
    */
   readonly ensure: (
     input: User.NewUser
-  ) => Effect.Effect<{ readonly user: User.User; readonly created: boolean }, FindError>
+  ) => Effect.Effect<{ readonly user: User.User; readonly created: boolean }, FindError | ScimError.InvalidAttribute>
   /** GET /Users (or POST /Users/.search on Asgardeo when a filter value holds `+` or `%`). */
   readonly list: Resources.Service<User.User, User.Projection>["list"]
   /** POST /Users/.search with a SearchRequest body. */
@@ -181,10 +182,13 @@ export const prepareCreate: (
 ) => Either.Either<{ readonly userName: string; readonly body: Record<string, unknown> }, ScimError.InvalidInput> =
   NewUser.prepareCreate
 
+/** What `ensure` fails with: a lookup's errors, and strict mode's refusal of the create. */
+type EnsureError = FindError | ScimError.InvalidAttribute
+
 /** Why one create-or-find of `ensure` failed: created nowhere for sure (`absent`), or final. */
 type EnsureFailure =
   | { readonly absent: ScimError.TransportError | ScimError.ServerError }
-  | { readonly final: FindError }
+  | { readonly final: EnsureError }
 
 const isEnsureFailure = (u: unknown): u is EnsureFailure =>
   typeof u === "object" && u !== null && !("_tag" in u) && ("absent" in u || "final" in u)
@@ -201,8 +205,10 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
   const client = yield* ScimClient.ScimClient
   const { settings, target } = client
   const defaultUserStore = settings.defaultUserStore
+  const strict = Option.getOrUndefined(yield* Effect.serviceOption(StrictSchemas.StrictSchemas))
 
   const resources = yield* Resources.build(client, Resources.users, {
+    strict,
     create: (operation, input) => {
       const prepared = prepareCreate(target, input, operation, defaultUserStore)
       return Either.isLeft(prepared) ? Effect.fail(prepared.left) : Effect.succeed(prepared.right.body)
@@ -248,7 +254,7 @@ export const make: Effect.Effect<Service, never, ScimClient.ScimClient> = Effect
     }).pipe(Effect.withSpan("Users.findByUserName"))
 
   const ensure = (input: User.NewUser) =>
-    Effect.suspend((): Effect.Effect<{ readonly user: User.User; readonly created: boolean }, FindError> => {
+    Effect.suspend((): Effect.Effect<{ readonly user: User.User; readonly created: boolean }, EnsureError> => {
       const prepared = prepareCreate(target, input, "Users.ensure", defaultUserStore)
       if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
       const lookUp = findByUserName(prepared.right.userName)

@@ -36,6 +36,11 @@ export * as Groups from "./Groups.js"
 export * as Resources from "./Resources.js"
 
 /**
+ * @since 0.3.0
+ */
+export * as StrictSchemas from "./StrictSchemas.js"
+
+/**
  * @since 0.1.0
  */
 export * as User from "./User.js"

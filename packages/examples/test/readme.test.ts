@@ -19,6 +19,7 @@ import * as groups from "../readme/groups.js"
 import * as hr from "../readme/hr.js"
 import * as quickstart from "../readme/quickstart.js"
 import * as servers from "../readme/servers.js"
+import * as strict from "../readme/strict.js"
 import * as users from "../readme/users.js"
 
 type Json = AsgardeoEmulator.JsonObject
@@ -190,6 +191,25 @@ describe("README examples", () => {
       assert.strictEqual(final?.title, "Principal Engineer")
     }).pipe(Effect.provide(layer))
   })
+
+  it.effect("strict: a valid create passes, a misspelt PATCH is refused before it is sent; /Schemas read once", () =>
+    Effect.gen(function*() {
+      const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+      const layer = strict.StrictDirectory({
+        organization: emu.organization,
+        clientId: emu.credentials.clientId,
+        clientSecret: Redacted.make(emu.credentials.clientSecret),
+        baseUrl: emu.baseUrl
+      }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, emu.client)))
+      const result = yield* Effect.provide(strict.program, layer)
+      assert.strictEqual(result, "refused: titel (Operations.0: not an attribute of the schema)")
+      const scim = (yield* emu.log).filter((e) => e.path.startsWith("/t/acme/scim2/"))
+      assert.deepStrictEqual(scim.map((e) => `${e.method} ${e.path.slice("/t/acme/scim2".length)}`).sort(), [
+        "GET /ResourceTypes",
+        "GET /Schemas",
+        "POST /Users"
+      ])
+    }).pipe(Effect.provide(AsgardeoEmulator.layerClient())))
 
   it.effect("filters: typed and raw filters select what they say; the stream reads every page", () => {
     const { layer } = onEmulator()

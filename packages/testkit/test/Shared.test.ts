@@ -81,7 +81,8 @@ describe("shared walks", () => {
           ["urn:ietf:params:scim:schemas:core:2.0:User", "User", true],
           ["urn:ietf:params:scim:schemas:core:2.0:Group", "Group", true],
           [ENTERPRISE, "EnterpriseUser", true],
-          ["urn:scim:wso2:schema", "WSO2User", true]
+          ["urn:scim:wso2:schema", "WSO2User", true],
+          ["urn:scim:schemas:extension:custom:User", "CustomUser", true]
         ]
       )
       assert.deepStrictEqual(Object.keys(all.json[0]), ["id", "name", "description", "attributes", "meta"])

@@ -17,6 +17,7 @@ import type * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
+import type * as StrictSchemas from "../StrictSchemas.js"
 import * as internal from "./common.js"
 import * as Conditional from "./conditional.js"
 import * as Listing from "./listing.js"
@@ -26,7 +27,11 @@ import * as Resolve from "./resolve.js"
 export type Kind = "create" | "get" | "list" | "search" | "replace" | "patch" | "delete"
 
 /** @internal */
-export type WriteError = ScimClient.Error | ScimError.InvalidInput | ScimError.Unsupported
+export type WriteError =
+  | ScimClient.Error
+  | ScimError.InvalidInput
+  | ScimError.Unsupported
+  | ScimError.InvalidAttribute
 
 /** @internal */
 export type ListError = Listing.ListError
@@ -59,6 +64,8 @@ export interface Hooks {
   readonly patch?:
     | ((operation: string, operations: ReadonlyArray<Patch.PatchOperation>) => ScimError.InvalidInput | undefined)
     | undefined
+  /** Strict mode, when provided: writes checked against discovery before they are sent, answers after. */
+  readonly strict?: StrictSchemas.Service | undefined
 }
 
 /** The generic service, with the pieces its builders reuse. @internal */
@@ -185,11 +192,36 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
     more: Pick<ScimClient.Request, "scope" | "body" | "idempotent" | "urlParams" | "ifMatch">
   ) => client.execute({ operation, method, path, id, ...more })
 
+  const strict = hooks.strict
+  /** Strict mode's check of a write (none without it), then the request. */
+  const strictly = <X, E>(operation: string, write: StrictSchemas.Write, send: Effect.Effect<X, E>) =>
+    strict === undefined ? send : Effect.zipRight(strict.checkWrite(operation, path, write), send)
+  /** A resource answered, through strict mode's response check when it is on. */
+  const decode = <X, XI>(
+    operation: string,
+    method: string,
+    p: string,
+    res: ScimClient.Response,
+    s: Schema.Schema<X, XI>
+  ) => {
+    const decoded = internal.decodeResource(method, p, res, s)
+    return strict === undefined || res.body === undefined ? decoded : Effect.zipRight(
+      strict.checkResponse({ operation, endpoint: path, method, path: p, status: res.status, body: res.body }),
+      decoded
+    )
+  }
+
   /** The answer to a write: the resource it carries, or the resource read again (204). */
   const afterWrite = (method: string, id: string, res: ScimClient.Response) =>
     res.body === undefined
       ? getFull(id)
-      : internal.decodeResource(method, internal.pathById(client, path, id), res, schema)
+      : decode(
+        `${name}.${method === "PUT" ? "replace" : "patch"}`,
+        method,
+        internal.pathById(client, path, id),
+        res,
+        schema
+      )
 
   const defaultCreate = (operation: string, input: unknown): Effect.Effect<Body, WriteError> => {
     const body = checkedBody(operation, input)
@@ -204,8 +236,12 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
     return Effect.flatMap(
       Effect.suspend(() => (hooks.create ?? defaultCreate)(operation, input)),
       (body) =>
-        client.execute({ operation, scope: scopes.create, method: "POST", path, body }).pipe(
-          Effect.flatMap((res) => internal.decodeResource("POST", path, res, schema))
+        strictly(
+          operation,
+          { _tag: "create", body },
+          client.execute({ operation, scope: scopes.create, method: "POST", path, body }).pipe(
+            Effect.flatMap((res) => decode(operation, "POST", path, res, schema))
+          )
         )
     )
   }
@@ -238,7 +274,8 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
       return Effect.flatMap(
         client.execute(request),
         (res): Effect.Effect<A | P, ScimClient.Error> =>
-          internal.decodeResource<A | P, unknown>(
+          decode<A | P, unknown>(
+            operation,
             "GET",
             internal.pathById(client, path, id),
             res,
@@ -250,7 +287,7 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
   const getFull = (id: string): Effect.Effect<A, ScimClient.Error> =>
     Effect.flatMap(
       client.execute({ operation: `${name}.get`, scope: scopes.get, method: "GET", path, id }),
-      (res) => internal.decodeResource("GET", internal.pathById(client, path, id), res, schema)
+      (res) => decode(`${name}.get`, "GET", internal.pathById(client, path, id), res, schema)
     )
 
   /** The replacing body, checked (before anything is sent). */
@@ -266,7 +303,9 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
       const bad = nameAttribute === undefined
         ? undefined
         : checkStorePrefix(client, operation, nameAttribute, body[nameAttribute])
-      return bad === undefined ? Effect.succeed(withSchemas(body, definition.schemaUrn)) : Effect.fail(bad)
+      if (bad !== undefined) return Effect.fail(bad)
+      const sent = withSchemas(body, definition.schemaUrn)
+      return strictly(operation, { _tag: "replace", body: sent }, Effect.succeed(sent))
     }))
 
   /** PUT of a checked body, with `If-Match` when given. */
@@ -343,13 +382,17 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
         const bad = checkStorePrefix(client, operation, `Operations.${i}.value`, value)
         if (bad !== undefined) return Effect.fail(bad)
       }
-      return byId(operation, "PATCH", id, {
-        scope: scopes.patch,
-        body: ops.right,
-        idempotent: options?.idempotent ?? Patch.isIdempotent(ops.right.Operations),
-        urlParams: options?.urlParams,
-        ifMatch: options?.ifMatch
-      })
+      return strictly(
+        operation,
+        { _tag: "patch", operations: ops.right.Operations },
+        byId(operation, "PATCH", id, {
+          scope: scopes.patch,
+          body: ops.right,
+          idempotent: options?.idempotent ?? Patch.isIdempotent(ops.right.Operations),
+          urlParams: options?.urlParams,
+          ifMatch: options?.ifMatch
+        })
+      )
     })
 
   const patch = (id: string, operations: unknown, options?: unknown) => {

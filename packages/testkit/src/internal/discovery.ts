@@ -1,12 +1,14 @@
 /**
  * Discovery documents: ServiceProviderConfig, ResourceTypes (a ListResponse) and Schemas (a bare
- * array with UPPERCASE attribute characteristics, asgardeo-api.md §8).
+ * array with UPPERCASE attribute characteristics, asgardeo-api.md §8). The User schema declares
+ * what the emulator stores; the custom extension is declared with no attributes (a new
+ * organization's), so strict mode refuses custom attributes here as it would there.
  *
  * @internal
  */
 import type { Quirks } from "./context.js"
 import type { JsonObject } from "./reply.js"
-import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, LIST_SCHEMA, USER_SCHEMA, WSO2_SCHEMA } from "./reply.js"
+import { CUSTOM_SCHEMA, ENTERPRISE_SCHEMA, GROUP_SCHEMA, LIST_SCHEMA, USER_SCHEMA, WSO2_SCHEMA } from "./reply.js"
 
 /**
  * `maxPayloadSize` is the emulator's body limit (default 1 MiB, Asgardeo's value); `etag`, its
@@ -75,7 +77,8 @@ export const resourceTypes = (scimBase: string): JsonObject => ({
       schema: USER_SCHEMA,
       schemaExtensions: [
         { schema: ENTERPRISE_SCHEMA, required: false },
-        { schema: WSO2_SCHEMA, required: false }
+        { schema: WSO2_SCHEMA, required: false },
+        { schema: CUSTOM_SCHEMA, required: false }
       ],
       meta: { location: `${scimBase}/ResourceTypes/User`, resourceType: "ResourceType" }
     },
@@ -144,21 +147,47 @@ export const schemas = (scimBase: string): ReadonlyArray<JsonObject> => [
         attr("formatted", "STRING"),
         attr("familyName", "STRING"),
         attr("givenName", "STRING"),
-        attr("middleName", "STRING")
+        attr("middleName", "STRING"),
+        attr("honorificPrefix", "STRING"),
+        attr("honorificSuffix", "STRING")
       ]
     }),
     attr("displayName", "STRING"),
     attr("nickName", "STRING"),
+    attr("profileUrl", "REFERENCE"),
     attr("title", "STRING"),
+    attr("userType", "STRING"),
+    attr("preferredLanguage", "STRING"),
     attr("locale", "STRING"),
+    attr("timezone", "STRING"),
     attr("active", "BOOLEAN"),
     attr("password", "STRING", { mutability: "WRITE_ONLY" }),
     multi("emails"),
     multi("phoneNumbers"),
+    multi("ims"),
+    multi("photos"),
+    attr("addresses", "COMPLEX", {
+      multiValued: true,
+      subAttributes: [
+        attr("formatted", "STRING"),
+        attr("streetAddress", "STRING"),
+        attr("locality", "STRING"),
+        attr("region", "STRING"),
+        attr("postalCode", "STRING"),
+        attr("country", "STRING"),
+        attr("type", "STRING"),
+        attr("primary", "BOOLEAN")
+      ]
+    }),
     attr("groups", "COMPLEX", {
       multiValued: true,
       mutability: "READ_ONLY",
-      subAttributes: [attr("value", "STRING"), attr("display", "STRING")]
+      subAttributes: [
+        attr("value", "STRING", { mutability: "READ_ONLY" }),
+        attr("$ref", "REFERENCE", { mutability: "READ_ONLY" }),
+        attr("display", "STRING", { mutability: "READ_ONLY" }),
+        attr("type", "STRING", { mutability: "READ_ONLY" })
+      ]
     }),
     multi("roles")
   ]),
@@ -184,5 +213,7 @@ export const schemas = (scimBase: string): ReadonlyArray<JsonObject> => [
     attr("accountDisabled", "BOOLEAN"),
     attr("accountLocked", "BOOLEAN"),
     attr("country", "STRING")
-  ])
+  ]),
+  // The organization's custom attributes (defined in the Console): none in a new organization.
+  schema(scimBase, CUSTOM_SCHEMA, "CustomUser", "Custom attributes", [])
 ]
