@@ -84,14 +84,42 @@ const list = (u: unknown): ReadonlyArray<unknown> => {
   return []
 }
 
+/** RFC 7643 §7's attribute characteristics, by their lower-case form without underscores. */
+const keywords: ReadonlyMap<string, string> = new Map(
+  [
+    "string",
+    "boolean",
+    "decimal",
+    "integer",
+    "dateTime",
+    "binary",
+    "reference",
+    "complex",
+    "readOnly",
+    "readWrite",
+    "immutable",
+    "writeOnly",
+    "always",
+    "never",
+    "default",
+    "request",
+    "none",
+    "server",
+    "global"
+  ].map((k) => [k.toLowerCase(), k] as const)
+)
+
 /**
- * `READ_WRITE` → `readWrite`, `STRING` → `string`, `readOnly` stays.
+ * `READ_WRITE` → `readWrite`, `STRING` → `string`, `Complex` → `complex`, `readOnly` stays.
  *
  * @since 0.1.0
  * @category normalisation
  */
 export const normaliseCharacteristic = (value: unknown, fallback: string): string => {
   if (typeof value !== "string" || value === "") return fallback
+  // RFC 7643's keywords in any case or with underscores (`Complex`, `ReadOnly`, `READ_ONLY`).
+  const known = keywords.get(value.replace(/_/g, "").toLowerCase())
+  if (known !== undefined) return known
   if (value !== value.toUpperCase()) return value
   const words = value.toLowerCase().split("_")
   return words[0] + words.slice(1).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("")

@@ -64,7 +64,8 @@ export interface Operation {
 
 type Check = ScimError.InvalidAttribute | undefined
 type Obj = Record<string, unknown>
-type PatchMode = Mode | "patch"
+/** `patchNew`: a value of a multi-valued attribute a PATCH writes (a new record: immutable may be set). */
+type PatchMode = Mode | "patch" | "patchNew"
 
 const lc = (s: string) => s.toLowerCase()
 const isObj = (u: unknown): u is Obj => typeof u === "object" && u !== null && !Array.isArray(u)
@@ -134,7 +135,8 @@ const typeProblem = (a: Discovery.Attribute, v: unknown): string | undefined => 
     case "complex":
       return expected(isObj(v), "an object")
     default:
-      return undefined
+      // A type strict mode does not know is not "anything goes".
+      return `the schema declares the type ${JSON.stringify(a.type.slice(0, 40))}, which strict mode does not know`
   }
 }
 
@@ -150,9 +152,16 @@ const checkSingle = (urn: string, a: Discovery.Attribute, v: unknown, path: stri
 
 const checkAttribute = (urn: string, a: Discovery.Attribute, v: unknown, path: string, mode: PatchMode): Check => {
   if (a.mutability === "readOnly") {
-    if (mode === "create" || mode === "patch") return fail(urn, path, "is readOnly: the server sets it")
+    if (mode === "create" || mode === "patch" || mode === "patchNew") {
+      return fail(urn, path, "is readOnly: the server sets it")
+    }
     // RFC 7644 §3.5.1: a replace's readOnly values are ignored; they are the server's to check.
     if (mode === "replace") return undefined
+  }
+  // Immutable: set at creation (or, multi-valued, when a value is added); a PATCH value that
+  // names it (a path-less value, a whole extension, a complex attribute's sub-attribute) changes it.
+  if (a.mutability === "immutable" && mode === "patch" && !a.multiValued) {
+    return fail(urn, path, "is immutable: a PATCH cannot change it")
   }
   // null clears a value (a replace); a required one is caught by the required check.
   if (v === null) return undefined
@@ -167,7 +176,7 @@ const checkAttribute = (urn: string, a: Discovery.Attribute, v: unknown, path: s
   }
   if (!Array.isArray(v)) return fail(urn, path, `is multi-valued: expected an array, got ${kind(v)}`)
   for (let i = 0; i < v.length; i++) {
-    const bad = checkSingle(urn, a, v[i], join(path, String(i)), mode)
+    const bad = checkSingle(urn, a, v[i], join(path, String(i)), mode === "patch" ? "patchNew" : mode)
     if (bad !== undefined) return bad
   }
   return undefined
@@ -363,13 +372,15 @@ const checkOperation = (s: ResourceSchemas, o: Operation): Check => {
   const target = resolvePath(s, o.path)
   if (target instanceof ScimError.InvalidAttribute) return target
   if ("common" in target) {
-    return op === "remove" || lc(target.common) !== "externalid"
-      ? fail(
-        s.core.id,
-        target.common,
-        op === "remove" ? "cannot be removed by a PATCH" : "is readOnly: the server sets it"
-      )
-      : common(s.core.id, target.common, o.value, "patch") as Check
+    // externalId is the client's (readWrite): set, replaced or removed; id, meta, schemas are not.
+    if (lc(target.common) === "externalid") {
+      return op === "remove" ? undefined : common(s.core.id, target.common, o.value, "patch") as Check
+    }
+    return fail(
+      s.core.id,
+      target.common,
+      op === "remove" ? "cannot be removed by a PATCH" : "is readOnly: the server sets it"
+    )
   }
   if ("extension" in target) {
     if (op === "remove") return undefined
@@ -377,7 +388,9 @@ const checkOperation = (s: ResourceSchemas, o: Operation): Check => {
   }
   const { attribute, display, filtered, sub, urn } = target
   for (const a of [attribute, sub]) {
-    if (a !== undefined && (a.mutability === "readOnly" || a.mutability === "immutable")) {
+    // An immutable multi-valued attribute takes new values (`add`), never changes old ones.
+    const adding = op === "add" && a === attribute && a.multiValued && !filtered && sub === undefined
+    if (a !== undefined && (a.mutability === "readOnly" || (a.mutability === "immutable" && !adding))) {
       return fail(urn, display, `is ${a.mutability}: a PATCH cannot change it`)
     }
   }

@@ -368,3 +368,65 @@ describe("SchemaCheck", () => {
     )
   })
 })
+
+describe("SchemaCheck: review cases", () => {
+  it("an immutable attribute named by a PATCH value (path-less, whole extension) is refused like a path", () => {
+    refused(
+      SchemaCheck.checkPatch(users, [{ op: "replace", path: TYPES, value: { code: "x" } }]),
+      TYPES,
+      "code",
+      /immutable/
+    )
+    refused(
+      SchemaCheck.checkPatch(users, [{ op: "replace", value: { [TYPES]: { code: "x" } } }]),
+      TYPES,
+      "code",
+      /immutable/
+    )
+  })
+
+  it("externalId may be removed by a PATCH; id and meta may not", () => {
+    assert.isUndefined(SchemaCheck.checkPatch(users, [{ op: "remove", path: "externalId" }]))
+    refused(SchemaCheck.checkPatch(users, [{ op: "remove", path: "meta" }]), USER, "meta", /cannot be removed/)
+  })
+
+  it("characteristics in any case are RFC 7643's keywords; a type strict mode does not know refuses", () => {
+    assert.strictEqual(Discovery.normaliseCharacteristic("Complex", "string"), "complex")
+    assert.strictEqual(Discovery.normaliseCharacteristic("ReadOnly", "readWrite"), "readOnly")
+    assert.strictEqual(Discovery.normaliseCharacteristic("READ_ONLY", "readWrite"), "readOnly")
+    assert.strictEqual(Discovery.normaliseCharacteristic("DATETIME", "string"), "dateTime")
+    const mixed = Discovery.decodeSchemas([{
+      id: USER,
+      attributes: [
+        a("userName", "String", { required: true }),
+        a("name", "Complex", { subAttributes: [a("givenName", "String")] }),
+        a("groups", "Complex", { mutability: "ReadOnly", multiValued: true }),
+        a("location", "geo")
+      ]
+    }])
+    const s = Either.getOrThrow(SchemaCheck.forEndpoint(
+      Discovery.decodeResourceTypes([{ id: "User", name: "User", endpoint: "/Users", schema: USER }]),
+      mixed,
+      "/Users"
+    ))
+    refused(SchemaCheck.checkResource(s, { schemas: [USER], userName: 5 }, "create"), USER, "userName", /string/)
+    refused(
+      SchemaCheck.checkResource(s, { schemas: [USER], userName: "kim", name: { shoe: 1 } }, "create"),
+      USER,
+      "name.shoe",
+      /not an attribute/
+    )
+    refused(
+      SchemaCheck.checkResource(s, { schemas: [USER], userName: "kim", groups: [] }, "create"),
+      USER,
+      "groups",
+      /readOnly/
+    )
+    refused(
+      SchemaCheck.checkResource(s, { schemas: [USER], userName: "kim", location: "x" }, "create"),
+      USER,
+      "location",
+      /does not know/
+    )
+  })
+})

@@ -17,6 +17,9 @@
  * batches use single requests there on their own). A server without that endpoint (404/501) is
  * tried, with the default limits.
  *
+ * In strict mode (`Directory.layerStrict`) every operation's data is checked against the server's
+ * schemas as a single write is, before the request (`InvalidAttribute` naming the attribute).
+ *
  * Every operation gets a `bulkId` (one is generated when not given) so results can be matched.
  * Statuses come as numbers or strings, `status.code` or bare; `response` as an object or a JSON
  * string: both are normalised.
@@ -36,9 +39,11 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as BulkWire from "./internal/bulkWire.js"
 import * as internal from "./internal/common.js"
+import * as StrictSchemas from "./StrictSchemas.js"
 
 /**
  * A resource endpoint of a bulk operation.
@@ -190,7 +195,11 @@ export interface Options {
  * @since 0.1.0
  * @category errors
  */
-export type Error = ScimClient.Error | ScimError.InvalidInput | ScimError.Unsupported
+export type Error =
+  | ScimClient.Error
+  | ScimError.InvalidInput
+  | ScimError.Unsupported
+  | StrictSchemas.WriteError
 
 /**
  * @since 0.1.0
@@ -245,6 +254,8 @@ export const make: Effect.Effect<
   const client = yield* ScimClient.ScimClient
   const discovery = yield* Discovery.Discovery
   const tokens = yield* AccessToken.AccessToken
+  // Strict mode (`Directory.layerStrict`): every operation's data is checked as a single write is.
+  const strict = Option.getOrUndefined(yield* Effect.serviceOption(StrictSchemas.StrictSchemas))
   const target = client.target
   const hasStores = target.userStores !== undefined
   const op = "Bulk.execute"
@@ -391,6 +402,20 @@ export const make: Effect.Effect<
         instead: "send the operations as single requests",
         absent: "tried"
       })
+      if (strict !== undefined) {
+        for (const p of prepared) {
+          const data = p.wire.data
+          if (data === undefined) continue
+          const endpoint = p.path.startsWith("/Groups") ? "/Groups" : "/Users"
+          yield* strict.checkWrite(
+            op,
+            endpoint,
+            p.method === "PATCH"
+              ? { _tag: "patch", operations: (data as { Operations: ReadonlyArray<Patch.PatchOperation> }).Operations }
+              : { _tag: p.method === "POST" ? "create" : "replace", body: data }
+          )
+        }
+      }
       const scope = yield* checkScopes(prepared)
       // The server's advertised limit within the target's documented cap (Asgardeo: 100).
       const maxOperations = Target.bulkLimit(target, spc.bulk.maxOperations)

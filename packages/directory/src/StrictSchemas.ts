@@ -24,7 +24,9 @@ import * as Layer from "effect/Layer"
 /**
  * `responses`: what a resource answered by a create, get, replace or PATCH that does not match
  * its schema does: `"off"` (the default: not checked), `"warn"` (a warning is logged with the
- * attribute, and the answer is used) or `"fail"` (`InvalidResponse`).
+ * attribute, and the answer is used) or `"fail"` (`InvalidResponse` for a read). An answer to a
+ * write that landed (a 2xx to a create, replace or PATCH) is never turned into a failure: a
+ * caller told "failed" would write again; with `"fail"` it is logged as with `"warn"`.
  *
  * @since 0.3.0
  * @category models
@@ -72,6 +74,8 @@ export interface Service {
     readonly path: string
     readonly status: number
     readonly body: unknown
+    /** The answer to a write that landed: a mismatch is logged, never a failure. */
+    readonly written?: boolean | undefined
   }) => Effect.Effect<void, ScimError.InvalidResponse | ScimError.InvalidInput>
 }
 
@@ -180,8 +184,9 @@ export const make = (
           onSuccess: (s) => {
             const bad = SchemaCheck.checkResource(s, answer.body, "response")
             if (bad === undefined) return Effect.void
-            const reason = `strict mode: ${bad.message}`
-            return responses === "fail"
+            const reason = `strict mode: ${bad.message}` +
+              (answer.written === true ? " (the write landed; the answer is used)" : "")
+            return responses === "fail" && answer.written !== true
               ? Effect.fail(
                 new ScimError.InvalidResponse({
                   method: answer.method,
@@ -196,7 +201,9 @@ export const make = (
                 attribute: bad.attribute
               }))
           }
-        })
+        }).pipe(Effect.withSpan("StrictSchemas.checkResponse", {
+          attributes: { operation: answer.operation, endpoint: answer.endpoint }
+        }))
 
     return StrictSchemas.of({ responses, checkWrite, checkResponse })
   })

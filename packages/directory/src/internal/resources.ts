@@ -206,7 +206,15 @@ const builtOn = <A extends { readonly id: string }, I, P, PI>(
   ) => {
     const decoded = internal.decodeResource(method, p, res, s)
     return strict === undefined || res.body === undefined ? decoded : Effect.zipRight(
-      strict.checkResponse({ operation, endpoint: path, method, path: p, status: res.status, body: res.body }),
+      strict.checkResponse({
+        operation,
+        endpoint: path,
+        method,
+        path: p,
+        status: res.status,
+        body: res.body,
+        written: method !== "GET"
+      }),
       decoded
     )
   }
