@@ -309,6 +309,12 @@ interface Target {
   readonly display: string
 }
 
+/** A path without its value filter: a filter's literal may be a value (a password), never echoed. */
+const withoutFilter = (path: string): string => {
+  const i = path.indexOf("[")
+  return i === -1 ? path.slice(0, 200) : `${path.slice(0, Math.min(i, 200))}[…]`
+}
+
 const pathPattern = /^([A-Za-z$][\w$-]*)(\[.*\])?(?:\.([A-Za-z$][\w$-]*))?$/s
 
 /** What a PATCH path names: an attribute (perhaps filtered, perhaps a sub-attribute) or a whole extension. */
@@ -331,13 +337,13 @@ const resolvePath = (
     scope = prefixed
     rest = path.slice(prefixed.urn.length + 1)
   } else if (lc(path).startsWith("urn:")) {
-    return fail(path, "", `not a schema of ${s.resourceType.endpoint}`)
+    return fail(withoutFilter(path), "", `not a schema of ${s.resourceType.endpoint}`)
   } else {
     scope = { urn: s.core.id, attributes: s.core.attributes }
   }
   if (scope.attributes === undefined) return fail(scope.urn, rest, "/Schemas does not describe this extension")
   const m = pathPattern.exec(rest)
-  if (m === null) return fail(scope.urn, rest, "not an attribute path")
+  if (m === null) return fail(scope.urn, withoutFilter(rest), "not an attribute path")
   const [, name, filter, subName] = m as unknown as [string, string, string | undefined, string | undefined]
   if (scope.urn === s.core.id && common(scope.urn, name, "", "replace") !== "not common") return { common: name }
   const attribute = scope.attributes.find((d) => lc(d.name) === lc(name))

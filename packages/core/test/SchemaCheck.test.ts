@@ -430,3 +430,22 @@ describe("SchemaCheck: review cases", () => {
     )
   })
 })
+
+describe("SchemaCheck: values stay out of errors", () => {
+  it("a path that does not parse is named without its filter's literal", () => {
+    const bad = SchemaCheck.checkPatch(users, [{
+      op: "replace",
+      path: "emails[value eq \"Hunter2-secret\"].value.x",
+      value: "a"
+    }])
+    assert.isDefined(bad)
+    assert.notInclude(JSON.stringify(bad) + String(bad?.message), "Hunter2")
+    const urn = SchemaCheck.checkPatch(users, [{
+      op: "replace",
+      path: "urn:evil:x[value eq \"Hunter2-secret\"]",
+      value: "a"
+    }])
+    assert.isDefined(urn)
+    assert.notInclude(JSON.stringify(urn) + String(urn?.message), "Hunter2")
+  })
+})
