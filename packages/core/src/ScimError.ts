@@ -89,7 +89,7 @@ export class Forbidden extends Make<Forbidden>()(
   (self) =>
     answered(
       self,
-      "Authorize the API resource and its scopes on the application's API Authorization tab in the Asgardeo console"
+      "The application is not allowed this operation: grant it the scopes it needs (on Asgardeo: authorize the API resource and its scopes on the application's API Authorization tab)"
     )
 ) {}
 

@@ -90,7 +90,7 @@ const classes: ReadonlyArray<readonly [string, Record<string, unknown>, string, 
   [
     "Forbidden",
     { "method": "GET", "path": "/Users/x", "status": 403, "scimType": "invalidValue", "detail": "nope", "body": "{}" },
-    "GET /Users/x answered 403 (invalidValue): nope. Authorize the API resource and its scopes on the application's API Authorization tab in the Asgardeo console",
+    "GET /Users/x answered 403 (invalidValue): nope. The application is not allowed this operation: grant it the scopes it needs (on Asgardeo: authorize the API resource and its scopes on the application's API Authorization tab)",
     ["_tag", "method", "path", "status", "scimType", "detail", "body"]
   ],
   [
