@@ -20,6 +20,7 @@ export const serverSuites: ReadonlyArray<string> = [
   "packages/directory/test/Resources.test.ts",
   "packages/directory/test/Scimmy.test.ts",
   "packages/examples/test/HrApi.test.ts",
+  "packages/hr/test/*.scimmy.test.ts",
   "packages/examples/test/*.scimmy.test.ts",
   "packages/examples/test/readme-errors.test.ts",
   "packages/reliability/test/Chaos.test.ts",
