@@ -110,7 +110,47 @@ export const forEndpoint = (
   })
 }
 
+/** Attributes `relax` marked: declared, but their type and canonical values are not checked. */
+const unchecked = new WeakSet<Discovery.Attribute>()
+
+/**
+ * Schemas in which the attributes `names` lists keep their declaration (an undeclared name is
+ * still refused, mutability still applies) but lose their type and `canonicalValues` checks: the
+ * escape hatch for a server whose `/Schemas` misdescribes an attribute (a boolean declared as a
+ * string, say). A name is a core attribute (`active`, `name.givenName`) or an extension's,
+ * URN-qualified (`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber`);
+ * names compare without regard to case. Returns the names it found no attribute for.
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const relax = (
+  schemas: ReadonlyArray<Discovery.SchemaDefinition>,
+  names: ReadonlyArray<string>
+): { readonly schemas: ReadonlyArray<Discovery.SchemaDefinition>; readonly unknown: ReadonlyArray<string> } => {
+  const wanted = new Map(names.map((n) => [lc(n), n]))
+  const found = new Set<string>()
+  const mark = (urn: string, core: boolean, a: Discovery.Attribute, prefix: string): Discovery.Attribute => {
+    const path = prefix === "" ? a.name : `${prefix}.${a.name}`
+    const keys = [lc(`${urn}:${path}`), ...(core ? [lc(path)] : [])]
+    const subAttributes = a.subAttributes.map((sub) => mark(urn, core, sub, path))
+    const hit = keys.find((k) => wanted.has(k))
+    const next = { ...a, subAttributes }
+    if (hit !== undefined) {
+      found.add(hit)
+      unchecked.add(next)
+    }
+    return next
+  }
+  const out = schemas.map((schema) => {
+    const core = lc(schema.id).includes(":core:")
+    return { ...schema, attributes: schema.attributes.map((a) => mark(schema.id, core, a, "")) }
+  })
+  return { schemas: out, unknown: [...wanted].filter(([k]) => !found.has(k)).map(([, n]) => n) }
+}
+
 const typeProblem = (a: Discovery.Attribute, v: unknown): string | undefined => {
+  if (unchecked.has(a)) return undefined
   // A password stays Redacted in a body: it is a string, and it is never read here.
   if (Redacted.isRedacted(v)) return a.type === "string" ? undefined : `expected ${a.type}, got a Redacted value`
   const expected = (ok: boolean, what: string) => (ok ? undefined : `expected ${what}, got ${kind(v)}`)
@@ -143,6 +183,7 @@ const typeProblem = (a: Discovery.Attribute, v: unknown): string | undefined => 
 const checkSingle = (urn: string, a: Discovery.Attribute, v: unknown, path: string, mode: PatchMode): Check => {
   const problem = typeProblem(a, v)
   if (problem !== undefined) return fail(urn, path, problem)
+  if (unchecked.has(a)) return undefined
   if (a.type === "complex") return checkAttributes(urn, a.subAttributes, v as Obj, path, mode)
   if (typeof v === "string" && a.canonicalValues.length > 0 && !a.canonicalValues.some((c) => lc(c) === lc(v))) {
     return fail(urn, path, `not one of the canonical values (${a.canonicalValues.join(", ")})`)

@@ -449,3 +449,42 @@ describe("SchemaCheck: values stay out of errors", () => {
     assert.notInclude(JSON.stringify(urn) + String(urn?.message), "Hunter2")
   })
 })
+
+describe("SchemaCheck.relax: a server whose /Schemas misdescribes an attribute", () => {
+  it("the attributes named lose their type checks, keep their declaration; unknown names are reported", () => {
+    const wrong = Discovery.decodeSchemas([{
+      id: USER,
+      attributes: [
+        a("userName", "string", { required: true }),
+        a("active", "STRING"),
+        a("name", "complex", { subAttributes: [a("givenName", "string")] })
+      ]
+    }])
+    const types = Discovery.decodeResourceTypes([{ id: "User", name: "User", endpoint: "/Users", schema: USER }])
+    const strictly = Either.getOrThrow(SchemaCheck.forEndpoint(types, wrong, "/Users"))
+    refused(
+      SchemaCheck.checkResource(strictly, { schemas: [USER], userName: "kim", active: true }, "create"),
+      USER,
+      "active",
+      /string/
+    )
+    const relaxed = SchemaCheck.relax(wrong, ["Active", "name.givenName", "nope"])
+    assert.deepStrictEqual(relaxed.unknown, ["nope"])
+    const lenient = Either.getOrThrow(SchemaCheck.forEndpoint(types, relaxed.schemas, "/Users"))
+    assert.isUndefined(
+      SchemaCheck.checkResource(
+        lenient,
+        { schemas: [USER], userName: "kim", active: true, name: { givenName: 5 } },
+        "create"
+      )
+    )
+    // Still declared-only, and the others still checked.
+    refused(SchemaCheck.checkResource(lenient, { schemas: [USER], userName: 5 }, "create"), USER, "userName", /string/)
+    refused(
+      SchemaCheck.checkResource(lenient, { schemas: [USER], userName: "kim", shoe: 1 }, "create"),
+      USER,
+      "shoe",
+      /not an attribute/
+    )
+  })
+})

@@ -33,6 +33,15 @@ import * as Layer from "effect/Layer"
  */
 export interface Options {
   readonly responses?: "off" | "warn" | "fail" | undefined
+  /**
+   * Attributes whose type and `canonicalValues` strict mode does not check, for a server whose
+   * `/Schemas` misdescribes them (a boolean declared as a string): core ones by name (`active`,
+   * `name.givenName`), extension ones URN-qualified. They must still be declared; a name
+   * `/Schemas` does not declare fails the first write with `InvalidInput` (field `unchecked`).
+   *
+   * @since 0.3.0
+   */
+  readonly unchecked?: ReadonlyArray<string> | undefined
 }
 
 /**
@@ -85,18 +94,29 @@ export interface Service {
  */
 export class StrictSchemas extends Context.Tag("@asgardeo-scim/directory/StrictSchemas")<StrictSchemas, Service>() {}
 
-const decodeOptions = (options: unknown): Either.Either<"off" | "warn" | "fail", ScimError.InvalidInput> => {
-  if (options === undefined) return Either.right("off")
+const decodeOptions = (
+  options: unknown
+): Either.Either<
+  { readonly responses: "off" | "warn" | "fail"; readonly unchecked: ReadonlyArray<string> },
+  ScimError.InvalidInput
+> => {
+  if (options === undefined) return Either.right({ responses: "off", unchecked: [] })
   const invalid = (field: string, reason: string) =>
     Either.left(new ScimError.InvalidInput({ operation: "StrictSchemas.make", field, reason }))
   if (typeof options !== "object" || options === null) return invalid("", "expected an options object")
-  const { responses, ...rest } = options as Record<string, unknown>
+  const { responses, unchecked, ...rest } = options as Record<string, unknown>
   const extra = Object.keys(rest)[0]
-  if (extra !== undefined) return invalid(extra, "not an option of strict mode (responses)")
-  if (responses === undefined) return Either.right("off")
-  return responses === "off" || responses === "warn" || responses === "fail"
-    ? Either.right(responses)
-    : invalid("responses", "expected \"off\", \"warn\" or \"fail\"")
+  if (extra !== undefined) return invalid(extra, "not an option of strict mode (responses, unchecked)")
+  if (
+    unchecked !== undefined &&
+    !(Array.isArray(unchecked) && unchecked.every((n) => typeof n === "string" && n !== "" && n.length <= 512))
+  ) {
+    return invalid("unchecked", "expected an array of attribute names")
+  }
+  if (responses !== undefined && responses !== "off" && responses !== "warn" && responses !== "fail") {
+    return invalid("responses", "expected \"off\", \"warn\" or \"fail\"")
+  }
+  return Either.right({ responses: responses ?? "off", unchecked: (unchecked as ReadonlyArray<string>) ?? [] })
 }
 
 /**
@@ -109,7 +129,7 @@ export const make = (
   options?: Options
 ): Effect.Effect<Service, ScimError.InvalidInput, Discovery.Discovery> =>
   Effect.gen(function*() {
-    const responses = yield* decodeOptions(options)
+    const { responses, unchecked } = yield* decodeOptions(options)
     const discovery = yield* Discovery.Discovery
 
     /** The resource type at an endpoint, from discovery read once. */
@@ -127,8 +147,21 @@ export const make = (
               })
             )
         ),
-        Effect.flatMap(([types, schemas]) => {
-          const found = SchemaCheck.forEndpoint(types, schemas, endpoint)
+        Effect.flatMap(([types, declared]): Effect.Effect<
+          SchemaCheck.ResourceSchemas,
+          ScimError.InvalidInput | ScimError.Unsupported
+        > => {
+          const relaxed = SchemaCheck.relax(declared, unchecked)
+          if (relaxed.unknown.length > 0) {
+            return Effect.fail(
+              new ScimError.InvalidInput({
+                operation,
+                field: "unchecked",
+                reason: `/Schemas declares no attribute ${relaxed.unknown.map((n) => JSON.stringify(n)).join(", ")}`
+              })
+            )
+          }
+          const found = SchemaCheck.forEndpoint(types, relaxed.schemas, endpoint)
           return Either.isRight(found) ? Effect.succeed(found.right) : Effect.fail(
             new ScimError.Unsupported({ operation, feature: "strict mode", reason: found.left })
           )

@@ -148,7 +148,37 @@ describe("strict mode on the emulator", () => {
         ).pipe(Effect.scoped)
       )
       assert.strictEqual(error._tag, "InvalidInput")
+      const badList = yield* Effect.flip(
+        Layer.build(
+          Directory.layerStrict({ unchecked: [5] } as never).pipe(Layer.provide(AsgardeoEmulator.layerTest()))
+        ).pipe(Effect.scoped)
+      )
+      assert.strictEqual(badList._tag === "InvalidInput" && badList.field, "unchecked")
     }))
+
+  it.effect("unchecked: a name /Schemas does not declare fails the first write (InvalidInput), nothing sent", () =>
+    run(
+      Effect.gen(function*() {
+        const users = yield* Users.Users
+        const error = yield* Effect.flip(
+          users.create({ userName: "kim@example.com", email: "kim@example.com", askPassword: true })
+        )
+        assert.strictEqual(error._tag, "InvalidInput")
+        assert.strictEqual((error as { field?: string }).field, "unchecked")
+        assert.isFalse((yield* Emulated.scimLog).some((e) => e.method === "POST"))
+      }),
+      { unchecked: ["activ"] }
+    ))
+
+  it.effect("unchecked: a declared attribute passes whatever its declared type says", () =>
+    run(
+      Effect.gen(function*() {
+        const users = yield* Users.Users
+        const kim = yield* users.create({ userName: "kim@example.com", email: "kim@example.com", askPassword: true })
+        yield* users.setActive(kim.id, false)
+      }),
+      { unchecked: ["active", "name.givenName"] }
+    ))
 
   it.effect("without strict mode a write reads no discovery", () =>
     Effect.gen(function*() {
