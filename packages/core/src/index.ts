@@ -104,6 +104,14 @@ export * as Filter from "./Filter.js"
 export * as FilterProfile from "./FilterProfile.js"
 
 /**
+ * A `Filter` evaluated against a resource here (RFC 7644 §3.4.2.2), for servers that do not
+ * filter: `matches`.
+ *
+ * @since 0.3.0
+ */
+export * as FilterMatch from "./FilterMatch.js"
+
+/**
  * @since 0.2.0
  */
 export * as Validation from "./Validation.js"

@@ -5,7 +5,7 @@
 import { Target } from "@asgardeo-scim/core"
 import { Groups, Users } from "@asgardeo-scim/directory"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { Chunk, Effect, Option, Stream } from "effect"
 import * as Mock from "./utils/Mock.js"
 
 const LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
@@ -188,6 +188,33 @@ describe("a server without filtering", () => {
         "GET /Users?filter=userName%20eq%20%22kim%22&count=2",
         "GET /Users?filter=userName%20eq%20%22kim%22&count=2"
       ])
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  it.effect("stream with a filter the server cannot read (pr answered 400 invalidFilter): filtered here, that stream only", () => {
+    const m = server(people, { filter: error(400, "invalidFilter") })
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      const kims = yield* Stream.runCollect(users.stream({ filter: "userName pr and userName eq \"KIM\"" }))
+      assert.deepStrictEqual(Chunk.toArray(kims).map((u) => u.id), ["u2"])
+      const first = sent(m)[0]!
+      assert.include(first, "filter=")
+      assert.isFalse(sent(m).slice(1).some((r) => r.includes("filter=")))
+      m.received.length = 0
+      // Not remembered (a 400 names this filter): the next stream sends its filter again.
+      yield* Stream.runDrain(users.stream({ filter: "userName eq \"x\"" }))
+      assert.include(sent(m)[0]!, "filter=")
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  it.effect("stream on a target whose filters are assumed (Asgardeo): the refusal stands", () => {
+    const documented = Target.make({ name: "documented", filters: { support: "assumed" } })
+    const m = server(people, { filter: error(400, "invalidFilter") }, { target: documented })
+    return Effect.gen(function*() {
+      const users = yield* Users.Users
+      const failure = yield* Effect.flip(Stream.runDrain(users.stream({ filter: "userName pr" })))
+      assert.strictEqual(failure._tag, "BadRequest")
+      assert.strictEqual(sent(m).length, 1)
     }).pipe(Effect.provide(m.layer))
   })
 

@@ -8,7 +8,7 @@ import type { Directory as D } from "@asgardeo-scim/directory"
 import { Groups, Users } from "@asgardeo-scim/directory"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { Chunk, Effect, Option, Stream } from "effect"
 import * as Generic from "./utils/Generic.js"
 import * as ScimmyServer from "./utils/ScimmyServer.js"
 
@@ -53,6 +53,25 @@ for (const { filters, strict } of cases) {
         assert.isFalse(again.created)
         assert.isTrue(s.requests.every((r) => !r.url.includes("filter=")))
         assert.strictEqual(Option.getOrThrow(yield* groups.findByName("ops")).id, ops.id)
+      })))
+
+    it.live("stream with a filter: the whole list, filtered here (pr, and, a value path)", () =>
+      run(Effect.gen(function*() {
+        const users = yield* Users.Users
+        const s = yield* ScimmyServer.Scimmy
+        yield* users.create({ userName: "ann", title: "Engineer", emails: [{ type: "work", value: "ann@a.example" }] })
+        yield* users.create({ userName: "bob" })
+        yield* users.create({ userName: "kim", title: "Manager", emails: [{ type: "home", value: "kim@a.example" }] })
+        yield* users.create({ userName: "lee", title: "Engineer" })
+        s.clearRequests()
+        const names = (filter: string) =>
+          Effect.map(Stream.runCollect(users.stream({ filter })), (c) => Chunk.toArray(c).map((u) => u.userName).sort())
+        assert.deepStrictEqual(yield* names("title pr"), ["ann", "kim", "lee"])
+        assert.deepStrictEqual(yield* names("title eq \"engineer\" and not (userName eq \"lee\")"), ["ann"])
+        assert.deepStrictEqual(yield* names("emails[type eq \"work\"]"), ["ann"])
+        // At most the first filter was sent (refused, 501: remembered); the rest paged unfiltered.
+        const filtered = s.requests.filter((r) => r.url.includes("filter="))
+        assert.isAtMost(filtered.length, filters === "unadvertised" ? 1 : 0)
       })))
 
     it.live("search without .search goes by GET, where the filter is refused as by any list", () =>

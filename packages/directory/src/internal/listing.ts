@@ -5,6 +5,7 @@
  * @internal
  */
 import type * as Filter from "@asgardeo-scim/core/Filter"
+import * as FilterMatch from "@asgardeo-scim/core/FilterMatch"
 import * as Paging from "@asgardeo-scim/core/Paging"
 import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
@@ -203,23 +204,48 @@ export const make = <A extends { readonly id: string }, I, P, PI>(options: {
           ...(p.sortBy !== undefined ? { sortBy: p.sortBy } : {}),
           ...(p.sortOrder !== undefined ? { sortOrder: p.sortOrder } : {})
         }
-        const page = (more: internal.ListOptions) =>
-          runList(listName, { ...base, ...more }) as Effect.Effect<internal.ListResult<A>, ListError>
-        return method.cursor
-          ? Paging.streamCursor({
-            path,
-            pageSize: Math.min(settings.pageSize, method.maxPageSize ?? settings.pageSize),
-            maxRequests: settings.maxPageRequests,
-            fetchPage: (cursor, count) => page({ cursor, count }),
-            idOf: (a) => a.id
-          })
-          : Paging.stream({
-            path,
-            pageSize: settings.pageSize,
-            maxRequests: settings.maxPageRequests,
-            fetchPage: (startIndex, count) => page({ startIndex, count }),
-            idOf: (a) => a.id
-          })
+        const pages = (query: internal.ListOptions): Stream.Stream<A, ListError | ScimError.PagingAborted> => {
+          const page = (more: internal.ListOptions) =>
+            runList(listName, { ...query, ...more }) as Effect.Effect<internal.ListResult<A>, ListError>
+          return method.cursor
+            ? Paging.streamCursor({
+              path,
+              pageSize: Math.min(settings.pageSize, method.maxPageSize ?? settings.pageSize),
+              maxRequests: settings.maxPageRequests,
+              fetchPage: (cursor, count) => page({ cursor, count }),
+              idOf: (a) => a.id
+            })
+            : Paging.stream({
+              path,
+              pageSize: settings.pageSize,
+              maxRequests: settings.maxPageRequests,
+              fetchPage: (startIndex, count) => page({ startIndex, count }),
+              idOf: (a) => a.id
+            })
+        }
+        const filter = p.filter
+        // Where the target documents its filters (Asgardeo), or without a filter: the server filters.
+        if (filter === undefined || target.filters.support === "assumed") return pages(base)
+        // A server that does not filter (its configuration, or a 501 remembered): the whole list,
+        // filtered here (FilterMatch).
+        const { filter: _sent, ...unfiltered } = base
+        const here = () => Stream.filter(pages(unfiltered), (a) => FilterMatch.matches(filter, a))
+        if ((yield* Ref.get(lacks)).filters || (yield* internal.filtersAdvertisedOff(client))) return here()
+        // Otherwise the server's filter; refused on the first page (501, or 400 invalidFilter for an
+        // operator it lacks, `pr` say), the stream starts again on the whole list, filtered here.
+        const emitted = yield* Ref.make(false)
+        return pages(base).pipe(
+          Stream.tap(() => Ref.set(emitted, true)),
+          Stream.catchAll((e) =>
+            Stream.unwrap(Effect.map(Ref.get(emitted), (started) => {
+              if (started || !refusesFilter(e)) return Stream.fail(e)
+              const remembered = e._tag === "NotImplemented"
+                ? Ref.update(lacks, (l) => ({ ...l, filters: true }))
+                : Effect.void
+              return Stream.unwrap(Effect.as(remembered, here()))
+            }))
+          )
+        )
       }))
 
     return { runList, stream, lacks }
