@@ -120,9 +120,9 @@ const present = (v: unknown): boolean =>
  * import { Filter, FilterMatch } from "@asgardeo-scim/core"
  *
  * const kim = { userName: "Kim", emails: [{ type: "work", value: "kim@example.com" }], title: "" }
- * assert.isTrue(FilterMatch.matches(Filter.eq("userName", "kim"), kim))
- * assert.isTrue(FilterMatch.matches(Filter.valuePath("emails", Filter.eq("type", "work")), kim))
- * assert.isFalse(FilterMatch.matches(Filter.pr("title"), kim))
+ * assert.strictEqual(FilterMatch.matches(Filter.eq("userName", "kim"), kim), true)
+ * assert.strictEqual(FilterMatch.matches(Filter.valuePath("emails", Filter.eq("type", "work")), kim), true)
+ * assert.strictEqual(FilterMatch.matches(Filter.pr("title"), kim), false)
  * ```
  *
  * @since 0.3.0
