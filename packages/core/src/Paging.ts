@@ -167,6 +167,8 @@ interface CursorState {
   readonly emitted: number
   /** Non-empty pages in a row that brought no new resource. */
   readonly stale: number
+  /** The smallest `totalResults` a page reported (creates during the stream raise later ones). */
+  readonly total: number | undefined
 }
 
 /** Non-empty pages in a row without a new resource after which a cursor stream stops. */
@@ -230,7 +232,7 @@ export const streamCursor = <A, E, R>(options: CursorOptions<A, E, R>): Stream.S
     const aborted = (state: CursorState, reason: string) =>
       new PagingAborted({ path, requests: state.requests, resources: state.emitted, reason })
     return Stream.paginateChunkEffect<CursorState, A, E | PagingAborted, R>(
-      { cursor: "", requests: 0, emitted: 0, stale: 0 },
+      { cursor: "", requests: 0, emitted: 0, stale: 0, total: undefined },
       (state) =>
         state.requests >= maxRequests
           ? Effect.fail(aborted(
@@ -253,12 +255,15 @@ export const streamCursor = <A, E, R>(options: CursorOptions<A, E, R>): Stream.S
               cursor: state.cursor,
               requests: state.requests + 1,
               emitted: state.emitted + fresh.length,
-              stale: page.resources.length > 0 && fresh.length === 0 ? state.stale + 1 : 0
+              stale: page.resources.length > 0 && fresh.length === 0 ? state.stale + 1 : 0,
+              total: page.totalResults === undefined
+                ? state.total
+                : Math.min(page.totalResults, state.total ?? Number.POSITIVE_INFINITY)
             }
             if (next === undefined || next === "") {
               // The last page by its cursor; a total the stream did not reach says the server
               // ended early (it advertises cursors but pages by index, say): not a silent cut.
-              const total = page.totalResults
+              const total = done.total
               if (total !== undefined && done.emitted < total) {
                 return Effect.fail(aborted(
                   done,

@@ -99,6 +99,15 @@ describe("Paging.streamCursor", () => {
       assert.include(error._tag === "PagingAborted" ? error.reason : "", "2 of its 5")
     }))
 
+  it.effect("a user created during the stream (a later page reports a larger total) is no reason to abort", () =>
+    Effect.gen(function*() {
+      const s = server({
+        "": { resources: [item(1), item(2)], totalResults: 3, nextCursor: "c2" },
+        c2: { resources: [item(3)], totalResults: 4 }
+      })
+      assert.deepStrictEqual(yield* run(s.fetchPage), [1, 2, 3])
+    }))
+
   it.effect("fresh cursors on the same page: PagingAborted after three pages of nothing new", () =>
     Effect.gen(function*() {
       let n = 0

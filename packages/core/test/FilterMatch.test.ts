@@ -58,3 +58,26 @@ describe("FilterMatch.matches", () => {
     assert.isFalse(FilterMatch.matches(Filter.pr("userName"), null))
   })
 })
+
+describe("FilterMatch: review cases", () => {
+  it("dateTime values compare as instants (milliseconds, offsets)", () => {
+    const r = { meta: { lastModified: "2024-01-01T00:00:00.500Z", created: "2024-01-01T11:00:00+02:00" } }
+    assert.isTrue(FilterMatch.matches(Filter.compare("meta.lastModified", "gt", "2024-01-01T00:00:00Z"), r))
+    assert.isFalse(FilterMatch.matches(Filter.compare("meta.created", "gt", "2024-01-01T10:00:00Z"), r))
+    assert.isTrue(FilterMatch.matches(Filter.eq("meta.created", "2024-01-01T09:00:00.000Z"), r))
+  })
+
+  it("caseExact attributes compare exactly; names never equal through Unicode folding", () => {
+    assert.isFalse(FilterMatch.matches(Filter.eq("externalId", "E-1"), { externalId: "e-1" }))
+    assert.isFalse(FilterMatch.matches(Filter.eq("id", "ABC"), { id: "abc" }))
+    assert.isFalse(FilterMatch.matches(Filter.eq("userName", "kim"), { userName: "\u212Aim" }))
+    assert.isTrue(FilterMatch.matches(Filter.eq("userName", "émile"), { userName: "Émile" }))
+  })
+
+  it("an extension attribute is looked for under its URN only", () => {
+    assert.isFalse(FilterMatch.matches(Filter.eq("urn:example:ext:User:title", "boss"), { title: "boss" }))
+    assert.isTrue(
+      FilterMatch.matches(Filter.eq("urn:example:ext:User:title", "boss"), { "urn:example:ext:User": { title: "boss" } })
+    )
+  })
+})

@@ -100,6 +100,21 @@ export interface Lacks {
 export const refusesFilter = (error: { readonly _tag: string; readonly scimType?: string | undefined }): boolean =>
   error._tag === "NotImplemented" || (error._tag === "BadRequest" && error.scimType?.toLowerCase() === "invalidfilter")
 
+/** Whether a filter uses what servers commonly lack: `pr`, `not`, a value path. */
+const usesOptional = (f: Filter.Filter): boolean => {
+  switch (f._tag) {
+    case "Present":
+    case "Not":
+    case "ValuePath":
+      return true
+    case "And":
+    case "Or":
+      return usesOptional(f.left) || usesOptional(f.right)
+    case "Compare":
+      return false
+  }
+}
+
 /** @internal */
 export const make = <A extends { readonly id: string }, I, P, PI>(options: {
   /** The name operations are called by (`Users`: `Users.list`, `Users.search`, `Users.stream`). */
@@ -238,7 +253,11 @@ export const make = <A extends { readonly id: string }, I, P, PI>(options: {
           Stream.tap(() => Ref.set(emitted, true)),
           Stream.catchAll((e) =>
             Stream.unwrap(Effect.map(Ref.get(emitted), (started) => {
-              if (started || !refusesFilter(e)) return Stream.fail(e)
+              // A 501 says the server does not filter; a 400 invalidFilter says so only for what
+              // servers commonly lack (`pr`, `not`, value paths): for a plain comparison it more
+              // likely names the caller's mistake (a misspelt attribute), which stands.
+              const lacking = e._tag === "NotImplemented" || (refusesFilter(e) && usesOptional(filter))
+              if (started || !lacking) return Stream.fail(e)
               const remembered = e._tag === "NotImplemented"
                 ? Ref.update(lacks, (l) => ({ ...l, filters: true }))
                 : Effect.void

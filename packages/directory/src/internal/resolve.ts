@@ -121,23 +121,25 @@ export const prepare = (
 }
 
 /**
- * A name with ASCII letters in lower case and every other character as it is: Unicode case
- * folding would make other names equal (the Kelvin sign `K` lower-cases to `k`), and a lookup
- * that compares names itself must never name another person.
+ * Two names equal without regard to case: their lower cases and their upper cases agree. Lower
+ * case alone would make other names equal (the Kelvin sign `K` lower-cases to `k`, but stays
+ * itself in upper case), and a lookup that compares names itself must never name another
+ * person; `É`/`é` stay equal.
  */
-const fold = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
+const same = (a: string, b: string): boolean =>
+  a.toLowerCase() === b.toLowerCase() && a.toUpperCase() === b.toUpperCase()
 
 /**
- * Whether a name returned by the server is the one wanted (name ignoring ASCII case, and the
- * store).
+ * Whether a name returned by the server is the one wanted (name ignoring case, both ways, and
+ * the store).
  *
  * @internal
  */
 export const matches = (wanted: Wanted, returned: string | undefined): boolean => {
   if (returned === undefined) return false
-  if (wanted.primary === undefined) return fold(returned) === fold(wanted.name)
+  if (wanted.primary === undefined) return same(returned, wanted.name)
   const r = Validation.splitDomain(returned)
-  if (fold(r.name) !== fold(wanted.name)) return false
+  if (!same(r.name, wanted.name)) return false
   return wanted.store === undefined || Validation.sameDomain(r.domain ?? wanted.primary, wanted.store)
 }
 
