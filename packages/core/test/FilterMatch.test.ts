@@ -77,7 +77,9 @@ describe("FilterMatch: review cases", () => {
   it("an extension attribute is looked for under its URN only", () => {
     assert.isFalse(FilterMatch.matches(Filter.eq("urn:example:ext:User:title", "boss"), { title: "boss" }))
     assert.isTrue(
-      FilterMatch.matches(Filter.eq("urn:example:ext:User:title", "boss"), { "urn:example:ext:User": { title: "boss" } })
+      FilterMatch.matches(Filter.eq("urn:example:ext:User:title", "boss"), {
+        "urn:example:ext:User": { title: "boss" }
+      })
     )
   })
 })
