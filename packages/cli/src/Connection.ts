@@ -183,7 +183,8 @@ const isGeneric = (flags: Flags) =>
 /** The generic target (`Target.rfc7644`) for the flags: a bearer token or client credentials. */
 const generic = (flags: Flags, options: ClientOptions, backend: BackendService.Service) =>
   Effect.gen(function*() {
-    const scimBaseUrl = (yield* fromEnv(flags.scimUrl, "SCIM_BASE_URL")) as Option.Some<string>
+    const scimBaseUrl = yield* fromEnv(flags.scimUrl, "SCIM_BASE_URL")
+    if (!set(scimBaseUrl)) return yield* Effect.fail(usage("--scim-url (or SCIM_BASE_URL) is empty"))
     // A flag beats the environment: --bearer-token leaves SCIM_TOKEN_URL aside, --token-url SCIM_TOKEN.
     if (Option.isSome(flags.bearerToken) && set(flags.tokenUrl)) {
       return yield* Effect.fail(usage("--bearer-token and --token-url are two ways to authenticate: pass one"))

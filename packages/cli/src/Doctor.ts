@@ -259,11 +259,12 @@ export const run = (
     } else {
       grantedScopes = got.right.scopes === undefined ? undefined : Array.from(got.right.scopes).sort()
     }
-    const checked = config.target.scopes.checked && grantedScopes !== undefined
+    const granted = config.target.scopes.checked ? grantedScopes : undefined
+    const checked = granted !== undefined
     const commands = inputs.commands.map(({ command, scopes }) => ({
       command,
       scopes,
-      missing: checked ? scopes.filter((s) => !grantedScopes!.includes(s)) : [],
+      missing: granted === undefined ? [] : scopes.filter((s) => !granted.includes(s)),
       checked
     }))
     const lacking = commands.filter((c) => c.missing.length > 0)

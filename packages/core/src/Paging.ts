@@ -249,7 +249,7 @@ export const streamCursor = <A, E, R>(options: CursorOptions<A, E, R>): Stream.S
               }
               fresh.push(resource)
             }
-            const chunk = Chunk.unsafeFromArray(fresh)
+            const chunk = Chunk.fromIterable(fresh)
             const next = page.nextCursor
             const done: CursorState = {
               cursor: state.cursor,

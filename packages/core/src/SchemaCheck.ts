@@ -385,7 +385,9 @@ const resolvePath = (
   if (scope.attributes === undefined) return fail(scope.urn, rest, "/Schemas does not describe this extension")
   const m = pathPattern.exec(rest)
   if (m === null) return fail(scope.urn, withoutFilter(rest), "not an attribute path")
-  const [, name, filter, subName] = m as unknown as [string, string, string | undefined, string | undefined]
+  const name = m[1] ?? ""
+  const filter = m[2]
+  const subName = m[3]
   if (scope.urn === s.core.id && common(scope.urn, name, "", "replace") !== "not common") return { common: name }
   const attribute = scope.attributes.find((d) => lc(d.name) === lc(name))
   if (attribute === undefined) return fail(scope.urn, name, "not an attribute of the schema")

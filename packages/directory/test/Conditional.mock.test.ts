@@ -115,6 +115,23 @@ describe("RFC 7644 §3.14 fixtures", () => {
     }).pipe(Effect.provide(m.layer))
   })
 
+  it.effect("a server version that cannot be sent back as If-Match (a control character): InvalidResponse, nothing written", () => {
+    const m = Mock.generic((req) =>
+      req.url.pathname.endsWith("/ServiceProviderConfig")
+        ? { status: 200, body: withEtagSupport }
+        : {
+          status: 200,
+          body: { ...rfcUser(false), meta: { ...rfcUser(false).meta, version: "W/\"1\"\r\nX-Evil: yes" } }
+        }
+    )
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip((yield* Users.Users).update(id, (u) => u))
+      assert.strictEqual(error._tag, "InvalidResponse")
+      assert.include(error._tag === "InvalidResponse" ? error.reason : "", "cannot be sent back")
+      assert.deepStrictEqual(sentWrites(m), [])
+    }).pipe(Effect.provide(m.layer))
+  })
+
   for (const spc of [404, 501]) {
     it.effect(`no ServiceProviderConfig (${spc}): ifMatch and update are refused, nothing written`, () => {
       const m = server({ spc })
