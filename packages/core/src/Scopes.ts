@@ -102,3 +102,26 @@ export const apiResource = (scope: string): string =>
     : scope.startsWith("internal_bulk_")
     ? "SCIM2 Bulk API"
     : "unknown API resource"
+
+/**
+ * The scope an operation needs inside a sub-organization (on the `/o/` base path, with a token
+ * from the organization-switch grant): Asgardeo names it with `internal_org_` in place of
+ * `internal_` (`internal_user_mgt_view` → `internal_org_user_mgt_view`). A scope already in that
+ * form, or not an `internal_` scope, is returned as it is.
+ *
+ * @since 0.4.0
+ * @category getters
+ */
+export const inOrganization = (scope: string): string =>
+  scope.startsWith("internal_") && !scope.startsWith("internal_org_") ? `internal_org_${scope.slice(9)}` : scope
+
+/**
+ * The root organization's name of a sub-organization scope (`internal_org_user_mgt_view` →
+ * `internal_user_mgt_view`): the inverse of {@link inOrganization}, for comparing a switched
+ * token's scopes with the operation table.
+ *
+ * @since 0.4.0
+ * @category getters
+ */
+export const fromOrganization = (scope: string): string =>
+  scope.startsWith("internal_org_") ? `internal_${scope.slice(13)}` : scope
