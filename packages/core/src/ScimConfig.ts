@@ -362,24 +362,18 @@ const makeNamed = (options: Options, names: Names): Effect.Effect<Service, Confi
       names.defaultUserStore ?? "defaultUserStore",
       options.defaultUserStore
     )
-    const subOrganization = options.subOrganization === undefined
-      ? undefined
-      : yield* internal.validateSubOrganization(names.subOrganization ?? "subOrganization", options.subOrganization)
-    // In a sub-organization every scope is asked for in its `internal_org_*` form.
-    const scopes = subOrganization === undefined ? given : Array.from(new Set(given.map(Scopes.inOrganization)))
     const organizationUrl = `${baseUrl}/t/${organization}`
-    return {
+    const root: Service = {
       target,
       organization,
-      scimBaseUrl: subOrganization === undefined ? `${organizationUrl}/scim2` : `${organizationUrl}/o/scim2`,
+      scimBaseUrl: `${organizationUrl}/scim2`,
       organizationUrl,
-      subOrganization,
       auth: {
         _tag: "ClientCredentials",
         tokenUrl: `${baseUrl}/t/${organization}/oauth2/token`,
         clientId,
         clientSecret,
-        scopes,
+        scopes: given,
         clientAuthentication: yield* internal.validateClientAuthentication(
           "clientAuthentication",
           options.clientAuthentication
@@ -387,8 +381,47 @@ const makeNamed = (options: Options, names: Names): Effect.Effect<Service, Confi
       },
       ...common,
       defaultUserStore
-    } satisfies Service
+    }
+    return options.subOrganization === undefined
+      ? root
+      : yield* forSubOrganizationNamed(root, options.subOrganization, names.subOrganization ?? "subOrganization")
   })
+
+const forSubOrganizationNamed = (
+  root: Service,
+  subOrganization: unknown,
+  name: string
+): Effect.Effect<Service, ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    const auth = root.auth
+    if (root.organizationUrl === undefined || auth._tag !== "ClientCredentials" || root.subOrganization !== undefined) {
+      return yield* Effect.fail(
+        internal.invalid(name, `${name} needs the configuration of an Asgardeo root organization with client credentials`)
+      )
+    }
+    const checked = yield* internal.validateSubOrganization(name, subOrganization)
+    return {
+      ...root,
+      scimBaseUrl: `${root.organizationUrl}/o/scim2`,
+      subOrganization: checked,
+      // In a sub-organization every scope is asked for in its `internal_org_*` form.
+      auth: { ...auth, scopes: Array.from(new Set(auth.scopes.map(Scopes.inOrganization))) }
+    }
+  })
+
+/**
+ * The configuration of a sub-organization of `root` (an Asgardeo root organization's
+ * configuration): SCIM under `{organizationUrl}/o/scim2`, scopes in their `internal_org_*` form,
+ * the same credentials, retry, rate and timeout settings. `subOrganization` is checked as the
+ * option is (`{ id }` or `{ name }`).
+ *
+ * @since 0.4.0
+ * @category constructors
+ */
+export const forSubOrganization = (
+  root: Service,
+  subOrganization: SubOrganization
+): Effect.Effect<Service, ConfigError.ConfigError> => forSubOrganizationNamed(root, subOrganization, "subOrganization")
 
 /**
  * Resolves and checks the options of a generic RFC 7644 target.

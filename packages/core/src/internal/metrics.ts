@@ -23,3 +23,9 @@ export const rateLimited = Metric.counter("asgardeo_scim_rate_limited_total", {
   description: "429 Too Many Requests answers received",
   incremental: true
 })
+
+/** @internal */
+export const tokenRequests = Metric.counter("asgardeo_scim_token_requests_total", {
+  description: "Token requests sent to the token endpoint",
+  incremental: true
+})

@@ -15,13 +15,14 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as ScimClient from "../ScimClient.js"
 import * as ScimError from "../ScimError.js"
+import * as Scopes from "../Scopes.js"
 import * as Tolerant from "../Tolerant.js"
 
 /** @internal */
 export const path = "/api/server/v1/organizations"
 
 /** @internal */
-export const scope = "internal_organization_view"
+export const scope = Scopes.forOperation("Organizations.list")
 
 /** @internal */
 export const Organization = Schema.Struct({
