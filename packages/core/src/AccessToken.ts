@@ -152,7 +152,11 @@ export const make: Effect.Effect<
  */
 export const makeSwitched = (
   root: Service | undefined
-): Effect.Effect<Service, never, ScimConfig.ScimConfig | HttpClient.HttpClient | RateLimiter.RateLimiter | Scope.Scope> =>
+): Effect.Effect<
+  Service,
+  never,
+  ScimConfig.ScimConfig | HttpClient.HttpClient | RateLimiter.RateLimiter | Scope.Scope
+> =>
   Effect.gen(function*() {
     const config = yield* ScimConfig.ScimConfig
     const auth = config.auth
@@ -163,13 +167,18 @@ export const makeSwitched = (
     }
     const engine = yield* HttpClient.HttpClient
     return AccessToken.of(
-      yield* SwitchToken.make({
-        config,
-        auth,
-        client: Tracing.transformed(engine, config.transformClient),
-        limiter: yield* RateLimiter.RateLimiter,
-        scope: yield* Effect.scope
-      }, engine, config.subOrganization, root)
+      yield* SwitchToken.make(
+        {
+          config,
+          auth,
+          client: Tracing.transformed(engine, config.transformClient),
+          limiter: yield* RateLimiter.RateLimiter,
+          scope: yield* Effect.scope
+        },
+        engine,
+        config.subOrganization,
+        root
+      )
     )
   })
 

@@ -396,7 +396,10 @@ const forSubOrganizationNamed = (
     const auth = root.auth
     if (root.organizationUrl === undefined || auth._tag !== "ClientCredentials" || root.subOrganization !== undefined) {
       return yield* Effect.fail(
-        internal.invalid(name, `${name} needs the configuration of an Asgardeo root organization with client credentials`)
+        internal.invalid(
+          name,
+          `${name} needs the configuration of an Asgardeo root organization with client credentials`
+        )
       )
     }
     const checked = yield* internal.validateSubOrganization(name, subOrganization)

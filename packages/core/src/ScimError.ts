@@ -487,7 +487,8 @@ export class AmbiguousOrganization extends Make<AmbiguousOrganization>()(
     name: Schema.String,
     candidates: Schema.Array(Schema.Struct({ id: Schema.String, name: Schema.String }))
   },
-  (self) => ambiguous(self.operation, "organization name", self.name, "organization", self.candidates, (c) => c.name, false)
+  (self) =>
+    ambiguous(self.operation, "organization name", self.name, "organization", self.candidates, (c) => c.name, false)
 ) {}
 
 /**

@@ -48,7 +48,9 @@ const asgardeo = (world: World) => (req: Received): Effect.Effect<Reply> => {
       })
     }
     if (form.get("grant_type") === "organization_switch") {
-      if (!world.live.has(form.get("token") ?? "")) return Effect.succeed(oauthError("invalid_grant", "Invalid token received."))
+      if (!world.live.has(form.get("token") ?? "")) {
+        return Effect.succeed(oauthError("invalid_grant", "Invalid token received."))
+      }
       if (world.refuse !== undefined) return Effect.succeed(world.refuse)
       const org = form.get("switching_organization")
       return Effect.succeed({
@@ -436,4 +438,3 @@ describe("sub-organizations", () => {
     })
   })
 })
-

@@ -39,7 +39,9 @@ export const Organization = Schema.Struct({
 const Page = Schema.Struct({
   organizations: Schema.optional(Schema.NullOr(Schema.Array(Organization))),
   links: Schema.optional(
-    Schema.NullOr(Schema.Array(Schema.Struct({ href: Schema.optional(Schema.String), rel: Schema.optional(Schema.String) })))
+    Schema.NullOr(
+      Schema.Array(Schema.Struct({ href: Schema.optional(Schema.String), rel: Schema.optional(Schema.String) }))
+    )
   )
 })
 
@@ -170,7 +172,10 @@ export const stream = (
           )
         }
         return Effect.succeed(
-          [chunk, Option.some({ after: page.after, seen: new Set([...state.seen, page.after]), pages, resources })] as const
+          [
+            chunk,
+            Option.some({ after: page.after, seen: new Set([...state.seen, page.after]), pages, resources })
+          ] as const
         )
       })
   )

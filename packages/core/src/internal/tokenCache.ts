@@ -252,7 +252,9 @@ export const make = (
             if (status >= 200 && status < 300) {
               const parsed = parseTokenResponse(text, scopes, config.target.scopes.absentMeans)
               return typeof parsed === "string"
-                ? Effect.fail(new ScimError.InvalidResponse({ method: "POST", path: tokenPath, status, reason: parsed }))
+                ? Effect.fail(
+                  new ScimError.InvalidResponse({ method: "POST", path: tokenPath, status, reason: parsed })
+                )
                 : Effect.succeed({ ...parsed, sentAt, receivedAt: now })
             }
             return Effect.fail(
@@ -371,7 +373,10 @@ export const make = (
       )
 
     // Under the lock: decide again, and start a token request when one is needed.
-    const slowGet = (key: string, wanted: ReadonlyArray<string>): Effect.Effect<AccessToken.Token, ScimError.TokenFailure> =>
+    const slowGet = (
+      key: string,
+      wanted: ReadonlyArray<string>
+    ): Effect.Effect<AccessToken.Token, ScimError.TokenFailure> =>
       Effect.flatten(SynchronizedRef.modifyEffect(state, (s) =>
         Effect.gen(function*() {
           if (s.closed) return [Effect.die(closedError()), s] as const
