@@ -12,6 +12,7 @@ import type { Engine } from "./engine.js"
 import { resetEngine } from "./engine.js"
 import type { FaultSpec } from "./faults.js"
 import { prepareNewGroup, storeGroup } from "./groups.js"
+import { orgStoreOf, tenantOf } from "./organizations.js"
 import type { RateLimitConfig } from "./rateLimit.js"
 import type { JsonObject } from "./reply.js"
 import { clone, isObject, ScimFailure, USER_SCHEMA } from "./reply.js"
@@ -40,13 +41,15 @@ export class ControlFailure extends Error {
   }
 }
 
+/** A root organization by name, or a sub-organization by id. */
 const orgOf = (store: Store, organization: string): OrgStore => {
-  const org = store.orgs.get(organization)
+  const org = orgStoreOf(store, organization)
   if (org === undefined) throw new ControlFailure(404, `Unknown organization: ${organization}`)
   return org
 }
 
-const wrap = <A>(f: () => A): Effect.Effect<A, ControlFailure> =>
+/** @internal */
+export const wrap = <A>(f: () => A): Effect.Effect<A, ControlFailure> =>
   Effect.try({
     try: f,
     catch: (e) =>
@@ -61,7 +64,9 @@ const context = (engine: Engine, organization: string) =>
   Effect.gen(function*() {
     const store = yield* Ref.get(engine.store)
     const now = yield* Clock.currentTimeMillis
-    return { store, now, scimBase: `${engine.origin}/t/${organization}/scim2` }
+    const scimBase = tenantOf(store, organization, engine.origin)?.scimBase ??
+      `${engine.origin}/t/${organization}/scim2`
+    return { store, now, scimBase }
   })
 
 const ctxOf = (engine: Engine, org: OrgStore, now: number, scimBase: string): Ctx => ({
@@ -170,7 +175,7 @@ export const expireAllTokens = (engine: Engine): Effect.Effect<void> =>
 
 /** @internal */
 export const reset = (engine: Engine): Effect.Effect<void> =>
-  Effect.suspend(() => Ref.set(engine.store, resetEngine(engine)))
+  Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.set(engine.store, resetEngine(engine, now)))
 
 /** @internal */
 export const setRateLimits = (engine: Engine, config: Partial<RateLimitConfig>): RateLimitConfig => {
