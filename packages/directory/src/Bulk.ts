@@ -287,7 +287,8 @@ export const make: Effect.Effect<
       if (!target.scopes.checked) return needed[0]
       const token = yield* tokens.get()
       if (token.scopes === undefined) return needed[0]
-      const missing = needed.find((s) => !token.scopes!.has(s))
+      // In a sub-organization each scope is granted in its `internal_org_*` form.
+      const missing = needed.map(client.scopeOf).find((s) => !token.scopes!.has(s))
       if (missing !== undefined) {
         return yield* Effect.fail(
           new ScimError.MissingScope({ operation: op, scope: missing, granted: [...token.scopes] })

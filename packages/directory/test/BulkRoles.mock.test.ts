@@ -166,3 +166,23 @@ describe("Bulk: roles", () => {
     }).pipe(Effect.provide(m.layer))
   })
 })
+
+describe("Bulk: roles in a sub-organization", () => {
+  const SUB = "0b8f2c1e-1111-4a5b-9c3d-000000000001"
+  it.effect("the bulk role scopes are checked in their internal_org_ form", () => {
+    const granted = Scopes.all.map(Scopes.inOrganization)
+    const ok = bulkServer({ subOrganization: { id: SUB }, granted })
+    const missing = bulkServer({
+      subOrganization: { id: SUB },
+      granted: granted.filter((s) => s !== "internal_org_bulk_role_create")
+    })
+    return Effect.gen(function*() {
+      const execute = Effect.flatMap(Bulk.Bulk, (bulk) => bulk.execute([operations[1]!, operations[0]!]))
+      const result = yield* execute.pipe(Effect.provide(ok.layer))
+      assert.strictEqual(result.failed, 0)
+      assert.isTrue(ok.received.some((r) => r.url.pathname === "/t/acme/o/scim2/Bulk"))
+      const error = yield* Effect.flip(execute.pipe(Effect.provide(missing.layer)))
+      assert.strictEqual(error._tag === "MissingScope" ? error.scope : error._tag, "internal_org_bulk_role_create")
+    })
+  })
+})

@@ -702,3 +702,34 @@ describe("Roles on a target without them", () => {
     }).pipe(Effect.provide(m.layer))
   })
 })
+
+describe("Roles in a sub-organization", () => {
+  const SUB = "0b8f2c1e-1111-4a5b-9c3d-000000000001"
+  it.effect("the version is told from the internal_org_ scopes; requests go under /o/scim2 with them", () => {
+    const granted = v3Granted.map(Scopes.inOrganization)
+    const m = Mock.asgardeo((req) =>
+      req.method === "POST"
+        ? { status: 201, body: roleJson(ROLE, "auditor") }
+        : { status: 200, body: roleJson(ROLE, "auditor") }, { subOrganization: { id: SUB }, granted })
+    return Effect.gen(function*() {
+      const roles = yield* Roles.Roles
+      assert.strictEqual(yield* roles.version, "v3")
+      yield* roles.create({ displayName: "auditor" })
+      yield* roles.assignUsers(ROLE, [U1])
+      assert.deepStrictEqual(m.received.map((r) => `${r.method} ${r.url.pathname}`), [
+        "POST /t/acme/o/scim2/v3/Roles",
+        `PATCH /t/acme/o/scim2/v3/Roles/${ROLE}/Users`
+      ])
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  it.effect("a missing scope is named in its internal_org_ form", () => {
+    const granted = v3Granted.filter((s) => s !== "internal_role_mgt_users_update").map(Scopes.inOrganization)
+    const m = Mock.asgardeo(() => ({ status: 200, body: {} }), { subOrganization: { id: SUB }, granted })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(Effect.flatMap(Roles.Roles, (r) => r.assignUsers(ROLE, [U1])))
+      assert.strictEqual(error._tag === "MissingScope" ? error.scope : error._tag, "internal_org_role_mgt_users_update")
+      assert.deepStrictEqual(m.received, [])
+    }).pipe(Effect.provide(m.layer))
+  })
+})

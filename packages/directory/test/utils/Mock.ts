@@ -91,6 +91,7 @@ export const asgardeo = (
     readonly pageSize?: number
     readonly defaultUserStore?: string
     readonly rolesApi?: "v2" | "v3"
+    readonly subOrganization?: { readonly id: string }
     /** The scopes the token endpoint grants (default `Scopes.all`). */
     readonly granted?: ReadonlyArray<string>
   } = {}
