@@ -55,6 +55,8 @@ export interface EngineOptions {
   readonly maxBodyBytes: number
   /** The ETag mode (`Options.etag`). */
   readonly etag: boolean
+  /** More permissions a role may hold (`Options.permissions`). */
+  readonly permissions?: ReadonlyArray<string> | undefined
 }
 
 /** @internal */

@@ -34,6 +34,8 @@ import { patchGroup, patchUser } from "./patch.js"
 import { bucketOf, take } from "./rateLimit.js"
 import type { JsonObject, Reply } from "./reply.js"
 import { errorBody, errorReply, fail, guard, isObject } from "./reply.js"
+import { rootRoleEnv } from "./roleEnv.js"
+import { roleRoutes } from "./rolesRoutes.js"
 import { bulkScopes, scopeTable } from "./scopes.js"
 import type { Sized, TokenRecord } from "./store.js"
 import { authenticate, handleToken } from "./token.js"
@@ -314,10 +316,15 @@ export const makeRoutes = (engine: Engine): Routes => {
   routes.on("POST", "/t/:org/oauth2/token", token(engine))
   resourceRoutes(routes, engine, S, users)
   resourceRoutes(routes, engine, S, groups)
+  // Roles v2/v3 (rolesRoutes.ts): each route behind the gate with its own scope.
+  const roleEnv = (ctx: Ctx) => rootRoleEnv(engine, ctx)
+  for (const r of roleRoutes(S, { env: roleEnv })) {
+    routes.on(r.method, r.path, route(engine, r.scope, r.readsBody, r.handle))
+  }
   routes.on(
     "POST",
     `${S}/Bulk`,
-    route(engine, bulkScopes, true, (i) => handleBulk(i.ctx, i.body(), i.token?.scopes ?? new Set()))
+    route(engine, bulkScopes, true, (i) => handleBulk(i.ctx, i.body(), i.token?.scopes ?? new Set(), roleEnv(i.ctx)))
   )
   routes.on(
     "GET",

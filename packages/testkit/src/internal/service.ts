@@ -15,6 +15,7 @@ import { addFault, defaultOrigin, emptyCounters, logEntries, makeEngine } from "
 import { makeClient } from "./inMemory.js"
 import type { RateLimitConfig } from "./rateLimit.js"
 import { defaultRateLimits } from "./rateLimit.js"
+import { checkRoleApp, permissionsOption, scopesForRolesApi } from "./roleEnv.js"
 import { makeHandler } from "./router.js"
 import { allScopes as scopes } from "./scopes.js"
 import type * as Api from "./types.js"
@@ -41,11 +42,14 @@ const etagMode = (value: unknown): boolean => {
 export const engineFromOptions = (options: Options, origin: string): Engine => {
   const organization = options.organization ?? "acme"
   const organizations = [organization, ...(options.organizations ?? []).filter((o) => o !== organization)]
+  for (const app of options.apps ?? []) checkRoleApp(app)
   const apps = (options.apps ?? [{ clientId: "emulator-client", clientSecret: "emulator-secret" }]).map((a) => ({
     clientId: a.clientId,
     clientSecret: a.clientSecret,
-    scopes: a.scopes ?? allScopes,
-    expiresIn: a.expiresIn
+    scopes: scopesForRolesApi(a.scopes ?? allScopes, a.rolesApi),
+    expiresIn: a.expiresIn,
+    id: a.id,
+    name: a.name
   }))
   const quirks: Quirks = { ...defaultQuirks, ...options.quirks }
   const rateLimits: RateLimitConfig = {
@@ -61,7 +65,8 @@ export const engineFromOptions = (options: Options, origin: string): Engine => {
     rateLimits,
     origin,
     maxBodyBytes: bodyLimit(options.maxBodyBytes),
-    etag: etagMode(options.etag)
+    etag: etagMode(options.etag),
+    permissions: permissionsOption(options.permissions)
   })
 }
 
@@ -84,6 +89,7 @@ export const makeService = (engine: Engine): Api.AsgardeoEmulator.Service => {
     seedUsers: (users, options) => mapFailure(control.seedUsers(engine, orgOf(options), users)),
     seedGroups: (groups, options) => mapFailure(control.seedGroups(engine, orgOf(options), groups)),
     createUser: (user, options) => mapFailure(control.createUser(engine, orgOf(options), user)),
+    seedRoles: (roles, options) => mapFailure(control.seedRoles(engine, orgOf(options), roles)),
     snapshot: (options) => mapFailure(control.snapshot(engine, orgOf(options))),
     reset: control.reset(engine),
     injectFault: (fault) => Effect.sync(() => addFault(engine, fault)),
