@@ -27,6 +27,7 @@ export const serverSuites: ReadonlyArray<string> = [
   "packages/reliability/test/Emulator.test.ts",
   "packages/reliability/test/Tokens.test.ts",
   "packages/testkit/test/Bodies.test.ts",
+  "packages/testkit/test/RolesServer.test.ts",
   "packages/testkit/test/Server.test.ts"
 ]
 

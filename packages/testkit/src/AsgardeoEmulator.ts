@@ -124,6 +124,14 @@ export type {
    */
   SeedGroup,
   /**
+   * A role for direct seeding (`AsgardeoEmulator.Service.seedRoles`): its display name, audience
+   * (the organization's by default, or a registered app's), permissions, and user and group ids.
+   *
+   * @since 0.4.0
+   * @category models
+   */
+  SeedRole,
+  /**
    * A user for direct seeding: `userName` (the `DEFAULT/` prefix is added when missing), an
    * optional password, plus any SCIM attributes. No password policy is applied.
    *
@@ -132,8 +140,8 @@ export type {
    */
   SeedUser,
   /**
-   * An organization's state, from `AsgardeoEmulator.Service.snapshot`: its users, groups and
-   * memberships.
+   * An organization's state, from `AsgardeoEmulator.Service.snapshot`: its users, groups,
+   * memberships and roles.
    *
    * @since 0.1.0
    * @category models
@@ -204,7 +212,8 @@ export const defaultMaxBodyBytes: number = body.defaultMaxBodyBytes
 export const defaultCredentials = { clientId: "emulator-client", clientSecret: "emulator-secret" } as const
 
 /**
- * The emulator's scope table (asgardeo-api.md §3): every scope a default app is granted.
+ * The emulator's scope table (asgardeo-api.md §3; the Roles v2 and v3 scopes and the bulk role
+ * scopes of asgardeo-rbac-orgs.md §1.2 and §1.14): every scope a default app is granted.
  *
  * @since 0.1.0
  * @category constants

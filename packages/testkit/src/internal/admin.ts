@@ -13,6 +13,7 @@ import { addFault, emptyCounters, logEntries } from "./engine.js"
 import type { Answer, Handler, RouteInput, Routes } from "./exchange.js"
 import * as exchange from "./exchange.js"
 import { isObject } from "./reply.js"
+import type * as Public from "./types.js"
 
 const json = (body: unknown, status = 200): Answer => exchange.json(status, body)
 
@@ -146,10 +147,13 @@ export const routes = (table: Routes, engine: Engine): void => {
             : [])
         ]
         const groups = Array.isArray(body["groups"]) ? (body["groups"] as Array<control.SeedGroup>) : []
+        const roles: Array<unknown> = Array.isArray(body["roles"]) ? body["roles"] : []
         return yield* Effect.gen(function*() {
           const u = yield* control.seedUsers(engine, org, users)
           const g = yield* control.seedGroups(engine, org, groups)
-          return json({ users: u, groups: g })
+          if (roles.length === 0) return json({ users: u, groups: g })
+          const r = yield* control.seedRoles(engine, org, roles as Array<Public.SeedRole>)
+          return json({ users: u, groups: g, roles: r })
         }).pipe(Effect.catchAll((e) => Effect.succeed(failure(e))))
       }))
   )

@@ -23,7 +23,8 @@ export const defaultQuirks: Quirks = {
   expiresInRounding: "up",
   ignoreDomainParameter: false,
   cursorPaging: false,
-  cursorTimeoutSeconds: 600
+  cursorTimeoutSeconds: 600,
+  strictV2RoleScopes: false
 }
 
 /** @internal */
@@ -38,5 +39,6 @@ export interface Ctx {
 /** @internal */
 export const renderOptions = (ctx: Ctx): RenderOptions => ({
   baseUrl: ctx.scimBase,
-  emailsAsStrings: ctx.quirks.emailsAsStrings
+  emailsAsStrings: ctx.quirks.emailsAsStrings,
+  roles: ctx.org.roles
 })

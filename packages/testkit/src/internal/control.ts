@@ -16,6 +16,8 @@ import { orgStoreOf, tenantOf } from "./organizations.js"
 import type { RateLimitConfig } from "./rateLimit.js"
 import type { JsonObject } from "./reply.js"
 import { clone, isObject, ScimFailure, USER_SCHEMA } from "./reply.js"
+import { rootRoleEnv } from "./roleEnv.js"
+import { allParts, renderRole, seedRoles as seedRoleRecords } from "./roles.js"
 import type { Member, OrgStore, Store } from "./store.js"
 import { findUserByName, iso, newId, putUser, renderGroup, renderUser, userName, withDomain } from "./store.js"
 import type * as Public from "./types.js"
@@ -32,6 +34,7 @@ export interface Snapshot {
   readonly users: ReadonlyArray<JsonObject>
   readonly groups: ReadonlyArray<JsonObject>
   readonly memberships: ReadonlyArray<{ readonly groupId: string; readonly userId: string }>
+  readonly roles: ReadonlyArray<JsonObject>
 }
 
 /** A failure of a direct state write (duplicate name, invalid input, unknown organization). @internal */
@@ -97,7 +100,8 @@ export const seedUsers = (
         }
         seen.add(key)
         const id = newId()
-        const { password, ...attributes } = input
+        // `roles` come from role assignments only (see users.ts).
+        const { password, roles: _roles, ...attributes } = input
         const resource = {
           schemas: [USER_SCHEMA],
           id,
@@ -151,10 +155,11 @@ export const seedGroups = (engine: Engine, organization: string, groups: Iterabl
 
 /** @internal */
 export const snapshot = (engine: Engine, organization: string): Effect.Effect<Snapshot, ControlFailure> =>
-  Effect.flatMap(context(engine, organization), ({ scimBase, store }) =>
+  Effect.flatMap(context(engine, organization), ({ now, scimBase, store }) =>
     wrap(() => {
       const org = orgOf(store, organization)
-      const options = { baseUrl: scimBase, emailsAsStrings: false }
+      const options = { baseUrl: scimBase, emailsAsStrings: false, roles: org.roles }
+      const roles = rootRoleEnv(engine, ctxOf(engine, org, now, scimBase))
       const memberships: Array<{ groupId: string; userId: string }> = []
       for (const g of org.groups.values()) {
         for (const m of g.members) memberships.push({ groupId: g.id, userId: m.value })
@@ -162,8 +167,17 @@ export const snapshot = (engine: Engine, organization: string): Effect.Effect<Sn
       return {
         users: Array.from(org.users.values(), (u) => renderUser(org, u, options)),
         groups: Array.from(org.groups.values(), (g) => renderGroup(g, options)),
-        memberships
+        memberships,
+        roles: Array.from(org.roles.roles.values(), (r) => renderRole(roles, r, "v2", allParts))
       }
+    }))
+
+/** Roles checked as `POST /scim2/v2/Roles` checks them; all stored or none. @internal */
+export const seedRoles = (engine: Engine, organization: string, roles: Iterable<Public.SeedRole>) =>
+  Effect.flatMap(context(engine, organization), ({ now, scimBase, store }) =>
+    wrap(() => {
+      const org = orgOf(store, organization)
+      return seedRoleRecords(rootRoleEnv(engine, ctxOf(engine, org, now, scimBase)), roles)
     }))
 
 /** @internal */

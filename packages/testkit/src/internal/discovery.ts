@@ -122,6 +122,16 @@ const multi = (name: string) =>
     ]
   })
 
+/** A user's or group's `roles`: its role assignments (`roleStore.ts`), read-only. */
+const roles = () =>
+  attr("roles", "COMPLEX", {
+    multiValued: true,
+    mutability: "READ_ONLY",
+    subAttributes: ["value", "display", "$ref", "audienceValue", "audienceDisplay", "audienceType"].map((name) =>
+      attr(name, name === "$ref" ? "REFERENCE" : "STRING", { mutability: "READ_ONLY" })
+    )
+  })
+
 /** One schema document; its `meta.location` is under `scimBase`. */
 const schema = (
   scimBase: string,
@@ -189,7 +199,7 @@ export const schemas = (scimBase: string): ReadonlyArray<JsonObject> => [
         attr("type", "STRING", { mutability: "READ_ONLY" })
       ]
     }),
-    multi("roles")
+    roles()
   ]),
   schema(scimBase, GROUP_SCHEMA, "Group", "Group", [
     attr("id", "STRING", { mutability: "READ_ONLY" }),
@@ -197,7 +207,8 @@ export const schemas = (scimBase: string): ReadonlyArray<JsonObject> => [
     attr("members", "COMPLEX", {
       multiValued: true,
       subAttributes: [attr("value", "STRING"), attr("display", "STRING"), attr("$ref", "REFERENCE")]
-    })
+    }),
+    roles()
   ]),
   schema(scimBase, ENTERPRISE_SCHEMA, "EnterpriseUser", "Enterprise User", [
     attr("employeeNumber", "STRING"),

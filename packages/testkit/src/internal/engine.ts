@@ -58,6 +58,8 @@ export interface EngineOptions {
   readonly etag: boolean
   /** The sub-organizations of the options (already checked), restored on reset. */
   readonly subOrganizations?: ReadonlyArray<Public.SubOrganizationSeed> | undefined
+  /** More permissions a role may hold (`Options.permissions`). */
+  readonly permissions?: ReadonlyArray<string> | undefined
 }
 
 /** @internal */

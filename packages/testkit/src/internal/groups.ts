@@ -97,7 +97,8 @@ const cleanInput = (body: JsonObject): JsonObject => {
   for (const [k, v] of Object.entries(clone(body))) {
     const lower = k.toLowerCase()
     const canonical = lower === "displayname" ? "displayName" : lower === "members" ? "members" : k
-    input[canonical] = v
+    // A group's `roles` are its role assignments (Roles API): written ones are ignored.
+    if (lower !== "roles") input[canonical] = v
   }
   delete input["id"]
   delete input["meta"]

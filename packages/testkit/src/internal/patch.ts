@@ -174,7 +174,7 @@ const applyGeneric = (
         onPassword(value)
         continue
       }
-      if (key === "groups") continue
+      if (key === "groups" || key === "roles") continue
       rest[key] = value as Json
     }
     return Object.keys(rest).length === 0 ? resource : runScimPatch(resource, { ...op, value: rest })
@@ -196,7 +196,7 @@ const applyGeneric = (
     onPassword(op.value)
     return resource
   }
-  if (firstSegment(path) === "groups") return resource
+  if (firstSegment(path) === "groups" || firstSegment(path) === "roles") return resource
   return runScimPatch(resource, { ...op, path })
 }
 

@@ -60,6 +60,9 @@ export class ScimFailure extends Error {
   }
 }
 
+/** The detail of a 403 for a missing scope. @internal */
+export const FORBIDDEN_DETAIL = "Operation is not permitted. You do not have permissions to make this request."
+
 /** @internal */
 export const fail = (status: number, detail: string, scimType?: string): never => {
   throw new ScimFailure(status, detail, scimType)

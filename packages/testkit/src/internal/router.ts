@@ -36,6 +36,8 @@ import { patchGroup, patchUser } from "./patch.js"
 import { bucketOf, take } from "./rateLimit.js"
 import type { JsonObject, Reply } from "./reply.js"
 import { errorBody, errorReply, fail, guard, isObject } from "./reply.js"
+import { rootRoleEnv } from "./roleEnv.js"
+import { roleRoutes } from "./rolesRoutes.js"
 import { bulkScopes, scopeTable } from "./scopes.js"
 import type { Sized, TokenRecord } from "./store.js"
 import { handleToken } from "./token.js"
@@ -334,10 +336,16 @@ export const makeRoutes = (engine: Engine): Routes => {
   routes.on("POST", "/t/:org/oauth2/token", token(engine))
   resourceRoutes(scim, engine, S, users)
   resourceRoutes(scim, engine, S, groups)
+  // Roles v2/v3 (rolesRoutes.ts): each route behind the gate with its own scope; the root
+  // organizations' roles only (no /o/ roles yet).
+  const roleEnv = (ctx: Ctx) => rootRoleEnv(engine, ctx)
+  for (const r of roleRoutes(S, { env: roleEnv })) {
+    routes.on(r.method, r.path, route(engine, r.scope, r.readsBody, r.handle))
+  }
   scim.on(
     "POST",
     `${S}/Bulk`,
-    route(engine, bulkScopes, true, (i) => handleBulk(i.ctx, i.body(), i.token?.scopes ?? new Set()))
+    route(engine, bulkScopes, true, (i) => handleBulk(i.ctx, i.body(), i.token?.scopes ?? new Set(), roleEnv(i.ctx)))
   )
   scim.on(
     "GET",

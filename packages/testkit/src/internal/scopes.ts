@@ -26,7 +26,21 @@ export const scopeTable = {
   "Bulk.groupCreate": "internal_bulk_group_create",
   "Bulk.groupUpdate": "internal_bulk_group_update",
   "Bulk.groupDelete": "internal_bulk_group_delete",
-  "Organizations.view": "internal_organization_view"
+  "Organizations.view": "internal_organization_view",
+  // Roles (asgardeo-rbac-orgs.md §1.2): v2 and v3 share view and delete; v3 has its own create
+  // and update, and the user and group assignment scopes of `/v3/Roles/{id}/Users|Groups`.
+  "Roles.view": "internal_role_mgt_view",
+  "Roles.create": "internal_role_mgt_create",
+  "Roles.update": "internal_role_mgt_update",
+  "Roles.delete": "internal_role_mgt_delete",
+  "RolesV3.create": "internal_role_mgt_meta_create",
+  "RolesV3.update": "internal_role_mgt_meta_update",
+  "Roles.usersUpdate": "internal_role_mgt_users_update",
+  "Roles.groupsUpdate": "internal_role_mgt_groups_update",
+  "Roles.permissionsUpdate": "internal_role_mgt_permissions_update",
+  "Bulk.roleCreate": "internal_bulk_role_create",
+  "Bulk.roleUpdate": "internal_bulk_role_update",
+  "Bulk.roleDelete": "internal_bulk_role_delete"
 } as const
 
 /** The root organization's scopes: every scope of the table. @internal */
@@ -44,8 +58,8 @@ export const allScopes: ReadonlyArray<string> = [...rootScopes, ...rootScopes.ma
 export const bulkScopes: ReadonlyArray<string> = allScopes.filter((s) => s.startsWith("internal_bulk_"))
 
 /** The scope a bulk operation needs (the legacy bulk scope allows all of them). @internal */
-export const bulkScopeFor = (resource: "Users" | "Groups", method: string): string | undefined => {
-  const kind = resource === "Users" ? "user" : "group"
+export const bulkScopeFor = (resource: "Users" | "Groups" | "Roles", method: string): string | undefined => {
+  const kind = resource === "Users" ? "user" : resource === "Groups" ? "group" : "role"
   switch (method) {
     case "POST":
       return `internal_bulk_${kind}_create`

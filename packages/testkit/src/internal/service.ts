@@ -20,6 +20,7 @@ import * as orgControl from "./orgControl.js"
 import type { RateLimitConfig } from "./rateLimit.js"
 import { defaultRateLimits } from "./rateLimit.js"
 import { ScimFailure } from "./reply.js"
+import { checkRoleApp, permissionsOption, scopesForRolesApi } from "./roleEnv.js"
 import { makeHandler } from "./router.js"
 import { allScopes as scopes } from "./scopes.js"
 import { makeStore } from "./store.js"
@@ -65,9 +66,11 @@ const subOrganizationSeeds = (value: unknown, organizations: ReadonlyArray<strin
 export const engineFromOptions = (options: Options, origin: string, now = 0): Engine => {
   const organization = options.organization ?? "acme"
   const organizations = [organization, ...(options.organizations ?? []).filter((o) => o !== organization)]
-  const apps = (options.apps ?? [{ clientId: "emulator-client", clientSecret: "emulator-secret" }]).map((a) =>
-    checked(() => resolveApp(a, organizations))
-  )
+  for (const app of options.apps ?? []) checkRoleApp(app)
+  const apps = (options.apps ?? [{ clientId: "emulator-client", clientSecret: "emulator-secret" }]).map((a) => {
+    const app = checked(() => resolveApp(a, organizations))
+    return { ...app, scopes: scopesForRolesApi(app.scopes, a.rolesApi) }
+  })
   const quirks: Quirks = { ...defaultQuirks, ...options.quirks }
   const rateLimits: RateLimitConfig = {
     ...defaultRateLimits,
@@ -83,7 +86,8 @@ export const engineFromOptions = (options: Options, origin: string, now = 0): En
     origin,
     maxBodyBytes: bodyLimit(options.maxBodyBytes),
     etag: etagMode(options.etag),
-    subOrganizations: subOrganizationSeeds(options.subOrganizations, organizations)
+    subOrganizations: subOrganizationSeeds(options.subOrganizations, organizations),
+    permissions: permissionsOption(options.permissions)
   }, now)
 }
 
@@ -106,6 +110,7 @@ export const makeService = (engine: Engine): Api.AsgardeoEmulator.Service => {
     seedUsers: (users, options) => mapFailure(control.seedUsers(engine, orgOf(options), users)),
     seedGroups: (groups, options) => mapFailure(control.seedGroups(engine, orgOf(options), groups)),
     createUser: (user, options) => mapFailure(control.createUser(engine, orgOf(options), user)),
+    seedRoles: (roles, options) => mapFailure(control.seedRoles(engine, orgOf(options), roles)),
     snapshot: (options) => mapFailure(control.snapshot(engine, orgOf(options))),
     reset: control.reset(engine),
     injectFault: (fault) => Effect.sync(() => addFault(engine, fault)),

@@ -10,6 +10,8 @@
 import { utf8Length } from "./exchange.js"
 import type { JsonObject } from "./reply.js"
 import { clone, isObject, stripDomain } from "./reply.js"
+import type { RoleStore } from "./roleStore.js"
+import { dropGroup, dropUser, groupRoleRefs, makeRoleStore, userRoleRefs } from "./roleStore.js"
 
 /** @internal */
 export interface UserRecord {
@@ -48,6 +50,8 @@ export interface OrgStore {
   readonly userGroups: Map<string, Set<string>>
   /** The ETag mode's revisions: resource id -> writes through its own endpoint (`etags.ts`). */
   readonly revisions: Map<string, number>
+  /** The organization's roles (`roleStore.ts`), shared by the v2 and v3 Roles APIs. */
+  readonly roles: RoleStore
 }
 
 /** @internal */
@@ -100,7 +104,8 @@ export const makeOrg = (name: string): OrgStore => ({
   groups: new Map(),
   groupNames: new Map(),
   userGroups: new Map(),
-  revisions: new Map()
+  revisions: new Map(),
+  roles: makeRoleStore()
 })
 
 /** @internal */
@@ -229,6 +234,7 @@ export const deleteUser = (org: OrgStore, id: string): boolean => {
     if (group !== undefined) group.members = group.members.filter((m) => m.value !== id)
   }
   org.userGroups.delete(id)
+  dropUser(org.roles, id)
   return true
 }
 
@@ -239,6 +245,7 @@ export const deleteGroup = (org: OrgStore, id: string): boolean => {
   for (const m of group.members) removeMembership(org, id, m.value)
   org.groups.delete(id)
   org.groupNames.delete(groupName(group).toLowerCase())
+  dropGroup(org.roles, id)
   return true
 }
 
@@ -257,6 +264,8 @@ export const renameUserInGroups = (org: OrgStore, user: UserRecord): void => {
 export interface RenderOptions {
   readonly baseUrl: string
   readonly emailsAsStrings: boolean
+  /** The organization's roles, for a group's `roles` (a user's come from its organization). */
+  readonly roles?: RoleStore | undefined
 }
 
 /** The `groups` of a rendered user (`undefined`: the user is in no group). @internal */
@@ -280,6 +289,8 @@ export const groupsOf = (org: OrgStore, user: UserRecord, baseUrl: string): Arra
 const render = (org: OrgStore, user: UserRecord, options: RenderOptions, out: JsonObject): JsonObject => {
   const groups = groupsOf(org, user, options.baseUrl)
   if (groups !== undefined) out["groups"] = groups
+  const roles = userRoleRefs(org.roles, user.id, options.baseUrl)
+  if (roles !== undefined) out["roles"] = roles
   const emails = out["emails"]
   if (options.emailsAsStrings && Array.isArray(emails)) {
     out["emails"] = emails.map((e) => (isObject(e) && typeof e["value"] === "string" ? e["value"] : e))
@@ -313,7 +324,7 @@ export const sized = (json: string): Sized => ({ json, bytes: utf8Length(json) }
 const storedJson = new WeakMap<object, Sized>()
 
 /**
- * `JSON.stringify(renderUserShared(...))`, with its length: for a user in no group (and without
+ * `JSON.stringify(renderUserShared(...))`, with its length: for a user in no group and no role (and without
  * the `emailsAsStrings` quirk) the stored resource's JSON, computed once per stored resource
  * (stored resources are never changed in place).
  *
@@ -321,7 +332,7 @@ const storedJson = new WeakMap<object, Sized>()
  */
 export const renderUserJson = (org: OrgStore, user: UserRecord, options: RenderOptions): Sized => {
   const groupIds = org.userGroups.get(user.id)
-  if (options.emailsAsStrings || (groupIds !== undefined && groupIds.size > 0)) {
+  if (options.emailsAsStrings || (groupIds !== undefined && groupIds.size > 0) || org.roles.byUser.has(user.id)) {
     return sized(JSON.stringify(renderUserShared(org, user, options)))
   }
   let json = storedJson.get(user.resource)
@@ -344,6 +355,8 @@ export const renderGroup = (group: GroupRecord, options: RenderOptions): JsonObj
       $ref: `${options.baseUrl}/Users/${m.value}`
     }))
   }
+  const roles = options.roles === undefined ? undefined : groupRoleRefs(options.roles, group.id, options.baseUrl)
+  if (roles !== undefined) out["roles"] = roles
   if (meta !== undefined) out["meta"] = meta
   return out
 }

@@ -53,6 +53,27 @@ export interface App {
    * @since 0.4.0
    */
   readonly organization?: string | undefined
+  /**
+   * The application's resource id (as in `/api/server/v1/applications/{id}`): what an
+   * application-audience role names in `audience.value`. Default: a stable UUID derived from the
+   * `clientId`.
+   *
+   * @since 0.4.0
+   */
+  readonly id?: string | undefined
+  /** The application's display name (a role's `audience.display`). Default: the `clientId`. @since 0.4.0 */
+  readonly name?: string | undefined
+  /**
+   * The Roles API the app is authorized for. Asgardeo cannot authorize an app for both the
+   * "SCIM2 Roles V1/V2 API" and the "SCIM2 Roles V3 API": `"v2"` drops the v3-only role scopes
+   * (`internal_role_mgt_meta_create`, `_meta_update`) from the app's scopes, `"v3"` the v2-only
+   * ones (`internal_role_mgt_create`, `_update`, `_permissions_update`), so a client can tell
+   * the version from the scopes it is granted. Default: both (the emulator's default app holds
+   * both sets).
+   *
+   * @since 0.4.0
+   */
+  readonly rolesApi?: "v2" | "v3" | undefined
 }
 
 /**
@@ -160,6 +181,15 @@ export interface Quirks {
   readonly cursorPaging: boolean
   /** Seconds a cursor stays valid in cursor mode (emulator time). Default 600. @since 0.3.0 */
   readonly cursorTimeoutSeconds: number
+  /**
+   * Roles v2: besides `internal_role_mgt_create` / `_update`, a POST, PUT or PATCH whose body
+   * touches `users`, `groups` or `permissions` also needs `internal_role_mgt_users_update`,
+   * `_groups_update` or `_permissions_update` (403 otherwise), as newer Asgardeo code checks
+   * (which scope each check needs is unconfirmed). Default false.
+   *
+   * @since 0.4.0
+   */
+  readonly strictV2RoleScopes: boolean
 }
 
 /**
@@ -224,6 +254,13 @@ export interface Options {
    * @since 0.3.0
    */
   readonly etag?: boolean | undefined
+  /**
+   * More permissions (API scopes) a role may hold, besides every scope of the emulator's table
+   * and `internal_login`; a role naming any other is refused (400 `invalidValue`).
+   *
+   * @since 0.4.0
+   */
+  readonly permissions?: ReadonlyArray<string> | undefined
 }
 
 /**
@@ -357,6 +394,28 @@ export interface Snapshot {
   readonly users: ReadonlyArray<JsonObject>
   readonly groups: ReadonlyArray<JsonObject>
   readonly memberships: ReadonlyArray<{ readonly groupId: string; readonly userId: string }>
+  /** Every role as `GET /scim2/v2/Roles/{id}` answers it (users included). @since 0.4.0 */
+  readonly roles: ReadonlyArray<JsonObject>
+}
+
+/**
+ * A role for direct seeding (`AsgardeoEmulator.Service.seedRoles`), checked as `POST
+ * /scim2/v2/Roles` checks it: a name without `/`, unique in its audience; an audience of the
+ * organization (the default) or of a registered app (`{ type: "application", value: app id }`);
+ * known permissions; existing user and group ids.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface SeedRole {
+  readonly displayName: string
+  readonly audience?: { readonly type: "organization" | "application"; readonly value?: string | undefined } | undefined
+  /** Scope names (`internal_login`, `internal_user_mgt_view`, ...). */
+  readonly permissions?: ReadonlyArray<string> | undefined
+  /** User ids. */
+  readonly users?: ReadonlyArray<string> | undefined
+  /** Group ids. */
+  readonly groups?: ReadonlyArray<string> | undefined
 }
 
 /**
@@ -424,6 +483,11 @@ export declare namespace AsgardeoEmulator {
       user: JsonObject,
       options?: { readonly organization?: string | undefined }
     ) => Effect.Effect<JsonObject, EmulatorError>
+    /** Direct writes of roles (checked like `POST /scim2/v2/Roles`); all or none are stored. @since 0.4.0 */
+    readonly seedRoles: (
+      roles: Iterable<SeedRole>,
+      options?: { readonly organization?: string | undefined }
+    ) => Effect.Effect<ReadonlyArray<{ readonly id: string; readonly displayName: string }>, EmulatorError>
     readonly snapshot: (
       options?: { readonly organization?: string | undefined }
     ) => Effect.Effect<Snapshot, EmulatorError>

@@ -173,6 +173,9 @@ export const prepareNewUser = (ctx: Ctx, body: unknown): UserRecord => {
   delete resource["meta"]
   delete resource["password"]
   delete resource["groups"]
+  // A user's `roles` are its role assignments (Roles API); written `roles` are ignored, as
+  // `groups` (what Asgardeo does with them is unconfirmed: asgardeo-rbac-orgs.md §1.13).
+  delete resource["roles"]
   if (wso2 !== undefined) {
     delete wso2["askPassword"]
     delete wso2["verifyEmail"]
@@ -218,6 +221,7 @@ export const commitUser = (ctx: Ctx, user: UserRecord, resource: JsonObject, pas
   const out: JsonObject = { ...resource, id: user.id, userName: fullName }
   delete out["password"]
   delete out["groups"]
+  delete out["roles"]
   out["meta"] = { ...previousMeta, lastModified: iso(ctx.now) }
   out["schemas"] = schemasOf(out)
   const wso2 = out[WSO2_SCHEMA]
