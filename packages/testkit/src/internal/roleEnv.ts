@@ -15,7 +15,6 @@ import type { Ctx } from "./context.js"
 import type { Engine } from "./engine.js"
 import * as Organizations from "./organizations.js"
 import { scopeTable } from "./scopes.js"
-import type { App } from "./token.js"
 import type * as Public from "./types.js"
 
 /** @internal */
@@ -45,7 +44,7 @@ export const stableId = (kind: string, name: string): string => Organizations.st
 export const organizationId = Organizations.organizationId
 
 /** An app's resource id: `App.id`, else derived from its client id. @internal */
-export const applicationOf = (app: Pick<App, "clientId" | "id" | "name">): { readonly id: string; readonly name: string } => ({
+export const applicationOf = (app: Public.App): { readonly id: string; readonly name: string } => ({
   id: app.id ?? stableId("application", app.clientId),
   name: app.name ?? app.clientId
 })
