@@ -31,7 +31,17 @@ export interface Service {
 export class Backend extends Context.Tag("@asgardeo-scim/cli/Backend")<Backend, Service>() {}
 
 /**
- * The real backend: undici, and the in-process emulator, each loaded on first use.
+ * The sub-organization the embedded emulator of `--emulator` has below its
+ * organization, for `--emulator --sub-org "ABC Builders"` (or its id).
+ *
+ * @since 0.4.0
+ * @category constants
+ */
+export const embeddedSubOrganization = "ABC Builders"
+
+/**
+ * The real backend: undici, and the in-process emulator (with one sub-organization,
+ * {@link embeddedSubOrganization}), each loaded on first use.
  *
  * @since 0.1.0
  * @category layers
@@ -40,5 +50,8 @@ export const layer: Layer.Layer<Backend> = Layer.succeed(Backend, {
   httpClient: Layer.unwrapEffect(
     Effect.map(Effect.promise(() => import("@effect/platform-node/NodeHttpClient")), (m) => m.layerUndici)
   ),
-  embedded: Effect.flatMap(Effect.promise(() => import("@asgardeo-scim/testkit/AsgardeoEmulator")), (m) => m.make())
+  embedded: Effect.flatMap(
+    Effect.promise(() => import("@asgardeo-scim/testkit/AsgardeoEmulator")),
+    (m) => m.make({ subOrganizations: [{ name: embeddedSubOrganization }] })
+  )
 })

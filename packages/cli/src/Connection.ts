@@ -4,6 +4,12 @@
  * matching flags, or, with `--emulator`, the embedded in-memory emulator. The optional
  * `ASGARDEO_USER_STORE` names the user store bare names mean (default `DEFAULT`).
  *
+ * `--sub-org` (or `ASGARDEO_SUB_ORG`; with `--emulator` the flag only) acts inside a B2B
+ * sub-organization of the organization: core's `subOrganization` option, from
+ * `ScimConfig.subOrganizationOf` (a UUID is an id, anything else a name). On a generic target the
+ * flag is a usage error, and the variable is not read (it is an Asgardeo setting, as
+ * `ASGARDEO_USER_STORE` is).
+ *
  * Any other SCIM 2.0 server (a generic target, core's `ScimConfig.layerGeneric` with the
  * `Target.rfc7644` dialect): `--scim-url` / `SCIM_BASE_URL` with a static bearer token
  * (`--bearer-token` / `SCIM_TOKEN`) or OAuth2 client credentials (`--token-url` /
@@ -17,7 +23,7 @@
  *
  * @since 0.1.0
  */
-import type * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
+import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Directory from "@asgardeo-scim/directory/Directory"
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
@@ -39,7 +45,11 @@ import { CliError, Usage } from "./ExitCode.js"
  * @since 0.1.0
  * @category models
  */
-export type Services = Directory.Services | HrDirectory.HrDirectory | ScimConfig.ScimConfig
+export type Services =
+  | Directory.Services
+  | HrDirectory.HrDirectory
+  | ScimConfig.ScimConfig
+  | HttpClient.HttpClient
 
 /**
  * The parsed connection flags.
@@ -58,6 +68,13 @@ export interface Flags {
   readonly bearerToken: Option.Option<Redacted.Redacted<string>>
   /** @since 0.3.0 */
   readonly tokenUrl: Option.Option<string>
+  /**
+   * `--sub-org`: a sub-organization to act in, by id or name (`undefined` or none: the
+   * organization itself, or `ASGARDEO_SUB_ORG`).
+   *
+   * @since 0.4.0
+   */
+  readonly subOrg?: Option.Option<string> | undefined
   readonly emulator: boolean
 }
 
@@ -95,6 +112,18 @@ export type ClientOptions = Omit<ScimConfig.Options, "organization" | "clientId"
 const hr = () => HrDirectory.layer.pipe(Layer.provide(RoleMapping.layer()))
 
 /**
+ * The sub-organization option for `--sub-org`, else (`env`) for `ASGARDEO_SUB_ORG`: none when the
+ * variable is blank; a blank flag is a usage error.
+ */
+const subOrganization = (flags: Flags, env: boolean) =>
+  Effect.gen(function*() {
+    const flag = flags.subOrg ?? Option.none()
+    if (Option.isSome(flag) && !set(flag)) return yield* Effect.fail(usage("--sub-org is empty"))
+    const value = env ? yield* fromEnv(flag, "ASGARDEO_SUB_ORG") : flag
+    return set(value) ? { subOrganization: ScimConfig.subOrganizationOf(value.value) } : {}
+  })
+
+/**
  * The directory and HR services for the flags.
  *
  * @since 0.1.0
@@ -108,6 +137,8 @@ export const layer = (
     const backend = yield* Backend
     if (flags.emulator) {
       const emu = yield* backend.embedded
+      // The flag only: the environment's ASGARDEO_SUB_ORG names a sub-organization of a real one.
+      const inSubOrganization = yield* subOrganization(flags, false)
       return hr().pipe(
         Layer.provideMerge(Directory.layerAsgardeo({
           rateLimits: false,
@@ -115,9 +146,10 @@ export const layer = (
           organization: emu.organization,
           clientId: emu.credentials.clientId,
           clientSecret: Redacted.make(emu.credentials.clientSecret),
-          baseUrl: emu.baseUrl
+          baseUrl: emu.baseUrl,
+          ...inSubOrganization
         })),
-        Layer.provide(Layer.succeed(HttpClient.HttpClient, emu.client))
+        Layer.provideMerge(Layer.succeed(HttpClient.HttpClient, emu.client))
       )
     }
     if (yield* isGeneric(flags)) return yield* generic(flags, options, backend)
@@ -144,6 +176,7 @@ export const layer = (
         })
       )
     }
+    const inSubOrganization = yield* subOrganization(flags, true)
     return hr().pipe(
       Layer.provideMerge(Directory.layerAsgardeo({
         ...(Option.isSome(userStore) ? { defaultUserStore: userStore.value.trim() } : {}),
@@ -151,9 +184,10 @@ export const layer = (
         organization: organization.value,
         clientId: clientId.value,
         clientSecret: Redacted.make(clientSecret.value),
-        baseUrl: Option.getOrUndefined(Option.filter(baseUrl, (u) => u.trim() !== ""))
+        baseUrl: Option.getOrUndefined(Option.filter(baseUrl, (u) => u.trim() !== "")),
+        ...inSubOrganization
       })),
-      Layer.provide(backend.httpClient)
+      Layer.provideMerge(backend.httpClient)
     )
   }))
 
@@ -205,6 +239,11 @@ const generic = (flags: Flags, options: ClientOptions, backend: BackendService.S
     if (Option.isSome(flags.org) || Option.isSome(flags.baseUrl)) {
       return yield* Effect.fail(usage("--org and --base-url are Asgardeo settings: with --scim-url, leave them out"))
     }
+    if (flags.subOrg !== undefined && Option.isSome(flags.subOrg)) {
+      return yield* Effect.fail(
+        usage("--sub-org acts inside an Asgardeo sub-organization: a generic SCIM server (--scim-url) has none")
+      )
+    }
     let auth: ScimConfig.GenericOptions["auth"]
     if (set(token)) {
       auth = { bearerToken: Redacted.make(token.value) }
@@ -238,6 +277,6 @@ const generic = (flags: Flags, options: ClientOptions, backend: BackendService.S
     }
     return hr().pipe(
       Layer.provideMerge(Directory.layerGeneric({ ...options, scimBaseUrl: scimBaseUrl.value.trim(), auth })),
-      Layer.provide(backend.httpClient)
+      Layer.provideMerge(backend.httpClient)
     )
   })

@@ -55,6 +55,12 @@ export const connectionFlags: ReadonlyArray<{
       "(default: $SCIM_TOKEN_URL)"
   },
   {
+    flag: "--sub-org",
+    env: "ASGARDEO_SUB_ORG",
+    description: "Act inside this sub-organization of the Asgardeo organization: its id or its name " +
+      "(default: $ASGARDEO_SUB_ORG; not with --scim-url)"
+  },
+  {
     flag: "--emulator",
     env: undefined,
     description: "Use the embedded in-memory Asgardeo emulator (no configuration needed)"
@@ -83,6 +89,7 @@ export const connection = {
     Options.optional
   ),
   tokenUrl: Options.text("token-url").pipe(Options.withDescription(describe("--token-url")), Options.optional),
+  subOrg: Options.text("sub-org").pipe(Options.withDescription(describe("--sub-org")), Options.optional),
   emulator: Options.boolean("emulator").pipe(Options.withDescription(describe("--emulator")))
 }
 
