@@ -1,14 +1,16 @@
 /**
- * Finds the user or group a command names: by id (a UUID) or by name, with the directory's rule
- * (`Users.findByUserName`, `Groups.findByName`): `PARTNERS/kim@example.com` only in that user
- * store, a bare name only in the default store, every store with `--all-stores`. Not found is
- * exit code 1; a name found more than once (`AmbiguousUser`, `AmbiguousGroup`) is exit code 6,
- * with a line listing the candidates. Nothing is ever picked by a guess.
+ * Finds the user, group or role a command names: by id (a UUID) or by name, with the directory's
+ * rule (`Users.findByUserName`, `Groups.findByName`, `Roles.findByName`): `PARTNERS/kim@example.com`
+ * only in that user store, a bare name only in the default store, every store with `--all-stores`;
+ * a role's name in every audience, or in the one given. Not found is exit code 1; a name found
+ * more than once (`AmbiguousUser`, `AmbiguousGroup`, `AmbiguousRole`) is exit code 6, with a line
+ * listing the candidates. Nothing is ever picked by a guess.
  *
  * @since 0.1.0
  */
 import * as Group from "@asgardeo-scim/directory/Group"
 import * as Groups from "@asgardeo-scim/directory/Groups"
+import * as Roles from "@asgardeo-scim/directory/Roles"
 import * as Users from "@asgardeo-scim/directory/Users"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -83,6 +85,18 @@ export const group = (ref: string, options: Options = {}) =>
   Effect.flatMap(
     Groups.Groups,
     (groups) => resolve("group", ref, (id) => groups.get(id), (name) => groups.findByName(name, stores(options)))
+  )
+
+/**
+ * A role by id or name; by name, in `audience` when given (`Roles.findByName`).
+ *
+ * @since 0.4.0
+ * @category lookups
+ */
+export const role = (ref: string, options: Roles.FindOptions = {}) =>
+  Effect.flatMap(
+    Roles.Roles,
+    (roles) => resolve("role", ref, (id) => roles.get(id), (name) => roles.findByName(name, options))
   )
 
 /**

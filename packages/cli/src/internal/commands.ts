@@ -10,7 +10,9 @@ import * as DoctorCommand from "../DoctorCommand.js"
 import * as EmulatorCommand from "../EmulatorCommand.js"
 import * as GroupsCommand from "../GroupsCommand.js"
 import * as HrCommand from "../HrCommand.js"
+import * as OrgsCommand from "../OrgsCommand.js"
 import * as ResourceCommand from "../ResourceCommand.js"
+import * as RolesCommand from "../RolesCommand.js"
 import * as ScopesCommand from "../ScopesCommand.js"
 import * as UsersCommand from "../UsersCommand.js"
 import * as Help from "./help.js"
@@ -30,6 +32,8 @@ export const name = "asgardeo-scim"
 export const commands = [
   UsersCommand.command,
   GroupsCommand.command,
+  RolesCommand.command,
+  OrgsCommand.command,
   HrCommand.command,
   ...ResourceCommand.commands,
   ScopesCommand.command,
