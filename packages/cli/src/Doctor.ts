@@ -8,6 +8,14 @@
  * `RateLimit*` / `Retry-After` headers, and sends two one-resource reads (`GET /Users?count=1`,
  * `GET /Groups?count=1`). Nothing is written.
  *
+ * Inside a sub-organization (`--sub-org`) the scopes are compared in their `internal_org_*` form.
+ * The organization switch check (`organizationSwitch`): in a sub-organization, whether its token
+ * (from the organization-switch grant) could be had; otherwise the switch grant is tried for the
+ * first sub-organization the organizations API lists (a token request, nothing else), and the
+ * reason it fails is named (not shared, grant not enabled or the M2M template, deactivated,
+ * `internal_organization_view` missing). A switch that fails while the organization itself works
+ * is `degraded`.
+ *
  * The verdict: `failing` when no token can be had, or a read fails on authentication, the server
  * or the transport; `degraded` when something a command needs is missing (a scope, a discovery
  * document, PATCH or filtering not advertised, a read refused); `ok` otherwise. {@link exitCode}:
@@ -17,13 +25,16 @@
  */
 import type * as AccessToken from "@asgardeo-scim/core/AccessToken"
 import * as Discovery from "@asgardeo-scim/core/Discovery"
+import type * as Organizations from "@asgardeo-scim/core/Organizations"
 import type * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import type * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
+import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Target from "@asgardeo-scim/core/Target"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as ExitCode from "./ExitCode.js"
+import * as SwitchCheck from "./internal/switchCheck.js"
 
 /**
  * The verdict of a check.
@@ -57,6 +68,15 @@ export interface Problem {
   /** For `failing`: the exit code of the cause (3 authentication, 4 server or transport). */
   readonly code: ExitCode.ExitCode
 }
+
+/**
+ * The organization switch check: `ok`, `failing` (with the reason) or `not checked` (with the
+ * reason: a generic target, no sub-organization, no token).
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type OrganizationSwitch = SwitchCheck.OrganizationSwitch
 
 /**
  * The report of `doctor` (`--json` prints it, with `null` for what is `undefined`). No secret is in it.
@@ -121,6 +141,15 @@ export interface Report {
   /** The rate-limit headers (`RateLimit*`, `X-RateLimit-*`, `Retry-After`) seen on the server's answers. */
   readonly rateLimitHeaders: { readonly answers: number; readonly seen: ReadonlyArray<string> }
   readonly reads: ReadonlyArray<{ readonly request: string; readonly result: string }>
+  /**
+   * The Roles API the scopes of the `roles` commands were checked for (`undefined` where there is
+   * none, or it could not be told).
+   *
+   * @since 0.4.0
+   */
+  readonly rolesApi?: "v2" | "v3" | undefined
+  /** @since 0.4.0 */
+  readonly organizationSwitch?: OrganizationSwitch | undefined
   readonly problems: ReadonlyArray<Problem>
   readonly verdict: Verdict
 }
@@ -229,7 +258,40 @@ export interface Inputs {
   readonly answers: Effect.Effect<ReadonlyArray<ReadonlyArray<string>>>
   /** The read probes: a name and the effect (its failure described by `ExitCode.describe`). */
   readonly reads: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown>]>
+  /** The Roles API `commands` were chosen for. @since 0.4.0 */
+  readonly rolesApi?: "v2" | "v3" | undefined
+  /**
+   * The organization switch check in the root organization (see {@link organizationSwitch}); run
+   * when a token was had. In a sub-organization the check is its token's.
+   *
+   * @since 0.4.0
+   */
+  readonly organizationSwitch?: Effect.Effect<OrganizationSwitch> | undefined
 }
+
+/**
+ * Why switching to a sub-organization failed, in words: the fix for each refusal the switch
+ * grant gives (not shared, grant not enabled or the M2M template, deactivated, not below), a
+ * missing `internal_organization_view`, or the error's own line.
+ *
+ * @since 0.4.0
+ * @category getters
+ */
+export const switchFailure: (error: unknown) => string = SwitchCheck.switchFailure
+
+/**
+ * The organization switch check in a root organization: the first sub-organization the
+ * organizations API lists, and whether `switchTo` (a token from the organization-switch grant)
+ * works for it. Never fails; sends no write.
+ *
+ * @since 0.4.0
+ * @category programs
+ */
+export const organizationSwitch: (
+  config: ScimConfig.Service,
+  organizations: Organizations.Service,
+  switchTo: (id: string) => Effect.Effect<unknown, unknown>
+) => Effect.Effect<OrganizationSwitch> = SwitchCheck.organizationSwitch
 
 /**
  * Runs the checks. Never fails: every failure is in the report.
@@ -261,10 +323,12 @@ export const run = (
     }
     const granted = config.target.scopes.checked ? grantedScopes : undefined
     const checked = granted !== undefined
-    const commands = inputs.commands.map(({ command, scopes }) => ({
+    // Inside a sub-organization every scope is its internal_org_* form.
+    const scopeOf = config.subOrganization === undefined ? (s: string) => s : Scopes.inOrganization
+    const commands = inputs.commands.map(({ command, scopes: root }) => ({
       command,
-      scopes,
-      missing: granted === undefined ? [] : scopes.filter((s) => !granted.includes(s)),
+      scopes: root.map(scopeOf),
+      missing: granted === undefined ? [] : root.map(scopeOf).filter((s) => !granted.includes(s)),
       checked
     }))
     const lacking = commands.filter((c) => c.missing.length > 0)
@@ -354,6 +418,32 @@ export const run = (
       else degraded(`${request}: ${message}`)
     }
 
+    const sub = config.subOrganization
+    const switchCheck: OrganizationSwitch = sub !== undefined
+      ? {
+        state: noToken ? "failing" : "ok",
+        organization: { id: "id" in sub ? sub.id : undefined, name: "name" in sub ? sub.name : undefined },
+        reason: got._tag === "Left" ? switchFailure(got.left) : undefined
+      }
+      : noToken || inputs.organizationSwitch === undefined
+      ? { state: "not checked", organization: undefined, reason: noToken ? "no token" : "not asked" }
+      : yield* inputs.organizationSwitch
+    // In a sub-organization a failed switch is the token's problem, reported above; a scope
+    // missing to list the organizations (no organization tried) is counted with the scopes.
+    const listScopeMissing = lacking.some((c) =>
+      c.missing.some((scope) => Scopes.fromOrganization(scope) === Scopes.byOperation["Organizations.list"])
+    )
+    if (
+      sub === undefined && switchCheck.state === "failing" &&
+      !(switchCheck.organization === undefined && listScopeMissing)
+    ) {
+      degraded(
+        `organization switch${
+          switchCheck.organization?.name === undefined ? "" : ` to ${switchCheck.organization.name}`
+        }: ${switchCheck.reason}`
+      )
+    }
+
     const answers = yield* inputs.answers
     const limits = config.rateLimits
     return {
@@ -389,6 +479,8 @@ export const run = (
         seen: Array.from(new Set(answers.flat().filter(isRateLimitHeader).map((h) => h.toLowerCase()))).sort()
       },
       reads,
+      rolesApi: inputs.rolesApi,
+      organizationSwitch: switchCheck,
       problems,
       verdict: verdictOf(problems)
     } satisfies Report

@@ -6,12 +6,19 @@
  * @internal
  */
 import * as AccessToken from "@asgardeo-scim/core/AccessToken"
+import * as Organizations from "@asgardeo-scim/core/Organizations"
+import type { RateLimiter } from "@asgardeo-scim/core/RateLimiter"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
+import * as SubOrganization from "@asgardeo-scim/core/SubOrganization"
 import * as Groups from "@asgardeo-scim/directory/Groups"
+import * as Roles from "@asgardeo-scim/directory/Roles"
 import * as Users from "@asgardeo-scim/directory/Users"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Connection from "../Connection.js"
 import * as Doctor from "../Doctor.js"
@@ -30,6 +37,17 @@ const describeDocument = (d: Doctor.DocumentState): string =>
     : `failed: ${d.error}`
 
 const yesNo = (b: boolean) => (b ? "yes" : "no")
+
+const describeSwitch = (s: Doctor.OrganizationSwitch | undefined): string => {
+  if (s === undefined) return "not checked"
+  const o = s.organization
+  const target = o === undefined ? "" : [o.name, o.id === undefined ? undefined : `(${o.id})`].filter(Boolean).join(" ")
+  return s.state === "ok"
+    ? `ok: a token for ${target}`
+    : s.state === "failing"
+    ? `failing${target === "" ? "" : ` for ${target}`}: ${s.reason}`
+    : `not checked: ${s.reason}`
+}
 
 const text = (r: Doctor.Report, color: boolean): string => {
   const a = r.advertised
@@ -99,6 +117,8 @@ const text = (r: Doctor.Report, color: boolean): string => {
     ], color),
     ...section("READS"),
     Render.fields(r.reads.map((x) => [x.request, x.result]), color),
+    ...section("ORGANIZATION SWITCH"),
+    describeSwitch(r.organizationSwitch),
     ...(r.problems.length === 0 ? [] : [
       ...section("PROBLEMS"),
       ...r.problems.map((p) =>
@@ -120,17 +140,35 @@ export const doctor = (args: Connection.Flags & { readonly json: boolean }) =>
     const report = yield* Effect.gen(function*() {
       const users = yield* Users.Users
       const groups = yield* Groups.Groups
+      const config = yield* ScimConfig.ScimConfig
+      // The roles commands' scopes are those of the Roles API in use (an application has one).
+      const rolesApi = Option.getOrUndefined(yield* Effect.option((yield* Roles.Roles).version))
+      const root = yield* Effect.context<
+        ScimConfig.ScimConfig | AccessToken.AccessToken | RateLimiter | HttpClient.HttpClient
+      >()
+      // A token of that sub-organization, from the switch grant: a token request, no write.
+      const switchTo = (id: string) =>
+        Effect.scoped(
+          Effect.flatMap(
+            Layer.build(SubOrganization.layer({ id })),
+            (context) => Context.get(context, AccessToken.AccessToken).get()
+          )
+        ).pipe(Effect.provide(root))
       return yield* Doctor.run(
-        yield* ScimConfig.ScimConfig,
+        config,
         yield* AccessToken.AccessToken,
         yield* ScimClient.ScimClient,
         {
-          commands: ScopesCommand.table,
+          commands: rolesApi === undefined
+            ? ScopesCommand.table.filter((row) => row.rolesApi === undefined)
+            : ScopesCommand.forRolesApi(rolesApi),
           answers: Ref.get(answers),
           reads: [
             ["GET /Users?count=1", users.list({ count: 1 })],
             ["GET /Groups?count=1", groups.list({ count: 1 })]
-          ]
+          ],
+          rolesApi,
+          organizationSwitch: Doctor.organizationSwitch(config, yield* Organizations.Organizations, switchTo)
         }
       )
     }).pipe(Effect.provide(Connection.layer(args, { transformClient: record })))
