@@ -287,4 +287,51 @@ describe("asgardeo-scim", () => {
       assert.include(out.all, "internal_group_mgt_view")
       assert.deepStrictEqual(yield* emu.log, [])
     }))
+
+  it.effect("scopes: the roles commands per Roles API, the unconfirmed v2 scopes, orgs list, internal_org_* forms", () =>
+    Effect.gen(function*() {
+      const { run } = yield* harness()
+      const out = JSON.parse((yield* run("scopes", "--json")).stdout)
+      type Row = {
+        command: string
+        scopes: Array<string>
+        inSubOrganization: Array<string>
+        rolesApi?: string
+        unconfirmed?: Array<string>
+      }
+      const rows = (command: string): Array<Row> => out.commands.filter((c: Row) => c.command === command)
+      const assign = rows("roles assign")
+      assert.deepStrictEqual(assign.map((r) => r.rolesApi), ["v2", "v3"])
+      assert.include(assign[0]!.scopes, "internal_role_mgt_update")
+      assert.deepStrictEqual(assign[0]!.unconfirmed, [
+        "internal_role_mgt_users_update",
+        "internal_role_mgt_groups_update"
+      ])
+      assert.includeMembers(assign[1]!.scopes, ["internal_role_mgt_users_update", "internal_role_mgt_groups_update"])
+      assert.notInclude(assign[1]!.scopes, "internal_role_mgt_update")
+      assert.isUndefined(assign[1]!.unconfirmed)
+      assert.deepStrictEqual(rows("roles create").map((r) => r.scopes), [
+        ["internal_role_mgt_create"],
+        ["internal_role_mgt_meta_create"]
+      ])
+      assert.deepStrictEqual(rows("orgs list")[0]!.scopes, ["internal_organization_view"])
+      assert.deepStrictEqual(rows("orgs list")[0]!.inSubOrganization, ["internal_org_organization_view"])
+      assert.deepStrictEqual(rows("users list")[0]!.inSubOrganization, ["internal_org_user_mgt_list"])
+      assert.deepStrictEqual(out.unconfirmed, [
+        "internal_role_mgt_users_update",
+        "internal_role_mgt_groups_update",
+        "internal_role_mgt_permissions_update"
+      ])
+      assert.match(out.notes.subOrganization, /internal_org_\*/)
+
+      const text = (yield* run("scopes")).stdout
+      assert.match(
+        text,
+        /roles create \(Roles v2\)\s+internal_role_mgt_create\s+SCIM2 Roles V2 API\n\s+internal_role_mgt_permissions_update \(unconfirmed\)/
+      )
+      assert.match(text, /roles create \(Roles v3\)\s+internal_role_mgt_meta_create\s+SCIM2 Roles V3 API/)
+      assert.match(text, /orgs list\s+internal_organization_view\s+Organization Management API/)
+      assert.match(text, /\(unconfirmed\) Unconfirmed: newer servers may also check/)
+      assert.include(text, "Inside a sub-organization (--sub-org) each scope is its internal_org_* form")
+    }))
 })

@@ -110,3 +110,134 @@ describe("asgardeo-scim doctor", () => {
       assert.deepStrictEqual(JSON.parse(seen.stdout).rateLimitHeaders.seen, ["retry-after"])
     }), { timeout: 20_000 })
 })
+
+describe("asgardeo-scim doctor: organization switch and roles", () => {
+  const one = { subOrganizations: [{ name: "ABC Builders" }] }
+  const app = (more: Omit<AsgardeoEmulator.App, "clientId" | "clientSecret">) => ({
+    ...one,
+    apps: [{ ...AsgardeoEmulator.defaultCredentials, ...more }]
+  })
+  type Entry = { method: string; path: string }
+  const onlyReads = (log: ReadonlyArray<Entry>) =>
+    log.every((e) => e.method === "GET" || e.path.endsWith("/oauth2/token"))
+
+  it.effect(
+    "ok: a token for the first listed sub-organization, nothing written; the Roles API checked",
+    () =>
+      Effect.gen(function*() {
+        const { emu, run } = yield* harness(one)
+        const result = yield* run("doctor", ...conn, "--json")
+        assert.strictEqual(result.code, ExitCode.Ok, result.stderr)
+        const report = JSON.parse(result.stdout)
+        assert.strictEqual(report.verdict, "ok")
+        assert.strictEqual(report.organizationSwitch.state, "ok")
+        assert.strictEqual(report.organizationSwitch.organization.name, "ABC Builders")
+        assert.isNull(report.organizationSwitch.reason)
+        assert.strictEqual(report.rolesApi, "v2")
+        const rows = report.commands.filter((c: { command: string }) => c.command === "roles create")
+        assert.deepStrictEqual(rows.map((c: { scopes: Array<string> }) => c.scopes), [["internal_role_mgt_create"]])
+        assert.isTrue(report.commands.some((c: { command: string }) => c.command === "orgs list"))
+        const log = yield* emu.log
+        assert.isTrue(onlyReads(log))
+        assert.isTrue(log.some((e) => e.path === "/t/acme/api/server/v1/organizations"))
+        const text = yield* run("doctor", ...conn)
+        assert.match(text.stdout, /ORGANIZATION SWITCH\nok: a token for ABC Builders \(/)
+
+        // No sub-organization: not checked, and still ok.
+        const { run: runBare } = yield* harness()
+        const bare = JSON.parse((yield* runBare("doctor", ...conn, "--json")).stdout)
+        assert.deepStrictEqual(bare.organizationSwitch, {
+          state: "not checked",
+          organization: null,
+          reason: "no sub-organization is listed"
+        })
+        assert.strictEqual(bare.verdict, "ok")
+      }),
+    { timeout: 20_000 }
+  )
+
+  it.effect(
+    "failing switch (degraded, exit 1): not shared, grant not enabled, the M2M template",
+    () =>
+      Effect.gen(function*() {
+        const cases: ReadonlyArray<readonly [Omit<AsgardeoEmulator.App, "clientId" | "clientSecret">, RegExp]> = [
+          [{ sharedWith: [] }, /the application is not shared with this sub-organization/],
+          [{ grants: ["client_credentials"] }, /may not use the organization-switch grant/],
+          [{ template: "m2m" }, /may not use the organization-switch grant: .*M2M template/]
+        ]
+        for (const [more, reason] of cases) {
+          const { emu, run } = yield* harness(app(more))
+          const result = yield* run("doctor", ...conn, "--json")
+          assert.strictEqual(result.code, ExitCode.Failed, `${JSON.stringify(more)}: ${result.stderr}`)
+          const report = JSON.parse(result.stdout)
+          assert.strictEqual(report.organizationSwitch.state, "failing")
+          assert.strictEqual(report.organizationSwitch.organization.name, "ABC Builders")
+          assert.match(report.organizationSwitch.reason, reason)
+          assert.strictEqual(report.verdict, "degraded")
+          assert.deepStrictEqual(report.problems.map((p: { message: string }) => p.message.split(":")[0]), [
+            "organization switch to ABC Builders"
+          ])
+          assert.isTrue(onlyReads(yield* emu.log))
+          assert.match((yield* run("doctor", ...conn)).stdout, /failing for ABC Builders \(.*\): /)
+        }
+      }),
+    { timeout: 30_000 }
+  )
+
+  it.effect("without internal_organization_view the switch cannot be tried: counted with the scopes", () =>
+    Effect.gen(function*() {
+      const scopes = AsgardeoEmulator.allScopes.filter((s) => !s.endsWith("organization_view"))
+      const { run } = yield* harness(app({ scopes }))
+      const result = yield* run("doctor", ...conn, "--json")
+      assert.strictEqual(result.code, ExitCode.Failed, result.stderr)
+      const report = JSON.parse(result.stdout)
+      assert.strictEqual(report.organizationSwitch.state, "failing")
+      assert.isNull(report.organizationSwitch.organization)
+      assert.match(report.organizationSwitch.reason, /lacks internal_organization_view/)
+      const orgs = report.commands.find((c: { command: string }) => c.command === "orgs list")
+      assert.deepStrictEqual(orgs.missing, ["internal_organization_view"])
+      assert.strictEqual(report.problems.length, 1)
+      assert.match(report.problems[0].message, /lacks scopes for 1 command: internal_organization_view$/)
+    }))
+
+  it.effect(
+    "--sub-org: the check is the sub-organization's token (exit 3 when refused); scopes in internal_org_ form",
+    () =>
+      Effect.gen(function*() {
+        const { run } = yield* harness(one)
+        const result = yield* run("doctor", ...conn, "--sub-org", "ABC Builders", "--json")
+        assert.strictEqual(result.code, ExitCode.Ok, result.stderr)
+        const report = JSON.parse(result.stdout)
+        assert.strictEqual(report.target.scimBaseUrl, "https://emulator.invalid/t/acme/o/scim2")
+        assert.deepStrictEqual(report.organizationSwitch, {
+          state: "ok",
+          organization: { id: null, name: "ABC Builders" },
+          reason: null
+        })
+        const list = report.commands.find((c: { command: string }) => c.command === "users list")
+        assert.deepStrictEqual(list.scopes, ["internal_org_user_mgt_list"])
+        assert.deepStrictEqual(list.missing, [])
+
+        const { run: runUnshared } = yield* harness(app({ sharedWith: [] }))
+        const refused = yield* runUnshared("doctor", ...conn, "--sub-org", "ABC Builders", "--json")
+        assert.strictEqual(refused.code, ExitCode.Auth, refused.stderr)
+        const failed = JSON.parse(refused.stdout)
+        assert.strictEqual(failed.verdict, "failing")
+        assert.strictEqual(failed.organizationSwitch.state, "failing")
+        assert.match(failed.organizationSwitch.reason, /not shared with this sub-organization/)
+      }),
+    { timeout: 20_000 }
+  )
+
+  it.effect("an app authorized for Roles v3: the roles commands' v3 scopes are the ones checked", () =>
+    Effect.gen(function*() {
+      const { run } = yield* harness({ apps: [{ ...AsgardeoEmulator.defaultCredentials, rolesApi: "v3" }] })
+      const report = JSON.parse((yield* run("doctor", ...conn, "--json")).stdout)
+      assert.strictEqual(report.rolesApi, "v3")
+      assert.strictEqual(report.verdict, "ok")
+      const create = report.commands.filter((c: { command: string }) => c.command === "roles create")
+      assert.deepStrictEqual(create.map((c: { scopes: Array<string> }) => c.scopes), [[
+        "internal_role_mgt_meta_create"
+      ]])
+    }))
+})

@@ -18,11 +18,18 @@ export const conn = [
 
 export const secretEnv = { ASGARDEO_CLIENT_SECRET: "emulator-secret" }
 
-export const harness = (options: AsgardeoEmulator.Options = {}) =>
+/**
+ * An in-process emulator and runners of the CLI against it; `wrap` changes the HTTP client the
+ * connected commands get (a test that must answer one request itself).
+ */
+export const harness = (
+  options: AsgardeoEmulator.Options = {},
+  wrap: (client: HttpClient.HttpClient) => HttpClient.HttpClient = (client) => client
+) =>
   Effect.gen(function*() {
     const emu = yield* AsgardeoEmulator.make(options)
     const backend = Layer.succeed(Backend.Backend, {
-      httpClient: Layer.succeed(HttpClient.HttpClient, emu.client),
+      httpClient: Layer.succeed(HttpClient.HttpClient, wrap(emu.client)),
       embedded: Effect.succeed(emu)
     })
     /** Runs with this `Io` (colours, a terminal) and exactly these environment variables. */
