@@ -27,34 +27,23 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Metric from "effect/Metric"
-import * as ParseResult from "effect/ParseResult"
-import * as Redacted from "effect/Redacted"
+import type * as Metric from "effect/Metric"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as AccessToken from "./AccessToken.js"
-import { cacheSuccess } from "./internal/cacheSuccess.js"
-import * as Deadlines from "./internal/deadlines.js"
-import * as internal from "./internal/http.js"
-import * as RetryDriver from "./internal/retryDriver.js"
-import * as Secrets from "./internal/secrets.js"
-import * as Tracing from "./internal/tracing.js"
+import * as Client from "./internal/client.js"
+import * as Metrics from "./internal/metrics.js"
 import * as RateLimiter from "./RateLimiter.js"
-import * as RequestAbort from "./RequestAbort.js"
 import type * as Retry from "./Retry.js"
 import * as ScimConfig from "./ScimConfig.js"
-import * as ScimError from "./ScimError.js"
-import * as ServiceProviderConfig from "./ServiceProviderConfig.js"
-import * as Target from "./Target.js"
-import * as Tolerant from "./Tolerant.js"
-import * as Validation from "./Validation.js"
+import type * as ScimError from "./ScimError.js"
+import type * as ServiceProviderConfig from "./ServiceProviderConfig.js"
+import type * as Target from "./Target.js"
 
 /**
  * An HTTP method the client sends.
@@ -98,6 +87,15 @@ export interface Request {
    * @since 0.3.0
    */
   readonly ifMatch?: string | undefined
+  /**
+   * Which API the path is under: `"scim"` (default, the SCIM base URL) or `"organization"`,
+   * Asgardeo's organization URL (`https://api.asgardeo.io/t/acme`, under `/o` in a
+   * sub-organization) for its other APIs (`/api/server/v1/organizations`). On a generic target an
+   * `"organization"` request fails with `InvalidInput` before sending.
+   *
+   * @since 0.4.0
+   */
+  readonly api?: "scim" | "organization" | undefined
 }
 
 /**
@@ -161,6 +159,12 @@ export interface Settings {
   readonly timeout: Duration.Duration
   /** Whether tokens can be refreshed (false for a static bearer token). */
   readonly refreshableTokens: boolean
+  /**
+   * The sub-organization the client acts in (see `ScimConfig.Service.subOrganization`).
+   *
+   * @since 0.4.0
+   */
+  readonly subOrganization?: ScimConfig.SubOrganization | undefined
 }
 
 /**
@@ -187,6 +191,14 @@ export interface Service {
     request: Request,
     schema: Schema.Schema<A, I>
   ) => Effect.Effect<A, Error>
+  /**
+   * The scope an operation's table scope (`Scopes.byOperation`) is checked as: itself in the root
+   * organization, its `internal_org_*` form in a sub-organization. For code that checks a token's
+   * scopes itself (Bulk's per-operation scopes).
+   *
+   * @since 0.4.0
+   */
+  readonly scopeOf: (scope: string) => string
   /** Checks a resource id for the target and encodes it as one path segment. */
   readonly encodeId: (id: string) => Either.Either<string, ScimError.InvalidId>
   /**
@@ -211,10 +223,7 @@ export class ScimClient extends Context.Tag("@asgardeo-scim/core/ScimClient")<Sc
  * @since 0.1.0
  * @category metrics
  */
-export const requests = Metric.counter("asgardeo_scim_requests_total", {
-  description: "SCIM requests sent, retries included",
-  incremental: true
-})
+export const requests: Metric.Metric.Counter<number> = Metrics.requests
 
 /**
  * Retries made (after 429, 5xx, transport errors or 401).
@@ -222,10 +231,7 @@ export const requests = Metric.counter("asgardeo_scim_requests_total", {
  * @since 0.1.0
  * @category metrics
  */
-export const retries = Metric.counter("asgardeo_scim_retries_total", {
-  description: "SCIM request retries",
-  incremental: true
-})
+export const retries: Metric.Metric.Counter<number> = Metrics.retries
 
 /**
  * 429 answers received (token endpoint included).
@@ -233,10 +239,7 @@ export const retries = Metric.counter("asgardeo_scim_retries_total", {
  * @since 0.1.0
  * @category metrics
  */
-export const rateLimited = Metric.counter("asgardeo_scim_rate_limited_total", {
-  description: "429 Too Many Requests answers received",
-  incremental: true
-})
+export const rateLimited: Metric.Metric.Counter<number> = Metrics.rateLimited
 
 /**
  * Checks an id for a target and encodes it as one path segment. The target's own rule decides
@@ -247,20 +250,10 @@ export const rateLimited = Metric.counter("asgardeo_scim_rate_limited_total", {
  * @since 0.1.0
  * @category validation
  */
-export const encodeId = (
+export const encodeId: (
   target: Target.Target | "asgardeo" | "generic",
   id: unknown
-): Either.Either<string, ScimError.InvalidId> => {
-  if (typeof id !== "string") {
-    return Either.left(new ScimError.InvalidId({ id: String(id), reason: `expected a string, got ${typeof id}` }))
-  }
-  const rule = Target.isTarget(target) ? target : target === "asgardeo" ? Target.asgardeo : Target.rfc7644
-  return Either.mapLeft(rule.encodeId(id), (reason) => new ScimError.InvalidId({ id, reason }))
-}
-
-const identity = <A>(a: A): A => a
-
-const final = (answered: boolean) => <E>(error: E): RetryDriver.Failure<E> => ({ _tag: "Final", error, answered })
+) => Either.Either<string, ScimError.InvalidId> = Client.encodeId
 
 /**
  * Builds the client.
@@ -277,232 +270,15 @@ export const make: Effect.Effect<
   | HttpClient.HttpClient
   | Scope.Scope
 > = Effect.gen(function*() {
-  const config = yield* ScimConfig.ScimConfig
-  const tokens = yield* AccessToken.AccessToken
-  const limiter = yield* RateLimiter.RateLimiter
-  const target = config.target
-  // One span per operation: the platform client's own span costs time and records the full URL
-  // (a program may turn it on through `transformClient`; its query values are then redacted).
-  // Each attempt has a deadline that aborts its request (`RequestAbort`: through the engine when
-  // it honors the protocol, by interruption otherwise); interrupting an attempt aborts it too.
-  const engine = yield* HttpClient.HttpClient
-  const client = Tracing.transformed(engine, config.transformClient)
-  const base = config.scimBaseUrl
-  const checkScopes = target.scopes.checked
-  const withDeadline = Deadlines.make(config.timeout, yield* Effect.scope, RequestAbort.currentOf(engine))
-  // What a server reflecting the request could echo: the client secret (and its Basic pair), the
-  // static token; per request, the access token sent and the passwords in the body.
-  const secrets: ReadonlyArray<string> = config.auth._tag === "ClientCredentials"
-    ? Secrets.clientSecrets(config.auth.clientId, Redacted.value(config.auth.clientSecret))
-    : [Redacted.value(config.auth.token)]
-
-  const send = (
-    request: Request,
-    path: string,
-    url: string,
-    token: AccessToken.Token,
-    body: string | undefined,
-    secretsOf: () => ReadonlyArray<string>
-  ) => {
-    const req = HttpClientRequest.make(request.method)(url, {
-      headers: request.ifMatch === undefined
-        ? { accept: "application/scim+json, application/json" }
-        : { accept: "application/scim+json, application/json", "if-match": request.ifMatch }
-    }).pipe(
-      HttpClientRequest.bearerToken(token.value),
-      body === undefined ? identity : HttpClientRequest.bodyText(body, "application/scim+json")
-    )
-    return withDeadline(
-      Effect.flatMap(client.execute(req), (response) =>
-        Effect.map(
-          response.text,
-          (text): internal.Answer => ({
-            status: response.status,
-            text,
-            location: response.headers["location"],
-            retryAfter: response.headers["retry-after"],
-            etag: response.headers["etag"]
-          })
-        )),
-      () => new ScimError.TransportError({ method: request.method, path, reason: "Timeout" })
-    ).pipe(
-      Effect.catchTag("RequestError", "ResponseError", (error) =>
-        Effect.fail(
-          new ScimError.TransportError({
-            method: request.method,
-            path,
-            reason: "Transport",
-            description: error._tag === "RequestError"
-              ? internal.describeRequestError(error, secretsOf())
-              : "the response body could not be read"
-          })
-        ))
-    )
-  }
-
-  const execute = (request: Request): Effect.Effect<Response, Error> =>
-    Effect.suspend(() => {
-      let path = request.path
-      if (request.id !== undefined) {
-        const id = encodeId(target, request.id)
-        if (Either.isLeft(id)) return Effect.fail(id.left)
-        path = `${path}/${id.right}`
-      }
-      const url = base + path + internal.encodeQuery(request.urlParams)
-      // The one place bodies are serialized: Redacted values unwrapped, at most 1 MiB.
-      const encoded = Validation.encodeBody(request.operation, request.body)
-      if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
-      const body = encoded.right
-      if (
-        request.ifMatch !== undefined &&
-        (typeof request.ifMatch !== "string" || !Validation.isEntityTag(request.ifMatch))
-      ) {
-        return Effect.fail(
-          new ScimError.InvalidInput({
-            operation: request.operation,
-            field: "ifMatch",
-            reason: Validation.entityTagRule
-          })
-        )
-      }
-      // A conditional write is never sent twice: if a first attempt landed and its answer was
-      // lost, the next would find the version it changed and answer 412, a false conflict.
-      const idempotent = request.ifMatch === undefined &&
-        (request.idempotent ?? (request.method !== "POST" && request.method !== "PATCH"))
-
-      // One attempt; what follows a failure is the retry loop's decision (`internal/retryDriver.ts`).
-      const attempt = (context: RetryDriver.Context): Effect.Effect<Response, RetryDriver.Failure<Error>> =>
-        Effect.flatMap(Effect.mapError(tokens.get(), final(false)), (token) => {
-          if (checkScopes && request.scope !== undefined && token.scopes !== undefined) {
-            if (!token.scopes.has(request.scope)) {
-              return Effect.fail(
-                final(false)(
-                  new ScimError.MissingScope({
-                    operation: request.operation,
-                    scope: request.scope,
-                    granted: [...token.scopes]
-                  })
-                )
-              )
-            }
-          }
-          const secretsOf = () => [...secrets, Redacted.value(token.value), ...Secrets.bodySecrets(request.body)]
-          // When the request leaves, after the token was at hand: what a 429 is compared with.
-          return Effect.flatMap(Clock.currentTimeMillis, (sentAt) =>
-            Effect.zipRight(Metric.increment(requests), send(request, path, url, token, body, secretsOf)).pipe(
-              Effect.matchEffect({
-                // Transport error or timeout: no answer; its outcome is unknown.
-                onFailure: (error): Effect.Effect<never, RetryDriver.Failure<Error>> =>
-                  Effect.fail(
-                    idempotent
-                      ? { _tag: "Transient", error, input: error, answered: false, reason: error.reason }
-                      : { _tag: "Final", error, answered: false }
-                  ),
-                onSuccess: (res): Effect.Effect<Response, RetryDriver.Failure<Error>> => {
-                  if (res.status >= 200 && res.status < 300) {
-                    return Effect.mapError(internal.decodeBody(request.method, path, res, secretsOf), final(true))
-                  }
-                  if (res.status === 404 && context.afterTransportError && request.method === "DELETE") {
-                    // The earlier attempt deleted it; its answer was lost.
-                    return Effect.succeed<Response>({
-                      status: 404,
-                      body: undefined,
-                      location: undefined,
-                      scrub: identity
-                    })
-                  }
-                  return Effect.flatMap(
-                    Clock.currentTimeMillis,
-                    (now): Effect.Effect<never, RetryDriver.Failure<Error>> => {
-                      const error = internal.statusError(request.method, path, res, now, secretsOf)
-                      if (error._tag === "RateLimited") {
-                        return Effect.zipRight(
-                          Metric.increment(rateLimited),
-                          Effect.fail(
-                            { _tag: "Throttled", error, retryAfterMillis: error.retryAfterMillis, sentAt } as const
-                          )
-                        )
-                      }
-                      if (res.status === 401 && tokens.refreshable) {
-                        // The refused token is dropped (compare-and-set); a 401 on a token another
-                        // fiber already replaced costs no attempt.
-                        return Effect.flatMap(
-                          tokens.invalidate(token),
-                          (wasCurrent) =>
-                            Effect.fail({ _tag: "Unauthorized", error, wasCurrent } as const)
-                        )
-                      }
-                      return Effect.fail(
-                        error._tag === "ServerError" && idempotent
-                          ? { _tag: "Transient", error, input: error, answered: true, reason: String(res.status) }
-                          : { _tag: "Final", error, answered: true }
-                      )
-                    }
-                  )
-                }
-              })
-            ))
-        })
-
-      return RetryDriver.run({
-        policy: config.retry,
-        limiter,
-        bucket: request.bucket ?? "scim",
-        label: "SCIM request",
-        retried: retries,
-        attempt
-      }).pipe(
-        Effect.withSpan(request.operation, {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: { "http.request.method": request.method, "url.path": path, "scim.target": target.name }
-        })
-      )
+  return ScimClient.of(
+    yield* Client.make({
+      config: yield* ScimConfig.ScimConfig,
+      tokens: yield* AccessToken.AccessToken,
+      limiter: yield* RateLimiter.RateLimiter,
+      engine: yield* HttpClient.HttpClient
     })
-
-  const executeDecode = <A, I>(request: Request, schema: Schema.Schema<A, I>): Effect.Effect<A, Error> => {
-    const decode = Tolerant.decodeUnknownEither(schema)
-    return Effect.flatMap(execute(request), (response) => {
-      const decoded = decode(response.body)
-      return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(
-        new ScimError.InvalidResponse({
-          method: request.method,
-          path: request.id === undefined ? request.path : `${request.path}/${request.id}`,
-          status: response.status,
-          reason: response.scrub(ParseResult.TreeFormatter.formatErrorSync(decoded.left))
-        })
-      )
-    })
-  }
-
-  // A server without the endpoint (404, 501) will not grow one: that answer is kept too.
-  const serviceProviderConfig = yield* cacheSuccess(
-    Effect.map(
-      execute({ operation: "ServiceProviderConfig.get", method: "GET", path: "/ServiceProviderConfig" }),
-      (res) => ServiceProviderConfig.decode(res.body)
-    ),
-    (error) => error._tag === "NotFound" || error._tag === "NotImplemented"
   )
-
-  return ScimClient.of({
-    target,
-    settings: {
-      scimBaseUrl: config.scimBaseUrl,
-      organization: config.organization,
-      pageSize: config.pageSize,
-      maxPageRequests: config.maxPageRequests,
-      defaultUserStore: config.defaultUserStore,
-      retry: config.retry,
-      timeout: config.timeout,
-      refreshableTokens: tokens.refreshable
-    },
-    execute,
-    executeDecode,
-    encodeId: (id) => encodeId(target, id),
-    serviceProviderConfig
-  })
 })
-
 /**
  * The client alone; needs `AccessToken` and `RateLimiter`.
  *

@@ -133,7 +133,31 @@ export interface Service {
    * @since 0.2.0
    */
   readonly defaultUserStore: string | undefined
+  /**
+   * The root organization's URL on Asgardeo (`https://api.asgardeo.io/t/acme`): the base of its
+   * other APIs (`/api/server/v1/organizations`); `undefined` on a generic target.
+   *
+   * @since 0.4.0
+   */
+  readonly organizationUrl?: string | undefined
+  /**
+   * The sub-organization the client acts in, when it acts in one: SCIM requests go to
+   * `{organizationUrl}/o/scim2` with a token from the organization-switch grant, and operations
+   * need the `internal_org_*` scopes. `undefined` in the root organization.
+   *
+   * @since 0.4.0
+   */
+  readonly subOrganization?: SubOrganization | undefined
 }
+
+/**
+ * A sub-organization, by id (the organization's UUID, what the switch grant takes) or by name
+ * (looked up once through the organizations API; it must name exactly one organization).
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type SubOrganization = { readonly id: string } | { readonly name: string }
 
 /**
  * @since 0.2.0
@@ -208,6 +232,16 @@ export interface Options extends CommonOptions {
    * @since 0.2.0
    */
   readonly defaultUserStore?: string | undefined
+  /**
+   * Act inside a sub-organization of `organization` (Asgardeo B2B): `{ id }` or `{ name }`. The
+   * application must be a Standard-Based application with the Client Credential and Organization
+   * Switch grants, shared with the sub-organization (the M2M template cannot switch); by name it
+   * also needs `internal_organization_view`. `scopes` may name the root or the `internal_org_*`
+   * form; the switched token asks for the `internal_org_*` form.
+   *
+   * @since 0.4.0
+   */
+  readonly subOrganization?: SubOrganization | undefined
 }
 
 /**
@@ -298,7 +332,10 @@ export const validateUrl = internal.validateUrl
 export const make = (options: Options): Effect.Effect<Service, ConfigError.ConfigError> => makeNamed(options, {})
 
 /** What errors call each connection setting: the option's name where the caller gave it. */
-type Names = { readonly [K in "organization" | "clientId" | "clientSecret" | "baseUrl" | "defaultUserStore"]?: string }
+type Names = {
+  readonly [K in "organization" | "clientId" | "clientSecret" | "baseUrl" | "defaultUserStore" | "subOrganization"]?:
+    string
+}
 
 const makeNamed = (options: Options, names: Names): Effect.Effect<Service, ConfigError.ConfigError> =>
   Effect.gen(function*() {
@@ -320,21 +357,23 @@ const makeNamed = (options: Options, names: Names): Effect.Effect<Service, Confi
     )
     const target = Target.asgardeo
     const common = yield* resolve.common(options, new URL(baseUrl).hostname, target)
-    const scopes = yield* internal.validateScopes("scopes", options.scopes ?? Scopes.all)
+    const given = yield* internal.validateScopes("scopes", options.scopes ?? Scopes.all)
     const defaultUserStore = yield* internal.validateUserStore(
       names.defaultUserStore ?? "defaultUserStore",
       options.defaultUserStore
     )
-    return {
+    const organizationUrl = `${baseUrl}/t/${organization}`
+    const root: Service = {
       target,
       organization,
-      scimBaseUrl: `${baseUrl}/t/${organization}/scim2`,
+      scimBaseUrl: `${organizationUrl}/scim2`,
+      organizationUrl,
       auth: {
         _tag: "ClientCredentials",
         tokenUrl: `${baseUrl}/t/${organization}/oauth2/token`,
         clientId,
         clientSecret,
-        scopes,
+        scopes: given,
         clientAuthentication: yield* internal.validateClientAuthentication(
           "clientAuthentication",
           options.clientAuthentication
@@ -342,8 +381,50 @@ const makeNamed = (options: Options, names: Names): Effect.Effect<Service, Confi
       },
       ...common,
       defaultUserStore
-    } satisfies Service
+    }
+    return options.subOrganization === undefined
+      ? root
+      : yield* forSubOrganizationNamed(root, options.subOrganization, names.subOrganization ?? "subOrganization")
   })
+
+const forSubOrganizationNamed = (
+  root: Service,
+  subOrganization: unknown,
+  name: string
+): Effect.Effect<Service, ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    const auth = root.auth
+    if (root.organizationUrl === undefined || auth._tag !== "ClientCredentials" || root.subOrganization !== undefined) {
+      return yield* Effect.fail(
+        internal.invalid(
+          name,
+          `${name} needs the configuration of an Asgardeo root organization with client credentials`
+        )
+      )
+    }
+    const checked = yield* internal.validateSubOrganization(name, subOrganization)
+    return {
+      ...root,
+      scimBaseUrl: `${root.organizationUrl}/o/scim2`,
+      subOrganization: checked,
+      // In a sub-organization every scope is asked for in its `internal_org_*` form.
+      auth: { ...auth, scopes: Array.from(new Set(auth.scopes.map(Scopes.inOrganization))) }
+    }
+  })
+
+/**
+ * The configuration of a sub-organization of `root` (an Asgardeo root organization's
+ * configuration): SCIM under `{organizationUrl}/o/scim2`, scopes in their `internal_org_*` form,
+ * the same credentials, retry, rate and timeout settings. `subOrganization` is checked as the
+ * option is (`{ id }` or `{ name }`).
+ *
+ * @since 0.4.0
+ * @category constructors
+ */
+export const forSubOrganization = (
+  root: Service,
+  subOrganization: SubOrganization
+): Effect.Effect<Service, ConfigError.ConfigError> => forSubOrganizationNamed(root, subOrganization, "subOrganization")
 
 /**
  * Resolves and checks the options of a generic RFC 7644 target.
@@ -452,7 +533,8 @@ export type ConfigValue<A> =
 /**
  * Where {@link layerConfig} reads the connection settings by default: `ASGARDEO_ORG`,
  * `ASGARDEO_CLIENT_ID`, `ASGARDEO_CLIENT_SECRET`, the optional `ASGARDEO_BASE_URL` and the
- * optional `ASGARDEO_USER_STORE` (the store bare names mean, default `DEFAULT`).
+ * optional `ASGARDEO_USER_STORE` (the store bare names mean, default `DEFAULT`) and the optional
+ * `ASGARDEO_SUB_ORG` (a sub-organization to act in: an id if it is a UUID, a name otherwise).
  *
  * @since 0.2.0
  * @category constants
@@ -462,7 +544,14 @@ export const defaultConfig: ConfigOptions = {
   clientId: Config.string("ASGARDEO_CLIENT_ID"),
   clientSecret: Config.redacted("ASGARDEO_CLIENT_SECRET"),
   baseUrl: Config.string("ASGARDEO_BASE_URL").pipe(Config.option, Config.map(blankToUndefined)),
-  defaultUserStore: Config.string("ASGARDEO_USER_STORE").pipe(Config.option, Config.map(blankToUndefined))
+  defaultUserStore: Config.string("ASGARDEO_USER_STORE").pipe(Config.option, Config.map(blankToUndefined)),
+  subOrganization: Config.string("ASGARDEO_SUB_ORG").pipe(
+    Config.option,
+    Config.map((o) => {
+      const value = blankToUndefined(o)
+      return value === undefined ? undefined : subOrganizationOf(value)
+    })
+  )
 }
 
 const defaultNames: ReadonlyArray<readonly [keyof Names, string]> = [
@@ -470,8 +559,21 @@ const defaultNames: ReadonlyArray<readonly [keyof Names, string]> = [
   ["clientId", "ASGARDEO_CLIENT_ID"],
   ["clientSecret", "ASGARDEO_CLIENT_SECRET"],
   ["baseUrl", "ASGARDEO_BASE_URL"],
-  ["defaultUserStore", "ASGARDEO_USER_STORE"]
+  ["defaultUserStore", "ASGARDEO_USER_STORE"],
+  ["subOrganization", "ASGARDEO_SUB_ORG"]
 ]
+
+/**
+ * A sub-organization named in text (`ASGARDEO_SUB_ORG`, the CLI's `--sub-org`): a UUID is an id,
+ * anything else a name (an organization whose name is a UUID is reached with `{ name }`).
+ *
+ * @since 0.4.0
+ * @category constructors
+ */
+export const subOrganizationOf = (text: string): SubOrganization =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text.trim())
+    ? { id: text.trim().toLowerCase() }
+    : { name: text.trim() }
 
 function blankToUndefined(option: Option.Option<string>): string | undefined {
   return option._tag === "Some" && option.value.trim() !== "" ? option.value.trim() : undefined

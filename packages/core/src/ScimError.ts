@@ -434,6 +434,64 @@ export class InvalidAttribute extends Make<InvalidAttribute>()(
 ) {}
 
 /**
+ * The token endpoint refused to switch to a sub-organization (the organization-switch grant): the
+ * organization does not exist or is deactivated, is not below the root organization, the
+ * application is not shared with it, or the application may not use the grant (the M2M template
+ * cannot). Keeps the OAuth `error` and `error_description` only.
+ *
+ * @since 0.4.0
+ * @category errors
+ */
+export class OrganizationSwitchFailed extends Make<OrganizationSwitchFailed>()(
+  "OrganizationSwitchFailed",
+  {
+    /** The sub-organization's id. */
+    subOrganization: Schema.String,
+    status: Schema.Number,
+    error: Schema.optional(Schema.String),
+    errorDescription: Schema.optional(Schema.String)
+  },
+  (self) => {
+    const detail = [self.error, self.errorDescription].filter((s) => s !== undefined && s !== "").join(": ")
+    return `The token endpoint refused to switch to the sub-organization ${self.subOrganization} ` +
+      `(${self.status}${detail === "" ? "" : `, ${detail}`}). The application must be a Standard-Based ` +
+      "application with the Client Credential and Organization Switch grants, shared with that organization " +
+      "(the M2M template cannot switch)"
+  }
+) {}
+
+/**
+ * No organization of that name is visible to the application (the organizations API, searched
+ * through the whole tree below the root organization, answered none).
+ *
+ * @since 0.4.0
+ * @category errors
+ */
+export class OrganizationNotFound extends Make<OrganizationNotFound>()(
+  "OrganizationNotFound",
+  { operation: Schema.String, name: Schema.String },
+  (self) => `${self.operation}: no sub-organization is named ${quote(self.name)}`
+) {}
+
+/**
+ * An organization name that names more than one sub-organization (names are unique among
+ * siblings only): nothing was picked; act by id.
+ *
+ * @since 0.4.0
+ * @category errors
+ */
+export class AmbiguousOrganization extends Make<AmbiguousOrganization>()(
+  "AmbiguousOrganization",
+  {
+    operation: Schema.String,
+    name: Schema.String,
+    candidates: Schema.Array(Schema.Struct({ id: Schema.String, name: Schema.String }))
+  },
+  (self) =>
+    ambiguous(self.operation, "organization name", self.name, "organization", self.candidates, (c) => c.name, false)
+) {}
+
+/**
  * Errors of an operation that reached (or tried to reach) a server.
  *
  * @since 0.1.0
@@ -459,7 +517,27 @@ export type HttpError =
  * @since 0.1.0
  * @category models
  */
-export type TokenFailure = InvalidClient | TokenError | TransportError | InvalidResponse | RateLimited
+export type TokenFailure =
+  | InvalidClient
+  | TokenError
+  | TransportError
+  | InvalidResponse
+  | RateLimited
+  | SubOrganizationFailure
+
+/**
+ * Errors of getting a sub-organization's token beyond the root's: the switch refused, the name
+ * naming no or several organizations, or the organizations API's own answer to the name lookup.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type SubOrganizationFailure =
+  | OrganizationSwitchFailed
+  | OrganizationNotFound
+  | AmbiguousOrganization
+  | HttpError
+  | MissingScope
 
 /**
  * Every error of asgardeo-scim.
@@ -482,6 +560,9 @@ export type ScimError =
   | AmbiguousGroup
   | SchemaNotFound
   | InvalidAttribute
+  | OrganizationSwitchFailed
+  | OrganizationNotFound
+  | AmbiguousOrganization
 
 /**
  * @since 0.1.0

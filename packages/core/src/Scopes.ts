@@ -1,7 +1,8 @@
 /**
- * The OAuth2 scope each SCIM operation needs on Asgardeo, and the complete list to authorize in
+ * The OAuth2 scope each operation needs on Asgardeo, and the complete list to authorize in
  * the Asgardeo console (application, API Authorization tab: "SCIM2 Users API", "SCIM2 Groups
- * API", "SCIM2 Bulk API").
+ * API", "SCIM2 Bulk API", "Organization Management API"). Inside a sub-organization each scope
+ * is the `internal_org_*` form ({@link inOrganization}) of the organization API of the same name.
  *
  * Groups are listed and read with `internal_group_mgt_view`: there is no `_group_mgt_list`
  * scope, whatever older guides say. Bulk requests the per-operation scopes.
@@ -35,7 +36,9 @@ export const byOperation = {
   "Bulk.deleteUser": "internal_bulk_user_delete",
   "Bulk.createGroup": "internal_bulk_group_create",
   "Bulk.updateGroup": "internal_bulk_group_update",
-  "Bulk.deleteGroup": "internal_bulk_group_delete"
+  "Bulk.deleteGroup": "internal_bulk_group_delete",
+  "Organizations.list": "internal_organization_view",
+  "Organizations.get": "internal_organization_view"
 } as const
 
 /**
@@ -101,6 +104,10 @@ export const apiResource = (scope: string): string =>
     ? "SCIM2 Groups API"
     : scope.startsWith("internal_bulk_")
     ? "SCIM2 Bulk API"
+    : scope.startsWith("internal_organization_")
+    ? "Organization Management API"
+    : scope.startsWith("internal_org_")
+    ? `${apiResource(fromOrganization(scope))} (organization API, /o/)`
     : "unknown API resource"
 
 /**

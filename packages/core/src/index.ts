@@ -130,3 +130,17 @@ export * as Tolerant from "./Tolerant.js"
  * @since 0.3.0
  */
 export * as ServiceProviderConfig from "./ServiceProviderConfig.js"
+
+/**
+ * Asgardeo's organizations API (B2B): the sub-organizations, paged by cursor, by id and by name.
+ *
+ * @since 0.4.0
+ */
+export * as Organizations from "./Organizations.js"
+
+/**
+ * Acting inside a B2B sub-organization: its configuration and switched tokens from the root's.
+ *
+ * @since 0.4.0
+ */
+export * as SubOrganization from "./SubOrganization.js"

@@ -26,13 +26,19 @@
  */
 import type * as AccessToken from "@asgardeo-scim/core/AccessToken"
 import * as Discovery from "@asgardeo-scim/core/Discovery"
+import * as Organizations from "@asgardeo-scim/core/Organizations"
 import type * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import type * as ScimError from "@asgardeo-scim/core/ScimError"
+import { InvalidInput } from "@asgardeo-scim/core/ScimError"
+import * as SubOrganization from "@asgardeo-scim/core/SubOrganization"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 import * as Bulk from "./Bulk.js"
 import * as Groups from "./Groups.js"
 import * as StrictSchemas from "./StrictSchemas.js"
@@ -49,6 +55,7 @@ export type Services =
   | Groups.Groups
   | Bulk.Bulk
   | Discovery.Discovery
+  | Organizations.Organizations
   | ScimClient.ScimClient
   | AccessToken.AccessToken
   | RateLimiter.RateLimiter
@@ -60,7 +67,7 @@ export type Services =
  * @category layers
  */
 export const layer: Layer.Layer<Services, never, ScimConfig.ScimConfig | HttpClient.HttpClient> = Layer
-  .mergeAll(Users.layer, Groups.layer, Bulk.layer).pipe(
+  .mergeAll(Users.layer, Groups.layer, Bulk.layer, Organizations.layer).pipe(
     Layer.provideMerge(Discovery.layer),
     Layer.provideMerge(ScimClient.layer)
   )
@@ -83,7 +90,7 @@ export const layerStrict = (
   ScimError.InvalidInput,
   ScimConfig.ScimConfig | HttpClient.HttpClient
 > =>
-  Layer.mergeAll(Users.layer, Groups.layer, Bulk.layer).pipe(
+  Layer.mergeAll(Users.layer, Groups.layer, Bulk.layer, Organizations.layer).pipe(
     Layer.provideMerge(StrictSchemas.layer(options)),
     Layer.provideMerge(Discovery.layer),
     Layer.provideMerge(ScimClient.layer)
@@ -123,3 +130,106 @@ export const layerGeneric = (
   options: ScimConfig.GenericOptions
 ): Layer.Layer<Services | ScimConfig.ScimConfig, ConfigError.ConfigError, HttpClient.HttpClient> =>
   layer.pipe(Layer.provideMerge(ScimConfig.layerGeneric(options)))
+
+/**
+ * The directory of a sub-organization, on top of the root organization's layer (its
+ * `ScimConfig`, `AccessToken`, `RateLimiter` and `HttpClient`): Users, Groups, Bulk and the rest
+ * act on `{organizationUrl}/o/scim2` with switched tokens exchanged for the root's token (see
+ * `SubOrganization`), and share the root's rate budget. The root's own services are untouched.
+ *
+ * @example
+ * ```ts
+ * import { Directory, Users } from "@asgardeo-scim/directory"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ *
+ * const Root = Directory.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+ * const AbcBuilders = Directory.layerSubOrganization({ name: "ABC Builders" }).pipe(Layer.provide(Root))
+ *
+ * export const count = Effect.flatMap(Users.Users, (users) => users.list({ count: 1 })).pipe(
+ *   Effect.map((page) => page.totalResults),
+ *   Effect.provide(AbcBuilders)
+ * )
+ * ```
+ *
+ * @since 0.4.0
+ * @category layers
+ */
+export const layerSubOrganization = (
+  subOrganization: ScimConfig.SubOrganization
+): Layer.Layer<
+  Exclude<Services, RateLimiter.RateLimiter> | ScimConfig.ScimConfig,
+  ConfigError.ConfigError,
+  ScimConfig.ScimConfig | AccessToken.AccessToken | RateLimiter.RateLimiter | HttpClient.HttpClient
+> =>
+  Layer.mergeAll(Users.layer, Groups.layer, Bulk.layer, Organizations.layer).pipe(
+    Layer.provideMerge(Discovery.layer),
+    Layer.provideMerge(ScimClient.layerWithoutDependencies),
+    Layer.provideMerge(SubOrganization.layer(subOrganization))
+  )
+
+/**
+ * What {@link forEachSubOrganization} did in one sub-organization.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface SubOrganizationResult<A, E> {
+  readonly organization: Organizations.Organization
+  /** The program's result, or why it (or switching to the organization) failed. */
+  readonly result: Either.Either<A, E | ConfigError.ConfigError>
+}
+
+/**
+ * Runs `program` in each sub-organization the organizations API lists (`filter`, `recursive`:
+ * as `Organizations.stream`; the API's default is the direct children only), with that
+ * sub-organization's directory (`layerSubOrganization`), one root token and one rate budget for
+ * all of them. A failure in one sub-organization (its program's error, or a refused switch:
+ * `OrganizationSwitchFailed` when the application is not shared with it) is recorded in its
+ * result and the others still run; a failure to list the organizations fails the whole call.
+ * `concurrency` sub-organizations at a time (default 1). Interrupting the call interrupts every
+ * program in flight.
+ *
+ * @since 0.4.0
+ * @category combinators
+ */
+export const forEachSubOrganization = <A, E, R>(
+  program: (organization: Organizations.Organization) => Effect.Effect<A, E, R>,
+  options?: Organizations.ListOptions & { readonly concurrency?: number | undefined }
+): Effect.Effect<
+  ReadonlyArray<SubOrganizationResult<A, E>>,
+  Organizations.Error | ScimError.InvalidInput,
+  | Exclude<R, Exclude<Services, RateLimiter.RateLimiter> | ScimConfig.ScimConfig>
+  | Organizations.Organizations
+  | ScimConfig.ScimConfig
+  | AccessToken.AccessToken
+  | RateLimiter.RateLimiter
+  | HttpClient.HttpClient
+> =>
+  Effect.gen(function*() {
+    const { concurrency, ...listOptions } = options ?? {}
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
+      return yield* Effect.fail(
+        new InvalidInput({
+          operation: "Directory.forEachSubOrganization",
+          field: "concurrency",
+          reason: "an integer from 1 to 64"
+        })
+      )
+    }
+    const organizations = yield* Organizations.Organizations
+    return yield* organizations.stream(listOptions).pipe(
+      Stream.mapEffect(
+        (organization) =>
+          Effect.map(
+            Effect.either(
+              Effect.provide(program(organization), layerSubOrganization({ id: organization.id }))
+            ),
+            (result): SubOrganizationResult<A, E> => ({ organization, result })
+          ),
+        { concurrency: concurrency ?? 1 }
+      ),
+      Stream.runCollect,
+      Effect.map((chunk) => Array.from(chunk))
+    )
+  }).pipe(Effect.withSpan("Directory.forEachSubOrganization"))

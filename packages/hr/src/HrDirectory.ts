@@ -23,6 +23,7 @@
  */
 import * as AccessToken from "@asgardeo-scim/core/AccessToken"
 import * as Discovery from "@asgardeo-scim/core/Discovery"
+import type * as Organizations from "@asgardeo-scim/core/Organizations"
 import * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
 import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
@@ -267,7 +268,7 @@ export class HrDirectory extends Context.Tag("@asgardeo-scim/hr/HrDirectory")<Hr
  * @since 0.1.0
  * @category models
  */
-export type Requirements = Directory.Services | RoleMapping.RoleMapping
+export type Requirements = Exclude<Directory.Services, Organizations.Organizations> | RoleMapping.RoleMapping
 
 /**
  * The service over the requirements and a `RoleGroups` cache (`layer` provides one).

@@ -94,7 +94,17 @@ export interface BatchResult {
  */
 export type FatalError = Extract<
   HrError.DirectoryError,
-  { readonly _tag: "InvalidClient" | "TokenError" | "MissingScope" | "Forbidden" | "Unauthorized" }
+  {
+    readonly _tag:
+      | "InvalidClient"
+      | "TokenError"
+      | "MissingScope"
+      | "Forbidden"
+      | "Unauthorized"
+      | "OrganizationSwitchFailed"
+      | "OrganizationNotFound"
+      | "AmbiguousOrganization"
+  }
 >
 
 /**
@@ -108,7 +118,11 @@ export const fatalTags: ReadonlySet<string> = new Set<FatalError["_tag"]>([
   "TokenError",
   "MissingScope",
   "Forbidden",
-  "Unauthorized"
+  "Unauthorized",
+  // Every employee of a sub-organization would fail to switch to it the same way.
+  "OrganizationSwitchFailed",
+  "OrganizationNotFound",
+  "AmbiguousOrganization"
 ])
 
 /**

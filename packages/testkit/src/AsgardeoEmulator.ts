@@ -31,6 +31,14 @@ export type {
    */
   App,
   /**
+   * What `AsgardeoEmulator.Service.updateApp` may change on a registered app: scopes, token
+   * lifetime, grants, template, sharing, organization.
+   *
+   * @since 0.4.0
+   * @category models
+   */
+  AppPatch,
+  /**
    * The emulator's counters (`AsgardeoEmulator.Service.counters`): requests, token requests,
    * tokens issued, rate-limited, faults applied, dropped, and counts by endpoint
    * (`"GET /scim2/Users/{id}"`) and by status (`"200"`, `"429"`, `"dropped"`).
@@ -138,7 +146,24 @@ export type {
    * @since 0.1.0
    * @category models
    */
-  Snapshot
+  Snapshot,
+  /**
+   * A B2B sub-organization as the control service reports it: id, name, handle, parent id, root
+   * organization, status and attributes.
+   *
+   * @since 0.4.0
+   * @category models
+   */
+  SubOrganization,
+  /**
+   * A B2B sub-organization to create (`Options.subOrganizations`,
+   * `AsgardeoEmulator.Service.createSubOrganization`): its name, and optionally its id, parent,
+   * root organization, handle, status and attributes.
+   *
+   * @since 0.4.0
+   * @category models
+   */
+  SubOrganizationSeed
 } from "./internal/types.js"
 
 export {

@@ -11,6 +11,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeStream from "@effect/platform-node/NodeStream"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -106,7 +107,7 @@ export const make = (
     const origin = address._tag === "TcpAddress"
       ? `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`
       : `http://localhost`
-    const engine = engineFromOptions(options, origin)
+    const engine = engineFromOptions(options, origin, yield* Clock.currentTimeMillis)
     const app = makeApp(engine, socketBody).pipe(
       Effect.catchTag("DropConnection", () =>
         Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
@@ -130,7 +131,10 @@ export const layerServer = (
 ): Layer.Layer<AsgardeoEmulator, HttpServerError.ServeError | BindRefused> =>
   Layer.scoped(AsgardeoEmulator, make(options))
 
-const banner = (emulator: AsgardeoEmulator.Service): string =>
+const banner = (
+  emulator: AsgardeoEmulator.Service,
+  subOrganizations: ReadonlyArray<Api.SubOrganization> = []
+): string =>
   [
     `Asgardeo emulator listening on ${emulator.baseUrl}`,
     `  token endpoint: ${emulator.tokenUrl}`,
@@ -141,7 +145,10 @@ const banner = (emulator: AsgardeoEmulator.Service): string =>
         ? emulator.credentials.clientSecret
         : "(not shown: the secret you configured)"
     }`,
-    `  admin:          ${emulator.baseUrl}/__emulator/{info,log,counters,faults,reset,seed,snapshot,expire-tokens,rate-limits,quirks}`
+    `  admin:          ${emulator.baseUrl}/__emulator/{info,log,counters,faults,reset,seed,snapshot,expire-tokens,rate-limits,quirks}`,
+    ...subOrganizations.map((o) =>
+      `  sub-org:        ${o.name} (${o.id}) of ${o.root}, under ${emulator.baseUrl}/t/${o.root}/o/`
+    )
   ].join("\n")
 
 /**
@@ -154,16 +161,17 @@ export const serve = (options: Options = {}): Effect.Effect<never, HttpServerErr
   Effect.scoped(
     Effect.gen(function*() {
       const emulator = yield* make(options)
-      yield* Console.log(banner(emulator))
+      yield* Console.log(banner(emulator, yield* emulator.subOrganizations))
       return yield* Effect.never
     })
   )
 
 /**
- * Reads `--port`, `--host`, `--org` (repeatable; the first is the default) and
- * `--seed-users <n>`, or the `PORT`/`HOST`/`ORG` environment variables. `EMULATOR_CLIENT_SECRET`
- * (environment only, never a flag) replaces the default app's secret, which a non-loopback
- * `--host` needs.
+ * Reads `--port`, `--host`, `--org` (repeatable; the first is the default), `--sub-org <name>`
+ * (repeatable: sub-organizations of the default organization, with which the default app is
+ * shared) and `--seed-users <n>`, or the `PORT`/`HOST`/`ORG` environment variables.
+ * `EMULATOR_CLIENT_SECRET` (environment only, never a flag) replaces the default app's secret,
+ * which a non-loopback `--host` needs.
  *
  * @since 0.1.0
  * @category programs
@@ -176,7 +184,10 @@ export const optionsFromArgs = (
     const i = args.indexOf(name)
     return i === -1 ? undefined : args[i + 1]
   }
-  const orgs = args.flatMap((a, i) => (a === "--org" && args[i + 1] !== undefined ? [args[i + 1]!] : []))
+  const repeated = (flag: string) =>
+    args.flatMap((a, i) => (a === flag && args[i + 1] !== undefined ? [args[i + 1]!] : []))
+  const orgs = repeated("--org")
+  const subOrgs = repeated("--sub-org")
   const port = value("--port") ?? env["PORT"]
   const organization = orgs[0] ?? env["ORG"]
   const secret = env["EMULATOR_CLIENT_SECRET"]
@@ -188,6 +199,7 @@ export const optionsFromArgs = (
     ...(value("--host") ?? env["HOST"] ? { host: value("--host") ?? env["HOST"] } : {}),
     ...(organization === undefined ? {} : { organization }),
     organizations: orgs.slice(1),
+    ...(subOrgs.length === 0 ? {} : { subOrganizations: subOrgs.map((name) => ({ name })) }),
     ...(args.includes("--etag") ? { etag: true } : {}),
     seedUsers: Number(value("--seed-users") ?? 0)
   }
@@ -214,7 +226,7 @@ export const main = (args: ReadonlyArray<string> = process.argv.slice(2)): void 
             }))
           ))
         }
-        yield* Console.log(banner(emulator))
+        yield* Console.log(banner(emulator, yield* emulator.subOrganizations))
         return yield* Effect.never
       })
     ).pipe(

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `asgardeo-emulator` command: starts the emulator on a real port
- * (`asgardeo-emulator [--port 8790] [--host 127.0.0.1] [--org acme] [--seed-users N] [--etag]`,
+ * (`asgardeo-emulator [--port 8790] [--host 127.0.0.1] [--org acme] [--sub-org NAME] [--seed-users N] [--etag]`,
  * or `node packages/testkit/dist/bin.js ...` in this repository). `--help` prints the usage.
  *
  * @since 0.1.0
  */
 
-const usage = `Usage: asgardeo-emulator [--port 8790] [--host 127.0.0.1] [--org acme]... [--seed-users 0] [--etag]
+const usage =
+  `Usage: asgardeo-emulator [--port 8790] [--host 127.0.0.1] [--org acme]... [--sub-org NAME]... [--seed-users 0] [--etag]
 
 Starts the in-memory Asgardeo emulator on a real port and prints its URL, credentials and
 admin endpoints. It runs until interrupted (Ctrl-C).
@@ -16,6 +17,9 @@ admin endpoints. It runs until interrupted (Ctrl-C).
   --host <host>     the address to bind (default 127.0.0.1, or HOST); a host other than loopback
                     needs EMULATOR_CLIENT_SECRET, a secret of your own for the default app
   --org <name>      an organization (default acme, or ORG); repeat it for more, the first is the default
+  --sub-org <name>  a B2B sub-organization of the default organization (repeatable), served under
+                    /t/{org}/o/ to tokens of the organization_switch grant; the default app is
+                    shared with every sub-organization
   --seed-users <n>  users to create at start (default 0)
   --etag            the ETag mode: meta.version, ETag headers, If-Match honoured (Asgardeo has none)
   --help, -h        this text

@@ -1,4 +1,4 @@
-import { assert, describe, layer } from "@effect/vitest"
+import { assert, describe, it, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import * as EmulatorServer from "../src/EmulatorServer.js"
 import { AsgardeoEmulator } from "../src/index.js"
@@ -148,6 +148,52 @@ describe("EmulatorServer options", () => {
         assert.strictEqual(o.organization, "a")
         assert.deepStrictEqual(o.organizations, ["b"])
         assert.strictEqual(o.seedUsers, 5)
+      }))
+  })
+})
+
+describe("EmulatorServer sub-organizations", () => {
+  const args = ["--port", "0", "--sub-org", "Alpha", "--sub-org", "Bravo"]
+
+  it("optionsFromArgs: --sub-org is repeatable; none without it", () => {
+    assert.deepStrictEqual(EmulatorServer.optionsFromArgs(args).subOrganizations, [{ name: "Alpha" }, {
+      name: "Bravo"
+    }])
+    assert.isUndefined(EmulatorServer.optionsFromArgs(["--port", "0"]).subOrganizations)
+  })
+
+  layer(EmulatorServer.layerServer(EmulatorServer.optionsFromArgs(args)), { excludeTestServices: true })((it) => {
+    it.effect("switches into a sub-organization and serves /o/ over the socket", () =>
+      Effect.gen(function*() {
+        const { baseUrl, subOrganizations } = yield* AsgardeoEmulator.AsgardeoEmulator
+        const [alpha] = yield* subOrganizations
+        const root = yield* getToken(baseUrl)
+        const switched = yield* fetchJson(`${baseUrl}/t/acme/oauth2/token`, {
+          method: "POST",
+          headers: {
+            authorization: `Basic ${btoa("emulator-client:emulator-secret")}`,
+            "content-type": "application/x-www-form-urlencoded"
+          },
+          body: new URLSearchParams({
+            grant_type: "organization_switch",
+            token: root,
+            switching_organization: alpha!.id,
+            scope: "internal_org_user_mgt_create internal_org_user_mgt_list"
+          }).toString()
+        })
+        assert.strictEqual(switched.status, 200, switched.text)
+        const auth = { authorization: `Bearer ${switched.json.access_token}` }
+        const created = yield* fetchJson(`${baseUrl}/t/acme/o/scim2/Users`, {
+          method: "POST",
+          headers: { ...auth, "content-type": "application/scim+json" },
+          body: JSON.stringify({ userName: "sub@example.com", password: "Passw0rd1" })
+        })
+        assert.strictEqual(created.status, 201, created.text)
+        assert.strictEqual(created.json.meta.location, `${baseUrl}/t/acme/o/scim2/Users/${created.json.id}`)
+        const orgs = yield* fetchJson(`${baseUrl}/t/acme/api/server/v1/organizations`, {
+          headers: { authorization: `Bearer ${root}` }
+        })
+        assert.deepStrictEqual(orgs.json.organizations.map((o: any) => o.name), ["Bravo", "Alpha"])
       }))
   })
 })

@@ -1,3 +1,4 @@
+import { Scopes } from "@asgardeo-scim/core"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Effect } from "effect"
 import { AsgardeoEmulator } from "../src/index.js"
@@ -116,4 +117,36 @@ export const createUser = (name: string, extra: Record<string, unknown> = {}) =>
   Effect.map(scim("POST", "/Users", { body: newUser(name, extra) }), (a) => {
     if (a.status !== 201) throw new Error(`create ${name}: ${a.status} ${a.text}`)
     return a.json as { id: string; userName: string }
+  })
+
+/** The default app's registration, to list next to other apps in `Options.apps`. */
+export const defaultApp = { clientId: "emulator-client", clientSecret: "emulator-secret" } as const
+
+/** The `internal_org_` name of each scope (core's rule), for switched tokens. */
+export const orgScopes = (scopes: ReadonlyArray<string>) => scopes.map(Scopes.inOrganization)
+
+/**
+ * POST /oauth2/token with `grant_type=organization_switch` (or `grant`), HTTP Basic as the
+ * default app unless `options` say otherwise.
+ */
+export const switchRequest = (
+  rootToken: string,
+  organizationId: string,
+  scopes: ReadonlyArray<string> | undefined,
+  options: Parameters<typeof tokenRequest>[1] & { readonly grant?: string } = {}
+) =>
+  tokenRequest({
+    grant_type: options.grant ?? "organization_switch",
+    token: rootToken,
+    switching_organization: organizationId,
+    ...(scopes === undefined ? {} : { scope: scopes.join(" ") })
+  }, options)
+
+/** A root token of the default app with every scope, switched into a sub-organization with every org scope. */
+export const switchedToken = (organizationId: string, scopes: ReadonlyArray<string> = AsgardeoEmulator.allScopes) =>
+  Effect.gen(function*() {
+    const root = yield* token()
+    const answer = yield* switchRequest(root, organizationId, scopes)
+    if (answer.status !== 200) throw new Error(`switch: ${answer.status} ${answer.text}`)
+    return answer.json.access_token as string
   })

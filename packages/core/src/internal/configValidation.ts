@@ -151,3 +151,28 @@ export const validateClientAuthentication = (
   value === undefined || value === "basic" || value === "post"
     ? Either.right(value ?? "basic")
     : Either.left(invalid(name, `${name} must be "basic" or "post"`))
+
+/** @internal */
+export const validateSubOrganization = (
+  name: string,
+  value: unknown
+): Either.Either<{ readonly id: string } | { readonly name: string }, ConfigError.ConfigError> => {
+  const o = typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : undefined
+  const keys = o === undefined ? [] : Object.keys(o).filter((k) => o[k] !== undefined)
+  if (o !== undefined && keys.length === 1 && keys[0] === "id") {
+    const id = o.id
+    return typeof id === "string" && /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(id)
+      ? Either.right({ id })
+      : Either.left(invalid(`${name}.id`, `${name}.id must be an organization id (letters, digits, '-', '_')`))
+  }
+  if (o !== undefined && keys.length === 1 && keys[0] === "name") {
+    const given = o.name
+    return typeof given === "string" && given.trim() !== "" && given.length <= 256 &&
+        !/[\u0000-\u001f\u007f]/.test(given)
+      ? Either.right({ name: given.trim() })
+      : Either.left(invalid(`${name}.name`, `${name}.name must be a non-empty organization name of printable text`))
+  }
+  return Either.left(invalid(name, `${name} must be { id } or { name }, exactly one of them`))
+}

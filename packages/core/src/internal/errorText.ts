@@ -35,10 +35,11 @@ export const ambiguous = <C extends { readonly id: string }>(
   name: string,
   kind: string,
   candidates: ReadonlyArray<C>,
-  nameOf: (candidate: C) => string
+  nameOf: (candidate: C) => string,
+  qualify = true
 ): string => {
   const shown = firstTen(candidates, (c) => `${quote(nameOf(c))} (id ${quote(c.id)})`)
   const example = candidates[0] === undefined ? "" : ` (e.g. ${quote(nameOf(candidates[0]))})`
   return `${operation}: the ${what} ${quote(name)} matches ${candidates.length} ${kind}s: ${shown}; ` +
-    `qualify the name with its store${example} or use the ${kind}'s id`
+    (qualify ? `qualify the name with its store${example} or use the ${kind}'s id` : `use the ${kind}'s id`)
 }

@@ -7,15 +7,16 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
-import type { Ctx, Quirks } from "./context.js"
+import type { Ctx, Identity, Quirks } from "./context.js"
 import type { Engine } from "./engine.js"
 import { resetEngine } from "./engine.js"
 import type { FaultSpec } from "./faults.js"
 import { prepareNewGroup, storeGroup } from "./groups.js"
+import { orgStoreOf, tenantOf } from "./organizations.js"
 import type { RateLimitConfig } from "./rateLimit.js"
 import type { JsonObject } from "./reply.js"
 import { clone, isObject, ScimFailure, USER_SCHEMA } from "./reply.js"
-import { rootRoleEnv } from "./roleEnv.js"
+import { roleEnvOf } from "./roleEnv.js"
 import { allParts, renderRole, seedRoles as seedRoleRecords } from "./roles.js"
 import type { Member, OrgStore, Store } from "./store.js"
 import { findUserByName, iso, newId, putUser, renderGroup, renderUser, userName, withDomain } from "./store.js"
@@ -43,13 +44,15 @@ export class ControlFailure extends Error {
   }
 }
 
+/** A root organization by name, or a sub-organization by id. */
 const orgOf = (store: Store, organization: string): OrgStore => {
-  const org = store.orgs.get(organization)
+  const org = orgStoreOf(store, organization)
   if (org === undefined) throw new ControlFailure(404, `Unknown organization: ${organization}`)
   return org
 }
 
-const wrap = <A>(f: () => A): Effect.Effect<A, ControlFailure> =>
+/** @internal */
+export const wrap = <A>(f: () => A): Effect.Effect<A, ControlFailure> =>
   Effect.try({
     try: f,
     catch: (e) =>
@@ -64,14 +67,17 @@ const context = (engine: Engine, organization: string) =>
   Effect.gen(function*() {
     const store = yield* Ref.get(engine.store)
     const now = yield* Clock.currentTimeMillis
-    return { store, now, scimBase: `${engine.origin}/t/${organization}/scim2` }
+    const tenant = tenantOf(store, organization, engine.origin)
+    const scimBase = tenant?.scimBase ?? `${engine.origin}/t/${organization}/scim2`
+    return { store, now, scimBase, identity: tenant?.identity }
   })
 
-const ctxOf = (engine: Engine, org: OrgStore, now: number, scimBase: string): Ctx => ({
+const ctxOf = (engine: Engine, org: OrgStore, now: number, scimBase: string, identity?: Identity): Ctx => ({
   org,
   now,
   scimBase,
-  quirks: engine.quirks
+  quirks: engine.quirks,
+  identity
 })
 
 /** Fast direct writes: no password policy, only the name prefix and uniqueness. @internal */
@@ -150,11 +156,11 @@ export const seedGroups = (engine: Engine, organization: string, groups: Iterabl
 
 /** @internal */
 export const snapshot = (engine: Engine, organization: string): Effect.Effect<Snapshot, ControlFailure> =>
-  Effect.flatMap(context(engine, organization), ({ now, scimBase, store }) =>
+  Effect.flatMap(context(engine, organization), ({ identity, now, scimBase, store }) =>
     wrap(() => {
       const org = orgOf(store, organization)
       const options = { baseUrl: scimBase, emailsAsStrings: false, roles: org.roles }
-      const roles = rootRoleEnv(engine, ctxOf(engine, org, now, scimBase))
+      const roles = roleEnvOf(engine, ctxOf(engine, org, now, scimBase, identity))
       const memberships: Array<{ groupId: string; userId: string }> = []
       for (const g of org.groups.values()) {
         for (const m of g.members) memberships.push({ groupId: g.id, userId: m.value })
@@ -169,10 +175,10 @@ export const snapshot = (engine: Engine, organization: string): Effect.Effect<Sn
 
 /** Roles checked as `POST /scim2/v2/Roles` checks them; all stored or none. @internal */
 export const seedRoles = (engine: Engine, organization: string, roles: Iterable<Public.SeedRole>) =>
-  Effect.flatMap(context(engine, organization), ({ now, scimBase, store }) =>
+  Effect.flatMap(context(engine, organization), ({ identity, now, scimBase, store }) =>
     wrap(() => {
       const org = orgOf(store, organization)
-      return seedRoleRecords(rootRoleEnv(engine, ctxOf(engine, org, now, scimBase)), roles)
+      return seedRoleRecords(roleEnvOf(engine, ctxOf(engine, org, now, scimBase, identity)), roles)
     }))
 
 /** @internal */
@@ -184,7 +190,7 @@ export const expireAllTokens = (engine: Engine): Effect.Effect<void> =>
 
 /** @internal */
 export const reset = (engine: Engine): Effect.Effect<void> =>
-  Effect.suspend(() => Ref.set(engine.store, resetEngine(engine)))
+  Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.set(engine.store, resetEngine(engine, now)))
 
 /** @internal */
 export const setRateLimits = (engine: Engine, config: Partial<RateLimitConfig>): RateLimitConfig => {

@@ -20,8 +20,8 @@ export interface Position {
 
 const MARK = "emu1"
 
-/** FNV-1a of a string, as 8 hex digits: ties a cursor to its query without carrying the filter. */
-const hash = (s: string): string => {
+/** FNV-1a of a string, as 8 hex digits: ties a cursor to its query without carrying the filter. @internal */
+export const hash = (s: string): string => {
   let h = 0x811c9dc5
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i)

@@ -9,6 +9,7 @@ import * as Ref from "effect/Ref"
 import type { Quirks } from "./context.js"
 import type { FaultSpec, RegisteredFault } from "./faults.js"
 import { register } from "./faults.js"
+import { withTree } from "./organizations.js"
 import type { RateLimitConfig, RateLimiter } from "./rateLimit.js"
 import { makeRateLimiter } from "./rateLimit.js"
 import type { Store } from "./store.js"
@@ -57,6 +58,8 @@ export interface EngineOptions {
   readonly etag: boolean
   /** More permissions a role may hold (`Options.permissions`). */
   readonly permissions?: ReadonlyArray<string> | undefined
+  /** The sub-organizations of the options (already checked), restored on reset. */
+  readonly subOrganizations?: ReadonlyArray<Public.SubOrganizationSeed> | undefined
 }
 
 /** @internal */
@@ -78,10 +81,14 @@ export interface Engine {
 /** The origin of the in-process face: `.invalid` never resolves (RFC 2606). @internal */
 export const defaultOrigin = "https://emulator.invalid"
 
+/** A new store: the options' organizations, their sub-organizations created at `now`. */
+const initialStore = (options: EngineOptions, now: number): Store =>
+  withTree(makeStore(options.organizations), options.subOrganizations ?? [], options.organizations[0] ?? "acme", now)
+
 /** @internal */
-export const makeEngine = (options: EngineOptions): Engine => ({
+export const makeEngine = (options: EngineOptions, now = 0): Engine => ({
   options,
-  store: Ref.unsafeMake(makeStore(options.organizations)),
+  store: Ref.unsafeMake(initialStore(options, now)),
   origin: options.origin,
   quirks: options.quirks,
   apps: [...options.apps],
@@ -101,8 +108,8 @@ export const addFault = (engine: Engine, spec: FaultSpec): number => {
 }
 
 /** @internal */
-export const resetEngine = (engine: Engine): Store => {
-  const store = makeStore(engine.options.organizations)
+export const resetEngine = (engine: Engine, now = 0): Store => {
+  const store = initialStore(engine.options, now)
   engine.quirks = engine.options.quirks
   engine.apps = [...engine.options.apps]
   engine.faults = []

@@ -39,6 +39,8 @@ export interface RouteInput {
   readonly info: RequestInfo
   /** The clock's time when it is still current (no latency waited since it was read). */
   readonly now: number | undefined
+  /** The route serves the sub-organization of a switched token (`/t/{root}/o/...`, `orgFace.ts`). */
+  readonly subOrganization?: boolean | undefined
 }
 
 /** A route's handler. @internal */

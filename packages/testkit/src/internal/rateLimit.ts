@@ -36,7 +36,9 @@ export const makeRateLimiter = (config: RateLimitConfig): RateLimiter => ({
 })
 
 /** @internal */
-export const bucketOf = (orgPath: string): Bucket | undefined => {
+export const bucketOf = (path: string): Bucket | undefined => {
+  // A sub-organization's SCIM (`/o/scim2/...`) shares its root organization's budgets.
+  const orgPath = path.replace(/^\/o(?=\/scim2(\/|$))/i, "")
   if (/^\/scim2\/Bulk\/?$/i.test(orgPath)) return "bulk"
   if (/^\/scim2(\/|$)/.test(orgPath)) return "scim"
   if (/^\/oauth2(\/|$)/.test(orgPath)) return "oauth"

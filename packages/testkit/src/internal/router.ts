@@ -30,15 +30,18 @@ import { select } from "./faults.js"
 import { createGroup, getGroup, removeGroup, replaceGroup } from "./groups.js"
 import type { ListParams } from "./listing.js"
 import { listGroups, listUsers, paramsFromBody, paramsFromQuery, project } from "./listing.js"
+import { rootIdentity } from "./organizations.js"
+import * as orgApi from "./orgApi.js"
+import { admit, subTenant } from "./orgFace.js"
 import { patchGroup, patchUser } from "./patch.js"
 import { bucketOf, take } from "./rateLimit.js"
 import type { JsonObject, Reply } from "./reply.js"
 import { errorBody, errorReply, fail, guard, isObject } from "./reply.js"
-import { rootRoleEnv } from "./roleEnv.js"
+import { roleEnvOf } from "./roleEnv.js"
 import { roleRoutes } from "./rolesRoutes.js"
 import { bulkScopes, scopeTable } from "./scopes.js"
 import type { Sized, TokenRecord } from "./store.js"
-import { authenticate, handleToken } from "./token.js"
+import { handleToken } from "./token.js"
 import { createUser, getUser, getUserJson, removeUser, replaceUser } from "./users.js"
 
 /** The connection is to be dropped without an answer. @internal */
@@ -104,12 +107,13 @@ const route = (
     Effect.map(Ref.get(engine.store), (store) => {
       const { info, params, request } = input
       const organization = params["org"] ?? ""
+      const sub = input.subOrganization === true
       const reply = guard(() => {
         const org = store.orgs.get(organization) ??
           fail(404, `Organization ${organization} not found.`)
         let token: TokenRecord | undefined = undefined
         if (access !== "none") {
-          const auth = authenticate(store, organization, request.headers["authorization"], now)
+          const auth = admit(store, organization, request.headers["authorization"], now, sub)
           if (typeof auth === "string") {
             if (access !== "optional") return unauthorized(organization)
           } else {
@@ -127,7 +131,15 @@ const route = (
             return errorReply(406, `Content type ${type} is not supported.`)
           }
         }
-        const ctx: Ctx = { org, now, scimBase: `${engine.origin}/t/${organization}/scim2`, quirks: engine.quirks }
+        const ctx: Ctx = sub
+          ? { ...subTenant(store, organization, token, engine.origin), now, quirks: engine.quirks }
+          : {
+            org,
+            now,
+            scimBase: `${engine.origin}/t/${organization}/scim2`,
+            quirks: engine.quirks,
+            identity: rootIdentity(organization)
+          }
         return handler({
           ctx,
           token,
@@ -309,24 +321,37 @@ const resourceRoutes = (routes: Routes, engine: Engine, base: `/${string}`, reso
   )
 }
 
+/**
+ * The route table that registers each SCIM route twice: at `/t/{root}/scim2/...` and, for the
+ * sub-organization of a switched token, at `/t/{root}/o/scim2/...` (`orgFace.ts`).
+ */
+const withSubOrganizations = (routes: Routes): Routes => ({
+  ...routes,
+  on: (method, path, handler) => {
+    routes.on(method, path, handler)
+    if (path.startsWith("/t/:org/")) {
+      routes.on(method, `/t/:org/o/${path.slice(8)}`, (input) => handler({ ...input, subOrganization: true }))
+    }
+  }
+})
+
 /** The route table. @internal */
 export const makeRoutes = (engine: Engine): Routes => {
   const routes = FindMyWay.make<Handler>()
   const S = "/t/:org/scim2"
+  const scim = withSubOrganizations(routes)
   routes.on("POST", "/t/:org/oauth2/token", token(engine))
-  resourceRoutes(routes, engine, S, users)
-  resourceRoutes(routes, engine, S, groups)
-  // Roles v2/v3 (rolesRoutes.ts): each route behind the gate with its own scope.
-  const roleEnv = (ctx: Ctx) => rootRoleEnv(engine, ctx)
-  for (const r of roleRoutes(S, { env: roleEnv })) {
-    routes.on(r.method, r.path, route(engine, r.scope, r.readsBody, r.handle))
-  }
-  routes.on(
+  resourceRoutes(scim, engine, S, users)
+  resourceRoutes(scim, engine, S, groups)
+  // Roles v2/v3 (rolesRoutes.ts), on both faces: each route behind the gate with its own scope.
+  const roleEnv = (ctx: Ctx) => roleEnvOf(engine, ctx)
+  for (const r of roleRoutes(S, roleEnv)) scim.on(r.method, r.path, route(engine, r.scope, r.readsBody, r.handle))
+  scim.on(
     "POST",
     `${S}/Bulk`,
     route(engine, bulkScopes, true, (i) => handleBulk(i.ctx, i.body(), i.token?.scopes ?? new Set(), roleEnv(i.ctx)))
   )
-  routes.on(
+  scim.on(
     "GET",
     `${S}/ServiceProviderConfig`,
     route(engine, "optional", false, (i) => ({
@@ -335,12 +360,12 @@ export const makeRoutes = (engine: Engine): Routes => {
       contentType: "application/json"
     }))
   )
-  routes.on(
+  scim.on(
     "GET",
     `${S}/ResourceTypes`,
     route(engine, "optional", false, (i) => ({ status: 200, body: resourceTypes(i.ctx.scimBase) }))
   )
-  routes.on(
+  scim.on(
     "GET",
     `${S}/ResourceTypes/:id`,
     route(engine, "optional", false, (i) => {
@@ -351,7 +376,7 @@ export const makeRoutes = (engine: Engine): Routes => {
         : { status: 200, body: found }
     })
   )
-  routes.on(
+  scim.on(
     "GET",
     `${S}/Schemas`,
     route(engine, "optional", false, (i) => ({
@@ -360,7 +385,7 @@ export const makeRoutes = (engine: Engine): Routes => {
       contentType: "application/json"
     }))
   )
-  routes.on(
+  scim.on(
     "GET",
     `${S}/Schemas/:id`,
     route(engine, "optional", false, (i) => {
@@ -371,6 +396,7 @@ export const makeRoutes = (engine: Engine): Routes => {
     })
   )
   admin.routes(routes, engine)
+  orgApi.routes(routes, engine)
   return routes
 }
 

@@ -1,9 +1,12 @@
 /**
  * The emulator's own scope table (asgardeo-api.md §3). Deliberately not imported from core, so
- * the emulator stays an independent check of the client.
+ * the emulator stays an independent check of the client. Only the naming rule of
+ * sub-organization scopes (`internal_` → `internal_org_`) is core's `Scopes.inOrganization`, the
+ * one place that rule is written.
  *
  * @internal
  */
+import * as Scopes from "@asgardeo-scim/core/Scopes"
 
 /** @internal */
 export const scopeTable = {
@@ -36,11 +39,20 @@ export const scopeTable = {
   "Roles.permissionsUpdate": "internal_role_mgt_permissions_update",
   "Bulk.roleCreate": "internal_bulk_role_create",
   "Bulk.roleUpdate": "internal_bulk_role_update",
-  "Bulk.roleDelete": "internal_bulk_role_delete"
+  "Bulk.roleDelete": "internal_bulk_role_delete",
+  "Organizations.view": "internal_organization_view"
 } as const
 
-/** @internal */
-export const allScopes: ReadonlyArray<string> = Array.from(new Set(Object.values(scopeTable)))
+/** The root organization's scopes: every scope of the table. @internal */
+export const rootScopes: ReadonlyArray<string> = Array.from(new Set(Object.values(scopeTable)))
+
+/**
+ * The root scopes, then the same scopes in a sub-organization (`internal_org_user_mgt_view`,
+ * asgardeo-rbac-orgs.md 2.3): every scope an app is authorized for by default.
+ *
+ * @internal
+ */
+export const allScopes: ReadonlyArray<string> = [...rootScopes, ...rootScopes.map(Scopes.inOrganization)]
 
 /** @internal */
 export const bulkScopes: ReadonlyArray<string> = allScopes.filter((s) => s.startsWith("internal_bulk_"))

@@ -4,8 +4,10 @@
  * @internal
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import { resolveApp } from "./apps.js"
 import { defaultMaxBodyBytes } from "./body.js"
 import type { Quirks } from "./context.js"
 import { defaultQuirks } from "./context.js"
@@ -13,11 +15,15 @@ import * as control from "./control.js"
 import type { Engine } from "./engine.js"
 import { addFault, defaultOrigin, emptyCounters, logEntries, makeEngine } from "./engine.js"
 import { makeClient } from "./inMemory.js"
+import { organizationId, withTree } from "./organizations.js"
+import * as orgControl from "./orgControl.js"
 import type { RateLimitConfig } from "./rateLimit.js"
 import { defaultRateLimits } from "./rateLimit.js"
-import { checkRoleApp, permissionsOption, scopesForRolesApi } from "./roleEnv.js"
+import { ScimFailure } from "./reply.js"
+import { permissionsOption } from "./roleApps.js"
 import { makeHandler } from "./router.js"
 import { allScopes as scopes } from "./scopes.js"
+import { makeStore } from "./store.js"
 import type * as Api from "./types.js"
 import { AsgardeoEmulator, EmulatorError } from "./types.js"
 
@@ -38,19 +44,31 @@ const etagMode = (value: unknown): boolean => {
   throw new TypeError(`AsgardeoEmulator: etag must be a boolean (got ${String(value)})`)
 }
 
+/** Runs a check of the options, a refusal becoming a `TypeError` (as for the other options). */
+const checked = <A>(f: () => A): A => {
+  try {
+    return f()
+  } catch (e) {
+    if (e instanceof ScimFailure) throw new TypeError(`AsgardeoEmulator: ${e.detail}`)
+    throw e
+  }
+}
+
+const subOrganizationSeeds = (value: unknown, organizations: ReadonlyArray<string>) => {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) throw new TypeError("AsgardeoEmulator: subOrganizations must be an array")
+  // Built once here to check them (parents first, unique names and ids); each store builds its own.
+  checked(() => withTree(makeStore(organizations), value, organizations[0]!, 0))
+  return value
+}
+
 /** @internal */
-export const engineFromOptions = (options: Options, origin: string): Engine => {
+export const engineFromOptions = (options: Options, origin: string, now = 0): Engine => {
   const organization = options.organization ?? "acme"
   const organizations = [organization, ...(options.organizations ?? []).filter((o) => o !== organization)]
-  for (const app of options.apps ?? []) checkRoleApp(app)
-  const apps = (options.apps ?? [{ clientId: "emulator-client", clientSecret: "emulator-secret" }]).map((a) => ({
-    clientId: a.clientId,
-    clientSecret: a.clientSecret,
-    scopes: scopesForRolesApi(a.scopes ?? allScopes, a.rolesApi),
-    expiresIn: a.expiresIn,
-    id: a.id,
-    name: a.name
-  }))
+  const apps = (options.apps ?? [{ clientId: "emulator-client", clientSecret: "emulator-secret" }]).map((a) =>
+    checked(() => resolveApp(a, organizations))
+  )
   const quirks: Quirks = { ...defaultQuirks, ...options.quirks }
   const rateLimits: RateLimitConfig = {
     ...defaultRateLimits,
@@ -66,8 +84,9 @@ export const engineFromOptions = (options: Options, origin: string): Engine => {
     origin,
     maxBodyBytes: bodyLimit(options.maxBodyBytes),
     etag: etagMode(options.etag),
+    subOrganizations: subOrganizationSeeds(options.subOrganizations, organizations),
     permissions: permissionsOption(options.permissions)
-  })
+  }, now)
 }
 
 const mapFailure = <A, R>(effect: Effect.Effect<A, control.ControlFailure, R>): Effect.Effect<A, EmulatorError, R> =>
@@ -108,13 +127,24 @@ export const makeService = (engine: Engine): Api.AsgardeoEmulator.Service => {
     clearLog: Effect.sync(() => {
       engine.log = []
       engine.counters = emptyCounters()
-    })
+    }),
+    organizationId,
+    subOrganizations: orgControl.subOrganizations(engine),
+    createSubOrganization: (seed) => mapFailure(orgControl.createSubOrganization(engine, seed)),
+    setSubOrganizationStatus: (id, status) => mapFailure(orgControl.setSubOrganizationStatus(engine, id, status)),
+    updateApp: (clientId, patch) => mapFailure(orgControl.updateApp(engine, clientId, patch))
   })
 }
 
 /** @internal */
 export const makeInProcess = (options: Options): Effect.Effect<Api.AsgardeoEmulator.Service> =>
-  Effect.sync(() => makeService(engineFromOptions(options, (options.baseUrl ?? defaultOrigin).replace(/\/+$/, ""))))
+  Effect.flatMap(
+    Clock.currentTimeMillis,
+    (now) =>
+      Effect.sync(() =>
+        makeService(engineFromOptions(options, (options.baseUrl ?? defaultOrigin).replace(/\/+$/, ""), now))
+      )
+  )
 
 /** @internal */
 export const contextOf = (

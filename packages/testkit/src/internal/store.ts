@@ -63,6 +63,26 @@ export interface TokenRecord {
   readonly scopeKey: string
   readonly issuedAt: number
   expiresAt: number
+  /** The sub-organization's id, for a token of the organization-switch grant. */
+  readonly subOrganization?: string | undefined
+}
+
+/** A B2B sub-organization of a root organization, with its own users and groups (`organizations.ts`). @internal */
+export interface SubOrgRecord {
+  readonly id: string
+  readonly name: string
+  readonly handle: string
+  /** The root organization's name. */
+  readonly root: string
+  /** A sub-organization's id, or the root organization's id for a child of the root. */
+  readonly parentId: string
+  readonly status: "ACTIVE" | "DISABLED"
+  readonly attributes: Readonly<Record<string, string>>
+  readonly created: number
+  readonly lastModified: number
+  /** The creation order, which breaks ties between equal creation times. */
+  readonly seq: number
+  readonly store: OrgStore
 }
 
 /** @internal */
@@ -71,6 +91,8 @@ export interface Store {
   readonly tokens: Map<string, TokenRecord>
   /** `${org} ${clientId} ${scopeKey}` -> token */
   readonly tokenIndex: Map<string, string>
+  /** Sub-organizations by id. */
+  readonly subOrgs: Map<string, SubOrgRecord>
 }
 
 /** @internal */
@@ -90,7 +112,8 @@ export const makeOrg = (name: string): OrgStore => ({
 export const makeStore = (organizations: ReadonlyArray<string>): Store => ({
   orgs: new Map(organizations.map((o) => [o, makeOrg(o)])),
   tokens: new Map(),
-  tokenIndex: new Map()
+  tokenIndex: new Map(),
+  subOrgs: new Map()
 })
 
 /** @internal */

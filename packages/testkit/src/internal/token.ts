@@ -1,17 +1,21 @@
 /**
- * The client-credentials token endpoint (asgardeo-api.md §2): Basic or client_secret_post (not
- * both), unauthorized scopes dropped silently, no `scope` when nothing was granted, and a
- * still-valid token reused for the same client and scope set with its remaining lifetime.
+ * The token endpoint (asgardeo-api.md §2): Basic or client_secret_post (not both), unauthorized
+ * scopes dropped silently, no `scope` when nothing was granted, and a still-valid token reused
+ * for the same client and scope set with its remaining lifetime. Grants: client_credentials, and
+ * the organization switch (`orgSwitch.ts`), whose tokens carry their sub-organization and never
+ * a refresh token.
  *
  * @internal
  */
+import type * as Apps from "./apps.js"
+import { allowsClientCredentials } from "./apps.js"
+import { checkSwitch, switchGrants } from "./orgSwitch.js"
 import type { Reply } from "./reply.js"
 import type { Store, TokenRecord } from "./store.js"
 import { newId } from "./store.js"
-import type * as Public from "./types.js"
 
 /** @internal */
-export type App = Public.App & { readonly scopes: ReadonlyArray<string> }
+export type App = Apps.App
 
 /** @internal */
 export interface TokenRequest {
@@ -93,21 +97,52 @@ export const handleToken = (
       reply: oauthError(400, "invalid_request", "Missing grant_type parameter value")
     }
   }
-  if (grant !== "client_credentials") {
-    return {
-      clientId: app.clientId,
-      issued: false,
-      reply: oauthError(400, "unsupported_grant_type", `Unsupported grant_type value: ${grant}`)
-    }
+  const refused = (error: string, description: string): TokenResult => ({
+    clientId: app.clientId,
+    issued: false,
+    reply: oauthError(400, error, description)
+  })
+  const expiresIn = app.expiresIn ?? defaultExpiresIn
+  if (switchGrants.includes(grant)) {
+    const checked = checkSwitch(store, organization, app, form, now)
+    if (checked._tag === "Refused") return refused(checked.error, checked.description)
+    return issue(store, { organization, subOrganization: checked.organization.id }, app, checked.scopes, {
+      now,
+      expiresIn,
+      rounding
+    })
+  }
+  if (grant !== "client_credentials") return refused("unsupported_grant_type", `Unsupported grant_type value: ${grant}`)
+  if (!allowsClientCredentials(app)) {
+    return refused(
+      "unauthorized_client",
+      "The authenticated client is not authorized to use this authorization grant type."
+    )
   }
   const requested = (form.get("scope") ?? "").split(" ").filter((s) => s !== "")
   const granted = requested.includes("SYSTEM")
     ? [...app.scopes]
     : Array.from(new Set(requested.filter((s) => app.scopes.includes(s))))
-  granted.sort()
+  return issue(store, { organization }, app, granted, { now, expiresIn, rounding })
+}
+
+/**
+ * A token for `granted`: the live one of the same client, organization (and sub-organization)
+ * and scope set, with its remaining lifetime, or a new one.
+ */
+const issue = (
+  store: Store,
+  where: { readonly organization: string; readonly subOrganization?: string | undefined },
+  app: App,
+  scopes: ReadonlyArray<string>,
+  { expiresIn, now, rounding }: { readonly now: number; readonly expiresIn: number; readonly rounding: "up" | "down" }
+): TokenResult => {
+  const { organization, subOrganization } = where
+  const granted = [...scopes].sort()
   const scopeKey = granted.join(" ")
-  const indexKey = `${organization} ${app.clientId} ${scopeKey}`
-  const expiresIn = app.expiresIn ?? defaultExpiresIn
+  const indexKey = `${
+    subOrganization === undefined ? organization : `${organization}/${subOrganization}`
+  } ${app.clientId} ${scopeKey}`
   const existing = store.tokenIndex.get(indexKey)
   const record = existing === undefined ? undefined : store.tokens.get(existing)
   let token: TokenRecord
@@ -122,7 +157,8 @@ export const handleToken = (
       scopes: new Set(granted),
       scopeKey,
       issuedAt: now,
-      expiresAt: now + expiresIn * 1000
+      expiresAt: now + expiresIn * 1000,
+      ...(subOrganization === undefined ? {} : { subOrganization })
     }
     store.tokens.set(token.token, token)
     store.tokenIndex.set(indexKey, token.token)

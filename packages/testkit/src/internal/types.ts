@@ -12,7 +12,8 @@ import type * as Effect from "effect/Effect"
 
 /**
  * A registered client application: its credentials, the scopes it is authorized for, and
- * optionally its own token lifetime in seconds.
+ * optionally its own token lifetime in seconds, its grants, template, sharing with
+ * sub-organizations and organization.
  *
  * @since 0.1.0
  * @category models
@@ -44,7 +45,84 @@ export interface App {
    * @since 0.4.0
    */
   readonly rolesApi?: "v2" | "v3" | undefined
+  /**
+   * The grant types enabled on the app. Default both: `["client_credentials", "organization_switch"]`
+   * (`organization_switch` also allows the older `organization_switch_cc`).
+   *
+   * @since 0.4.0
+   */
+  readonly grants?: ReadonlyArray<"client_credentials" | "organization_switch"> | undefined
+  /**
+   * The console template the app was created from. An `"m2m"` app cannot use the
+   * organization-switch grant whatever `grants` says (Asgardeo's M2M template only allows
+   * client_credentials). Default `"standard"`.
+   *
+   * @since 0.4.0
+   */
+  readonly template?: "m2m" | "standard" | undefined
+  /**
+   * The sub-organizations the app is shared with: `"all"` (those created later included) or a
+   * list of sub-organization ids or names (exactly those, not their descendants). Default `"all"`.
+   *
+   * @since 0.4.0
+   */
+  readonly sharedWith?: "all" | ReadonlyArray<string> | undefined
+  /**
+   * The root organization the app is registered in: it can switch only into that organization's
+   * sub-organizations. Default the default organization.
+   *
+   * @since 0.4.0
+   */
+  readonly organization?: string | undefined
 }
+
+/**
+ * A B2B sub-organization to create (`Options.subOrganizations`, `createSubOrganization`).
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface SubOrganizationSeed {
+  /** A UUID. Default: derived from the root organization and the name, the same on every run. */
+  readonly id?: string | undefined
+  readonly name: string
+  /** The id or name of the parent sub-organization. Default: the root organization. */
+  readonly parent?: string | undefined
+  /** The root organization's name. Default: the default organization. */
+  readonly root?: string | undefined
+  /** Default: the name in lower case without anything but letters and digits (`ABC Builders` → `abcbuilders`). */
+  readonly handle?: string | undefined
+  /** Default `"ACTIVE"`. */
+  readonly status?: "ACTIVE" | "DISABLED" | undefined
+  readonly attributes?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * A B2B sub-organization as the control service reports it. `parentId` is the root
+ * organization's id (`organizationId(root)`) for a child of the root.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface SubOrganization {
+  readonly id: string
+  readonly name: string
+  readonly handle: string
+  readonly parentId: string
+  readonly root: string
+  readonly status: "ACTIVE" | "DISABLED"
+  readonly attributes: Readonly<Record<string, string>>
+}
+
+/**
+ * What `updateApp` may change on a registered app.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type AppPatch = Partial<
+  Pick<App, "scopes" | "expiresIn" | "grants" | "template" | "sharedWith" | "organization">
+>
 
 /**
  * Switches for Asgardeo behaviours that vary between builds or are unconfirmed.
@@ -139,7 +217,18 @@ export interface Options {
   readonly organization?: string | undefined
   /** More organizations served next to the default one. */
   readonly organizations?: ReadonlyArray<string> | undefined
-  /** Default: one app `emulator-client` / `emulator-secret` with every scope. */
+  /**
+   * B2B sub-organizations, each with its own users and groups, served under `/t/{root}/o/...`
+   * to tokens of the organization-switch grant. A parent must come before its children.
+   *
+   * @since 0.4.0
+   */
+  readonly subOrganizations?: ReadonlyArray<SubOrganizationSeed> | undefined
+  /**
+   * Default: one app `emulator-client` / `emulator-secret` with every scope (root and
+   * `internal_org_`). An app's omitted fields make it ready for B2B tests: standard template,
+   * both grants, shared with every sub-organization, registered in the default organization.
+   */
   readonly apps?: ReadonlyArray<App> | undefined
   /** Token lifetime in seconds. Default 3600. */
   readonly tokenExpiresIn?: number | undefined
@@ -379,6 +468,8 @@ export declare namespace AsgardeoEmulator {
     readonly credentials: { readonly clientId: string; readonly clientSecret: string }
     /** An `HttpClient` answered in process by this emulator (also for the server face). */
     readonly client: HttpClient.HttpClient
+    // `organization` in the options below: a root organization's name (default: the default
+    // organization) or, since 0.4.0, a sub-organization's id.
     readonly seedUsers: (
       users: Iterable<SeedUser>,
       options?: { readonly organization?: string | undefined }
@@ -413,5 +504,43 @@ export declare namespace AsgardeoEmulator {
     readonly counters: Effect.Effect<Counters>
     /** Clears the log and the counters. */
     readonly clearLog: Effect.Effect<void>
+    /**
+     * The id of a root organization (`acme`): a UUID derived from its name, the same on every run.
+     *
+     * @since 0.4.0
+     */
+    readonly organizationId: (organization: string) => string
+    /**
+     * Every sub-organization, of every root organization, in the order they were created.
+     *
+     * @since 0.4.0
+     */
+    readonly subOrganizations: Effect.Effect<ReadonlyArray<SubOrganization>>
+    /**
+     * Creates a sub-organization (as `Options.subOrganizations` does). Fails with 400 (invalid
+     * seed, a parent that is disabled), 404 (unknown root or parent) or 409 (the id, name or
+     * handle is taken in that root organization).
+     *
+     * @since 0.4.0
+     */
+    readonly createSubOrganization: (seed: SubOrganizationSeed) => Effect.Effect<SubOrganization, EmulatorError>
+    /**
+     * Activates or disables a sub-organization. As Asgardeo: one with active children cannot be
+     * disabled, and one under a disabled parent cannot be activated (400). Tokens already switched
+     * into it keep working until they expire.
+     *
+     * @since 0.4.0
+     */
+    readonly setSubOrganizationStatus: (
+      id: string,
+      status: "ACTIVE" | "DISABLED"
+    ) => Effect.Effect<SubOrganization, EmulatorError>
+    /**
+     * Changes a registered app until `reset`: share or unshare it, change its grants, template,
+     * scopes or token lifetime. Answers the app as it now is; 404 for an unknown client id.
+     *
+     * @since 0.4.0
+     */
+    readonly updateApp: (clientId: string, patch: AppPatch) => Effect.Effect<App, EmulatorError>
   }
 }
