@@ -552,7 +552,7 @@ export {
   profileByName,
   /**
    * `FilterProfile.profiles`, re-exported: the built-in profiles (`asgardeoUsers`,
-   * `asgardeoGroups`, `rfc7644`).
+   * `asgardeoGroups`, `asgardeoRoles`, `rfc7644`).
    *
    * @since 0.1.0
    * @category profiles

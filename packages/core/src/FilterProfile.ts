@@ -1,6 +1,7 @@
 /**
  * What a SCIM target supports in filters, and checking a filter against it before sending: the
- * built-in profiles (`asgardeoUsers`, `asgardeoGroups`, `rfc7644`) and {@link check}.
+ * built-in profiles (`asgardeoUsers`, `asgardeoGroups`, `asgardeoRoles`, `rfc7644`) and
+ * {@link check}.
  *
  * Everything here is also exported by the `Filter` module (`Filter.check`, `Filter.profiles`,
  * ...), as it was before this module existed.
@@ -30,6 +31,13 @@ export interface Profile {
   readonly valuePath: boolean
   /** The most comparisons (`Compare` and `pr`) one filter may hold; unlimited when absent. */
   readonly maxExpressions?: number
+  /**
+   * The only attributes a filter may name (compared without regard to case, as SCIM attribute
+   * names are); any attribute when absent.
+   *
+   * @since 0.4.0
+   */
+  readonly attributes?: ReadonlyArray<string>
 }
 
 /**
@@ -38,7 +46,7 @@ export interface Profile {
  * @since 0.1.0
  * @category profiles
  */
-export type ProfileName = "asgardeoUsers" | "asgardeoGroups" | "rfc7644"
+export type ProfileName = "asgardeoUsers" | "asgardeoGroups" | "asgardeoRoles" | "rfc7644"
 
 /**
  * The built-in profiles:
@@ -46,6 +54,8 @@ export type ProfileName = "asgardeoUsers" | "asgardeoGroups" | "rfc7644"
  * - `asgardeoUsers`: `eq ne co sw ew ge le` joined with `and`; no `or`, `not`, `pr`, `gt`, `lt`
  *   or value paths.
  * - `asgardeoGroups`: one expression with `eq co sw ew ge le` (no `ne`, no logical operators).
+ * - `asgardeoRoles` (since 0.4.0): Asgardeo's Roles API, `displayName`, `audience.value` and
+ *   `audience.type` only, with `eq ne co sw ew` joined with `and`.
  * - `rfc7644`: everything.
  *
  * @since 0.1.0
@@ -68,6 +78,15 @@ export const profiles: { readonly [K in ProfileName]: Profile } = {
     not: false,
     valuePath: false,
     maxExpressions: 1
+  },
+  asgardeoRoles: {
+    name: "asgardeoRoles",
+    operators: new Set(["eq", "ne", "co", "sw", "ew"]),
+    and: true,
+    or: false,
+    not: false,
+    valuePath: false,
+    attributes: ["displayName", "audience.value", "audience.type"]
   },
   rfc7644: {
     name: "rfc7644",
@@ -96,7 +115,20 @@ const countExpressions = (filter: Filter): number => {
   return n
 }
 
-const unsupportedReason = (node: Filter, profile: Profile): string | undefined => {
+const attributeReason = (attribute: string, profile: Profile): string | undefined => {
+  const allowed = profile.attributes
+  if (allowed === undefined) return undefined
+  const lower = attribute.toLowerCase()
+  return allowed.some((a) => a.toLowerCase() === lower)
+    ? undefined
+    : `the attribute ${JSON.stringify(attribute.slice(0, 80))} is not supported by ${profile.name} (supported: ${
+      allowed.join(", ")
+    })`
+}
+
+// Inside a value path an attribute is a sub-attribute of the path's: only the path's is checked.
+const unsupportedReason = (node: Filter, profile: Profile, insideValuePath: boolean): string | undefined => {
+  const attribute = (name: string) => insideValuePath ? undefined : attributeReason(name, profile)
   const by = `is not supported by ${profile.name}`
   const operator = (op: CompareOperator | "pr") =>
     profile.operators.has(op) ?
@@ -106,9 +138,9 @@ const unsupportedReason = (node: Filter, profile: Profile): string | undefined =
       })`
   switch (node._tag) {
     case "Compare":
-      return operator(node.operator)
+      return attribute(node.attribute) ?? operator(node.operator)
     case "Present":
-      return operator("pr")
+      return attribute(node.attribute) ?? operator("pr")
     case "And":
       return profile.and ? undefined : `'and' ${by}`
     case "Or":
@@ -116,7 +148,9 @@ const unsupportedReason = (node: Filter, profile: Profile): string | undefined =
     case "Not":
       return profile.not ? undefined : `'not' ${by}`
     case "ValuePath":
-      return profile.valuePath ? undefined : `value paths (${node.attribute}[...]) are not supported by ${profile.name}`
+      return profile.valuePath
+        ? attribute(node.attribute)
+        : `value paths (${node.attribute}[...]) are not supported by ${profile.name}`
     default:
       return unreachable(node)
   }
@@ -137,8 +171,8 @@ const checkDecoded = (filter: Filter, profile: Profile): Either.Either<Filter, U
     }
   }
   let reason: string | undefined
-  forEachNode(filter, (node) => {
-    reason = unsupportedReason(node, profile)
+  forEachNode(filter, (node, inside) => {
+    reason = unsupportedReason(node, profile, inside)
     return reason === undefined
   })
   return reason === undefined ? Either.right(filter) : fail(reason)

@@ -148,6 +148,16 @@ export interface Service {
    * @since 0.4.0
    */
   readonly subOrganization?: SubOrganization | undefined
+  /**
+   * Which Asgardeo Roles API the `Roles` service uses: `"v2"` (`/v2/Roles`) or `"v3"`
+   * (`/v3/Roles`, with its own user and group assignment endpoints). An application is authorized
+   * for one of the two. `undefined`: `Roles` tells it from the scopes the token was granted (v3's
+   * `internal_role_mgt_meta_create` / `_meta_update` without v2's `internal_role_mgt_create` /
+   * `_update` mean v3; anything else v2). Always `undefined` on a generic target.
+   *
+   * @since 0.4.0
+   */
+  readonly rolesApi?: RolesApi | undefined
 }
 
 /**
@@ -158,6 +168,14 @@ export interface Service {
  * @category models
  */
 export type SubOrganization = { readonly id: string } | { readonly name: string }
+
+/**
+ * A version of Asgardeo's Roles API.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type RolesApi = "v2" | "v3"
 
 /**
  * @since 0.2.0
@@ -242,6 +260,13 @@ export interface Options extends CommonOptions {
    * @since 0.4.0
    */
   readonly subOrganization?: SubOrganization | undefined
+  /**
+   * The Roles API the `Roles` service uses, `"v2"` or `"v3"` (see {@link Service.rolesApi}).
+   * Default: told from the token's granted scopes, v2 where they do not tell.
+   *
+   * @since 0.4.0
+   */
+  readonly rolesApi?: RolesApi | undefined
 }
 
 /**
@@ -333,8 +358,9 @@ export const make = (options: Options): Effect.Effect<Service, ConfigError.Confi
 
 /** What errors call each connection setting: the option's name where the caller gave it. */
 type Names = {
-  readonly [K in "organization" | "clientId" | "clientSecret" | "baseUrl" | "defaultUserStore" | "subOrganization"]?:
-    string
+  readonly [
+    K in "organization" | "clientId" | "clientSecret" | "baseUrl" | "defaultUserStore" | "subOrganization" | "rolesApi"
+  ]?: string
 }
 
 const makeNamed = (options: Options, names: Names): Effect.Effect<Service, ConfigError.ConfigError> =>
@@ -362,6 +388,7 @@ const makeNamed = (options: Options, names: Names): Effect.Effect<Service, Confi
       names.defaultUserStore ?? "defaultUserStore",
       options.defaultUserStore
     )
+    const rolesApi = yield* internal.validateRolesApi(names.rolesApi ?? "rolesApi", options.rolesApi)
     const organizationUrl = `${baseUrl}/t/${organization}`
     const root: Service = {
       target,
@@ -380,7 +407,8 @@ const makeNamed = (options: Options, names: Names): Effect.Effect<Service, Confi
         )
       },
       ...common,
-      defaultUserStore
+      defaultUserStore,
+      rolesApi
     }
     return options.subOrganization === undefined
       ? root
@@ -532,9 +560,11 @@ export type ConfigValue<A> =
 
 /**
  * Where {@link layerConfig} reads the connection settings by default: `ASGARDEO_ORG`,
- * `ASGARDEO_CLIENT_ID`, `ASGARDEO_CLIENT_SECRET`, the optional `ASGARDEO_BASE_URL` and the
- * optional `ASGARDEO_USER_STORE` (the store bare names mean, default `DEFAULT`) and the optional
- * `ASGARDEO_SUB_ORG` (a sub-organization to act in: an id if it is a UUID, a name otherwise).
+ * `ASGARDEO_CLIENT_ID`, `ASGARDEO_CLIENT_SECRET`, the optional `ASGARDEO_BASE_URL`, the
+ * optional `ASGARDEO_USER_STORE` (the store bare names mean, default `DEFAULT`), the optional
+ * `ASGARDEO_SUB_ORG` (a sub-organization to act in: an id if it is a UUID, a name otherwise) and
+ * the optional `ASGARDEO_ROLES_API` (`v2` or `v3`, the Roles API; default: told from the granted
+ * scopes).
  *
  * @since 0.2.0
  * @category constants
@@ -551,6 +581,10 @@ export const defaultConfig: ConfigOptions = {
       const value = blankToUndefined(o)
       return value === undefined ? undefined : subOrganizationOf(value)
     })
+  ),
+  rolesApi: Config.string("ASGARDEO_ROLES_API").pipe(
+    Config.option,
+    Config.map((option) => blankToUndefined(option) as RolesApi | undefined)
   )
 }
 
@@ -560,7 +594,8 @@ const defaultNames: ReadonlyArray<readonly [keyof Names, string]> = [
   ["clientSecret", "ASGARDEO_CLIENT_SECRET"],
   ["baseUrl", "ASGARDEO_BASE_URL"],
   ["defaultUserStore", "ASGARDEO_USER_STORE"],
-  ["subOrganization", "ASGARDEO_SUB_ORG"]
+  ["subOrganization", "ASGARDEO_SUB_ORG"],
+  ["rolesApi", "ASGARDEO_ROLES_API"]
 ]
 
 /**

@@ -390,6 +390,45 @@ export class AmbiguousGroup extends Make<AmbiguousGroup>()(
 ) {}
 
 /**
+ * A role name that names more than one role (see {@link AmbiguousUser}): on Asgardeo a role name
+ * is unique only within its audience, so the same name may be an organization role and an
+ * application role, or the roles of two applications. Nothing was picked: the candidates are
+ * listed with their audience so the caller can give the audience (`{ audience: { type, value } }`)
+ * or act by id.
+ *
+ * @since 0.4.0
+ * @category errors
+ */
+export class AmbiguousRole extends Make<AmbiguousRole>()(
+  "AmbiguousRole",
+  {
+    operation: Schema.String,
+    /** The name as looked up. */
+    displayName: Schema.String,
+    /** Every role that matched (at least two), with its audience as the server returned it. */
+    candidates: Schema.Array(Schema.Struct({
+      id: Schema.String,
+      displayName: Schema.String,
+      audienceType: Schema.optional(Schema.String),
+      audienceValue: Schema.optional(Schema.String)
+    }))
+  },
+  (self) =>
+    ambiguous(
+      self.operation,
+      "role name",
+      self.displayName,
+      "role",
+      self.candidates,
+      (c) =>
+        c.audienceType === undefined && c.audienceValue === undefined
+          ? c.displayName
+          : `${c.displayName} [${c.audienceType ?? "?"} ${c.audienceValue ?? "?"}]`,
+      "give its audience ({ audience: { type, value } })"
+    )
+) {}
+
+/**
  * A schema the server does not define: its `/Schemas` answer (a success) lists no schema with
  * the URN asked for. No request failed, so the error has no method, path or status: it names the
  * URN and the schemas the server does define.
@@ -558,6 +597,7 @@ export type ScimError =
   | PagingAborted
   | AmbiguousUser
   | AmbiguousGroup
+  | AmbiguousRole
   | SchemaNotFound
   | InvalidAttribute
   | OrganizationSwitchFailed

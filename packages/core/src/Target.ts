@@ -6,7 +6,8 @@
  * - {@link asgardeo}: Asgardeo (WSO2 Identity Server): UUID ids, user stores (`DEFAULT/...`),
  *   its filter operators, deactivation through `urn:scim:wso2:schema` `accountDisabled`, at most
  *   100 Bulk operations, minimal answers to member writes, no group as a member of a group, scopes
- *   checked before sending, tokens handed back until they expire (so never refreshed early).
+ *   checked before sending, tokens handed back until they expire (so never refreshed early), its
+ *   Roles API (`/v2/Roles`, `/v3/Roles`).
  * - {@link rfc7644}: any RFC 7644 server, assuming nothing beyond the RFC.
  * - {@link make}: a target of your own, starting from {@link rfc7644} (or another target) with the
  *   fields your server needs changed (see the example).
@@ -142,6 +143,15 @@ export interface Target {
      */
     readonly reuse: boolean
   }
+  /**
+   * Which roles API the server has: `"asgardeo"`, Asgardeo's (WSO2's) SCIM Roles API at
+   * `/v2/Roles` and `/v3/Roles` (the directory's `Roles` service); `"none"`, no roles API (every
+   * `Roles` operation fails with `Unsupported` before sending). RFC 7644 defines no roles
+   * endpoint. Absent: `"none"`.
+   *
+   * @since 0.4.0
+   */
+  readonly roles?: "asgardeo" | "none" | undefined
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -195,7 +205,8 @@ export const asgardeo: Target = {
   members: { minimalAnswer: { attributes: "id" }, nestedGroups: false },
   users: { invitations: true, passwordOrInvitation: true },
   scopes: { checked: true, absentMeans: "none" },
-  tokens: { reuse: true }
+  tokens: { reuse: true },
+  roles: "asgardeo"
 }
 
 /**
@@ -224,7 +235,8 @@ export const rfc7644: Target = {
   members: { minimalAnswer: undefined, nestedGroups: true },
   users: { invitations: false, passwordOrInvitation: false },
   scopes: { checked: false, absentMeans: "requested" },
-  tokens: { reuse: false }
+  tokens: { reuse: false },
+  roles: "none"
 }
 
 /**
@@ -264,7 +276,8 @@ export const make = (overrides: Overrides & { readonly name: string }, from: Tar
   members: nested(from.members, overrides.members)!,
   users: nested(from.users, overrides.users)!,
   scopes: nested(from.scopes, overrides.scopes)!,
-  tokens: nested(from.tokens, overrides.tokens)!
+  tokens: nested(from.tokens, overrides.tokens)!,
+  roles: "roles" in overrides ? overrides.roles : from.roles
 })
 
 /**
@@ -353,5 +366,8 @@ export const problem = (u: unknown): readonly [string, string] | undefined => {
     return ["scopes.absentMeans", "\"none\" or \"requested\""]
   }
   if (typeof t.tokens !== "object" || t.tokens === null) return ["tokens", "an object"]
+  if (t.roles !== undefined && t.roles !== "asgardeo" && t.roles !== "none") {
+    return ["roles", "\"asgardeo\", \"none\" or undefined"]
+  }
   return undefined
 }

@@ -96,7 +96,7 @@ export * as Filter from "./Filter.js"
 
 /**
  * What a SCIM target supports in filters, and checking a filter against it before sending: the
- * built-in profiles (`asgardeoUsers`, `asgardeoGroups`, `rfc7644`) and `check`. Also exported by
+ * built-in profiles (`asgardeoUsers`, `asgardeoGroups`, `asgardeoRoles`, `rfc7644`) and `check`. Also exported by
  * `Filter` under the same names.
  *
  * @since 0.2.0

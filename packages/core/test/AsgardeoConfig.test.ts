@@ -244,4 +244,32 @@ describe("AsgardeoConfig", () => {
       const text = configErrorText(yield* Effect.exit(fromEnv({ ...good, ASGARDEO_USER_STORE: "DEFAULT/x" })))
       assert.include(text, "ASGARDEO_USER_STORE")
     }))
+
+  it.effect("rolesApi: v2 or v3 in any case; ASGARDEO_ROLES_API; unset by default and on generic", () =>
+    Effect.gen(function*() {
+      const base = { organization: "acme", clientId: "c", clientSecret: Redacted.make("s") }
+      assert.isUndefined((yield* AsgardeoConfig.make(base)).rolesApi)
+      assert.strictEqual((yield* AsgardeoConfig.make({ ...base, rolesApi: "v3" })).rolesApi, "v3")
+      assert.strictEqual((yield* AsgardeoConfig.make({ ...base, rolesApi: " V2 " as never })).rolesApi, "v2")
+      assert.isUndefined((yield* fromEnv(good)).rolesApi)
+      assert.strictEqual((yield* fromEnv({ ...good, ASGARDEO_ROLES_API: "v3" })).rolesApi, "v3")
+      assert.isUndefined((yield* fromEnv({ ...good, ASGARDEO_ROLES_API: " " })).rolesApi)
+      const generic = yield* AsgardeoConfig.makeGeneric({
+        scimBaseUrl: "https://scim.example.com/v2",
+        auth: { bearerToken: Redacted.make("t") }
+      })
+      assert.isUndefined(generic.rolesApi)
+    }))
+
+  it.effect("a bad rolesApi or ASGARDEO_ROLES_API fails with a ConfigError that names it", () =>
+    Effect.gen(function*() {
+      const base = { organization: "acme", clientId: "c", clientSecret: Redacted.make("s") }
+      for (const bad of ["v1", "3", "", 3]) {
+        const text = configErrorText(yield* Effect.exit(AsgardeoConfig.make({ ...base, rolesApi: bad as never })))
+        assert.include(text, "rolesApi")
+        assert.include(text, "\"v2\" or \"v3\"")
+      }
+      const text = configErrorText(yield* Effect.exit(fromEnv({ ...good, ASGARDEO_ROLES_API: "v4" })))
+      assert.include(text, "ASGARDEO_ROLES_API")
+    }))
 })

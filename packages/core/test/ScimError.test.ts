@@ -34,6 +34,28 @@ describe("AmbiguousUser / AmbiguousGroup", () => {
   })
 })
 
+describe("AmbiguousRole", () => {
+  it("names the candidates with their audience, and the fix: the audience or the id", () => {
+    const role = new ScimError.AmbiguousRole({
+      operation: "Roles.findByName",
+      displayName: "auditor",
+      candidates: [
+        { id: "r1", displayName: "auditor", audienceType: "organization", audienceValue: "o1" },
+        { id: "r2", displayName: "Auditor", audienceType: "application", audienceValue: "a1" },
+        { id: "r3", displayName: "auditor" }
+      ]
+    })
+    assert.strictEqual(role._tag, "AmbiguousRole")
+    assert.isTrue(ScimError.isScimError(role))
+    assert.strictEqual(
+      role.message,
+      "Roles.findByName: the role name \"auditor\" matches 3 roles: \"auditor [organization o1]\" (id \"r1\"), " +
+        "\"Auditor [application a1]\" (id \"r2\"), \"auditor\" (id \"r3\"); give its audience " +
+        "({ audience: { type, value } }) or use the role's id"
+    )
+  })
+})
+
 describe("SchemaNotFound / InvalidAttribute", () => {
   it("carry no HTTP status; SchemaNotFound lists what the server defines, quoted and bounded", () => {
     const missing = new ScimError.SchemaNotFound({
@@ -237,6 +259,19 @@ const classes: ReadonlyArray<readonly [string, Record<string, unknown>, string, 
       "candidates": [{ "id": "1", "displayName": "A/Eng" }, { "id": "2", "displayName": "B/Eng" }]
     },
     "Groups.find: the group name \"Eng\" matches 2 groups: \"A/Eng\" (id \"1\"), \"B/Eng\" (id \"2\"); qualify the name with its store (e.g. \"A/Eng\") or use the group's id",
+    ["_tag", "operation", "displayName", "candidates"]
+  ],
+  [
+    "AmbiguousRole",
+    {
+      "operation": "Roles.find",
+      "displayName": "admin",
+      "candidates": [
+        { "id": "1", "displayName": "admin", "audienceType": "organization", "audienceValue": "o" },
+        { "id": "2", "displayName": "admin", "audienceType": "application", "audienceValue": "a" }
+      ]
+    },
+    "Roles.find: the role name \"admin\" matches 2 roles: \"admin [organization o]\" (id \"1\"), \"admin [application a]\" (id \"2\"); give its audience ({ audience: { type, value } }) or use the role's id",
     ["_tag", "operation", "displayName", "candidates"]
   ],
   [

@@ -151,6 +151,19 @@ describe("checked targets and schedules", () => {
     assert.isUndefined(Target.problem(own))
   })
 
+  it("roles: Asgardeo has its Roles API, RFC 7644 none; make keeps the base's unless told", () => {
+    assert.strictEqual(Target.asgardeo.roles, "asgardeo")
+    assert.strictEqual(Target.rfc7644.roles, "none")
+    assert.strictEqual(Target.make({ name: "wso2-like" }, Target.asgardeo).roles, "asgardeo")
+    assert.strictEqual(Target.make({ name: "plain" }).roles, "none")
+    assert.strictEqual(Target.make({ name: "no-roles", roles: "none" }, Target.asgardeo).roles, "none")
+    assert.isUndefined(Target.problem({ ...Target.rfc7644, roles: undefined }))
+    assert.deepStrictEqual(Target.problem({ ...Target.rfc7644, roles: "v2" as never }), [
+      "roles",
+      "\"asgardeo\", \"none\" or undefined"
+    ])
+  })
+
   it.effect("a target without paging.sort (written before it existed) is accepted: sorting as advertised", () =>
     Effect.gen(function*() {
       const exit = yield* Effect.exit(makeGeneric({
@@ -177,6 +190,7 @@ describe("checked targets and schedules", () => {
         [{ ...Acme, members: { minimalAnswer: undefined, nestedGroups: "yes" } }, "target.members.nestedGroups"],
         [{ ...Acme, filters: { ...Acme.filters, users: undefined } }, "target.filters.users"],
         [{ ...Acme, encodeId: "no" }, "target.encodeId"],
+        [{ ...Acme, roles: "yes" }, "target.roles"],
         ["asgardeo", "target"]
       ] as const
       for (const [target, name] of bad) {

@@ -1,7 +1,8 @@
 /**
  * The `Bulk` service: typed operations in, typed per-operation results out (correlated by
- * `bulkId`, never by position: Asgardeo runs all `/Users` operations before `/Groups` whatever
- * the order sent), `failOnErrors`, and automatic chunking by the server's limits: at most the
+ * `bulkId`, never by position: Asgardeo runs all `/Users` operations before `/Groups`, and those
+ * before `/v2/Roles`, whatever the order sent), `failOnErrors`, and automatic chunking by the
+ * server's limits: at most the
  * smaller of ServiceProviderConfig `bulk.maxOperations` and (on Asgardeo) the documented 100
  * operations, and at most `bulk.maxPayloadSize` bytes, per request. Operations that reference
  * another's `bulkId:xyz` stay in one chunk with it.
@@ -17,8 +18,16 @@
  * batches use single requests there on their own). A server without that endpoint (404/501) is
  * tried, with the default limits.
  *
- * In strict mode (`Directory.layerStrict`) every operation's data is checked against the server's
- * schemas as a single write is, before the request (`InvalidAttribute` naming the attribute).
+ * In strict mode (`Directory.layerStrict`) every user and group operation's data is checked against
+ * the server's schemas as a single write is, before the request (`InvalidAttribute` naming the
+ * attribute).
+ *
+ * Roles (Asgardeo): operations on `/v2/Roles` (POST, PUT, PATCH, DELETE; `/v2/Roles` whichever
+ * Roles API the application uses, as Asgardeo routes only that path to its roles), each checked
+ * against its bulk role scope (`internal_bulk_role_create`, `_update`, `_delete`) before sending. A
+ * new role's `users[].value` may be `bulkId:<id>` of a user created in the same request (see
+ * {@link ref}). On a target without Asgardeo's Roles API a role operation fails with
+ * `Unsupported` before anything is sent.
  *
  * Every operation gets a `bulkId` (one is generated when not given) so results can be matched.
  * Statuses come as numbers or strings, `status.code` or bare; `response` as an object or a JSON
@@ -34,28 +43,29 @@ import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as ServiceProviderConfig from "@asgardeo-scim/core/ServiceProviderConfig"
 import * as Target from "@asgardeo-scim/core/Target"
-import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
+import * as BulkPrepare from "./internal/bulkPrepare.js"
 import * as BulkWire from "./internal/bulkWire.js"
 import * as internal from "./internal/common.js"
 import * as StrictSchemas from "./StrictSchemas.js"
 
 /**
- * A resource endpoint of a bulk operation.
+ * A resource endpoint of a bulk operation: `Users`, `Groups`, or (since 0.4.0, Asgardeo) `Roles`,
+ * sent to `/v2/Roles`.
  *
  * @since 0.1.0
  * @category models
  */
-export type Resource = "Users" | "Groups"
+export type Resource = BulkPrepare.Resource
 
 /**
- * One bulk operation. `path` is `/Users` or `/Groups` for POST, `/Users/{id}` or `/Groups/{id}`
- * otherwise. POST needs a `bulkId`; for the others one is generated when missing.
+ * One bulk operation. `path` is `/Users`, `/Groups` or `/v2/Roles` for POST, `/Users/{id}`,
+ * `/Groups/{id}` or `/v2/Roles/{id}` otherwise. POST needs a `bulkId`; for the others one is
+ * generated when missing.
  *
  * @since 0.1.0
  * @category models
@@ -63,7 +73,7 @@ export type Resource = "Users" | "Groups"
 export type Operation =
   | {
     readonly method: "POST"
-    readonly path: "/Users" | "/Groups"
+    readonly path: "/Users" | "/Groups" | "/v2/Roles"
     readonly bulkId: string
     readonly data: { readonly [key: string]: unknown }
   }
@@ -95,7 +105,12 @@ export const create = (
   resource: Resource,
   bulkId: string,
   data: { readonly [key: string]: unknown }
-): Operation => ({ method: "POST", path: `/${resource}`, bulkId, data })
+): Operation => ({
+  method: "POST",
+  path: BulkPrepare.endpointOf(resource) as "/Users" | "/Groups" | "/v2/Roles",
+  bulkId,
+  data
+})
 
 /**
  * @since 0.1.0
@@ -106,7 +121,12 @@ export const replace = (
   id: string,
   data: { readonly [key: string]: unknown },
   bulkId?: string
-): Operation => ({ method: "PUT", path: `/${resource}/${id}`, data, ...(bulkId !== undefined ? { bulkId } : {}) })
+): Operation => ({
+  method: "PUT",
+  path: `${BulkPrepare.endpointOf(resource)}/${id}`,
+  data,
+  ...(bulkId !== undefined ? { bulkId } : {})
+})
 
 /**
  * @since 0.1.0
@@ -119,7 +139,7 @@ export const patch = (
   bulkId?: string
 ): Operation => ({
   method: "PATCH",
-  path: `/${resource}/${id}`,
+  path: `${BulkPrepare.endpointOf(resource)}/${id}`,
   data: { schemas: [Patch.PatchOpUrn], Operations: operations },
   ...(bulkId !== undefined ? { bulkId } : {})
 })
@@ -130,7 +150,7 @@ export const patch = (
  */
 export const remove = (resource: Resource, id: string, bulkId?: string): Operation => ({
   method: "DELETE",
-  path: `/${resource}/${id}`,
+  path: `${BulkPrepare.endpointOf(resource)}/${id}`,
   ...(bulkId !== undefined ? { bulkId } : {})
 })
 
@@ -257,120 +277,9 @@ export const make: Effect.Effect<
   // Strict mode (`Directory.layerStrict`): every operation's data is checked as a single write is.
   const strict = Option.getOrUndefined(yield* Effect.serviceOption(StrictSchemas.StrictSchemas))
   const target = client.target
-  const hasStores = target.userStores !== undefined
   const op = "Bulk.execute"
   const validId = (u: unknown): string | undefined =>
     typeof u === "string" && Either.isRight(client.encodeId(u)) ? u : undefined
-
-  const prepare = (
-    operations: ReadonlyArray<Operation>
-  ): Either.Either<ReadonlyArray<BulkWire.Prepared>, ScimError.InvalidInput> => {
-    const bad = (field: string, reason: string) => Either.left(internal.invalid(op, field, reason))
-    if (!Array.isArray(operations)) return bad("operations", "expected an array of operations")
-    if (operations.length === 0) return bad("operations", "no operations")
-    const given = new Set<string>()
-    for (const o of operations) {
-      if (internal.isRecord(o) && typeof o.bulkId === "string") {
-        if (given.has(o.bulkId)) return bad("operations", `duplicate bulkId ${JSON.stringify(o.bulkId)}`)
-        given.add(o.bulkId)
-      }
-    }
-    let n = 0
-    const fresh = () => {
-      let id: string
-      do id = `op-${++n}`
-      while (given.has(id))
-      given.add(id)
-      return id
-    }
-    const out: Array<BulkWire.Prepared> = []
-    for (let i = 0; i < operations.length; i++) {
-      const o: unknown = operations[i]
-      const at = `operations.${i}`
-      if (!internal.isRecord(o)) return bad(at, "expected an operation object")
-      const method = o.method
-      if (method !== "POST" && method !== "PUT" && method !== "PATCH" && method !== "DELETE") {
-        return bad(`${at}.method`, "expected POST, PUT, PATCH or DELETE (upper case)")
-      }
-      for (const key of Object.keys(o)) {
-        if (!["method", "path", "bulkId", "data"].includes(key)) return bad(`${at}.${key}`, "unknown key")
-      }
-      if (o.bulkId !== undefined && (typeof o.bulkId !== "string" || !/^[^\s"\\]+$/.test(o.bulkId))) {
-        return bad(`${at}.bulkId`, "a bulkId is a non-empty string without spaces, quotes or backslashes")
-      }
-      const path = o.path
-      if (typeof path !== "string") return bad(`${at}.path`, "expected a string")
-      const match = /^\/(Users|Groups)(?:\/(.+))?$/.exec(path)
-      if (match === null) return bad(`${at}.path`, "expected /Users, /Groups, /Users/{id} or /Groups/{id}")
-      const resource = match[1] as Resource
-      const id = match[2]
-      if (method === "POST") {
-        if (id !== undefined) return bad(`${at}.path`, "a POST goes to /Users or /Groups")
-        if (o.bulkId === undefined) return bad(`${at}.bulkId`, "a POST needs a bulkId")
-      } else {
-        if (id === undefined) return bad(`${at}.path`, `a ${method} needs /${resource}/{id}`)
-        if (!id.startsWith("bulkId:")) {
-          const decoded = BulkWire.percentDecoded(id)
-          if (decoded === undefined) return bad(`${at}.path`, "a malformed percent-escape in the id")
-          const checked = client.encodeId(decoded)
-          if (Either.isLeft(checked)) return bad(`${at}.path`, checked.left.reason)
-        }
-      }
-      let data: Record<string, unknown> | undefined
-      if (method === "DELETE") {
-        if (o.data !== undefined) return bad(`${at}.data`, "a DELETE takes no data")
-      } else {
-        if (!internal.isRecord(o.data) || Redacted.isRedacted(o.data)) return bad(`${at}.data`, "expected an object")
-        // The deep check (control characters, lengths, depth, Redacted passwords) on a copy. A
-        // PATCH's Operations are checked by Patch, each value against the attribute its path names.
-        const { Operations: operations, ...rest } = o.data
-        const checked = Validation.decodeJson(method === "PATCH" ? rest : o.data, { field: `${at}.data` })
-        if (Either.isLeft(checked)) return bad(checked.left.field, checked.left.reason)
-        data = internal.isRecord(checked.right) ? checked.right : {}
-        if (method === "PATCH") {
-          const decoded = Either.flatMap(
-            Patch.decodeOperations(operations, { operation: op }),
-            (ops) => Patch.request(ops, { operation: op })
-          )
-          if (Either.isLeft(decoded)) {
-            return bad(`${at}.data.${decoded.left.field}`, decoded.left.reason)
-          }
-          data = { ...data, ...decoded.right }
-        }
-      }
-      // Bulk data is raw SCIM: a name is written as the server writes it (`PARTNERS/Team`), and on
-      // a server with user stores what precedes its first `/` must be a store.
-      if (hasStores && data !== undefined) {
-        const attribute = resource === "Groups" ? "displayname" : "username"
-        const written = method === "PATCH"
-          ? (Array.isArray(data.Operations) ? data.Operations as ReadonlyArray<Patch.PatchOperation> : []).map((
-            operation
-          ) => internal.writtenValueOf(operation, attribute))
-          : [internal.writtenValueOf({ op: "replace", value: data as Validation.WriteJson }, attribute)]
-        for (const name of written) {
-          const store = typeof name === "string" ? Validation.splitDomain(name).domain : undefined
-          if (store !== undefined && !Validation.isUserStoreDomain(store)) {
-            return bad(
-              `${at}.data`,
-              `the part before '/' of ${resource === "Groups" ? "displayName" : "userName"} is read as a user store: ` +
-                "letters, digits, '.', '_' or '-'"
-            )
-          }
-        }
-      }
-      const bulkId = typeof o.bulkId === "string" ? o.bulkId : fresh()
-      const wire = { method, path, bulkId, ...(data !== undefined ? { data } : {}) }
-      // References are read from the text with secrets hidden; the size counts what is sent.
-      const refs = Array.from(JSON.stringify(wire).matchAll(BulkWire.refPattern), (m) => m[1]!).filter((r) =>
-        r !== bulkId
-      )
-      const size = Validation.utf8Length(Validation.encodeJson(wire))
-      const kind = method === "POST" ? "create" : method === "DELETE" ? "delete" : "update"
-      const scope = `Bulk.${kind}${resource === "Users" ? "User" : "Group"}` as Scopes.Operation
-      out.push({ bulkId, method, path, wire, size, refs, scope })
-    }
-    return Either.right(out)
-  }
 
   const checkScopes = (prepared: ReadonlyArray<BulkWire.Prepared>) =>
     Effect.gen(function*() {
@@ -378,7 +287,8 @@ export const make: Effect.Effect<
       if (!target.scopes.checked) return needed[0]
       const token = yield* tokens.get()
       if (token.scopes === undefined) return needed[0]
-      const missing = needed.find((s) => !token.scopes!.has(s))
+      // In a sub-organization each scope is granted in its `internal_org_*` form.
+      const missing = needed.map(client.scopeOf).find((s) => !token.scopes!.has(s))
       if (missing !== undefined) {
         return yield* Effect.fail(
           new ScimError.MissingScope({ operation: op, scope: missing, granted: [...token.scopes] })
@@ -393,7 +303,7 @@ export const make: Effect.Effect<
       if (failOnErrors !== undefined && !(Number.isSafeInteger(failOnErrors) && failOnErrors > 0)) {
         return yield* internal.fail(op, "failOnErrors", "must be a positive integer")
       }
-      const prepared = yield* prepare(operations)
+      const prepared = yield* BulkPrepare.prepare(client, op, operations)
       // A server that says it has no Bulk gets no Bulk request. One without a configuration
       // endpoint is tried, with the default limits.
       const spc = yield* ServiceProviderConfig.ensureSupported(discovery.serviceProviderConfig, {
@@ -405,8 +315,9 @@ export const make: Effect.Effect<
       if (strict !== undefined) {
         for (const p of prepared) {
           const data = p.wire.data
-          if (data === undefined) continue
-          const endpoint = p.path.startsWith("/Groups") ? "/Groups" : "/Users"
+          // Strict mode checks users and groups (roles are no schema of /ResourceTypes it reads).
+          if (data === undefined || p.resource === "Roles") continue
+          const endpoint = BulkPrepare.endpointOf(p.resource)
           yield* strict.checkWrite(
             op,
             endpoint,

@@ -1,5 +1,5 @@
 /**
- * One layer for the whole directory: `Users`, `Groups`, `Bulk` and `Discovery`, plus core's
+ * One layer for the whole directory: `Users`, `Groups`, `Roles`, `Bulk` and `Discovery`, plus core's
  * `ScimClient`, `AccessToken` and `RateLimiter`, from `ScimConfig` and an `HttpClient`. A
  * program needs one `Effect.provide` and a choice of HTTP engine (see the example).
  *
@@ -41,6 +41,7 @@ import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as Bulk from "./Bulk.js"
 import * as Groups from "./Groups.js"
+import * as Roles from "./Roles.js"
 import * as StrictSchemas from "./StrictSchemas.js"
 import * as Users from "./Users.js"
 
@@ -53,6 +54,7 @@ import * as Users from "./Users.js"
 export type Services =
   | Users.Users
   | Groups.Groups
+  | Roles.Roles
   | Bulk.Bulk
   | Discovery.Discovery
   | Organizations.Organizations
@@ -67,7 +69,7 @@ export type Services =
  * @category layers
  */
 export const layer: Layer.Layer<Services, never, ScimConfig.ScimConfig | HttpClient.HttpClient> = Layer
-  .mergeAll(Users.layer, Groups.layer, Bulk.layer, Organizations.layer).pipe(
+  .mergeAll(Users.layer, Groups.layer, Roles.layer, Bulk.layer, Organizations.layer).pipe(
     Layer.provideMerge(Discovery.layer),
     Layer.provideMerge(ScimClient.layer)
   )
@@ -90,7 +92,7 @@ export const layerStrict = (
   ScimError.InvalidInput,
   ScimConfig.ScimConfig | HttpClient.HttpClient
 > =>
-  Layer.mergeAll(Users.layer, Groups.layer, Bulk.layer, Organizations.layer).pipe(
+  Layer.mergeAll(Users.layer, Groups.layer, Roles.layer, Bulk.layer, Organizations.layer).pipe(
     Layer.provideMerge(StrictSchemas.layer(options)),
     Layer.provideMerge(Discovery.layer),
     Layer.provideMerge(ScimClient.layer)
@@ -133,7 +135,7 @@ export const layerGeneric = (
 
 /**
  * The directory of a sub-organization, on top of the root organization's layer (its
- * `ScimConfig`, `AccessToken`, `RateLimiter` and `HttpClient`): Users, Groups, Bulk and the rest
+ * `ScimConfig`, `AccessToken`, `RateLimiter` and `HttpClient`): Users, Groups, Roles, Bulk and the rest
  * act on `{organizationUrl}/o/scim2` with switched tokens exchanged for the root's token (see
  * `SubOrganization`), and share the root's rate budget. The root's own services are untouched.
  *
@@ -162,7 +164,7 @@ export const layerSubOrganization = (
   ConfigError.ConfigError,
   ScimConfig.ScimConfig | AccessToken.AccessToken | RateLimiter.RateLimiter | HttpClient.HttpClient
 > =>
-  Layer.mergeAll(Users.layer, Groups.layer, Bulk.layer, Organizations.layer).pipe(
+  Layer.mergeAll(Users.layer, Groups.layer, Roles.layer, Bulk.layer, Organizations.layer).pipe(
     Layer.provideMerge(Discovery.layer),
     Layer.provideMerge(ScimClient.layerWithoutDependencies),
     Layer.provideMerge(SubOrganization.layer(subOrganization))

@@ -36,6 +36,16 @@ export * as Groups from "./Groups.js"
 export * as Resources from "./Resources.js"
 
 /**
+ * @since 0.4.0
+ */
+export * as Role from "./Role.js"
+
+/**
+ * @since 0.4.0
+ */
+export * as Roles from "./Roles.js"
+
+/**
  * @since 0.3.0
  */
 export * as StrictSchemas from "./StrictSchemas.js"

@@ -6,6 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import * as resources from "../readme/resources.js"
+import * as roles from "../readme/roles.js"
 
 const layer = Directory.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest()))
 
@@ -22,6 +23,19 @@ describe("directory README", () => {
       // The Devices service is built (its definition is well-formed) without a request.
       const devices = yield* resources.devices
       assert.isFunction(devices.get)
+    }).pipe(Effect.provide(layer)))
+
+  it.effect("roles.ts: the role is created, the user assigned, the role renamed with its users kept", () =>
+    Effect.gen(function*() {
+      const assigned = yield* roles.program
+      assert.deepStrictEqual(assigned.map((r) => [r.displayName, r.audience?.type]), [["auditors", "organization"]])
+      const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+      const state = yield* emu.snapshot()
+      const role = state.roles.find((r) => r.displayName === "auditors")
+      const users = (role?.users ?? []) as ReadonlyArray<{ readonly value: string }>
+      assert.strictEqual(users.length, 1)
+      const permissions = (role?.permissions ?? []) as ReadonlyArray<{ readonly value: string }>
+      assert.sameMembers(permissions.map((p) => p.value), ["internal_user_mgt_view", "internal_login"])
     }).pipe(Effect.provide(layer)))
 
   it("the README shows the file as it is", () => {

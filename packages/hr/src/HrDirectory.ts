@@ -31,6 +31,7 @@ import * as Bulk from "@asgardeo-scim/directory/Bulk"
 import type * as Directory from "@asgardeo-scim/directory/Directory"
 import type * as Group from "@asgardeo-scim/directory/Group"
 import * as Groups from "@asgardeo-scim/directory/Groups"
+import type * as AsgardeoRoles from "@asgardeo-scim/directory/Roles"
 import * as Users from "@asgardeo-scim/directory/Users"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -268,7 +269,9 @@ export class HrDirectory extends Context.Tag("@asgardeo-scim/hr/HrDirectory")<Hr
  * @since 0.1.0
  * @category models
  */
-export type Requirements = Exclude<Directory.Services, Organizations.Organizations> | RoleMapping.RoleMapping
+export type Requirements =
+  | Exclude<Directory.Services, Organizations.Organizations | AsgardeoRoles.Roles>
+  | RoleMapping.RoleMapping
 
 /**
  * The service over the requirements and a `RoleGroups` cache (`layer` provides one).

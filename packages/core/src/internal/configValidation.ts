@@ -176,3 +176,27 @@ export const validateSubOrganization = (
   }
   return Either.left(invalid(name, `${name} must be { id } or { name }, exactly one of them`))
 }
+
+/**
+ * The Roles API version: `"v2"` or `"v3"` (any case, trimmed, as an environment variable may
+ * hold it), or `undefined` when not set.
+ *
+ * @internal
+ */
+export const validateRolesApi = (
+  name: string,
+  value: unknown
+): Either.Either<"v2" | "v3" | undefined, ConfigError.ConfigError> => {
+  if (value === undefined) return Either.right(undefined)
+  const v = typeof value === "string" ? value.trim().toLowerCase() : undefined
+  return v === "v2" || v === "v3"
+    ? Either.right(v)
+    : Either.left(
+      invalid(
+        name,
+        `${name} must be "v2" or "v3" (the Asgardeo Roles API the application is authorized for), got ${
+          typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : typeof value
+        }`
+      )
+    )
+}

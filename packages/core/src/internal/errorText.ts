@@ -28,7 +28,13 @@ export const quote = (s: string): string => JSON.stringify(s.length > 256 ? `${s
 export const firstTen = <A>(items: ReadonlyArray<A>, show: (a: A) => string): string =>
   items.slice(0, 10).map(show).join(", ") + (items.length > 10 ? ` and ${items.length - 10} more` : "")
 
-/** The message of a name that matches several users or groups: the candidates and the fix. @internal */
+/**
+ * The message of a name that matches several users, groups, roles or organizations: the
+ * candidates and the fix (`true`, the default: qualify the name with its store, e.g. the first
+ * candidate's name; `false`: only the id; a text: that, or the id).
+ *
+ * @internal
+ */
 export const ambiguous = <C extends { readonly id: string }>(
   operation: string,
   what: string,
@@ -36,10 +42,11 @@ export const ambiguous = <C extends { readonly id: string }>(
   kind: string,
   candidates: ReadonlyArray<C>,
   nameOf: (candidate: C) => string,
-  qualify = true
+  fix: boolean | string = true
 ): string => {
   const shown = firstTen(candidates, (c) => `${quote(nameOf(c))} (id ${quote(c.id)})`)
   const example = candidates[0] === undefined ? "" : ` (e.g. ${quote(nameOf(candidates[0]))})`
+  const how = fix === true ? `qualify the name with its store${example}` : fix === false ? undefined : fix
   return `${operation}: the ${what} ${quote(name)} matches ${candidates.length} ${kind}s: ${shown}; ` +
-    (qualify ? `qualify the name with its store${example} or use the ${kind}'s id` : `use the ${kind}'s id`)
+    (how === undefined ? `use the ${kind}'s id` : `${how} or use the ${kind}'s id`)
 }

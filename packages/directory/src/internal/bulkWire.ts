@@ -19,6 +19,8 @@ export interface Prepared {
   readonly size: number
   readonly refs: ReadonlyArray<string>
   readonly scope: Scopes.Operation
+  /** The endpoint's resource: `Users`, `Groups` or `Roles` (`/v2/Roles`). */
+  readonly resource: "Users" | "Groups" | "Roles"
 }
 
 /**

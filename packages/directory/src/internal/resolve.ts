@@ -1,7 +1,7 @@
 /**
- * Finding one user or one group by name: the single rule every lookup by name follows
- * (`Users.findByUserName` and `ensure`, `Groups.findByName` and `ensureMember`, and through them
- * the CLI and the HR flows).
+ * Finding one user, one group or one role by name: the single rule every lookup by name follows
+ * (`Users.findByUserName` and `ensure`, `Groups.findByName` and `ensureMember`, `Roles.findByName`
+ * and `ensure`, and through them the CLI and the HR flows).
  *
  * On a target with user stores (`Target.userStores`: Asgardeo):
  * - a qualified name (`PARTNERS/kim@example.com`) matches only a resource of that store;
@@ -195,6 +195,11 @@ export const find = <A extends { readonly id: string }, E, X>(options: {
   readonly fetchPage: (request: PageRequest) => Effect.Effect<internal.ListResult<A>, E>
   readonly ambiguous: (candidates: ReadonlyArray<A>) => X
   /**
+   * Filters the server applies with the name's (`and`): a role's audience. `nameOf` checks it on
+   * every resource answered all the same (a server that ignores it never yields another's).
+   */
+  readonly refine?: ReadonlyArray<Filter.Filter> | undefined
+  /**
    * Whether the server is known not to filter, which answers say so for this lookup (`refuses`),
    * which say so for good (`lacks`: remembered), and remembering it.
    */
@@ -207,7 +212,11 @@ export const find = <A extends { readonly id: string }, E, X>(options: {
 }): Effect.Effect<Option.Option<A>, E | X | ScimError.PagingAborted> =>
   Effect.gen(function*() {
     const { unfiltered, wanted } = options
-    const byName = Filter.eq(options.attribute, wanted.name)
+    // Joined from the left (`a and b and c`), printed without parentheses.
+    const byName = (options.refine ?? []).reduce<Filter.Filter>(
+      (f, more) => Filter.and(f, more),
+      Filter.eq(options.attribute, wanted.name)
+    )
     let filter = unfiltered !== undefined && (yield* unfiltered.known) ? undefined : byName
     const domain = wanted.domain
     let seen = new Set<string>()

@@ -102,6 +102,7 @@ export interface Built<A, P> {
     readonly attribute: "userName" | "displayName"
     readonly nameOf: (a: A) => string | undefined
     readonly ambiguous: (candidates: ReadonlyArray<A>) => X
+    readonly refine?: ReadonlyArray<Filter.Filter> | undefined
   }) => Effect.Effect<Option.Option<A>, ListError | X | ScimError.PagingAborted>
   readonly stream: (options?: {
     readonly filter?: string | Filter.Filter | undefined

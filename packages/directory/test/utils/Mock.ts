@@ -24,8 +24,9 @@ export type Handler = (req: Received) => Reply | "drop"
 
 export const GENERIC_BASE = "https://scim.example.com/v2"
 
-const makeMock = (handler: Handler) => {
+const makeMock = (handler: Handler, granted: ReadonlyArray<string> = Scopes.all) => {
   const received: Array<Received> = []
+  const tokenRequests: Array<Received> = []
   const client = HttpClient.make((request, url) =>
     Effect.gen(function*() {
       const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
@@ -37,11 +38,12 @@ const makeMock = (handler: Handler) => {
       }
       const rec: Received = { method: request.method, url, headers: { ...request.headers }, body, json }
       const isToken = url.pathname.endsWith("/oauth2/token")
-      if (!isToken) received.push(rec)
+      if (isToken) tokenRequests.push(rec)
+      else received.push(rec)
       const reply = isToken
         ? {
           status: 200,
-          body: { access_token: "tok", token_type: "Bearer", expires_in: 3600, scope: Scopes.all.join(" ") }
+          body: { access_token: "tok", token_type: "Bearer", expires_in: 3600, scope: granted.join(" ") }
         }
         : handler(rec)
       if (reply === "drop") {
@@ -59,7 +61,7 @@ const makeMock = (handler: Handler) => {
       )
     })
   )
-  return { received, layer: Layer.succeed(HttpClient.HttpClient, client) }
+  return { received, tokenRequests, layer: Layer.succeed(HttpClient.HttpClient, client) }
 }
 
 /** The directory on a generic target over a mock. */
@@ -85,18 +87,26 @@ export const generic = (
 /** The directory on an Asgardeo target over a mock (the token endpoint is answered here). */
 export const asgardeo = (
   handler: Handler,
-  options: { readonly pageSize?: number; readonly defaultUserStore?: string } = {}
+  options: {
+    readonly pageSize?: number
+    readonly defaultUserStore?: string
+    readonly rolesApi?: "v2" | "v3"
+    readonly subOrganization?: { readonly id: string }
+    /** The scopes the token endpoint grants (default `Scopes.all`). */
+    readonly granted?: ReadonlyArray<string>
+  } = {}
 ) => {
-  const mock = makeMock(handler)
+  const { granted, ...config } = options
+  const mock = makeMock(handler, granted)
   const layer: Layer.Layer<D.Services> = Directory.layerAsgardeo({
     organization: "acme",
     clientId: "client",
     clientSecret: Redacted.make("secret"),
     rateLimits: false,
     retry: { maxAttempts: 1 },
-    ...options
+    ...config
   }).pipe(Layer.orDie, Layer.provide(mock.layer))
-  return { received: mock.received, layer }
+  return { received: mock.received, tokenRequests: mock.tokenRequests, layer }
 }
 
 export const userJson = (id: string, userName: string, extra: Record<string, unknown> = {}) => ({

@@ -56,10 +56,10 @@ export interface EngineOptions {
   readonly maxBodyBytes: number
   /** The ETag mode (`Options.etag`). */
   readonly etag: boolean
-  /** More permissions a role may hold (`Options.permissions`). */
-  readonly permissions?: ReadonlyArray<string> | undefined
   /** The sub-organizations of the options (already checked), restored on reset. */
   readonly subOrganizations?: ReadonlyArray<Public.SubOrganizationSeed> | undefined
+  /** More permissions a role may hold (`Options.permissions`). */
+  readonly permissions?: ReadonlyArray<string> | undefined
 }
 
 /** @internal */

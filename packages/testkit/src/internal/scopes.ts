@@ -26,6 +26,7 @@ export const scopeTable = {
   "Bulk.groupCreate": "internal_bulk_group_create",
   "Bulk.groupUpdate": "internal_bulk_group_update",
   "Bulk.groupDelete": "internal_bulk_group_delete",
+  "Organizations.view": "internal_organization_view",
   // Roles (asgardeo-rbac-orgs.md §1.2): v2 and v3 share view and delete; v3 has its own create
   // and update, and the user and group assignment scopes of `/v3/Roles/{id}/Users|Groups`.
   "Roles.view": "internal_role_mgt_view",
@@ -39,8 +40,7 @@ export const scopeTable = {
   "Roles.permissionsUpdate": "internal_role_mgt_permissions_update",
   "Bulk.roleCreate": "internal_bulk_role_create",
   "Bulk.roleUpdate": "internal_bulk_role_update",
-  "Bulk.roleDelete": "internal_bulk_role_delete",
-  "Organizations.view": "internal_organization_view"
+  "Bulk.roleDelete": "internal_bulk_role_delete"
 } as const
 
 /** The root organization's scopes: every scope of the table. @internal */

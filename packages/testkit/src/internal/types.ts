@@ -25,27 +25,6 @@ export interface App {
   readonly scopes?: ReadonlyArray<string> | undefined
   readonly expiresIn?: number | undefined
   /**
-   * The application's resource id (as in `/api/server/v1/applications/{id}`): what an
-   * application-audience role names in `audience.value`. Default: a stable UUID derived from the
-   * `clientId`.
-   *
-   * @since 0.4.0
-   */
-  readonly id?: string | undefined
-  /** The application's display name (a role's `audience.display`). Default: the `clientId`. @since 0.4.0 */
-  readonly name?: string | undefined
-  /**
-   * The Roles API the app is authorized for. Asgardeo cannot authorize an app for both the
-   * "SCIM2 Roles V1/V2 API" and the "SCIM2 Roles V3 API": `"v2"` drops the v3-only role scopes
-   * (`internal_role_mgt_meta_create`, `_meta_update`) from the app's scopes, `"v3"` the v2-only
-   * ones (`internal_role_mgt_create`, `_update`, `_permissions_update`), so a client can tell
-   * the version from the scopes it is granted. Default: both (the emulator's default app holds
-   * both sets).
-   *
-   * @since 0.4.0
-   */
-  readonly rolesApi?: "v2" | "v3" | undefined
-  /**
    * The grant types enabled on the app. Default both: `["client_credentials", "organization_switch"]`
    * (`organization_switch` also allows the older `organization_switch_cc`).
    *
@@ -74,6 +53,27 @@ export interface App {
    * @since 0.4.0
    */
   readonly organization?: string | undefined
+  /**
+   * The application's resource id (as in `/api/server/v1/applications/{id}`): what an
+   * application-audience role names in `audience.value`. Default: a stable UUID derived from the
+   * `clientId`.
+   *
+   * @since 0.4.0
+   */
+  readonly id?: string | undefined
+  /** The application's display name (a role's `audience.display`). Default: the `clientId`. @since 0.4.0 */
+  readonly name?: string | undefined
+  /**
+   * The Roles API the app is authorized for. Asgardeo cannot authorize an app for both the
+   * "SCIM2 Roles V1/V2 API" and the "SCIM2 Roles V3 API": `"v2"` drops the v3-only role scopes
+   * (`internal_role_mgt_meta_create`, `_meta_update`) from the app's scopes, `"v3"` the v2-only
+   * ones (`internal_role_mgt_create`, `_update`, `_permissions_update`), so a client can tell
+   * the version from the scopes it is granted. Default: both (the emulator's default app holds
+   * both sets).
+   *
+   * @since 0.4.0
+   */
+  readonly rolesApi?: "v2" | "v3" | undefined
 }
 
 /**
