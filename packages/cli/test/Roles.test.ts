@@ -256,4 +256,34 @@ describe("roles", () => {
       assert.strictEqual(list.code, 0, list.stderr)
       assert.deepStrictEqual(JSON.parse(list.stdout), [])
     }))
+
+  it.effect(
+    "--sub-org: the sub-organization's own roles and users; the root's are untouched",
+    () =>
+      Effect.gen(function*() {
+        const { emu, run } = yield* harness({ subOrganizations: [{ name: "ABC Builders" }] })
+        const sub = ["--sub-org", "ABC Builders"]
+        assert.strictEqual((yield* run("users", "create", ...conn, ...sub, "--email", "kim@example.com")).code, 0)
+        const role = yield* run(
+          "roles",
+          "create",
+          ...conn,
+          ...sub,
+          "site-admin",
+          "--permission",
+          "internal_org_user_mgt_view",
+          "--json"
+        )
+        assert.strictEqual(role.code, 0, role.stderr)
+        assert.strictEqual(json(role.stdout).audience.display, "ABC Builders")
+        const assigned = yield* run("roles", "assign", ...conn, ...sub, "site-admin", "kim@example.com")
+        assert.strictEqual(assigned.code, 0, assigned.stderr)
+        const inSub = json((yield* run("roles", "list", ...conn, ...sub, "--json")).stdout)
+        assert.deepStrictEqual(inSub.map((r: { displayName: string }) => r.displayName), ["site-admin"])
+        assert.deepStrictEqual(json((yield* run("roles", "list", ...conn, "--json")).stdout), [])
+        const writes = (yield* emu.log).filter((e) => e.method !== "GET" && !e.path.endsWith("/oauth2/token"))
+        assert.isTrue(writes.every((e) => e.path.startsWith("/t/acme/o/scim2/")), JSON.stringify(writes))
+      }),
+    { timeout: 20_000 }
+  )
 })
