@@ -141,8 +141,17 @@ export const doctor = (args: Connection.Flags & { readonly json: boolean }) =>
       const users = yield* Users.Users
       const groups = yield* Groups.Groups
       const config = yield* ScimConfig.ScimConfig
-      // The roles commands' scopes are those of the Roles API in use (an application has one).
-      const rolesApi = Option.getOrUndefined(yield* Effect.option((yield* Roles.Roles).version))
+      // The roles commands' scopes are those of the Roles API in use (an application has one),
+      // told once a token is had (without one, `Doctor.run` reports why).
+      const tokens = yield* AccessToken.AccessToken
+      const first = yield* Effect.either(tokens.get())
+      const rolesApi = first._tag === "Right"
+        ? Option.getOrUndefined(yield* Effect.option((yield* Roles.Roles).version))
+        : undefined
+      // A token that could not be had is not asked for again: `Doctor.run` reports this failure.
+      const checked: AccessToken.Service = first._tag === "Left"
+        ? { ...tokens, get: () => Effect.fail(first.left) }
+        : tokens
       const root = yield* Effect.context<
         ScimConfig.ScimConfig | AccessToken.AccessToken | RateLimiter | HttpClient.HttpClient
       >()
@@ -156,7 +165,7 @@ export const doctor = (args: Connection.Flags & { readonly json: boolean }) =>
         ).pipe(Effect.provide(root))
       return yield* Doctor.run(
         config,
-        yield* AccessToken.AccessToken,
+        checked,
         yield* ScimClient.ScimClient,
         {
           commands: rolesApi === undefined
