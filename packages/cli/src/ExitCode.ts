@@ -10,7 +10,7 @@
  * | 3 | authentication or scope: bad client credentials, grant not enabled, missing scope (before anything was done) |
  * | 4 | server or transport: 5xx, timeouts, rate limits that outlasted the retries, invalid answers |
  * | 5 | a batch stopped by a fatal error (credentials, scope, permission) after it started: the report holds every employee processed; fix the cause and re-run to resume |
- * | 6 | a name matches more than one user, group or sub-organization (`AmbiguousUser`, `AmbiguousGroup`, `AmbiguousOrganization`): qualify it with its store, or use the id |
+ * | 6 | a name matches more than one user, group, role or sub-organization (`AmbiguousUser`, `AmbiguousGroup`, `AmbiguousRole`, `AmbiguousOrganization`): qualify it with its store or audience, or use the id |
  * | 7 | a batch (`hr onboard`) finished: every valid row is done, but invalid rows of the CSV were skipped (also `--dry-run` with invalid rows) |
  * | 130 | interrupted (Ctrl-C) |
  *
@@ -148,7 +148,7 @@ const authTags = new Set([
   "MissingScopes",
   "OrganizationSwitchFailed"
 ])
-const ambiguousTags = new Set(["AmbiguousUser", "AmbiguousGroup", "AmbiguousOrganization"])
+const ambiguousTags = new Set(["AmbiguousUser", "AmbiguousGroup", "AmbiguousRole", "AmbiguousOrganization"])
 const serverTags = new Set([
   "ServerError",
   "TransportError",

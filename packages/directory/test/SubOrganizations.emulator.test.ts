@@ -2,7 +2,7 @@
 // option, Directory.layerSubOrganization on a root layer, and forEachSubOrganization; isolation
 // between organizations, one root token for many switches, the switch's refusals as typed errors.
 import { Organizations, ScimError } from "@asgardeo-scim/core"
-import { Directory, Users } from "@asgardeo-scim/directory"
+import { Directory, Roles, Users } from "@asgardeo-scim/directory"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Layer, Stream } from "effect"
@@ -133,6 +133,57 @@ describe("sub-organizations on the emulator", () => {
       Effect.provide(
         Directory.layer.pipe(
           Layer.provideMerge(AsgardeoEmulator.layerTest(tree, { subOrganization: { name: "Nowhere" } }))
+        )
+      )
+    ))
+
+  it.effect("Roles v2 in a sub-organization: its own role store, the internal_org_ scopes", () =>
+    Effect.gen(function*() {
+      const emu = yield* emulator
+      const abc = yield* idOf("ABC Builders")
+      const roles = yield* Roles.Roles
+      const users = yield* Users.Users
+      const { role } = yield* roles.ensure({ displayName: "site-lead", permissions: ["internal_user_mgt_view"] })
+      const kim = yield* users.create(invite("kim@abc.example"))
+      yield* roles.assignUsers(role.id, [kim.id])
+      const held = yield* roles.ofUser(kim.id)
+      assert.deepStrictEqual(held.map((r) => r.displayName), ["site-lead"])
+      const inSub = yield* emu.snapshot({ organization: abc })
+      assert.deepStrictEqual(inSub.roles.map((r) => r.displayName), ["site-lead"])
+      assert.isFalse((yield* emu.snapshot()).roles.some((r) => r.displayName === "site-lead"))
+      const log = yield* emu.log
+      assert.isTrue(log.some((e) => e.path.startsWith("/t/acme/o/scim2/v2/Roles") && e.method === "PATCH"))
+    }).pipe(
+      Effect.provide(
+        Directory.layer.pipe(
+          Layer.provideMerge(AsgardeoEmulator.layerTest(tree, { subOrganization: { name: "ABC Builders" } }))
+        )
+      )
+    ))
+
+  it.effect("Roles v3 in a sub-organization assign on /o/scim2/v3/Roles/{id}/Users", () =>
+    Effect.gen(function*() {
+      const emu = yield* emulator
+      const roles = yield* Roles.Roles
+      assert.strictEqual(yield* roles.version, "v3")
+      const users = yield* Users.Users
+      const role = yield* roles.create({ displayName: "site-lead" })
+      const kim = yield* users.create(invite("kim@abc.example"))
+      yield* roles.assignUsers(role.id, [kim.id])
+      assert.deepStrictEqual((yield* roles.ofUser(kim.id)).map((r) => r.displayName), ["site-lead"])
+      const log = yield* emu.log
+      assert.isTrue(log.some((e) => e.path === `/t/acme/o/scim2/v3/Roles/${role.id}/Users` && e.status === 200))
+    }).pipe(
+      Effect.provide(
+        Directory.layer.pipe(
+          Layer.provideMerge(
+            AsgardeoEmulator.layerTest({
+              ...tree,
+              apps: [{ clientId: "v3", clientSecret: "v3-secret", rolesApi: "v3" }]
+            }, {
+              subOrganization: { name: "ABC Builders" }
+            })
+          )
         )
       )
     ))

@@ -1,7 +1,7 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { applicationOf } from "../src/internal/roleEnv.js"
+import { applicationOf } from "../src/internal/roleApps.js"
 import { SCIM, scim, token } from "./helpers.js"
 import { createRole, people, ROLE, roleBody, run, sorted, values } from "./rolesHelpers.js"
 

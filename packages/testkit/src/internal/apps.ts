@@ -13,6 +13,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { fail } from "./reply.js"
+import { checkRoleApp, scopesForRolesApi } from "./roleApps.js"
 import { allScopes } from "./scopes.js"
 import type * as Public from "./types.js"
 
@@ -63,10 +64,12 @@ export const resolveApp = (app: Public.App, organizations: ReadonlyArray<string>
   if (!organizations.includes(organization)) {
     return fail(400, `Invalid app ${app.clientId}: unknown organization ${organization}`)
   }
+  checkRoleApp(app)
   const template = b2b.template ?? "standard"
   return {
     ...app,
-    scopes: app.scopes ?? allScopes,
+    // `rolesApi`: the app holds one Roles API version's scopes only (roleEnv.ts).
+    scopes: scopesForRolesApi(app.scopes ?? allScopes, app.rolesApi),
     grants: b2b.grants ?? (template === "m2m" ? ["client_credentials"] : ["client_credentials", "organization_switch"]),
     template,
     sharedWith: b2b.sharedWith ?? "all",

@@ -27,6 +27,18 @@ export const defaultQuirks: Quirks = {
   strictV2RoleScopes: false
 }
 
+/**
+ * Who an organization is: its id and name, and for a sub-organization its root organization's
+ * name (a role's default audience, `roleEnv.ts`).
+ *
+ * @internal
+ */
+export interface Identity {
+  readonly id: string
+  readonly name: string
+  readonly root: string | undefined
+}
+
 /** @internal */
 export interface Ctx {
   readonly org: OrgStore
@@ -34,6 +46,8 @@ export interface Ctx {
   /** `{origin}/t/{org}/scim2` */
   readonly scimBase: string
   readonly quirks: Quirks
+  /** The organization's identity (absent: a root organization named as its store). */
+  readonly identity?: Identity | undefined
 }
 
 /** @internal */

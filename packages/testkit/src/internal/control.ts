@@ -7,7 +7,7 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
-import type { Ctx, Quirks } from "./context.js"
+import type { Ctx, Identity, Quirks } from "./context.js"
 import type { Engine } from "./engine.js"
 import { resetEngine } from "./engine.js"
 import type { FaultSpec } from "./faults.js"
@@ -16,7 +16,7 @@ import { orgStoreOf, tenantOf } from "./organizations.js"
 import type { RateLimitConfig } from "./rateLimit.js"
 import type { JsonObject } from "./reply.js"
 import { clone, isObject, ScimFailure, USER_SCHEMA } from "./reply.js"
-import { rootRoleEnv } from "./roleEnv.js"
+import { roleEnvOf } from "./roleEnv.js"
 import { allParts, renderRole, seedRoles as seedRoleRecords } from "./roles.js"
 import type { Member, OrgStore, Store } from "./store.js"
 import { findUserByName, iso, newId, putUser, renderGroup, renderUser, userName, withDomain } from "./store.js"
@@ -67,16 +67,17 @@ const context = (engine: Engine, organization: string) =>
   Effect.gen(function*() {
     const store = yield* Ref.get(engine.store)
     const now = yield* Clock.currentTimeMillis
-    const scimBase = tenantOf(store, organization, engine.origin)?.scimBase ??
-      `${engine.origin}/t/${organization}/scim2`
-    return { store, now, scimBase }
+    const tenant = tenantOf(store, organization, engine.origin)
+    const scimBase = tenant?.scimBase ?? `${engine.origin}/t/${organization}/scim2`
+    return { store, now, scimBase, identity: tenant?.identity }
   })
 
-const ctxOf = (engine: Engine, org: OrgStore, now: number, scimBase: string): Ctx => ({
+const ctxOf = (engine: Engine, org: OrgStore, now: number, scimBase: string, identity?: Identity): Ctx => ({
   org,
   now,
   scimBase,
-  quirks: engine.quirks
+  quirks: engine.quirks,
+  identity
 })
 
 /** Fast direct writes: no password policy, only the name prefix and uniqueness. @internal */
@@ -155,11 +156,11 @@ export const seedGroups = (engine: Engine, organization: string, groups: Iterabl
 
 /** @internal */
 export const snapshot = (engine: Engine, organization: string): Effect.Effect<Snapshot, ControlFailure> =>
-  Effect.flatMap(context(engine, organization), ({ now, scimBase, store }) =>
+  Effect.flatMap(context(engine, organization), ({ identity, now, scimBase, store }) =>
     wrap(() => {
       const org = orgOf(store, organization)
       const options = { baseUrl: scimBase, emailsAsStrings: false, roles: org.roles }
-      const roles = rootRoleEnv(engine, ctxOf(engine, org, now, scimBase))
+      const roles = roleEnvOf(engine, ctxOf(engine, org, now, scimBase, identity))
       const memberships: Array<{ groupId: string; userId: string }> = []
       for (const g of org.groups.values()) {
         for (const m of g.members) memberships.push({ groupId: g.id, userId: m.value })
@@ -174,10 +175,10 @@ export const snapshot = (engine: Engine, organization: string): Effect.Effect<Sn
 
 /** Roles checked as `POST /scim2/v2/Roles` checks them; all stored or none. @internal */
 export const seedRoles = (engine: Engine, organization: string, roles: Iterable<Public.SeedRole>) =>
-  Effect.flatMap(context(engine, organization), ({ now, scimBase, store }) =>
+  Effect.flatMap(context(engine, organization), ({ identity, now, scimBase, store }) =>
     wrap(() => {
       const org = orgOf(store, organization)
-      return seedRoleRecords(rootRoleEnv(engine, ctxOf(engine, org, now, scimBase)), roles)
+      return seedRoleRecords(roleEnvOf(engine, ctxOf(engine, org, now, scimBase, identity)), roles)
     }))
 
 /** @internal */

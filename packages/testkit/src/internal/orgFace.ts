@@ -14,7 +14,8 @@
  * @internal
  */
 import * as Scopes from "@asgardeo-scim/core/Scopes"
-import { organizationId, subScimBase } from "./organizations.js"
+import type { Identity } from "./context.js"
+import { organizationId, subIdentity, subScimBase } from "./organizations.js"
 import { rootScopes } from "./scopes.js"
 import type { OrgStore, Store, TokenRecord } from "./store.js"
 import { makeOrg } from "./store.js"
@@ -55,9 +56,13 @@ export const subTenant = (
   root: string,
   token: TokenRecord | undefined,
   origin: string
-): { readonly org: OrgStore; readonly scimBase: string } => {
+): { readonly org: OrgStore; readonly scimBase: string; readonly identity: Identity | undefined } => {
   const sub = token?.subOrganization === undefined ? undefined : store.subOrgs.get(token.subOrganization)
-  return { org: sub?.store ?? makeOrg(""), scimBase: subScimBase(origin, root) }
+  return {
+    org: sub?.store ?? makeOrg(""),
+    scimBase: subScimBase(origin, root),
+    identity: sub === undefined ? undefined : subIdentity(sub)
+  }
 }
 
 /**

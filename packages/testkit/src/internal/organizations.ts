@@ -12,6 +12,7 @@
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type { Identity } from "./context.js"
 import { hash } from "./cursors.js"
 import { fail } from "./reply.js"
 import type { OrgStore, Store, SubOrgRecord } from "./store.js"
@@ -192,12 +193,22 @@ export const tenantOf = (
   store: Store,
   organization: string,
   origin: string
-): { readonly org: OrgStore; readonly scimBase: string } | undefined => {
+): { readonly org: OrgStore; readonly scimBase: string; readonly identity: Identity } | undefined => {
   const root = store.orgs.get(organization)
-  if (root !== undefined) return { org: root, scimBase: `${origin}/t/${organization}/scim2` }
+  if (root !== undefined) {
+    return { org: root, scimBase: `${origin}/t/${organization}/scim2`, identity: rootIdentity(organization) }
+  }
   const sub = store.subOrgs.get(organization.toLowerCase())
-  return sub === undefined ? undefined : { org: sub.store, scimBase: subScimBase(origin, sub.root) }
+  return sub === undefined
+    ? undefined
+    : { org: sub.store, scimBase: subScimBase(origin, sub.root), identity: subIdentity(sub) }
 }
+
+/** A root organization's identity. @internal */
+export const rootIdentity = (name: string): Identity => ({ id: organizationId(name), name, root: undefined })
+
+/** A sub-organization's identity. @internal */
+export const subIdentity = (sub: SubOrgRecord): Identity => ({ id: sub.id, name: sub.name, root: sub.root })
 
 /** The store of a root organization (by name) or a sub-organization (by id). @internal */
 export const orgStoreOf = (store: Store, organization: string): OrgStore | undefined =>

@@ -17,10 +17,11 @@
  * @internal
  */
 import { project } from "./listing.js"
+import { stableId } from "./organizations.js"
 import type { JsonObject, Reply } from "./reply.js"
 import { fail, findKey, isObject, ScimFailure } from "./reply.js"
-import type { RoleEnv, RolesApi } from "./roleEnv.js"
-import { stableId } from "./roleEnv.js"
+import type { RolesApi } from "./roleApps.js"
+import type { RoleEnv } from "./roleEnv.js"
 import type { RoleAudience, RoleRecord } from "./roleStore.js"
 import { putRole, removeRole } from "./roleStore.js"
 import { groupName, newId, userName } from "./store.js"
@@ -116,7 +117,7 @@ export const renderRole = (env: RoleEnv, role: RoleRecord, version: RolesApi, pa
       value: scope,
       display: permissionDisplay(scope),
       $ref: `${apiBase(env)}/api/server/v1/api-resources/${
-        stableId("api-resource", apiResourceOf(scope))
+        stableId(`api-resource ${apiResourceOf(scope)}`)
       }/scopes/${scope}`
     }))
   }
@@ -242,6 +243,9 @@ export const decodeAudience = (env: RoleEnv, input: unknown): RoleAudience => {
   }
   if (kind !== "application") return invalidAudience()
   const app = typeof value === "string" ? env.apps.find((a) => a.id === value) : undefined
+  if (app === undefined && typeof value === "string" && env.sharedApps.includes(value)) {
+    return fail(400, "Role creation for shared applications is not allowed at organization level.", "invalidValue")
+  }
   if (app === undefined) {
     return fail(400, `Invalid audience value: ${String(value)}. No application has this id.`, "invalidValue")
   }

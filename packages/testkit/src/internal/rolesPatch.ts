@@ -30,7 +30,8 @@ import type { PatchOp } from "./patch.js"
 import { decodePatchBody } from "./patch.js"
 import type { JsonObject, Reply } from "./reply.js"
 import { fail, isObject } from "./reply.js"
-import type { RoleEnv, RolesApi } from "./roleEnv.js"
+import type { RolesApi } from "./roleApps.js"
+import type { RoleEnv } from "./roleEnv.js"
 import {
   checkName,
   findRole,

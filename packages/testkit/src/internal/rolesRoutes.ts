@@ -6,9 +6,10 @@
  * `strictV2RoleScopes` quirk, a v2 body touching users, groups or permissions also needs
  * `internal_role_mgt_users_update`, `_groups_update` or `_permissions_update`.
  *
- * The table is built for a SCIM base and a `RoleEnv` per request, with scope names through one
- * function: a sub-organization's `/o/scim2` serves the same handlers with its own store and
- * `Scopes.inOrganization` as `scopeName`.
+ * The table is built for a SCIM base and a `RoleEnv` per request. The router registers it on
+ * both faces: at `/t/{root}/o/scim2` the same handlers serve the switched token's
+ * sub-organization with its own store, the token's `internal_org_` scopes counting as the root
+ * names checked here (`orgFace.ts`).
  *
  * @internal
  */
@@ -16,7 +17,8 @@ import type { Ctx } from "./context.js"
 import { paramsFromQuery } from "./listing.js"
 import type { Reply } from "./reply.js"
 import { errorReply, fail, findKey, FORBIDDEN_DETAIL, isObject } from "./reply.js"
-import type { RoleEnv, RolesApi } from "./roleEnv.js"
+import type { RolesApi } from "./roleApps.js"
+import type { RoleEnv } from "./roleEnv.js"
 import { createRole, deleteRole, getRole, replaceAssignments, replaceRole } from "./roles.js"
 import { listRoles, searchRoles } from "./rolesList.js"
 import type { Assignable } from "./rolesPatch.js"
@@ -38,18 +40,10 @@ export interface RoleRequest {
 export interface RoleRoute {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
   readonly path: `/${string}`
-  /** The scope the operation needs, already through `scopeName`. */
+  /** The scope the operation needs. */
   readonly scope: string
   readonly readsBody: boolean
   readonly handle: (request: RoleRequest) => Reply
-}
-
-/** @internal */
-export interface RoleRoutesOptions {
-  /** The roles a request acts on: its organization's store, identity, apps and permissions. */
-  readonly env: (ctx: Ctx) => RoleEnv
-  /** A scope's name where the routes are served (default: unchanged). */
-  readonly scopeName?: ((scope: string) => string) | undefined
 }
 
 const STRICT: ReadonlyArray<readonly [Assignable, string]> = [
@@ -71,8 +65,7 @@ const noContentType = (headers: RoleRequest["headers"]): boolean => {
 }
 
 /** The Roles routes under `base` (`/t/:org/scim2`). @internal */
-export const roleRoutes = (base: `/${string}`, options: RoleRoutesOptions): Array<RoleRoute> => {
-  const scopeName = options.scopeName ?? ((scope: string) => scope)
+export const roleRoutes = (base: `/${string}`, env: (ctx: Ctx) => RoleEnv): Array<RoleRoute> => {
   const routes: Array<RoleRoute> = []
   const add = (
     method: RoleRoute["method"],
@@ -84,19 +77,19 @@ export const roleRoutes = (base: `/${string}`, options: RoleRoutesOptions): Arra
     routes.push({
       method,
       path,
-      scope: scopeName(scope),
+      scope,
       readsBody,
       handle: (request) =>
         readsBody && noContentType(request.headers)
           ? errorReply(406, "The Content-Type header is missing: send application/scim+json or application/json.")
-          : handler(request, options.env(request.ctx))
+          : handler(request, env(request.ctx))
     })
   }
   /** The strict v2 checks (a no-op unless the quirk is on). */
   const authorize = (request: RoleRequest) => (touched: ReadonlySet<Assignable>): void => {
     if (!request.ctx.quirks.strictV2RoleScopes) return
     for (const [attribute, scope] of STRICT) {
-      if (touched.has(attribute) && request.token?.scopes.has(scopeName(scope)) !== true) fail(403, FORBIDDEN_DETAIL)
+      if (touched.has(attribute) && request.token?.scopes.has(scope) !== true) fail(403, FORBIDDEN_DETAIL)
     }
   }
   const id = (request: RoleRequest) => request.params["id"] ?? ""

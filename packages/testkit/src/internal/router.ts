@@ -30,13 +30,14 @@ import { select } from "./faults.js"
 import { createGroup, getGroup, removeGroup, replaceGroup } from "./groups.js"
 import type { ListParams } from "./listing.js"
 import { listGroups, listUsers, paramsFromBody, paramsFromQuery, project } from "./listing.js"
+import { rootIdentity } from "./organizations.js"
 import * as orgApi from "./orgApi.js"
 import { admit, subTenant } from "./orgFace.js"
 import { patchGroup, patchUser } from "./patch.js"
 import { bucketOf, take } from "./rateLimit.js"
 import type { JsonObject, Reply } from "./reply.js"
 import { errorBody, errorReply, fail, guard, isObject } from "./reply.js"
-import { rootRoleEnv } from "./roleEnv.js"
+import { roleEnvOf } from "./roleEnv.js"
 import { roleRoutes } from "./rolesRoutes.js"
 import { bulkScopes, scopeTable } from "./scopes.js"
 import type { Sized, TokenRecord } from "./store.js"
@@ -132,7 +133,13 @@ const route = (
         }
         const ctx: Ctx = sub
           ? { ...subTenant(store, organization, token, engine.origin), now, quirks: engine.quirks }
-          : { org, now, scimBase: `${engine.origin}/t/${organization}/scim2`, quirks: engine.quirks }
+          : {
+            org,
+            now,
+            scimBase: `${engine.origin}/t/${organization}/scim2`,
+            quirks: engine.quirks,
+            identity: rootIdentity(organization)
+          }
         return handler({
           ctx,
           token,
@@ -336,12 +343,9 @@ export const makeRoutes = (engine: Engine): Routes => {
   routes.on("POST", "/t/:org/oauth2/token", token(engine))
   resourceRoutes(scim, engine, S, users)
   resourceRoutes(scim, engine, S, groups)
-  // Roles v2/v3 (rolesRoutes.ts): each route behind the gate with its own scope; the root
-  // organizations' roles only (no /o/ roles yet).
-  const roleEnv = (ctx: Ctx) => rootRoleEnv(engine, ctx)
-  for (const r of roleRoutes(S, { env: roleEnv })) {
-    routes.on(r.method, r.path, route(engine, r.scope, r.readsBody, r.handle))
-  }
+  // Roles v2/v3 (rolesRoutes.ts), on both faces: each route behind the gate with its own scope.
+  const roleEnv = (ctx: Ctx) => roleEnvOf(engine, ctx)
+  for (const r of roleRoutes(S, roleEnv)) scim.on(r.method, r.path, route(engine, r.scope, r.readsBody, r.handle))
   scim.on(
     "POST",
     `${S}/Bulk`,

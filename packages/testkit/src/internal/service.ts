@@ -20,7 +20,7 @@ import * as orgControl from "./orgControl.js"
 import type { RateLimitConfig } from "./rateLimit.js"
 import { defaultRateLimits } from "./rateLimit.js"
 import { ScimFailure } from "./reply.js"
-import { checkRoleApp, permissionsOption, scopesForRolesApi } from "./roleEnv.js"
+import { permissionsOption } from "./roleApps.js"
 import { makeHandler } from "./router.js"
 import { allScopes as scopes } from "./scopes.js"
 import { makeStore } from "./store.js"
@@ -66,11 +66,9 @@ const subOrganizationSeeds = (value: unknown, organizations: ReadonlyArray<strin
 export const engineFromOptions = (options: Options, origin: string, now = 0): Engine => {
   const organization = options.organization ?? "acme"
   const organizations = [organization, ...(options.organizations ?? []).filter((o) => o !== organization)]
-  for (const app of options.apps ?? []) checkRoleApp(app)
-  const apps = (options.apps ?? [{ clientId: "emulator-client", clientSecret: "emulator-secret" }]).map((a) => {
-    const app = checked(() => resolveApp(a, organizations))
-    return { ...app, scopes: scopesForRolesApi(app.scopes, a.rolesApi) }
-  })
+  const apps = (options.apps ?? [{ clientId: "emulator-client", clientSecret: "emulator-secret" }]).map((a) =>
+    checked(() => resolveApp(a, organizations))
+  )
   const quirks: Quirks = { ...defaultQuirks, ...options.quirks }
   const rateLimits: RateLimitConfig = {
     ...defaultRateLimits,
