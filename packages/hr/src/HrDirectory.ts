@@ -13,11 +13,16 @@
  *   fatal error (credentials, scopes, permissions) with `BatchAborted`, once the employees in
  *   flight have their result: per-employee errors are results, fatal ones end the batch.
  *
- * This module wires the parts: the role mapping (`RoleMapping`), the role groups' cache
- * (`RoleGroups`, provided by `layer` too), the one per-employee step of onboarding and the batch
- * runner (internal). The models of onboarding live in `Onboarding` and are exported here too.
- *
- * Asgardeo groups grant permissions only once they are assigned to roles in the console.
+ * Two modes, one service: `layer` holds each HR role as a role group (`RoleMapping`, and the
+ * role groups' cache `RoleGroups`, provided by `layer` too; Asgardeo groups grant permissions only
+ * once they are assigned to roles in the console); `layerRoles(mapping)` holds each as one of
+ * Asgardeo's own roles (`AsgardeoRoles`: found by name and audience when the layer is built, a
+ * missing one failing it with `MissingRole`), assigned to the user directly. Every operation
+ * works the same way in both; in roles mode the names in reports (`RoleChange.removedFrom`,
+ * `Offboarding.removedFrom`, `Incomplete`'s steps) are Asgardeo role names, and the operations
+ * that answer role groups (`ensureRoleGroups`, `assignRole`) answer the mapped roles
+ * (`AsgardeoRoles.MappedRole`). The internal parts: the one per-employee step of onboarding and
+ * the batch runner. The models of onboarding live in `Onboarding` and are exported here too.
  *
  * @since 0.1.0
  */
@@ -31,21 +36,23 @@ import * as Bulk from "@asgardeo-scim/directory/Bulk"
 import type * as Directory from "@asgardeo-scim/directory/Directory"
 import type * as Group from "@asgardeo-scim/directory/Group"
 import * as Groups from "@asgardeo-scim/directory/Groups"
-import type * as AsgardeoRoles from "@asgardeo-scim/directory/Roles"
+import * as DirectoryRoles from "@asgardeo-scim/directory/Roles"
 import * as Users from "@asgardeo-scim/directory/Users"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
+import * as AsgardeoRoles from "./AsgardeoRoles.js"
 import type * as Employee from "./Employee.js"
 import type * as HrError from "./HrError.js"
-import { Incomplete, type InvalidRoleMapping, UnknownRole } from "./HrError.js"
+import type { Incomplete, InvalidRoleMapping } from "./HrError.js"
+import { UnknownRole } from "./HrError.js"
 import * as Batch from "./internal/batch.js"
 import * as Dialect from "./internal/dialect.js"
-import * as EmployeeStep from "./internal/employeeStep.js"
+import * as HrService from "./internal/hrService.js"
 import * as Membership from "./internal/membership.js"
+import * as Placement from "./internal/placement.js"
 import * as Onboarding from "./Onboarding.js"
 import * as RoleGroups from "./RoleGroups.js"
 import * as RoleMapping from "./RoleMapping.js"
@@ -82,9 +89,9 @@ export interface RoleChange {
   readonly userId: string
   readonly userName: string
   readonly role: string
-  /** Whether the user had to be added to the new role group (false: already a member). */
+  /** Whether the user had to be given the new role (false: already held). */
   readonly added: boolean
-  /** The role groups the user was removed from. */
+  /** The role groups the user was removed from; in roles mode, the Asgardeo roles (by mapped name). */
   readonly removedFrom: ReadonlyArray<string>
 }
 
@@ -95,6 +102,7 @@ export interface RoleChange {
 export interface Offboarding {
   readonly userId: string
   readonly userName: string
+  /** The role groups the user was removed from; in roles mode, the Asgardeo roles (by mapped name). */
   readonly removedFrom: ReadonlyArray<string>
   readonly deleted: boolean
 }
@@ -154,8 +162,9 @@ export const isFatal: (error: { readonly _tag: string }) => error is FatalError 
 export type BatchError = Onboarding.BatchError
 
 /**
- * The operations a batch sends with single requests: their scopes are checked before its first
- * write, on the Asgardeo target with a token whose scopes are known (not a static bearer token).
+ * The operations a batch sends with single requests (role groups mode): their scopes are checked
+ * before its first write, on the Asgardeo target with a token whose scopes are known (not a static
+ * bearer token).
  *
  * @since 0.2.0
  * @category constants
@@ -163,8 +172,9 @@ export type BatchError = Onboarding.BatchError
 export const batchOperations: ReadonlyArray<Scopes.Operation> = Batch.singleOperations
 
 /**
- * The operations of the Bulk lane, checked too when it may run: with `bulk: true` a missing one
- * fails the batch; with `bulk: "auto"` it turns the Bulk lane off (single requests do it all).
+ * The operations of the Bulk lane (role groups mode), checked too when it may run: with
+ * `bulk: true` a missing one fails the batch; with `bulk: "auto"` it turns the Bulk lane off
+ * (single requests do it all).
  *
  * @since 0.2.0
  * @category constants
@@ -172,13 +182,35 @@ export const batchOperations: ReadonlyArray<Scopes.Operation> = Batch.singleOper
 export const bulkOperations: ReadonlyArray<Scopes.Operation> = Batch.bulkOperations
 
 /**
- * The scopes a batch can need, deduplicated: what to authorize for `onboardMany`.
+ * Roles mode (`layerRoles`): the operations that assign and unassign a user on each Roles API (v2:
+ * PATCH `/v2/Roles/{id}`; v3: PATCH `/v3/Roles/{id}/Users`), with the read of a role that settles
+ * an answer 400 or 409. A batch in roles mode sends these instead of the role groups' writes, and
+ * writes groups only for `departmentGroup`; its Bulk lane creates users only.
+ *
+ * @since 0.4.0
+ * @category constants
+ */
+export const roleOperations: { readonly [V in DirectoryRoles.Version]: ReadonlyArray<Scopes.Operation> } =
+  Batch.roleOperations
+
+/**
+ * The scopes a batch can need, deduplicated: what to authorize for `onboardMany`. Role groups
+ * mode by default; `roles: "v2" | "v3"` for roles mode on that Roles API (`AsgardeoRoles.version`),
+ * where the Groups API's scopes are needed only with `departmentGroup: true`.
  *
  * @since 0.2.0
  * @category getters
  */
-export const batchScopes = (options: { readonly bulk: boolean }): ReadonlyArray<Scopes.Scope> =>
-  Scopes.forOperations(options.bulk ? [...batchOperations, ...bulkOperations] : batchOperations)
+export const batchScopes = (options: {
+  readonly bulk: boolean
+  /** Roles mode, on this Roles API (since 0.4.0). */
+  readonly roles?: DirectoryRoles.Version | undefined
+  /** Onboarding adds department groups (since 0.4.0; roles mode only needs the Groups API then). */
+  readonly departmentGroup?: boolean | undefined
+}): ReadonlyArray<Scopes.Scope> => {
+  const needed = Batch.operationsFor({ rolesApi: options.roles, departmentGroup: options.departmentGroup })
+  return Scopes.forOperations(options.bulk ? [...needed.single, ...needed.bulk] : needed.single)
+}
 
 /**
  * The HR service. `Role` is the role names its operations take: any string on the `HrDirectory`
@@ -192,9 +224,12 @@ export const batchScopes = (options: { readonly bulk: boolean }): ReadonlyArray<
  * @category models
  */
 export interface Service<Role extends string = string> {
-  /** The configured roles (the `RoleMapping`'s), in its order. */
+  /** The configured roles (the `RoleMapping`'s, or in roles mode the `AsgardeoRoles` mapping's), in its order. */
   readonly roles: ReadonlyArray<string>
-  /** Creates the missing role groups; idempotent and safe under concurrency. */
+  /**
+   * Creates the missing role groups; idempotent and safe under concurrency. Roles mode: the mapped
+   * Asgardeo roles as found when the layer was built (`AsgardeoRoles.MappedRole`), without a request.
+   */
   readonly ensureRoleGroups: Effect.Effect<ReadonlyArray<RoleGroup>, DirectoryError>
   /**
    * Onboards one employee (safe to re-run). Its contract is the employee's: a failure after the
@@ -211,7 +246,10 @@ export interface Service<Role extends string = string> {
     input: unknown,
     options?: OnboardOptions
   ) => Effect.Effect<OnboardResult, OnboardError>
-  /** Puts a user in a role's group (found or created), without touching other groups. */
+  /**
+   * Puts a user in a role's group (found or created), without touching other groups; roles mode:
+   * assigns the role's Asgardeo role (`AsgardeoRoles.MappedRole`), without touching other roles.
+   */
   readonly assignRole: (userId: string, role: Role) => Effect.Effect<RoleGroup, DirectoryError | UnknownRole>
   /** The seed's `assign_user_role(user_id, role_group_name)`: any group by name, found or created. */
   readonly assignUserRole: (userId: string, groupName: string) => Effect.Effect<Group.Group, DirectoryError>
@@ -220,14 +258,21 @@ export interface Service<Role extends string = string> {
    * name only in the default store (`Groups.findByName`).
    */
   readonly findGroupByName: (name: string) => Effect.Effect<Option.Option<Group.Group>, DirectoryError>
-  /** Moves a user to a new role: adds the new role group first, then leaves the others. */
+  /**
+   * Moves a user to a new role: adds the new role group (roles mode: assigns the new Asgardeo role)
+   * first, then leaves the mapping's others; nothing outside the mapping is touched. The role held
+   * already, and no other, is a change without a write.
+   */
   readonly changeRole: (
     userId: string,
     role: Role
   ) => Effect.Effect<RoleChange, DirectoryError | UnknownRole | Incomplete>
   readonly deactivate: (userId: string) => Effect.Effect<void, DirectoryError>
   readonly reactivate: (userId: string) => Effect.Effect<void, DirectoryError>
-  /** Deactivates, removes from every role group, and deletes when asked. */
+  /**
+   * Deactivates, removes from every role group (roles mode: unassigns every Asgardeo role of the
+   * mapping the user holds; others are kept), and deletes when asked.
+   */
   readonly offboard: (
     userId: string,
     options?: { readonly delete?: boolean | undefined }
@@ -270,8 +315,32 @@ export class HrDirectory extends Context.Tag("@asgardeo-scim/hr/HrDirectory")<Hr
  * @category models
  */
 export type Requirements =
-  | Exclude<Directory.Services, Organizations.Organizations | AsgardeoRoles.Roles>
+  | Exclude<Directory.Services, Organizations.Organizations | DirectoryRoles.Roles>
   | RoleMapping.RoleMapping
+
+/**
+ * What the service needs in roles mode (`makeRoles`, `layerRoles`): the directory services, its
+ * `Roles` included.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type RolesRequirements = Exclude<Directory.Services, Organizations.Organizations>
+
+/** The service over a mode (role groups or Asgardeo roles) and the directory services. */
+const build = (placement: Placement.Placement) =>
+  Effect.gen(function*() {
+    return HrDirectory.of(HrService.make({
+      users: yield* Users.Users,
+      groups: yield* Groups.Groups,
+      dialect: Dialect.fromClient(yield* ScimClient.ScimClient),
+      placement,
+      tokens: yield* AccessToken.AccessToken,
+      bulk: yield* Bulk.Bulk,
+      discovery: yield* Discovery.Discovery,
+      limiter: yield* RateLimiter.RateLimiter
+    }))
+  })
 
 /**
  * The service over the requirements and a `RoleGroups` cache (`layer` provides one).
@@ -280,116 +349,24 @@ export type Requirements =
  * @category constructors
  */
 export const make: Effect.Effect<Service, never, Requirements | RoleGroups.RoleGroups> = Effect.gen(function*() {
-  const users = yield* Users.Users
-  const groups = yield* Groups.Groups
   const mapping = yield* RoleMapping.RoleMapping
   const roleGroups = yield* RoleGroups.RoleGroups
-  const dialect = Dialect.fromClient(yield* ScimClient.ScimClient)
-  const membership = Membership.make(users, groups)
-  const { step, toNewUser } = EmployeeStep.make({ users, groups, roleGroups, mapping, dialect, membership })
-
-  const ensureRoleGroups = roleGroups.ensure.pipe(Effect.withSpan("HrDirectory.ensureRoleGroups"))
-
-  /** The role group of `role` among `all`; `UnknownRole` for a role outside the mapping. */
-  const roleGroupOf = (all: ReadonlyArray<RoleGroup>, role: string) =>
-    Either.flatMap(mapping.groupOf(role), () => {
-      const found = all.find((g) => g.role === role)
-      return found !== undefined
-        ? Either.right(found)
-        : Either.left(new UnknownRole({ role, known: mapping.mapping.map((m) => m.role) }))
-    })
-
-  const changeRole = (userId: string, role: string) =>
-    Effect.gen(function*() {
-      yield* mapping.groupOf(role)
-      return yield* roleGroups.withGroups((all) =>
-        Effect.gen(function*() {
-          const wanted = yield* roleGroupOf(all, role)
-          const user = yield* users.get(userId)
-          const placed = yield* membership.place("changeRole", user, wanted, all, { completed: [] })
-          return { userId: user.id, userName: user.userName, role, ...placed } satisfies RoleChange
-        })
-      )
-    }).pipe(Effect.withSpan("HrDirectory.changeRole"))
-
-  const offboard = (userId: string, options?: { readonly delete?: boolean | undefined }) =>
-    Effect.gen(function*() {
-      const user = yield* users.get(userId)
-      yield* users.setActive(user.id, false)
-      const completed = ["deactivated"]
-      const all = yield* roleGroups.ensure
-      const current = yield* membership.roleGroupsOf(user, all)
-      const removedFrom: Array<string> = []
-      for (const group of current) {
-        const removed = yield* Effect.either(groups.removeMembers(group.id, [user.id]))
-        if (Either.isLeft(removed)) {
-          return yield* Effect.fail(
-            new Incomplete({
-              operation: "offboard",
-              userId: user.id,
-              userName: user.userName,
-              completed: [...completed, ...removedFrom.map((n) => `removed from ${n}`)],
-              pending: [
-                ...current.filter((g) => !removedFrom.includes(g.name)).map((g) => `remove from ${g.name}`),
-                ...(options?.delete ? ["delete"] : [])
-              ],
-              causeTag: removed.left._tag,
-              reason: removed.left.message
-            })
-          )
-        }
-        removedFrom.push(group.name)
-      }
-      if (options?.delete === true) yield* users.delete(user.id)
-      return {
-        userId: user.id,
-        userName: user.userName,
-        removedFrom,
-        deleted: options?.delete === true
-      } satisfies Offboarding
-    }).pipe(Effect.withSpan("HrDirectory.offboard"))
-
-  const onboardMany = Batch.make({
-    dialect,
-    tokens: yield* AccessToken.AccessToken,
-    bulk: yield* Bulk.Bulk,
-    discovery: yield* Discovery.Discovery,
-    limiter: yield* RateLimiter.RateLimiter,
-    mapping,
-    roleGroups,
-    step,
-    toNewUser
-  })
-
-  return HrDirectory.of({
-    roles: mapping.mapping.map((m) => m.role),
-    ensureRoleGroups,
-    onboardEmployee: (employee, options) => step(employee, options),
-    onboardEmployeeUnknown: (input, options) => step(input, options),
-    assignRole: (userId, role) =>
-      Effect.gen(function*() {
-        yield* mapping.groupOf(role)
-        return yield* roleGroups.withGroups((all) =>
-          Effect.gen(function*() {
-            const wanted = yield* roleGroupOf(all, role)
-            yield* groups.addMembers(wanted.id, [userId])
-            return wanted
-          })
-        )
-      }).pipe(Effect.withSpan("HrDirectory.assignRole")),
-    assignUserRole: (userId, groupName) =>
-      Effect.map(groups.ensureMember(groupName, userId), (r) => r.group).pipe(
-        Effect.withSpan("HrDirectory.assignUserRole")
-      ),
-    findGroupByName: (name) => groups.findByName(name),
-    changeRole,
-    deactivate: (userId) => users.setActive(userId, false).pipe(Effect.withSpan("HrDirectory.deactivate")),
-    reactivate: (userId) => users.setActive(userId, true).pipe(Effect.withSpan("HrDirectory.reactivate")),
-    offboard,
-    onboardMany,
-    onboardManyUnknown: onboardMany
-  })
+  const membership = Membership.groups(yield* Users.Users, yield* Groups.Groups)
+  return yield* build(Placement.groups(mapping, roleGroups, membership))
 })
+
+/**
+ * The service in roles mode, over the requirements and the mapped roles (`layerRoles` provides them).
+ *
+ * @since 0.4.0
+ * @category constructors
+ */
+export const makeRoles: Effect.Effect<Service, never, RolesRequirements | AsgardeoRoles.AsgardeoRoles> = Effect
+  .gen(function*() {
+    const mapped = yield* AsgardeoRoles.AsgardeoRoles
+    const membership = Membership.roles(yield* DirectoryRoles.Roles)
+    return yield* build(Placement.roles(mapped, membership))
+  })
 
 /**
  * The HR service over the directory services and a role mapping, with the `RoleGroups` cache it
@@ -443,11 +420,72 @@ export const layer: Layer.Layer<HrDirectory | RoleGroups.RoleGroups, never, Requ
 ).pipe(Layer.provideMerge(RoleGroups.layer))
 
 /**
+ * The HR service in roles mode: each HR role is one of Asgardeo's roles (see `AsgardeoRoles` for
+ * the mapping), assigned to the user directly. Built only when every mapped role is found, by
+ * name and audience, in the directory: the layer fails with `InvalidRoleMapping`, `MissingRole`
+ * (nothing is created unless `ensure: true`), `AmbiguousRole` or the directory's error otherwise.
+ * It provides the mapped roles (`AsgardeoRoles`) too.
+ *
+ * Onboarding assigns the employee's role (one held already is not assigned again); a role change
+ * assigns the new role before it unassigns the mapping's others (never role-less); offboarding
+ * unassigns every mapped role the user holds. Roles outside the mapping, and groups, are never
+ * touched (but the department group, when asked). Batches create users with Bulk where it helps
+ * and assign roles one employee at a time; their scope check includes the Roles API's
+ * (`roleOperations`).
+ *
+ * @example
+ * ```ts
+ * import { Directory } from "@asgardeo-scim/directory"
+ * import { HrDirectory } from "@asgardeo-scim/hr"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ *
+ * const mapping = {
+ *   hr_manager: { displayName: "HR Manager", audience: { type: "organization" } },
+ *   employee: "Employee"
+ * } as const
+ *
+ * // Fails to build with MissingRole unless both roles exist in the organization.
+ * const HrRoles = HrDirectory.layerRoles(mapping).pipe(
+ *   Layer.provideMerge(Directory.layerConfig()),
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ *
+ * export const promote = (userId: string) =>
+ *   Effect.gen(function*() {
+ *     const hr = yield* HrDirectory.typed(mapping)
+ *     // Assigned HR Manager first, then unassigned from Employee.
+ *     const change = yield* hr.changeRole(userId, "hr_manager")
+ *     return change.removedFrom // ["Employee"]
+ *   }).pipe(Effect.provide(HrRoles))
+ * ```
+ *
+ * @since 0.4.0
+ * @category layers
+ */
+export const layerRoles = (
+  mapping: AsgardeoRoles.Mapping,
+  options?: AsgardeoRoles.Options
+): Layer.Layer<HrDirectory | AsgardeoRoles.AsgardeoRoles, AsgardeoRoles.ResolveError, RolesRequirements> =>
+  Layer.effect(HrDirectory, makeRoles).pipe(Layer.provideMerge(AsgardeoRoles.layer(mapping, options)))
+
+/** An object whose values are all strings, as one (`undefined` for anything else). */
+const namesOnly = (u: unknown): Record<string, string> | undefined => {
+  if (typeof u !== "object" || u === null || Array.isArray(u)) return undefined
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(u)) {
+    if (typeof value !== "string") return undefined
+    out[key] = value
+  }
+  return out
+}
+
+/**
  * The service typed by its roles: the `HrDirectory` service itself, whose operations then take
  * only the roles of `roles` (`role: "ceo"` does not compile). Give it the mapping the
- * `RoleMapping` layer was given, one whose keys TypeScript knows (an object literal,
- * `RoleMapping.defaultMapping`; a `Record<string, string>` types no role). It checks once, before any request, that every role of `roles`
- * is configured, and fails with `UnknownRole` naming the first one that is not (or with
+ * `RoleMapping` layer (or, since 0.4.0, `layerRoles`) was given, one whose keys TypeScript knows
+ * (an object literal, `RoleMapping.defaultMapping`; a `Record<string, string>` types no role). It
+ * checks once, before any request, that every role of `roles` is configured, and fails with `UnknownRole` naming the first one that is not (or with
  * `InvalidRoleMapping` for what is not a mapping, from plain JavaScript). Nothing is cast: the
  * service takes any string, the view only narrows what a caller may pass, and every input is
  * still decoded at run time.
@@ -469,13 +507,17 @@ export const layer: Layer.Layer<HrDirectory | RoleGroups.RoleGroups, never, Requ
  * @since 0.2.0
  * @category accessors
  */
-export const typed = <const Roles extends Readonly<Record<string, string>>>(
+export const typed = <const Roles extends Readonly<Record<string, string>> | AsgardeoRoles.Mapping>(
   roles: Roles
 ): Effect.Effect<Service<RoleMapping.RoleOf<Roles>>, UnknownRole | InvalidRoleMapping, HrDirectory> =>
   Effect.gen(function*() {
     const service = yield* HrDirectory
-    const wanted = yield* RoleMapping.make(roles)
-    const missing = wanted.mapping.find((m) => !service.roles.includes(m.role))
-    if (missing !== undefined) return yield* Effect.fail(new UnknownRole({ role: missing.role, known: service.roles }))
+    // A mapping of names only is checked as role groups (a mapping of roles by name is one too).
+    const names = namesOnly(roles)
+    const wanted = names !== undefined
+      ? (yield* RoleMapping.make(names)).mapping.map((m) => m.role)
+      : Object.keys(yield* AsgardeoRoles.decodeMapping(roles))
+    const missing = wanted.find((role) => !service.roles.includes(role))
+    if (missing !== undefined) return yield* Effect.fail(new UnknownRole({ role: missing, known: service.roles }))
     return service
   }).pipe(Effect.withSpan("HrDirectory.typed"))

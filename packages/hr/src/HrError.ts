@@ -148,7 +148,10 @@ export class BatchAborted extends Make<BatchAborted>()(
 /**
  * A role mapping that cannot be used: empty, not an object of strings, a role or group name that
  * is empty, holds control characters or is too long, or two roles on one group. Found when the
- * mapping is made (`RoleMapping.make`, `RoleMapping.layer`), before any request.
+ * mapping is made (`RoleMapping.make`, `RoleMapping.layer`), before any request. A mapping to
+ * Asgardeo roles (`AsgardeoRoles`) fails with it too: the same rules for role names, an Asgardeo
+ * role's name or audience that Asgardeo would refuse, two HR roles on one Asgardeo role (checked
+ * again on the roles found when the layer is built).
  *
  * @since 0.2.0
  * @category errors
@@ -167,6 +170,36 @@ export class InvalidRoleMapping extends Make<InvalidRoleMapping>()(
 ) {}
 
 /**
+ * An Asgardeo role that an HR role maps to (`HrDirectory.layerRoles`, `AsgardeoRoles.layer`) is
+ * not in the directory: found by neither its name nor its audience when the layer was built. No
+ * role is created unless the layer is built with `ensure: true`.
+ *
+ * @since 0.4.0
+ * @category errors
+ */
+export class MissingRole extends Make<MissingRole>()(
+  "MissingRole",
+  {
+    /** The HR role (`hr_manager`). */
+    role: Schema.String,
+    /** The Asgardeo role's name as mapped (`HR Manager`). */
+    displayName: Schema.String,
+    /** The audience looked in: `organization` or `application`; absent: any audience. */
+    audienceType: Schema.optional(Schema.String),
+    /** The organization's or the application's id, when the mapping gives it. */
+    audienceValue: Schema.optional(Schema.String)
+  },
+  (self) => {
+    const where = self.audienceType === undefined
+      ? "in any audience"
+      : `in the ${self.audienceType} audience${self.audienceValue === undefined ? "" : ` ${self.audienceValue}`}`
+    return `The Asgardeo role ${JSON.stringify(self.displayName)} of HR role ${JSON.stringify(self.role)} ` +
+      `does not exist ${where}: create it in the Asgardeo console (User Management > Roles), or build the ` +
+      "layer with ensure: true to create the missing roles (without permissions)"
+  }
+) {}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -178,6 +211,7 @@ export type HrError =
   | MissingScopes
   | BatchAborted
   | InvalidRoleMapping
+  | MissingRole
 
 /**
  * The directory's errors as the HR operations meet them (`HrDirectory.DirectoryError` is this).

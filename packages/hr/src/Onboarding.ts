@@ -6,8 +6,9 @@
  * Every path of onboarding (one employee, a batch's single requests, what a Bulk request could
  * not do) goes through one per-employee step: ensure the user (create it, or find it and
  * reconcile its attributes; a user holding another employee's number is left untouched), put it
- * in its role group (the new group added before old ones are left), the department group when
- * asked, and verify where cheap (a group add whose outcome is unknown is checked on the user).
+ * in its role group (the new group added before old ones are left; in roles mode, assign its
+ * Asgardeo role the same way), the department group when asked, and verify where cheap (an add
+ * whose outcome is unknown is checked on the user).
  *
  * @since 0.2.0
  */

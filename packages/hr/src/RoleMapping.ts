@@ -18,6 +18,7 @@ import * as Context from "effect/Context"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { InvalidRoleMapping, UnknownRole } from "./HrError.js"
+import * as RoleName from "./internal/roleName.js"
 
 /**
  * @since 0.2.0
@@ -58,12 +59,13 @@ export const defaultMapping: {
 
 /**
  * The role names of a mapping whose keys TypeScript knows (an object literal, `defaultMapping`):
- * `RoleOf<typeof defaultMapping>` is `"admin" | "hr_manager" | "employee"`.
+ * `RoleOf<typeof defaultMapping>` is `"admin" | "hr_manager" | "employee"`. A mapping to Asgardeo
+ * roles (`AsgardeoRoles.Mapping`) is keyed by its HR roles the same way.
  *
  * @since 0.2.0
  * @category models
  */
-export type RoleOf<Mapping extends Readonly<Record<string, string>>> = Extract<keyof Mapping, string>
+export type RoleOf<Mapping extends Readonly<Record<string, unknown>>> = Extract<keyof Mapping, string>
 
 /**
  * The longest role name (as `Employee.role`).
@@ -71,7 +73,7 @@ export type RoleOf<Mapping extends Readonly<Record<string, string>>> = Extract<k
  * @since 0.2.0
  * @category constants
  */
-export const maxRoleLength = 64
+export const maxRoleLength: typeof RoleName.maxRoleLength = RoleName.maxRoleLength
 
 /**
  * A group name without its user-store prefix, lower-cased: how group names are compared.
@@ -83,18 +85,6 @@ export const normaliseGroupName = (name: string): string => {
   const slash = name.indexOf("/")
   return (slash >= 0 ? name.slice(slash + 1) : name).trim().toLowerCase()
 }
-
-/** What is wrong with a role name, if anything. */
-const roleProblem = (role: string): string | undefined =>
-  role.trim() === ""
-    ? "a role must not be empty"
-    : role.trim() !== role
-    ? "a role must not begin or end with white space"
-    : Validation.hasControlCharacter(role)
-    ? "a role must not contain control characters"
-    : role.length > maxRoleLength
-    ? `a role must be at most ${maxRoleLength} characters`
-    : undefined
 
 /** What is wrong with a group name, if anything (core's `Validation` rules for a displayName). */
 const groupProblem = (group: unknown): string | undefined => {
@@ -140,7 +130,7 @@ export const make = (
   const entries: Array<{ readonly role: string; readonly group: string }> = []
   const roleOfGroup = new Map<string, string>()
   for (const [role, group] of Object.entries(input)) {
-    const problem = roleProblem(role) ?? groupProblem(group)
+    const problem = RoleName.roleProblem(role) ?? groupProblem(group)
     if (problem !== undefined) return Either.left(new InvalidRoleMapping({ role, reason: problem }))
     const name = group as string
     const other = roleOfGroup.get(normaliseGroupName(name))

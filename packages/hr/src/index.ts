@@ -6,6 +6,11 @@
  */
 
 /**
+ * @since 0.4.0
+ */
+export * as AsgardeoRoles from "./AsgardeoRoles.js"
+
+/**
  * @since 0.1.0
  */
 export * as Employee from "./Employee.js"

@@ -90,6 +90,18 @@ const classes: ReadonlyArray<readonly [string, Record<string, unknown>, string, 
     { "role": "admin", "reason": "two roles on one group" },
     "Invalid role mapping (role \"admin\"): two roles on one group",
     ["_tag", "role", "reason"]
+  ],
+  [
+    "MissingRole",
+    { "role": "admin", "displayName": "HR Admin" },
+    "The Asgardeo role \"HR Admin\" of HR role \"admin\" does not exist in any audience: create it in the Asgardeo console (User Management > Roles), or build the layer with ensure: true to create the missing roles (without permissions)",
+    ["_tag", "role", "displayName", "audienceType", "audienceValue"]
+  ],
+  [
+    "MissingRole",
+    { "role": "employee", "displayName": "Employee", "audienceType": "application", "audienceValue": "app-1" },
+    "The Asgardeo role \"Employee\" of HR role \"employee\" does not exist in the application audience app-1: create it in the Asgardeo console (User Management > Roles), or build the layer with ensure: true to create the missing roles (without permissions)",
+    ["_tag", "role", "displayName", "audienceType", "audienceValue"]
   ]
 ]
 

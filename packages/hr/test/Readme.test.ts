@@ -1,10 +1,11 @@
 // The code of packages/hr/README.md, run against the emulator: keep the two in step.
-import { Directory } from "@asgardeo-scim/directory"
+import { Directory, User, Users } from "@asgardeo-scim/directory"
 import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+import { NodeHttpClient } from "@effect/platform-node"
 import { assert, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, Stream } from "effect"
-import { layer } from "./utils/Emulated.js"
+import { directory, layer, rolesByUser } from "./utils/Emulated.js"
 
 // --- README: the HR flow ---------------------------------------------------------------------
 const program = Effect.gen(function*() {
@@ -103,3 +104,55 @@ it.effect("the README's typed inputs run against the emulator", () =>
     const engineers = snap.groups.find((g) => g.displayName === "DEFAULT/Engineers")
     assert.deepStrictEqual(snap.memberships, [{ groupId: String(engineers?.id), userId: ann.userId }])
   }).pipe(Effect.provide(layer({}, {}, roles))))
+
+// --- README: Asgardeo roles instead of role groups -------------------------------------------
+const APP_ID = "3645709f-ea8d-5595-7690-e1fa0efe3df9"
+
+const mapping = {
+  admin: "HR Admin", // the one role of that name, in any audience
+  hr_manager: { displayName: "HR Manager", audience: { type: "organization" } },
+  employee: { displayName: "Employee", audience: { type: "application", value: APP_ID } } // the app's id
+} as const
+
+// ASGARDEO_ROLES_API=v3 for an application authorized for the Roles v3 API (else told from its scopes).
+const HrRolesLive = HrDirectory.layerRoles(mapping).pipe( // or layerRoles(mapping, { ensure: true })
+  Layer.provideMerge(Directory.layerConfig()),
+  Layer.provide(NodeHttpClient.layerUndici)
+)
+
+const promote = Effect.gen(function*() {
+  const hr = yield* HrDirectory.typed(mapping)
+  const sam = yield* hr.onboardEmployee({
+    employeeId: "E-3001",
+    email: "sam@example.com",
+    firstName: "Sam",
+    lastName: "Roy",
+    department: "HR",
+    role: "employee" // assigned the application role Employee
+  })
+  // Assigned HR Manager first, then unassigned Employee: never without a role.
+  const change = yield* hr.changeRole(sam.userId, "hr_manager")
+  // change.removedFrom: ["Employee"] (Asgardeo role names in this mode)
+  // Offboard: deactivate, unassign every mapped role held (other roles stay), delete if asked.
+  yield* hr.offboard(sam.userId)
+  return change
+})
+// --- end of README code ----------------------------------------------------------------------
+
+it.effect("the README's roles mode runs against the emulator (the same program, its roles made first)", () =>
+  Effect.gen(function*() {
+    assert.isTrue(Layer.isLayer(HrRolesLive)) // built from the environment: not here
+    const emu = yield* AsgardeoEmulator.AsgardeoEmulator
+    yield* emu.seedRoles([
+      { displayName: "HR Admin" },
+      { displayName: "HR Manager" },
+      { displayName: "Employee", audience: { type: "application", value: APP_ID } }
+    ])
+    const change = yield* Effect.provide(promote, HrDirectory.layerRoles(mapping))
+    assert.deepStrictEqual([change.added, change.removedFrom], [true, ["Employee"]])
+    // Offboarded: inactive, in no role.
+    assert.deepStrictEqual((yield* rolesByUser).get("sam@example.com"), [])
+    assert.isFalse(User.isActive(yield* (yield* Users.Users).get(change.userId)))
+  }).pipe(
+    Effect.provide(directory({ apps: [{ ...AsgardeoEmulator.defaultCredentials, id: APP_ID, name: "HR App" }] }))
+  ))

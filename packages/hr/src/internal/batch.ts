@@ -9,7 +9,11 @@
  *   tells the step what it already did.
  * - One bound (`places`) holds the employees in flight across both lanes to `concurrency`.
  * - Before its first write (creating a missing role group is one), the batch compares every
- *   scope it can need with the token's: a missing one fails it with `MissingScopes`, naming all.
+ *   scope it can need with the token's (`operationsFor`: its mode's, role groups or the Asgardeo
+ *   roles of the Roles API in use): a missing one fails it with `MissingScopes`, naming all.
+ * - Asgardeo roles mode: the Bulk lane creates users only; each employee's role is assigned by
+ *   the step (a Bulk role PATCH would need the bulk role scopes, and goes to `/v2/Roles` whatever
+ *   the Roles API the application uses).
  * - An error every other employee would meet too (`fatalCause`) stops the batch: no lane takes a
  *   new employee, those in flight finish and get their result, then the stream fails with
  *   `BatchAborted`.
@@ -24,6 +28,7 @@ import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as ServiceProviderConfig from "@asgardeo-scim/core/ServiceProviderConfig"
 import * as Target from "@asgardeo-scim/core/Target"
 import type * as Bulk from "@asgardeo-scim/directory/Bulk"
+import type * as DirectoryRoles from "@asgardeo-scim/directory/Roles"
 import type * as User from "@asgardeo-scim/directory/User"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
@@ -42,11 +47,10 @@ import { BatchAborted, MissingScopes } from "../HrError.js"
 import type { BatchError, BatchOptions, BatchResult, OnboardResult } from "../Onboarding.js"
 import { fatalTags } from "../Onboarding.js"
 import * as Report from "../Report.js"
-import type * as RoleGroups from "../RoleGroups.js"
-import type * as RoleMapping from "../RoleMapping.js"
 import * as BulkRequest from "./bulkRequest.js"
 import type { Dialect } from "./dialect.js"
 import type { Step } from "./employeeStep.js"
+import type { Placement } from "./placement.js"
 import * as Places from "./places.js"
 
 /** @internal */
@@ -68,20 +72,47 @@ export const fatalCause = (error: OnboardError): FatalCause | undefined =>
     ? { tag: error.causeTag, message: error.reason }
     : undefined
 
-/** @internal */
-export const singleOperations: ReadonlyArray<Scopes.Operation> = [
-  "Users.list",
-  "Users.get",
-  "Users.create",
-  "Users.patch",
-  "Groups.list",
-  "Groups.get",
-  "Groups.create",
-  "Groups.patch"
-]
+const userOperations: ReadonlyArray<Scopes.Operation> = ["Users.list", "Users.get", "Users.create", "Users.patch"]
+const groupOperations: ReadonlyArray<Scopes.Operation> = ["Groups.list", "Groups.get", "Groups.create", "Groups.patch"]
 
-/** @internal */
+/** Role groups mode. @internal */
+export const singleOperations: ReadonlyArray<Scopes.Operation> = [...userOperations, ...groupOperations]
+
+/** Role groups mode. @internal */
 export const bulkOperations: ReadonlyArray<Scopes.Operation> = ["Bulk.createUser", "Bulk.updateGroup"]
+
+/**
+ * What assigning and unassigning users needs on each Roles API: the PATCH (v2 on the role, v3 on
+ * its `/Users`) and the read that settles a 400 or 409 (`Roles.assignUsers`).
+ *
+ * @internal
+ */
+export const roleOperations: { readonly [V in DirectoryRoles.Version]: ReadonlyArray<Scopes.Operation> } = {
+  v2: ["Roles.get", "Roles.patch"],
+  v3: ["RolesV3.get", "RolesV3.updateUsers"]
+}
+
+/**
+ * The operations a batch's single requests and its Bulk lane can send, by mode: role groups
+ * (`rolesApi` undefined), or Asgardeo roles on a Roles API, where groups are written only for the
+ * department group and Bulk creates users only.
+ *
+ * @internal
+ */
+export const operationsFor = (mode: {
+  readonly rolesApi?: DirectoryRoles.Version | undefined
+  readonly departmentGroup?: boolean | undefined
+}): { readonly single: ReadonlyArray<Scopes.Operation>; readonly bulk: ReadonlyArray<Scopes.Operation> } =>
+  mode.rolesApi === undefined
+    ? { single: singleOperations, bulk: bulkOperations }
+    : {
+      single: [
+        ...userOperations,
+        ...(mode.departmentGroup === true ? groupOperations : []),
+        ...roleOperations[mode.rolesApi]
+      ],
+      bulk: ["Bulk.createUser"]
+    }
 
 /** @internal */
 export interface Deps {
@@ -90,8 +121,8 @@ export interface Deps {
   readonly bulk: Bulk.Service
   readonly discovery: Discovery.Service
   readonly limiter: RateLimiter.Service
-  readonly mapping: RoleMapping.Service
-  readonly roleGroups: RoleGroups.Service
+  /** Role groups or Asgardeo roles. */
+  readonly placement: Placement
   /** The one per-employee step. */
   readonly step: Step
   readonly toNewUser: (employee: Employee.Employee) => User.NewUser
@@ -192,21 +223,22 @@ export const decodeOptions = (
 
 /** @internal */
 export const make = (deps: Deps) => {
-  const { bulk, dialect, discovery, limiter, mapping, roleGroups, step, tokens } = deps
-  const singleScopes = Scopes.forOperations(singleOperations)
-  const bulkScopes = Scopes.forOperations(bulkOperations)
+  const { bulk, dialect, discovery, limiter, placement, step, tokens } = deps
+  /** Role groups are filled by the Bulk request too (role groups mode). */
+  const bulkFillsGroups = placement.rolesApi === undefined
 
   /**
    * Every scope the batch can need against the token's, before any write. Returns whether the
    * Bulk lane may run. Nothing to check where scopes do not name operations, or with a static token.
    */
-  const checkScopes = (bulkWanted: boolean, bulkRequired: boolean) =>
+  const checkScopes = (bulkWanted: boolean, bulkRequired: boolean, options: BatchOptions) =>
     Effect.gen(function*() {
       if (!dialect.scopesNameOperations) return bulkWanted
       const granted = (yield* tokens.get()).scopes
       if (granted === undefined) return bulkWanted
-      const missing = singleScopes.filter((s) => !granted.has(s))
-      const missingBulk = bulkWanted ? bulkScopes.filter((s) => !granted.has(s)) : []
+      const needed = operationsFor({ rolesApi: placement.rolesApi, departmentGroup: options.departmentGroup })
+      const missing = Scopes.forOperations(needed.single).filter((s) => !granted.has(s))
+      const missingBulk = bulkWanted ? Scopes.forOperations(needed.bulk).filter((s) => !granted.has(s)) : []
       const fatal = bulkRequired ? [...missing, ...missingBulk] : missing
       if (fatal.length > 0) {
         return yield* Effect.fail(
@@ -237,8 +269,8 @@ export const make = (deps: Deps) => {
       )
 
   /** Employees per Bulk request, within the server's limit less room for the group operations. */
-  const bulkSizeFor = (options: BatchOptions, spc: ServiceProviderConfig.ServiceProviderConfig, roleGroups: number) =>
-    options.bulkSize ?? Math.max(1, Target.bulkLimit(dialect.target, spc.bulk.maxOperations) - roleGroups)
+  const bulkSizeFor = (options: BatchOptions, spc: ServiceProviderConfig.ServiceProviderConfig, groupOps: number) =>
+    options.bulkSize ?? Math.max(1, Target.bulkLimit(dialect.target, spc.bulk.maxOperations) - groupOps)
 
   return <E, R>(
     employees: Iterable<unknown> | Stream.Stream<unknown, E, R>,
@@ -254,10 +286,10 @@ export const make = (deps: Deps) => {
 
     const results = Stream.unwrapScoped(Effect.gen(function*() {
       const bulkWanted = options.bulk === true || (options.bulk !== false && dialect.bulkByDefault)
-      const bulkAllowed = yield* checkScopes(bulkWanted, options.bulk === true)
+      const bulkAllowed = yield* checkScopes(bulkWanted, options.bulk === true, options)
       const spc = bulkAllowed ? yield* bulkConfig(options.bulk === true) : undefined
-      const all = yield* roleGroups.ensure
-      const bulkSize = spc !== undefined ? bulkSizeFor(options, spc, all.length) : 0
+      const all = yield* placement.all
+      const bulkSize = spc !== undefined ? bulkSizeFor(options, spc, bulkFillsGroups ? all.length : 0) : 0
       const bulkOn = yield* Ref.make(bulkSize > 0)
       const places = yield* Places.make(concurrency)
 
@@ -376,17 +408,18 @@ export const make = (deps: Deps) => {
           const others: Array<BulkRequest.ToSettle> = []
           for (const [raw, index] of taken) {
             const decoded = Employee.decodeEmployee(raw)
-            if (Either.isRight(decoded) && Either.isRight(mapping.groupOf(decoded.right.role))) {
+            if (Either.isRight(decoded) && Either.isRight(placement.check(decoded.right.role))) {
               planned.push({ index, raw, employee: decoded.right })
             } else {
               others.push({ index, raw, known: undefined })
             }
           }
-          const groups = yield* Effect.either(roleGroups.ensure)
+          const groups = yield* Effect.either(placement.all)
           if (planned.length === 0 || Either.isLeft(groups)) {
             return [...planned.map((p) => ({ index: p.index, raw: p.raw, known: undefined })), ...others]
           }
-          const sent = yield* BulkRequest.send(bulk, dialect, deps.toNewUser, groups.right, planned)
+          const fill = bulkFillsGroups ? groups.right : undefined
+          const sent = yield* BulkRequest.send(bulk, dialect, deps.toNewUser, fill, planned)
           if (sent.refused) yield* Ref.set(bulkOn, false)
           return [...sent.settle, ...others]
         }))

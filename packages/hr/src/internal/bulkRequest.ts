@@ -1,8 +1,9 @@
 /**
- * One Bulk request of a batch: the users of a chunk of employees created, and each role group
- * given its new members, in one request. It only says what it did for each employee (`Known`):
- * the per-employee step does the rest (a user Bulk could not create, a group add that failed, the
- * department group), as it does for every employee.
+ * One Bulk request of a batch: the users of a chunk of employees created, and (role groups mode)
+ * each role group given its new members, in one request. It only says what it did for each
+ * employee (`Known`): the per-employee step does the rest (a user Bulk could not create, a group
+ * add that failed, an Asgardeo role to assign, the department group), as it does for every
+ * employee.
  *
  * @internal
  */
@@ -50,11 +51,14 @@ export const send = (
   bulk: Bulk.Service,
   dialect: Dialect,
   toNewUser: (employee: Employee.Employee) => User.NewUser,
-  all: ReadonlyArray<RoleGroup>,
+  /** The role groups to fill in the same request; `undefined`: users only (Asgardeo roles mode). */
+  all: ReadonlyArray<RoleGroup> | undefined,
   chunk: ReadonlyArray<Planned>
 ): Effect.Effect<Sent> =>
   Effect.gen(function*() {
-    const ready: Array<Planned & { readonly bulkId: string; readonly userName: string; readonly group: RoleGroup }> = []
+    const ready: Array<
+      Planned & { readonly bulkId: string; readonly userName: string; readonly group: RoleGroup | undefined }
+    > = []
     const ops: Array<Bulk.Operation> = []
     for (const c of chunk) {
       const prepared = Users.prepareCreate(
@@ -63,16 +67,16 @@ export const send = (
         "HrDirectory.onboardMany",
         dialect.defaultUserStore
       )
-      const group = all.find((g) => g.role === c.employee.role)
-      if (Either.isRight(prepared) && group !== undefined) {
+      const group = all?.find((g) => g.role === c.employee.role)
+      if (Either.isRight(prepared) && (all === undefined || group !== undefined)) {
         const bulkId = `u${c.index}`
         ready.push({ ...c, bulkId, userName: prepared.right.userName, group })
         ops.push(Bulk.create("Users", bulkId, prepared.right.body))
       }
     }
     const groupOps = new Map<string, string>()
-    for (const group of all) {
-      const members = ready.filter((p) => p.group.id === group.id)
+    for (const group of all ?? []) {
+      const members = ready.filter((p) => p.group?.id === group.id)
       if (members.length === 0) continue
       const bulkId = `g${chunk[0]!.index}-${group.role}`
       groupOps.set(group.id, bulkId)
@@ -95,7 +99,7 @@ export const send = (
       if (p === undefined || userOp?.ok !== true || userOp.id === undefined) {
         return { index: c.index, raw: c.raw, known: undefined }
       }
-      const placed = byBulkId.get(groupOps.get(p.group.id) ?? "")?.ok === true
+      const placed = p.group !== undefined && byBulkId.get(groupOps.get(p.group.id) ?? "")?.ok === true
       return {
         index: c.index,
         raw: c.raw,

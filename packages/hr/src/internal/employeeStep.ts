@@ -1,9 +1,10 @@
 /**
  * The one per-employee step of onboarding, used by `onboardEmployee`, by a batch's single-request
  * lanes and by its Bulk lane for what a Bulk request could not do: ensure the user (create it, or
- * find it, check it is this employee's and reconcile its attributes), put it in its role group
- * (added before the other role groups are left), the department group when asked, and a
- * verification where cheap (see `membership.add`).
+ * find it, check it is this employee's and reconcile its attributes), give it its role (its role
+ * group, or its Asgardeo role: added before the other roles of the mapping are left; one already
+ * held is not added again), the department group when asked, and a verification where cheap
+ * (see `membership.add`). The mode is the `Placement`'s.
  *
  * A Bulk request hands over what it did (`Known`): the step does the rest, and only the rest.
  *
@@ -18,12 +19,11 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Employee from "../Employee.js"
 import type { OnboardError } from "../HrError.js"
-import { EmployeeConflict, Incomplete, UnknownRole } from "../HrError.js"
+import { EmployeeConflict, Incomplete } from "../HrError.js"
 import type { OnboardOptions, OnboardResult } from "../Onboarding.js"
 import type * as RoleGroups from "../RoleGroups.js"
-import type * as RoleMapping from "../RoleMapping.js"
 import type { Dialect } from "./dialect.js"
-import type * as Membership from "./membership.js"
+import * as Placement from "./placement.js"
 
 /**
  * What is already done for an employee (by a Bulk request): the user exists, and maybe is in its
@@ -36,7 +36,7 @@ export interface Known {
   readonly employee: Employee.Employee
   readonly user: User.User
   readonly created: boolean
-  /** The user was put in its role group (the Bulk request's group operation succeeded). */
+  /** The user was given its role (the Bulk request's group operation succeeded). */
   readonly placed: boolean
 }
 
@@ -44,10 +44,8 @@ export interface Known {
 export interface Deps {
   readonly users: Users.Service
   readonly groups: Groups.Service
-  readonly roleGroups: RoleGroups.Service
-  readonly mapping: RoleMapping.Service
+  readonly placement: Placement.Placement
   readonly dialect: Dialect
-  readonly membership: ReturnType<typeof Membership.make>
 }
 
 /** @internal */
@@ -85,13 +83,15 @@ const checkOwner = (user: User.User, employee: Employee.Employee): Effect.Effect
     : Effect.void
 }
 
-/** A group that turned out deleted: the role groups are looked up again and the step runs once more. */
+/** A role group that turned out deleted: the role groups are looked up again and the step runs once more. */
 const isStale = (error: OnboardError): boolean =>
   error._tag === "NotFound" || (error._tag === "Incomplete" && error.causeTag === "NotFound")
 
 /** @internal */
 export const make = (deps: Deps) => {
-  const { dialect, groups, mapping, membership, roleGroups, users } = deps
+  const { dialect, groups, placement, users } = deps
+  const { membership } = placement
+  const { words } = membership
 
   /** The user to create for an employee: invited to set a password where the server does that. */
   const toNewUser = (employee: Employee.Employee): User.NewUser => ({
@@ -103,7 +103,7 @@ export const make = (deps: Deps) => {
     enterprise: { employeeNumber: employee.employeeId, department: employee.department }
   })
 
-  /** Finishes an onboarding once the user exists: owner check, reconcile, role group, department group. */
+  /** Finishes an onboarding once the user exists: owner check, reconcile, role, department group. */
   const complete = (
     employee: Employee.Employee,
     known: Known,
@@ -114,7 +114,7 @@ export const make = (deps: Deps) => {
     Effect.gen(function*() {
       const { created, user } = known
       const completed = [created ? `created user ${user.userName}` : `found user ${user.userName}`]
-      if (known.placed) completed.push(`added to ${wanted.name}`)
+      if (known.placed) completed.push(words.added(wanted.name))
       const incomplete =
         (pending: ReadonlyArray<string>) => (error: { readonly _tag: string; readonly message: string }) =>
           Effect.fail(
@@ -135,7 +135,7 @@ export const make = (deps: Deps) => {
         const ops = reconcileOps(user, employee)
         if (ops.length > 0) {
           yield* users.patch(user.id, ops).pipe(
-            Effect.catchAll(incomplete(["update attributes", `add to ${wanted.name}`]))
+            Effect.catchAll(incomplete(["update attributes", words.add(wanted.name)]))
           )
           completed.push("updated attributes")
           updated = true
@@ -150,10 +150,10 @@ export const make = (deps: Deps) => {
         }).pipe(
           Effect.catchIf(
             (e): e is Exclude<typeof e, Incomplete> => e._tag !== "Incomplete",
-            incomplete([`add to ${wanted.name}`])
+            incomplete([words.add(wanted.name)])
           )
         )
-      if (placed.added) completed.push(`added to ${wanted.name}`)
+      if (placed.added) completed.push(words.added(wanted.name))
       if (options?.departmentGroup === true) {
         yield* groups.ensureMember(employee.department, { value: user.id, display: user.userName }).pipe(
           Effect.catchAll(incomplete([`add to ${employee.department}`]))
@@ -175,22 +175,17 @@ export const make = (deps: Deps) => {
   /**
    * The step. Invalid input and unknown roles fail before any request. With `known`, the user is
    * not looked for again; a user the step creates is remembered when a deleted role group makes
-   * it run again.
+   * it run again (role groups mode).
    */
   const step: Step = (input, options, known) =>
     Effect.gen(function*() {
       const employee = known?.employee ?? (yield* Employee.decodeEmployee(input))
-      yield* mapping.groupOf(employee.role)
+      yield* placement.check(employee.role)
       const ensured = yield* Ref.make(Option.fromNullable(known))
-      return yield* roleGroups.withGroups(
+      return yield* placement.withAll(
         (all) =>
           Effect.gen(function*() {
-            const wanted = all.find((g) => g.role === employee.role)
-            if (wanted === undefined) {
-              return yield* Effect.fail(
-                new UnknownRole({ role: employee.role, known: mapping.mapping.map((m) => m.role) })
-              )
-            }
+            const wanted = yield* Placement.find(placement, all, employee.role)
             const prior = yield* Ref.get(ensured)
             const user: Known = Option.isSome(prior)
               ? prior.value

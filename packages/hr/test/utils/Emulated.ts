@@ -54,3 +54,26 @@ export const scimRequests = Effect.map(
   Effect.flatMap(AsgardeoEmulator.AsgardeoEmulator, (emu) => emu.log),
   (log) => log.filter((e) => !e.path.endsWith("/oauth2/token"))
 )
+
+/**
+ * The directory on the emulator, without HR: in roles mode the HR layer is built inside a test,
+ * once the test has made the roles it maps (`HrDirectory.layerRoles` looks them up when built).
+ */
+export const directory = (
+  options: AsgardeoEmulator.Options = {},
+  config: Pick<AsgardeoConfig.Options, "retry" | "rateLimits"> = {}
+) => Directory.layer.pipe(Layer.provideMerge(AsgardeoEmulator.layerTest(options, config)))
+
+/** The roles each user holds (directly assigned), by userName without prefix, names sorted. */
+export const rolesByUser = Effect.gen(function*() {
+  const snap = yield* (yield* AsgardeoEmulator.AsgardeoEmulator).snapshot()
+  const nameOf = new Map(snap.users.map((u) => [u.id as string, String(u.userName).replace(/^[^/]*\//, "")]))
+  const held = new Map<string, Array<string>>([...nameOf.values()].map((n) => [n, []]))
+  for (const role of snap.roles) {
+    for (const user of (role.users ?? []) as ReadonlyArray<{ readonly value: string }>) {
+      held.get(nameOf.get(user.value) ?? "?")?.push(String(role.displayName))
+    }
+  }
+  for (const names of held.values()) names.sort()
+  return held
+})
