@@ -26,6 +26,7 @@
 import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Directory from "@asgardeo-scim/directory/Directory"
+import type * as AsgardeoRoles from "@asgardeo-scim/hr/AsgardeoRoles"
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
 import * as RoleMapping from "@asgardeo-scim/hr/RoleMapping"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -109,7 +110,11 @@ const list = (items: ReadonlyArray<string>): string =>
  */
 export type ClientOptions = Omit<ScimConfig.Options, "organization" | "clientId" | "clientSecret" | "baseUrl">
 
-const hr = () => HrDirectory.layer.pipe(Layer.provide(RoleMapping.layer()))
+/** The HR service a connection provides, over the directory's services. */
+type HrLayer<E> = Layer.Layer<HrDirectory.HrDirectory, E, Directory.Services | ScimConfig.ScimConfig>
+
+/** Role groups (`RoleMapping`'s default): the HR service of every command but `--role-mapping`. */
+const hrGroups: HrLayer<never> = HrDirectory.layer.pipe(Layer.provide(RoleMapping.layer()))
 
 /**
  * The sub-organization option for `--sub-org`, else (`env`) for `ASGARDEO_SUB_ORG`: none when the
@@ -132,14 +137,37 @@ const subOrganization = (flags: Flags, env: boolean) =>
 export const layer = (
   flags: Flags,
   options: ClientOptions = {}
-): Layer.Layer<Services, CliError | ConfigError.ConfigError, Backend> =>
+): Layer.Layer<Services, CliError | ConfigError.ConfigError, Backend> => connect(flags, options, hrGroups)
+
+/**
+ * The directory and HR services for the flags, the HR service in roles mode: each HR role one of
+ * Asgardeo's roles (`HrDirectory.layerRoles`, for `hr ... --role-mapping`). Building it looks
+ * every mapped role up (`MissingRole`, `AmbiguousRole`, or the directory's error); with
+ * `rolesOptions.ensure` it creates the missing ones (`hr setup --role-mapping`).
+ *
+ * @since 0.4.0
+ * @category layers
+ */
+export const layerRoles = (
+  flags: Flags,
+  mapping: AsgardeoRoles.Mapping,
+  options: ClientOptions = {},
+  rolesOptions?: AsgardeoRoles.Options
+): Layer.Layer<Services, CliError | ConfigError.ConfigError | AsgardeoRoles.ResolveError, Backend> =>
+  connect(flags, options, HrDirectory.layerRoles(mapping, rolesOptions))
+
+const connect = <E>(
+  flags: Flags,
+  options: ClientOptions,
+  hr: HrLayer<E>
+): Layer.Layer<Services, CliError | ConfigError.ConfigError | E, Backend> =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const backend = yield* Backend
     if (flags.emulator) {
       const emu = yield* backend.embedded
       // The flag only: the environment's ASGARDEO_SUB_ORG names a sub-organization of a real one.
       const inSubOrganization = yield* subOrganization(flags, false)
-      return hr().pipe(
+      return hr.pipe(
         Layer.provideMerge(Directory.layerAsgardeo({
           rateLimits: false,
           ...options,
@@ -152,7 +180,7 @@ export const layer = (
         Layer.provideMerge(Layer.succeed(HttpClient.HttpClient, emu.client))
       )
     }
-    if (yield* isGeneric(flags)) return yield* generic(flags, options, backend)
+    if (yield* isGeneric(flags)) return yield* generic(flags, options, backend, hr)
     const organization = yield* fromEnv(flags.org, "ASGARDEO_ORG")
     const clientId = yield* fromEnv(flags.clientId, "ASGARDEO_CLIENT_ID")
     const clientSecret = Option.isSome(flags.clientSecret)
@@ -177,7 +205,7 @@ export const layer = (
       )
     }
     const inSubOrganization = yield* subOrganization(flags, true)
-    return hr().pipe(
+    return hr.pipe(
       Layer.provideMerge(Directory.layerAsgardeo({
         ...(Option.isSome(userStore) ? { defaultUserStore: userStore.value.trim() } : {}),
         ...options,
@@ -215,7 +243,7 @@ const isGeneric = (flags: Flags) =>
   })
 
 /** The generic target (`Target.rfc7644`) for the flags: a bearer token or client credentials. */
-const generic = (flags: Flags, options: ClientOptions, backend: BackendService.Service) =>
+const generic = <E>(flags: Flags, options: ClientOptions, backend: BackendService.Service, hr: HrLayer<E>) =>
   Effect.gen(function*() {
     const scimBaseUrl = yield* fromEnv(flags.scimUrl, "SCIM_BASE_URL")
     if (!set(scimBaseUrl)) return yield* Effect.fail(usage("--scim-url (or SCIM_BASE_URL) is empty"))
@@ -275,7 +303,7 @@ const generic = (flags: Flags, options: ClientOptions, backend: BackendService.S
         ...(scopes.length > 0 ? { scopes } : {})
       }
     }
-    return hr().pipe(
+    return hr.pipe(
       Layer.provideMerge(Directory.layerGeneric({ ...options, scimBaseUrl: scimBaseUrl.value.trim(), auth })),
       Layer.provideMerge(backend.httpClient)
     )

@@ -72,7 +72,7 @@ export const delimiterOf = (text: string): "," | ";" => {
  * @since 0.2.0
  * @category parsing
  */
-export const canonicalRole = (roles: RoleMapping.Service, role: string): string => {
+export const canonicalRole = (roles: Pick<RoleMapping.Service, "mapping">, role: string): string => {
   if (roles.mapping.some((m) => m.role === role)) return role
   const wanted = role.trim().toLowerCase()
   const matches = roles.mapping.filter((m) => m.role.toLowerCase() === wanted)
@@ -86,7 +86,11 @@ export const canonicalRole = (roles: RoleMapping.Service, role: string): string 
  * @since 0.1.0
  * @category parsing
  */
-export const parse = (text: string, file: string, roles: RoleMapping.Service): Either.Either<Parsed, Csv.CsvError> => {
+export const parse = (
+  text: string,
+  file: string,
+  roles: Pick<RoleMapping.Service, "mapping" | "groupOf">
+): Either.Either<Parsed, Csv.CsvError> => {
   const delimiter = delimiterOf(text)
   return Either.flatMap(Csv.parse(text, file, delimiter), (records) => {
     const header = records[0]

@@ -137,6 +137,7 @@ const usageTags = new Set([
   "UnknownRole",
   "InvalidEmployee",
   "InvalidRoleMapping",
+  "MissingRole",
   "CsvError",
   "OrganizationNotFound"
 ])
@@ -213,6 +214,8 @@ export const describe = (error: unknown): { readonly code: ExitCode; readonly me
       hint = ". Check ASGARDEO_BASE_URL and the network, then run again"
     } else if (tag === "ServerError" || tag === "RateLimited") {
       hint = ". Run again later; finished work is kept"
+    } else if (tag === "MissingRole") {
+      hint = ". With the CLI: `asgardeo-scim hr setup --role-mapping <file>` creates the missing roles"
     }
     return { code: forTag(tag), message: oneLine(`${message}${hint}`) }
   }

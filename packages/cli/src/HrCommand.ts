@@ -13,18 +13,27 @@ const make = Subcommand.lazy(() => import("./internal/hr.js"))
 
 const columns = "employeeId,email,firstName,lastName,department,role"
 
+const roleMapping = Options.text("role-mapping").pipe(
+  Options.withDescription(
+    "Roles mode: a JSON file mapping each HR role to one of Asgardeo's roles, assigned to the user " +
+      "instead of a role group, e.g. {\"employee\": \"Employee\", \"admin\": {\"displayName\": \"HR Admin\", " +
+      "\"audience\": {\"type\": \"organization\"}}}"
+  ),
+  Options.optional
+)
+
 const userRef = Args.text({ name: "user" }).pipe(Args.withDescription("A user id (UUID) or userName"))
 
 const setup = make(
   "setup",
-  "Create the role groups (HR-Admins, HR-Managers, Employees) when missing",
-  Subcommand.connected({}),
+  "Create the role groups (HR-Admins, HR-Managers, Employees) when missing (with --role-mapping: the mapped roles)",
+  Subcommand.connected({ roleMapping }),
   (m, args) => m.setup(args)
 )
 
 const onboard = make(
   "onboard",
-  "Onboard employees from a CSV: invitation, enterprise attributes, role group",
+  "Onboard employees from a CSV: invitation, enterprise attributes, role group (or Asgardeo role, with --role-mapping)",
   Subcommand.connected({
     file: Args.file({ name: "employees.csv" }).pipe(Args.withDescription(`A CSV with the header ${columns}`)),
     concurrency: Options.integer("concurrency").pipe(
@@ -41,17 +50,20 @@ const onboard = make(
     bulk: Options.choice("bulk", ["auto", "on", "off"]).pipe(
       Options.withDescription("Use SCIM Bulk requests (auto: when the server supports them)"),
       Flags.withDefault("auto")
-    )
+    ),
+    roleMapping
   }),
   (m, args) => m.onboard(args)
 )
 
-const role = Args.text({ name: "role" }).pipe(Args.withDescription("admin, hr_manager or employee"))
+const role = Args.text({ name: "role" }).pipe(
+  Args.withDescription("admin, hr_manager or employee (with --role-mapping: a role of the mapping)")
+)
 
 const changeRole = make(
   "change-role",
   "Move a user to another role (joins the new group before leaving the old)",
-  Subcommand.connected({ user: userRef, role }),
+  Subcommand.connected({ user: userRef, role, roleMapping }),
   (m, args) => m.changeRole(args)
 )
 
@@ -59,8 +71,8 @@ const alsoDelete = Options.boolean("delete").pipe(Options.withDescription("Also 
 
 const offboard = make(
   "offboard",
-  "Deactivate a user and remove them from every role group",
-  Subcommand.connected({ user: userRef, delete: alsoDelete }),
+  "Deactivate a user and remove them from every role group (with --role-mapping: every mapped role)",
+  Subcommand.connected({ user: userRef, delete: alsoDelete, roleMapping }),
   (m, args) => m.offboard(args)
 )
 

@@ -1,8 +1,11 @@
+import * as AsgardeoRoles from "@asgardeo-scim/hr/AsgardeoRoles"
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
+import { UnknownRole } from "@asgardeo-scim/hr/HrError"
 import * as RoleMapping from "@asgardeo-scim/hr/RoleMapping"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as Option from "effect/Option"
+import * as Option from "effect/Option"
 import * as Batch from "../Batch.js"
 import * as Connection from "../Connection.js"
 import * as EmployeeCsv from "../EmployeeCsv.js"
@@ -15,12 +18,69 @@ import * as Output from "./output.js"
 
 type Args<A> = Connection.Flags & { readonly json: boolean } & A
 
+/** The HR roles as the CSV reader and `hr change-role` take them. */
+type HrRoles = Pick<RoleMapping.Service, "mapping" | "groupOf">
+
+/**
+ * The HR mode of `--role-mapping`: none, role groups (`RoleMapping`'s default); a file, Asgardeo
+ * roles (`HrDirectory.layerRoles`) with the mapping the file holds.
+ */
+interface Mode {
+  readonly mapping: AsgardeoRoles.Mapping | undefined
+  readonly roles: HrRoles
+}
+
+/**
+ * The HR roles of a role mapping, each with its Asgardeo role's name where role groups have a
+ * group's (what the dry run prints).
+ */
+const rolesOf = (mapping: AsgardeoRoles.Mapping): HrRoles => {
+  const entries = Object.entries(mapping).map(([role, r]) => ({
+    role,
+    group: typeof r === "string" ? r : r.displayName
+  }))
+  return {
+    mapping: entries,
+    groupOf: (role) => {
+      const entry = entries.find((e) => e.role === role)
+      return entry === undefined
+        ? Either.left(new UnknownRole({ role, known: entries.map((e) => e.role) }))
+        : Either.right(entry.group)
+    }
+  }
+}
+
+/**
+ * `--role-mapping FILE`: the JSON mapping of HR roles to Asgardeo roles, checked with the HR
+ * package's `AsgardeoRoles.decodeMapping` before anything is sent (a usage error otherwise).
+ */
+const modeOf = (roleMapping: Option.Option<string>): Effect.Effect<Mode, CliError, FileSystem.FileSystem | Io> =>
+  Option.match(roleMapping, {
+    onNone: () => Effect.succeed({ mapping: undefined, roles: RoleMapping.defaults }),
+    onSome: (file) =>
+      Effect.flatMap(Input.readJson(file, "--role-mapping"), (json) =>
+        Either.match(AsgardeoRoles.decodeMapping(json), {
+          onLeft: (error) =>
+            Effect.fail(new CliError({ code: Usage, message: `--role-mapping ${file}: ${error.message}` })),
+          onRight: (mapping) => Effect.succeed({ mapping, roles: rolesOf(mapping) })
+        }))
+  })
+
+/**
+ * The connection of a mode: role groups, or Asgardeo roles (the mapped roles looked up first;
+ * with `ensure`, created when missing).
+ */
+const connection = (args: Connection.Flags, mode: Mode, ensure = false) =>
+  mode.mapping === undefined
+    ? Connection.layer(args)
+    : Connection.layerRoles(args, mode.mapping, {}, ensure ? { ensure } : undefined)
+
 /** Reads and checks an employee CSV: a file that cannot be read or parsed is exit code 2.
  */
-export const readCsv = (file: string) =>
+export const readCsv = (file: string, roles: HrRoles = RoleMapping.defaults) =>
   Effect.gen(function*() {
     const text = yield* Input.readText(file)
-    const parsed = EmployeeCsv.parse(text, file, RoleMapping.defaults)
+    const parsed = EmployeeCsv.parse(text, file, roles)
     if (Either.isLeft(parsed)) {
       return yield* Effect.fail(
         new CliError({
@@ -32,23 +92,32 @@ export const readCsv = (file: string) =>
     return parsed.right
   })
 
-export const setup = (args: Args<{}>) =>
-  Effect.gen(function*() {
-    const io = yield* Io
-    const groups = yield* (yield* HrDirectory.HrDirectory).ensureRoleGroups
-    yield* io.out(
-      args.json
-        ? Render.json(groups)
-        : Render.table(["ROLE", "GROUP", "ID"], groups.map((g) => [g.role, g.name, g.id]), io.color)
-    )
-    if (!args.json) {
-      yield* io.err(Render.styled(
-        "Assign each group to a role in the Asgardeo console (User Management > Roles) to grant permissions",
-        "dim",
-        io.colorErr
-      ))
-    }
-  }).pipe(Effect.provide(Connection.layer(args)))
+export const setup = (args: Args<{ readonly roleMapping: Option.Option<string> }>) =>
+  Effect.flatMap(modeOf(args.roleMapping), (mode) =>
+    Effect.gen(function*() {
+      const io = yield* Io
+      // Roles mode: the mapped roles, looked up (and created when missing) as the layer was built.
+      const groups = yield* (yield* HrDirectory.HrDirectory).ensureRoleGroups
+      yield* io.out(
+        args.json
+          ? Render.json(groups)
+          : Render.table(
+            ["ROLE", mode.mapping === undefined ? "GROUP" : "ASGARDEO ROLE", "ID"],
+            groups.map((g) => [g.role, g.name, g.id]),
+            io.color
+          )
+      )
+      if (!args.json) {
+        yield* io.err(Render.styled(
+          mode.mapping === undefined
+            ? "Assign each group to a role in the Asgardeo console (User Management > Roles) to grant permissions"
+            : "A role created here has no permissions: give them with `asgardeo-scim roles permissions` " +
+              "or in the Asgardeo console",
+          "dim",
+          io.colorErr
+        ))
+      }
+    }).pipe(Effect.provide(connection(args, mode, true))))
 
 export const onboard = (
   args: Args<{
@@ -57,6 +126,7 @@ export const onboard = (
     readonly dryRun: boolean
     readonly report: Option.Option<string>
     readonly bulk: "auto" | "on" | "off"
+    readonly roleMapping: Option.Option<string>
   }>
 ) =>
   Effect.gen(function*() {
@@ -64,16 +134,18 @@ export const onboard = (
     if (args.concurrency < 1) {
       return yield* Effect.fail(new CliError({ code: Usage, message: "--concurrency must be at least 1" }))
     }
-    const parsed = yield* readCsv(args.file)
+    const mode = yield* modeOf(args.roleMapping)
+    const parsed = yield* readCsv(args.file, mode.roles)
     if (args.dryRun) {
       const { done } = yield* Batch.readDone(args.report)
-      const roles = RoleMapping.defaults
+      // Role groups: the group; roles mode: the Asgardeo role's name (not looked up: nothing is sent).
+      const placement = mode.mapping === undefined ? "group" : "asgardeoRole"
       const plan = parsed.rows.map((r) => ({
         line: r.line,
         employeeId: r.employee.employeeId,
         email: r.employee.email,
         role: r.employee.role,
-        group: Either.getOrElse(roles.groupOf(r.employee.role), () => ""),
+        [placement]: Either.getOrElse(mode.roles.groupOf(r.employee.role), () => ""),
         action: done.has(r.employee.employeeId) ? "skip (done in report)" : "onboard"
       }))
       const toDo = plan.filter((p) => p.action === "onboard").length
@@ -81,8 +153,8 @@ export const onboard = (
         yield* io.out(Render.json({ dryRun: true, plan, invalid: parsed.invalid }))
       } else {
         yield* io.out(Render.table(
-          ["LINE", "EMPLOYEE", "EMAIL", "ROLE", "GROUP", "ACTION"],
-          plan.map((p) => [String(p.line), p.employeeId, p.email, p.role, p.group, p.action]),
+          ["LINE", "EMPLOYEE", "EMAIL", "ROLE", mode.mapping === undefined ? "GROUP" : "ASGARDEO ROLE", "ACTION"],
+          plan.map((p) => [String(p.line), p.employeeId, p.email, p.role, String(p[placement]), p.action]),
           io.color
         ))
         for (const row of parsed.invalid) {
@@ -103,37 +175,43 @@ export const onboard = (
       concurrency: args.concurrency,
       bulk: args.bulk === "auto" ? "auto" : args.bulk === "on",
       verbose: !args.json
-    }).pipe(Effect.provide(Connection.layer(args)))
+    }).pipe(Effect.provide(connection(args, mode)))
     yield* io.out(args.json ? Render.json({ summary, invalid: parsed.invalid }) : Batch.render(summary, io.color))
     const code = Batch.unfinished(summary) > 0 ? Failed : summary.invalid > 0 ? Skipped : Ok
     if (code !== Ok) return yield* Effect.fail(new CliError({ code, message: "" }))
   })
 
-export const changeRole = (args: Args<{ readonly user: string; readonly role: string }>) =>
-  Effect.gen(function*() {
-    const hr = yield* HrDirectory.HrDirectory
-    const user = yield* Lookup.user(args.user)
-    // Any case (`Admin`): the configured name (`admin`) is what is sent and printed.
-    const change = yield* hr.changeRole(user.id, EmployeeCsv.canonicalRole(RoleMapping.defaults, args.role))
-    yield* Output.done(
-      args.json,
-      change,
-      "role changed",
-      `${change.userName}: now ${change.role}` +
-        (change.removedFrom.length > 0 ? ` (left ${change.removedFrom.join(", ")})` : "")
-    )
-  }).pipe(Effect.provide(Connection.layer(args)))
+export const changeRole = (
+  args: Args<{ readonly user: string; readonly role: string; readonly roleMapping: Option.Option<string> }>
+) =>
+  Effect.flatMap(modeOf(args.roleMapping), (mode) =>
+    Effect.gen(function*() {
+      const hr = yield* HrDirectory.HrDirectory
+      const user = yield* Lookup.user(args.user)
+      // Any case (`Admin`): the configured name (`admin`) is what is sent and printed.
+      const change = yield* hr.changeRole(user.id, EmployeeCsv.canonicalRole(mode.roles, args.role))
+      yield* Output.done(
+        args.json,
+        change,
+        "role changed",
+        `${change.userName}: now ${change.role}` +
+          (change.removedFrom.length > 0 ? ` (left ${change.removedFrom.join(", ")})` : "")
+      )
+    }).pipe(Effect.provide(connection(args, mode))))
 
-export const offboard = (args: Args<{ readonly user: string; readonly delete: boolean }>) =>
-  Effect.gen(function*() {
-    const hr = yield* HrDirectory.HrDirectory
-    const user = yield* Lookup.user(args.user)
-    const result = yield* hr.offboard(user.id, { delete: args.delete })
-    yield* Output.done(
-      args.json,
-      result,
-      result.deleted ? "offboarded and deleted" : "offboarded",
-      `${result.userName}: deactivated` +
-        (result.removedFrom.length > 0 ? `, removed from ${result.removedFrom.join(", ")}` : "")
-    )
-  }).pipe(Effect.provide(Connection.layer(args)))
+export const offboard = (
+  args: Args<{ readonly user: string; readonly delete: boolean; readonly roleMapping: Option.Option<string> }>
+) =>
+  Effect.flatMap(modeOf(args.roleMapping), (mode) =>
+    Effect.gen(function*() {
+      const hr = yield* HrDirectory.HrDirectory
+      const user = yield* Lookup.user(args.user)
+      const result = yield* hr.offboard(user.id, { delete: args.delete })
+      yield* Output.done(
+        args.json,
+        result,
+        result.deleted ? "offboarded and deleted" : "offboarded",
+        `${result.userName}: deactivated` +
+          (result.removedFrom.length > 0 ? `, removed from ${result.removedFrom.join(", ")}` : "")
+      )
+    }).pipe(Effect.provide(connection(args, mode))))
