@@ -137,7 +137,8 @@ const usageTags = new Set([
   "InvalidEmployee",
   "InvalidRoleMapping",
   "CsvError",
-  "OrganizationNotFound"
+  "OrganizationNotFound",
+  "MissingRole"
 ])
 const authTags = new Set([
   "InvalidClient",
