@@ -4,7 +4,7 @@
 // usable cursor, and what holds under such servers (single flight, scrubbed echoes).
 import { AccessToken, Organizations, RateLimiter, ScimClient, ScimConfig, Scopes, SubOrganization } from "@asgardeo-scim/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Layer, Redacted, Ref, Stream, TestClock } from "effect"
+import { Deferred, Effect, Exit, Fiber, Layer, Redacted, Ref, Scope, Stream, TestClock } from "effect"
 import { isToken, makeMock, ORG, SECRET } from "./utils/MockServer.js"
 import type { Received, Reply } from "./utils/MockServer.js"
 
@@ -270,5 +270,86 @@ describe("what holds", () => {
         ScimClient.layerAsgardeo({ ...options, subOrganization: { name: "ABC" } }).pipe(Layer.provide(mock.layer))
       )
     )
+  })
+
+  it.effect("a root token refused again and again: 2 root and 2 switch requests per call, shared by concurrent calls", () => {
+    let roots = 0
+    const mock = makeMock((req) => {
+      if (grantOf(req) === "client_credentials") {
+        return Effect.succeed(json({ access_token: `root-${++roots}`, token_type: "Bearer", expires_in: 3600 }))
+      }
+      return Effect.succeed(switchAndScim(req, () => false) ?? { status: 404 })
+    })
+    return Effect.gen(function*() {
+      const first = yield* Effect.all(Array.from({ length: 10 }, () => Effect.flip(getUser)), { concurrency: 10 })
+      assert.isTrue(first.every((e) => e._tag === "OrganizationSwitchFailed"))
+      assert.strictEqual(roots, 2)
+      assert.strictEqual(mock.received.filter((r) => grantOf(r) === "organization_switch").length, 2)
+      yield* Effect.flip(getUser)
+      assert.strictEqual(roots, 4)
+      assert.strictEqual(mock.received.filter((r) => grantOf(r) === "organization_switch").length, 4)
+      assert.isFalse(mock.received.some((r) => r.url.pathname.includes("/o/scim2/")))
+    }).pipe(
+      Effect.provide(
+        ScimClient.layerAsgardeo({ ...options, subOrganization: { id: SUB_A } }).pipe(Layer.provide(mock.layer))
+      )
+    )
+  })
+
+  it.effect("a caller interrupted mid-switch leaves the switch to the next caller: one switch, no poisoned cache", () => {
+    const mock = makeMock((req) => {
+      if (grantOf(req) === "client_credentials") {
+        return Effect.succeed(json({ access_token: "root-1", token_type: "Bearer", expires_in: 3600 }))
+      }
+      const reply = switchAndScim(req, () => true) ?? { status: 404 }
+      return grantOf(req) === "organization_switch" ? Effect.delay(Effect.succeed(reply), "5 seconds") : Effect.succeed(reply)
+    })
+    return Effect.gen(function*() {
+      const impatient = yield* Effect.fork(Effect.timeout(getUser, "1 second"))
+      yield* TestClock.adjust("1 second")
+      const timedOut = yield* Fiber.await(impatient)
+      assert.isTrue(Exit.isFailure(timedOut))
+      const next = yield* Effect.fork(getUser)
+      yield* TestClock.adjust("5 seconds")
+      yield* Fiber.join(next)
+      assert.strictEqual(mock.received.filter((r) => grantOf(r) === "organization_switch").length, 1)
+    }).pipe(
+      Effect.provide(
+        ScimClient.layerAsgardeo({ ...options, subOrganization: { id: SUB_A } }).pipe(Layer.provide(mock.layer))
+      )
+    )
+  })
+
+  it.effect("a sub-organization layer closed while its switch is in flight fails the waiting caller; the root stays usable", () => {
+    let roots = 0
+    const mock = makeMock((req) => {
+      if (grantOf(req) === "client_credentials") {
+        return Effect.succeed(json({ access_token: `root-${++roots}`, token_type: "Bearer", expires_in: 3600 }))
+      }
+      const reply = switchAndScim(req, () => true) ?? { status: 404 }
+      return grantOf(req) === "organization_switch" ? Effect.delay(Effect.succeed(reply), "5 seconds") : Effect.succeed(reply)
+    })
+    const root = AccessToken.layer.pipe(
+      Layer.provideMerge(RateLimiter.layer),
+      Layer.provideMerge(ScimConfig.layer(options)),
+      Layer.provideMerge(mock.layer)
+    )
+    return Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const sub = yield* Layer.buildWithScope(
+        ScimClient.layerWithoutDependencies.pipe(Layer.provideMerge(SubOrganization.layer({ id: SUB_A }))),
+        scope
+      )
+      const waiting = yield* Effect.fork(Effect.provide(getUser, sub))
+      yield* TestClock.adjust("1 second")
+      yield* Scope.close(scope, Exit.void)
+      const exit = yield* Fiber.await(waiting)
+      assert.isTrue(Exit.isFailure(exit))
+      yield* TestClock.adjust("10 seconds")
+      // The root token cache is the root's: still served, not fetched again.
+      const tokens = yield* AccessToken.AccessToken
+      assert.strictEqual(Redacted.value((yield* tokens.get()).value), "root-1")
+      assert.strictEqual(roots, 1)
+    }).pipe(Effect.provide(root))
   })
 })
