@@ -11,6 +11,7 @@ import type * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Validation from "@asgardeo-scim/core/Validation"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Role from "../Role.js"
 import { RoleUrn } from "../Role.js"
@@ -339,3 +340,30 @@ export const memberOperations = (
   op === "add"
     ? [Patch.add(attribute, values.map((value) => ({ value })))]
     : values.map((value) => Patch.remove(`${attribute}[value eq ${value}]`))
+
+/**
+ * Runs an input check so that input which throws when read (a getter, a proxy, a revoked proxy)
+ * is `InvalidInput` naming the operation, not a throw or a defect: the checks only read the input.
+ *
+ * @internal
+ */
+export const guarded = <C, E>(
+  operation: string,
+  check: () => Effect.Effect<C, E>
+): Effect.Effect<C, E | ScimError.InvalidInput> => {
+  const refused = (cause: unknown) =>
+    internal.invalid(
+      operation,
+      "",
+      `reading the input threw (${
+        cause instanceof Error ? cause.message.slice(0, 200) : "a non-Error value"
+      }): pass plain data`
+    )
+  let checked: Effect.Effect<C, E>
+  try {
+    checked = check()
+  } catch (cause) {
+    return Effect.fail(refused(cause))
+  }
+  return Effect.catchAllDefect(checked, (cause) => Effect.fail(refused(cause)))
+}
