@@ -106,7 +106,8 @@ export const asgardeo = (
     retry: { maxAttempts: 1 },
     ...config
   }).pipe(Layer.orDie, Layer.provide(mock.layer))
-  return { received: mock.received, tokenRequests: mock.tokenRequests, layer }
+  /** The mock engine itself, for what builds layers of its own on it (`forEachSubOrganization`). */
+  return { received: mock.received, tokenRequests: mock.tokenRequests, layer, http: mock.layer }
 }
 
 export const userJson = (id: string, userName: string, extra: Record<string, unknown> = {}) => ({
