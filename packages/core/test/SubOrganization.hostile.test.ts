@@ -2,7 +2,15 @@
 // the edge of what an error keeps, a root token revoked under concurrent switches, an
 // organizations API that repeats organizations across pages or answers a next link without a
 // usable cursor, and what holds under such servers (single flight, scrubbed echoes).
-import { AccessToken, Organizations, RateLimiter, ScimClient, ScimConfig, Scopes, SubOrganization } from "@asgardeo-scim/core"
+import {
+  AccessToken,
+  Organizations,
+  RateLimiter,
+  ScimClient,
+  ScimConfig,
+  Scopes,
+  SubOrganization
+} from "@asgardeo-scim/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Fiber, Layer, Redacted, Ref, Scope, Stream, TestClock } from "effect"
 import { isToken, makeMock, ORG, SECRET } from "./utils/MockServer.js"
@@ -62,7 +70,7 @@ describe("secrets at the edge of what a token error keeps", () => {
   const pad = (n: number) => "x".repeat(n)
 
   it.effect("the client secret echoed at the cut is not left half in InvalidClient", () => {
-    const mock = makeMock((req) =>
+    const mock = makeMock(() =>
       Effect.succeed({
         status: 401,
         body: { error: "invalid_client", error_description: `${pad(290)} ${SECRET}` }
@@ -112,7 +120,11 @@ describe("secrets at the edge of what a token error keeps", () => {
       }
       return Effect.succeed({
         status: 403,
-        body: { code: "ORG-1", message: `refused ${req.headers["authorization"]}`, description: btoa("root-token-0123456789") }
+        body: {
+          code: "ORG-1",
+          message: `refused ${req.headers["authorization"]}`,
+          description: btoa("root-token-0123456789")
+        }
       })
     })
     return Effect.gen(function*() {
@@ -167,7 +179,9 @@ describe("a root token revoked under concurrent switches (one root token for man
 })
 
 describe("an organizations API that pages badly", () => {
-  const layerOf = (pages: ReadonlyArray<{ readonly organizations: ReadonlyArray<unknown>; readonly next?: string }>) => {
+  const layerOf = (
+    pages: ReadonlyArray<{ readonly organizations: ReadonlyArray<unknown>; readonly next?: string }>
+  ) => {
     const mock = makeMock((req) => {
       if (grantOf(req) === "client_credentials") {
         return Effect.succeed(
@@ -249,7 +263,12 @@ describe("what holds", () => {
     const mock = makeMock((req) => {
       if (grantOf(req) === "client_credentials") {
         return Effect.succeed(
-          json({ access_token: `root-${++roots}`, token_type: "Bearer", expires_in: 3600, scope: form(req).get("scope") })
+          json({
+            access_token: `root-${++roots}`,
+            token_type: "Bearer",
+            expires_in: 3600,
+            scope: form(req).get("scope")
+          })
         )
       }
       if (isOrganizations(req)) {
@@ -302,7 +321,9 @@ describe("what holds", () => {
         return Effect.succeed(json({ access_token: "root-1", token_type: "Bearer", expires_in: 3600 }))
       }
       const reply = switchAndScim(req, () => true) ?? { status: 404 }
-      return grantOf(req) === "organization_switch" ? Effect.delay(Effect.succeed(reply), "5 seconds") : Effect.succeed(reply)
+      return grantOf(req) === "organization_switch"
+        ? Effect.delay(Effect.succeed(reply), "5 seconds")
+        : Effect.succeed(reply)
     })
     return Effect.gen(function*() {
       const impatient = yield* Effect.fork(Effect.timeout(getUser, "1 second"))
@@ -327,7 +348,9 @@ describe("what holds", () => {
         return Effect.succeed(json({ access_token: `root-${++roots}`, token_type: "Bearer", expires_in: 3600 }))
       }
       const reply = switchAndScim(req, () => true) ?? { status: 404 }
-      return grantOf(req) === "organization_switch" ? Effect.delay(Effect.succeed(reply), "5 seconds") : Effect.succeed(reply)
+      return grantOf(req) === "organization_switch"
+        ? Effect.delay(Effect.succeed(reply), "5 seconds")
+        : Effect.succeed(reply)
     })
     const root = AccessToken.layer.pipe(
       Layer.provideMerge(RateLimiter.layer),
