@@ -45,7 +45,9 @@ describe("forEachSubOrganization, hostile", () => {
   it.effect("a program that is not a function is InvalidInput before any request", () =>
     Effect.gen(function*() {
       for (const program of [undefined, null, "x", Effect.void]) {
-        const exit = yield* Effect.exit(Directory.forEachSubOrganization(program as never))
+        const exit = yield* Effect.exit(
+          Directory.forEachSubOrganization(program as unknown as () => Effect.Effect<void>)
+        )
         assert.isTrue(exit._tag === "Failure" && exit.cause._tag === "Fail", String(exit))
         if (exit._tag === "Failure" && exit.cause._tag === "Fail") {
           assert.strictEqual(exit.cause.error._tag, "InvalidInput")
