@@ -9,8 +9,10 @@
  * from the token's granted scopes (v3's `internal_role_mgt_meta_create` / `_meta_update` without
  * v2's `internal_role_mgt_create` / `_update` mean v3, anything else v2): `version` says which.
  *
- * Every operation checks its input before any request (`InvalidInput`, `InvalidId`,
- * `InvalidFilter`, `UnsupportedFilter`), then the scope of the version's operation
+ * Every operation checks its input before any request, the token request that tells the version
+ * included (`InvalidInput`, also for a body over 1 MiB and for input that throws when read;
+ * `InvalidId` for an id that is not a string or not an id; `InvalidFilter`, `UnsupportedFilter`),
+ * then the scope of the version's operation
  * (`Scopes.byOperation`: `Roles.*` for v2, `RolesV3.*` for v3) where the target checks scopes.
  * Filters may name only `displayName`, `audience.value` and `audience.type`, with `eq ne co sw ew`
  * and `and` (`FilterProfile.profiles.asgardeoRoles`); sorting fails with `Unsupported`. On a
@@ -309,10 +311,7 @@ export const make: Effect.Effect<
           v === "v3"
             ? b.replace(id, { displayName: r.displayName, permissions: r.permissions.map((value) => ({ value })) })
             : Effect.flatMap(
-              b.patchRaw("Roles.replace", id, [
-                Patch.replace("displayName", r.displayName),
-                Patch.replace("permissions", r.permissions.map((value) => ({ value })))
-              ]),
+              b.patchRaw("Roles.replace", id, Input.replaceOperations(r.displayName, r.permissions)),
               (res) => Wire.afterWrite(client, b, v, "PATCH", id, res)
             )
         )
@@ -325,7 +324,11 @@ export const make: Effect.Effect<
         Either.flatMap(checkedId(id), () =>
           Either.flatMap(
             Patch.decodeOperations(operations, { operation: "Roles.patch" }),
-            (ops) => Either.map(Patch.request(ops, { operation: "Roles.patch" }), (req) => req.Operations)
+            (ops) =>
+              Either.flatMap(
+                Patch.request(ops, { operation: "Roles.patch" }),
+                (req) => Input.patchWithinCap("Roles.patch", req.Operations)
+              )
           )),
       (ops, on) =>
         on((v, b) => {
@@ -349,11 +352,15 @@ export const make: Effect.Effect<
       name,
       () =>
         Either.flatMap(checkedId(id), (encoded) =>
-          Either.map(
+          Either.flatMap(
             attribute === "permissions"
               ? Input.checkPermissions(operation, field, values)
               : Input.checkIds(client, operation, field, values),
-            (checked) => ({ encoded, checked })
+            (checked) =>
+              Either.map(
+                Input.patchWithinCap(operation, Input.memberOperations(attribute, op, checked)),
+                () => ({ encoded, checked })
+              )
           )),
       ({ checked, encoded }, on) =>
         checked.length === 0 ?
@@ -364,17 +371,24 @@ export const make: Effect.Effect<
     )
   }
 
+  const setPermissionsOperations = (permissions: ReadonlyArray<string>) => [
+    Patch.replace("permissions", permissions.map((value) => ({ value })))
+  ]
+
   const setPermissions = (id: string, permissions: ReadonlyArray<string>) =>
     run(
       "setPermissions",
       () =>
-        Either.flatMap(checkedId(id), () => Input.checkPermissions("Roles.setPermissions", "permissions", permissions)),
+        Either.flatMap(checkedId(id), () =>
+          Either.flatMap(
+            Input.checkPermissions("Roles.setPermissions", "permissions", permissions),
+            (checked) =>
+              Either.map(Input.patchWithinCap("Roles.setPermissions", setPermissionsOperations(checked)), () => checked)
+          )),
       (checked, on) =>
         on((_v, b) =>
           Effect.asVoid(
-            b.patchRaw("Roles.setPermissions", id, [
-              Patch.replace("permissions", checked.map((value) => ({ value })))
-            ])
+            b.patchRaw("Roles.setPermissions", id, setPermissionsOperations(checked))
           )
         )
     )

@@ -24,6 +24,10 @@ const throwing = (key: string, rest: Record<string, unknown> = {}) =>
     }
   })
 
+/** 30,000 distinct ids: the body of a write of them all is over 1 MiB. */
+const many = Array.from({ length: 30_000 }, (_, i) => `${i.toString(16).padStart(8, "0")}-451d-414b-87de-c03b5a1f4217`)
+const scopes = many.map((id) => `p${id}`)
+
 describe("Roles: what plain JavaScript passes is refused before any request", () => {
   type Call = (roles: Roles.Service) => Effect.Effect<unknown, { readonly _tag: string; readonly message: string }>
   const cases: ReadonlyArray<readonly [string, Call]> = [
@@ -50,6 +54,19 @@ describe("Roles: what plain JavaScript passes is refused before any request", ()
             }
           }))
         )
+    ],
+    // With the version told from the token, a body over 1 MiB must be refused before that token too.
+    ["30,000 users to assign", (r) => r.assignUsers(ROLE, many)],
+    ["30,000 users to unassign", (r) => r.unassignUsers(ROLE, many)],
+    ["30,000 groups to assign", (r) => r.assignGroups(ROLE, many)],
+    ["30,000 permissions to add", (r) => r.addPermissions(ROLE, scopes)],
+    ["30,000 permissions to set", (r) => r.setPermissions(ROLE, scopes)],
+    ["a new role with 30,000 permissions", (r) => r.create({ displayName: "a", permissions: scopes })],
+    ["a role ensured with 30,000 permissions", (r) => r.ensure({ displayName: "a", permissions: scopes })],
+    ["a replace with 30,000 permissions", (r) => r.replace(ROLE, { displayName: "a", permissions: scopes })],
+    [
+      "a PATCH of 30,000 permissions",
+      (r) => r.patch(ROLE, [{ op: "add", path: "permissions", value: scopes.map((value) => ({ value })) }])
     ],
     [
       "a proxy that throws on every key",

@@ -43,6 +43,32 @@ export const unsupported = (target: ScimClient.Service["target"], operation: str
       "manage access with groups"
   })
 
+/**
+ * A body within the 1 MiB cap of every request, checked with the input: the version is told from
+ * the token's scopes, so the client's own cap (at send time) would come after that token request.
+ * The bodies checked are those of either version (they are the same, or the larger is checked).
+ *
+ * @internal
+ */
+export const withinCap = <A>(operation: string, body: unknown, a: A): Check<A> =>
+  Either.map(Validation.encodeBody(operation, body), () => a)
+
+/** PATCH operations within the cap, as the body they are sent in. @internal */
+export const patchWithinCap = (
+  operation: string,
+  operations: ReadonlyArray<Patch.PatchOperation>
+): Check<ReadonlyArray<Patch.PatchOperation>> =>
+  withinCap(operation, { schemas: [Patch.PatchOpUrn], Operations: operations }, operations)
+
+/** What `replace` sends on v2 (the larger of its two forms): a PATCH of the name and the permissions. @internal */
+export const replaceOperations = (
+  displayName: string,
+  permissions: ReadonlyArray<string>
+): ReadonlyArray<Patch.PatchOperation> => [
+  Patch.replace("displayName", displayName),
+  Patch.replace("permissions", permissions.map((value) => ({ value })))
+]
+
 /** The audience of a new role, as sent. @internal */
 export interface AudienceInput {
   readonly type: Role.AudienceType
@@ -193,17 +219,13 @@ export const checkNewRole = (client: ScimClient.Service, operation: string, inpu
     if (Either.isLeft(checked)) return Either.left(checked.left)
     permissions = checked.right
   }
-  return Either.right({
+  const body = {
+    schemas: [RoleUrn],
     displayName: name.right,
-    audience,
-    permissions,
-    body: {
-      schemas: [RoleUrn],
-      displayName: name.right,
-      ...(audience === undefined ? {} : { audience: { type: audience.type, value: audience.value } }),
-      ...(permissions === undefined ? {} : { permissions: permissions.map((value) => ({ value })) })
-    }
-  })
+    ...(audience === undefined ? {} : { audience: { type: audience.type, value: audience.value } }),
+    ...(permissions === undefined ? {} : { permissions: permissions.map((value) => ({ value })) })
+  }
+  return withinCap(operation, body, { displayName: name.right, audience, permissions, body })
 }
 
 /** The input of `replace`: `{ displayName, permissions }`, both required. @internal */
@@ -220,10 +242,11 @@ export const checkReplacement = (
     return bad(operation, "permissions", "a replace sets the whole permission set: give it ([] for none)")
   }
   const permissions = checkPermissions(operation, "permissions", input.permissions)
-  return Either.isLeft(permissions) ? Either.left(permissions.left) : Either.right({
-    displayName: name.right,
-    permissions: permissions.right
-  })
+  if (Either.isLeft(permissions)) return Either.left(permissions.left)
+  return Either.map(
+    patchWithinCap(operation, replaceOperations(name.right, permissions.right)),
+    () => ({ displayName: name.right, permissions: permissions.right })
+  )
 }
 
 /** The options of `findByName`: `{ audience?: { type?, value? } }`. @internal */
