@@ -2,7 +2,7 @@
 // passing what the types forbid must get a typed error before any request, token request included.
 import { Role, Roles } from "@asgardeo-scim/directory"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import * as Mock from "./utils/Mock.js"
 
 const ROLE = "4645709c-ea8c-4495-8590-e1fa0efe3de0"
@@ -95,4 +95,67 @@ describe("Roles: what plain JavaScript passes is refused before any request", ()
       }).pipe(Effect.provide(m.layer))
     })
   }
+})
+
+describe("Roles lookups against a server that answers badly", () => {
+  const ORG = "10084a8d-113f-4211-a0d5-efe36b082211"
+  const APP = "3645709f-ea8d-5595-7690-e1fa0efe3df9"
+  const R2 = "5645709c-ea8c-4495-8590-e1fa0efe3de1"
+  const R3 = "6645709c-ea8c-4495-8590-e1fa0efe3de2"
+  const role = (
+    id: string,
+    displayName: string,
+    audience: { type: string; value: string } = { type: "organization", value: ORG }
+  ) => ({
+    schemas: [Role.RoleUrn],
+    id,
+    displayName,
+    audience
+  })
+  const page = (resources: ReadonlyArray<unknown>, totalResults = resources.length) => ({
+    status: 200,
+    body: {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+      totalResults,
+      itemsPerPage: resources.length,
+      startIndex: 1,
+      Resources: resources
+    }
+  })
+
+  it.effect("ignoring the filter and startIndex (the same full page again): PagingAborted, never the first match", () => {
+    // The second "auditor" (an application's) is never shown: the lookup cannot tell it is unique.
+    const m = Mock.asgardeo(() => page([role(ROLE, "auditor"), role(R2, "other")], 3), { rolesApi: "v2", pageSize: 2 })
+    return Effect.gen(function*() {
+      const roles = yield* Roles.Roles
+      const error = yield* Effect.flip(roles.findByName("auditor"))
+      assert.strictEqual(error._tag, "PagingAborted")
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  it.effect("ignoring the filter, over pages: the same name in another audience is AmbiguousRole", () => {
+    const m = Mock.asgardeo((req) =>
+      req.url.searchParams.get("startIndex") === null
+        ? page([role(ROLE, "Auditor"), role(R2, "x")], 3)
+        : page([role(R3, "auditor", { type: "application", value: APP })], 3), { rolesApi: "v2", pageSize: 2 })
+    return Effect.gen(function*() {
+      const roles = yield* Roles.Roles
+      const error = yield* Effect.flip(roles.findByName("auditor"))
+      assert.strictEqual(error._tag, "AmbiguousRole")
+      const app = yield* roles.findByName("auditor", { audience: { value: APP } })
+      assert.strictEqual(Option.getOrThrow(app).id, R3)
+    }).pipe(Effect.provide(m.layer))
+  })
+
+  it.effect("one role repeated across pages is one match; a Kelvin sign or extra spaces are another name", () => {
+    const m = Mock.asgardeo((req) =>
+      req.url.searchParams.get("startIndex") === null
+        ? page([role(ROLE, "kiosk"), role(R2, "\u212Aiosk"), role(R3, " kiosk")], 5)
+        : page([role(ROLE, "kiosk"), role(R3, "kiosk  ")], 5), { rolesApi: "v2", pageSize: 3 })
+    return Effect.gen(function*() {
+      const roles = yield* Roles.Roles
+      const found = yield* roles.findByName("KIOSK")
+      assert.strictEqual(Option.getOrThrow(found).id, ROLE)
+    }).pipe(Effect.provide(m.layer))
+  })
 })

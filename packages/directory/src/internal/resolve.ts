@@ -268,8 +268,21 @@ export const find = <A extends { readonly id: string }, E, X>(options: {
       // Two matches settle it (ambiguous).
       if (found.length >= 2) break
       if (filter !== undefined) {
-        // Filtered: the matches are few, and a page that is not full ends them.
-        if (page.resources.length < options.pageSize || fresh === 0) break
+        // Filtered: the matches are few, and a page that is not full ends them. A full page of
+        // nothing new is a server that ignores the filter and startIndex: what it does not show
+        // may hold another match, so neither "absent" nor the one match seen can be answered.
+        if (page.resources.length < options.pageSize) break
+        if (fresh === 0) {
+          return yield* Effect.fail(
+            new ScimError.PagingAborted({
+              path: options.path,
+              requests,
+              resources: received,
+              reason: `a lookup by ${options.attribute} got a full page of resources it had already seen ` +
+                "(the server may ignore the filter and startIndex)"
+            })
+          )
+        }
       } else {
         // The whole list: servers cap pages (a short page is no end), so only an empty page or
         // the reported total ends it; a page of nothing new means the server ignores startIndex,
