@@ -140,6 +140,43 @@ describe("secrets at the edge of what a token error keeps", () => {
   })
 })
 
+describe("secrets echoed by a sub-organization's SCIM API", () => {
+  it.effect("a 4xx echoing the Authorization header (raw, base64, JSON-escaped) keeps no switched token", () => {
+    const mock = makeMock((req) => {
+      if (grantOf(req) === "client_credentials") {
+        return Effect.succeed(json({ access_token: "root-token-0123456789", token_type: "Bearer", expires_in: 3600 }))
+      }
+      const auth = req.headers["authorization"] ?? ""
+      return Effect.succeed(
+        switchAndScim(req, () => true) !== undefined && isToken(req)
+          ? switchAndScim(req, () => true)!
+          : {
+            status: 400,
+            body: {
+              detail: `bad ${auth}`,
+              echo: btoa(auth),
+              json: JSON.stringify({ h: auth }),
+              form: encodeURIComponent(auth)
+            }
+          }
+      )
+    })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(getUser)
+      assert.strictEqual(error._tag, "BadRequest")
+      const text = JSON.stringify(error) + error.message
+      const switched = `sub-${SUB_A}-root-token-0123456789`
+      assert.notInclude(text, switched)
+      assert.notInclude(text, btoa(`Bearer ${switched}`).slice(8, 40))
+      assert.notInclude(text, "root-token-0123456789")
+    }).pipe(
+      Effect.provide(
+        ScimClient.layerAsgardeo({ ...options, subOrganization: { id: SUB_A } }).pipe(Layer.provide(mock.layer))
+      )
+    )
+  })
+})
+
 describe("a root token revoked under concurrent switches (one root token for many sub-organizations)", () => {
   it.effect("every switch refused for the revoked root token is tried again with the fresh one", () =>
     Effect.gen(function*() {
