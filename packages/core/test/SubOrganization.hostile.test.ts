@@ -2,46 +2,16 @@
 // the edge of what an error keeps, a root token revoked under concurrent switches, an
 // organizations API that repeats organizations across pages or answers a next link without a
 // usable cursor, and what holds under such servers (single flight, scrubbed echoes).
-import {
-  AccessToken,
-  Organizations,
-  RateLimiter,
-  ScimClient,
-  ScimConfig,
-  Scopes,
-  SubOrganization
-} from "@asgardeo-scim/core"
+import { AccessToken, Organizations, ScimClient, Scopes, SubOrganization } from "@asgardeo-scim/core"
+import type { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Fiber, Layer, Redacted, Ref, Scope, Stream, TestClock } from "effect"
 import { isToken, makeMock, ORG, SECRET } from "./utils/MockServer.js"
 import type { Received, Reply } from "./utils/MockServer.js"
+import { form, getUser, options, rootLayer, SUB_A, SUB_B, USER } from "./utils/SubOrganizations.js"
 
-const SUB_A = "0b8f2c1e-1111-4a5b-9c3d-000000000001"
-const SUB_B = "0b8f2c1e-2222-4a5b-9c3d-000000000002"
-const USER = "008bba85-451d-414b-87de-c03b5a1f4217"
-
-const options = {
-  organization: ORG,
-  clientId: "client-id",
-  clientSecret: Redacted.make(SECRET),
-  rateLimits: false as const
-}
-
-const form = (r: Received) => new URLSearchParams(r.body)
 const grantOf = (r: Received) => isToken(r) ? form(r).get("grant_type") : undefined
 const isOrganizations = (r: Received) => r.url.pathname === `/t/${ORG}/api/server/v1/organizations`
-
-const getUser = Effect.flatMap(
-  ScimClient.ScimClient,
-  (client) =>
-    client.execute({
-      operation: "Users.get",
-      scope: Scopes.forOperation("Users.get"),
-      method: "GET",
-      path: "/Users",
-      id: USER
-    })
-)
 
 const json = (body: unknown): Reply => ({ status: 200, headers: { "content-type": "application/json" }, body })
 
@@ -63,6 +33,10 @@ const switchAndScim = (req: Received, live: (token: string) => boolean): Reply |
 }
 
 const org = (id: string, name: string) => ({ id, name, status: "ACTIVE" })
+
+/** The client of sub-organization A over an engine. */
+const inSubA = (engine: Layer.Layer<HttpClient.HttpClient>) =>
+  ScimClient.layerAsgardeo({ ...options, subOrganization: { id: SUB_A } }).pipe(Layer.provide(engine))
 
 describe("secrets at the edge of what a token error keeps", () => {
   // An OAuth error_description is kept to 300 characters: a secret that straddles that edge must
@@ -101,11 +75,7 @@ describe("secrets at the edge of what a token error keeps", () => {
       assert.strictEqual(error._tag, "OrganizationSwitchFailed")
       assert.notInclude(JSON.stringify(error), rootToken.slice(0, 12))
       assert.notInclude(error.message, rootToken.slice(0, 12))
-    }).pipe(
-      Effect.provide(
-        ScimClient.layerAsgardeo({ ...options, subOrganization: { id: SUB_A } }).pipe(Layer.provide(mock.layer))
-      )
-    )
+    }).pipe(Effect.provide(inSubA(mock.layer)))
   })
 
   it.effect("an organizations API echoing the Authorization header keeps no root token in its error", () => {
@@ -169,11 +139,7 @@ describe("secrets echoed by a sub-organization's SCIM API", () => {
       assert.notInclude(text, switched)
       assert.notInclude(text, btoa(`Bearer ${switched}`).slice(8, 40))
       assert.notInclude(text, "root-token-0123456789")
-    }).pipe(
-      Effect.provide(
-        ScimClient.layerAsgardeo({ ...options, subOrganization: { id: SUB_A } }).pipe(Layer.provide(mock.layer))
-      )
-    )
+    }).pipe(Effect.provide(inSubA(mock.layer)))
   })
 })
 
@@ -197,11 +163,7 @@ describe("a root token revoked under concurrent switches (one root token for man
           return switchAndScim(req, (t) => t !== "root-1") ?? { status: 404 }
         })
       )
-      const root = AccessToken.layer.pipe(
-        Layer.provideMerge(RateLimiter.layer),
-        Layer.provideMerge(ScimConfig.layer(options)),
-        Layer.provideMerge(mock.layer)
-      )
+      const root = rootLayer(mock.layer)
       const inSub = (id: string) =>
         getUser.pipe(
           Effect.provide(ScimClient.layerWithoutDependencies.pipe(Layer.provideMerge(SubOrganization.layer({ id })))),
@@ -345,11 +307,7 @@ describe("what holds", () => {
       assert.strictEqual(roots, 4)
       assert.strictEqual(mock.received.filter((r) => grantOf(r) === "organization_switch").length, 4)
       assert.isFalse(mock.received.some((r) => r.url.pathname.includes("/o/scim2/")))
-    }).pipe(
-      Effect.provide(
-        ScimClient.layerAsgardeo({ ...options, subOrganization: { id: SUB_A } }).pipe(Layer.provide(mock.layer))
-      )
-    )
+    }).pipe(Effect.provide(inSubA(mock.layer)))
   })
 
   it.effect("a caller interrupted mid-switch leaves the switch to the next caller: one switch, no poisoned cache", () => {
@@ -371,11 +329,7 @@ describe("what holds", () => {
       yield* TestClock.adjust("5 seconds")
       yield* Fiber.join(next)
       assert.strictEqual(mock.received.filter((r) => grantOf(r) === "organization_switch").length, 1)
-    }).pipe(
-      Effect.provide(
-        ScimClient.layerAsgardeo({ ...options, subOrganization: { id: SUB_A } }).pipe(Layer.provide(mock.layer))
-      )
-    )
+    }).pipe(Effect.provide(inSubA(mock.layer)))
   })
 
   it.effect("a sub-organization layer closed while its switch is in flight fails the waiting caller; the root stays usable", () => {
@@ -389,11 +343,7 @@ describe("what holds", () => {
         ? Effect.delay(Effect.succeed(reply), "5 seconds")
         : Effect.succeed(reply)
     })
-    const root = AccessToken.layer.pipe(
-      Layer.provideMerge(RateLimiter.layer),
-      Layer.provideMerge(ScimConfig.layer(options)),
-      Layer.provideMerge(mock.layer)
-    )
+    const root = rootLayer(mock.layer)
     return Effect.gen(function*() {
       const scope = yield* Scope.make()
       const sub = yield* Layer.buildWithScope(
