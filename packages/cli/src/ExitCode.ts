@@ -139,7 +139,8 @@ const usageTags = new Set([
   "InvalidRoleMapping",
   "MissingRole",
   "CsvError",
-  "OrganizationNotFound"
+  "OrganizationNotFound",
+  "MissingRole"
 ])
 const authTags = new Set([
   "InvalidClient",

@@ -143,7 +143,8 @@ export const make: Effect.Effect<
  * - A name is looked up once, through the organizations API with the root token, and must name
  *   exactly one organization in the tree (`OrganizationNotFound`, `AmbiguousOrganization`).
  * - A refusal that blames the root token (`invalid_grant`, or a description naming the token)
- *   drops it and tries once more with a fresh one; other refusals fail with
+ *   drops it (unless another switch with it already did: a root token shared by several
+ *   sub-organizations) and tries once more with a fresh one; other refusals fail with
  *   `OrganizationSwitchFailed` (not shared, not a descendant, deactivated, the M2M template).
  * - The root token is scrubbed from every error, with the client secret.
  *

@@ -9,7 +9,9 @@
  *
  * Cursors are followed as cursors only: a `next` link is never used as an address (a hostile
  * server could point it at another host and collect the bearer token); a cursor answered twice
- * ends the stream with `PagingAborted`, as do more than `maxPageRequests` pages.
+ * ends the stream with `PagingAborted`, as do more than `maxPageRequests` pages; a next link
+ * without a usable cursor is `InvalidResponse` (never taken for the last page). An organization
+ * answered again on a later page is streamed once.
  *
  * @example
  * ```ts

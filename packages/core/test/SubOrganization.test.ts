@@ -1,20 +1,9 @@
-import {
-  AccessToken,
-  Organizations,
-  RateLimiter,
-  ScimClient,
-  ScimConfig,
-  Scopes,
-  SubOrganization
-} from "@asgardeo-scim/core"
+import { AccessToken, Organizations, ScimClient, ScimConfig, SubOrganization } from "@asgardeo-scim/core"
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Either, Layer, Redacted, Stream, TestClock } from "effect"
 import { isToken, makeMock, ORG, SECRET } from "./utils/MockServer.js"
 import type { Received, Reply } from "./utils/MockServer.js"
-
-const SUB_A = "0b8f2c1e-1111-4a5b-9c3d-000000000001"
-const SUB_B = "0b8f2c1e-2222-4a5b-9c3d-000000000002"
-const USER = "008bba85-451d-414b-87de-c03b5a1f4217"
+import { form, getUser, options, rootLayer, SUB_A, SUB_B, USER } from "./utils/SubOrganizations.js"
 
 interface World {
   rootIssued: number
@@ -95,13 +84,6 @@ const newWorld = (overrides: Partial<World> = {}): World => ({
   ...overrides
 })
 
-const options = {
-  organization: ORG,
-  clientId: "client-id",
-  clientSecret: Redacted.make(SECRET),
-  rateLimits: false as const
-}
-
 const subClient = (world: World, subOrganization: ScimConfig.SubOrganization) => {
   const mock = makeMock(asgardeo(world))
   return {
@@ -109,20 +91,6 @@ const subClient = (world: World, subOrganization: ScimConfig.SubOrganization) =>
     layer: ScimClient.layerAsgardeo({ ...options, subOrganization }).pipe(Layer.provide(mock.layer))
   }
 }
-
-const getUser = Effect.flatMap(
-  ScimClient.ScimClient,
-  (client) =>
-    client.execute({
-      operation: "Users.get",
-      scope: Scopes.forOperation("Users.get"),
-      method: "GET",
-      path: "/Users",
-      id: USER
-    })
-)
-
-const form = (r: Received) => new URLSearchParams(r.body)
 
 describe("sub-organizations", () => {
   it.effect("switches with the root token and acts on /o/scim2 with the internal_org_ scopes", () => {
@@ -303,11 +271,7 @@ describe("sub-organizations", () => {
   it.effect("SubOrganization.layer shares one root token between sub-organizations", () => {
     const world = newWorld()
     const mock = makeMock(asgardeo(world))
-    const root = AccessToken.layer.pipe(
-      Layer.provideMerge(RateLimiter.layer),
-      Layer.provideMerge(ScimConfig.layer(options)),
-      Layer.provideMerge(mock.layer)
-    )
+    const root = rootLayer(mock.layer)
     const inSub = (id: string) =>
       getUser.pipe(
         Effect.provide(

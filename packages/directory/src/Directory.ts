@@ -209,11 +209,23 @@ export const forEachSubOrganization = <A, E, R>(
   | HttpClient.HttpClient
 > =>
   Effect.gen(function*() {
+    const operation = "Directory.forEachSubOrganization"
+    // Plain JavaScript may pass anything: refused before the listing's request.
+    if (typeof program !== "function") {
+      return yield* Effect.fail(
+        new InvalidInput({ operation, field: "program", reason: "a function from an organization to an Effect" })
+      )
+    }
+    if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options))) {
+      return yield* Effect.fail(
+        new InvalidInput({ operation, field: "options", reason: "the options must be an object" })
+      )
+    }
     const { concurrency, ...listOptions } = options ?? {}
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
       return yield* Effect.fail(
         new InvalidInput({
-          operation: "Directory.forEachSubOrganization",
+          operation,
           field: "concurrency",
           reason: "an integer from 1 to 64"
         })

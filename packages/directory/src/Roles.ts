@@ -9,8 +9,10 @@
  * from the token's granted scopes (v3's `internal_role_mgt_meta_create` / `_meta_update` without
  * v2's `internal_role_mgt_create` / `_update` mean v3, anything else v2): `version` says which.
  *
- * Every operation checks its input before any request (`InvalidInput`, `InvalidId`,
- * `InvalidFilter`, `UnsupportedFilter`), then the scope of the version's operation
+ * Every operation checks its input before any request, the token request that tells the version
+ * included (`InvalidInput`, also for a body over 1 MiB and for input that throws when read;
+ * `InvalidId` for an id that is not a string or not an id; `InvalidFilter`, `UnsupportedFilter`),
+ * then the scope of the version's operation
  * (`Scopes.byOperation`: `Roles.*` for v2, `RolesV3.*` for v3) where the target checks scopes.
  * Filters may name only `displayName`, `audience.value` and `audience.type`, with `eq ne co sw ew`
  * and `and` (`FilterProfile.profiles.asgardeoRoles`); sorting fails with `Unsupported`. On a
@@ -259,50 +261,57 @@ export const make: Effect.Effect<
   const on: On = (f) =>
     Effect.flatMap(version, (v) => Effect.zipRight(Effect.annotateCurrentSpan("scim.roles.version", v), f(v, built[v])))
 
-  /** Refused on a target without roles, then the input checked, then `f`; one span. */
+  /**
+   * Refused on a target without roles, then the input checked, then `f`; one span. The check runs
+   * inside the effect: input that throws when read (a getter, a proxy) is `InvalidInput`, neither
+   * a throw at the call nor a defect.
+   */
   const run = <C, E1, A, E2>(
     name: string,
-    check: Effect.Effect<C, E1>,
+    check: () => Effect.Effect<C, E1>,
     f: (checked: C, on: On) => Effect.Effect<A, E2>
-  ): Effect.Effect<A, E1 | E2 | ScimError.Unsupported> =>
-    Effect.suspend((): Effect.Effect<A, E1 | E2 | ScimError.Unsupported> =>
+  ): Effect.Effect<A, E1 | E2 | ScimError.Unsupported | ScimError.InvalidInput> =>
+    Effect.suspend((): Effect.Effect<A, E1 | E2 | ScimError.Unsupported | ScimError.InvalidInput> =>
       available
-        ? Effect.flatMap(check, (checked) => f(checked, on))
+        ? Effect.flatMap(Input.guarded(`Roles.${name}`, check), (checked) => f(checked, on))
         : Effect.fail(Input.unsupported(target, `Roles.${name}`))
     ).pipe(Effect.withSpan(`Roles.${name}`))
 
-  const checkedId = (id: unknown) => typeof id === "string" ? client.encodeId(id) : client.encodeId(String(id))
+  // A non-string is refused as it is (never through `String(id)`: `[id]` would pass the check and
+  // then fail only after the token request of the version).
+  const checkedId = (id: unknown) => ScimClient.encodeId(target, id)
 
   const create = (input: NewRole) =>
-    run("create", Input.checkNewRole(client, "Roles.create", input), (r, on) => on((_, b) => b.create(r.body)))
+    run("create", () => Input.checkNewRole(client, "Roles.create", input), (r, on) => on((_, b) => b.create(r.body)))
 
-  const get = (id: string) => run("get", checkedId(id), (_, on) => on((_v, b) => b.getFull(id)))
+  const get = (id: string) => run("get", () => checkedId(id), (_, on) => on((_v, b) => b.getFull(id)))
 
   const listing = (name: "list" | "search") => (options?: unknown) =>
     run(
       name,
-      Wire.checkList(client, `Roles.${name}`, options),
+      () => Wire.checkList(client, `Roles.${name}`, options),
       (_, on) => on((_v, b) => b.runList(`Roles.${name}`, options))
     )
 
   const stream: Service["stream"] = (options) =>
     Stream.unwrap(
-      run("stream", Wire.checkStream(client, options), (_, on) => on((_v, b) => Effect.succeed(b.stream(options))))
+      run(
+        "stream",
+        () => Wire.checkStream(client, options),
+        (_, on) => on((_v, b) => Effect.succeed(b.stream(options)))
+      )
     )
 
   const replace = (id: string, input: Replacement) =>
     run(
       "replace",
-      Either.flatMap(checkedId(id), () => Input.checkReplacement("Roles.replace", input)),
+      () => Either.flatMap(checkedId(id), () => Input.checkReplacement("Roles.replace", input)),
       (r, on) =>
         on((v, b) =>
           v === "v3"
             ? b.replace(id, { displayName: r.displayName, permissions: r.permissions.map((value) => ({ value })) })
             : Effect.flatMap(
-              b.patchRaw("Roles.replace", id, [
-                Patch.replace("displayName", r.displayName),
-                Patch.replace("permissions", r.permissions.map((value) => ({ value })))
-              ]),
+              b.patchRaw("Roles.replace", id, Input.replaceOperations(r.displayName, r.permissions)),
               (res) => Wire.afterWrite(client, b, v, "PATCH", id, res)
             )
         )
@@ -311,11 +320,16 @@ export const make: Effect.Effect<
   const patch = (id: string, operations: ReadonlyArray<Patch.PatchOperation | Resources.RawOperation>) =>
     run(
       "patch",
-      Either.flatMap(checkedId(id), () =>
-        Either.flatMap(
-          Patch.decodeOperations(operations, { operation: "Roles.patch" }),
-          (ops) => Either.map(Patch.request(ops, { operation: "Roles.patch" }), (req) => req.Operations)
-        )),
+      () =>
+        Either.flatMap(checkedId(id), () =>
+          Either.flatMap(
+            Patch.decodeOperations(operations, { operation: "Roles.patch" }),
+            (ops) =>
+              Either.flatMap(
+                Patch.request(ops, { operation: "Roles.patch" }),
+                (req) => Input.patchWithinCap("Roles.patch", req.Operations)
+              )
+          )),
       (ops, on) =>
         on((v, b) => {
           const refused = Input.checkPatch("Roles.patch", ops, v)
@@ -323,7 +337,7 @@ export const make: Effect.Effect<
         })
     )
 
-  const del = (id: string) => run("delete", checkedId(id), (_, on) => on((_v, b) => b.delete(id)))
+  const del = (id: string) => run("delete", () => checkedId(id), (_, on) => on((_v, b) => b.delete(id)))
 
   /** Adds or removes users, groups or permissions; nothing to do sends nothing. */
   const change = (
@@ -336,13 +350,18 @@ export const make: Effect.Effect<
     const field = attribute === "users" ? "userIds" : attribute === "groups" ? "groupIds" : "permissions"
     return run(
       name,
-      Either.flatMap(checkedId(id), (encoded) =>
-        Either.map(
-          attribute === "permissions"
-            ? Input.checkPermissions(operation, field, values)
-            : Input.checkIds(client, operation, field, values),
-          (checked) => ({ encoded, checked })
-        )),
+      () =>
+        Either.flatMap(checkedId(id), (encoded) =>
+          Either.flatMap(
+            attribute === "permissions"
+              ? Input.checkPermissions(operation, field, values)
+              : Input.checkIds(client, operation, field, values),
+            (checked) =>
+              Either.map(
+                Input.patchWithinCap(operation, Input.memberOperations(attribute, op, checked)),
+                () => ({ encoded, checked })
+              )
+          )),
       ({ checked, encoded }, on) =>
         checked.length === 0 ?
           Effect.void :
@@ -352,16 +371,24 @@ export const make: Effect.Effect<
     )
   }
 
+  const setPermissionsOperations = (permissions: ReadonlyArray<string>) => [
+    Patch.replace("permissions", permissions.map((value) => ({ value })))
+  ]
+
   const setPermissions = (id: string, permissions: ReadonlyArray<string>) =>
     run(
       "setPermissions",
-      Either.flatMap(checkedId(id), () => Input.checkPermissions("Roles.setPermissions", "permissions", permissions)),
+      () =>
+        Either.flatMap(checkedId(id), () =>
+          Either.flatMap(
+            Input.checkPermissions("Roles.setPermissions", "permissions", permissions),
+            (checked) =>
+              Either.map(Input.patchWithinCap("Roles.setPermissions", setPermissionsOperations(checked)), () => checked)
+          )),
       (checked, on) =>
         on((_v, b) =>
           Effect.asVoid(
-            b.patchRaw("Roles.setPermissions", id, [
-              Patch.replace("permissions", checked.map((value) => ({ value })))
-            ])
+            b.patchRaw("Roles.setPermissions", id, setPermissionsOperations(checked))
           )
         )
     )
@@ -369,16 +396,20 @@ export const make: Effect.Effect<
   const findByName = (name: string, options?: FindOptions) =>
     run(
       "findByName",
-      Either.flatMap(
-        Input.checkLookupName("Roles.findByName", "name", name),
-        (checked) =>
-          Either.map(Input.checkFindOptions(client, "Roles.findByName", options), (audience) => ({ checked, audience }))
-      ),
+      () =>
+        Either.flatMap(
+          Input.checkLookupName("Roles.findByName", "name", name),
+          (checked) =>
+            Either.map(
+              Input.checkFindOptions(client, "Roles.findByName", options),
+              (audience) => ({ checked, audience })
+            )
+        ),
       ({ audience, checked }, on) => on((_v, b) => Wire.find(b, "Roles.findByName", checked, audience))
     )
 
   const ensure = (input: NewRole) =>
-    run("ensure", Input.checkNewRole(client, "Roles.ensure", input), (r, on) =>
+    run("ensure", () => Input.checkNewRole(client, "Roles.ensure", input), (r, on) =>
       on((_v, b) => {
         // No audience: the organization's own roles (an application's role of that name is another).
         const find = Wire.find(
@@ -404,7 +435,7 @@ export const make: Effect.Effect<
       }))
 
   const ofUser = (userId: string) =>
-    run("ofUser", checkedId(userId), () =>
+    run("ofUser", () => checkedId(userId), () =>
       Effect.map(
         client.executeDecode({
           operation: "Roles.ofUser",

@@ -65,7 +65,8 @@ export interface Page {
 
 /**
  * The cursor a link carries. A link is followed only as a cursor on our own URL: never as an
- * address (a hostile server could point it elsewhere and collect the bearer token).
+ * address (a hostile server could point it elsewhere and collect the bearer token). `undefined`:
+ * no usable cursor (none, empty, or longer than a cursor a caller may pass back).
  */
 const cursorOf = (href: string | undefined, name: "after" | "before"): string | undefined => {
   if (href === undefined) return undefined
@@ -113,11 +114,26 @@ export const listPage = (
         )
       }
       const links = decoded.right.links ?? []
-      const link = (rel: string) => links.find((l) => l.rel?.toLowerCase() === rel)?.href
+      const link = (rel: string) => links.find((l) => l.rel?.toLowerCase() === rel)
+      const next = link("next")
+      const after = cursorOf(next?.href, "after")
+      // A next page that cannot be asked for is no last page: a listing (a lookup by name, a run
+      // over every sub-organization) must not end there as if it were complete.
+      if (next !== undefined && after === undefined) {
+        return Effect.fail(
+          new ScimError.InvalidResponse({
+            method: "GET",
+            path,
+            status: response.status,
+            reason: "the organizations API answered a next link without a usable cursor " +
+              "(no after= or next= parameter, empty, or over 2048 characters)"
+          })
+        )
+      }
       return Effect.succeed({
         organizations: decoded.right.organizations ?? [],
-        after: cursorOf(link("next"), "after"),
-        before: cursorOf(link("previous"), "before")
+        after,
+        before: cursorOf(link("previous")?.href, "before")
       })
     }
   )
@@ -125,13 +141,17 @@ export const listPage = (
 interface State {
   readonly after: string | undefined
   readonly seen: ReadonlySet<string>
+  /** The ids of the organizations streamed so far. */
+  readonly ids: ReadonlySet<string>
   readonly pages: number
   readonly resources: number
 }
 
 /**
  * Every organization of a listing, following the `next` cursors; at most `maxPages` requests, and
- * a cursor seen twice ends the stream with `PagingAborted` (a server looping on one page).
+ * a cursor seen twice ends the stream with `PagingAborted` (a server looping on one page). An
+ * organization answered again on a later page (an id already streamed) is not streamed twice: a
+ * program run for each organization runs once in each.
  *
  * @internal
  */
@@ -147,7 +167,7 @@ export const stream = (
     ScimClient.Error | ScimError.PagingAborted,
     never
   >(
-    { after: undefined, seen: new Set<string>(), pages: 0, resources: 0 },
+    { after: undefined, seen: new Set<string>(), ids: new Set<string>(), pages: 0, resources: 0 },
     (state): Effect.Effect<
       readonly [Chunk.Chunk<typeof Organization.Type>, Option.Option<State>],
       ScimClient.Error | ScimError.PagingAborted
@@ -155,7 +175,14 @@ export const stream = (
       Effect.flatMap(listPage(execute, operation, { ...options, after: state.after }), (page) => {
         const pages = state.pages + 1
         const resources = state.resources + page.organizations.length
-        const chunk = Chunk.fromIterable(page.organizations)
+        const ids = new Set(state.ids)
+        const fresh: Array<typeof Organization.Type> = []
+        for (const o of page.organizations) {
+          if (ids.has(o.id)) continue
+          ids.add(o.id)
+          fresh.push(o)
+        }
+        const chunk = Chunk.fromIterable(fresh)
         if (page.after === undefined || page.organizations.length === 0) {
           return Effect.succeed([chunk, Option.none()] as const)
         }
@@ -174,7 +201,7 @@ export const stream = (
         return Effect.succeed(
           [
             chunk,
-            Option.some({ after: page.after, seen: new Set([...state.seen, page.after]), pages, resources })
+            Option.some({ after: page.after, seen: new Set([...state.seen, page.after]), ids, pages, resources })
           ] as const
         )
       })

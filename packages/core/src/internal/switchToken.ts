@@ -11,8 +11,8 @@
  * - A name is looked up once, through the organizations API with the root token (the whole tree,
  *   exactly one organization of that name); the id is kept for the life of the layer.
  * - A refusal that blames the token (`invalid_grant`, or a description naming the token) drops the
- *   root token and tries once more with a fresh one; other refusals are
- *   `OrganizationSwitchFailed`. The root token is scrubbed from every error, like the secret.
+ *   root token (unless another switch already did) and tries once more with a fresh one; other
+ *   refusals are `OrganizationSwitchFailed`. The root token is scrubbed from every error, like the secret.
  *
  * @internal
  */
@@ -123,12 +123,11 @@ export const make = (
                 ...(wanted.length > 0 ? { scope: wanted.join(" ") } : {})
               },
               secrets: [token],
+              // Tried once more whether this refusal dropped the root token or another switch's did
+              // (a root token shared by sub-organizations: each switch in flight with it is refused).
               refused: (error) =>
                 blamesToken(error)
-                  ? Effect.map(rootTokens.invalidate(rootToken), (wasCurrent) => ({
-                    error: switchFailed(id, error),
-                    retry: wasCurrent
-                  }))
+                  ? Effect.as(rootTokens.invalidate(rootToken), { error: switchFailed(id, error), retry: true })
                   : Effect.succeed({ error: switchFailed(id, error), retry: false })
             }
           }))

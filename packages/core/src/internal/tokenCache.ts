@@ -75,9 +75,15 @@ export interface Dependencies {
   readonly scope: Scope.Scope
 }
 
-/** RFC 6749 §5.2: `error` and `error_description` are printable ASCII without `"` and `\`. */
-const oauthText = (u: unknown, max: number): string | undefined =>
-  typeof u === "string" && u !== "" && /^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(u) ? u.slice(0, max) : undefined
+/**
+ * RFC 6749 §5.2: `error` and `error_description` are printable ASCII without `"` and `\`. Scrubbed
+ * whole, then cut: a secret echoed across the cut must not leave its first characters behind.
+ */
+const oauthText = (u: unknown, max: number, secrets: ReadonlyArray<string>): string | undefined => {
+  if (typeof u !== "string" || u === "" || !/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(u)) return undefined
+  const scrubbed = Redact.scrub(u, secrets)
+  return scrubbed.length > max ? scrubbed.slice(0, max) : scrubbed
+}
 
 /** The OAuth error of a token endpoint answer: from a JSON object only, never from text or HTML. */
 const oauthError = (text: string, secrets: ReadonlyArray<string>) => {
@@ -88,12 +94,7 @@ const oauthError = (text: string, secrets: ReadonlyArray<string>) => {
     return { error: undefined, errorDescription: undefined }
   }
   const o = typeof json === "object" && json !== null && !Array.isArray(json) ? json as Record<string, unknown> : {}
-  const error = oauthText(o.error, 64)
-  const description = oauthText(o.error_description, 300)
-  return {
-    error: error === undefined ? undefined : Redact.scrub(error, secrets),
-    errorDescription: description === undefined ? undefined : Redact.scrub(description, secrets)
-  }
+  return { error: oauthText(o.error, 64, secrets), errorDescription: oauthText(o.error_description, 300, secrets) }
 }
 
 const tokenResponseError = (

@@ -224,19 +224,21 @@ export const find = <A extends { readonly id: string }, E, X>(options: {
     let startIndex = 1
     let requests = 0
     let received = 0
+    const aborted = (unfilteredReason: string, filteredReason: string) =>
+      Effect.fail(
+        new ScimError.PagingAborted({
+          path: options.path,
+          requests,
+          resources: received,
+          reason: `a lookup by ${options.attribute} ${filter === undefined ? unfilteredReason : filteredReason}`
+        })
+      )
     while (true) {
       if (requests >= options.maxRequests) {
-        return yield* Effect.fail(
-          new ScimError.PagingAborted({
-            path: options.path,
-            requests,
-            resources: received,
-            reason: filter === undefined
-              ? `a lookup by ${options.attribute} on a server without filtering pages the whole list, and it ` +
-                `was not done after ${requests} requests (raise maxPageRequests)`
-              : `a lookup by ${options.attribute} still received full pages after ${requests} requests ` +
-                "(the server may ignore the filter)"
-          })
+        return yield* aborted(
+          `on a server without filtering pages the whole list, and it was not done after ${requests} requests ` +
+            "(raise maxPageRequests)",
+          `still received full pages after ${requests} requests (the server may ignore the filter)`
         )
       }
       const request = { filter, domain, startIndex: startIndex === 1 ? undefined : startIndex, count: options.pageSize }
@@ -268,24 +270,23 @@ export const find = <A extends { readonly id: string }, E, X>(options: {
       // Two matches settle it (ambiguous).
       if (found.length >= 2) break
       if (filter !== undefined) {
-        // Filtered: the matches are few, and a page that is not full ends them.
-        if (page.resources.length < options.pageSize || fresh === 0) break
+        // Filtered: the matches are few, and a page that is not full ends them. A full page of
+        // nothing new is a server that ignores the filter and startIndex: what it does not show
+        // may hold another match, so neither "absent" nor the one match seen can be answered.
+        if (page.resources.length < options.pageSize) break
       } else {
         // The whole list: servers cap pages (a short page is no end), so only an empty page or
         // the reported total ends it; a page of nothing new means the server ignores startIndex,
         // and a lookup that cannot see the whole list must not say "absent".
         if (page.resources.length === 0) break
-        if (fresh === 0) {
-          return yield* Effect.fail(
-            new ScimError.PagingAborted({
-              path: options.path,
-              requests,
-              resources: received,
-              reason: `a lookup by ${options.attribute} paging the whole list got a page of resources it had ` +
-                "already seen (the server may ignore startIndex)"
-            })
-          )
-        }
+      }
+      if (fresh === 0) {
+        return yield* aborted(
+          "paging the whole list got a page of resources it had already seen (the server may ignore startIndex)",
+          "got a full page of resources it had already seen (the server may ignore the filter and startIndex)"
+        )
+      }
+      if (filter === undefined) {
         const total = page.totalResults
         if (total !== undefined && startIndex + page.resources.length > total) break
       }

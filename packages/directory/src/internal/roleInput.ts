@@ -11,6 +11,7 @@ import type * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import * as ScimError from "@asgardeo-scim/core/ScimError"
 import * as Scopes from "@asgardeo-scim/core/Scopes"
 import * as Validation from "@asgardeo-scim/core/Validation"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Role from "../Role.js"
 import { RoleUrn } from "../Role.js"
@@ -41,6 +42,32 @@ export const unsupported = (target: ScimClient.Service["target"], operation: str
     reason: `the ${target.name} target has no roles API (Asgardeo's /v2/Roles and /v3/Roles): ` +
       "manage access with groups"
   })
+
+/**
+ * A body within the 1 MiB cap of every request, checked with the input: the version is told from
+ * the token's scopes, so the client's own cap (at send time) would come after that token request.
+ * The bodies checked are those of either version (they are the same, or the larger is checked).
+ *
+ * @internal
+ */
+export const withinCap = <A>(operation: string, body: unknown, a: A): Check<A> =>
+  Either.map(Validation.encodeBody(operation, body), () => a)
+
+/** PATCH operations within the cap, as the body they are sent in. @internal */
+export const patchWithinCap = (
+  operation: string,
+  operations: ReadonlyArray<Patch.PatchOperation>
+): Check<ReadonlyArray<Patch.PatchOperation>> =>
+  withinCap(operation, { schemas: [Patch.PatchOpUrn], Operations: operations }, operations)
+
+/** What `replace` sends on v2 (the larger of its two forms): a PATCH of the name and the permissions. @internal */
+export const replaceOperations = (
+  displayName: string,
+  permissions: ReadonlyArray<string>
+): ReadonlyArray<Patch.PatchOperation> => [
+  Patch.replace("displayName", displayName),
+  Patch.replace("permissions", permissions.map((value) => ({ value })))
+]
 
 /** The audience of a new role, as sent. @internal */
 export interface AudienceInput {
@@ -192,17 +219,13 @@ export const checkNewRole = (client: ScimClient.Service, operation: string, inpu
     if (Either.isLeft(checked)) return Either.left(checked.left)
     permissions = checked.right
   }
-  return Either.right({
+  const body = {
+    schemas: [RoleUrn],
     displayName: name.right,
-    audience,
-    permissions,
-    body: {
-      schemas: [RoleUrn],
-      displayName: name.right,
-      ...(audience === undefined ? {} : { audience: { type: audience.type, value: audience.value } }),
-      ...(permissions === undefined ? {} : { permissions: permissions.map((value) => ({ value })) })
-    }
-  })
+    ...(audience === undefined ? {} : { audience: { type: audience.type, value: audience.value } }),
+    ...(permissions === undefined ? {} : { permissions: permissions.map((value) => ({ value })) })
+  }
+  return withinCap(operation, body, { displayName: name.right, audience, permissions, body })
 }
 
 /** The input of `replace`: `{ displayName, permissions }`, both required. @internal */
@@ -219,10 +242,11 @@ export const checkReplacement = (
     return bad(operation, "permissions", "a replace sets the whole permission set: give it ([] for none)")
   }
   const permissions = checkPermissions(operation, "permissions", input.permissions)
-  return Either.isLeft(permissions) ? Either.left(permissions.left) : Either.right({
-    displayName: name.right,
-    permissions: permissions.right
-  })
+  if (Either.isLeft(permissions)) return Either.left(permissions.left)
+  return Either.map(
+    patchWithinCap(operation, replaceOperations(name.right, permissions.right)),
+    () => ({ displayName: name.right, permissions: permissions.right })
+  )
 }
 
 /** The options of `findByName`: `{ audience?: { type?, value? } }`. @internal */
@@ -339,3 +363,30 @@ export const memberOperations = (
   op === "add"
     ? [Patch.add(attribute, values.map((value) => ({ value })))]
     : values.map((value) => Patch.remove(`${attribute}[value eq ${value}]`))
+
+/**
+ * Runs an input check so that input which throws when read (a getter, a proxy, a revoked proxy)
+ * is `InvalidInput` naming the operation, not a throw or a defect: the checks only read the input.
+ *
+ * @internal
+ */
+export const guarded = <C, E>(
+  operation: string,
+  check: () => Effect.Effect<C, E>
+): Effect.Effect<C, E | ScimError.InvalidInput> => {
+  const refused = (cause: unknown) =>
+    internal.invalid(
+      operation,
+      "",
+      `reading the input threw (${
+        cause instanceof Error ? cause.message.slice(0, 200) : "a non-Error value"
+      }): pass plain data`
+    )
+  let checked: Effect.Effect<C, E>
+  try {
+    checked = check()
+  } catch (cause) {
+    return Effect.fail(refused(cause))
+  }
+  return Effect.catchAllDefect(checked, (cause) => Effect.fail(refused(cause)))
+}

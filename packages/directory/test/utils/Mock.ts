@@ -1,6 +1,6 @@
 // A scriptable mock HttpClient (ideas from core's test/utils/MockServer.ts): each test gives a
 // handler from request to reply and reads the requests received.
-import { Scopes, type Target } from "@asgardeo-scim/core"
+import { type ScimConfig, Scopes, type Target } from "@asgardeo-scim/core"
 import { Directory, type Directory as D } from "@asgardeo-scim/directory"
 import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import { Effect, Layer, Redacted } from "effect"
@@ -98,7 +98,7 @@ export const asgardeo = (
 ) => {
   const { granted, ...config } = options
   const mock = makeMock(handler, granted)
-  const layer: Layer.Layer<D.Services> = Directory.layerAsgardeo({
+  const layer: Layer.Layer<D.Services | ScimConfig.ScimConfig> = Directory.layerAsgardeo({
     organization: "acme",
     clientId: "client",
     clientSecret: Redacted.make("secret"),
@@ -106,7 +106,8 @@ export const asgardeo = (
     retry: { maxAttempts: 1 },
     ...config
   }).pipe(Layer.orDie, Layer.provide(mock.layer))
-  return { received: mock.received, tokenRequests: mock.tokenRequests, layer }
+  /** The mock engine itself, for what builds layers of its own on it (`forEachSubOrganization`). */
+  return { received: mock.received, tokenRequests: mock.tokenRequests, layer, http: mock.layer }
 }
 
 export const userJson = (id: string, userName: string, extra: Record<string, unknown> = {}) => ({
