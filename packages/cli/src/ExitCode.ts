@@ -139,8 +139,7 @@ const usageTags = new Set([
   "InvalidRoleMapping",
   "MissingRole",
   "CsvError",
-  "OrganizationNotFound",
-  "MissingRole"
+  "OrganizationNotFound"
 ])
 const authTags = new Set([
   "InvalidClient",
