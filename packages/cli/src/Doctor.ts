@@ -13,8 +13,9 @@
  * (from the organization-switch grant) could be had; otherwise the switch grant is tried for the
  * first sub-organization the organizations API lists (a token request, nothing else), and the
  * reason it fails is named (not shared, grant not enabled or the M2M template, deactivated,
- * `internal_organization_view` missing). A switch that fails while the organization itself works
- * is `degraded`.
+ * `internal_organization_view` missing). In the root organization the check is reported and does
+ * not change the verdict (an application that never acts in a sub-organization need not switch);
+ * with `--sub-org` a failed switch means no token: `failing`.
  *
  * The verdict: `failing` when no token can be had, or a read fails on authentication, the server
  * or the transport; `degraded` when something a command needs is missing (a scope, a discovery
@@ -428,21 +429,8 @@ export const run = (
       : noToken || inputs.organizationSwitch === undefined
       ? { state: "not checked", organization: undefined, reason: noToken ? "no token" : "not asked" }
       : yield* inputs.organizationSwitch
-    // In a sub-organization a failed switch is the token's problem, reported above; a scope
-    // missing to list the organizations (no organization tried) is counted with the scopes.
-    const listScopeMissing = lacking.some((c) =>
-      c.missing.some((scope) => Scopes.fromOrganization(scope) === Scopes.byOperation["Organizations.list"])
-    )
-    if (
-      sub === undefined && switchCheck.state === "failing" &&
-      !(switchCheck.organization === undefined && listScopeMissing)
-    ) {
-      degraded(
-        `organization switch${
-          switchCheck.organization?.name === undefined ? "" : ` to ${switchCheck.organization.name}`
-        }: ${switchCheck.reason}`
-      )
-    }
+    // In a sub-organization a failed switch is the token's problem, reported above. In the root it
+    // is reported, not counted: many applications never act in a sub-organization.
 
     const answers = yield* inputs.answers
     const limits = config.rateLimits
