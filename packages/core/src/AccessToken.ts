@@ -146,6 +146,8 @@ export const make: Effect.Effect<
  *   drops it (unless another switch with it already did: a root token shared by several
  *   sub-organizations) and tries once more with a fresh one; other refusals fail with
  *   `OrganizationSwitchFailed` (not shared, not a descendant, deactivated, the M2M template).
+ * - The grant is `organization_switch`; a server that answers `unsupported_grant_type` is asked
+ *   with the older `organization_switch_cc` from then on.
  * - The root token is scrubbed from every error, with the client secret.
  *
  * @since 0.4.0

@@ -16,6 +16,8 @@ interface World {
   pages: ReadonlyArray<{ readonly organizations: ReadonlyArray<unknown>; readonly next?: string | undefined }>
   /** Scopes a switched token is granted (default: those requested). */
   grant: string | undefined
+  /** The switch grant's name the server knows (default `organization_switch`). */
+  switchGrant?: string | undefined
 }
 
 const oauthError = (error: string, description: string): Reply => ({
@@ -36,7 +38,7 @@ const asgardeo = (world: World) => (req: Received): Effect.Effect<Reply> => {
         body: { access_token: token, token_type: "Bearer", expires_in: 3600, scope: form.get("scope") ?? "" }
       })
     }
-    if (form.get("grant_type") === "organization_switch") {
+    if (form.get("grant_type") === (world.switchGrant ?? "organization_switch")) {
       if (!world.live.has(form.get("token") ?? "")) {
         return Effect.succeed(oauthError("invalid_grant", "Invalid token received."))
       }
@@ -192,6 +194,34 @@ describe("sub-organizations", () => {
       assert.strictEqual(error._tag, "OrganizationSwitchFailed")
       assert.include(error.message, "M2M template")
       assert.strictEqual(received.length, 2)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a server without organization_switch is asked with organization_switch_cc, from then on", () => {
+    const world = newWorld({ switchGrant: "organization_switch_cc" })
+    const { layer, received } = subClient(world, { id: SUB_A })
+    return Effect.gen(function*() {
+      yield* getUser
+      yield* TestClock.adjust("11 minutes")
+      yield* getUser
+      const grants = received.filter(isToken).map((r) => form(r).get("grant_type"))
+      assert.deepStrictEqual(grants, [
+        "client_credentials",
+        "organization_switch",
+        "organization_switch_cc",
+        "organization_switch_cc"
+      ])
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a server that knows neither switch grant: OrganizationSwitchFailed after trying both once", () => {
+    const world = newWorld({ switchGrant: "none" })
+    const { layer, received } = subClient(world, { id: SUB_A })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(getUser)
+      assert.strictEqual(error._tag, "OrganizationSwitchFailed")
+      if (error._tag === "OrganizationSwitchFailed") assert.strictEqual(error.error, "unsupported_grant_type")
+      assert.strictEqual(received.filter(isToken).length, 3)
     }).pipe(Effect.provide(layer))
   })
 

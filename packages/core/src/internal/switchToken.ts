@@ -19,6 +19,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
 import * as Scope from "effect/Scope"
 import type * as AccessToken from "../AccessToken.js"
 import type * as ScimConfig from "../ScimConfig.js"
@@ -108,16 +109,19 @@ export const make = (
             )
           )
       )
+    // `organization_switch` is the documented grant; a server that does not know it
+    // (`unsupported_grant_type`) is asked with the older `organization_switch_cc` from then on.
+    const grantType = yield* Ref.make<"organization_switch" | "organization_switch_cc">("organization_switch")
     return yield* TokenCache.make(deps, {
       span: "AccessToken.switch",
       scopes: deps.auth.scopes,
       request: (wanted) =>
-        Effect.flatMap(idOf, (id) =>
+        Effect.flatMap(Effect.zip(idOf, Ref.get(grantType)), ([id, grant]) =>
           Effect.map(rootTokens.get(), (rootToken): TokenCache.GrantRequest => {
             const token = Redacted.value(rootToken.value)
             return {
               fields: {
-                grant_type: "organization_switch",
+                grant_type: grant,
                 token,
                 switching_organization: id,
                 ...(wanted.length > 0 ? { scope: wanted.join(" ") } : {})
@@ -126,7 +130,12 @@ export const make = (
               // Tried once more whether this refusal dropped the root token or another switch's did
               // (a root token shared by sub-organizations: each switch in flight with it is refused).
               refused: (error) =>
-                blamesToken(error)
+                error.error === "unsupported_grant_type" && grant === "organization_switch"
+                  ? Effect.as(Ref.set(grantType, "organization_switch_cc"), {
+                    error: switchFailed(id, error),
+                    retry: true
+                  })
+                  : blamesToken(error)
                   ? Effect.as(rootTokens.invalidate(rootToken), { error: switchFailed(id, error), retry: true })
                   : Effect.succeed({ error: switchFailed(id, error), retry: false })
             }
