@@ -158,6 +158,21 @@ describe("roles: PATCH v2", () => {
       assert.strictEqual((yield* patch("nope", { op: "remove", path: "users" })).status, 404)
     })))
 
+  it.effect("removing an unknown user is 400 whether or not the role has users (the id is resolved first)", () =>
+    run(Effect.gen(function*() {
+      const { kim } = yield* people
+      const empty = yield* createRole("empty")
+      const held = yield* createRole("held", { users: [{ value: kim.id }] })
+      for (const role of [empty, held]) {
+        for (const path of ["users[value eq ghost]", "users[display eq ghost@example.com]"]) {
+          const removed = yield* patch(role.id, { op: "remove", path })
+          assert.strictEqual(removed.status, 400, `${role.displayName}: ${path}`)
+          assert.strictEqual(removed.json.detail, "User can't be resolved from the given user Id.")
+        }
+      }
+      assert.deepStrictEqual(values((yield* read(held.id)).users), [kim.id])
+    })))
+
   it.effect("the PatchOp body: remove without path 400 noTarget; add without value 400 invalidSyntax; unknown op 400", () =>
     run(Effect.gen(function*() {
       const role = yield* createRole("r")

@@ -157,13 +157,13 @@ export const roleAttributes = (names: ReadonlyArray<string> | undefined): Readon
 /** The `value`s of a list of `{value}` objects (one object alone is taken as a list of one). */
 const valuesOf = (input: unknown, missing: string): Array<string> => {
   if (input === undefined || input === null) return []
-  const out: Array<string> = []
+  const out = new Set<string>()
   for (const item of Array.isArray(input) ? input : [input]) {
     const value = isObject(item) ? valueAt(item, "value") : undefined
     if (typeof value !== "string" || value === "") return fail(400, missing, "invalidValue")
-    if (!out.includes(value)) out.push(value)
+    out.add(value)
   }
-  return out
+  return [...out]
 }
 
 /** User ids, each of an existing user (400 `invalidValue` otherwise). @internal */

@@ -147,7 +147,8 @@ const phase = { replace: 0, add: 1, remove: 2 } as const
 interface Members {
   readonly resolve: (value: unknown) => ReadonlyArray<string>
   readonly byValue: (operand: string) => string
-  readonly display: (id: string, operand: string) => boolean
+  /** Which members a `display eq operand` filter names (the operand resolved once). */
+  readonly display: (operand: string) => (id: string) => boolean
   /** `remove` with the bare path and no value. */
   readonly removeAll: boolean
 }
@@ -158,23 +159,26 @@ const applyMembers = (
   current: ReadonlyArray<string>,
   members: Members
 ): Array<string> => {
-  let set = [...current]
+  // A Set keeps insertion order: the members stay in the order they were added.
+  let set = new Set(current)
   for (const o of ops) {
     if (o.attribute !== attribute) continue
-    if (o.op === "replace") set = [...members.resolve(o.value)]
+    if (o.op === "replace") set = new Set(members.resolve(o.value))
     else if (o.op === "add") {
-      for (const id of members.resolve(o.value)) if (!set.includes(id)) set.push(id)
+      for (const id of members.resolve(o.value)) set.add(id)
     } else if (o.filter !== undefined) {
       const { by, operand } = o.filter
-      set = by === "value"
-        ? set.filter((id) => id !== members.byValue(operand))
-        : set.filter((id) => !members.display(id, operand))
+      // The operand is resolved once, whether or not the role has members (an unknown user is 400 either way).
+      if (by === "value") set.delete(members.byValue(operand))
+      else {
+        const matches = members.display(operand)
+        for (const id of [...set]) if (matches(id)) set.delete(id)
+      }
     } else if (o.value !== undefined) {
-      const gone = members.resolve(o.value)
-      set = set.filter((id) => !gone.includes(id))
-    } else if (members.removeAll) set = []
+      for (const id of members.resolve(o.value)) set.delete(id)
+    } else if (members.removeAll) set = new Set()
   }
-  return set
+  return [...set]
 }
 
 const sameName = (name: string, operand: string): boolean => {
@@ -186,10 +190,10 @@ const sameName = (name: string, operand: string): boolean => {
 const userMembers = (env: RoleEnv): Members => ({
   resolve: (value) => userIds(env, value),
   byValue: (operand) => userIds(env, [{ value: operand }])[0]!,
-  display: (id, operand) => {
+  display: (operand) => {
     const user = findUserByName(env.ctx.org, operand) ??
       fail(400, "User can't be resolved from the given user Id.", "invalidValue")
-    return user.id === id
+    return (id) => user.id === id
   },
   removeAll: true
 })
@@ -197,7 +201,7 @@ const userMembers = (env: RoleEnv): Members => ({
 const groupMembers = (env: RoleEnv): Members => ({
   resolve: (value) => groupIds(env, value),
   byValue: (operand) => operand,
-  display: (id, operand) => {
+  display: (operand) => (id) => {
     const group = env.ctx.org.groups.get(id)
     return group !== undefined && sameName(groupName(group), operand)
   },
@@ -207,7 +211,7 @@ const groupMembers = (env: RoleEnv): Members => ({
 const permissionMembers = (env: RoleEnv): Members => ({
   resolve: (value) => permissionsOf(env, value),
   byValue: (operand) => operand,
-  display: (scope, operand) => permissionDisplay(scope).toLowerCase() === operand.toLowerCase(),
+  display: (operand) => (scope) => permissionDisplay(scope).toLowerCase() === operand.toLowerCase(),
   removeAll: false
 })
 
