@@ -23,7 +23,7 @@ import { fail, findKey, isObject, ScimFailure } from "./reply.js"
 import type { RolesApi } from "./roleApps.js"
 import type { RoleEnv } from "./roleEnv.js"
 import type { RoleAudience, RoleRecord } from "./roleStore.js"
-import { putRole, removeRole } from "./roleStore.js"
+import { nameKey, putRole, removeRole } from "./roleStore.js"
 import { groupName, newId, userName } from "./store.js"
 
 /** @internal */
@@ -203,15 +203,10 @@ export const checkName = (
   selfId: string | undefined
 ): string => {
   const value = nameShape(input)
-  const lower = value.toLowerCase()
-  for (const role of env.ctx.org.roles.roles.values()) {
-    if (
-      role.id !== selfId && role.audience.type === audience.type && role.audience.value === audience.value &&
-      role.displayName.toLowerCase() === lower
-    ) {
-      // The documented detail (roles.yaml `ErrorRoleAlreadyAvailable`), with the name as given.
-      return fail(409, `Role with name: ${value} already exists in the system.`)
-    }
+  const holder = env.ctx.org.roles.byName.get(nameKey(audience, value))
+  if (holder !== undefined && holder !== selfId) {
+    // The documented detail (roles.yaml `ErrorRoleAlreadyAvailable`), with the name as given.
+    return fail(409, `Role with name: ${value} already exists in the system.`)
   }
   return value
 }
