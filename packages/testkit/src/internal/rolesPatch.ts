@@ -77,11 +77,26 @@ const attributeOf = (name: string): Attribute => {
 }
 
 const parseFilter = (text: string): NonNullable<RoleOp["filter"]> => {
-  const m = /^\s*(\S+)\s+(\S+)\s+(.+?)\s*$/.exec(text)
+  // Trimmed first: a lazy `(.+?)\s*$` is quadratic on a long run of white space (a 1 MB body).
+  const m = /^(\S+)\s+(\S+)\s+(.+)$/.exec(text.trim())
   const by = m?.[1]?.toLowerCase()
   if (m === null || (by !== "value" && by !== "display")) return fail(400, "Invalid filter", "invalidFilter")
   if (m[2]!.toLowerCase() !== "eq") return fail(501, "Only Eq filter is supported")
   return { by, operand: m[3]!.replace(/^"(.*)"$/, "$1") }
+}
+
+/**
+ * `users[value eq X]` -> `users` and `value eq X`; `users` -> `users`. No regular expression:
+ * one with a lazy group before optional white space is quadratic on a long path.
+ */
+const splitPath = (path: string): { readonly name: string; readonly filter: string | undefined } | undefined => {
+  const open = path.indexOf("[")
+  const name = open === -1 ? path : path.slice(0, open)
+  if (name.length === 0 || name.includes("]")) return undefined
+  if (open === -1) return { name, filter: undefined }
+  const rest = path.slice(open + 1)
+  if (!rest.endsWith("]") || rest.includes("\n")) return undefined
+  return { name, filter: rest.slice(0, -1) }
 }
 
 const toRoleOps = (op: PatchOp): ReadonlyArray<RoleOp> => {
@@ -94,10 +109,9 @@ const toRoleOps = (op: PatchOp): ReadonlyArray<RoleOp> => {
       value
     }))
   }
-  const m = /^([^[\]]+?)\s*(?:\[(.*)\])?$/.exec(op.path)
-  if (m === null) return fail(400, `Invalid path: ${op.path}`, "invalidPath")
-  const attribute = attributeOf(m[1]!)
-  const filter = m[2] === undefined ? undefined : parseFilter(m[2])
+  const parts = splitPath(op.path) ?? fail(400, `Invalid path: ${op.path}`, "invalidPath")
+  const attribute = attributeOf(parts.name)
+  const filter = parts.filter === undefined ? undefined : parseFilter(parts.filter)
   if (filter !== undefined && (attribute === "displayName" || op.op !== "remove")) {
     return fail(400, `Invalid path: ${op.path}. A filter is only supported in a remove operation.`, "invalidPath")
   }
