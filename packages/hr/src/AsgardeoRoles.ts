@@ -180,7 +180,9 @@ const entriesOf = (input: unknown): Either.Either<ReadonlyArray<Entry>, InvalidR
   }
   const given = Object.entries(input)
   if (given.length > maxRoles) {
-    return invalid(`the mapping has ${given.length} HR roles: at most ${maxRoles} (each is looked up when the layer is built)`)
+    return invalid(
+      `the mapping has ${given.length} HR roles: at most ${maxRoles} (each is looked up when the layer is built)`
+    )
   }
   const entries: Array<Entry> = []
   const seen = new Map<string, string>()

@@ -54,7 +54,9 @@ export const make = (deps: Deps): Service => {
     Effect.gen(function*() {
       // A plain-JavaScript caller's `{ delete: "yes" }` would be neither a delete nor a refusal.
       const given: unknown = options
-      const remove: unknown = typeof given === "object" && given !== null ? (given as Record<string, unknown>).delete : undefined
+      const remove: unknown = typeof given === "object" && given !== null
+        ? (given as Record<string, unknown>).delete
+        : undefined
       if (
         (given !== undefined && (typeof given !== "object" || given === null || Array.isArray(given))) ||
         (remove !== undefined && typeof remove !== "boolean")

@@ -82,7 +82,11 @@ export const paramsFromBody = (body: unknown): ListParams => {
   // Charon reads the filter as a string (`optString`): a number or an object is a filter that
   // does not parse, 400, never a search without a filter.
   if (filter !== undefined && filter !== null && typeof filter !== "string") {
-    return fail(400, `The filter must be a string, got ${Array.isArray(filter) ? "array" : typeof filter}.`, "invalidFilter")
+    return fail(
+      400,
+      `The filter must be a string, got ${Array.isArray(filter) ? "array" : typeof filter}.`,
+      "invalidFilter"
+    )
   }
   return {
     filter: typeof filter === "string" ? filter : undefined,
