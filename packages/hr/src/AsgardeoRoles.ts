@@ -10,8 +10,8 @@
  *   characters, at most 64 characters) to an Asgardeo role, given as its name (`"HR Manager"`,
  *   any audience) or as `{ displayName, audience? }` with `audience` `{ type: "organization" }`
  *   or `{ type: "application", value: "<application id>" }`. A name Asgardeo would refuse (empty,
- *   control characters, a `/`, too long), an audience of another shape, an empty mapping or two
- *   HR roles on one Asgardeo role fail with `InvalidRoleMapping`. `MappingSchema` is the shape of
+ *   control characters, a `/`, too long), an audience of another shape, an empty mapping, one of
+ *   more than `maxRoles` HR roles or two HR roles on one Asgardeo role fail with `InvalidRoleMapping`. `MappingSchema` is the shape of
  *   a JSON mapping file; `decodeMapping` reads one (parsed JSON) with every check.
  * - When the layer is built each role is looked up by name in its audience with the directory's
  *   `Roles.findByName` (names ignoring case; without an audience, in any: a name in two audiences
@@ -108,6 +108,15 @@ export const RoleSchema = Schema.Struct({
  */
 export const MappingSchema = Schema.Record({ key: Schema.String, value: Schema.Union(Schema.String, RoleSchema) })
 
+/**
+ * The most HR roles a mapping may hold: each is looked up (one request, or two with `ensure`) when
+ * the layer is built, so a runaway mapping file is refused before any request.
+ *
+ * @since 0.4.0
+ * @category constants
+ */
+export const maxRoles = 1000
+
 /** One checked entry of a mapping. */
 interface Entry {
   readonly role: string
@@ -169,9 +178,15 @@ const entriesOf = (input: unknown): Either.Either<ReadonlyArray<Entry>, InvalidR
       "expected an object of HR role names to Asgardeo roles, e.g. { \"hr_manager\": { \"displayName\": \"HR Manager\" } }"
     )
   }
+  const given = Object.entries(input)
+  if (given.length > maxRoles) {
+    return invalid(
+      `the mapping has ${given.length} HR roles: at most ${maxRoles} (each is looked up when the layer is built)`
+    )
+  }
   const entries: Array<Entry> = []
   const seen = new Map<string, string>()
-  for (const [role, value] of Object.entries(input)) {
+  for (const [role, value] of given) {
     const roleProblem = RoleName.roleProblem(role)
     if (roleProblem !== undefined) return invalid(roleProblem, role)
     const given = typeof value === "string"

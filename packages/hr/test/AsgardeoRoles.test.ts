@@ -65,6 +65,12 @@ describe("AsgardeoRoles.decodeMapping", () => {
     assert.include(invalid({}).message, "the mapping is empty")
   })
 
+  it("a mapping of more than maxRoles HR roles is InvalidRoleMapping (each would be a request at build)", () => {
+    const of = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`role${i}`, `Role ${i}`]))
+    assert.isTrue(Either.isRight(AsgardeoRoles.decodeMapping(of(AsgardeoRoles.maxRoles))))
+    assert.include(invalid(of(AsgardeoRoles.maxRoles + 1)).message, `at most ${AsgardeoRoles.maxRoles}`)
+  })
+
   it("each problem names its HR role and what is wrong", () => {
     const cases: ReadonlyArray<readonly [unknown, string | undefined, string]> = [
       [{ "": "X" }, "", "a role must not be empty"],
@@ -106,9 +112,10 @@ describe("AsgardeoRoles.decodeMapping", () => {
 describe("HrDirectory.layerRoles: built only on the roles found", () => {
   it.effect("a static problem fails the layer before any request (no token either)", () =>
     Effect.gen(function*() {
-      for (const m of [{}, { admin: "HR/Admin" }, { a: "Staff", b: "STAFF" }, null]) {
+      const huge = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`role${i}`, `Role ${i}`]))
+      for (const m of [{}, { admin: "HR/Admin" }, { a: "Staff", b: "STAFF" }, null, huge]) {
         const error = failure(yield* build(m))
-        assert.strictEqual(error._tag, "InvalidRoleMapping", JSON.stringify(m))
+        assert.strictEqual(error._tag, "InvalidRoleMapping", JSON.stringify(m)?.slice(0, 80))
       }
       const options = failure(yield* build(mapping, any({ ensure: "yes" })))
       assert.include(options.message, "{ ensure?: boolean }")

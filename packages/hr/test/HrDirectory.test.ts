@@ -219,6 +219,21 @@ describe("HrDirectory", () => {
       assert.strictEqual(missing._tag, "NotFound")
     }).pipe(Effect.provide(layer())))
 
+  it.effect("offboard with options of another shape (plain JavaScript): InvalidInput before any request", () =>
+    Effect.gen(function*() {
+      const service = yield* hr
+      const a = yield* service.onboardEmployee(employee(30))
+      const emu = yield* emulator
+      yield* emu.clearLog
+      for (const options of [{ delete: "yes" }, { delete: 1 }, "delete", null, [true]]) {
+        const error = yield* Effect.flip(service.offboard(a.userId, options as never))
+        assert.strictEqual(error._tag, "InvalidInput", JSON.stringify(options))
+        assert.include(error.message, "{ delete?: boolean }")
+      }
+      assert.deepStrictEqual(yield* scimRequests, [])
+      assert.deepStrictEqual((yield* stateOf).users.get("employee30@example.com")!.groups, ["Employees"])
+    }).pipe(Effect.provide(layer())))
+
   it.effect("assignRole, assignUserRole (any group, created when missing) and findGroupByName", () =>
     Effect.gen(function*() {
       const service = yield* hr

@@ -152,6 +152,9 @@ describe("organizations API", () => {
         ])
         assert.deepStrictEqual(yield* list("created gt 1970-01-01T00:00:00Z"), [])
         assert.deepStrictEqual(yield* list("name lt B"), ["ABC East Depot", "ABC East", "ABC Builders"])
+        // A long run of white space is read in linear time (a lazy pattern made this take minutes).
+        assert.deepStrictEqual(yield* list(`name eq ABC${" ".repeat(200_000)}x`), [])
+        assert.deepStrictEqual(yield* list(`name eq Bravo${" ".repeat(200_000)}`), ["Bravo"])
       }),
       tree
     ))

@@ -234,6 +234,32 @@ describe("organization switch grant", () => {
       }
     ))
 
+  it.effect("the checks' order: the grant type (the OAuth layer), then the organization, then the token", () =>
+    run(
+      Effect.gen(function*() {
+        const unknown = "0b7d5c8e-6b43-4f4c-9a55-2f6f0f3b1aff"
+        const bravo = yield* idOf("Bravo")
+        const emulator = yield* AsgardeoEmulator.AsgardeoEmulator
+        yield* emulator.setSubOrganizationStatus(bravo, "DISABLED")
+        // An app without the grant is refused before its organization or its token is looked at.
+        const app = { clientId: "cc-only", clientSecret: "s" }
+        expectRefused(yield* switchRequest("garbage", unknown, USERS, app), "unauthorized_client")
+        // The organization is checked before the token (OrganizationSwitchGrant.validateGrant).
+        expectRefused(
+          yield* switchRequest("garbage", unknown, USERS),
+          "invalid_request",
+          `Invalid organization id: ${unknown}`
+        )
+        expectRefused(
+          yield* switchRequest("garbage", bravo, USERS),
+          "invalid_request",
+          "The switching organization is in deactivated state."
+        )
+        expectRefused(yield* switchRequest("garbage", ALPHA, USERS), "invalid_grant", "Invalid token received.")
+      }),
+      { ...tree, apps: [defaultApp, { clientId: "cc-only", clientSecret: "s", grants: ["client_credentials"] }] }
+    ))
+
   it.effect("scopes: the requested ones the app holds among its internal_org_ scopes; none asked, none given", () =>
     run(
       Effect.gen(function*() {

@@ -288,6 +288,25 @@ describe("roles: get, put, delete", () => {
       assert.strictEqual(self.status, 200)
     })))
 
+  it.effect("a name freed by a rename (PUT or PATCH) or a delete can be taken again; the new name is held", () =>
+    run(Effect.gen(function*() {
+      const a = yield* createRole("first")
+      assert.strictEqual((yield* scim("PUT", `/v2/Roles/${a.id}`, { body: { displayName: "second" } })).status, 200)
+      const b = yield* createRole("FIRST")
+      assert.strictEqual((yield* scim("POST", "/v2/Roles", { body: roleBody("Second") })).status, 409)
+      const patched = yield* scim("PATCH", `/v2/Roles/${b.id}`, {
+        body: {
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+          Operations: [{ op: "replace", path: "displayName", value: "third" }]
+        }
+      })
+      assert.strictEqual(patched.status, 200)
+      yield* createRole("first")
+      assert.strictEqual((yield* scim("POST", "/v3/Roles", { body: roleBody("THIRD") })).status, 409)
+      assert.strictEqual((yield* scim("DELETE", `/v2/Roles/${a.id}`)).status, 204)
+      yield* createRole("second")
+    })))
+
   it.effect("v3 PUT touches only name and permissions; Location still under /v2/", () =>
     run(Effect.gen(function*() {
       const { group, kim } = yield* people

@@ -172,4 +172,20 @@ describe("roles: list and search", () => {
       }),
       options
     ))
+
+  it.effect(".search: a filter that is not a string is 400 invalidFilter, never every role", () =>
+    run(
+      Effect.gen(function*() {
+        yield* fixture
+        for (const filter of [5, true, {}, ["displayName eq auditor"]]) {
+          const answer = yield* scim("POST", "/v2/Roles/.search", { body: { schemas: [SEARCH], filter } })
+          assert.strictEqual(answer.status, 400, JSON.stringify(filter))
+          assert.strictEqual(answer.json.scimType, "invalidFilter")
+        }
+        // The Users endpoint reads its search body the same way.
+        const users = yield* scim("POST", "/Users/.search", { body: { schemas: [SEARCH], filter: 5 } })
+        assert.strictEqual(users.status, 400)
+      }),
+      options
+    ))
 })

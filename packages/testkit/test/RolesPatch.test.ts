@@ -158,6 +158,35 @@ describe("roles: PATCH v2", () => {
       assert.strictEqual((yield* patch("nope", { op: "remove", path: "users" })).status, 404)
     })))
 
+  it.effect("removing an unknown user is 400 whether or not the role has users (the id is resolved first)", () =>
+    run(Effect.gen(function*() {
+      const { kim } = yield* people
+      const empty = yield* createRole("empty")
+      const held = yield* createRole("held", { users: [{ value: kim.id }] })
+      for (const role of [empty, held]) {
+        for (const path of ["users[value eq ghost]", "users[display eq ghost@example.com]"]) {
+          const removed = yield* patch(role.id, { op: "remove", path })
+          assert.strictEqual(removed.status, 400, `${role.displayName}: ${path}`)
+          assert.strictEqual(removed.json.detail, "User can't be resolved from the given user Id.")
+        }
+      }
+      assert.deepStrictEqual(values((yield* read(held.id)).users), [kim.id])
+    })))
+
+  it.effect("a path or filter with a long run of white space is read in linear time: 400, not a hung emulator", () =>
+    run(Effect.gen(function*() {
+      const { kim } = yield* people
+      const role = yield* createRole("r", { users: [{ value: kim.id }] })
+      const spaces = " ".repeat(400_000)
+      const filter = yield* patch(role.id, { op: "remove", path: `users[value eq ghost${spaces}x]` })
+      assert.strictEqual(filter.status, 400)
+      const path = yield* patch(role.id, { op: "add", path: `users${spaces}x]`, value: [{ value: kim.id }] })
+      assert.strictEqual(path.status, 400)
+      const trailing = yield* patch(role.id, { op: "remove", path: `users[value eq ${kim.id}${spaces}]` })
+      assert.strictEqual(trailing.status, 200)
+      assert.deepStrictEqual(values((yield* read(role.id)).users), [])
+    })))
+
   it.effect("the PatchOp body: remove without path 400 noTarget; add without value 400 invalidSyntax; unknown op 400", () =>
     run(Effect.gen(function*() {
       const role = yield* createRole("r")

@@ -8,6 +8,7 @@
 import type * as AccessToken from "@asgardeo-scim/core/AccessToken"
 import type * as Discovery from "@asgardeo-scim/core/Discovery"
 import type * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
+import * as ScimError from "@asgardeo-scim/core/ScimError"
 import type * as Bulk from "@asgardeo-scim/directory/Bulk"
 import type * as Groups from "@asgardeo-scim/directory/Groups"
 import type * as Users from "@asgardeo-scim/directory/Users"
@@ -51,6 +52,23 @@ export const make = (deps: Deps): Service => {
 
   const offboard = (userId: string, options?: { readonly delete?: boolean | undefined }) =>
     Effect.gen(function*() {
+      // A plain-JavaScript caller's `{ delete: "yes" }` would be neither a delete nor a refusal.
+      const given: unknown = options
+      const remove: unknown = typeof given === "object" && given !== null
+        ? (given as Record<string, unknown>).delete
+        : undefined
+      if (
+        (given !== undefined && (typeof given !== "object" || given === null || Array.isArray(given))) ||
+        (remove !== undefined && typeof remove !== "boolean")
+      ) {
+        return yield* Effect.fail(
+          new ScimError.InvalidInput({
+            operation: "HrDirectory.offboard",
+            field: "options",
+            reason: "the options must be { delete?: boolean }"
+          })
+        )
+      }
       const user = yield* users.get(userId)
       yield* users.setActive(user.id, false)
       const all = yield* placement.all

@@ -79,6 +79,15 @@ export const paramsFromBody = (body: unknown): ListParams => {
   if (!isObject(body)) return fail(400, "The request body is not a JSON object.", "invalidSyntax")
   const filter = body["filter"]
   const domain = body["domain"]
+  // Charon reads the filter as a string (`optString`): a number or an object is a filter that
+  // does not parse, 400, never a search without a filter.
+  if (filter !== undefined && filter !== null && typeof filter !== "string") {
+    return fail(
+      400,
+      `The filter must be a string, got ${Array.isArray(filter) ? "array" : typeof filter}.`,
+      "invalidFilter"
+    )
+  }
   return {
     filter: typeof filter === "string" ? filter : undefined,
     startIndex: toInt(body["startIndex"]),

@@ -122,7 +122,8 @@ const compare = (op: string, a: string | number, b: string | number): boolean =>
 }
 
 const expression = (text: string): Predicate => {
-  const m = /^\s*(\S+)\s+(\S+)\s+(.+?)\s*$/.exec(text)
+  // Trimmed first: a lazy `(.+?)\s*$` is quadratic on a long run of white space.
+  const m = /^(\S+)\s+(\S+)\s+(.+)$/.exec(text.trim())
   if (m === null) return badFilter()
   const attribute = m[1]!
   const rawOp = m[2]!
@@ -168,7 +169,8 @@ const parseFilter = (filter: string | null): Predicate => {
   if (/\sor\s/i.test(filter)) {
     return failWith(400, "60024", "Unsupported filter.", "The complex query used for filtering is not supported.")
   }
-  const predicates = filter.split(/\s+and\s+/i).map(expression)
+  // One white space character each side (each part is trimmed): `\s+and\s+` is quadratic on long runs.
+  const predicates = filter.split(/\sand\s/i).map(expression)
   return (o) => predicates.every((p) => p(o))
 }
 

@@ -3,9 +3,11 @@
  * (or the older `organization_switch_cc`), `token`, `switching_organization` (an id) and `scope`
  * on `POST /t/{root}/oauth2/token`, after the client authenticated as for client_credentials.
  *
- * The checks run in the note's order ("Emulator rules"), the first failure answering 400 with an
- * OAuth2 error. Asgardeo's codes are unconfirmed (the source throws without a code); the
- * emulator's choice:
+ * The checks run in the server's order, the first failure answering 400 with an OAuth2 error: the
+ * missing parameters, the grant type (the OAuth layer, before the grant handler), then
+ * `OrganizationSwitchGrant.validateGrant`'s (asgardeo-rbac-orgs.md 2.1 "Server checks, in
+ * order"): the organization, the token, the branch, the sharing. Asgardeo's codes are
+ * unconfirmed (the source throws without a code); the emulator's choice:
  *
  * - a missing `token` or `switching_organization`: `invalid_request`;
  * - `token` not a live access token of this client issued by client_credentials in this root
@@ -59,7 +61,22 @@ export const checkSwitch = (
   ]
     .filter((p) => p !== undefined)
   if (missing.length > 0) return refuse("invalid_request", `Missing parameters: ${missing.join(", ")}`)
-  // (a) a live root token of this very client, issued in this root organization.
+  // The grant is enabled, and the app is not of the M2M template: checked by the OAuth layer
+  // (AccessTokenIssuer) before the grant handler's own checks.
+  if (!allowsSwitch(app)) {
+    return refuse(
+      "unauthorized_client",
+      "The authenticated client is not authorized to use this authorization grant type."
+    )
+  }
+  // The grant handler's checks, in OrganizationSwitchGrant.validateGrant's order: the
+  // organization exists and is active; the token; the branch; the sharing.
+  const organization = store.subOrgs.get(target!.toLowerCase())
+  if (organization === undefined) return refuse("invalid_request", `Invalid organization id: ${target}`)
+  if (organization.status !== "ACTIVE") {
+    return refuse("invalid_request", "The switching organization is in deactivated state.")
+  }
+  // A live root token of this very client, issued in this root organization.
   const token = store.tokens.get(tokenValue!)
   if (
     token === undefined || token.expiresAt <= now || token.clientId !== app.clientId || token.organization !== root ||
@@ -67,32 +84,20 @@ export const checkSwitch = (
   ) {
     return refuse("invalid_grant", "Invalid token received.")
   }
-  // (b) the organization exists, is active, and is below the app's organization.
-  const organization = store.subOrgs.get(target!.toLowerCase())
-  if (organization === undefined) return refuse("invalid_request", `Invalid organization id: ${target}`)
-  if (organization.status !== "ACTIVE") {
-    return refuse("invalid_request", "The switching organization is in deactivated state.")
-  }
+  // Below the app's organization.
   if (
     organization.root !== root || app.organization !== root || !isBelow(store, organization.id, organizationId(root))
   ) {
     return refuse("invalid_request", "Organization switch is only allowed for the organizations in the same branch.")
   }
-  // (c) the app is shared with it.
+  // The app is shared with it.
   if (!isSharedWith(app.sharedWith, organization)) {
     return refuse(
       "invalid_request",
       "Organization switching is not allowed for organizations that have not shared the application"
     )
   }
-  // (d) the grant is enabled, and the app is not of the M2M template.
-  if (!allowsSwitch(app)) {
-    return refuse(
-      "unauthorized_client",
-      "The authenticated client is not authorized to use this authorization grant type."
-    )
-  }
-  // (e) requested ∩ the app's authorized internal_org_ scopes.
+  // Requested ∩ the app's authorized internal_org_ scopes.
   const requested = (form.get("scope") ?? "").split(" ").filter((s) => s !== "")
   const scopes = Array.from(new Set(requested.filter((s) => isOrgScope(s) && app.scopes.includes(s))))
   return { _tag: "Allowed", organization, scopes }

@@ -43,10 +43,21 @@ export interface RoleStore {
   readonly byUser: Map<string, Set<string>>
   /** groupId -> role ids (no empty sets) */
   readonly byGroup: Map<string, Set<string>>
+  /** `nameKey` (audience and lower-case name, unique) -> role id: a name is checked without a scan. */
+  readonly byName: Map<string, string>
 }
 
 /** @internal */
-export const makeRoleStore = (): RoleStore => ({ roles: new Map(), byUser: new Map(), byGroup: new Map() })
+export const makeRoleStore = (): RoleStore => ({
+  roles: new Map(),
+  byUser: new Map(),
+  byGroup: new Map(),
+  byName: new Map()
+})
+
+/** A role name's key in its audience: names are unique per audience, ignoring case. @internal */
+export const nameKey = (audience: Pick<RoleAudience, "type" | "value">, displayName: string): string =>
+  JSON.stringify([audience.type, audience.value, displayName.toLowerCase()])
 
 const link = (index: Map<string, Set<string>>, key: string, roleId: string): void => {
   const set = index.get(key)
@@ -61,6 +72,8 @@ const unlink = (index: Map<string, Set<string>>, key: string, roleId: string): v
 }
 
 const unindex = (store: RoleStore, role: RoleRecord): void => {
+  const key = nameKey(role.audience, role.displayName)
+  if (store.byName.get(key) === role.id) store.byName.delete(key)
   for (const u of role.users) unlink(store.byUser, u, role.id)
   for (const g of role.groups) unlink(store.byGroup, g, role.id)
 }
@@ -70,6 +83,7 @@ export const putRole = (store: RoleStore, role: RoleRecord): void => {
   const previous = store.roles.get(role.id)
   if (previous !== undefined) unindex(store, previous)
   store.roles.set(role.id, role)
+  store.byName.set(nameKey(role.audience, role.displayName), role.id)
   for (const u of role.users) link(store.byUser, u, role.id)
   for (const g of role.groups) link(store.byGroup, g, role.id)
 }

@@ -23,7 +23,7 @@ import { fail, findKey, isObject, ScimFailure } from "./reply.js"
 import type { RolesApi } from "./roleApps.js"
 import type { RoleEnv } from "./roleEnv.js"
 import type { RoleAudience, RoleRecord } from "./roleStore.js"
-import { putRole, removeRole } from "./roleStore.js"
+import { nameKey, putRole, removeRole } from "./roleStore.js"
 import { groupName, newId, userName } from "./store.js"
 
 /** @internal */
@@ -157,13 +157,13 @@ export const roleAttributes = (names: ReadonlyArray<string> | undefined): Readon
 /** The `value`s of a list of `{value}` objects (one object alone is taken as a list of one). */
 const valuesOf = (input: unknown, missing: string): Array<string> => {
   if (input === undefined || input === null) return []
-  const out: Array<string> = []
+  const out = new Set<string>()
   for (const item of Array.isArray(input) ? input : [input]) {
     const value = isObject(item) ? valueAt(item, "value") : undefined
     if (typeof value !== "string" || value === "") return fail(400, missing, "invalidValue")
-    if (!out.includes(value)) out.push(value)
+    out.add(value)
   }
-  return out
+  return [...out]
 }
 
 /** User ids, each of an existing user (400 `invalidValue` otherwise). @internal */
@@ -203,15 +203,10 @@ export const checkName = (
   selfId: string | undefined
 ): string => {
   const value = nameShape(input)
-  const lower = value.toLowerCase()
-  for (const role of env.ctx.org.roles.roles.values()) {
-    if (
-      role.id !== selfId && role.audience.type === audience.type && role.audience.value === audience.value &&
-      role.displayName.toLowerCase() === lower
-    ) {
-      // The documented detail (roles.yaml `ErrorRoleAlreadyAvailable`), with the name as given.
-      return fail(409, `Role with name: ${value} already exists in the system.`)
-    }
+  const holder = env.ctx.org.roles.byName.get(nameKey(audience, value))
+  if (holder !== undefined && holder !== selfId) {
+    // The documented detail (roles.yaml `ErrorRoleAlreadyAvailable`), with the name as given.
+    return fail(409, `Role with name: ${value} already exists in the system.`)
   }
   return value
 }

@@ -77,11 +77,26 @@ const attributeOf = (name: string): Attribute => {
 }
 
 const parseFilter = (text: string): NonNullable<RoleOp["filter"]> => {
-  const m = /^\s*(\S+)\s+(\S+)\s+(.+?)\s*$/.exec(text)
+  // Trimmed first: a lazy `(.+?)\s*$` is quadratic on a long run of white space (a 1 MB body).
+  const m = /^(\S+)\s+(\S+)\s+(.+)$/.exec(text.trim())
   const by = m?.[1]?.toLowerCase()
   if (m === null || (by !== "value" && by !== "display")) return fail(400, "Invalid filter", "invalidFilter")
   if (m[2]!.toLowerCase() !== "eq") return fail(501, "Only Eq filter is supported")
   return { by, operand: m[3]!.replace(/^"(.*)"$/, "$1") }
+}
+
+/**
+ * `users[value eq X]` -> `users` and `value eq X`; `users` -> `users`. No regular expression:
+ * one with a lazy group before optional white space is quadratic on a long path.
+ */
+const splitPath = (path: string): { readonly name: string; readonly filter: string | undefined } | undefined => {
+  const open = path.indexOf("[")
+  const name = open === -1 ? path : path.slice(0, open)
+  if (name.length === 0 || name.includes("]")) return undefined
+  if (open === -1) return { name, filter: undefined }
+  const rest = path.slice(open + 1)
+  if (!rest.endsWith("]") || rest.includes("\n")) return undefined
+  return { name, filter: rest.slice(0, -1) }
 }
 
 const toRoleOps = (op: PatchOp): ReadonlyArray<RoleOp> => {
@@ -94,10 +109,9 @@ const toRoleOps = (op: PatchOp): ReadonlyArray<RoleOp> => {
       value
     }))
   }
-  const m = /^([^[\]]+?)\s*(?:\[(.*)\])?$/.exec(op.path)
-  if (m === null) return fail(400, `Invalid path: ${op.path}`, "invalidPath")
-  const attribute = attributeOf(m[1]!)
-  const filter = m[2] === undefined ? undefined : parseFilter(m[2])
+  const parts = splitPath(op.path) ?? fail(400, `Invalid path: ${op.path}`, "invalidPath")
+  const attribute = attributeOf(parts.name)
+  const filter = parts.filter === undefined ? undefined : parseFilter(parts.filter)
   if (filter !== undefined && (attribute === "displayName" || op.op !== "remove")) {
     return fail(400, `Invalid path: ${op.path}. A filter is only supported in a remove operation.`, "invalidPath")
   }
@@ -147,7 +161,8 @@ const phase = { replace: 0, add: 1, remove: 2 } as const
 interface Members {
   readonly resolve: (value: unknown) => ReadonlyArray<string>
   readonly byValue: (operand: string) => string
-  readonly display: (id: string, operand: string) => boolean
+  /** Which members a `display eq operand` filter names (the operand resolved once). */
+  readonly display: (operand: string) => (id: string) => boolean
   /** `remove` with the bare path and no value. */
   readonly removeAll: boolean
 }
@@ -158,23 +173,26 @@ const applyMembers = (
   current: ReadonlyArray<string>,
   members: Members
 ): Array<string> => {
-  let set = [...current]
+  // A Set keeps insertion order: the members stay in the order they were added.
+  let set = new Set(current)
   for (const o of ops) {
     if (o.attribute !== attribute) continue
-    if (o.op === "replace") set = [...members.resolve(o.value)]
+    if (o.op === "replace") set = new Set(members.resolve(o.value))
     else if (o.op === "add") {
-      for (const id of members.resolve(o.value)) if (!set.includes(id)) set.push(id)
+      for (const id of members.resolve(o.value)) set.add(id)
     } else if (o.filter !== undefined) {
       const { by, operand } = o.filter
-      set = by === "value"
-        ? set.filter((id) => id !== members.byValue(operand))
-        : set.filter((id) => !members.display(id, operand))
+      // The operand is resolved once, whether or not the role has members (an unknown user is 400 either way).
+      if (by === "value") set.delete(members.byValue(operand))
+      else {
+        const matches = members.display(operand)
+        for (const id of [...set]) if (matches(id)) set.delete(id)
+      }
     } else if (o.value !== undefined) {
-      const gone = members.resolve(o.value)
-      set = set.filter((id) => !gone.includes(id))
-    } else if (members.removeAll) set = []
+      for (const id of members.resolve(o.value)) set.delete(id)
+    } else if (members.removeAll) set = new Set()
   }
-  return set
+  return [...set]
 }
 
 const sameName = (name: string, operand: string): boolean => {
@@ -186,10 +204,10 @@ const sameName = (name: string, operand: string): boolean => {
 const userMembers = (env: RoleEnv): Members => ({
   resolve: (value) => userIds(env, value),
   byValue: (operand) => userIds(env, [{ value: operand }])[0]!,
-  display: (id, operand) => {
+  display: (operand) => {
     const user = findUserByName(env.ctx.org, operand) ??
       fail(400, "User can't be resolved from the given user Id.", "invalidValue")
-    return user.id === id
+    return (id) => user.id === id
   },
   removeAll: true
 })
@@ -197,7 +215,7 @@ const userMembers = (env: RoleEnv): Members => ({
 const groupMembers = (env: RoleEnv): Members => ({
   resolve: (value) => groupIds(env, value),
   byValue: (operand) => operand,
-  display: (id, operand) => {
+  display: (operand) => (id) => {
     const group = env.ctx.org.groups.get(id)
     return group !== undefined && sameName(groupName(group), operand)
   },
@@ -207,7 +225,7 @@ const groupMembers = (env: RoleEnv): Members => ({
 const permissionMembers = (env: RoleEnv): Members => ({
   resolve: (value) => permissionsOf(env, value),
   byValue: (operand) => operand,
-  display: (scope, operand) => permissionDisplay(scope).toLowerCase() === operand.toLowerCase(),
+  display: (operand) => (scope) => permissionDisplay(scope).toLowerCase() === operand.toLowerCase(),
   removeAll: false
 })
 
