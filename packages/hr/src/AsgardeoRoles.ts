@@ -276,7 +276,24 @@ export interface Service {
   readonly roleOf: (role: string) => Either.Either<MappedRole, UnknownRole>
   /** The HR roles whose Asgardeo role this layer created (`ensure: true`), in the mapping's order. */
   readonly created: ReadonlyArray<string>
+  /**
+   * Every mapped role looked up again by name and audience (never created): what the HR
+   * operations do when a mapped role turns out deleted (`NotFound`). A role recreated under its
+   * name is found with its new id; one that is gone, or whose name now finds another HR role's
+   * role, is `MissingRole`, which ends a batch (every later employee of it would fail the same way).
+   *
+   * @since 0.4.0
+   */
+  readonly relookup: Effect.Effect<ReadonlyArray<MappedRole>, RelookupError>
 }
+
+/**
+ * How looking the mapped roles up again can fail (see {@link Service.relookup}).
+ *
+ * @since 0.4.0
+ * @category errors
+ */
+export type RelookupError = MissingRole | DirectoryRoles.FindError
 
 /**
  * @since 0.4.0
@@ -321,6 +338,22 @@ interface Resolved {
   readonly created: boolean
 }
 
+const missing = (entry: Entry) =>
+  new MissingRole({
+    role: entry.role,
+    displayName: entry.displayName,
+    ...(entry.audience === undefined ? {} : { audienceType: entry.audience.type }),
+    ...(entry.audience?.value === undefined ? {} : { audienceValue: entry.audience.value })
+  })
+
+const mappedOf = (entry: Entry, role: Role.Role): MappedRole => ({
+  role: entry.role,
+  name: entry.displayName,
+  id: role.id,
+  displayName: role.displayName,
+  audience: role.audience === undefined ? undefined : { type: role.audience.type, value: role.audience.value }
+})
+
 /** One entry's role: found, or created with `ensure`; `MissingRole` otherwise. */
 const resolve = (roles: DirectoryRoles.Service, entry: Entry, ensure: boolean): Effect.Effect<Resolved, ResolveError> =>
   Effect.flatMap(
@@ -336,14 +369,7 @@ const resolve = (roles: DirectoryRoles.Service, entry: Entry, ensure: boolean): 
           (r) => ({ entry, role: r.role, created: r.created })
         )
       }
-      return Effect.fail(
-        new MissingRole({
-          role: entry.role,
-          displayName: entry.displayName,
-          ...(entry.audience === undefined ? {} : { audienceType: entry.audience.type }),
-          ...(entry.audience?.value === undefined ? {} : { audienceValue: entry.audience.value })
-        })
-      )
+      return Effect.fail(missing(entry))
     }
   )
 
@@ -393,13 +419,7 @@ export const make = (
         )
       }
       byId.set(role.id.toLowerCase(), entry.role)
-      mapped.push({
-        role: entry.role,
-        name: entry.displayName,
-        id: role.id,
-        displayName: role.displayName,
-        audience: role.audience === undefined ? undefined : { type: role.audience.type, value: role.audience.value }
-      })
+      mapped.push(mappedOf(entry, role))
     }
     const known = mapped.map((m) => m.role)
     return AsgardeoRoles.of({
@@ -409,7 +429,26 @@ export const make = (
         const found = typeof role === "string" ? mapped.find((m) => m.role === role) : undefined
         return found !== undefined ? Either.right(found) : Either.left(new UnknownRole({ role: String(role), known }))
       },
-      created: found.filter((f) => f.created).map((f) => f.entry.role)
+      created: found.filter((f) => f.created).map((f) => f.entry.role),
+      relookup: Effect.forEach(entries, (entry) =>
+        Effect.flatMap(
+          roles.findByName(entry.displayName, lookIn(entry.audience)),
+          (option) =>
+            Option.isSome(option) ? Effect.succeed({ entry, role: option.value }) : Effect.fail(missing(entry))
+        ), { concurrency: 3 }).pipe(
+          Effect.flatMap((again) => {
+            const seen = new Map<string, string>()
+            const fresh: Array<MappedRole> = []
+            for (const { entry, role } of again) {
+              // Two HR roles on one Asgardeo role would make a role change leave the user role-less.
+              if (seen.has(role.id.toLowerCase())) return Effect.fail(missing(entry))
+              seen.set(role.id.toLowerCase(), entry.role)
+              fresh.push(mappedOf(entry, role))
+            }
+            return Effect.succeed(fresh)
+          }),
+          Effect.withSpan("AsgardeoRoles.relookup")
+        )
     })
   }).pipe(Effect.withSpan("AsgardeoRoles.make"))
 

@@ -365,7 +365,7 @@ export const makeRoles: Effect.Effect<Service, never, RolesRequirements | Asgard
   .gen(function*() {
     const mapped = yield* AsgardeoRoles.AsgardeoRoles
     const membership = Membership.roles(yield* DirectoryRoles.Roles)
-    return yield* build(Placement.roles(mapped, membership))
+    return yield* build(yield* Placement.roles(mapped, membership))
   })
 
 /**

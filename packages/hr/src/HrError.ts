@@ -225,6 +225,8 @@ export type DirectoryError =
   | ScimError.PagingAborted
   | ScimError.AmbiguousUser
   | ScimError.AmbiguousGroup
+  | ScimError.AmbiguousRole
+  | MissingRole
 
 /**
  * How onboarding one employee can fail (`HrDirectory.OnboardError` is this).

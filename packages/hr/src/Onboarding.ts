@@ -105,6 +105,7 @@ export type FatalError = Extract<
       | "OrganizationSwitchFailed"
       | "OrganizationNotFound"
       | "AmbiguousOrganization"
+      | "MissingRole"
   }
 >
 
@@ -123,7 +124,9 @@ export const fatalTags: ReadonlySet<string> = new Set<FatalError["_tag"]>([
   // Every employee of a sub-organization would fail to switch to it the same way.
   "OrganizationSwitchFailed",
   "OrganizationNotFound",
-  "AmbiguousOrganization"
+  "AmbiguousOrganization",
+  // Roles mode: a mapped role deleted (and not recreated) under a running batch.
+  "MissingRole"
 ])
 
 /**

@@ -256,6 +256,38 @@ for (const version of ["v2", "v3"] as const) {
         })
       ).pipe(Effect.provide(on(version))))
 
+    it.effect("a mapped role deleted and recreated: looked up again, the employee gets the new one", () =>
+      withHr((ids) =>
+        Effect.gen(function*() {
+          const roles = yield* Roles.Roles
+          yield* roles.delete(ids["HR Admin"])
+          const recreated = yield* roles.create({ displayName: "HR Admin" })
+          const kim = yield* (yield* hr).onboardEmployee(employee(1, "admin"))
+          assert.deepStrictEqual((yield* rolesByUser).get(kim.userName.replace(/^DEFAULT\//, "")), ["HR Admin"])
+          assert.isTrue((yield* writes).includes(assignment(recreated.id)))
+          // A role change to it afterwards uses the new id too, without another lookup failure.
+          yield* (yield* hr).changeRole(kim.userId, "hr_manager")
+          yield* (yield* hr).changeRole(kim.userId, "admin")
+        })
+      ).pipe(Effect.provide(on(version))))
+
+    it.effect("a mapped role deleted under a batch: MissingRole ends it, not role-less users one after another", () =>
+      withHr((ids) =>
+        Effect.gen(function*() {
+          yield* (yield* Roles.Roles).delete(ids["HR Admin"])
+          const employees = Array.from({ length: 5 }, (_, i) => employee(200 + i, "admin"))
+          const exit = yield* Effect.either(
+            Stream.runCollect((yield* hr).onboardMany(employees, { bulk: false, concurrency: 1 }))
+          )
+          assert.isTrue(exit._tag === "Left" && exit.left._tag === "BatchAborted", String(exit))
+          if (exit._tag === "Left" && exit.left._tag === "BatchAborted") {
+            assert.strictEqual(exit.left.causeTag, "MissingRole")
+          }
+          const created = (yield* writes).filter((w) => w === "POST /t/acme/scim2/Users")
+          assert.isAtMost(created.length, 1)
+        })
+      ).pipe(Effect.provide(on(version))))
+
     it.effect("a batch of 20: Bulk creates the users, each employee ends with exactly its role", () =>
       withHr((ids) =>
         Effect.gen(function*() {

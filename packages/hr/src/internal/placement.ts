@@ -10,6 +10,8 @@
 import type * as DirectoryRoles from "@asgardeo-scim/directory/Roles"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Predicate from "effect/Predicate"
+import * as Ref from "effect/Ref"
 import type * as AsgardeoRoles from "../AsgardeoRoles.js"
 import type { DirectoryError } from "../HrError.js"
 import { UnknownRole } from "../HrError.js"
@@ -39,6 +41,8 @@ export interface Placement {
   readonly rolesApi: DirectoryRoles.Version | undefined
 }
 
+const isNotFound = (error: unknown): boolean => Predicate.isTagged(error, "NotFound")
+
 /** The target of `role` among `all`, `UnknownRole` when there is none. @internal */
 export const find = (
   placement: Placement,
@@ -63,12 +67,33 @@ export const groups = (
   rolesApi: undefined
 })
 
-/** Asgardeo roles, as found when the layer was built. @internal */
-export const roles = (mapped: AsgardeoRoles.Service, membership: Membership): Placement => ({
-  roles: mapped.roles.map((m) => m.role),
-  check: mapped.roleOf,
-  all: Effect.succeed(mapped.roles),
-  withAll: (f) => f(mapped.roles),
-  membership,
-  rolesApi: mapped.version
-})
+/**
+ * Asgardeo roles, as found when the layer was built. When `f` fails with an error that says a
+ * mapped role is gone (`isStale`), the roles are looked up again (a role recreated under its name
+ * has a new id) and `f` runs once more; a role that is gone fails with `MissingRole`.
+ *
+ * @internal
+ */
+export const roles = (mapped: AsgardeoRoles.Service, membership: Membership): Effect.Effect<Placement> =>
+  Effect.map(Ref.make(mapped.roles), (current): Placement => ({
+    roles: mapped.roles.map((m) => m.role),
+    check: mapped.roleOf,
+    all: Ref.get(current),
+    withAll: <A, E, R>(
+      f: (all: ReadonlyArray<RoleGroup>) => Effect.Effect<A, E, R>,
+      options?: { readonly isStale?: ((error: E) => boolean) | undefined }
+    ): Effect.Effect<A, E | DirectoryError, R> =>
+      Effect.flatMap(Ref.get(current), (all) =>
+        Effect.catchIf(
+          f(all),
+          // As role groups: by default a `NotFound` says a mapped role is gone.
+          (error) => (options?.isStale ?? isNotFound)(error),
+          () =>
+            Effect.flatMap(
+              Effect.tap(mapped.relookup, (fresh) => Ref.set(current, fresh)),
+              (fresh) => f(fresh)
+            )
+        )),
+    membership,
+    rolesApi: mapped.version
+  }))
