@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Connection from "../Connection.js"
-import { CliError, Usage } from "../ExitCode.js"
+import { CliError, describe, Usage } from "../ExitCode.js"
 import { Io } from "../Io.js"
 import * as Lookup from "../Lookup.js"
 import * as Render from "../Render.js"
@@ -23,6 +23,24 @@ type Args<A> = Connection.Flags & { readonly json: boolean } & A
 type Audience = { readonly type: "organization" } | { readonly type: "application"; readonly value: string }
 
 const usage = (message: string) => new CliError({ code: Usage, message })
+
+/**
+ * The second step of a change failed after the first was made: the error (its exit code and
+ * line) with what was already done and what was not, so a re-run is not a guess.
+ */
+const afterFirstStep = (done: string, notDone: string) => (error: unknown): CliError => {
+  const { code, message } = describe(error)
+  return new CliError({ code, message: `${message} (already done: ${done}; not done: ${notDone})` })
+}
+
+/** `step`, its error told as {@link afterFirstStep} when a first step was made (`done` not empty). */
+const secondStep = <A, E, R>(
+  step: Effect.Effect<A, E, R>,
+  done: ReadonlyArray<string>,
+  verb: string,
+  notDone: string
+): Effect.Effect<A, E | CliError, R> =>
+  done.length === 0 ? step : Effect.mapError(step, afterFirstStep(`${done.join(", ")} ${verb}`, notDone))
 
 /**
  * `--audience`: `organization`, or `application:<application id>` (either word in any case).
@@ -164,7 +182,12 @@ export const assignment = (
           yield* (assign ? roles.assignUsers : roles.unassignUsers)(role.id, users.map((u) => u.id))
         }
         if (groups.length > 0) {
-          yield* (assign ? roles.assignGroups : roles.unassignGroups)(role.id, groups.map((g) => g.id))
+          yield* secondStep(
+            (assign ? roles.assignGroups : roles.unassignGroups)(role.id, groups.map((g) => g.id)),
+            users.map((u) => u.userName),
+            `${name}ed`,
+            `the groups ${groups.map((g) => Lookup.groupName(g)).join(", ")}`
+          )
         }
         const names = [...users.map((u) => u.userName), ...groups.map((g) => Lookup.groupName(g))]
         yield* Output.done(
@@ -220,7 +243,12 @@ export const permissions = (
           yield* roles.setPermissions(found.id, args.set)
         } else {
           yield* roles.addPermissions(found.id, args.add)
-          yield* roles.removePermissions(found.id, args.remove)
+          yield* secondStep(
+            roles.removePermissions(found.id, args.remove),
+            args.add,
+            "added",
+            `removing ${args.remove.join(", ")}`
+          )
         }
         const changed = args.set.length > 0 || args.add.length > 0 || args.remove.length > 0
         const role = changed ? yield* roles.get(found.id) : { ...found, permissions: before }
