@@ -43,7 +43,8 @@ const secondStep = <A, E, R>(
   done.length === 0 ? step : Effect.mapError(step, afterFirstStep(`${done.join(", ")} ${verb}`, notDone))
 
 /**
- * `--audience`: `organization`, or `application:<application id>` (either word in any case).
+ * `--audience`: `organization`, or `application:<application id>` (either word in any case; the
+ * id without white space).
  *
  * @internal
  */
@@ -51,8 +52,9 @@ export const parseAudience = (text: Option.Option<string>): Either.Either<Option
   if (Option.isNone(text)) return Either.right(Option.none())
   const value = text.value.trim()
   if (value.toLowerCase() === "organization") return Either.right(Option.some({ type: "organization" }))
-  const m = /^application:(.+)$/i.exec(value)
-  if (m !== null && m[1]!.trim() !== "") return Either.right(Option.some({ type: "application", value: m[1]!.trim() }))
+  // An application id has no white space (a name is not an id: it would match no role).
+  const m = /^application:\s*(\S+)$/i.exec(value)
+  if (m !== null) return Either.right(Option.some({ type: "application", value: m[1]! }))
   return Either.left(
     usage(
       `--audience ${JSON.stringify(value)}: expected organization or application:<application id> ` +
