@@ -5,6 +5,7 @@
  * @internal
  */
 import * as Patch from "@asgardeo-scim/core/Patch"
+import * as Validation from "@asgardeo-scim/core/Validation"
 import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
@@ -57,8 +58,12 @@ const decodeUtf8 = (file: string, bytes: Uint8Array): Effect.Effect<string, CliE
       })
   })
 
-/** How deep a JSON document may nest: deeper is no input of this CLI, and would exhaust the stack. */
-const maxJsonDepth = 64
+/**
+ * How deep a JSON document may nest: as deep as a value the client writes (`Validation.maxDepth`,
+ * the brackets of the document itself counted too). Deeper is no input of this CLI, and reading it
+ * would exhaust the stack.
+ */
+const maxJsonDepth = Validation.maxDepth + 1
 
 /** The deepest nesting of arrays and objects in JSON text (brackets in strings not counted). */
 const jsonDepth = (text: string): number => {
