@@ -171,6 +171,9 @@ export const assignment = (
     args,
     args.users.length === 0 && args.group.length === 0
       ? Either.left(usage(`roles ${name}: name at least one user, or a group with --group`))
+      : [...args.users, ...args.group].some((ref) => ref.trim() === "")
+      // Else the role is looked up before the empty name is refused.
+      ? Either.left(usage(`roles ${name}: a user or group is empty`))
       : parseAudience(args.audience),
     (audience) =>
       Effect.gen(function*() {
