@@ -11,7 +11,8 @@
  * Inside a sub-organization (`--sub-org`) the scopes are compared in their `internal_org_*` form.
  * The organization switch check (`organizationSwitch`): in a sub-organization, whether its token
  * (from the organization-switch grant) could be had; otherwise the switch grant is tried for the
- * first sub-organization the organizations API lists (a token request, nothing else), and the
+ * first active sub-organization of the first 20 the organizations API lists (a token request,
+ * nothing else; a deactivated one refuses every switch), and the
  * reason it fails is named (not shared, grant not enabled or the M2M template, deactivated,
  * `internal_organization_view` missing). In the root organization the check is reported and does
  * not change the verdict (an application that never acts in a sub-organization need not switch);
@@ -281,8 +282,8 @@ export interface Inputs {
 export const switchFailure: (error: unknown) => string = SwitchCheck.switchFailure
 
 /**
- * The organization switch check in a root organization: the first sub-organization the
- * organizations API lists, and whether `switchTo` (a token from the organization-switch grant)
+ * The organization switch check in a root organization: the first active sub-organization the
+ * organizations API lists (of the first 20), and whether `switchTo` (a token from the organization-switch grant)
  * works for it. Never fails; sends no write.
  *
  * @since 0.4.0

@@ -183,6 +183,28 @@ describe("asgardeo-scim doctor: organization switch and roles", () => {
     { timeout: 30_000 }
   )
 
+  it.effect(
+    "a deactivated sub-organization listed first is passed over: the switch is tried in an active one",
+    () =>
+      Effect.gen(function*() {
+        const { run } = yield* harness({
+          subOrganizations: [{ name: "ZZZ Active" }, { name: "AAA Dormant", status: "DISABLED" as const }]
+        })
+        const report = JSON.parse((yield* run("doctor", ...conn, "--json")).stdout)
+        assert.strictEqual(report.organizationSwitch.state, "ok", report.organizationSwitch.reason)
+        assert.strictEqual(report.organizationSwitch.organization.name, "ZZZ Active")
+
+        // Only deactivated ones: not checked, with the reason (a switch into one always fails).
+        const { run: runDormant } = yield* harness({
+          subOrganizations: [{ name: "Dormant", status: "DISABLED" as const }]
+        })
+        const dormant = JSON.parse((yield* runDormant("doctor", ...conn, "--json")).stdout)
+        assert.strictEqual(dormant.organizationSwitch.state, "not checked")
+        assert.match(dormant.organizationSwitch.reason, /no active sub-organization is listed/)
+      }),
+    { timeout: 20_000 }
+  )
+
   it.effect("without internal_organization_view the switch cannot be tried: counted with the scopes", () =>
     Effect.gen(function*() {
       const scopes = AsgardeoEmulator.allScopes.filter((s) => !s.endsWith("organization_view"))

@@ -172,6 +172,9 @@ describe("roles", () => {
       const cases: ReadonlyArray<readonly [ReadonlyArray<string>, RegExp]> = [
         [["roles", "list", "--audience", "tenant"], /--audience "tenant": expected organization or application:/],
         [["roles", "create", "x", "--audience", "application:"], /--audience "application:"/],
+        [["roles", "list", "--audience", "application: my app"], /--audience "application: my app"/],
+        [["roles", "assign", "auditor", "kim", " "], /roles assign: a user or group is empty/],
+        [["roles", "unassign", "auditor", "--group", " "], /roles unassign: a user or group is empty/],
         [["roles", "assign", "auditor", "--audience", "app"], /name at least one user, or a group with --group/],
         [["roles", "assign", "auditor", "kim", "--audience", "app"], /--audience "app"/],
         [["roles", "permissions", "auditor", "--set", "a", "--add", "b"], /--set replaces the whole set/],

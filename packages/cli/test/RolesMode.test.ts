@@ -138,6 +138,15 @@ describe("hr --role-mapping", () => {
       }
       const missing = yield* run("hr", "offboard", ...conn, "kim", "--role-mapping", "/nonexistent/roles.json")
       assert.strictEqual(missing.code, ExitCode.Usage)
+      // A role outside the mapping (`__proto__` and `toString` too), in either mode: before any request.
+      const mapping = tmp("roles.json", JSON.stringify({ admin: "HR Admin" }))
+      for (const role of ["employee", "__proto__", "toString"]) {
+        const outside = yield* run("hr", "change-role", ...conn, "kim", role, "--role-mapping", mapping)
+        assert.strictEqual(outside.code, ExitCode.Usage, outside.stderr)
+        assert.match(outside.stderr, /Unknown role .*; known roles: admin/)
+      }
+      const groupsMode = yield* run("hr", "change-role", ...conn, "kim", "toString")
+      assert.strictEqual(groupsMode.code, ExitCode.Usage, groupsMode.stderr)
       assert.deepStrictEqual(yield* emu.log, [])
     }), { timeout: 20_000 })
 

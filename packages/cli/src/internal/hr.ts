@@ -184,12 +184,16 @@ export const onboard = (
 export const changeRole = (
   args: Args<{ readonly user: string; readonly role: string; readonly roleMapping: Option.Option<string> }>
 ) =>
-  Effect.flatMap(modeOf(args.roleMapping), (mode) =>
-    Effect.gen(function*() {
+  Effect.flatMap(modeOf(args.roleMapping), (mode) => {
+    // Any case (`Admin`): the configured name (`admin`) is what is sent and printed. A role
+    // outside the mapping is refused before the connection (roles mode looks roles up) and any
+    // request: UnknownRole, exit code 2.
+    const role = EmployeeCsv.canonicalRole(mode.roles, args.role)
+    const known = mode.roles.groupOf(role)
+    return Either.isLeft(known) ? Effect.fail(known.left) : Effect.gen(function*() {
       const hr = yield* HrDirectory.HrDirectory
       const user = yield* Lookup.user(args.user)
-      // Any case (`Admin`): the configured name (`admin`) is what is sent and printed.
-      const change = yield* hr.changeRole(user.id, EmployeeCsv.canonicalRole(mode.roles, args.role))
+      const change = yield* hr.changeRole(user.id, role)
       yield* Output.done(
         args.json,
         change,
@@ -197,7 +201,8 @@ export const changeRole = (
         `${change.userName}: now ${change.role}` +
           (change.removedFrom.length > 0 ? ` (left ${change.removedFrom.join(", ")})` : "")
       )
-    }).pipe(Effect.provide(connection(args, mode))))
+    }).pipe(Effect.provide(connection(args, mode)))
+  })
 
 export const offboard = (
   args: Args<{ readonly user: string; readonly delete: boolean; readonly roleMapping: Option.Option<string> }>

@@ -5,6 +5,7 @@
  * @internal
  */
 import * as Patch from "@asgardeo-scim/core/Patch"
+import * as Validation from "@asgardeo-scim/core/Validation"
 import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
@@ -31,7 +32,7 @@ export const readText = (
           ? Effect.fail(new CliError({ code: Usage, message: `cannot read ${file}: not a file` }))
           : Number(info.size) > maxBytes
           ? Effect.fail(tooLarge(file, maxBytes))
-          : fs.readFileString(file))).pipe(
+          : Effect.flatMap(fs.readFile(file), (bytes) => decodeUtf8(file, bytes)))).pipe(
         Effect.mapError((e) =>
           e._tag === "CliError" ? e : new CliError({
             code: Usage,
@@ -43,22 +44,69 @@ export const readText = (
       )
 
 /**
+ * The text of a file's bytes: UTF-8 (a byte-order mark is dropped), else a usage error. Other
+ * encodings are refused rather than read with U+FFFD in place of what they hold (a role or a
+ * user named with it).
+ */
+const decodeUtf8 = (file: string, bytes: Uint8Array): Effect.Effect<string, CliError> =>
+  Effect.try({
+    try: () => new TextDecoder("utf-8", { fatal: true }).decode(bytes),
+    catch: () =>
+      new CliError({
+        code: Usage,
+        message: `cannot read ${file}: it is not UTF-8 (save it as UTF-8); nothing was sent`
+      })
+  })
+
+/**
+ * How deep a JSON document may nest: as deep as a value the client writes (`Validation.maxDepth`,
+ * the brackets of the document itself counted too). Deeper is no input of this CLI, and reading it
+ * would exhaust the stack.
+ */
+const maxJsonDepth = Validation.maxDepth + 1
+
+/** The deepest nesting of arrays and objects in JSON text (brackets in strings not counted). */
+const jsonDepth = (text: string): number => {
+  let depth = 0
+  let max = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (inString) {
+      if (c === "\\") i++
+      else if (c === "\"") inString = false
+    } else if (c === "\"") inString = true
+    else if (c === "[" || c === "{") max = Math.max(max, ++depth)
+    else if (c === "]" || c === "}") depth--
+  }
+  return max
+}
+
+/**
  * The JSON document in `file` (`-`: stdin). `what` names it in errors (`--data`).
  *
  * @internal
  */
 export const readJson = (file: string, what: string): Effect.Effect<unknown, CliError, FileSystem.FileSystem | Io> =>
   Effect.flatMap(readText(file, maxInputBytes), (text) =>
-    Effect.try({
-      try: (): unknown => JSON.parse(text),
-      catch: (e) =>
+    jsonDepth(text) > maxJsonDepth
+      ? Effect.fail(
         new CliError({
           code: Usage,
-          message: `${what}: ${file === "-" ? "stdin" : file} is not JSON (${
-            text.trim() === "" ? "it is empty" : e instanceof Error ? e.message : String(e)
-          }); nothing was sent`
+          message: `${what}: ${file === "-" ? "stdin" : file} is nested more than ${maxJsonDepth} levels deep; ` +
+            "nothing was sent"
         })
-    }))
+      )
+      : Effect.try({
+        try: (): unknown => JSON.parse(text),
+        catch: (e) =>
+          new CliError({
+            code: Usage,
+            message: `${what}: ${file === "-" ? "stdin" : file} is not JSON (${
+              text.trim() === "" ? "it is empty" : e instanceof Error ? e.message : String(e)
+            }); nothing was sent`
+          })
+      }))
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 

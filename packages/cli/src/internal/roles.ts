@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Connection from "../Connection.js"
-import { CliError, Usage } from "../ExitCode.js"
+import { CliError, describe, Usage } from "../ExitCode.js"
 import { Io } from "../Io.js"
 import * as Lookup from "../Lookup.js"
 import * as Render from "../Render.js"
@@ -25,7 +25,26 @@ type Audience = { readonly type: "organization" } | { readonly type: "applicatio
 const usage = (message: string) => new CliError({ code: Usage, message })
 
 /**
- * `--audience`: `organization`, or `application:<application id>` (either word in any case).
+ * The second step of a change failed after the first was made: the error (its exit code and
+ * line) with what was already done and what was not, so a re-run is not a guess.
+ */
+const afterFirstStep = (done: string, notDone: string) => (error: unknown): CliError => {
+  const { code, message } = describe(error)
+  return new CliError({ code, message: `${message} (already done: ${done}; not done: ${notDone})` })
+}
+
+/** `step`, its error told as {@link afterFirstStep} when a first step was made (`done` not empty). */
+const secondStep = <A, E, R>(
+  step: Effect.Effect<A, E, R>,
+  done: ReadonlyArray<string>,
+  verb: string,
+  notDone: string
+): Effect.Effect<A, E | CliError, R> =>
+  done.length === 0 ? step : Effect.mapError(step, afterFirstStep(`${done.join(", ")} ${verb}`, notDone))
+
+/**
+ * `--audience`: `organization`, or `application:<application id>` (either word in any case; the
+ * id without white space).
  *
  * @internal
  */
@@ -33,8 +52,9 @@ export const parseAudience = (text: Option.Option<string>): Either.Either<Option
   if (Option.isNone(text)) return Either.right(Option.none())
   const value = text.value.trim()
   if (value.toLowerCase() === "organization") return Either.right(Option.some({ type: "organization" }))
-  const m = /^application:(.+)$/i.exec(value)
-  if (m !== null && m[1]!.trim() !== "") return Either.right(Option.some({ type: "application", value: m[1]!.trim() }))
+  // An application id has no white space (a name is not an id: it would match no role).
+  const m = /^application:\s*(\S+)$/i.exec(value)
+  if (m !== null) return Either.right(Option.some({ type: "application", value: m[1]! }))
   return Either.left(
     usage(
       `--audience ${JSON.stringify(value)}: expected organization or application:<application id> ` +
@@ -151,6 +171,9 @@ export const assignment = (
     args,
     args.users.length === 0 && args.group.length === 0
       ? Either.left(usage(`roles ${name}: name at least one user, or a group with --group`))
+      : [...args.users, ...args.group].some((ref) => ref.trim() === "")
+      // Else the role is looked up before the empty name is refused.
+      ? Either.left(usage(`roles ${name}: a user or group is empty`))
       : parseAudience(args.audience),
     (audience) =>
       Effect.gen(function*() {
@@ -164,7 +187,12 @@ export const assignment = (
           yield* (assign ? roles.assignUsers : roles.unassignUsers)(role.id, users.map((u) => u.id))
         }
         if (groups.length > 0) {
-          yield* (assign ? roles.assignGroups : roles.unassignGroups)(role.id, groups.map((g) => g.id))
+          yield* secondStep(
+            (assign ? roles.assignGroups : roles.unassignGroups)(role.id, groups.map((g) => g.id)),
+            users.map((u) => u.userName),
+            `${name}ed`,
+            `the groups ${groups.map((g) => Lookup.groupName(g)).join(", ")}`
+          )
         }
         const names = [...users.map((u) => u.userName), ...groups.map((g) => Lookup.groupName(g))]
         yield* Output.done(
@@ -220,7 +248,12 @@ export const permissions = (
           yield* roles.setPermissions(found.id, args.set)
         } else {
           yield* roles.addPermissions(found.id, args.add)
-          yield* roles.removePermissions(found.id, args.remove)
+          yield* secondStep(
+            roles.removePermissions(found.id, args.remove),
+            args.add,
+            "added",
+            `removing ${args.remove.join(", ")}`
+          )
         }
         const changed = args.set.length > 0 || args.add.length > 0 || args.remove.length > 0
         const role = changed ? yield* roles.get(found.id) : { ...found, permissions: before }

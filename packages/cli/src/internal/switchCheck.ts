@@ -44,6 +44,9 @@ export const switchFailure = (error: unknown): string => {
   return ExitCode.describe(error).message
 }
 
+/** How many sub-organizations the check lists to find an active one. */
+const listLimit = 20
+
 /** @internal */
 export const organizationSwitch = (
   config: ScimConfig.Service,
@@ -54,13 +57,18 @@ export const organizationSwitch = (
     if (config.organizationUrl === undefined) {
       return { state: "not checked", organization: undefined, reason: "not an Asgardeo organization" } as const
     }
-    const listed = yield* Effect.either(organizations.list({ limit: 1 }))
+    // One page: a deactivated organization refuses every switch, so the first active one is tried.
+    const listed = yield* Effect.either(organizations.list({ limit: listLimit }))
     if (listed._tag === "Left") {
       return { state: "failing", organization: undefined, reason: switchFailure(listed.left) } as const
     }
-    const first = listed.right.organizations[0]
+    const all = listed.right.organizations
+    const first = all.find((o) => o.status === undefined || o.status.toUpperCase() === "ACTIVE")
     if (first === undefined) {
-      return { state: "not checked", organization: undefined, reason: "no sub-organization is listed" } as const
+      const reason = all.length === 0
+        ? "no sub-organization is listed"
+        : `no active sub-organization is listed (the first ${all.length} are deactivated)`
+      return { state: "not checked", organization: undefined, reason } as const
     }
     const organization = { id: first.id, name: first.name }
     const switched = yield* Effect.either(switchTo(first.id))
