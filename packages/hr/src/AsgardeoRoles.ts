@@ -95,12 +95,17 @@ export const RoleSchema = Schema.Struct({
  * (the audience type in any case; see `RoleSchema`). `decodeMapping` applies it with every other check.
  *
  * @example
- * ```json
- * {
+ * ```ts
+ * import { AsgardeoRoles } from "@asgardeo-scim/hr"
+ * import { Schema } from "effect"
+ *
+ * // A mapping file (`--role-mapping roles.json`) as JSON text.
+ * const file = `{
  *   "admin": "HR Admin",
  *   "hr_manager": { "displayName": "HR Manager", "audience": { "type": "organization" } },
  *   "employee": { "displayName": "Employee", "audience": { "type": "application", "value": "3645709f-ea8d-5595-7690-e1fa0efe3df9" } }
- * }
+ * }`
+ * export const mapping = Schema.decodeUnknownSync(AsgardeoRoles.MappingSchema)(JSON.parse(file))
  * ```
  *
  * @since 0.4.0
@@ -237,7 +242,7 @@ const entriesOf = (input: unknown): Either.Either<ReadonlyArray<Entry>, InvalidR
  *   employee: { displayName: "Employee" }
  * })
  * // Two HR roles on one Asgardeo role:
- * assert.isTrue(Either.isLeft(AsgardeoRoles.decodeMapping({ a: "Staff", b: "staff" })))
+ * assert.ok(Either.isLeft(AsgardeoRoles.decodeMapping({ a: "Staff", b: "staff" })))
  * ```
  *
  * @since 0.4.0
