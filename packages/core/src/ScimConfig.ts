@@ -24,12 +24,12 @@ import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
-import * as FilterProfile from "./FilterProfile.js"
+import type * as FilterProfile from "./FilterProfile.js"
+import * as Make from "./internal/configMake.js"
 import * as resolve from "./internal/configResolve.js"
 import * as internal from "./internal/configValidation.js"
 import type * as Retry from "./Retry.js"
-import * as Scopes from "./Scopes.js"
-import * as Target from "./Target.js"
+import type * as Target from "./Target.js"
 
 /**
  * A rate budget: at most `limit` requests in any `window`.
@@ -323,7 +323,7 @@ export const primaryUserStore = "DEFAULT"
  * @since 0.1.0
  * @category constants
  */
-export const defaultBaseUrl = "https://api.asgardeo.io"
+export const defaultBaseUrl: typeof Make.defaultBaseUrl = Make.defaultBaseUrl
 
 /**
  * Whether a host may be reached over plain `http://`: `localhost` itself, an IPv4 address in
@@ -354,91 +354,7 @@ export const validateUrl = internal.validateUrl
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Service, ConfigError.ConfigError> => makeNamed(options, {})
-
-/** What errors call each connection setting: the option's name where the caller gave it. */
-type Names = {
-  readonly [
-    K in "organization" | "clientId" | "clientSecret" | "baseUrl" | "defaultUserStore" | "subOrganization" | "rolesApi"
-  ]?: string
-}
-
-const makeNamed = (options: Options, names: Names): Effect.Effect<Service, ConfigError.ConfigError> =>
-  Effect.gen(function*() {
-    const org = names.organization ?? "ASGARDEO_ORG"
-    const organization = yield* internal.validateNonEmpty(org, options.organization)
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(organization)) {
-      return yield* Effect.fail(
-        internal.invalid(org, `${org} must be an organization name (letters, digits, '.', '_', '-')`)
-      )
-    }
-    const clientId = yield* internal.validateNonEmpty(names.clientId ?? "ASGARDEO_CLIENT_ID", options.clientId)
-    const clientSecret = yield* internal.validateSecret(
-      names.clientSecret ?? "ASGARDEO_CLIENT_SECRET",
-      options.clientSecret
-    )
-    const baseUrl = yield* internal.validateUrl(
-      names.baseUrl ?? "ASGARDEO_BASE_URL",
-      options.baseUrl ?? defaultBaseUrl
-    )
-    const target = Target.asgardeo
-    const common = yield* resolve.common(options, new URL(baseUrl).hostname, target)
-    const given = yield* internal.validateScopes("scopes", options.scopes ?? Scopes.all)
-    const defaultUserStore = yield* internal.validateUserStore(
-      names.defaultUserStore ?? "defaultUserStore",
-      options.defaultUserStore
-    )
-    const rolesApi = yield* internal.validateRolesApi(names.rolesApi ?? "rolesApi", options.rolesApi)
-    const organizationUrl = `${baseUrl}/t/${organization}`
-    const root: Service = {
-      target,
-      organization,
-      scimBaseUrl: `${organizationUrl}/scim2`,
-      organizationUrl,
-      auth: {
-        _tag: "ClientCredentials",
-        tokenUrl: `${baseUrl}/t/${organization}/oauth2/token`,
-        clientId,
-        clientSecret,
-        scopes: given,
-        clientAuthentication: yield* internal.validateClientAuthentication(
-          "clientAuthentication",
-          options.clientAuthentication
-        )
-      },
-      ...common,
-      defaultUserStore,
-      rolesApi
-    }
-    return options.subOrganization === undefined
-      ? root
-      : yield* forSubOrganizationNamed(root, options.subOrganization, names.subOrganization ?? "subOrganization")
-  })
-
-const forSubOrganizationNamed = (
-  root: Service,
-  subOrganization: unknown,
-  name: string
-): Effect.Effect<Service, ConfigError.ConfigError> =>
-  Effect.gen(function*() {
-    const auth = root.auth
-    if (root.organizationUrl === undefined || auth._tag !== "ClientCredentials" || root.subOrganization !== undefined) {
-      return yield* Effect.fail(
-        internal.invalid(
-          name,
-          `${name} needs the configuration of an Asgardeo root organization with client credentials`
-        )
-      )
-    }
-    const checked = yield* internal.validateSubOrganization(name, subOrganization)
-    return {
-      ...root,
-      scimBaseUrl: `${root.organizationUrl}/o/scim2`,
-      subOrganization: checked,
-      // In a sub-organization every scope is asked for in its `internal_org_*` form.
-      auth: { ...auth, scopes: Array.from(new Set(auth.scopes.map(Scopes.inOrganization))) }
-    }
-  })
+export const make = (options: Options): Effect.Effect<Service, ConfigError.ConfigError> => Make.makeNamed(options, {})
 
 /**
  * The configuration of a sub-organization of `root` (an Asgardeo root organization's
@@ -452,7 +368,8 @@ const forSubOrganizationNamed = (
 export const forSubOrganization = (
   root: Service,
   subOrganization: SubOrganization
-): Effect.Effect<Service, ConfigError.ConfigError> => forSubOrganizationNamed(root, subOrganization, "subOrganization")
+): Effect.Effect<Service, ConfigError.ConfigError> =>
+  Make.forSubOrganizationNamed(root, subOrganization, "subOrganization")
 
 /**
  * Resolves and checks the options of a generic RFC 7644 target.
@@ -461,51 +378,7 @@ export const forSubOrganization = (
  * @category constructors
  */
 export const makeGeneric = (options: GenericOptions): Effect.Effect<Service, ConfigError.ConfigError> =>
-  Effect.gen(function*() {
-    const scimBaseUrl = yield* internal.validateUrl("scimBaseUrl", options.scimBaseUrl)
-    const base = options.target ?? Target.rfc7644
-    const targetProblem = Target.problem(base)
-    if (targetProblem !== undefined) {
-      const [field, reason] = targetProblem
-      const name = field === "" ? "target" : `target.${field}`
-      return yield* Effect.fail(internal.invalid(name, `${name} must be ${reason}`))
-    }
-    const profiles = options.filterProfiles
-    const target = profiles === undefined ? base : Target.make({
-      name: base.name,
-      filters: {
-        users: FilterProfile.profileByName(profiles.users),
-        groups: FilterProfile.profileByName(profiles.groups)
-      }
-    }, base)
-    const common = yield* resolve.common(options, new URL(scimBaseUrl).hostname, target)
-    const auth: Auth = "bearerToken" in options.auth
-      ? { _tag: "StaticToken", token: yield* internal.validateSecret("auth.bearerToken", options.auth.bearerToken) }
-      : {
-        _tag: "ClientCredentials",
-        tokenUrl: yield* internal.validateUrl("auth.tokenUrl", options.auth.tokenUrl),
-        clientId: yield* internal.validateNonEmpty("auth.clientId", options.auth.clientId),
-        clientSecret: yield* internal.validateSecret("auth.clientSecret", options.auth.clientSecret),
-        scopes: yield* internal.validateScopes("auth.scopes", options.auth.scopes ?? []),
-        clientAuthentication: yield* internal.validateClientAuthentication(
-          "auth.clientAuthentication",
-          options.auth.clientAuthentication
-        )
-      }
-    const defaultUserStore = target.userStores === undefined
-      ? undefined
-      : options.defaultUserStore === undefined
-      ? target.userStores.primary
-      : yield* internal.validateUserStore("defaultUserStore", options.defaultUserStore)
-    return {
-      target,
-      organization: undefined,
-      scimBaseUrl,
-      auth,
-      ...common,
-      defaultUserStore
-    } satisfies Service
-  })
+  Make.makeGeneric(options)
 
 /**
  * The Asgardeo target from options.
@@ -588,7 +461,7 @@ export const defaultConfig: ConfigOptions = {
   )
 }
 
-const defaultNames: ReadonlyArray<readonly [keyof Names, string]> = [
+const defaultNames: ReadonlyArray<readonly [keyof Make.Names, string]> = [
   ["organization", "ASGARDEO_ORG"],
   ["clientId", "ASGARDEO_CLIENT_ID"],
   ["clientSecret", "ASGARDEO_CLIENT_SECRET"],
@@ -649,6 +522,6 @@ export const layerConfig = (
       // An error names the option where the caller gave it, the environment variable otherwise.
       const names: Record<string, string> = {}
       for (const [key, variable] of defaultNames) names[key] = key in given ? key : variable
-      return yield* makeNamed(resolved as unknown as Options, names)
+      return yield* Make.makeNamed(resolved as unknown as Options, names)
     })
   )
