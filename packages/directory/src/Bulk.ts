@@ -285,13 +285,13 @@ export const make: Effect.Effect<
     Effect.gen(function*() {
       const needed = Scopes.forOperations(new Set(prepared.map((p) => p.scope)))
       if (!target.scopes.checked) return needed[0]
-      const token = yield* tokens.get()
-      if (token.scopes === undefined) return needed[0]
+      const granted = (yield* tokens.get()).scopes
+      if (granted === undefined) return needed[0]
       // In a sub-organization each scope is granted in its `internal_org_*` form.
-      const missing = needed.map(client.scopeOf).find((s) => !token.scopes!.has(s))
+      const missing = needed.map(client.scopeOf).find((s) => !granted.has(s))
       if (missing !== undefined) {
         return yield* Effect.fail(
-          new ScimError.MissingScope({ operation: op, scope: missing, granted: [...token.scopes] })
+          new ScimError.MissingScope({ operation: op, scope: missing, granted: [...granted] })
         )
       }
       return needed[0]

@@ -89,7 +89,7 @@ export const prepare = (
     if (match === null) {
       return bad(`${at}.path`, "expected /Users, /Groups or /v2/Roles, or one of them followed by /{id}")
     }
-    const resource: Resource = match[1] === "v2/Roles" ? "Roles" : match[1] as Resource
+    const resource: Resource = match[1] === "v2/Roles" ? "Roles" : match[1] === "Groups" ? "Groups" : "Users"
     const endpoint = endpointOf(resource)
     if (resource === "Roles" && target.roles !== "asgardeo") {
       return Either.left(
