@@ -1,0 +1,52 @@
+/**
+ * Where durable work is kept: the `SqlClient` the cluster's message and runner storage, the batch
+ * progress table and the shared rate-limit budget use. Two drivers, both from Effect's SQL family:
+ *
+ * - SQLite in a file (`layerSqlite`), the embedded default: `@effect/sql-libsql`, whose
+ *   `@libsql/client` ships its native binary as prebuilt npm packages, so an install needs no
+ *   compiler. One process at a time may run on a file.
+ * - PostgreSQL (`layerPg`), for several runners sharing the work: `@effect/sql-pg`.
+ *
+ * The cluster's snowflake ids do not fit a JavaScript number: the SQLite client reads integers as
+ * `bigint` (`intMode: "bigint"`), which the cluster's SQL storage expects.
+ *
+ * @since 0.5.0
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as LibsqlClient from "@effect/sql-libsql/LibsqlClient"
+import * as PgClient from "@effect/sql-pg/PgClient"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+
+/**
+ * SQLite in a file (created when missing), for one runner.
+ *
+ * @since 0.5.0
+ * @category layers
+ */
+export const layerSqlite = (options: {
+  /** A file path; `:memory:` for a database that lives as long as the layer. */
+  readonly filename: string
+}): Layer.Layer<SqlClient.SqlClient> =>
+  LibsqlClient.layer({
+    url: options.filename === ":memory:" ? ":memory:" : `file:${options.filename}`,
+    intMode: "bigint"
+  }).pipe(Layer.project(SqlClient.SqlClient, SqlClient.SqlClient, (c) => c))
+
+/**
+ * PostgreSQL, for runners that share the work. `url`: `postgres://user:password@host:port/db`.
+ *
+ * @since 0.5.0
+ * @category layers
+ */
+export const layerPg = (options: {
+  readonly url: Redacted.Redacted
+  /** Connections of this runner's pool (default 10). */
+  readonly maxConnections?: number | undefined
+}): Layer.Layer<SqlClient.SqlClient, SqlError> =>
+  PgClient.layer({
+    url: options.url,
+    maxConnections: options.maxConnections,
+    applicationName: "asgardeo-scim-workflow"
+  }).pipe(Layer.project(SqlClient.SqlClient, SqlClient.SqlClient, (c) => c))
