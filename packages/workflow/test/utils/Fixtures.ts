@@ -1,0 +1,34 @@
+import { Directory } from "@asgardeo-scim/directory"
+import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
+import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+import { Effect, Layer, Logger, LogLevel } from "effect"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+
+/** The HR service over the in-process emulator, in real time (no TestClock): for it.live tests. */
+export const hrOnEmulator = (options: AsgardeoEmulator.Options = {}) =>
+  HrDirectory.layer.pipe(
+    Layer.provide(RoleMapping.layer()),
+    Layer.provideMerge(Directory.layer),
+    Layer.provideMerge(AsgardeoEmulator.layerConfig()),
+    Layer.provideMerge(AsgardeoEmulator.layerClient(options))
+  )
+
+/** A fresh directory for a SQLite file, removed when the scope closes. */
+export const tempDir = Effect.acquireRelease(
+  Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "asgardeo-workflow-"))),
+  (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
+)
+
+/** The cluster logs every shard move at INFO: warnings and above only. */
+export const quiet = Logger.minimumLogLevel(LogLevel.Warning)
+
+export const kim = {
+  employeeId: "E1001",
+  email: "kim@example.com",
+  firstName: "Kim",
+  lastName: "Lee",
+  department: "Engineering",
+  role: "employee"
+}
