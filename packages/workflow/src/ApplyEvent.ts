@@ -27,6 +27,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as HrEvent from "./HrEvent.js"
 import type { Retry } from "./WorkflowError.js"
 import { EventFailed } from "./WorkflowError.js"
@@ -39,7 +40,14 @@ import { EventFailed } from "./WorkflowError.js"
  */
 export const ApplyEvent = Workflow.make({
   name: "asgardeo-scim/ApplyEvent",
-  payload: { event: HrEvent.HrEvent },
+  payload: {
+    event: HrEvent.HrEvent,
+    /**
+     * Part of a durable batch: a fatal failure ends the event at once (the batch stops and a new
+     * run of it tries again), instead of waiting out the backoff.
+     */
+    inBatch: Schema.optional(Schema.Boolean)
+  },
   success: HrEvent.Applied,
   error: EventFailed,
   idempotencyKey: ({ event }) => event.eventId
@@ -201,7 +209,7 @@ export const layer = (
   options: Options = {}
 ): Layer.Layer<never, never, WorkflowEngine.WorkflowEngine | HrDirectory.HrDirectory | Users.Users> => {
   const backoff = (options.backoff ?? defaultBackoff).map(Duration.decode)
-  return ApplyEvent.toLayer(({ event }) =>
+  return ApplyEvent.toLayer(({ event, inBatch }) =>
     Effect.gen(function*() {
       const hr = yield* HrDirectory.HrDirectory
       const users = yield* Users.Users
@@ -222,7 +230,10 @@ export const layer = (
         const failure = Cause.failureOption(exit.cause)
         if (Option.isNone(failure)) return yield* exit
         const wait = backoff[attempt - 1]
-        if (failure.value.retry === "permanent" || wait === undefined) return yield* Effect.fail(failure.value)
+        const retry = failure.value.retry
+        if (retry === "permanent" || (retry === "fatal" && inBatch === true) || wait === undefined) {
+          return yield* Effect.fail(failure.value)
+        }
         yield* DurableClock.sleep({ name: `backoff/${attempt}`, duration: wait })
         attempt++
       }

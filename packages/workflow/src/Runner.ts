@@ -23,6 +23,8 @@
  *
  * @since 0.5.0
  */
+import type * as Users from "@asgardeo-scim/directory/Users"
+import type * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
 import * as ClusterWorkflowEngine from "@effect/cluster/ClusterWorkflowEngine"
 import type * as MessageStorage from "@effect/cluster/MessageStorage"
 import * as RunnerAddress from "@effect/cluster/RunnerAddress"
@@ -37,6 +39,9 @@ import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as ApplyEvent from "./ApplyEvent.js"
+import * as DurableBatch from "./DurableBatch.js"
+import * as EmployeeQueue from "./EmployeeQueue.js"
 import * as Storage from "./Storage.js"
 
 /**
@@ -111,3 +116,21 @@ export const layerSocket = (options: {
     }))
   )
 }
+
+/**
+ * The work a runner does: the event workflow (`ApplyEvent`), the employees' queues
+ * (`EmployeeQueue`) and the batches (`DurableBatch`), over the HR service of the directory to
+ * provision (`HrDirectory.layer` or `layerRoles`, with the directory's services) and a runner
+ * (`layerEmbedded` or `layerSocket`, with the storage). Every runner of a cluster registers the
+ * same work.
+ *
+ * @since 0.5.0
+ * @category layers
+ */
+export const work = (
+  options: ApplyEvent.Options = {}
+): Layer.Layer<
+  never,
+  never,
+  WorkflowEngine.WorkflowEngine | Sharding.Sharding | SqlClient.SqlClient | HrDirectory.HrDirectory | Users.Users
+> => Layer.mergeAll(ApplyEvent.layer(options), EmployeeQueue.layer, DurableBatch.layer)

@@ -13,6 +13,11 @@ export * as ApplyEvent from "./ApplyEvent.js"
 /**
  * @since 0.5.0
  */
+export * as DurableBatch from "./DurableBatch.js"
+
+/**
+ * @since 0.5.0
+ */
 export * as EmployeeQueue from "./EmployeeQueue.js"
 
 /**
