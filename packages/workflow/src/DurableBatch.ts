@@ -29,6 +29,7 @@ import * as Workflow from "@effect/workflow/Workflow"
 import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -389,7 +390,7 @@ export const progress = (
  */
 export const watch = (
   batchId: unknown,
-  options: { readonly every?: import("effect/Duration").DurationInput | undefined } = {}
+  options: { readonly every?: Duration.DurationInput | undefined } = {}
 ): Stream.Stream<Progress, InvalidEvent | BatchNotFound | StorageError, SqlClient.SqlClient> =>
   Stream.repeatEffectWithSchedule(progress(batchId), Schedule.spaced(options.every ?? "1 second")).pipe(
     Stream.takeUntil((p) => p.status !== "running")
