@@ -1,17 +1,22 @@
 import { Directory } from "@asgardeo-scim/directory"
 import { HrDirectory, RoleMapping } from "@asgardeo-scim/hr"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+import { Runner } from "@asgardeo-scim/workflow"
+import type { Duration } from "effect"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 
 /** The HR service over the in-process emulator, in real time (no TestClock): for it.live tests. */
-export const hrOnEmulator = (options: AsgardeoEmulator.Options = {}) =>
+export const hrOnEmulator = (
+  options: AsgardeoEmulator.Options = {},
+  overrides: Parameters<typeof AsgardeoEmulator.layerConfig>[0] = {}
+) =>
   HrDirectory.layer.pipe(
     Layer.provide(RoleMapping.layer()),
     Layer.provideMerge(Directory.layer),
-    Layer.provideMerge(AsgardeoEmulator.layerConfig()),
+    Layer.provideMerge(AsgardeoEmulator.layerConfig(overrides)),
     Layer.provideMerge(AsgardeoEmulator.layerClient(options))
   )
 
@@ -32,3 +37,16 @@ export const kim = {
   department: "Engineering",
   role: "employee"
 }
+
+/** Work, an embedded runner on `filename` and the HR service on the emulator, one attempt per request. */
+export const embedded = (
+  filename: string,
+  options: {
+    readonly backoff?: ReadonlyArray<Duration.DurationInput> | undefined
+    readonly emulator?: AsgardeoEmulator.Options
+  } = {}
+) =>
+  Runner.work({ backoff: options.backoff ?? ["10 millis", "10 millis"] }).pipe(
+    Layer.provideMerge(Runner.layerEmbedded({ filename })),
+    Layer.provideMerge(hrOnEmulator(options.emulator ?? {}, { retry: { maxAttempts: 1 } }))
+  )
