@@ -8,17 +8,19 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 
+/** The HR service over an emulator given by the context (its `HttpClient` and service). */
+export const hrOn = (overrides: Parameters<typeof AsgardeoEmulator.layerConfig>[0] = {}) =>
+  HrDirectory.layer.pipe(
+    Layer.provide(RoleMapping.layer()),
+    Layer.provideMerge(Directory.layer),
+    Layer.provideMerge(AsgardeoEmulator.layerConfig(overrides))
+  )
+
 /** The HR service over the in-process emulator, in real time (no TestClock): for it.live tests. */
 export const hrOnEmulator = (
   options: AsgardeoEmulator.Options = {},
   overrides: Parameters<typeof AsgardeoEmulator.layerConfig>[0] = {}
-) =>
-  HrDirectory.layer.pipe(
-    Layer.provide(RoleMapping.layer()),
-    Layer.provideMerge(Directory.layer),
-    Layer.provideMerge(AsgardeoEmulator.layerConfig(overrides)),
-    Layer.provideMerge(AsgardeoEmulator.layerClient(options))
-  )
+) => hrOn(overrides).pipe(Layer.provideMerge(AsgardeoEmulator.layerClient(options)))
 
 /** A fresh directory for a SQLite file, removed when the scope closes. */
 export const tempDir = Effect.acquireRelease(
@@ -38,6 +40,9 @@ export const kim = {
   role: "employee"
 }
 
+/** A runner stopped with work in flight waits this long for it (the default is 15 s). */
+export const fastStop = { entityTerminationTimeout: "200 millis" } as const
+
 /** Work, an embedded runner on `filename` and the HR service on the emulator, one attempt per request. */
 export const embedded = (
   filename: string,
@@ -47,6 +52,6 @@ export const embedded = (
   } = {}
 ) =>
   Runner.work({ backoff: options.backoff ?? ["10 millis", "10 millis"] }).pipe(
-    Layer.provideMerge(Runner.layerEmbedded({ filename })),
+    Layer.provideMerge(Runner.layerEmbedded({ filename, sharding: fastStop })),
     Layer.provideMerge(hrOnEmulator(options.emulator ?? {}, { retry: { maxAttempts: 1 } }))
   )
