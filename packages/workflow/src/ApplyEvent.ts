@@ -75,10 +75,15 @@ export interface Options {
   /**
    * The waits before each further attempt of a transient or fatal failure: as many attempts as
    * waits, plus the first. Default: 10 seconds, 1 minute, 5 minutes, 30 minutes (5 attempts over
-   * about 36 minutes). Waits over a minute are durable timers in the storage; shorter ones are
-   * in memory (the engine's threshold), replayed from the start after a crash.
+   * about 36 minutes).
    */
   readonly backoff?: ReadonlyArray<Duration.DurationInput> | undefined
+  /**
+   * Waits up to this long are kept in memory; longer ones are durable timers in the storage
+   * (default: 1 minute, the engine's). A wait in memory is lost with its runner: the attempt
+   * before it runs again when the workflow resumes, which is safe (every step is idempotent).
+   */
+  readonly inMemoryThreshold?: Duration.DurationInput | undefined
 }
 
 /**
@@ -209,6 +214,7 @@ export const layer = (
   options: Options = {}
 ): Layer.Layer<never, never, WorkflowEngine.WorkflowEngine | HrDirectory.HrDirectory | Users.Users> => {
   const backoff = (options.backoff ?? defaultBackoff).map(Duration.decode)
+  const inMemoryThreshold = options.inMemoryThreshold
   return ApplyEvent.toLayer(({ event, inBatch }) =>
     Effect.gen(function*() {
       const hr = yield* HrDirectory.HrDirectory
@@ -234,7 +240,7 @@ export const layer = (
         if (retry === "permanent" || (retry === "fatal" && inBatch === true) || wait === undefined) {
           return yield* Effect.fail(failure.value)
         }
-        yield* DurableClock.sleep({ name: `backoff/${attempt}`, duration: wait })
+        yield* DurableClock.sleep({ name: `backoff/${attempt}`, duration: wait, inMemoryThreshold })
         attempt++
       }
     })

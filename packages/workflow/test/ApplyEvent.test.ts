@@ -3,7 +3,7 @@ import { ApplyEvent, EmployeeQueue, HrEvent } from "@asgardeo-scim/workflow"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Schema } from "effect"
 import * as Path from "node:path"
-import { embedded, kim, quiet, tempDir } from "./utils/Fixtures.js"
+import { embedded, kim, pollUntil, quiet, tempDir } from "./utils/Fixtures.js"
 
 /** Runs `body` with a fresh embedded runner over a fresh emulator. */
 const withRunner = <A, E, R>(
@@ -171,6 +171,28 @@ describe("ApplyEvent through EmployeeQueue", () => {
         assert.strictEqual((yield* emulator.snapshot()).users.length, 1)
       })
     ))
+
+  it.live(
+    "a wait longer than the in-memory threshold is a durable timer: the event waits, then is applied",
+    () =>
+      withRunner(
+        Effect.gen(function*() {
+          const emulator = yield* AsgardeoEmulator.AsgardeoEmulator
+          yield* emulator.injectFault(AsgardeoEmulator.status(503, { method: "POST", path: /\/Users$/, times: 1 }))
+          yield* EmployeeQueue.submit(hire("d1"))
+          // Waiting is reported while the timer runs (the workflow is suspended in the storage).
+          const waiting = yield* pollUntil(EmployeeQueue.status("d1"), (s) => s._tag !== "Pending")
+          assert.strictEqual(waiting._tag, "Waiting")
+          const applied = yield* pollUntil(EmployeeQueue.status("d1"), (s) => s._tag !== "Waiting")
+          assert.deepStrictEqual(applied._tag === "Applied" && [applied.applied.outcome, applied.applied.attempts], [
+            "created",
+            2
+          ])
+        }),
+        { backoff: ["500 millis"], inMemoryThreshold: "0 millis" }
+      ),
+    30_000
+  )
 
   it.live("a transient failure past the backoff ends the event with EventFailed", () =>
     withRunner(

@@ -47,11 +47,26 @@ export const fastStop = { entityTerminationTimeout: "200 millis" } as const
 export const embedded = (
   filename: string,
   options: {
+    readonly inMemoryThreshold?: Duration.DurationInput | undefined
     readonly backoff?: ReadonlyArray<Duration.DurationInput> | undefined
     readonly emulator?: AsgardeoEmulator.Options
   } = {}
 ) =>
-  Runner.work({ backoff: options.backoff ?? ["10 millis", "10 millis"] }).pipe(
+  Runner.work({
+    backoff: options.backoff ?? ["10 millis", "10 millis"],
+    inMemoryThreshold: options.inMemoryThreshold
+  }).pipe(
     Layer.provideMerge(Runner.layerEmbedded({ filename, sharding: fastStop })),
     Layer.provideMerge(hrOnEmulator(options.emulator ?? {}, { retry: { maxAttempts: 1 } }))
+  )
+
+/** Runs `effect` every `every` until `done` holds for its value; that value. */
+export const pollUntil = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  done: (a: A) => boolean,
+  every: Duration.DurationInput = "20 millis"
+): Effect.Effect<A, E, R> =>
+  Effect.flatMap(
+    effect,
+    (a) => done(a) ? Effect.succeed(a) : Effect.zipRight(Effect.sleep(every), pollUntil(effect, done, every))
   )
