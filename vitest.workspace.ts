@@ -30,6 +30,7 @@ export const serverSuites: ReadonlyArray<string> = [
   "packages/testkit/test/Bodies.test.ts",
   "packages/testkit/test/RolesServer.test.ts",
   "packages/testkit/test/Server.test.ts",
+  "packages/workflow/test/Distributed.test.ts",
   "packages/workflow/test/Postgres.test.ts"
 ]
 

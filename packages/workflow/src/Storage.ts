@@ -47,9 +47,15 @@ export const layerPg = (options: {
   readonly url: Redacted.Redacted
   /** Connections of this runner's pool (default 10). */
   readonly maxConnections?: number | undefined
+  /**
+   * The connections' `application_name` (default `asgardeo-scim-workflow`): name each runner
+   * (`asgardeo-scim-workflow runner-2`) to tell in `pg_stat_activity` and `pg_locks` which
+   * runner holds which shard lock.
+   */
+  readonly applicationName?: string | undefined
 }): Layer.Layer<SqlClient.SqlClient, SqlError> =>
   PgClient.layer({
     url: options.url,
     maxConnections: options.maxConnections,
-    applicationName: "asgardeo-scim-workflow"
+    applicationName: options.applicationName ?? "asgardeo-scim-workflow"
   }).pipe(Layer.project(SqlClient.SqlClient, SqlClient.SqlClient, (c) => c))

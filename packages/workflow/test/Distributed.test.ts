@@ -1,0 +1,200 @@
+// Runners as real processes (test/utils/runner.ts) on a throwaway PostgreSQL, provisioning an
+// emulator served on a loopback port in this process (its exact state: `snapshot()`, `log`).
+// A server suite (vitest.workspace.ts). The cluster's settings are shortened (`sharding` below);
+// what they are in production, and what the takeover measured here is, is in the README
+// ("Runners in production: failure and takeover").
+import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+import * as EmulatorServer from "@asgardeo-scim/testkit/EmulatorServer"
+import { DurableBatch, Storage } from "@asgardeo-scim/workflow"
+import { assert, describe, it } from "@effect/vitest"
+import { Clock, Duration, Effect } from "effect"
+import { writeFile } from "node:fs/promises"
+import * as Path from "node:path"
+import { pollUntil, quiet, tempDir } from "./utils/Fixtures.js"
+import * as Postgres from "./utils/Postgres.js"
+import * as Runners from "./utils/Runners.js"
+
+/** The shortened settings: see the README for the defaults and why these matter. */
+const sharding = {
+  shardLockExpiration: Duration.seconds(6),
+  shardLockRefreshInterval: Duration.seconds(2),
+  runnerHealthCheckInterval: Duration.seconds(2),
+  refreshAssignmentsInterval: Duration.seconds(1),
+  entityMessagePollInterval: Duration.seconds(1),
+  entityTerminationTimeout: Duration.seconds(1)
+}
+
+const roles = ["employee", "hr_manager", "admin"] as const
+const groupOf = { employee: "Employees", hr_manager: "HR-Managers", admin: "HR-Admins" } as const
+const employee = (i: number) => ({
+  employeeId: `E${3000 + i}`,
+  email: `dist${i}@example.com`,
+  firstName: `First${i}`,
+  lastName: `Last${i}`,
+  department: "Engineering",
+  role: roles[i % roles.length]!
+})
+
+/**
+ * A throwaway PostgreSQL, the emulator on a loopback port and `count` runner processes, for the
+ * scope; returns once every runner holds some of the shards (the assignments have settled), so
+ * that no shard moves while a test runs.
+ */
+const cluster = (count: number) =>
+  Effect.gen(function*() {
+    const server = yield* Postgres.make()
+    const emulator = yield* EmulatorServer.make()
+    const runners = yield* Effect.forEach(
+      Array.from({ length: count }, (_, i) => i + 1),
+      (i) =>
+        Effect.flatMap(Postgres.freePort, (port) =>
+          Runners.start({
+            settings: { name: `runner-${i}`, port, sharding, backoff: [Duration.millis(200), Duration.seconds(1)] },
+            server,
+            emulator
+          })),
+      { concurrency: "unbounded" }
+    )
+    const sql = Storage.layerPg({ url: server.url, maxConnections: 2 })
+    const names = runners.map((r) => Runners.applicationName(r.name))
+    yield* pollUntil(
+      Runners.shardsHeld.pipe(Effect.provide(sql)),
+      (held) => names.every((n) => (held.get(n) ?? 0) > 0) && [...held.values()].reduce((a, b) => a + b, 0) === 300,
+      "200 millis"
+    ).pipe((poll) => within("30 seconds", "every runner holding shards", poll))
+    return { server, emulator, runners, sql }
+  })
+
+/** `effect`, failing after `duration` with an error that says what did not happen. */
+const within = <A, E, R>(duration: Duration.DurationInput, what: string, effect: Effect.Effect<A, E, R>) =>
+  Effect.timeoutFail(effect, { duration, onTimeout: () => new Error(`timed out waiting for ${what}`) })
+
+const scimPosts = (log: ReadonlyArray<AsgardeoEmulator.LogEntry>) =>
+  log.filter((e) => e.method === "POST" && /\/scim2\/Users$/.test(e.path))
+
+describe.sequential("distributed runners on PostgreSQL", () => {
+  it.live(
+    "a runner SIGKILLed mid-batch, the one holding the batch's parent: the others finish it, every employee once",
+    () =>
+      Effect.gen(function*() {
+        const { emulator, runners, sql } = yield* cluster(3)
+        // Slow enough that 40 employees over three runners take several seconds.
+        yield* emulator.injectFault(AsgardeoEmulator.latency(150, { path: /\/scim2\// }))
+        const total = 40
+        const concurrency = 4
+        const file = Path.join(yield* tempDir, "employees.json")
+        yield* Effect.promise(() =>
+          writeFile(file, JSON.stringify(Array.from({ length: total }, (_, i) => employee(i))))
+        )
+        const batchId = "dist-batch-1"
+        const progress = DurableBatch.progress(batchId).pipe(Effect.provide(sql))
+        yield* runners[0]!.send({ _tag: "SubmitBatch", file, batchId, concurrency })
+
+        const before = yield* within(
+          "60 seconds",
+          "6 employees done",
+          pollUntil(progress, (p) => p.done >= 6, "50 millis")
+        )
+        assert.isAtLeast(before.pending, 20, "the batch went too fast to be killed in the middle")
+        const parent = yield* Runners.holderOf(DurableBatch.OnboardBatch.name).pipe(Effect.provide(sql))
+        const victim = runners.find((r) => Runners.applicationName(r.name) === parent?.name)
+        assert.isDefined(victim, `no runner holds the parent's shard: ${JSON.stringify(parent)}`)
+        const killedAt = yield* Clock.currentTimeMillis
+        assert.deepStrictEqual(yield* victim!.kill("SIGKILL"), { code: null, signal: "SIGKILL" })
+        // Only the parent records progress: nothing moves until a survivor has taken it over.
+        const baseline = yield* progress
+        const resumed = yield* within(
+          "60 seconds",
+          "progress after the kill",
+          pollUntil(progress, (p) => p.done > baseline.done || p.status !== "running", "50 millis")
+        )
+        const takeover = (yield* Clock.currentTimeMillis) - killedAt
+        const taker = yield* Runners.holderOf(DurableBatch.OnboardBatch.name).pipe(Effect.provide(sql))
+        assert.include(runners.filter((r) => r !== victim).map((r) => Runners.applicationName(r.name)), taker?.name)
+        const how = (yield* Runners.runnerHealthy(victim!.port).pipe(Effect.provide(sql))) === false
+          ? "the health check found it dead"
+          : "its heartbeat expired"
+        console.log(
+          `takeover: ${takeover} ms from the SIGKILL of ${victim!.name}, which held the parent (shard ` +
+            `${parent?.shard}), to the next progress (${baseline.done} -> ${resumed.done} done): ${how}; ` +
+            `the parent is now on ${taker?.name}`
+        )
+
+        const final = yield* within(
+          "60 seconds",
+          "the batch's end",
+          pollUntil(progress, (p) => p.status !== "running", "200 millis")
+        )
+        assert.deepStrictEqual(
+          [final.status, final.done, final.failed, final.pending, final.invalid],
+          ["done", total, 0, 0, 0]
+        )
+        // Every employee once, each in exactly its role group.
+        const snapshot = yield* emulator.snapshot()
+        const expected = Array.from({ length: total }, (_, i) => employee(i))
+        assert.deepStrictEqual(
+          snapshot.users.map((u) => String(u.userName)).sort(),
+          expected.map((e) => `DEFAULT/${e.email}`).sort()
+        )
+        const groupName = new Map(snapshot.groups.map((g) => [String(g.id), String(g.displayName)]))
+        const userName = new Map(snapshot.users.map((u) => [String(u.id), String(u.userName)]))
+        const groupsOf = new Map<string, Array<string>>()
+        for (const m of snapshot.memberships) {
+          const name = userName.get(m.userId)!
+          groupsOf.set(name, [...(groupsOf.get(name) ?? []), groupName.get(m.groupId)!.replace(/^DEFAULT\//, "")])
+        }
+        for (const e of expected) assert.deepStrictEqual(groupsOf.get(`DEFAULT/${e.email}`), [groupOf[e.role]], e.email)
+        // No duplicate create: one 201 per employee. Any other POST /Users created nothing: a 409
+        // after the kill (a create the killed runner had sent, run again by a survivor: the user
+        // existed, its answer was lost with the runner) or a 400 that arrived before it (a request
+        // the kill cut off, its body never complete); at most one per employee in flight.
+        const posts = scimPosts(yield* emulator.log)
+        assert.strictEqual(posts.filter((p) => p.status === 201).length, total)
+        const others = posts.filter((p) => p.status !== 201)
+        for (const p of others) {
+          assert.isTrue(
+            (p.status === 409 && p.time >= killedAt) || (p.status === 400 && p.time <= killedAt),
+            JSON.stringify({ killedAt, post: p })
+          )
+        }
+        assert.isAtMost(others.filter((p) => p.status === 409).length, concurrency)
+        assert.isAtMost(others.filter((p) => p.status === 400).length, concurrency)
+
+        // The survivors stop cleanly on SIGTERM.
+        for (const r of runners.filter((r) => r !== victim)) {
+          assert.deepStrictEqual(yield* r.kill("SIGTERM"), { code: 0, signal: null }, yield* r.stderr)
+        }
+      }).pipe(Effect.scoped, Effect.provide(quiet)),
+    90_000
+  )
+
+  it.live(
+    "the same event submitted through two runners at once is applied once; its status is Applied on both",
+    () =>
+      Effect.gen(function*() {
+        const { emulator, runners } = yield* cluster(2)
+        const [a, b] = runners as [Runners.RunnerProcess, Runners.RunnerProcess]
+        const event = { _tag: "Hire", eventId: "hire-E3999", employee: { ...employee(999), role: "hr_manager" } }
+        const submitted = yield* Effect.all([
+          a.send({ _tag: "SubmitEvent", event }),
+          b.send({ _tag: "SubmitEvent", event })
+        ], { concurrency: 2 })
+        assert.deepStrictEqual(submitted[0], submitted[1])
+        const statuses = yield* Effect.forEach([a, b], (r) =>
+          pollUntil(
+            r.send({ _tag: "Status", eventId: event.eventId }),
+            (s) => (s as { _tag: string })._tag === "Applied",
+            "100 millis"
+          ).pipe((poll) => within("30 seconds", `Applied on ${r.name}`, poll)), { concurrency: 2 })
+        assert.deepStrictEqual(statuses[0], statuses[1])
+        const applied = (statuses[0] as { applied: { outcome: string; attempts: number; userId: string } }).applied
+        assert.strictEqual(applied.outcome, "created")
+        const snapshot = yield* emulator.snapshot()
+        assert.deepStrictEqual(snapshot.users.map((u) => u.userName), ["DEFAULT/dist999@example.com"])
+        // Applied twice, the second application would have sent its POST /Users too (answered 409).
+        const posts = scimPosts(yield* emulator.log)
+        assert.deepStrictEqual(posts.map((p) => p.status), [201])
+      }).pipe(Effect.scoped, Effect.provide(quiet)),
+    90_000
+  )
+})
