@@ -11,15 +11,22 @@
  *   `NodeClusterSocket`). Shards are spread over the live runners; when one dies, the others take
  *   its shards over and resume its work from the storage.
  *
- * Takeover time in production, with the cluster's defaults: a runner holds each shard with a lock
- * it refreshes every 10 s (`shardLockRefreshInterval`); on PostgreSQL the lock is an advisory lock
- * of the runner's connection, released by the server as soon as a killed runner's connection
- * drops, so its shards move at the others' next assignment refresh (every 3 s,
- * `refreshAssignmentsInterval`) once the dead runner is known to be gone: a runner that stops
- * answering is found by the health check (every minute, `runnerHealthCheckInterval`); where
- * advisory locks are off (`shardLockDisableAdvisory`) a lock expires 35 s after its last refresh
- * (`shardLockExpiration`). Expect from seconds (a clean shutdown, which hands its shards over) to
- * about a minute (a crash). The tests shorten these settings through `sharding`.
+ * Takeover time in production, with the cluster's defaults: a runner holds each of its shards
+ * with a PostgreSQL advisory lock on one connection, and a heartbeat (its row in
+ * `cluster_runners`) it refreshes every 10 s (`shardLockRefreshInterval`). When a runner process
+ * dies, the server releases its locks as soon as its connections drop, but the others take its
+ * shards only once they stop counting it as live: when its heartbeat is older than
+ * `shardLockExpiration` (35 s), or when the health check (one runner pings the others every
+ * `runnerHealthCheckInterval`, 1 minute) finds it dead. They see that at their next assignment
+ * refresh (`refreshAssignmentsInterval`, 3 s), lock its shards, and resume its work from the
+ * storage (`entityMessagePollInterval`: 1 s here, 10 s in the cluster's defaults). Measured from
+ * a SIGKILL to the batch's next progress: about 30 s (the heartbeat expiry; the once-a-minute
+ * health check rarely comes first). A runner stopped cleanly (SIGTERM) leaves the assignments at
+ * once but works on for up to `entityTerminationTimeout` (15 s) before it lets its locks go; the
+ * others resume within a second of that. A host that vanishes without closing its connections
+ * keeps its locks until PostgreSQL drops them (TCP keepalive: hours by default). The package
+ * README ("Runners in production: failure and takeover") has the measurements and how to shorten
+ * these through `sharding`; the tests, with shortened settings, see takeovers of 3.5 to 7 s.
  *
  * @since 0.5.0
  */
@@ -34,20 +41,24 @@ import type * as ShardingConfig from "@effect/cluster/ShardingConfig"
 import * as SingleRunner from "@effect/cluster/SingleRunner"
 import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
 import type * as SocketServer from "@effect/platform/SocketServer"
-import type * as SqlClient from "@effect/sql/SqlClient"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
 import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
 import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ApplyEvent from "./ApplyEvent.js"
 import * as DurableBatch from "./DurableBatch.js"
 import * as EmployeeQueue from "./EmployeeQueue.js"
+import * as SchemaLock from "./internal/schemaLock.js"
 import * as Storage from "./Storage.js"
 
 /**
- * The cluster's settings a runner may override (`@effect/cluster`'s `ShardingConfig`): tests
- * shorten `shardLockExpiration`, `shardLockRefreshInterval`, `runnerHealthCheckInterval` and
- * `entityMessagePollInterval`.
+ * The cluster's settings a runner may override (`@effect/cluster`'s `ShardingConfig`). Those that
+ * set how soon a dead runner's work moves: `shardLockExpiration`, `shardLockRefreshInterval`,
+ * `runnerHealthCheckInterval`, `refreshAssignmentsInterval`, `entityMessagePollInterval` (see the
+ * module's description). Every runner of a cluster should use the same values.
  *
  * @since 0.5.0
  * @category models
@@ -89,7 +100,9 @@ export const layerEmbedded = (options: {
 /**
  * One of several runners over a shared SQL database (give it `Storage.layerPg`). `listen`: where
  * this runner takes the others' connections; `advertise`: the address the others use to reach
- * it (default: `listen`; set it behind NAT or in containers).
+ * it (default: `listen`; set it behind NAT or in containers). The cluster creates its tables as
+ * the first runner starts; on PostgreSQL runners starting together take turns (an advisory lock),
+ * so that none fails on a race in the catalog.
  *
  * @since 0.5.0
  * @category layers
@@ -98,12 +111,16 @@ export const layerSocket = (options: {
   readonly listen: { readonly host: string; readonly port: number }
   readonly advertise?: { readonly host: string; readonly port: number } | undefined
   readonly sharding?: ShardingOptions | undefined
-}): Layer.Layer<Services, ConfigError.ConfigError | SocketServer.SocketServerError, SqlClient.SqlClient> => {
+}): Layer.Layer<
+  Services,
+  ConfigError.ConfigError | SocketServer.SocketServerError | SqlError,
+  SqlClient.SqlClient
+> => {
   const listen = RunnerAddress.make(options.listen.host, options.listen.port)
   const advertise = options.advertise === undefined
     ? listen
     : RunnerAddress.make(options.advertise.host, options.advertise.port)
-  return ClusterWorkflowEngine.layer.pipe(
+  const cluster = ClusterWorkflowEngine.layer.pipe(
     Layer.provideMerge(NodeClusterSocket.layer({
       storage: "sql",
       runnerHealth: "ping",
@@ -114,6 +131,13 @@ export const layerSocket = (options: {
         ...options.sharding
       }
     }))
+  )
+  // The cluster creates its tables as it starts: one runner at a time (runners started together
+  // on an empty PostgreSQL database race in its catalog otherwise).
+  return Layer.unwrapScoped(
+    Effect.flatMap(SqlClient.SqlClient, (sql) => SchemaLock.holding(sql, Layer.build(cluster))).pipe(
+      Effect.map(Layer.succeedContext)
+    )
   )
 }
 

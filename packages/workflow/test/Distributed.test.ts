@@ -5,12 +5,13 @@
 // ("Runners in production: failure and takeover").
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import * as EmulatorServer from "@asgardeo-scim/testkit/EmulatorServer"
-import { DurableBatch, Storage } from "@asgardeo-scim/workflow"
+import { DurableBatch, Runner, Storage } from "@asgardeo-scim/workflow"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Duration, Effect } from "effect"
+import { Clock, Duration, Effect, Layer, Redacted } from "effect"
 import { writeFile } from "node:fs/promises"
 import * as Path from "node:path"
-import { pollUntil, quiet, tempDir } from "./utils/Fixtures.js"
+import { fastStop, pollUntil, quiet, tempDir } from "./utils/Fixtures.js"
 import * as Postgres from "./utils/Postgres.js"
 import * as Runners from "./utils/Runners.js"
 
@@ -72,7 +73,56 @@ const within = <A, E, R>(duration: Duration.DurationInput, what: string, effect:
 const scimPosts = (log: ReadonlyArray<AsgardeoEmulator.LogEntry>) =>
   log.filter((e) => e.method === "POST" && /\/scim2\/Users$/.test(e.path))
 
+/** A new, empty database on the server: its URL. */
+const freshDatabase = (server: Postgres.Server, name: string) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(`CREATE DATABASE ${name}`)).pipe(
+    Effect.provide(Storage.layerPg({ url: server.url, maxConnections: 1 })),
+    Effect.as(Redacted.make(Redacted.value(server.url).replace(/\/postgres$/, `/${name}`)))
+  )
+
 describe.sequential("distributed runners on PostgreSQL", () => {
+  it.live(
+    "runners started together on an empty database all start; its tables are created one runner at a time",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* Postgres.make()
+        // Before the tables were created under a lock, most rounds failed a runner's start
+        // (duplicate key in pg_type: CREATE TABLE IF NOT EXISTS racing in the catalog).
+        for (let round = 1; round <= 4; round++) {
+          const url = yield* freshDatabase(server, `start${round}`)
+          const storage = Storage.layerPg({ url, maxConnections: 3 })
+          const starts = yield* Effect.forEach([1, 2, 3, 4], () =>
+            Postgres.freePort.pipe(
+              Effect.flatMap((port) =>
+                Effect.scoped(
+                  Layer.build(Runner.layerSocket({ listen: { host: "127.0.0.1", port }, sharding: fastStop }))
+                )
+              ),
+              Effect.provide(storage),
+              Effect.exit
+            ), { concurrency: "unbounded" })
+          assert.deepStrictEqual(
+            starts.map((e) => e._tag),
+            ["Success", "Success", "Success", "Success"],
+            String(starts)
+          )
+          // The batch tables too: four first reads at once, each answered "no such batch".
+          const reads = yield* Effect.forEach(
+            [1, 2, 3, 4],
+            () => Effect.flip(DurableBatch.progress("none")).pipe(Effect.provide(storage)),
+            { concurrency: "unbounded" }
+          )
+          assert.deepStrictEqual(reads.map((e) => e._tag), [
+            "BatchNotFound",
+            "BatchNotFound",
+            "BatchNotFound",
+            "BatchNotFound"
+          ])
+        }
+      }).pipe(Effect.scoped, Effect.provide(quiet)),
+    60_000
+  )
+
   it.live(
     "a runner SIGKILLed mid-batch, the one holding the batch's parent: the others finish it, every employee once",
     () =>

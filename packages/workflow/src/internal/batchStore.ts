@@ -7,6 +7,7 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
+import * as SchemaLock from "./schemaLock.js"
 
 /** @internal */
 export type BatchStatus = "running" | "done" | "failed" | "aborted"
@@ -42,8 +43,10 @@ export interface ItemRow {
 
 /** @internal */
 export const ensureTables = (sql: SqlClient.SqlClient): Effect.Effect<void, SqlError> =>
-  Effect.all([
-    sql`CREATE TABLE IF NOT EXISTS asgardeo_scim_batch (
+  SchemaLock.inTransaction(
+    sql,
+    Effect.all([
+      sql`CREATE TABLE IF NOT EXISTS asgardeo_scim_batch (
       batch_id TEXT PRIMARY KEY,
       fingerprint TEXT NOT NULL,
       total BIGINT NOT NULL,
@@ -53,7 +56,7 @@ export const ensureTables = (sql: SqlClient.SqlClient): Effect.Effect<void, SqlE
       created_at BIGINT NOT NULL,
       updated_at BIGINT NOT NULL
     )`,
-    sql`CREATE TABLE IF NOT EXISTS asgardeo_scim_batch_item (
+      sql`CREATE TABLE IF NOT EXISTS asgardeo_scim_batch_item (
       batch_id TEXT NOT NULL,
       idx BIGINT NOT NULL,
       employee_id TEXT NOT NULL,
@@ -68,7 +71,8 @@ export const ensureTables = (sql: SqlClient.SqlClient): Effect.Effect<void, SqlE
       updated_at BIGINT NOT NULL,
       PRIMARY KEY (batch_id, idx)
     )`
-  ], { discard: true })
+    ], { discard: true })
+  )
 
 const toBatch = (r: Record<string, unknown>): BatchRow => ({
   batchId: String(r.batch_id),

@@ -216,13 +216,16 @@ export const start = (options: {
     } satisfies RunnerProcess
   })
 
-/** Which runner (by name) holds each shard lock now: PostgreSQL's advisory locks by `application_name`. */
+/**
+ * How many shard locks each runner holds now (by `application_name`): PostgreSQL's advisory locks
+ * in the one-bigint form, the cluster's (`objsubid` 1; the schema lock is a two-integer one).
+ */
 export const shardsHeld = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const rows = yield* sql<{ readonly name: string; readonly shards: number }>`
     SELECT a.application_name AS name, count(*)::int AS shards
     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-    WHERE l.locktype = 'advisory' AND l.granted
+    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
     GROUP BY a.application_name`
   return new Map(rows.map((r) => [r.name, r.shards]))
 })
