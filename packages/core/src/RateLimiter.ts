@@ -274,8 +274,7 @@ export const makeWith = (store: Store): Effect.Effect<Service> =>
           Clock.currentTimeMillis,
           (now) => Effect.map(store.get, (s) => LimiterState.nextSlot(s, bucket, now))
         ),
-      pause: (duration) =>
-        update((s, now) => LimiterState.pause(s, now, Duration.toMillis(Duration.decode(duration)))),
+      pause: (duration) => update((s, now) => LimiterState.pause(s, now, Duration.toMillis(Duration.decode(duration)))),
       pausedUntil: Effect.map(store.get, (s) => s.pausedUntil)
     })
   })

@@ -173,7 +173,10 @@ describe("RateLimiter state as JSON", () => {
         "no version": JSON.stringify({ ...good, v: undefined }),
         "a string for a number": JSON.stringify({ ...good, pausedUntil: "0" }),
         "an overflowing number": RateLimiter.encodeState(state).replace(/"pausedUntil":\d+/, "\"pausedUntil\":1e400"),
-        "a missing bucket": JSON.stringify({ ...good, buckets: { scim: good.buckets.scim, token: good.buckets.token } }),
+        "a missing bucket": JSON.stringify({
+          ...good,
+          buckets: { scim: good.buckets.scim, token: good.buckets.token }
+        }),
         "slots of strings": withBucket({ slots: ["0"] }),
         "slots out of order": withBucket({ slots: [5, 1] }),
         "a huge array": withBucket({ slots: Array.from({ length: 200_000 }, (_, i) => i) }),

@@ -9,3 +9,8 @@
  * @since 0.5.0
  */
 export * as Storage from "./Storage.js"
+
+/**
+ * @since 0.5.0
+ */
+export * as SharedBudget from "./SharedBudget.js"
