@@ -10,7 +10,8 @@ import { configDefaults } from "vitest/config"
 
 /**
  * Test files that start a server or a process of their own (a loopback emulator or SCIMMY, the
- * built CLI): slower, and sharing the machine's ports and CPUs. Paths from the repository root.
+ * built CLI, a throwaway PostgreSQL): slower, and sharing the machine's ports and CPUs. Paths from
+ * the repository root.
  */
 export const serverSuites: ReadonlyArray<string> = [
   "packages/cli/test/Demo.test.ts",
@@ -28,7 +29,8 @@ export const serverSuites: ReadonlyArray<string> = [
   "packages/reliability/test/Tokens.test.ts",
   "packages/testkit/test/Bodies.test.ts",
   "packages/testkit/test/RolesServer.test.ts",
-  "packages/testkit/test/Server.test.ts"
+  "packages/testkit/test/Server.test.ts",
+  "packages/workflow/test/Postgres.test.ts"
 ]
 
 const packagesDir = fileURLToPath(new URL("./packages/", import.meta.url))

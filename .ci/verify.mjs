@@ -10,6 +10,8 @@ const root = fileURLToPath(new URL("..", import.meta.url))
 
 // [package.json script, the JSON report of its vitest run (vitest*.config.ts) or null]
 const steps = [
+  // PostgreSQL's binaries for the workflow tests: installed from Debian when missing (as root).
+  ["postgres", null],
   ["check", null],
   ["lint", null],
   ["test", ".tmp/vitest-results.json"],

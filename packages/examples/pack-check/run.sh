@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packaging check: what users install must work, with npm, as the READMEs say.
-#  1. Packs the published packages (core, directory, hr, testkit, cli, undici) with `pnpm pack`, which
+#  1. Packs the published packages (core, directory, hr, workflow, testkit, cli, undici) with `pnpm pack`, which
 #     rewrites workspace:^ and catalog: ranges, and checks each tarball's contents (contents.mjs).
 #  2. Reads the install lines from README.md and packages/*/README.md (readme-install.mjs: every
 #     range pinned to the catalog's line) and runs each README's lines, verbatim, with npm in an
@@ -30,7 +30,7 @@ step() { printf '\npack-check: %s\n' "$*"; }
 cd "$root"
 pnpm build
 mkdir -p "$scratch/tarballs"
-for pkg in core directory hr testkit cli undici; do
+for pkg in core directory hr workflow testkit cli undici; do
   (cd "packages/$pkg" && pnpm pack --pack-destination "$scratch/tarballs" >/dev/null)
 done
 step "tarball contents"

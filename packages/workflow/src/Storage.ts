@@ -26,11 +26,14 @@ import type * as Redacted from "effect/Redacted"
  * @category layers
  */
 export const layerSqlite = (options: {
-  /** A file path; `:memory:` for a database that lives as long as the layer. */
+  /**
+   * A file path. (Not `:memory:`: the SQLite client opens a connection per transaction, and each
+   * in-memory connection is a database of its own.)
+   */
   readonly filename: string
 }): Layer.Layer<SqlClient.SqlClient> =>
   LibsqlClient.layer({
-    url: options.filename === ":memory:" ? ":memory:" : `file:${options.filename}`,
+    url: `file:${options.filename}`,
     intMode: "bigint"
   }).pipe(Layer.project(SqlClient.SqlClient, SqlClient.SqlClient, (c) => c))
 

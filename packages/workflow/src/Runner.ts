@@ -1,0 +1,136 @@
+/**
+ * A runner: the process that does the durable work. It holds some of the cluster's shards and
+ * runs the entities and workflows that fall in them (`EmployeeQueue`, `ApplyEvent`,
+ * `DurableBatch`). Two set-ups:
+ *
+ * - `layerEmbedded`: one runner over SQLite in a file (`@effect/cluster`'s `SingleRunner`), no
+ *   server, what `asgardeo-scim hr onboard --durable` uses. A killed run resumes where it stopped
+ *   when a runner starts again on the same file. One process at a time per file.
+ * - `layerSocket`: one of several runners over a shared SQL database (PostgreSQL:
+ *   `Storage.layerPg`), talking to each other over TCP (`@effect/platform-node`'s
+ *   `NodeClusterSocket`). Shards are spread over the live runners; when one dies, the others take
+ *   its shards over and resume its work from the storage.
+ *
+ * Takeover time in production, with the cluster's defaults: a runner holds each shard with a lock
+ * it refreshes every 10 s (`shardLockRefreshInterval`); on PostgreSQL the lock is an advisory lock
+ * of the runner's connection, released by the server as soon as a killed runner's connection
+ * drops, so its shards move at the others' next assignment refresh (every 3 s,
+ * `refreshAssignmentsInterval`) once the dead runner is known to be gone: a runner that stops
+ * answering is found by the health check (every minute, `runnerHealthCheckInterval`); where
+ * advisory locks are off (`shardLockDisableAdvisory`) a lock expires 35 s after its last refresh
+ * (`shardLockExpiration`). Expect from seconds (a clean shutdown, which hands its shards over) to
+ * about a minute (a crash). The tests shorten these settings through `sharding`.
+ *
+ * @since 0.5.0
+ */
+import type * as Users from "@asgardeo-scim/directory/Users"
+import type * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
+import * as ClusterWorkflowEngine from "@effect/cluster/ClusterWorkflowEngine"
+import type * as MessageStorage from "@effect/cluster/MessageStorage"
+import * as RunnerAddress from "@effect/cluster/RunnerAddress"
+import type * as Runners from "@effect/cluster/Runners"
+import type * as Sharding from "@effect/cluster/Sharding"
+import type * as ShardingConfig from "@effect/cluster/ShardingConfig"
+import * as SingleRunner from "@effect/cluster/SingleRunner"
+import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
+import type * as SocketServer from "@effect/platform/SocketServer"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
+import type * as ConfigError from "effect/ConfigError"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as ApplyEvent from "./ApplyEvent.js"
+import * as DurableBatch from "./DurableBatch.js"
+import * as EmployeeQueue from "./EmployeeQueue.js"
+import * as Storage from "./Storage.js"
+
+/**
+ * The cluster's settings a runner may override (`@effect/cluster`'s `ShardingConfig`): tests
+ * shorten `shardLockExpiration`, `shardLockRefreshInterval`, `runnerHealthCheckInterval` and
+ * `entityMessagePollInterval`.
+ *
+ * @since 0.5.0
+ * @category models
+ */
+export type ShardingOptions = Partial<ShardingConfig.ShardingConfig["Type"]>
+
+/**
+ * What a runner provides: the workflow engine and the cluster's services.
+ *
+ * @since 0.5.0
+ * @category models
+ */
+export type Services =
+  | WorkflowEngine.WorkflowEngine
+  | Sharding.Sharding
+  | Runners.Runners
+  | MessageStorage.MessageStorage
+
+/**
+ * One runner over SQLite in a file (created when missing), with the storage it uses (`SqlClient`)
+ * for the batch progress table and the shared budget.
+ *
+ * @since 0.5.0
+ * @category layers
+ */
+export const layerEmbedded = (options: {
+  readonly filename: string
+  readonly sharding?: ShardingOptions | undefined
+}): Layer.Layer<Services | SqlClient.SqlClient, ConfigError.ConfigError> =>
+  ClusterWorkflowEngine.layer.pipe(
+    Layer.provideMerge(SingleRunner.layer({
+      runnerStorage: "sql",
+      // The message poll is the embedded runner's only way to see work another fiber stored.
+      shardingConfig: { entityMessagePollInterval: "1 second", ...options.sharding }
+    })),
+    Layer.provideMerge(Storage.layerSqlite({ filename: options.filename }))
+  )
+
+/**
+ * One of several runners over a shared SQL database (give it `Storage.layerPg`). `listen`: where
+ * this runner takes the others' connections; `advertise`: the address the others use to reach
+ * it (default: `listen`; set it behind NAT or in containers).
+ *
+ * @since 0.5.0
+ * @category layers
+ */
+export const layerSocket = (options: {
+  readonly listen: { readonly host: string; readonly port: number }
+  readonly advertise?: { readonly host: string; readonly port: number } | undefined
+  readonly sharding?: ShardingOptions | undefined
+}): Layer.Layer<Services, ConfigError.ConfigError | SocketServer.SocketServerError, SqlClient.SqlClient> => {
+  const listen = RunnerAddress.make(options.listen.host, options.listen.port)
+  const advertise = options.advertise === undefined
+    ? listen
+    : RunnerAddress.make(options.advertise.host, options.advertise.port)
+  return ClusterWorkflowEngine.layer.pipe(
+    Layer.provideMerge(NodeClusterSocket.layer({
+      storage: "sql",
+      runnerHealth: "ping",
+      shardingConfig: {
+        runnerAddress: Option.some(advertise),
+        runnerListenAddress: Option.some(listen),
+        entityMessagePollInterval: "1 second",
+        ...options.sharding
+      }
+    }))
+  )
+}
+
+/**
+ * The work a runner does: the event workflow (`ApplyEvent`), the employees' queues
+ * (`EmployeeQueue`) and the batches (`DurableBatch`), over the HR service of the directory to
+ * provision (`HrDirectory.layer` or `layerRoles`, with the directory's services) and a runner
+ * (`layerEmbedded` or `layerSocket`, with the storage). Every runner of a cluster registers the
+ * same work.
+ *
+ * @since 0.5.0
+ * @category layers
+ */
+export const work = (
+  options: ApplyEvent.Options = {}
+): Layer.Layer<
+  never,
+  never,
+  WorkflowEngine.WorkflowEngine | Sharding.Sharding | SqlClient.SqlClient | HrDirectory.HrDirectory | Users.Users
+> => Layer.mergeAll(ApplyEvent.layer(options), EmployeeQueue.layer, DurableBatch.layer)
