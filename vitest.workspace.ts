@@ -30,7 +30,8 @@ export const serverSuites: ReadonlyArray<string> = [
   "packages/testkit/test/Bodies.test.ts",
   "packages/testkit/test/RolesServer.test.ts",
   "packages/testkit/test/Server.test.ts",
-  "packages/workflow/test/Postgres.test.ts"
+  "packages/workflow/test/Postgres.test.ts",
+  "packages/workflow/test/SharedBudget.pg.test.ts"
 ]
 
 const packagesDir = fileURLToPath(new URL("./packages/", import.meta.url))

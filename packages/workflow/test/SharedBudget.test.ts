@@ -44,6 +44,21 @@ describe("SharedBudget", () => {
       assert.deepStrictEqual([...(yield* rows(a.sql)).keys()], [key])
     }))
 
+  it.scoped("many fibers of two runners changing the budget at once: no change is lost", () =>
+    Effect.gen(function*() {
+      const file = yield* tempDb
+      const a = yield* runner(file)
+      const b = yield* runner(file)
+      // Each answer is counted in the state (the measured rate); the clock stands still.
+      yield* Effect.forEach(
+        Array.from({ length: 40 }, (_, i) => i % 2 === 0 ? a : b),
+        (r) => Effect.repeatN(r.limiter.onSuccess("scim"), 4),
+        { concurrency: "unbounded", discard: true }
+      )
+      const stored = JSON.parse((yield* rows(a.sql)).get(key) as string)
+      assert.strictEqual(stored.buckets.scim.adaptive.measureCount, 200)
+    }))
+
   it.scoped("runners behind different egress addresses each have their own budget", () =>
     Effect.gen(function*() {
       const file = yield* tempDb

@@ -24,24 +24,28 @@ export const tempDb = Effect.map(
   (dir) => path.join(dir, "budget.db")
 )
 
-/** A runner: its own SQLite client on `file` and its own limiter, for the scope. */
-export const runner = (
-  file: string,
+/** A runner: its own database client (`storage`: a connection or pool of its own) and its own limiter, for the scope. */
+export const runnerOn = <E>(
+  storage: Layer.Layer<SqlClient.SqlClient, E>,
   options: SharedBudget.Options = {},
   configLayer: Layer.Layer<ScimConfig.ScimConfig, unknown> = config
 ) =>
   Effect.map(
     Layer.build(
-      SharedBudget.layer(options).pipe(
-        Layer.provideMerge(Storage.layerSqlite({ filename: file })),
-        Layer.provide(configLayer)
-      )
+      SharedBudget.layer(options).pipe(Layer.provideMerge(storage), Layer.provide(configLayer))
     ),
     (context) => ({
       limiter: Context.get(context, RateLimiter.RateLimiter),
       sql: Context.get(context, SqlClient.SqlClient)
     })
   )
+
+/** A runner on the SQLite file `file`, with a client of its own. */
+export const runner = (
+  file: string,
+  options: SharedBudget.Options = {},
+  configLayer: Layer.Layer<ScimConfig.ScimConfig, unknown> = config
+) => runnerOn(Storage.layerSqlite({ filename: file }), options, configLayer)
 
 /** The stored state text of every budget row, by key. */
 export const rows = (sql: SqlClient.SqlClient) =>
@@ -55,21 +59,35 @@ const wallSleep = (millis: number) => Effect.withClock(Effect.sleep(millis), Clo
 /**
  * Runs forked effects to their end: once each is done or asleep on the TestClock (the database
  * calls in between take real time), the clock moves to the next wake-up. So every fiber sees the
- * time it was woken at, and the times they end at are exact.
+ * time it was woken at, and the times they end at are exact. `foreign`: sleeps registered before
+ * the fibers were forked (a TestClock keeps the sleep of an interrupted fiber, such as a
+ * connection timeout that did not fire, until its time comes), left out of the count.
  */
-export const drive = <A, E>(fibers: ReadonlyArray<Fiber.RuntimeFiber<A, E>>) =>
+export const drive = <A, E>(
+  fibers: ReadonlyArray<Fiber.RuntimeFiber<A, E>>,
+  foreign: ReadonlyArray<number> = []
+) =>
   Effect.gen(function*() {
     for (;;) {
       const pending = fibers.filter((f) => f.unsafePoll() === null).length
       if (pending === 0) return yield* Fiber.joinAll(fibers)
-      const sleeps = Chunk.toReadonlyArray(yield* TestClock.sleeps())
-      if (sleeps.length < pending) {
+      const now = yield* Clock.currentTimeMillis
+      const others = foreign.filter((t) => t > now)
+      const ours = [...Chunk.toReadonlyArray(yield* TestClock.sleeps())]
+      for (const t of others) {
+        const i = ours.indexOf(t)
+        if (i !== -1) ours.splice(i, 1)
+      }
+      if (ours.length < pending) {
         yield* wallSleep(1)
         continue
       }
-      yield* TestClock.setTime(Math.min(...sleeps))
+      yield* TestClock.setTime(Math.min(...ours))
     }
   })
+
+/** The sleeps on the TestClock now: what {@link drive} leaves out. */
+export const sleepsNow = Effect.map(TestClock.sleeps(), Chunk.toReadonlyArray)
 
 /** Acquires on `limiter` and answers the time it got its slot. */
 export const acquireAt = (limiter: RateLimiter.Service, bucket: RateLimiter.Bucket = "scim") =>
