@@ -160,13 +160,13 @@ export const make = (
  * @since 0.5.0
  * @category layers
  */
-export const layer = (
-  options: Options = {}
-): Layer.Layer<
+export const layer = (options: Options = {}): BudgetLayer => Layer.effect(RateLimiter.RateLimiter, make(options))
+
+type BudgetLayer = Layer.Layer<
   RateLimiter.RateLimiter,
   ConfigError.ConfigError | SqlError,
   SqlClient.SqlClient | ScimConfig.ScimConfig
-> => Layer.effect(RateLimiter.RateLimiter, make(options))
+>
 
 /**
  * Where {@link layerConfig} reads the options by default: the optional `ASGARDEO_EGRESS`.
@@ -190,11 +190,7 @@ export const defaultConfig: Config.Config.Wrap<Options> = {
  */
 export const layerConfig = (
   options: Config.Config.Wrap<Options> = {}
-): Layer.Layer<
-  RateLimiter.RateLimiter,
-  ConfigError.ConfigError | SqlError,
-  SqlClient.SqlClient | ScimConfig.ScimConfig
-> =>
+): BudgetLayer =>
   Layer.effect(
     RateLimiter.RateLimiter,
     Effect.flatMap(

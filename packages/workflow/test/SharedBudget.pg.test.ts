@@ -3,7 +3,16 @@
 import { Storage } from "@asgardeo-scim/workflow"
 import { assert, layer } from "@effect/vitest"
 import { Effect, TestContext } from "effect"
-import { acquireAt, drive, rows, runnerOn, sleepsNow } from "./utils/Budget.js"
+import {
+  acquireAt,
+  countedAnswers,
+  drive,
+  eightRequests,
+  rows,
+  runnerOn,
+  sleepsNow,
+  twoRunners
+} from "./utils/Budget.js"
 import * as Postgres from "./utils/Postgres.js"
 
 const pool = (server: Postgres.Server) => Storage.layerPg({ url: server.url, maxConnections: 4 })
@@ -18,37 +27,19 @@ layer(Postgres.layer(), { excludeTestServices: true, timeout: "60 seconds" })(
     // Tests share the server: each has a budget key of its own.
     it.scoped("two runners, each with its own pool, spend one budget", () =>
       Effect.gen(function*() {
-        const server = yield* Postgres.PostgresServer
-        const a = yield* runnerOn(pool(server), { key: "two-pools" })
-        const b = yield* runnerOn(pool(server), { key: "two-pools" })
-        const foreign = yield* sleepsNow
-        const fibers = yield* Effect.forEach(
-          Array.from({ length: 8 }, (_, i) => i % 2 === 0 ? a : b),
-          (r) => Effect.fork(acquireAt(r.limiter))
-        )
-        const times = [...(yield* drive(fibers, foreign))].sort((x, y) => x - y)
-        assert.deepStrictEqual(times, [0, 0, 0, 1020, 1020, 1020, 2040, 2040])
+        const [a, b] = yield* twoRunners(pool(yield* Postgres.PostgresServer), { key: "two-pools" })
+        assert.deepStrictEqual(yield* eightRequests(a, b), [0, 0, 0, 1020, 1020, 1020, 2040, 2040])
       }).pipe(onTestClock))
 
     it.scoped("many fibers of two pools at once: FOR UPDATE serializes them, no change is lost", () =>
       Effect.gen(function*() {
-        const server = yield* Postgres.PostgresServer
-        const a = yield* runnerOn(pool(server), { key: "serialized" })
-        const b = yield* runnerOn(pool(server), { key: "serialized" })
-        yield* Effect.forEach(
-          Array.from({ length: 40 }, (_, i) => i % 2 === 0 ? a : b),
-          (r) => Effect.repeatN(r.limiter.onSuccess("scim"), 4),
-          { concurrency: "unbounded", discard: true }
-        )
-        const stored = JSON.parse((yield* rows(a.sql)).get("serialized") as string)
-        assert.strictEqual(stored.buckets.scim.adaptive.measureCount, 200)
+        const [a, b] = yield* twoRunners(pool(yield* Postgres.PostgresServer), { key: "serialized" })
+        assert.strictEqual(yield* countedAnswers(a, b, "serialized"), 200)
       }).pipe(onTestClock))
 
     it.scoped("a 429 with Retry-After seen by one runner pauses the other", () =>
       Effect.gen(function*() {
-        const server = yield* Postgres.PostgresServer
-        const a = yield* runnerOn(pool(server), { key: "paused" })
-        const b = yield* runnerOn(pool(server), { key: "paused" })
+        const [a, b] = yield* twoRunners(pool(yield* Postgres.PostgresServer), { key: "paused" })
         yield* a.limiter.onThrottle("scim", { retryAfter: "5 seconds" })
         assert.strictEqual(yield* b.limiter.pausedUntil, 5000)
         const foreign = yield* sleepsNow

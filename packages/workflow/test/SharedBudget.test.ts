@@ -21,7 +21,19 @@ import {
   Redacted,
   TestClock
 } from "effect"
-import { acquireAt, captureLogs, config, drive, rows, runner, settle, tempDb } from "./utils/Budget.js"
+import {
+  acquireAt,
+  captureLogs,
+  config,
+  countedAnswers,
+  drive,
+  eightRequests,
+  rows,
+  runner,
+  settle,
+  tempDb,
+  twoRunners
+} from "./utils/Budget.js"
 
 const key = "https://api.asgardeo.io/t/acme"
 
@@ -31,32 +43,16 @@ const failure = <A, E>(exit: Exit.Exit<A, E>): E | undefined =>
 describe("SharedBudget", () => {
   it.scoped("two runners on one database spend one budget", () =>
     Effect.gen(function*() {
-      const file = yield* tempDb
-      const a = yield* runner(file)
-      const b = yield* runner(file)
-      const fibers = yield* Effect.forEach(
-        Array.from({ length: 8 }, (_, i) => i % 2 === 0 ? a : b),
-        (r) => Effect.fork(acquireAt(r.limiter))
-      )
-      const times = [...(yield* drive(fibers))].sort((x, y) => x - y)
+      const [a, b] = yield* twoRunners(Storage.layerSqlite({ filename: yield* tempDb }))
       // Three a window (1,000 ms and its 20 ms margin) between both runners, not three each.
-      assert.deepStrictEqual(times, [0, 0, 0, 1020, 1020, 1020, 2040, 2040])
+      assert.deepStrictEqual(yield* eightRequests(a, b), [0, 0, 0, 1020, 1020, 1020, 2040, 2040])
       assert.deepStrictEqual([...(yield* rows(a.sql)).keys()], [key])
     }))
 
   it.scoped("many fibers of two runners changing the budget at once: no change is lost", () =>
     Effect.gen(function*() {
-      const file = yield* tempDb
-      const a = yield* runner(file)
-      const b = yield* runner(file)
-      // Each answer is counted in the state (the measured rate); the clock stands still.
-      yield* Effect.forEach(
-        Array.from({ length: 40 }, (_, i) => i % 2 === 0 ? a : b),
-        (r) => Effect.repeatN(r.limiter.onSuccess("scim"), 4),
-        { concurrency: "unbounded", discard: true }
-      )
-      const stored = JSON.parse((yield* rows(a.sql)).get(key) as string)
-      assert.strictEqual(stored.buckets.scim.adaptive.measureCount, 200)
+      const [a, b] = yield* twoRunners(Storage.layerSqlite({ filename: yield* tempDb }))
+      assert.strictEqual(yield* countedAnswers(a, b, key), 200)
     }))
 
   it.scoped("runners behind different egress addresses each have their own budget", () =>

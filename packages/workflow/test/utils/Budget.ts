@@ -121,3 +121,36 @@ export const settle = <A, E>(fibers: ReadonlyArray<Fiber.RuntimeFiber<A, E>>, do
       yield* wallSleep(1)
     }
   })
+
+type Runner = Effect.Effect.Success<ReturnType<typeof runnerOn>>
+
+/** Two runners on one database, each with a client of its own (`storage` is built twice). */
+export const twoRunners = <E>(storage: Layer.Layer<SqlClient.SqlClient, E>, options: SharedBudget.Options = {}) =>
+  Effect.all([runnerOn(storage, options), runnerOn(storage, options)])
+
+/** Eight requests at once, alternately on `a` and `b`: the times they got their slots, in order. */
+export const eightRequests = (a: Runner, b: Runner) =>
+  Effect.gen(function*() {
+    const foreign = yield* sleepsNow
+    const fibers = yield* Effect.forEach(
+      Array.from({ length: 8 }, (_, i) => i % 2 === 0 ? a : b),
+      (r) => Effect.fork(acquireAt(r.limiter))
+    )
+    return [...(yield* drive(fibers, foreign))].sort((x, y) => x - y)
+  })
+
+/**
+ * 40 fibers at once, alternately on `a` and `b`, each telling its runner of five answers (the
+ * clock stands still): how many answers the state stored under `key` counts (200 when none was
+ * lost).
+ */
+export const countedAnswers = (a: Runner, b: Runner, key: string) =>
+  Effect.gen(function*() {
+    yield* Effect.forEach(
+      Array.from({ length: 40 }, (_, i) => i % 2 === 0 ? a : b),
+      (r) => Effect.repeatN(r.limiter.onSuccess("scim"), 4),
+      { concurrency: "unbounded", discard: true }
+    )
+    const stored = JSON.parse((yield* rows(a.sql)).get(key) as string)
+    return stored.buckets.scim.adaptive.measureCount as number
+  })
