@@ -28,9 +28,13 @@
  *
  * @since 0.5.0
  */
+import * as AccessToken from "@asgardeo-scim/core/AccessToken"
 import * as RateLimiter from "@asgardeo-scim/core/RateLimiter"
+import * as ScimClient from "@asgardeo-scim/core/ScimClient"
 import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import * as Validation from "@asgardeo-scim/core/Validation"
+import * as Directory from "@asgardeo-scim/directory/Directory"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Config from "effect/Config"
@@ -197,4 +201,27 @@ export const layerConfig = (
       Config.unwrap(Config.isConfig(options) ? options : { ...defaultConfig, ...options }),
       make
     )
+  )
+
+/**
+ * The directory's services (`Directory.Services` of `@asgardeo-scim/directory`) with every
+ * request within the shared budget: `Directory.layerOverClient` over a SCIM client whose rate
+ * limiter is {@link layerConfig} (so `ASGARDEO_EGRESS` names this runner's egress). Use it where
+ * a runner would use `Directory.layer`: it needs `ScimConfig`, an `HttpClient` and the storage's
+ * `SqlClient`.
+ *
+ * @since 0.5.0
+ * @category layers
+ */
+export const layerDirectory = (
+  options: Config.Config.Wrap<Options> = {}
+): Layer.Layer<
+  Directory.Services,
+  ConfigError.ConfigError | SqlError,
+  SqlClient.SqlClient | ScimConfig.ScimConfig | HttpClient.HttpClient
+> =>
+  Directory.layerOverClient.pipe(
+    Layer.provideMerge(ScimClient.layerWithoutDependencies),
+    Layer.provideMerge(AccessToken.layer),
+    Layer.provideMerge(layerConfig(options))
   )

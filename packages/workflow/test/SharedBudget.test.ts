@@ -1,6 +1,6 @@
 // One rate budget for every runner, held in the database: runners are separate SQLite clients on
 // one file (what two processes on a shared database do), time is the TestClock.
-import { AccessToken, RateLimiter, ScimClient, ScimConfig } from "@asgardeo-scim/core"
+import { RateLimiter, ScimClient, ScimConfig } from "@asgardeo-scim/core"
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { SharedBudget, Storage } from "@asgardeo-scim/workflow"
 import { Reactivity } from "@effect/experimental"
@@ -114,12 +114,10 @@ describe("SharedBudget", () => {
           limits: { scim: 4, oauth: 200, bulk: 5 }
         }
       }))
-      // A runner: the SCIM client with the shared budget in place of `RateLimiter.layer`.
+      // A runner: the directory with the shared budget in place of `RateLimiter.layer`.
       const runner = Effect.map(
         Layer.build(
-          ScimClient.layerWithoutDependencies.pipe(
-            Layer.provideMerge(AccessToken.layer),
-            Layer.provideMerge(SharedBudget.layer()),
+          SharedBudget.layerDirectory().pipe(
             Layer.provide(Storage.layerSqlite({ filename: file })),
             Layer.provideMerge(
               AsgardeoEmulator.layerConfig({ rateLimits: { scim: { limit: 4, window: "1 minute" } } })
