@@ -20,6 +20,8 @@ export const serverSuites: ReadonlyArray<string> = [
   "packages/directory/test/*.scimmy.test.ts",
   "packages/directory/test/Resources.test.ts",
   "packages/directory/test/Scimmy.test.ts",
+  "packages/examples/test/DurableApi.test.ts",
+  "packages/examples/test/DurableBackend.test.ts",
   "packages/examples/test/HrApi.test.ts",
   "packages/hr/test/*.scimmy.test.ts",
   "packages/examples/test/*.scimmy.test.ts",
