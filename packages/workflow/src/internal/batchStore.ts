@@ -7,6 +7,7 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 
 /** @internal */
 export type BatchStatus = "running" | "done" | "failed" | "aborted"
@@ -68,7 +69,11 @@ export const ensureTables = (sql: SqlClient.SqlClient): Effect.Effect<void, SqlE
       updated_at BIGINT NOT NULL,
       PRIMARY KEY (batch_id, idx)
     )`
-  ], { discard: true })
+  ], { discard: true }).pipe(
+    // Two processes creating the tables at once on PostgreSQL: one fails on the catalog's unique
+    // index although the table is there; again, it is found.
+    Effect.retry({ times: 3, schedule: Schedule.spaced("50 millis") })
+  )
 
 const toBatch = (r: Record<string, unknown>): BatchRow => ({
   batchId: String(r.batch_id),
