@@ -20,6 +20,8 @@ export const serverSuites: ReadonlyArray<string> = [
   "packages/directory/test/*.scimmy.test.ts",
   "packages/directory/test/Resources.test.ts",
   "packages/directory/test/Scimmy.test.ts",
+  "packages/examples/test/DurableApi.test.ts",
+  "packages/examples/test/DurableBackend.test.ts",
   "packages/examples/test/HrApi.test.ts",
   "packages/hr/test/*.scimmy.test.ts",
   "packages/examples/test/*.scimmy.test.ts",
@@ -31,7 +33,8 @@ export const serverSuites: ReadonlyArray<string> = [
   "packages/testkit/test/RolesServer.test.ts",
   "packages/testkit/test/Server.test.ts",
   "packages/workflow/test/Distributed.test.ts",
-  "packages/workflow/test/Postgres.test.ts"
+  "packages/workflow/test/Postgres.test.ts",
+  "packages/workflow/test/SharedBudget.pg.test.ts"
 ]
 
 const packagesDir = fileURLToPath(new URL("./packages/", import.meta.url))

@@ -15,18 +15,23 @@
  *   down to what they accept.
  *
  * Waiting in the limiter is not a retry attempt: the client bounds the time an operation spends
- * on 429s instead (`retry.maxRateLimitWait`). Another implementation (one shared across processes,
- * or `layerDisabled` for tests) can be provided as the `RateLimiter` service. Time comes from
- * Effect's `Clock`, so `TestClock` drives it.
+ * on 429s instead (`retry.maxRateLimitWait`). The state lives in a `Ref` (`make`) or in any
+ * {@link Store} (`makeWith`): `SharedBudget` of `@asgardeo-scim/workflow` keeps it in a database
+ * row, so that runners behind one egress address share one budget and one pause. Another
+ * implementation (`layerDisabled` for tests) can be provided as the `RateLimiter` service. Time
+ * comes from Effect's `Clock`, so `TestClock` drives it.
  *
  * @since 0.1.0
  */
+import * as Brand from "effect/Brand"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
+import * as LimiterCodec from "./internal/limiterCodec.js"
 import * as LimiterState from "./internal/limiterState.js"
 import * as ScimConfig from "./ScimConfig.js"
 
@@ -75,7 +80,7 @@ export interface Service {
 export class RateLimiter extends Context.Tag("@asgardeo-scim/core/RateLimiter")<RateLimiter, Service>() {}
 
 /**
- * Options of {@link make}.
+ * Options of {@link make} and of the state's constructors.
  *
  * @since 0.2.0
  * @category models
@@ -84,6 +89,105 @@ export interface Options {
   /** Whether 429s adapt the send rate. Default true. */
   readonly adaptive?: boolean | undefined
 }
+
+/**
+ * The limiter's state: budgets' reservations, the pauses, the adaptive rate. Opaque: a
+ * {@link Store} keeps it, and writes it elsewhere with {@link encodeState} / {@link decodeState};
+ * only {@link initialState} and {@link decodeState} make one.
+ *
+ * @since 0.5.0
+ * @category models
+ */
+export type State = LimiterState.State & Brand.Brand<"@asgardeo-scim/core/RateLimiter/State">
+
+const asState = Brand.nominal<State>()
+
+/**
+ * Where a limiter keeps its {@link State}: a `Ref` in the process ({@link make}), or somewhere
+ * several processes share (`SharedBudget` of `@asgardeo-scim/workflow`, a database row). The
+ * limiter's decisions are pure transitions of the state; a store only runs them atomically.
+ *
+ * - `get`: the current state (a read: nothing is reserved with it).
+ * - `modify(f)`: runs `f` on the current state and the store's clock time (epoch ms, read once
+ *   the store holds the state, from Effect's `Clock`), keeps the state it returns and succeeds
+ *   with its value, as one atomic step: no other `modify`, of this process or another, sees
+ *   the state in between. `f` is pure and may run more than once (a store may retry).
+ *
+ * Neither can fail: a store whose storage fails decides what to do (`SharedBudget` goes on with
+ * a copy in memory and logs a warning), and must not hang. A store keeps the budgets of the state
+ * it was made with.
+ *
+ * @since 0.5.0
+ * @category models
+ */
+export interface Store {
+  readonly get: Effect.Effect<State>
+  readonly modify: <A>(f: (state: State, now: number) => readonly [A, State]) => Effect.Effect<A>
+}
+
+/**
+ * The initial state for `budgets` (`undefined`: no budgets, only the pause and the adaptive
+ * rate) at `now` (epoch ms).
+ *
+ * @since 0.5.0
+ * @category constructors
+ */
+export const initialState = (
+  budgets: ScimConfig.RateLimits | undefined,
+  now: number,
+  options: Options = {}
+): State =>
+  asState(LimiterState.make(
+    budgets === undefined ? undefined : {
+      scim: { limit: budgets.scim.limit, windowMillis: Duration.toMillis(budgets.scim.window) },
+      token: { limit: budgets.token.limit, windowMillis: Duration.toMillis(budgets.token.window) },
+      bulk: { limit: budgets.bulk.limit, windowMillis: Duration.toMillis(budgets.bulk.window) }
+    },
+    options.adaptive ?? true,
+    now
+  ))
+
+/**
+ * The state as JSON text, for a store outside the process. Settings (budgets, `adaptive`) are
+ * not written: {@link decodeState} takes the reader's.
+ *
+ * @since 0.5.0
+ * @category encoding
+ */
+export const encodeState = (state: State): string => LimiterCodec.encode(state)
+
+/**
+ * A state read back from JSON text written by {@link encodeState}, under the reader's settings
+ * (`budgets`, `options`: those of {@link initialState}), at `now` (epoch ms). The text is treated
+ * as hostile: `None` when it is not text, not JSON, longer than the budgets' reservations can
+ * take, written by another version, or holds anything that would hold requests back more than an
+ * hour from `now` (a pause, a reservation, a slowdown) or make the limiter loop. The caller then
+ * starts from {@link initialState}. Reservations beyond the reader's limit are dropped (the
+ * oldest): runners that share a state should be configured alike.
+ *
+ * @since 0.5.0
+ * @category encoding
+ */
+export const decodeState = (
+  text: unknown,
+  budgets: ScimConfig.RateLimits | undefined,
+  now: number,
+  options: Options = {}
+): Option.Option<State> => {
+  const decoded = LimiterCodec.decode(text, initialState(budgets, now, options), now)
+  return decoded === undefined ? Option.none() : Option.some(asState(decoded))
+}
+
+/**
+ * A store over a `Ref` in this process: what {@link make} uses.
+ *
+ * @since 0.5.0
+ * @category constructors
+ */
+export const storeFromRef = (ref: Ref.Ref<State>): Store => ({
+  get: Ref.get(ref),
+  modify: (f) => Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.modify(ref, (s) => f(s, now)))
+})
 
 /**
  * Builds a limiter. `budgets` undefined: no budgets, only the pause and the adaptive rate.
@@ -95,70 +199,83 @@ export const make = (
   budgets: ScimConfig.RateLimits | undefined,
   options: Options = {}
 ): Effect.Effect<Service> =>
-  Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
-    const windows = budgets === undefined ? undefined : {
-      scim: { limit: budgets.scim.limit, windowMillis: Duration.toMillis(budgets.scim.window) },
-      token: { limit: budgets.token.limit, windowMillis: Duration.toMillis(budgets.token.window) },
-      bulk: { limit: budgets.bulk.limit, windowMillis: Duration.toMillis(budgets.bulk.window) }
+  Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    Effect.flatMap(
+      Ref.make(initialState(budgets, now, options)),
+      (ref) => makeWith(storeFromRef(ref))
+    ))
+
+/**
+ * A limiter whose state lives in `store`: every decision is the same as {@link make}'s, each a
+ * transition run by `store.modify`. A request costs one `modify` (two when it had to wait for
+ * its slot) and `onSuccess` or `onThrottle` one more; a bucket without a budget that was never
+ * paused nor throttled costs one `get` and nothing else.
+ *
+ * @since 0.5.0
+ * @category constructors
+ */
+export const makeWith = (store: Store): Effect.Effect<Service> =>
+  Effect.map(store.get, (initial) => {
+    // Budgets never change in a store: a bucket with one is never idle, and skips the read.
+    const budgeted = {
+      scim: initial.buckets.scim.budget !== undefined,
+      token: initial.buckets.token.budget !== undefined,
+      bulk: initial.buckets.bulk.budget !== undefined
     }
-    const state = yield* Ref.make(LimiterState.make(windows, options.adaptive ?? true, now))
+    const update = (f: (s: LimiterState.State, now: number) => LimiterState.State): Effect.Effect<void> =>
+      store.modify((s, now) => [undefined, asState(f(s, now))])
 
     // Reserves a slot and sleeps until it. A fiber that wakes while a pause holds the bucket, or
     // after the rate dropped, gives its slot back and queues again: after a 429, waiting fibers
     // go out spaced at the new rate instead of all at once when the pause ends.
+    const reserve = (bucket: Bucket): Effect.Effect<void> =>
+      Effect.flatMap(
+        store.modify((s, now): readonly [readonly [number, number], State] => {
+          if (LimiterState.isFree(s, bucket, now)) return [[now, now], s]
+          const [at, next] = LimiterState.reserve(s, bucket, now)
+          return [[at, now], asState(next)]
+        }),
+        ([at, now]) =>
+          at <= now ? Effect.void : Effect.zipRight(
+            Effect.sleep(Duration.millis(at - now)),
+            Effect.flatMap(
+              store.modify((s, woke): readonly [boolean, State] =>
+                LimiterState.mustRequeue(s, bucket, now, woke)
+                  ? [true, asState(LimiterState.cancel(s, bucket, at))]
+                  : [false, asState(LimiterState.commit(s, bucket, at, woke))]
+              ),
+              (requeue) => requeue ? reserve(bucket) : Effect.void
+            )
+          )
+      )
+
     const acquire = (bucket: Bucket): Effect.Effect<void> =>
-      // The common case (no budget, never throttled) reads no clock.
-      Effect.flatMap(Ref.get(state), (first) =>
-        LimiterState.isIdle(first, bucket) ?
-          Effect.void :
-          Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            Effect.flatMap(Ref.get(state), (current) => {
-              if (LimiterState.isFree(current, bucket, now)) return Effect.void
-              return Effect.flatMap(
-                Ref.modify(state, (s) => LimiterState.reserve(s, bucket, now)),
-                (at) =>
-                  at <= now ? Effect.void : Effect.zipRight(
-                    Effect.sleep(Duration.millis(at - now)),
-                    Effect.flatMap(Effect.zip(Ref.get(state), Clock.currentTimeMillis), ([s, woke]) =>
-                      LimiterState.mustRequeue(s, bucket, now, woke)
-                        ? Effect.zipRight(
-                          Ref.update(state, (s) => LimiterState.cancel(s, bucket, at)),
-                          Effect.suspend(() => acquire(bucket))
-                        )
-                        : Ref.update(state, (s) => LimiterState.commit(s, bucket, at, woke)))
-                  )
-              )
-            })))
+      budgeted[bucket]
+        ? reserve(bucket)
+        // The common case (no budget, never throttled) reads no clock.
+        : Effect.flatMap(store.get, (first) => LimiterState.isIdle(first, bucket) ? Effect.void : reserve(bucket))
 
     const onThrottle = (bucket: Bucket, throttle: Throttle = {}): Effect.Effect<void> =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Ref.update(state, (s) =>
-          LimiterState.throttled(s, bucket, now, {
-            retryAfterMillis: throttle.retryAfter === undefined
-              ? undefined
-              : Duration.toMillis(Duration.decode(throttle.retryAfter)),
-            sentAt: throttle.sentAt
-          })))
-
-    const onSuccess = (bucket: Bucket): Effect.Effect<void> =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.update(state, (s) => LimiterState.succeeded(s, bucket, now)))
+      update((s, now) =>
+        LimiterState.throttled(s, bucket, now, {
+          retryAfterMillis: throttle.retryAfter === undefined
+            ? undefined
+            : Duration.toMillis(Duration.decode(throttle.retryAfter)),
+          sentAt: throttle.sentAt
+        })
+      )
 
     return RateLimiter.of({
       acquire,
       onThrottle,
-      onSuccess,
+      onSuccess: (bucket) => update((s, now) => LimiterState.succeeded(s, bucket, now)),
       nextSlot: (bucket) =>
         Effect.flatMap(
           Clock.currentTimeMillis,
-          (now) => Effect.map(Ref.get(state), (s) => LimiterState.nextSlot(s, bucket, now))
+          (now) => Effect.map(store.get, (s) => LimiterState.nextSlot(s, bucket, now))
         ),
-      pause: (duration) =>
-        Effect.flatMap(
-          Clock.currentTimeMillis,
-          (now) => Ref.update(state, (s) => LimiterState.pause(s, now, Duration.toMillis(Duration.decode(duration))))
-        ),
-      pausedUntil: Effect.map(Ref.get(state), (s) => s.pausedUntil)
+      pause: (duration) => update((s, now) => LimiterState.pause(s, now, Duration.toMillis(Duration.decode(duration)))),
+      pausedUntil: Effect.map(store.get, (s) => s.pausedUntil)
     })
   })
 

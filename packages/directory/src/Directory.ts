@@ -63,16 +63,34 @@ export type Services =
   | RateLimiter.RateLimiter
 
 /**
+ * The directory's services over a SCIM client built elsewhere: a `ScimClient` with its
+ * `AccessToken` and `RateLimiter` (for instance a rate limiter whose budget several processes
+ * share, `@asgardeo-scim/workflow`'s `SharedBudget`). `layer` is this over `ScimClient.layer`.
+ *
+ * @since 0.5.0
+ * @category layers
+ */
+export const layerOverClient: Layer.Layer<
+  Exclude<Services, ScimClient.ScimClient | AccessToken.AccessToken | RateLimiter.RateLimiter>,
+  never,
+  | ScimConfig.ScimConfig
+  | HttpClient.HttpClient
+  | ScimClient.ScimClient
+  | AccessToken.AccessToken
+  | RateLimiter.RateLimiter
+> = Layer.mergeAll(Users.layer, Groups.layer, Roles.layer, Bulk.layer, Organizations.layer).pipe(
+  Layer.provideMerge(Discovery.layer)
+)
+
+/**
  * The directory from `ScimConfig` and an `HttpClient`.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<Services, never, ScimConfig.ScimConfig | HttpClient.HttpClient> = Layer
-  .mergeAll(Users.layer, Groups.layer, Roles.layer, Bulk.layer, Organizations.layer).pipe(
-    Layer.provideMerge(Discovery.layer),
-    Layer.provideMerge(ScimClient.layer)
-  )
+export const layer: Layer.Layer<Services, never, ScimConfig.ScimConfig | HttpClient.HttpClient> = layerOverClient.pipe(
+  Layer.provideMerge(ScimClient.layer)
+)
 
 /**
  * The directory in strict mode (see `StrictSchemas`): `Users`, `Groups` and `Resources.make`

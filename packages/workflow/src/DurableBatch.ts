@@ -41,7 +41,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as ApplyEvent from "./ApplyEvent.js"
 import * as Store from "./internal/batchStore.js"
-import { BatchMismatch, BatchNotFound, InvalidEvent, StorageError } from "./WorkflowError.js"
+import { BatchMismatch, BatchNotFound, InvalidEvent, invalidEventFrom, StorageError } from "./WorkflowError.js"
 
 /**
  * A batch's status: `running`, `done` (every employee done or invalid), `failed` (some failed
@@ -253,7 +253,7 @@ export const submit = (
   Effect.gen(function*() {
     const decoded = decodeOptions(options)
     if (Either.isLeft(decoded)) {
-      return yield* new InvalidEvent({ field: "options", reason: decoded.left.message })
+      return yield* invalidEventFrom(decoded.left, { field: "options", reason: "invalid options" })
     }
     const all = yield* Effect.try({
       try: () => {
@@ -434,7 +434,7 @@ export const items = (
   Effect.gen(function*() {
     const id = yield* decodeBatchId(batchId)
     const o = decodeItemsOptions(options)
-    if (Either.isLeft(o)) return yield* new InvalidEvent({ field: "options", reason: o.left.message })
+    if (Either.isLeft(o)) return yield* invalidEventFrom(o.left, { field: "options", reason: "invalid options" })
     const sql = yield* SqlClient.SqlClient
     yield* Effect.mapError(Store.ensureTables(sql), storage("create tables"))
     const rows = yield* Effect.mapError(

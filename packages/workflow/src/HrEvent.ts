@@ -13,9 +13,8 @@
 import * as Validation from "@asgardeo-scim/core/Validation"
 import * as Employee from "@asgardeo-scim/hr/Employee"
 import * as Effect from "effect/Effect"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { InvalidEvent } from "./WorkflowError.js"
+import { InvalidEvent, invalidEventFrom } from "./WorkflowError.js"
 
 const Id = (what: string, max: number) =>
   Schema.String.pipe(
@@ -167,8 +166,7 @@ export const decodeEventId = (input: unknown): Effect.Effect<string, InvalidEven
   Effect.suspend(() => {
     const result = decodeIdEither(input)
     if (result._tag === "Right") return Effect.succeed(result.right)
-    const issue = ParseResult.ArrayFormatter.formatErrorSync(result.left)[0]
-    return Effect.fail(new InvalidEvent({ field: "eventId", reason: issue?.message ?? "invalid event id" }))
+    return Effect.fail(invalidEventFrom(result.left, { field: "eventId", reason: "invalid event id" }))
   })
 
 const decodeEither = Schema.decodeUnknownEither(HrEvent, { errors: "first", onExcessProperty: "error" })
@@ -185,10 +183,7 @@ export const decode = (input: unknown): Effect.Effect<HrEvent, InvalidEvent> =>
   Effect.suspend(() => {
     const result = decodeEither(input)
     if (result._tag === "Right") return Effect.succeed(result.right)
-    const issue = ParseResult.ArrayFormatter.formatErrorSync(result.left)[0]
-    return Effect.fail(
-      new InvalidEvent({ field: issue?.path.join(".") || "event", reason: issue?.message ?? "invalid event" })
-    )
+    return Effect.fail(invalidEventFrom(result.left, { field: "event", reason: "invalid event" }))
   }).pipe(
     // A getter that throws, a proxy: a defect of the caller's object is a typed error too.
     Effect.catchAllDefect(() => Effect.fail(new InvalidEvent({ field: "event", reason: "unreadable value" }))),

@@ -51,7 +51,6 @@ import * as Option from "effect/Option"
 import * as ApplyEvent from "./ApplyEvent.js"
 import * as DurableBatch from "./DurableBatch.js"
 import * as EmployeeQueue from "./EmployeeQueue.js"
-import * as SchemaLock from "./internal/schemaLock.js"
 import * as Storage from "./Storage.js"
 
 /**
@@ -97,12 +96,41 @@ export const layerEmbedded = (options: {
     Layer.provideMerge(Storage.layerSqlite({ filename: options.filename }))
   )
 
+/** The advisory lock (PostgreSQL) that runners hold while they start: `hashtext('asgardeo-scim/Runner')`. */
+const startupLock = "SELECT pg_advisory_lock(hashtext('asgardeo-scim/Runner'))"
+const startupUnlock = "SELECT pg_advisory_unlock(hashtext('asgardeo-scim/Runner'))"
+
+/**
+ * Builds `layer` while holding the start-up lock, on PostgreSQL: the cluster's storage creates
+ * its tables with `CREATE TABLE IF NOT EXISTS` outside any lock, and two runners doing that at
+ * once on an empty database make one of them fail (`duplicate key value violates unique
+ * constraint "pg_type_typname_nsp_index"`). The lock is taken on a connection reserved from the
+ * pool and released once the layer is built; other databases build it as it is.
+ */
+const oneStartAtATime = <A, E, R>(
+  layer: Layer.Layer<A, E, R>
+): Layer.Layer<A, E | SqlError, R | SqlClient.SqlClient> =>
+  Layer.scopedContext(Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const scope = yield* Effect.scope
+    return yield* sql.onDialectOrElse({
+      pg: () =>
+        Effect.scoped(Effect.gen(function*() {
+          const connection = yield* sql.reserve
+          yield* connection.executeRaw(startupLock, [])
+          yield* Effect.addFinalizer(() => Effect.ignore(connection.executeRaw(startupUnlock, [])))
+          return yield* Layer.buildWithScope(layer, scope)
+        })),
+      orElse: () => Layer.buildWithScope(layer, scope)
+    })
+  }))
+
 /**
  * One of several runners over a shared SQL database (give it `Storage.layerPg`). `listen`: where
  * this runner takes the others' connections; `advertise`: the address the others use to reach
- * it (default: `listen`; set it behind NAT or in containers). The cluster creates its tables as
- * the first runner starts; on PostgreSQL runners starting together take turns (an advisory lock),
- * so that none fails on a race in the catalog.
+ * it (default: `listen`; set it behind NAT or in containers). Runners may start together on an
+ * empty database: on PostgreSQL they start one at a time (an advisory lock, held on a connection
+ * of the pool while each creates the cluster's tables and registers: give the pool at least 3).
  *
  * @since 0.5.0
  * @category layers
@@ -120,7 +148,7 @@ export const layerSocket = (options: {
   const advertise = options.advertise === undefined
     ? listen
     : RunnerAddress.make(options.advertise.host, options.advertise.port)
-  const cluster = ClusterWorkflowEngine.layer.pipe(
+  return oneStartAtATime(ClusterWorkflowEngine.layer.pipe(
     Layer.provideMerge(NodeClusterSocket.layer({
       storage: "sql",
       runnerHealth: "ping",
@@ -131,14 +159,7 @@ export const layerSocket = (options: {
         ...options.sharding
       }
     }))
-  )
-  // The cluster creates its tables as it starts: one runner at a time (runners started together
-  // on an empty PostgreSQL database race in its catalog otherwise).
-  return Layer.unwrapScoped(
-    Effect.flatMap(SqlClient.SqlClient, (sql) => SchemaLock.holding(sql, Layer.build(cluster))).pipe(
-      Effect.map(Layer.succeedContext)
-    )
-  )
+  ))
 }
 
 /**

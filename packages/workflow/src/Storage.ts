@@ -45,7 +45,10 @@ export const layerSqlite = (options: {
  */
 export const layerPg = (options: {
   readonly url: Redacted.Redacted
-  /** Connections of this runner's pool (default 10). */
+  /**
+   * Connections of this runner's pool (default 10). A socket runner (`Runner.layerSocket`) needs
+   * at least 3 to start: the cluster's start uses 2 at once, and the start-up lock holds one.
+   */
   readonly maxConnections?: number | undefined
   /**
    * The connections' `application_name` (default `asgardeo-scim-workflow`): name each runner

@@ -7,6 +7,7 @@
  * @since 0.5.0
  */
 import * as ErrorClass from "@asgardeo-scim/core/ErrorClass"
+import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
@@ -76,6 +77,25 @@ export class InvalidEvent extends Make<InvalidEvent>()(
   { field: Schema.String, reason: Schema.String },
   (self) => `Invalid event: ${self.field}: ${self.reason}`
 ) {}
+
+/**
+ * A decoding failure as `InvalidEvent`: the first issue's path is the field (`fallback.field`
+ * when the issue is at the root), its message the reason. What the workflow's decoders answer,
+ * and what an HTTP backend can answer for a request's own envelope.
+ *
+ * @since 0.5.0
+ * @category constructors
+ */
+export const invalidEventFrom = (
+  error: ParseResult.ParseError,
+  fallback: { readonly field: string; readonly reason: string }
+): InvalidEvent => {
+  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  return new InvalidEvent({
+    field: issue?.path.join(".") || fallback.field,
+    reason: issue?.message ?? fallback.reason
+  })
+}
 
 /**
  * A batch id already used for other input (another file, other options): a batch id names one

@@ -33,6 +33,11 @@ export * as Runner from "./Runner.js"
 /**
  * @since 0.5.0
  */
+export * as SharedBudget from "./SharedBudget.js"
+
+/**
+ * @since 0.5.0
+ */
 export * as Storage from "./Storage.js"
 
 /**

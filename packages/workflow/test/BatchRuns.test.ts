@@ -56,19 +56,22 @@ describe("DurableBatch runs", () => {
         const dir = yield* tempDir
         yield* Effect.gen(function*() {
           for (
-            const options of [
-              { concurrency: 0 },
-              { concurrency: 1.5 },
-              { concurrency: 65 },
-              { batchId: "" },
-              { batchId: "a b" },
-              { batchId: "x".repeat(101) },
-              { batchId: "a\u0000" },
-              { bulk: true }
-            ]
+            const [options, field] of [
+              [{ concurrency: 0 }, "concurrency"],
+              [{ concurrency: 1.5 }, "concurrency"],
+              [{ concurrency: 65 }, "concurrency"],
+              [{ batchId: "" }, "batchId"],
+              [{ batchId: "a b" }, "batchId"],
+              [{ batchId: "x".repeat(101) }, "batchId"],
+              [{ batchId: "a\u0000" }, "batchId"],
+              [{ bulk: true }, "bulk"],
+              [null, "options"]
+            ] as const
           ) {
             const error = yield* Effect.flip(DurableBatch.submit(people(1), options as DurableBatch.SubmitOptions))
             assert.strictEqual(error._tag, "InvalidEvent", JSON.stringify(options))
+            // The option at fault is named (an HTTP backend answers it as the field).
+            if (error._tag === "InvalidEvent") assert.strictEqual(error.field, field, JSON.stringify(options))
           }
           assert.strictEqual(
             (yield* Effect.flip(DurableBatch.submit(42 as unknown as Iterable<unknown>)))._tag,
@@ -79,7 +82,11 @@ describe("DurableBatch runs", () => {
           assert.strictEqual(mismatch._tag, "BatchMismatch")
           assert.strictEqual((yield* Effect.flip(DurableBatch.progress("nope")))._tag, "BatchNotFound")
           assert.strictEqual((yield* Effect.flip(DurableBatch.progress({})))._tag, "InvalidEvent")
-          assert.strictEqual((yield* Effect.flip(DurableBatch.items("hires-1", { limit: 5000 })))._tag, "InvalidEvent")
+          const badLimit = yield* Effect.flip(DurableBatch.items("hires-1", { limit: 5000 }))
+          assert.deepStrictEqual([badLimit._tag, badLimit._tag === "InvalidEvent" && badLimit.field], [
+            "InvalidEvent",
+            "limit"
+          ])
         }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
       }).pipe(Effect.scoped, Effect.provide(quiet)),
     60_000

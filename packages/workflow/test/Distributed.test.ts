@@ -82,12 +82,13 @@ const freshDatabase = (server: Postgres.Server, name: string) =>
 
 describe.sequential("distributed runners on PostgreSQL", () => {
   it.live(
-    "runners started together on an empty database all start; its tables are created one runner at a time",
+    "four runners, then four first batch reads, at once on an empty database: every one succeeds",
     () =>
       Effect.gen(function*() {
         const server = yield* Postgres.make()
-        // Before the tables were created under a lock, most rounds failed a runner's start
-        // (duplicate key in pg_type: CREATE TABLE IF NOT EXISTS racing in the catalog).
+        // CREATE TABLE IF NOT EXISTS races in PostgreSQL's catalog (duplicate key in pg_type):
+        // without Runner.layerSocket's start-up lock and the batch tables' retry, most rounds of
+        // four at once failed one.
         for (let round = 1; round <= 4; round++) {
           const url = yield* freshDatabase(server, `start${round}`)
           const storage = Storage.layerPg({ url, maxConnections: 3 })

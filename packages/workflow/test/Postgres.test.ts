@@ -1,17 +1,18 @@
 // A real PostgreSQL (test/utils/Postgres.ts: initdb + pg_ctl in a temporary directory, as `nobody`
 // when this runs as root): Storage.layerPg reaches it, and a durable workflow on @effect/cluster
 // keeps its state there. A server suite (vitest.workspace.ts): it starts a server of its own.
-import { Storage } from "@asgardeo-scim/workflow"
+import { Runner, Storage } from "@asgardeo-scim/workflow"
 import { ClusterWorkflowEngine, SingleRunner } from "@effect/cluster"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Activity, Workflow } from "@effect/workflow"
-import { ConfigProvider, Effect, Layer, Logger, LogLevel, Redacted, Schema } from "effect"
+import { ConfigProvider, Context, Effect, Fiber, Layer, Logger, LogLevel, Option, Redacted, Schema } from "effect"
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import * as Net from "node:net"
 import { tmpdir } from "node:os"
 import * as Path from "node:path"
+import { pollUntil, quiet } from "./utils/Fixtures.js"
 import * as Postgres from "./utils/Postgres.js"
 
 const isRoot = process.getuid?.() === 0
@@ -123,6 +124,37 @@ layer(Postgres.layer(), { excludeTestServices: true, timeout: "60 seconds" })("a
         assert.strictEqual(other, "hi bob")
         assert.strictEqual(runs, 2)
       }),
+    { timeout: 60_000 }
+  )
+
+  it.effect(
+    "socket runners start one at a time: a runner waits for the start-up lock another holds, then comes up",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* Postgres.PostgresServer
+        // A database of its own: a runner joins the cluster of the database it is given.
+        yield* query(server, (sql) => sql`CREATE DATABASE runner_lock`)
+        const url = Redacted.make(Redacted.value(server.url).replace(/\/postgres$/, "/runner_lock"))
+        const own = Storage.layerPg({ url })
+        const sql = Context.get(yield* Layer.build(own), SqlClient.SqlClient)
+        const holder = yield* sql.reserve
+        yield* holder.executeRaw("SELECT pg_advisory_lock(hashtext('asgardeo-scim/Runner'))", [])
+        const port = yield* Postgres.freePort
+        const runner = yield* Layer.build(
+          Runner.layerSocket({ listen: { host: "127.0.0.1", port } }).pipe(Layer.provide(own), Layer.provide(quiet))
+        ).pipe(Effect.fork)
+        const waiting = sql<
+          { n: string }
+        >`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`
+        // The runner's start waits on the lock (pg_locks shows it), and nothing else has happened.
+        yield* pollUntil(waiting, (rows) => Number(rows[0]!.n) === 1)
+        assert.isTrue(Option.isNone(yield* Fiber.poll(runner)))
+        assert.deepStrictEqual(yield* sql`SELECT to_regclass('cluster_runners') AS t`, [{ t: null }])
+        yield* holder.executeRaw("SELECT pg_advisory_unlock(hashtext('asgardeo-scim/Runner'))", [])
+        yield* Fiber.join(runner)
+        const runners = yield* sql<{ address: string }>`SELECT address FROM cluster_runners`
+        assert.deepStrictEqual(runners.map((r) => r.address), [`127.0.0.1:${port}`])
+      }).pipe(Effect.scoped),
     { timeout: 60_000 }
   )
 })

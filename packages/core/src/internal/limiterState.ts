@@ -82,8 +82,10 @@ export interface State {
 const beta = 0.7
 const scaleConstant = 0.4
 const smooth = 0.8
-const minFillRate = 0.5
-const minCapacity = 1
+/** The lowest send rate (requests a second) the adaptive rate drops to. @internal */
+export const minFillRate = 0.5
+/** The fewest tokens the adaptive bucket holds. @internal */
+export const minCapacity = 1
 const measureMillis = 500
 const probeBaseMillis = 500
 const probeMaxMillis = 30_000

@@ -23,14 +23,15 @@ import { createServer } from "node:http"
 import { HrApiLive } from "./HrApiLive.js"
 
 /**
- * HR on the directory of the `ASGARDEO_*` organization, over undici.
+ * HR on the directory of the `ASGARDEO_*` organization, over undici; the directory's services
+ * (`Users`, `Groups`...) too.
  *
  * @since 0.1.0
  * @category layers
  */
 export const HrLive = HrDirectory.layer.pipe(
   Layer.provide(RoleMapping.layer()),
-  Layer.provide(Directory.layerConfig()),
+  Layer.provideMerge(Directory.layerConfig()),
   Layer.provide(NodeHttpClient.layerUndici)
 )
 

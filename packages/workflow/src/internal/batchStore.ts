@@ -7,7 +7,7 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
-import * as SchemaLock from "./schemaLock.js"
+import * as Schedule from "effect/Schedule"
 
 /** @internal */
 export type BatchStatus = "running" | "done" | "failed" | "aborted"
@@ -43,10 +43,8 @@ export interface ItemRow {
 
 /** @internal */
 export const ensureTables = (sql: SqlClient.SqlClient): Effect.Effect<void, SqlError> =>
-  SchemaLock.inTransaction(
-    sql,
-    Effect.all([
-      sql`CREATE TABLE IF NOT EXISTS asgardeo_scim_batch (
+  Effect.all([
+    sql`CREATE TABLE IF NOT EXISTS asgardeo_scim_batch (
       batch_id TEXT PRIMARY KEY,
       fingerprint TEXT NOT NULL,
       total BIGINT NOT NULL,
@@ -56,7 +54,7 @@ export const ensureTables = (sql: SqlClient.SqlClient): Effect.Effect<void, SqlE
       created_at BIGINT NOT NULL,
       updated_at BIGINT NOT NULL
     )`,
-      sql`CREATE TABLE IF NOT EXISTS asgardeo_scim_batch_item (
+    sql`CREATE TABLE IF NOT EXISTS asgardeo_scim_batch_item (
       batch_id TEXT NOT NULL,
       idx BIGINT NOT NULL,
       employee_id TEXT NOT NULL,
@@ -71,7 +69,10 @@ export const ensureTables = (sql: SqlClient.SqlClient): Effect.Effect<void, SqlE
       updated_at BIGINT NOT NULL,
       PRIMARY KEY (batch_id, idx)
     )`
-    ], { discard: true })
+  ], { discard: true }).pipe(
+    // Two processes creating the tables at once on PostgreSQL: one fails on the catalog's unique
+    // index although the table is there; again, it is found.
+    Effect.retry({ times: 3, schedule: Schedule.spaced("50 millis") })
   )
 
 const toBatch = (r: Record<string, unknown>): BatchRow => ({

@@ -227,7 +227,10 @@ const runAs: Effect.Effect<RunAs | undefined, PostgresError> = Effect.gen(functi
 
 const quote = (value: string | number) => typeof value === "number" ? String(value) : `'${value.replace(/'/g, "''")}'`
 
-/** A loopback port nothing listens on right now (bind 0, read it, close). */
+/**
+ * A port nothing listens on right now (bind 0, read it, close): the server's first try, and a
+ * runner process's port.
+ */
 export const freePort: Effect.Effect<number, PostgresError> = Effect.async((resume) => {
   const server = Net.createServer()
   server.once("error", (e) => resume(Effect.fail(new PostgresError({ message: `no free port: ${e.message}` }))))

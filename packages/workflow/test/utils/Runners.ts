@@ -217,15 +217,16 @@ export const start = (options: {
   })
 
 /**
- * How many shard locks each runner holds now (by `application_name`): PostgreSQL's advisory locks
- * in the one-bigint form, the cluster's (`objsubid` 1; the schema lock is a two-integer one).
+ * How many shard locks each runner holds now (by `application_name`): the advisory locks the
+ * cluster takes for the shards of group `default` (keys 1000001 to 1000300, one-bigint form).
  */
 export const shardsHeld = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const rows = yield* sql<{ readonly name: string; readonly shards: number }>`
     SELECT a.application_name AS name, count(*)::int AS shards
     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+    WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objsubid = 1
+      AND l.objid::bigint BETWEEN 1000001 AND 1000300
     GROUP BY a.application_name`
   return new Map(rows.map((r) => [r.name, r.shards]))
 })
