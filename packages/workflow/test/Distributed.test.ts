@@ -41,7 +41,7 @@ const employee = (i: number) => ({
  * scope; returns once every runner holds some of the shards (the assignments have settled), so
  * that no shard moves while a test runs.
  */
-const cluster = (count: number) =>
+const cluster = (count: number, options: { readonly budget?: Runners.Settings["budget"] } = {}) =>
   Effect.gen(function*() {
     const server = yield* Postgres.make()
     const emulator = yield* EmulatorServer.make()
@@ -50,13 +50,20 @@ const cluster = (count: number) =>
       (i) =>
         Effect.flatMap(Postgres.freePort, (port) =>
           Runners.start({
-            settings: { name: `runner-${i}`, port, sharding, backoff: [Duration.millis(200), Duration.seconds(1)] },
+            settings: {
+              name: `runner-${i}`,
+              port,
+              sharding,
+              backoff: [Duration.millis(200), Duration.seconds(1)],
+              ...(options.budget === undefined ? {} : { budget: options.budget })
+            },
             server,
             emulator
           })),
       { concurrency: "unbounded" }
     )
-    const sql = Storage.layerPg({ url: server.url, maxConnections: 2 })
+    // This process's own pool, for the progress table and the cluster's tables.
+    const sql = Layer.succeedContext(yield* Layer.build(Storage.layerPg({ url: server.url, maxConnections: 2 })))
     const names = runners.map((r) => Runners.applicationName(r.name))
     yield* pollUntil(
       Runners.shardsHeld.pipe(Effect.provide(sql)),
@@ -69,6 +76,19 @@ const cluster = (count: number) =>
 /** `effect`, failing after `duration` with an error that says what did not happen. */
 const within = <A, E, R>(duration: Duration.DurationInput, what: string, effect: Effect.Effect<A, E, R>) =>
   Effect.timeoutFail(effect, { duration, onTimeout: () => new Error(`timed out waiting for ${what}`) })
+
+/** Writes the employees to a file and has `runner` submit them as a batch. */
+const submitBatch = (
+  runner: Runners.RunnerProcess,
+  batchId: string,
+  employees: ReadonlyArray<ReturnType<typeof employee>>,
+  concurrency: number
+) =>
+  Effect.gen(function*() {
+    const file = Path.join(yield* tempDir, "employees.json")
+    yield* Effect.promise(() => writeFile(file, JSON.stringify(employees)))
+    return yield* runner.send({ _tag: "SubmitBatch", file, batchId, concurrency })
+  })
 
 const scimPosts = (log: ReadonlyArray<AsgardeoEmulator.LogEntry>) =>
   log.filter((e) => e.method === "POST" && /\/scim2\/Users$/.test(e.path))
@@ -133,13 +153,9 @@ describe.sequential("distributed runners on PostgreSQL", () => {
         yield* emulator.injectFault(AsgardeoEmulator.latency(150, { path: /\/scim2\// }))
         const total = 40
         const concurrency = 4
-        const file = Path.join(yield* tempDir, "employees.json")
-        yield* Effect.promise(() =>
-          writeFile(file, JSON.stringify(Array.from({ length: total }, (_, i) => employee(i))))
-        )
         const batchId = "dist-batch-1"
         const progress = DurableBatch.progress(batchId).pipe(Effect.provide(sql))
-        yield* runners[0]!.send({ _tag: "SubmitBatch", file, batchId, concurrency })
+        yield* submitBatch(runners[0]!, batchId, Array.from({ length: total }, (_, i) => employee(i)), concurrency)
 
         const before = yield* within(
           "60 seconds",
@@ -215,6 +231,75 @@ describe.sequential("distributed runners on PostgreSQL", () => {
         for (const r of runners.filter((r) => r !== victim)) {
           assert.deepStrictEqual(yield* r.kill("SIGTERM"), { code: 0, signal: null }, yield* r.stderr)
         }
+      }).pipe(Effect.scoped, Effect.provide(quiet)),
+    90_000
+  )
+
+  it.live(
+    "three runners sharing a budget below the emulator's limits: no 429; one 429 with Retry-After pauses every runner",
+    () =>
+      Effect.gen(function*() {
+        // 5 SCIM and 5 token requests a second between the three runners; the emulator answers
+        // 429 past 12 a second (a sliding window of 1 s: Asgardeo's per-minute limits, 60 times
+        // faster). A request leaves when its slot comes but lands a little later, so a second of
+        // arrivals can hold slots of two windows (10); three budgets of 5, not shared, send up to 15
+        // a second, 30 in a second of arrivals.
+        const budget = { scim: 5, token: 5, window: Duration.seconds(1) }
+        const { emulator, runners, sql } = yield* cluster(3, { budget })
+        yield* emulator.setRateLimits({
+          enabled: true,
+          window: "sliding",
+          timeScale: 60,
+          limits: { scim: 12, oauth: 12, bulk: 5 }
+        })
+        const finish = (batchId: string) =>
+          within(
+            "60 seconds",
+            `the end of ${batchId}`,
+            pollUntil(DurableBatch.progress(batchId).pipe(Effect.provide(sql)), (p) =>
+              p.status !== "running", "100 millis")
+          )
+        const scim = (log: ReadonlyArray<AsgardeoEmulator.LogEntry>) =>
+          log.filter((e) =>
+            /\/scim2\//.test(e.path)
+          )
+
+        // A batch with every runner's fibers asking for more than the budget.
+        const first = Array.from({ length: 9 }, (_, i) => employee(100 + i))
+        yield* submitBatch(runners[0]!, "budget-1", first, 12)
+        assert.strictEqual((yield* finish("budget-1")).status, "done")
+        const log1 = yield* emulator.log
+        assert.deepStrictEqual(log1.filter((e) => e.status === 429), [])
+        // The budget, not the demand, set the pace: some second held at least about what it allows.
+        const times = scim(log1).map((e) => e.time)
+        const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length))
+        assert.isAtLeast(busiest, budget.scim - 1, JSON.stringify(times))
+        console.log(
+          `budget: ${times.length} SCIM requests in ${
+            times[times.length - 1]! - times[0]!
+          } ms, at most ${busiest} in a second`
+        )
+
+        // Another batch; once it runs, one SCIM request is answered 429 with Retry-After: 2.
+        yield* emulator.clearLog
+        const second = Array.from({ length: 8 }, (_, i) => employee(200 + i))
+        yield* submitBatch(runners[1]!, "budget-2", second, 12)
+        yield* within(
+          "60 seconds",
+          "budget-2 under way",
+          pollUntil(DurableBatch.progress("budget-2").pipe(Effect.provide(sql)), (p) => p.done >= 2, "50 millis")
+        )
+        yield* emulator.injectFault(AsgardeoEmulator.tooManyRequests({ path: /\/scim2\//, times: 1 }, 2))
+        assert.strictEqual((yield* finish("budget-2")).status, "done")
+        const log2 = yield* emulator.log
+        const throttled = log2.filter((e) => e.status === 429)
+        assert.strictEqual(throttled.length, 1, JSON.stringify(throttled))
+        const at = throttled[0]!.time
+        // Requests already on their way when the 429 was answered may land just after it (seen:
+        // up to 12 ms); then nothing from any runner until the pause is over, 2 s after the 429.
+        const during = log2.filter((e) => e.time > at + 500 && e.time < at + 2000)
+        assert.deepStrictEqual(during, [], JSON.stringify(log2.map((e) => [e.time - at, e.method, e.status])))
+        assert.isAbove(log2.filter((e) => e.time >= at + 2000).length, 0)
       }).pipe(Effect.scoped, Effect.provide(quiet)),
     90_000
   )

@@ -39,7 +39,15 @@ export const Settings = Schema.Struct({
     entityTerminationTimeout: Millis
   }),
   /** `ApplyEvent.Options.backoff`. */
-  backoff: Schema.Array(Schema.DurationFromMillis)
+  backoff: Schema.Array(Schema.DurationFromMillis),
+  /**
+   * The directory's requests within one budget every runner shares (`SharedBudget.layerDirectory`),
+   * this many SCIM and token requests a window; without it, no client-side budget at all.
+   */
+  budget: Schema.optionalWith(
+    Schema.Struct({ scim: Schema.Int, token: Schema.Int, window: Schema.DurationFromMillis }),
+    { exact: true }
+  )
 })
 export type Settings = Schema.Schema.Type<typeof Settings>
 

@@ -2,15 +2,18 @@
  * One runner process of the distributed tests (started by `Runners.start`; the protocol is
  * described there): `Runner.work` over `Runner.layerSocket` over `Storage.layerPg` over the HR
  * service of the directory in `ASGARDEO_*` (`HrDirectory.layer`, `RoleMapping.layer()`,
- * `Directory.layerConfig`, undici). Prints `ready <port>`, then answers the commands it reads on
- * stdin. Exits on SIGTERM, and when stdin closes.
+ * `Directory.layerConfig`, or `SharedBudget.layerDirectory` with a budget; undici). Prints
+ * `ready <port>`, then answers the commands it reads on stdin. Exits on SIGTERM, and when stdin
+ * closes.
  */
+import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
 import * as Directory from "@asgardeo-scim/directory/Directory"
 import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
 import * as RoleMapping from "@asgardeo-scim/hr/RoleMapping"
 import * as DurableBatch from "@asgardeo-scim/workflow/DurableBatch"
 import * as EmployeeQueue from "@asgardeo-scim/workflow/EmployeeQueue"
 import * as Runner from "@asgardeo-scim/workflow/Runner"
+import * as SharedBudget from "@asgardeo-scim/workflow/SharedBudget"
 import * as Storage from "@asgardeo-scim/workflow/Storage"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -80,9 +83,23 @@ const main = Effect.gen(function*() {
     Effect.flatMap(Schema.decodeUnknown(Schema.parseJson(Settings)))
   )
   const url = yield* Postgres.urlFromEnv
+  // One pool for the cluster, the batch tables and the budget (a layer is built once per use).
+  const storage = Storage.layerPg({ url, applicationName: applicationName(settings.name) })
+  const budget = settings.budget
+  const directory = budget === undefined
+    ? Directory.layerConfig({ rateLimits: false })
+    : SharedBudget.layerDirectory().pipe(
+      Layer.provideMerge(ScimConfig.layerConfig({
+        rateLimits: {
+          scim: { limit: budget.scim, window: budget.window },
+          token: { limit: budget.token, window: budget.window }
+        }
+      })),
+      Layer.provide(storage)
+    )
   const hr = HrDirectory.layer.pipe(
     Layer.provide(RoleMapping.layer()),
-    Layer.provideMerge(Directory.layerConfig({ rateLimits: false })),
+    Layer.provideMerge(directory),
     Layer.provide(NodeHttpClient.layerUndici)
   )
   const runner = Runner.work({ backoff: settings.backoff }).pipe(
@@ -90,7 +107,7 @@ const main = Effect.gen(function*() {
       listen: { host: "127.0.0.1", port: settings.port },
       sharding: settings.sharding
     })),
-    Layer.provideMerge(Storage.layerPg({ url, applicationName: applicationName(settings.name) })),
+    Layer.provideMerge(storage),
     Layer.provideMerge(hr)
   )
   yield* Effect.zipRight(Console.log(`ready ${settings.port}`), serveCommands).pipe(Effect.provide(runner))
