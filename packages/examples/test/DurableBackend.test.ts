@@ -13,9 +13,6 @@ import { assert, describe, layer } from "@effect/vitest"
 import { Console, Context, Data, Effect, Layer, Redacted } from "effect"
 import type { Scope } from "effect"
 import { spawn } from "node:child_process"
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { pollUntil } from "../../workflow/test/utils/Fixtures.js"
 import * as Postgres from "../../workflow/test/utils/Postgres.js"
@@ -23,29 +20,10 @@ import { DurableHrApi } from "../src/backend/DurableApi.js"
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url))
 const main = fileURLToPath(new URL("../src/backend/durableMain.ts", import.meta.url))
+/** A module hook that loads every `@asgardeo-scim/*` import from the package's sources, as vitest does. */
+const sources = fileURLToPath(new URL("../../workflow/test/utils/sources.mjs", import.meta.url))
 
 class ReplicaFailed extends Data.TaggedError("ReplicaFailed")<{ readonly message: string }> {}
-
-/**
- * A tsconfig whose `paths` send every `@asgardeo-scim/<pkg>[/<Module>]` import to the package's
- * sources, as vitest does (vitest.shared.ts): the replicas run the code under test, no build needed.
- */
-const sourcesTsconfig = Effect.gen(function*() {
-  const packages = Path.join(repo, "packages")
-  const names = yield* Effect.promise(() => readdir(packages))
-  const paths: Record<string, Array<string>> = {}
-  for (const name of names) {
-    paths[`@asgardeo-scim/${name}`] = [`${name}/src/index.ts`]
-    paths[`@asgardeo-scim/${name}/*`] = [`${name}/src/*.ts`]
-  }
-  const dir = yield* Effect.acquireRelease(
-    Effect.promise(() => mkdtemp(Path.join(tmpdir(), "hr-backend-"))),
-    (dir) => Effect.promise(() => rm(dir, { recursive: true, force: true }))
-  )
-  const file = Path.join(dir, "tsconfig.json")
-  yield* Effect.promise(() => writeFile(file, JSON.stringify({ compilerOptions: { baseUrl: packages, paths } })))
-  return file
-})
 
 interface Replica {
   readonly name: string
@@ -64,7 +42,7 @@ const replica = (
 ): Effect.Effect<Replica, ReplicaFailed, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.async<{ readonly replica: Replica; readonly stop: Effect.Effect<void> }, ReplicaFailed>((resume) => {
-      const child = spawn(process.execPath, ["--import", "tsx", main], {
+      const child = spawn(process.execPath, ["--import", "tsx", "--import", sources, main], {
         cwd: repo,
         env: { PATH: process.env.PATH ?? "", ...env },
         stdio: ["ignore", "pipe", "pipe"]
@@ -122,9 +100,7 @@ const ReplicasLive = Layer.scoped(
   Effect.gen(function*() {
     const postgres = yield* Postgres.make()
     const emulator = yield* EmulatorServer.make()
-    const tsconfig = yield* sourcesTsconfig
     const env = (runnerPort: number): Record<string, string> => ({
-      TSX_TSCONFIG_PATH: tsconfig,
       DATABASE_URL: Redacted.value(postgres.url),
       HTTP_HOST: "127.0.0.1",
       HTTP_PORT: "0",
