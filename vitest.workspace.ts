@@ -15,6 +15,7 @@ import { configDefaults } from "vitest/config"
  */
 export const serverSuites: ReadonlyArray<string> = [
   "packages/cli/test/Demo.test.ts",
+  "packages/cli/test/DurableKill.test.ts",
   "packages/cli/test/Help.test.ts",
   "packages/cli/test/*.scimmy.test.ts",
   "packages/directory/test/*.scimmy.test.ts",

@@ -97,13 +97,13 @@ const engines = {
   platform: { label: "`@effect/platform-node/NodeHttpClient`", modules: ["@effect/platform-node/NodeHttpClient"] }
 }
 
-/** The command paths of the CLI (`users list`, ...), read from the COMMANDS section of its root help. */
+/** The command paths of the CLI (`users list`, `hr batch status`, ...), read from the COMMANDS section of its root help. */
 export const commandPaths = (rootHelp) => {
   const lines = rootHelp.split("\n")
   const from = lines.indexOf("COMMANDS")
   const to = lines.findIndex((l, i) => i > from && /^[A-Z][A-Z ]+$/.test(l))
   return lines.slice(from + 1, to === -1 ? undefined : to).flatMap((l) => {
-    const m = /^ {2}- ([a-z][a-z-]*(?: [a-z][a-z-]*)?)(?= |$)/.exec(l)
+    const m = /^ {2}- ([a-z][a-z-]*(?: [a-z][a-z-]*){0,2})(?= |$)/.exec(l)
     return m === null ? [] : [m[1].split(" ")]
   })
 }

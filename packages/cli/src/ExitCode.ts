@@ -5,10 +5,10 @@
  * | code | meaning |
  * | --- | --- |
  * | 0 | everything was done |
- * | 1 | some rows (or the one operation) failed: not found, conflict, refused by the server; a re-run resumes |
- * | 2 | usage, configuration or CSV error: fix the command line, the environment or the file |
+ * | 1 | some rows (or the one operation) failed: not found (a durable batch too, `BatchNotFound`), conflict, refused by the server (`EventFailed`); a re-run resumes |
+ * | 2 | usage, configuration or CSV error: fix the command line, the environment or the file (also a durable batch id used for other input, `BatchMismatch`, or refused, `InvalidEvent`) |
  * | 3 | authentication or scope: bad client credentials, grant not enabled, missing scope (before anything was done) |
- * | 4 | server or transport: 5xx, timeouts, rate limits that outlasted the retries, invalid answers |
+ * | 4 | server or transport: 5xx, timeouts, rate limits that outlasted the retries, invalid answers; the durable state's storage failed (`StorageError`) |
  * | 5 | a batch stopped by a fatal error (credentials, scope, permission) after it started: the report holds every employee processed; fix the cause and re-run to resume |
  * | 6 | a name matches more than one user, group, role or sub-organization (`AmbiguousUser`, `AmbiguousGroup`, `AmbiguousRole`, `AmbiguousOrganization`): qualify it with its store or audience, or use the id |
  * | 7 | a batch (`hr onboard`) finished: every valid row is done, but invalid rows of the CSV were skipped (also `--dry-run` with invalid rows) |
@@ -139,7 +139,10 @@ const usageTags = new Set([
   "InvalidRoleMapping",
   "MissingRole",
   "CsvError",
-  "OrganizationNotFound"
+  "OrganizationNotFound",
+  // @asgardeo-scim/workflow (hr onboard --durable): a batch id or options refused, an id used for other input.
+  "InvalidEvent",
+  "BatchMismatch"
 ])
 const authTags = new Set([
   "InvalidClient",
@@ -159,7 +162,9 @@ const serverTags = new Set([
   "NotImplemented",
   "PayloadTooLarge",
   "PagingAborted",
-  "ServeError"
+  "ServeError",
+  // The durable state's storage (SQLite, PostgreSQL) failed; a run again resumes.
+  "StorageError"
 ])
 
 /**
@@ -214,6 +219,12 @@ export const describe = (error: unknown): { readonly code: ExitCode; readonly me
       hint = ". Check ASGARDEO_BASE_URL and the network, then run again"
     } else if (tag === "ServerError" || tag === "RateLimited") {
       hint = ". Run again later; finished work is kept"
+    } else if (tag === "BatchMismatch") {
+      hint = ". Pass another --batch-id, or leave it out: the default id follows the file, the target and the options"
+    } else if (tag === "StorageError") {
+      hint = ". Check the --state file (one asgardeo-scim at a time per file), then run again: finished work is kept"
+    } else if (tag === "BatchNotFound") {
+      hint = ". Give the id `hr onboard --durable` printed, and its --state file"
     } else if (tag === "MissingRole") {
       hint = ". With the CLI: `asgardeo-scim hr setup --role-mapping <file>` creates the missing roles"
     }

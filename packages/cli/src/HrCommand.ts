@@ -1,5 +1,7 @@
 /**
- * `asgardeo-scim hr setup|onboard|change-role|offboard`. The handlers load on first use.
+ * `asgardeo-scim hr setup|onboard|change-role|offboard|batch status`. The handlers load on first
+ * use (the durable ones, `hr onboard --durable` and `hr batch status`, with
+ * `@asgardeo-scim/workflow`, only on their path).
  *
  * @since 0.1.0
  */
@@ -10,6 +12,7 @@ import * as Flags from "./Flags.js"
 import * as Subcommand from "./internal/subcommand.js"
 
 const make = Subcommand.lazy(() => import("./internal/hr.js"))
+const makeDurable = Subcommand.lazy(() => import("./internal/durable.js"))
 
 const columns = "employeeId,email,firstName,lastName,department,role"
 
@@ -21,6 +24,17 @@ const roleMapping = Options.text("role-mapping").pipe(
   ),
   Options.optional
 )
+
+/**
+ * The durable state file of `hr onboard --durable` and `hr batch status`: its default.
+ *
+ * @since 0.5.0
+ * @category constants
+ */
+export const defaultState = "asgardeo-scim.db"
+
+const state = (description: string) =>
+  Options.text("state").pipe(Options.withDescription(`${description} (default: ./${defaultState})`), Options.optional)
 
 const userRef = Args.text({ name: "user" }).pipe(Args.withDescription("A user id (UUID) or userName"))
 
@@ -51,7 +65,21 @@ const onboard = make(
       Options.withDescription("Use SCIM Bulk requests (auto: when the server supports them)"),
       Flags.withDefault("auto")
     ),
-    roleMapping
+    roleMapping,
+    durable: Options.boolean("durable").pipe(
+      Options.withDescription(
+        "Durable batch: kept in a SQLite file (--state), so a run that is killed resumes where it stopped " +
+          "when run again; `hr batch status` shows it. Not with --report or --bulk on"
+      )
+    ),
+    state: state("With --durable: the SQLite file that keeps the batch, created when missing"),
+    batchId: Options.text("batch-id").pipe(
+      Options.withDescription(
+        "With --durable: the batch's id (1 to 100 printable ASCII characters; default: b- and a hash of the " +
+          "file, the target and the options)"
+      ),
+      Options.optional
+    )
   }),
   (m, args) => m.onboard(args)
 )
@@ -76,11 +104,34 @@ const offboard = make(
   (m, args) => m.offboard(args)
 )
 
+const status = makeDurable(
+  "status",
+  "Show a durable batch (hr onboard --durable) from its state file: status, counts, failed and invalid employees " +
+    "(no connection needed)",
+  {
+    batchId: Args.text({ name: "batch-id" }).pipe(Args.withDescription("The batch's id (b-...)")),
+    state: state("The state file of hr onboard --durable"),
+    json: Flags.json
+  },
+  (m, args) => m.status(args)
+)
+
+/**
+ * `hr batch`: the durable batches of `hr onboard --durable`.
+ *
+ * @since 0.5.0
+ * @category commands
+ */
+export const batch = Command.make("batch").pipe(
+  Command.withDescription("Durable batches (hr onboard --durable): their status"),
+  Command.withSubcommands([status])
+)
+
 /**
  * @since 0.1.0
  * @category commands
  */
 export const command = Command.make("hr").pipe(
   Command.withDescription("HR flows: role groups, onboarding from CSV, role changes, offboarding"),
-  Command.withSubcommands([setup, onboard, changeRole, offboard])
+  Command.withSubcommands([setup, onboard, changeRole, offboard, batch])
 )

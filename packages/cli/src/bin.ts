@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `asgardeo-scim` binary. `asgardeo-scim [command [subcommand]] --help` prints the stored
+ * The `asgardeo-scim` binary. `asgardeo-scim [command [subcommand...]] --help` prints the stored
  * help page of that command (`internal/fastHelp.ts`) without loading effect or @effect/cli.
  * Anything else loads `effect`, `@effect/cli` and the command tree, with the Node platform
  * layers in parallel; the HTTP engine and the emulator load when a command needs them.

@@ -2,6 +2,7 @@
 // this package's README table, the root README's command-line section and the root help. Each
 // lists every code of `ExitCode.meanings`, and no other.
 import { ExitCode } from "@asgardeo-scim/cli"
+import { WorkflowError } from "@asgardeo-scim/workflow"
 import { assert, describe, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as Color from "../src/internal/color.js"
@@ -48,5 +49,40 @@ describe("exit codes", () => {
     // The stored root help (test/FastHelp.test.ts checks it is what the CLI renders).
     assert.include(Color.strip(pages[""]!), `Exit codes: ${ExitCode.summary}.`)
     for (const [code, meaning] of ExitCode.meanings) assert.include(ExitCode.summary, `${code} ${meaning}`)
+  })
+
+  it("the errors of @asgardeo-scim/workflow (hr onboard --durable, hr batch status) have their codes", () => {
+    const { BatchMismatch, BatchNotFound, EventFailed, InvalidEvent, StorageError } = WorkflowError
+    const cases: ReadonlyArray<readonly [Error, number, string]> = [
+      [new InvalidEvent({ field: "batchId", reason: "bad" }), ExitCode.Usage, "Invalid event: batchId: bad"],
+      [
+        new BatchMismatch({ batchId: "b-1", reason: "its fingerprint differs" }),
+        ExitCode.Usage,
+        "Pass another --batch-id"
+      ],
+      [new BatchNotFound({ batchId: "b-1" }), ExitCode.Failed, "its --state file"],
+      [
+        new StorageError({ operation: "progress", reason: "SQLITE_BUSY" }),
+        ExitCode.Server,
+        "one asgardeo-scim at a time"
+      ],
+      [
+        new EventFailed({
+          eventId: "e",
+          employeeId: "E1",
+          reason: "EmployeeConflict",
+          detail: "taken",
+          retry: "permanent",
+          attempts: 1
+        }),
+        ExitCode.Failed,
+        "EmployeeConflict"
+      ]
+    ]
+    for (const [error, code, text] of cases) {
+      const described = ExitCode.describe(error)
+      assert.strictEqual(described.code, code, error.message)
+      assert.include(described.message, text)
+    }
   })
 })

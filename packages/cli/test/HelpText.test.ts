@@ -29,6 +29,8 @@ describe("help", () => {
         [["--log-level", "debug", "hr", "onboard", "-h"], "$ asgardeo-scim hr onboard [--org text] "],
         [["groups", "add-member", "--help"], "$ asgardeo-scim groups add-member "],
         [["users", "--help"], "$ asgardeo-scim users <command>"],
+        [["hr", "batch", "status", "--help"], "$ asgardeo-scim hr batch status [--state text] [--json] <batch-id>"],
+        [["hr", "batch", "--help"], "$ asgardeo-scim hr batch <command>"],
         [["scopes", "--help"], "$ asgardeo-scim scopes [--json]"],
         [["emulator", "--help"], "$ asgardeo-scim emulator [--port integer]"],
         [["--help"], "$ asgardeo-scim <command>"]
@@ -40,6 +42,19 @@ describe("help", () => {
       }
     }))
 
+  it.effect("a command two levels down is listed by its path (@effect/cli writes `hr hr batch status`)", () =>
+    Effect.gen(function*() {
+      const { runWith } = yield* harness()
+      const root = rows((yield* runWith({}, "--help")).stdout)
+      assert.isTrue(
+        root.some((r) => r.startsWith("hr batch status [--state text] [--json] <batch-id> ")),
+        root.join("\n")
+      )
+      assert.isFalse(root.some((r) => r.startsWith("hr hr ")))
+      const hr = rows((yield* runWith({}, "hr", "--help")).stdout)
+      assert.isTrue(hr.some((r) => r.startsWith("batch status [--state text] [--json] <batch-id> ")), hr.join("\n"))
+    }))
+
   it.effect("a command line that does not parse names the help of its command", () =>
     Effect.gen(function*() {
       const { runWith } = yield* harness()
@@ -47,6 +62,9 @@ describe("help", () => {
       assert.strictEqual(result.code, 2)
       assert.include(result.stderr, "Missing argument <employees.csv>")
       assert.include(result.stderr, "see `asgardeo-scim hr onboard --help` for the flags and arguments")
+      const nested = yield* runWith({}, "hr", "batch", "status")
+      assert.strictEqual(nested.code, 2)
+      assert.include(nested.stderr, "see `asgardeo-scim hr batch status --help` for the flags and arguments")
     }))
 
   it.effect("lists of commands write [connection flags] and describe the flags once, rows aligned", () =>

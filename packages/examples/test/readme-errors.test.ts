@@ -7,6 +7,7 @@ import * as Core from "@asgardeo-scim/core"
 import * as Directory from "@asgardeo-scim/directory"
 import * as Hr from "@asgardeo-scim/hr"
 import * as Testkit from "@asgardeo-scim/testkit"
+import * as Workflow from "@asgardeo-scim/workflow"
 import * as EmulatorServer from "@asgardeo-scim/testkit/EmulatorServer"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import { assert, describe, it } from "@effect/vitest"
@@ -31,6 +32,7 @@ const packages: ReadonlyArray<readonly [string, ReadonlyArray<object>]> = [
   ["core", modulesOf(Core)],
   ["directory", modulesOf(Directory)],
   ["hr", modulesOf(Hr)],
+  ["workflow", modulesOf(Workflow)],
   // EmulatorServer is kept out of the index (it loads @effect/platform-node).
   ["testkit", [...modulesOf(Testkit), EmulatorServer]],
   ["cli", modulesOf(Cli)]

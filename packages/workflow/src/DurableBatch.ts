@@ -216,13 +216,21 @@ const sha256 = (text: string): Effect.Effect<string> =>
     (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("")
   )
 
-const BatchIdSchema = Schema.String.pipe(
+/**
+ * A batch id: 1 to 100 printable ASCII characters (no space, no control character). `submit`,
+ * `progress`, `watch` and `items` decode theirs with it; callers can check one before opening
+ * the storage.
+ *
+ * @since 0.5.0
+ * @category schemas
+ */
+export const BatchId = Schema.String.pipe(
   Schema.pattern(/^[\x21-\x7e]{1,100}$/, { message: () => "batchId must be 1 to 100 printable ASCII characters" })
 )
 
 const decodeOptions = Schema.decodeUnknownEither(
   Schema.Struct({
-    batchId: Schema.optional(BatchIdSchema),
+    batchId: Schema.optional(BatchId),
     fingerprint: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200))),
     concurrency: Schema.optional(Schema.Int.pipe(Schema.between(1, 64)))
   }),
@@ -464,7 +472,7 @@ const decodeItemsOptions = Schema.decodeUnknownEither(
 )
 
 const decodeBatchId = (u: unknown): Effect.Effect<string, InvalidEvent> => {
-  const r = Schema.decodeUnknownEither(BatchIdSchema)(u)
+  const r = Schema.decodeUnknownEither(BatchId)(u)
   return Either.isRight(r)
     ? Effect.succeed(r.right)
     : Effect.fail(new InvalidEvent({ field: "batchId", reason: "must be 1 to 100 printable ASCII characters" }))

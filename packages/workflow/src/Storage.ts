@@ -8,7 +8,10 @@
  * - PostgreSQL (`layerPg`), for several runners sharing the work: `@effect/sql-pg`.
  *
  * The cluster's snowflake ids do not fit a JavaScript number: the SQLite client reads integers as
- * `bigint` (`intMode: "bigint"`), which the cluster's SQL storage expects.
+ * `bigint` (`intMode: "bigint"`), which the cluster's SQL storage expects. A SQLite file is put in
+ * write-ahead-log mode (`PRAGMA journal_mode = WAL`, kept in the file): readers in other processes
+ * (`DurableBatch.progress`, the CLI's `hr batch status`) then never block the runner's writes,
+ * which the client, with no busy timeout, would otherwise see fail at once (`SQLITE_BUSY`).
  *
  * @since 0.5.0
  */
@@ -16,8 +19,11 @@ import * as LibsqlClient from "@effect/sql-libsql/LibsqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 
 /**
  * SQLite in a file (created when missing), for one runner.
@@ -35,7 +41,17 @@ export const layerSqlite = (options: {
   LibsqlClient.layer({
     url: `file:${options.filename}`,
     intMode: "bigint"
-  }).pipe(Layer.project(SqlClient.SqlClient, SqlClient.SqlClient, (c) => c))
+  }).pipe(
+    Layer.project(SqlClient.SqlClient, SqlClient.SqlClient, (c) => c),
+    // Switching needs the file to itself: tried for about a second while another process has it
+    // open. Best effort: a file that cannot take it (not a database) fails on its first real query.
+    Layer.tap((context) =>
+      Context.get(context, SqlClient.SqlClient)`PRAGMA journal_mode = WAL`.pipe(
+        Effect.retry({ times: 20, schedule: Schedule.spaced("50 millis") }),
+        Effect.catchAll((error) => Effect.logDebug("SQLite: write-ahead log not enabled", error.message))
+      )
+    )
+  )
 
 /**
  * PostgreSQL, for runners that share the work. `url`: `postgres://user:password@host:port/db`.

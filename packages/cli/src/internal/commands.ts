@@ -47,4 +47,4 @@ export const commands = [
  *
  * @internal
  */
-export const tree: Help.Tree = Help.tree(name, commands)
+export const tree: Help.Tree = Help.tree(name, commands, { "hr batch": HrCommand.batch })

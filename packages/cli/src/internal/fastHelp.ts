@@ -1,6 +1,6 @@
 /**
- * The binary's fast `--help`: for `asgardeo-scim [command [subcommand]] --help` (or `-h`), the
- * stored page of that command (`helpText.ts`, generated from what @effect/cli renders and checked
+ * The binary's fast `--help`: for `asgardeo-scim [command [subcommand...]] --help` (or `-h`),
+ * the stored page of that command (`helpText.ts`, generated from what @effect/cli renders and checked
  * against it by the tests) without loading effect or @effect/cli, which take most of the start-up.
  * Anything else (an unknown command, another flag, a flag before the command) is left to the
  * real parser. This module imports only the pages and `color.ts`.
@@ -35,7 +35,7 @@ export const text = (
   const flag = args[args.length - 1]
   if (flag !== "--help" && flag !== "-h") return undefined
   const path = args.slice(0, -1)
-  if (path.length > 2 || !path.every((w) => word.test(w))) return undefined
+  if (path.length > 3 || !path.every((w) => word.test(w))) return undefined
   const k = key(path)
   if (!Object.hasOwn(pages, k)) return undefined
   const page = pages[k]!

@@ -19,13 +19,23 @@ import * as Flags from "../Flags.js"
 import * as Color from "./color.js"
 
 /**
- * The command tree, two levels deep: the program and its commands, each with its subcommands.
+ * A command of the tree: its name and its subcommands (`hr` > `batch` > `status`).
+ *
+ * @internal
+ */
+export interface Node {
+  readonly name: string
+  readonly subcommands: ReadonlyArray<Node>
+}
+
+/**
+ * The command tree: the program and its commands, each with its subcommands.
  *
  * @internal
  */
 export interface Tree {
   readonly name: string
-  readonly commands: ReadonlyArray<{ readonly name: string; readonly subcommands: ReadonlyArray<string> }>
+  readonly commands: ReadonlyArray<Node>
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,41 +44,80 @@ type AnyCommand = Command.Command<any, any, any, any>
 const nameOf = (command: AnyCommand): string => [...HashSet.values(Command.getNames(command))][0] ?? ""
 
 /**
- * The tree of a program named `name` whose commands are `commands`.
+ * The tree of a program named `name` whose commands are `commands`. @effect/cli gives a command's
+ * subcommands by name only: a subcommand that has subcommands of its own (`hr batch`) is passed
+ * in `groups`, by its path (`"hr batch"`).
  *
  * @internal
  */
-export const tree = (name: string, commands: ReadonlyArray<AnyCommand>): Tree => ({
-  name,
-  commands: commands.map((command) => {
+export const tree = (
+  name: string,
+  commands: ReadonlyArray<AnyCommand>,
+  groups: Readonly<Record<string, AnyCommand>> = {}
+): Tree => {
+  const node = (command: AnyCommand, path: ReadonlyArray<string>): Node => {
     const own = nameOf(command)
-    return { name: own, subcommands: [...HashMap.keys(Command.getSubcommands(command))].filter((n) => n !== own) }
-  })
-})
+    const here = [...path, own]
+    return {
+      name: own,
+      subcommands: [...HashMap.keys(Command.getSubcommands(command))].filter((n) => n !== own).map((n) => {
+        const group = groups[[...here, n].join(" ")]
+        return group === undefined ? { name: n, subcommands: [] } : node(group, here)
+      })
+    }
+  }
+  return { name, commands: commands.map((command) => node(command, [])) }
+}
 
 /**
  * Every command path of the tree, the program's own (`[]`) first, then each command followed
- * by its subcommands: `[]`, `["users"]`, `["users", "list"]`, ...
+ * by its subcommands (each followed by its own): `[]`, `["users"]`, `["users", "list"]`, ...
  *
  * @internal
  */
-export const paths = (tree: Tree): ReadonlyArray<ReadonlyArray<string>> => [
-  [],
-  ...tree.commands.flatMap((c) => [[c.name], ...c.subcommands.map((s) => [c.name, s])])
-]
+export const paths = (tree: Tree): ReadonlyArray<ReadonlyArray<string>> => {
+  const below = (node: Node, path: ReadonlyArray<string>): ReadonlyArray<ReadonlyArray<string>> => {
+    const here = [...path, node.name]
+    return [here, ...node.subcommands.flatMap((s) => below(s, here))]
+  }
+  return [[], ...tree.commands.flatMap((c) => below(c, []))]
+}
 
 /**
  * The commands `args` (the arguments after the program) name, as @effect/cli finds them: the
- * first argument that is a command, then the first one after it that is one of its subcommands.
+ * first argument that is a command, then the first one after it that is one of its subcommands,
+ * and so on down.
  *
  * @internal
  */
 export const commandPath = (tree: Tree, args: ReadonlyArray<string>): ReadonlyArray<string> => {
-  const i = args.findIndex((arg) => tree.commands.some((c) => c.name === arg))
-  if (i === -1) return []
-  const command = tree.commands.find((c) => c.name === args[i])!
-  const sub = args.slice(i + 1).find((arg) => command.subcommands.includes(arg))
-  return sub === undefined ? [command.name] : [command.name, sub]
+  const path: Array<string> = []
+  let level = tree.commands
+  let rest = args
+  while (true) {
+    const i = rest.findIndex((arg) => level.some((c) => c.name === arg))
+    if (i === -1) return path
+    const node = level.find((c) => c.name === rest[i])!
+    path.push(node.name)
+    level = node.subcommands
+    rest = rest.slice(i + 1)
+  }
+}
+
+/**
+ * The node of a command path (`undefined` for the program itself or a path not in the tree).
+ *
+ * @internal
+ */
+export const nodeAt = (tree: Tree, path: ReadonlyArray<string>): Node | undefined => {
+  let level = tree.commands
+  let node: Node | undefined
+  for (const name of path) {
+    node = level.find((c) => c.name === name)
+    if (node === undefined) return undefined
+    level = node.subcommands
+  }
+  return node
 }
 
 /**
@@ -105,6 +154,20 @@ const section = (): string => {
 
 const row = /^ {2}- (\S.*?)(?: {2,}(.*))?$/
 
+/** The paths (relative to `path`) of `nodes` and of every command below them. */
+const below = (nodes: ReadonlyArray<Node>, path: ReadonlyArray<string>): ReadonlyArray<ReadonlyArray<string>> =>
+  nodes.flatMap((n) => [[...path, n.name], ...below(n.subcommands, [...path, n.name])])
+
+/**
+ * How @effect/cli (0.77) writes a command two levels or more below the listing one in its list
+ * of commands: each level repeats the words above it (`hr hr batch status` for `hr batch status`).
+ */
+const listedAs = (q: ReadonlyArray<string>): string => {
+  let preceding: ReadonlyArray<string> = []
+  for (const word of q.slice(0, -1)) preceding = [...preceding, [...preceding, word].join(" ")]
+  return [...preceding, q[q.length - 1]!].join(" ")
+}
+
 /**
  * Rewrites the help text of the command `path` (empty: the program's).
  *
@@ -113,8 +176,7 @@ const row = /^ {2}- (\S.*?)(?: {2,}(.*))?$/
 export const rewrite = (text: string, tree: Tree, path: ReadonlyArray<string>): string => {
   const lines = text.split("\n")
   const last = path.length === 0 ? tree.name : path[path.length - 1]!
-  const hasSubcommands = path.length === 0 ||
-    (path.length === 1 && (tree.commands.find((c) => c.name === path[0])?.subcommands.length ?? 0) > 0)
+  const hasSubcommands = path.length === 0 || (nodeAt(tree, path)?.subcommands.length ?? 0) > 0
 
   const usage = lines.findIndex((l) => l.startsWith("$ "))
   if (usage !== -1) {
@@ -127,22 +189,34 @@ export const rewrite = (text: string, tree: Tree, path: ReadonlyArray<string>): 
   const commands = lines.findIndex((l) => Color.strip(l) === "COMMANDS")
   if (commands === -1) return lines.join("\n")
   const flags = connectionUsage()
+  const nested = below(path.length === 0 ? tree.commands : nodeAt(tree, path)?.subcommands ?? [], [])
+    .filter((q) => q.length >= 3)
   let replaced = false
+  let repaired = false
   const rows: Array<{ readonly index: number; readonly usage: string; readonly description: string }> = []
   for (let i = commands + 1; i < lines.length; i++) {
     const match = row.exec(lines[i]!)
     if (match === null) continue
-    const usage = match[1]!.includes(flags) ? match[1]!.replace(flags, placeholder) : match[1]!
+    let usage = match[1]!.includes(flags) ? match[1]!.replace(flags, placeholder) : match[1]!
     replaced ||= usage !== match[1]
+    for (const q of nested) {
+      const listed = listedAs(q)
+      if (usage === listed || usage.startsWith(`${listed} `)) {
+        usage = `${q.join(" ")}${usage.slice(listed.length)}`
+        repaired = true
+        break
+      }
+    }
     rows.push({ index: i, usage, description: match[2] ?? "" })
   }
-  if (!replaced) return lines.join("\n")
+  if (!replaced && !repaired) return lines.join("\n")
   const width = Math.max(...rows.map((r) => r.usage.length))
   for (const r of rows) {
     lines[r.index] = `  - ${r.usage}${
       r.description === "" ? "" : `${" ".repeat(width - r.usage.length + 2)}${r.description}`
     }`
   }
+  if (!replaced) return lines.join("\n")
   const body = lines.join("\n").replace(/\n*$/, "\n\n")
   return body + section()
 }

@@ -75,22 +75,23 @@ const connection = (args: Connection.Flags, mode: Mode, ensure = false) =>
     ? Connection.layer(args)
     : Connection.layerRoles(args, mode.mapping, {}, ensure ? { ensure } : undefined)
 
+/** Checks the text of an employee CSV: a file that cannot be parsed is exit code 2. */
+const parseCsv = (text: string, file: string, roles: HrRoles) => {
+  const parsed = EmployeeCsv.parse(text, file, roles)
+  return Either.isLeft(parsed)
+    ? Effect.fail(
+      new CliError({
+        code: Usage,
+        message: `${parsed.left.message}. Expected a header ${EmployeeCsv.columns.join(",")} (RFC 4180 quoting)`
+      })
+    )
+    : Effect.succeed(parsed.right)
+}
+
 /** Reads and checks an employee CSV: a file that cannot be read or parsed is exit code 2.
  */
 export const readCsv = (file: string, roles: HrRoles = RoleMapping.defaults) =>
-  Effect.gen(function*() {
-    const text = yield* Input.readText(file)
-    const parsed = EmployeeCsv.parse(text, file, roles)
-    if (Either.isLeft(parsed)) {
-      return yield* Effect.fail(
-        new CliError({
-          code: Usage,
-          message: `${parsed.left.message}. Expected a header ${EmployeeCsv.columns.join(",")} (RFC 4180 quoting)`
-        })
-      )
-    }
-    return parsed.right
-  })
+  Effect.flatMap(Input.readText(file), (text) => parseCsv(text, file, roles))
 
 export const setup = (args: Args<{ readonly roleMapping: Option.Option<string> }>) =>
   Effect.flatMap(modeOf(args.roleMapping), (mode) =>
@@ -127,6 +128,9 @@ export const onboard = (
     readonly report: Option.Option<string>
     readonly bulk: "auto" | "on" | "off"
     readonly roleMapping: Option.Option<string>
+    readonly durable: boolean
+    readonly state: Option.Option<string>
+    readonly batchId: Option.Option<string>
   }>
 ) =>
   Effect.gen(function*() {
@@ -134,8 +138,11 @@ export const onboard = (
     if (args.concurrency < 1) {
       return yield* Effect.fail(new CliError({ code: Usage, message: "--concurrency must be at least 1" }))
     }
+    const refused = durableConflict(args)
+    if (refused !== undefined) return yield* Effect.fail(new CliError({ code: Usage, message: refused }))
     const mode = yield* modeOf(args.roleMapping)
-    const parsed = yield* readCsv(args.file, mode.roles)
+    const text = yield* Input.readText(args.file)
+    const parsed = yield* parseCsv(text, args.file, mode.roles)
     if (args.dryRun) {
       const { done } = yield* Batch.readDone(args.report)
       // Role groups: the group; roles mode: the Asgardeo role's name (not looked up: nothing is sent).
@@ -168,6 +175,19 @@ export const onboard = (
       if (parsed.invalid.length > 0) return yield* Effect.fail(new CliError({ code: Skipped, message: "" }))
       return
     }
+    if (args.durable) {
+      const durable = yield* Effect.promise(() => import("./durable.js"))
+      return yield* durable.onboard({
+        file: args.file,
+        text,
+        parsed,
+        roleMapping: mode.mapping,
+        state: args.state,
+        batchId: args.batchId,
+        concurrency: args.concurrency,
+        json: args.json
+      }, connection(args, mode))
+    }
     const summary = yield* Batch.run({
       file: args.file,
       parsed,
@@ -180,6 +200,29 @@ export const onboard = (
     const code = Batch.unfinished(summary) > 0 ? Failed : summary.invalid > 0 ? Skipped : Ok
     if (code !== Ok) return yield* Effect.fail(new CliError({ code, message: "" }))
   })
+
+/**
+ * The flags `hr onboard --durable` refuses (the plain batch's resume file, Bulk requests), and
+ * the durable flags without `--durable`: the usage error's message, or `undefined`.
+ */
+const durableConflict = (args: {
+  readonly durable: boolean
+  readonly report: Option.Option<string>
+  readonly bulk: "auto" | "on" | "off"
+  readonly state: Option.Option<string>
+  readonly batchId: Option.Option<string>
+}): string | undefined =>
+  !args.durable
+    ? Option.isSome(args.state) || Option.isSome(args.batchId)
+      ? `${Option.isSome(args.state) ? "--state" : "--batch-id"} goes with --durable: add --durable, or leave it out`
+      : undefined
+    : Option.isSome(args.report)
+    ? "--report is the plain batch's resume file: a --durable batch keeps its progress in its --state file. " +
+      "Leave --report out (or --durable)"
+    : args.bulk === "on"
+    ? "--bulk on: a --durable batch onboards each employee in a workflow of its own, without Bulk requests. " +
+      "Leave --bulk out (or --durable)"
+    : undefined
 
 export const changeRole = (
   args: Args<{ readonly user: string; readonly role: string; readonly roleMapping: Option.Option<string> }>
