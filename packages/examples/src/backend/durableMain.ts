@@ -28,8 +28,13 @@
  *
  * @since 0.5.0
  */
+import * as ScimConfig from "@asgardeo-scim/core/ScimConfig"
+import * as HrDirectory from "@asgardeo-scim/hr/HrDirectory"
+import * as RoleMapping from "@asgardeo-scim/hr/RoleMapping"
 import * as Runner from "@asgardeo-scim/workflow/Runner"
+import * as SharedBudget from "@asgardeo-scim/workflow/SharedBudget"
 import * as Storage from "@asgardeo-scim/workflow/Storage"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
@@ -45,7 +50,21 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import { createServer } from "node:http"
 import { DurableHrApiLive } from "./DurableApiLive.js"
-import { HrLive } from "./main.js"
+
+/**
+ * HR on the `ASGARDEO_*` organization over undici, every request within the budget all replicas
+ * share (`SharedBudget.layerDirectory`: a row of the database; `ASGARDEO_EGRESS` names this
+ * replica's egress address when replicas leave through different ones).
+ *
+ * @since 0.5.0
+ * @category layers
+ */
+export const HrShared = HrDirectory.layer.pipe(
+  Layer.provide(RoleMapping.layer()),
+  Layer.provideMerge(SharedBudget.layerDirectory()),
+  Layer.provideMerge(ScimConfig.layerConfig()),
+  Layer.provide(NodeHttpClient.layerUndici)
+)
 
 /**
  * A host and a port.
@@ -104,7 +123,7 @@ export const config: Config.Config<Options> = Config.all({
 
 /**
  * The backend: the API served on `http`, a runner doing the work (`Runner.work`) over the
- * database, HR on the `ASGARDEO_*` organization (`HrLive`). Prints the line above once it serves.
+ * database, HR on the `ASGARDEO_*` organization within the shared budget (`HrShared`). Prints the line above once it serves.
  *
  * @since 0.5.0
  * @category layers
@@ -112,7 +131,7 @@ export const config: Config.Config<Options> = Config.all({
 export const layer = (options: Options) => {
   const RunnerLive = Runner.work().pipe(
     Layer.provideMerge(Runner.layerSocket({ listen: options.runner, advertise: options.advertise })),
-    Layer.provideMerge(HrLive),
+    Layer.provideMerge(HrShared),
     Layer.provideMerge(Storage.layerPg({ url: options.databaseUrl }))
   )
   const ready = Layer.effectDiscard(
