@@ -23,6 +23,7 @@
  * @since 0.5.0
  */
 import * as Employee from "@asgardeo-scim/hr/Employee"
+import * as HrError from "@asgardeo-scim/hr/HrError"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Workflow from "@effect/workflow/Workflow"
@@ -237,6 +238,15 @@ const decodeOptions = Schema.decodeUnknownEither(
   { onExcessProperty: "error", errors: "first" }
 )
 
+/** `Employee.decodeEmployee`, for a record whose getters or proxy traps may throw: invalid, not a defect. */
+const decodeRecordSafely = (record: unknown): Either.Either<Employee.Employee, HrError.InvalidEmployee> => {
+  try {
+    return Employee.decodeEmployee(record)
+  } catch {
+    return Either.left(new HrError.InvalidEmployee({ field: "employee", reason: "unreadable record" }))
+  }
+}
+
 /** At most this many records in one batch. */
 const maxRecords = 1_000_000
 
@@ -274,7 +284,14 @@ export const submit = (
       },
       catch: (e) => new InvalidEvent({ field: "records", reason: e instanceof RangeError ? e.message : "not iterable" })
     })
-    const fingerprint = decoded.right.fingerprint ?? (yield* sha256(JSON.stringify(all) ?? ""))
+    const fingerprint = decoded.right.fingerprint ?? (yield* Effect.flatMap(
+      Effect.try({
+        try: () => JSON.stringify(all) ?? "",
+        // A bigint, a cycle, a getter or `toJSON` that throws: no fingerprint to take.
+        catch: () => new InvalidEvent({ field: "records", reason: "not JSON: give a fingerprint or plain records" })
+      }),
+      sha256
+    ))
     const batchId = decoded.right.batchId ?? `b-${fingerprint.slice(0, 16)}`
     const concurrency = decoded.right.concurrency ?? 8
     const sql = yield* SqlClient.SqlClient
@@ -297,7 +314,7 @@ export const submit = (
       const seenIds = new Map<string, number>()
       const seenEmails = new Map<string, number>()
       const items = all.map((record, index) => {
-        const employee = Employee.decodeEmployee(record)
+        const employee = decodeRecordSafely(record)
         if (Either.isLeft(employee)) {
           return {
             index,

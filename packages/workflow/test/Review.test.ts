@@ -1,0 +1,55 @@
+import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
+import { DurableBatch, EmployeeQueue } from "@asgardeo-scim/workflow"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Stream } from "effect"
+import * as Path from "node:path"
+import { embedded, kim, quiet, tempDir } from "./utils/Fixtures.js"
+
+describe("hostile callers of the durable workflows", () => {
+  it.live("an HR event whose id looks like a batch child's does not stand in for the batch's hire", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      yield* Effect.gen(function*() {
+        // A leave of nobody, with an id of the batch children's form `batchId/run/index`.
+        const leave = yield* EmployeeQueue.apply({
+          _tag: "Leave",
+          eventId: "B1/1/0",
+          employeeId: kim.employeeId,
+          email: kim.email
+        })
+        assert.strictEqual(leave.outcome, "not-found")
+        const submitted = yield* DurableBatch.submit([kim], { batchId: "B1" })
+        const final = yield* Stream.runLast(DurableBatch.watch(submitted.batchId, { every: "50 millis" }))
+        assert.strictEqual(final._tag === "Some" ? final.value.status : undefined, "done")
+        const [item] = yield* DurableBatch.items("B1")
+        const emulator = yield* AsgardeoEmulator.AsgardeoEmulator
+        const snapshot = yield* emulator.snapshot()
+        // The progress table says done: the employee must exist.
+        assert.strictEqual(item?.status, "done")
+        assert.strictEqual(item?.outcome, "created")
+        assert.strictEqual(snapshot.users.length, 1)
+      }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
+    }).pipe(Effect.scoped, Effect.provide(quiet)))
+
+  it.live("records JSON cannot hold, or that throw when read, are a typed error, not a defect", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      yield* Effect.gen(function*() {
+        const bigint = yield* Effect.exit(DurableBatch.submit([{ ...kim, employeeId: 1n }]))
+        assert.isTrue(Exit.isFailure(bigint) && bigint.cause._tag === "Fail", String(bigint))
+        const throwing = Object.defineProperty({ ...kim }, "email", {
+          enumerable: true,
+          get: () => {
+            throw new Error("boom")
+          }
+        })
+        const getter = yield* Effect.exit(DurableBatch.submit([throwing]))
+        assert.isTrue(Exit.isFailure(getter) && getter.cause._tag === "Fail", String(getter))
+        // With a fingerprint of its own, the record is read once: stored invalid, never started.
+        const stored = yield* DurableBatch.submit([throwing, kim], { fingerprint: "x", batchId: "G" })
+        assert.deepStrictEqual({ total: stored.total, invalid: stored.invalid }, { total: 2, invalid: 1 })
+        const [invalid] = yield* DurableBatch.items("G", { status: "invalid" })
+        assert.deepStrictEqual([invalid?.index, invalid?.detail], [0, "Invalid employee: employee: unreadable record"])
+      }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
+    }).pipe(Effect.scoped, Effect.provide(quiet)))
+})
