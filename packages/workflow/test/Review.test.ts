@@ -52,4 +52,19 @@ describe("hostile callers of the durable workflows", () => {
         assert.deepStrictEqual([invalid?.index, invalid?.detail], [0, "Invalid employee: employee: unreadable record"])
       }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
     }).pipe(Effect.scoped, Effect.provide(quiet)))
+
+  it.live("an event id reused for another employee is EventIdReused, not the first employee's result", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      yield* Effect.gen(function*() {
+        const first = yield* EmployeeQueue.apply({ _tag: "Hire", eventId: "evt-1", employee: kim })
+        assert.strictEqual(first.employeeId, kim.employeeId)
+        const other = { ...kim, employeeId: "E2002", email: "sam@example.com", firstName: "Sam" }
+        const reused = yield* Effect.flip(EmployeeQueue.apply({ _tag: "Hire", eventId: "evt-1", employee: other }))
+        assert.strictEqual(reused._tag === "EventFailed" ? reused.reason : reused._tag, "EventIdReused")
+        // The same event again is still its result.
+        const again = yield* EmployeeQueue.apply({ _tag: "Hire", eventId: "evt-1", employee: kim })
+        assert.deepStrictEqual(again, first)
+      }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
+    }).pipe(Effect.scoped, Effect.provide(quiet)))
 })
