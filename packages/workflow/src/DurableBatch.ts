@@ -207,8 +207,12 @@ export interface Submitted {
   readonly run: number
   readonly total: number
   readonly invalid: number
-  /** `new`, `resumed` (it was running), `rerun` (a new run of its failures), `done` (nothing to do). */
-  readonly start: "new" | "resumed" | "rerun" | "done"
+  /**
+   * `new`, `resumed` (it was running), `rerun` (a new run of its failures), `done` (nothing to
+   * do), `finishing` (its run was aborted and still waits for the employees it had in flight:
+   * nothing started; submit it again once `progress` no longer changes).
+   */
+  readonly start: "new" | "resumed" | "rerun" | "done" | "finishing"
 }
 
 const sha256 = (text: string): Effect.Effect<string> =>
@@ -297,6 +301,18 @@ export const submit = (
     const sql = yield* SqlClient.SqlClient
     yield* Effect.mapError(Store.ensureTables(sql), storage("create tables"))
     const now = yield* Clock.currentTimeMillis
+
+    // An aborted run writes `aborted` at once but lets the employees in flight finish: a new run
+    // started before its workflow ends would start those employees again, beside them (two runs
+    // onboarding one employee at once, the later result overwriting the other's row).
+    const before = yield* Effect.mapError(Store.getBatch(sql, batchId), storage("submit"))
+    if (before !== undefined && before.fingerprint === fingerprint && before.status === "aborted") {
+      const ended = yield* OnboardBatch.poll(yield* OnboardBatch.executionId({ batchId, run: before.run }))
+      if (ended === undefined || ended._tag === "Suspended") {
+        const c = yield* Effect.mapError(Store.counts(sql, batchId), storage("submit"))
+        return { batchId, total: before.total, invalid: c.invalid, run: before.run, start: "finishing" as const }
+      }
+    }
 
     const result = yield* sql.withTransaction(Effect.gen(function*() {
       const existing = yield* Store.getBatch(sql, batchId)

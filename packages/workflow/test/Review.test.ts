@@ -3,7 +3,7 @@ import { DurableBatch, EmployeeQueue } from "@asgardeo-scim/workflow"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Stream } from "effect"
 import * as Path from "node:path"
-import { embedded, kim, quiet, tempDir } from "./utils/Fixtures.js"
+import { embedded, kim, pollUntil, quiet, tempDir } from "./utils/Fixtures.js"
 
 describe("hostile callers of the durable workflows", () => {
   it.live("an HR event whose id looks like a batch child's does not stand in for the batch's hire", () =>
@@ -67,4 +67,46 @@ describe("hostile callers of the durable workflows", () => {
         assert.deepStrictEqual(again, first)
       }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
     }).pipe(Effect.scoped, Effect.provide(quiet)))
+
+  it.live(
+    "a batch submitted again while its aborted run still has an employee in flight does not onboard it twice",
+    () =>
+      Effect.gen(function*() {
+        const dir = yield* tempDir
+        yield* Effect.gen(function*() {
+          const emulator = yield* AsgardeoEmulator.AsgardeoEmulator
+          const people = [kim, { ...kim, employeeId: "E2002", email: "sam@example.com", firstName: "Sam" }]
+          // One employee's create is slow; the other's role group assignment is refused (fatal: the run aborts).
+          yield* emulator.injectFault(AsgardeoEmulator.latency(1500, { method: "POST", path: /\/Users$/, times: 1 }))
+          yield* emulator.injectFault(AsgardeoEmulator.status(403, { method: "PATCH", path: /\/Groups\//, times: 1 }))
+          const first = yield* DurableBatch.submit(people, { concurrency: 2, batchId: "R" })
+          yield* pollUntil(DurableBatch.progress("R"), (p) => p.status !== "running")
+          yield* Effect.sleep("200 millis")
+          // The cause is fixed; the operator submits the batch again at once: nothing starts
+          // while the aborted run still has an employee in flight.
+          const early = yield* DurableBatch.submit(people, { concurrency: 2, batchId: "R" })
+          assert.deepStrictEqual([first.run, early.run, early.start], [1, 1, "finishing"])
+          // Once it has finished, the batch runs again.
+          const second = yield* pollUntil(
+            DurableBatch.submit(people, { concurrency: 2, batchId: "R" }),
+            (s) => s.start !== "finishing",
+            "100 millis"
+          )
+          assert.deepStrictEqual([second.run, second.start], [2, "rerun"])
+          const final = yield* Stream.runLast(
+            DurableBatch.watch("R", { every: "50 millis" }).pipe(Stream.takeUntil((p) => p.run === 2 && p.status !== "running"))
+          )
+          yield* Effect.sleep("2 seconds")
+          const posts = (yield* emulator.log).filter((e) => e.method === "POST" && e.path.endsWith("/Users"))
+          const items = yield* DurableBatch.items("R")
+          // Run 1: both creates; run 2: the failed employee's again. Not the one run 1 still had in flight.
+          assert.strictEqual(
+            posts.length,
+            3,
+            JSON.stringify({ final, posts: posts.map((p) => p.status), items })
+          )
+        }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
+      }).pipe(Effect.scoped, Effect.provide(quiet)),
+    30_000
+  )
 })
