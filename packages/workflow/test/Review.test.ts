@@ -94,7 +94,9 @@ describe("hostile callers of the durable workflows", () => {
           )
           assert.deepStrictEqual([second.run, second.start], [2, "rerun"])
           const final = yield* Stream.runLast(
-            DurableBatch.watch("R", { every: "50 millis" }).pipe(Stream.takeUntil((p) => p.run === 2 && p.status !== "running"))
+            DurableBatch.watch("R", { every: "50 millis" }).pipe(
+              Stream.takeUntil((p) => p.run === 2 && p.status !== "running")
+            )
           )
           yield* Effect.sleep("2 seconds")
           const posts = (yield* emulator.log).filter((e) => e.method === "POST" && e.path.endsWith("/Users"))
