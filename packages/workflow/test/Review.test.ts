@@ -111,4 +111,24 @@ describe("hostile callers of the durable workflows", () => {
       }).pipe(Effect.scoped, Effect.provide(quiet)),
     30_000
   )
+
+  // Reported, not fixed: a Leave looks the user up by email alone; when that finds nobody it is a
+  // success, although the employee's account (found by employeeNumber) is still active.
+  it.live.fails("a leave whose email no longer matches the directory is not a silent success", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      yield* Effect.gen(function*() {
+        yield* EmployeeQueue.apply({ _tag: "Hire", eventId: "h1", employee: kim })
+        const exit = yield* Effect.exit(EmployeeQueue.apply({
+          _tag: "Leave",
+          eventId: "l1",
+          employeeId: kim.employeeId,
+          email: "kim.lee@example.com"
+        }))
+        const emulator = yield* AsgardeoEmulator.AsgardeoEmulator
+        const user = (yield* emulator.snapshot()).users[0]
+        // Today: Success { outcome: "not-found" } and the account stays active.
+        assert.isFalse(Exit.isSuccess(exit) && user?.active !== false, JSON.stringify([exit, user]))
+      }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
+    }).pipe(Effect.scoped, Effect.provide(quiet)))
 })
