@@ -36,6 +36,7 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
@@ -233,14 +234,28 @@ export const BatchId = Schema.String.pipe(
   Schema.pattern(/^[\x21-\x7e]{1,100}$/, { message: () => "batchId must be 1 to 100 printable ASCII characters" })
 )
 
-const decodeOptions = Schema.decodeUnknownEither(
+/** A decoder that answers a getter or proxy trap that throws as `InvalidEvent` on `options`. */
+const readable =
+  <A>(decode: (u: unknown) => Either.Either<A, ParseResult.ParseError>) =>
+  (u: unknown): Either.Either<A, ParseResult.ParseError | InvalidEvent> => {
+    try {
+      return decode(u)
+    } catch {
+      return Either.left(new InvalidEvent({ field: "options", reason: "unreadable value" }))
+    }
+  }
+
+const invalidOptions = (error: ParseResult.ParseError | InvalidEvent): InvalidEvent =>
+  error instanceof InvalidEvent ? error : invalidEventFrom(error, { field: "options", reason: "invalid options" })
+
+const decodeOptions = readable(Schema.decodeUnknownEither(
   Schema.Struct({
     batchId: Schema.optional(BatchId),
     fingerprint: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200))),
     concurrency: Schema.optional(Schema.Int.pipe(Schema.between(1, 64)))
   }),
   { onExcessProperty: "error", errors: "first" }
-)
+))
 
 /** `Employee.decodeEmployee`, for a record whose getters or proxy traps may throw: invalid, not a defect. */
 const decodeRecordSafely = (record: unknown): Either.Either<Employee.Employee, HrError.InvalidEmployee> => {
@@ -274,9 +289,7 @@ export const submit = (
 > =>
   Effect.gen(function*() {
     const decoded = decodeOptions(options)
-    if (Either.isLeft(decoded)) {
-      return yield* invalidEventFrom(decoded.left, { field: "options", reason: "invalid options" })
-    }
+    if (Either.isLeft(decoded)) return yield* invalidOptions(decoded.left)
     const all = yield* Effect.try({
       try: () => {
         const out: Array<unknown> = []
@@ -475,7 +488,7 @@ export const items = (
   Effect.gen(function*() {
     const id = yield* decodeBatchId(batchId)
     const o = decodeItemsOptions(options)
-    if (Either.isLeft(o)) return yield* invalidEventFrom(o.left, { field: "options", reason: "invalid options" })
+    if (Either.isLeft(o)) return yield* invalidOptions(o.left)
     const sql = yield* SqlClient.SqlClient
     yield* Effect.mapError(Store.ensureTables(sql), storage("create tables"))
     const rows = yield* Effect.mapError(
@@ -495,14 +508,14 @@ export const items = (
     }))
   }).pipe(Effect.withSpan("DurableBatch.items"))
 
-const decodeItemsOptions = Schema.decodeUnknownEither(
+const decodeItemsOptions = readable(Schema.decodeUnknownEither(
   Schema.Struct({
     status: Schema.optional(Schema.Literal("pending", "done", "failed", "invalid")),
     after: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(-1))),
     limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 1000)))
   }),
   { onExcessProperty: "error", errors: "first" }
-)
+))
 
 const decodeBatchId = (u: unknown): Effect.Effect<string, InvalidEvent> => {
   const r = Schema.decodeUnknownEither(BatchId)(u)

@@ -131,4 +131,21 @@ describe("hostile callers of the durable workflows", () => {
         assert.isFalse(Exit.isSuccess(exit) && user?.active !== false, JSON.stringify([exit, user]))
       }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
     }).pipe(Effect.scoped, Effect.provide(quiet)))
+
+  it.live("options whose getters throw are InvalidEvent, not a defect", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      yield* Effect.gen(function*() {
+        const hostile = Object.defineProperty({}, "batchId", {
+          enumerable: true,
+          get: () => {
+            throw new Error("boom")
+          }
+        })
+        const submitted = yield* Effect.exit(DurableBatch.submit([kim], hostile))
+        assert.isTrue(Exit.isFailure(submitted) && submitted.cause._tag === "Fail", String(submitted))
+        const items = yield* Effect.exit(DurableBatch.items("B", hostile))
+        assert.isTrue(Exit.isFailure(items) && items.cause._tag === "Fail", String(items))
+      }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
+    }).pipe(Effect.scoped, Effect.provide(quiet)))
 })
