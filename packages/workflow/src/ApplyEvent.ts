@@ -50,7 +50,10 @@ export const ApplyEvent = Workflow.make({
   },
   success: HrEvent.Applied,
   error: EventFailed,
-  idempotencyKey: ({ event }) => event.eventId
+  // A batch's child (`batchId/run/index`) is keyed apart from the HR events: an HR event whose id
+  // has that form must neither answer for a batch's hire nor be answered by one. An `EventId`
+  // holds no control character, so no HR event's key can end in `\u0000batch`.
+  idempotencyKey: ({ event, inBatch }) => inBatch === true ? `${event.eventId}\u0000batch` : event.eventId
 })
 
 /**

@@ -23,6 +23,7 @@
  * @since 0.5.0
  */
 import * as Employee from "@asgardeo-scim/hr/Employee"
+import * as HrError from "@asgardeo-scim/hr/HrError"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Workflow from "@effect/workflow/Workflow"
@@ -35,6 +36,7 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
@@ -206,8 +208,12 @@ export interface Submitted {
   readonly run: number
   readonly total: number
   readonly invalid: number
-  /** `new`, `resumed` (it was running), `rerun` (a new run of its failures), `done` (nothing to do). */
-  readonly start: "new" | "resumed" | "rerun" | "done"
+  /**
+   * `new`, `resumed` (it was running), `rerun` (a new run of its failures), `done` (nothing to
+   * do), `finishing` (its run was aborted and still waits for the employees it had in flight:
+   * nothing started; submit it again once `progress` no longer changes).
+   */
+  readonly start: "new" | "resumed" | "rerun" | "done" | "finishing"
 }
 
 const sha256 = (text: string): Effect.Effect<string> =>
@@ -228,14 +234,37 @@ export const BatchId = Schema.String.pipe(
   Schema.pattern(/^[\x21-\x7e]{1,100}$/, { message: () => "batchId must be 1 to 100 printable ASCII characters" })
 )
 
-const decodeOptions = Schema.decodeUnknownEither(
+/** A decoder that answers a getter or proxy trap that throws as `InvalidEvent` on `options`. */
+const readable =
+  <A>(decode: (u: unknown) => Either.Either<A, ParseResult.ParseError>) =>
+  (u: unknown): Either.Either<A, ParseResult.ParseError | InvalidEvent> => {
+    try {
+      return decode(u)
+    } catch {
+      return Either.left(new InvalidEvent({ field: "options", reason: "unreadable value" }))
+    }
+  }
+
+const invalidOptions = (error: ParseResult.ParseError | InvalidEvent): InvalidEvent =>
+  error instanceof InvalidEvent ? error : invalidEventFrom(error, { field: "options", reason: "invalid options" })
+
+const decodeOptions = readable(Schema.decodeUnknownEither(
   Schema.Struct({
     batchId: Schema.optional(BatchId),
     fingerprint: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200))),
     concurrency: Schema.optional(Schema.Int.pipe(Schema.between(1, 64)))
   }),
   { onExcessProperty: "error", errors: "first" }
-)
+))
+
+/** `Employee.decodeEmployee`, for a record whose getters or proxy traps may throw: invalid, not a defect. */
+const decodeRecordSafely = (record: unknown): Either.Either<Employee.Employee, HrError.InvalidEmployee> => {
+  try {
+    return Employee.decodeEmployee(record)
+  } catch {
+    return Either.left(new HrError.InvalidEmployee({ field: "employee", reason: "unreadable record" }))
+  }
+}
 
 /** At most this many records in one batch. */
 const maxRecords = 1_000_000
@@ -260,9 +289,7 @@ export const submit = (
 > =>
   Effect.gen(function*() {
     const decoded = decodeOptions(options)
-    if (Either.isLeft(decoded)) {
-      return yield* invalidEventFrom(decoded.left, { field: "options", reason: "invalid options" })
-    }
+    if (Either.isLeft(decoded)) return yield* invalidOptions(decoded.left)
     const all = yield* Effect.try({
       try: () => {
         const out: Array<unknown> = []
@@ -274,12 +301,31 @@ export const submit = (
       },
       catch: (e) => new InvalidEvent({ field: "records", reason: e instanceof RangeError ? e.message : "not iterable" })
     })
-    const fingerprint = decoded.right.fingerprint ?? (yield* sha256(JSON.stringify(all) ?? ""))
+    const fingerprint = decoded.right.fingerprint ?? (yield* Effect.flatMap(
+      Effect.try({
+        try: () => JSON.stringify(all) ?? "",
+        // A bigint, a cycle, a getter or `toJSON` that throws: no fingerprint to take.
+        catch: () => new InvalidEvent({ field: "records", reason: "not JSON: give a fingerprint or plain records" })
+      }),
+      sha256
+    ))
     const batchId = decoded.right.batchId ?? `b-${fingerprint.slice(0, 16)}`
     const concurrency = decoded.right.concurrency ?? 8
     const sql = yield* SqlClient.SqlClient
     yield* Effect.mapError(Store.ensureTables(sql), storage("create tables"))
     const now = yield* Clock.currentTimeMillis
+
+    // An aborted run writes `aborted` at once but lets the employees in flight finish: a new run
+    // started before its workflow ends would start those employees again, beside them (two runs
+    // onboarding one employee at once, the later result overwriting the other's row).
+    const before = yield* Effect.mapError(Store.getBatch(sql, batchId), storage("submit"))
+    if (before !== undefined && before.fingerprint === fingerprint && before.status === "aborted") {
+      const ended = yield* OnboardBatch.poll(yield* OnboardBatch.executionId({ batchId, run: before.run }))
+      if (ended === undefined || ended._tag === "Suspended") {
+        const c = yield* Effect.mapError(Store.counts(sql, batchId), storage("submit"))
+        return { batchId, total: before.total, invalid: c.invalid, run: before.run, start: "finishing" as const }
+      }
+    }
 
     const result = yield* sql.withTransaction(Effect.gen(function*() {
       const existing = yield* Store.getBatch(sql, batchId)
@@ -297,7 +343,7 @@ export const submit = (
       const seenIds = new Map<string, number>()
       const seenEmails = new Map<string, number>()
       const items = all.map((record, index) => {
-        const employee = Employee.decodeEmployee(record)
+        const employee = decodeRecordSafely(record)
         if (Either.isLeft(employee)) {
           return {
             index,
@@ -442,7 +488,7 @@ export const items = (
   Effect.gen(function*() {
     const id = yield* decodeBatchId(batchId)
     const o = decodeItemsOptions(options)
-    if (Either.isLeft(o)) return yield* invalidEventFrom(o.left, { field: "options", reason: "invalid options" })
+    if (Either.isLeft(o)) return yield* invalidOptions(o.left)
     const sql = yield* SqlClient.SqlClient
     yield* Effect.mapError(Store.ensureTables(sql), storage("create tables"))
     const rows = yield* Effect.mapError(
@@ -462,14 +508,14 @@ export const items = (
     }))
   }).pipe(Effect.withSpan("DurableBatch.items"))
 
-const decodeItemsOptions = Schema.decodeUnknownEither(
+const decodeItemsOptions = readable(Schema.decodeUnknownEither(
   Schema.Struct({
     status: Schema.optional(Schema.Literal("pending", "done", "failed", "invalid")),
     after: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(-1))),
     limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 1000)))
   }),
   { onExcessProperty: "error", errors: "first" }
-)
+))
 
 const decodeBatchId = (u: unknown): Effect.Effect<string, InvalidEvent> => {
   const r = Schema.decodeUnknownEither(BatchId)(u)

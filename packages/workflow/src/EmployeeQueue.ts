@@ -7,7 +7,9 @@
  *
  * A message's primary key is the event's id: the same event submitted twice is stored once. The
  * workflow's idempotency key is the same id, so even an event submitted again after its message
- * was handled (days later) is answered from the stored result, not applied again.
+ * was handled (days later) is answered from the stored result, not applied again. An id reused
+ * for another employee or another kind of event is answered `EventFailed` (`EventIdReused`), never
+ * with the other event's result.
  *
  * When a runner dies, the shards it held move to the others (see `Runner` for how long that
  * takes) and its unfinished messages are handled there: the workflow resumes from its journal.
@@ -54,6 +56,31 @@ export const EmployeeQueue = Entity.make("asgardeo-scim/EmployeeQueue", [Apply])
 )
 
 /**
+ * The workflow answers an event id with what it did the first time: an id reused for another
+ * employee or another kind of event would be answered with someone else's result, the event never
+ * applied. That is a permanent `EventIdReused`, not a success.
+ */
+const sameEvent = (
+  event: HrEvent.HrEvent,
+  applied: HrEvent.Applied
+): Effect.Effect<HrEvent.Applied, EventFailed> => {
+  const employeeId = HrEvent.employeeIdOf(event)
+  return applied.kind === event._tag && applied.employeeId === employeeId
+    ? Effect.succeed(applied)
+    : Effect.fail(
+      new EventFailed({
+        eventId: event.eventId,
+        employeeId,
+        reason: "EventIdReused",
+        detail:
+          `event ${event.eventId} was applied before as a ${applied.kind} of employee ${applied.employeeId}: this ${event._tag} of employee ${employeeId} is not applied`,
+        retry: "permanent",
+        attempts: 0
+      })
+    )
+}
+
+/**
  * The entity's behaviour on this runner: each message runs `ApplyEvent` and answers its result,
  * one message of an employee at a time.
  *
@@ -66,7 +93,10 @@ export const layer: Layer.Layer<never, never, Sharding.Sharding | WorkflowEngine
       const context = yield* Effect.context<WorkflowEngine.WorkflowEngine>()
       return EmployeeQueue.of({
         Apply: (request) =>
-          ApplyEvent.ApplyEvent.execute({ event: request.payload.event }).pipe(Effect.provide(context))
+          ApplyEvent.ApplyEvent.execute({ event: request.payload.event }).pipe(
+            Effect.flatMap((applied) => sameEvent(request.payload.event, applied)),
+            Effect.provide(context)
+          )
       })
     }),
     { concurrency: 1 }

@@ -128,7 +128,8 @@ const oneStartAtATime = <A, E, R>(
 /**
  * One of several runners over a shared SQL database (give it `Storage.layerPg`). `listen`: where
  * this runner takes the others' connections; `advertise`: the address the others use to reach
- * it (default: `listen`; set it behind NAT or in containers). Runners may start together on an
+ * it (default: `listen`; set it behind NAT or in containers). The port has no authentication and
+ * no TLS (`@effect/cluster`'s protocol): keep it where only the runners reach it. Runners may start together on an
  * empty database: on PostgreSQL they start one at a time (an advisory lock, held on a connection
  * of the pool while each creates the cluster's tables and registers: give the pool at least 3).
  *

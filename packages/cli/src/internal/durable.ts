@@ -181,6 +181,9 @@ const startLine = (s: DurableBatch.Submitted, progress: DurableBatch.Progress): 
       return `batch ${s.batchId} ended with failures: run ${s.run} tries its ${progress.pending} unfinished employee(s) again`
     case "done":
       return `batch ${s.batchId} is done: nothing to do (\`hr batch status ${s.batchId}\` shows it)`
+    case "finishing":
+      return `batch ${s.batchId} (run ${s.run}) was aborted and still finishes the employees it had in flight: ` +
+        `nothing started; run the same command again in a moment`
   }
 }
 

@@ -72,7 +72,7 @@ export const BatchAccepted = Schema.Struct({
   run: Schema.Number,
   total: Schema.Number,
   invalid: Schema.Number,
-  start: Schema.Literal("new", "resumed", "rerun", "done")
+  start: Schema.Literal("new", "resumed", "rerun", "done", "finishing")
 })
 
 /**
