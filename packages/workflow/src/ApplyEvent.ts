@@ -193,7 +193,18 @@ const applyOnce = (
       }
       case "Leave": {
         const found = yield* findUser(users, event, attempt)
-        if (Option.isNone(found)) return { ...base, userName: event.email, outcome: "not-found", removedFrom: [] }
+        // Nobody found by this email: the account may be under another userName (and still
+        // active), or gone. Either way an operator must look: not a silent success.
+        if (Option.isNone(found)) {
+          return yield* new EventFailed({
+            eventId: event.eventId,
+            employeeId: event.employeeId,
+            reason: "UserNotFound",
+            detail: `no user ${event.email} in the directory: nothing was offboarded`,
+            retry: "permanent",
+            attempts: attempt
+          })
+        }
         const o = yield* Effect.mapError(hr.offboard(found.value.id, { delete: event.delete }), fail)
         return {
           ...base,

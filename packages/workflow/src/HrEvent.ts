@@ -75,8 +75,9 @@ export interface RoleChange extends Schema.Schema.Type<typeof RoleChange> {}
 
 /**
  * An employee leaves: deactivated and removed from every mapped role (`HrDirectory.offboard`),
- * deleted when `delete` is true. The user is found as for `RoleChange`; a user already gone is a
- * success (`not-found`), so a leave applied twice is harmless.
+ * deleted when `delete` is true. The user is found as for `RoleChange`; when no user has the email
+ * the event fails (`UserNotFound`): the account may live under another userName, still active, so
+ * it is never a silent success. The same leave delivered twice is answered from its first result.
  *
  * @since 0.5.0
  * @category schemas
@@ -126,11 +127,10 @@ export const Applied = Schema.Struct({
   kind: Schema.Literal("Hire", "RoleChange", "Leave"),
   employeeId: Schema.String,
   userName: Schema.String,
-  /** Absent when a leave found no user. */
-  userId: Schema.optional(Schema.String),
+  userId: Schema.String,
   /**
    * Hire: `created`, `existing`, `updated`; role change: `changed` or `unchanged`; leave:
-   * `offboarded`, `deleted` or `not-found`.
+   * `offboarded` or `deleted`.
    */
   outcome: Schema.Literal(
     "created",
@@ -139,8 +139,7 @@ export const Applied = Schema.Struct({
     "changed",
     "unchanged",
     "offboarded",
-    "deleted",
-    "not-found"
+    "deleted"
   ),
   /** Role change and leave: the role groups (roles mode: Asgardeo roles) the user left. */
   removedFrom: Schema.Array(Schema.String),

@@ -156,9 +156,11 @@ describe("ApplyEvent through EmployeeQueue", () => {
       assert.deepStrictEqual(yield* groupsOf(kim.email), ["DEFAULT/Employees"])
       const status = yield* EmployeeQueue.status("p4")
       assert.strictEqual(status._tag, "Failed")
-      // A leave of a user that is not there is a success.
-      const gone = yield* EmployeeQueue.apply({ ...leave("p5"), email: "nobody@example.com", employeeId: "E0" })
-      assert.strictEqual(gone.outcome, "not-found")
+      // A leave of nobody is a failure to look at, never a silent success.
+      const gone = failureOf(
+        yield* Effect.exit(EmployeeQueue.apply({ ...leave("p5"), email: "nobody@example.com", employeeId: "E0" }))
+      )
+      assert.deepStrictEqual(gone?._tag === "EventFailed" && [gone.reason, gone.retry], ["UserNotFound", "permanent"])
     })))
 
   it.live("a transient failure is tried again after the backoff; the event is applied once", () =>

@@ -11,13 +11,13 @@ describe("hostile callers of the durable workflows", () => {
       const dir = yield* tempDir
       yield* Effect.gen(function*() {
         // A leave of nobody, with an id of the batch children's form `batchId/run/index`.
-        const leave = yield* EmployeeQueue.apply({
+        const leave = yield* Effect.exit(EmployeeQueue.apply({
           _tag: "Leave",
           eventId: "B1/1/0",
           employeeId: kim.employeeId,
           email: kim.email
-        })
-        assert.strictEqual(leave.outcome, "not-found")
+        }))
+        assert.isTrue(Exit.isFailure(leave))
         const submitted = yield* DurableBatch.submit([kim], { batchId: "B1" })
         const final = yield* Stream.runLast(DurableBatch.watch(submitted.batchId, { every: "50 millis" }))
         assert.strictEqual(final._tag === "Some" ? final.value.status : undefined, "done")
@@ -112,9 +112,9 @@ describe("hostile callers of the durable workflows", () => {
     30_000
   )
 
-  // Reported, not fixed: a Leave looks the user up by email alone; when that finds nobody it is a
-  // success, although the employee's account (found by employeeNumber) is still active.
-  it.live.fails("a leave whose email no longer matches the directory is not a silent success", () =>
+  // A Leave looks the user up by email: when that finds nobody, the employee's account may live
+  // under another userName, still active. It fails (UserNotFound) instead of succeeding.
+  it.live("a leave whose email no longer matches the directory is not a silent success", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
       yield* Effect.gen(function*() {
@@ -127,8 +127,9 @@ describe("hostile callers of the durable workflows", () => {
         }))
         const emulator = yield* AsgardeoEmulator.AsgardeoEmulator
         const user = (yield* emulator.snapshot()).users[0]
-        // Today: Success { outcome: "not-found" } and the account stays active.
         assert.isFalse(Exit.isSuccess(exit) && user?.active !== false, JSON.stringify([exit, user]))
+        const failure = Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : undefined
+        assert.strictEqual(failure?._tag === "EventFailed" && failure.reason, "UserNotFound")
       }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
     }).pipe(Effect.scoped, Effect.provide(quiet)))
 
@@ -149,9 +150,9 @@ describe("hostile callers of the durable workflows", () => {
       }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
     }).pipe(Effect.scoped, Effect.provide(quiet)))
 
-  // Reported, not fixed: a batch's hires do not go through the employee's queue, so an event
-  // submitted after the batch can be applied before the batch's hire of the same employee.
-  it.live.fails("a leave submitted after a batch's hire of the same employee is applied after it", () =>
+  // A batch's hires go through the employee's queue: an event queued after the batch's hire of
+  // that employee is applied after it.
+  it.live("a leave submitted after a batch's hire of the same employee is applied after it", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
       yield* Effect.gen(function*() {
@@ -166,8 +167,11 @@ describe("hostile callers of the durable workflows", () => {
           email: kim.email
         })
         yield* Stream.runDrain(DurableBatch.watch("H", { every: "50 millis" }))
-        // Today: the leave finds nobody (not-found) and the hire then creates an active account.
-        assert.notStrictEqual(leave.outcome, "not-found")
+        assert.strictEqual(leave.outcome, "offboarded")
+        // Deactivated, Asgardeo's way.
+        const user = (yield* emulator.snapshot()).users[0] as { readonly [k: string]: unknown } | undefined
+        const wso2 = user?.["urn:scim:wso2:schema"] as { readonly accountDisabled?: unknown } | undefined
+        assert.strictEqual(wso2?.accountDisabled, true)
       }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
     }).pipe(Effect.scoped, Effect.provide(quiet)))
 })
