@@ -1,11 +1,9 @@
 /**
  * A durable batch of onboardings: a parent workflow (`OnboardBatch`) with one child per
  * employee (`ApplyEvent` of a hire). The employees are stored once, in a progress table, when
- * the batch is submitted; the parent reads them page by page and sends each hire, with one
- * concurrency bound, to its employee's queue (`EmployeeQueue`), which runs the child: its journal
- * holds no employee (no giant journal), each child is a workflow of its own on whichever runner
- * holds its shard, and a batch's hire is ordered with the employee's HR events (those queued
- * before the parent reached that employee apply first, those queued after, after).
+ * the batch is submitted; the parent reads them page by page and starts their children with one
+ * concurrency bound, so its journal holds no employee (no giant journal), and each child is a
+ * workflow of its own, on whichever runner holds its shard.
  *
  * A batch is identified by its id: given, or derived from a fingerprint of its input (the CLI's:
  * the file's bytes and the options). Submitting the same batch again attaches to it: a running one
@@ -26,7 +24,6 @@
  */
 import * as Employee from "@asgardeo-scim/hr/Employee"
 import * as HrError from "@asgardeo-scim/hr/HrError"
-import type * as Sharding from "@effect/cluster/Sharding"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Workflow from "@effect/workflow/Workflow"
@@ -44,16 +41,9 @@ import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as EmployeeQueue from "./EmployeeQueue.js"
+import * as ApplyEvent from "./ApplyEvent.js"
 import * as Store from "./internal/batchStore.js"
-import {
-  BatchMismatch,
-  BatchNotFound,
-  EventFailed,
-  InvalidEvent,
-  invalidEventFrom,
-  StorageError
-} from "./WorkflowError.js"
+import { BatchMismatch, BatchNotFound, InvalidEvent, invalidEventFrom, StorageError } from "./WorkflowError.js"
 
 /**
  * A batch's status: `running`, `done` (every employee done or invalid), `failed` (some failed
@@ -126,15 +116,10 @@ const decodeRecord = Schema.decodeUnknown(Schema.parseJson(Employee.Employee))
  * @since 0.5.0
  * @category layers
  */
-export const layer: Layer.Layer<
-  never,
-  never,
-  WorkflowEngine.WorkflowEngine | SqlClient.SqlClient | Sharding.Sharding
-> = OnboardBatch
+export const layer: Layer.Layer<never, never, WorkflowEngine.WorkflowEngine | SqlClient.SqlClient> = OnboardBatch
   .toLayer(({ batchId, run }) =>
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
-      const queue = yield* EmployeeQueue.EmployeeQueue.client
       const batch = yield* durable(Store.getBatch(sql, batchId))
       if (batch === undefined) return yield* Effect.dieMessage(`batch ${batchId} is not in the storage`)
       // Replayed after an abort: the row says so (the in-memory flag is gone).
@@ -148,21 +133,10 @@ export const layer: Layer.Layer<
           Effect.gen(function*() {
             if (yield* Ref.get(aborted)) return
             const employee = yield* Effect.orDie(decodeRecord(item.record))
-            // Through the employee's queue: after the events of this employee queued before it,
-            // before those queued after. A message stored again on replay is stored once.
-            const exit = yield* Effect.exit(
-              queue(employee.employeeId).Apply({
-                event: { _tag: "Hire", eventId: `${batchId}/${run}/${item.index}`, employee },
-                inBatch: true
-              }).pipe(
-                Effect.retry({
-                  while: (e) => !(e instanceof EventFailed),
-                  schedule: Schedule.exponential("200 millis"),
-                  times: 6
-                }),
-                Effect.catchIf((e): e is Exclude<typeof e, EventFailed> => !(e instanceof EventFailed), Effect.die)
-              )
-            )
+            const exit = yield* Effect.exit(ApplyEvent.ApplyEvent.execute({
+              event: { _tag: "Hire", eventId: `${batchId}/${run}/${item.index}`, employee },
+              inBatch: true
+            }))
             const now = yield* Clock.currentTimeMillis
             if (Exit.isSuccess(exit)) {
               const applied = exit.value

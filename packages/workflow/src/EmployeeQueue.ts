@@ -26,7 +26,6 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as ApplyEvent from "./ApplyEvent.js"
 import * as HrEvent from "./HrEvent.js"
 import type { InvalidEvent } from "./WorkflowError.js"
@@ -39,14 +38,10 @@ import { EventFailed, StorageError } from "./WorkflowError.js"
  * @category rpcs
  */
 export const Apply = Rpc.make("Apply", {
-  payload: {
-    event: HrEvent.HrEvent,
-    /** A durable batch's hire (`DurableBatch`): keyed apart from HR events (see `ApplyEvent`). */
-    inBatch: Schema.optional(Schema.Boolean)
-  },
+  payload: { event: HrEvent.HrEvent },
   success: HrEvent.Applied,
   error: EventFailed,
-  primaryKey: ({ event, inBatch }) => inBatch === true ? `${event.eventId}\u0000batch` : event.eventId
+  primaryKey: ({ event }) => event.eventId
 })
 
 /**
@@ -98,7 +93,7 @@ export const layer: Layer.Layer<never, never, Sharding.Sharding | WorkflowEngine
       const context = yield* Effect.context<WorkflowEngine.WorkflowEngine>()
       return EmployeeQueue.of({
         Apply: (request) =>
-          ApplyEvent.ApplyEvent.execute({ event: request.payload.event, inBatch: request.payload.inBatch }).pipe(
+          ApplyEvent.ApplyEvent.execute({ event: request.payload.event }).pipe(
             Effect.flatMap((applied) => sameEvent(request.payload.event, applied)),
             Effect.provide(context)
           )

@@ -152,7 +152,11 @@ layer(Postgres.layer(), { excludeTestServices: true, timeout: "60 seconds" })("a
         assert.deepStrictEqual(yield* sql`SELECT to_regclass('cluster_runners') AS t`, [{ t: null }])
         yield* holder.executeRaw("SELECT pg_advisory_unlock(hashtext('asgardeo-scim/Runner'))", [])
         yield* Fiber.join(runner)
-        const runners = yield* sql<{ address: string }>`SELECT address FROM cluster_runners`
+        // The runner registers itself in the background once its layer is built.
+        const runners = yield* pollUntil(
+          sql<{ address: string }>`SELECT address FROM cluster_runners`,
+          (rows) => rows.length > 0
+        ).pipe(Effect.timeout("30 seconds"))
         assert.deepStrictEqual(runners.map((r) => r.address), [`127.0.0.1:${port}`])
       }).pipe(Effect.scoped),
     { timeout: 60_000 }
