@@ -128,25 +128,36 @@ const failed =
       attempts: attempt
     })
 
-/** The one user an event names: userName `email` in the default store, holding `employeeId`. */
+/**
+ * The one user an event names: userName `email` in the default store, holding `employeeId`. Nobody
+ * found fails the event (`UserNotFound`): for a leave, the account may live under another
+ * userName, still active, so it is never a silent success.
+ */
 const findUser = (
   users: Users.Service,
   event: HrEvent.RoleChange | HrEvent.Leave,
   attempt: number
-): Effect.Effect<Option.Option<User.User>, EventFailed> =>
+): Effect.Effect<User.User, EventFailed> =>
   Effect.gen(function*() {
     const found = yield* Effect.mapError(users.findByUserName(event.email), failed(event, attempt))
-    if (Option.isNone(found)) return found
+    const refuse = (reason: string, detail: string) =>
+      new EventFailed({
+        eventId: event.eventId,
+        employeeId: event.employeeId,
+        reason,
+        detail,
+        retry: "permanent",
+        attempts: attempt
+      })
+    if (Option.isNone(found)) {
+      return yield* refuse("UserNotFound", `no user ${event.email} in the directory: nothing was changed`)
+    }
     const number = found.value[User.EnterpriseUrn]?.employeeNumber
-    if (number === event.employeeId) return found
-    return yield* new EventFailed({
-      eventId: event.eventId,
-      employeeId: event.employeeId,
-      reason: "EmployeeConflict",
-      detail: `${event.email} belongs to employee ${number ?? "(none)"}, not ${event.employeeId}: left untouched`,
-      retry: "permanent",
-      attempts: attempt
-    })
+    if (number === event.employeeId) return found.value
+    return yield* refuse(
+      "EmployeeConflict",
+      `${event.email} belongs to employee ${number ?? "(none)"}, not ${event.employeeId}: left untouched`
+    )
   })
 
 /** One attempt: the shared per-employee step for the event's kind. */
@@ -170,18 +181,8 @@ const applyOnce = (
         return { ...base, userName: r.userName, userId: r.userId, outcome: r.outcome, removedFrom: [] }
       }
       case "RoleChange": {
-        const found = yield* findUser(users, event, attempt)
-        if (Option.isNone(found)) {
-          return yield* new EventFailed({
-            eventId: event.eventId,
-            employeeId: event.employeeId,
-            reason: "UserNotFound",
-            detail: `no user ${event.email} in the directory`,
-            retry: "permanent",
-            attempts: attempt
-          })
-        }
-        const c = yield* Effect.mapError(hr.changeRole(found.value.id, event.role), fail)
+        const user = yield* findUser(users, event, attempt)
+        const c = yield* Effect.mapError(hr.changeRole(user.id, event.role), fail)
         const changed = c.added || c.removedFrom.length > 0
         return {
           ...base,
@@ -192,20 +193,8 @@ const applyOnce = (
         }
       }
       case "Leave": {
-        const found = yield* findUser(users, event, attempt)
-        // Nobody found by this email: the account may be under another userName (and still
-        // active), or gone. Either way an operator must look: not a silent success.
-        if (Option.isNone(found)) {
-          return yield* new EventFailed({
-            eventId: event.eventId,
-            employeeId: event.employeeId,
-            reason: "UserNotFound",
-            detail: `no user ${event.email} in the directory: nothing was offboarded`,
-            retry: "permanent",
-            attempts: attempt
-          })
-        }
-        const o = yield* Effect.mapError(hr.offboard(found.value.id, { delete: event.delete }), fail)
+        const user = yield* findUser(users, event, attempt)
+        const o = yield* Effect.mapError(hr.offboard(user.id, { delete: event.delete }), fail)
         return {
           ...base,
           userName: o.userName,

@@ -63,6 +63,14 @@ export type Status = Store.BatchStatus
 export type ItemStatus = Store.ItemStatus
 
 /**
+ * Whether a value (a query parameter, parsed JSON) is an `ItemStatus`.
+ *
+ * @since 0.5.0
+ * @category guards
+ */
+export const isItemStatus: (u: unknown) => u is ItemStatus = Store.isItemStatus
+
+/**
  * What a run ended with.
  *
  * @since 0.5.0
@@ -510,7 +518,7 @@ export const items = (
 
 const decodeItemsOptions = readable(Schema.decodeUnknownEither(
   Schema.Struct({
-    status: Schema.optional(Schema.Literal("pending", "done", "failed", "invalid")),
+    status: Schema.optional(Schema.Literal(...Store.itemStatuses)),
     after: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(-1))),
     limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 1000)))
   }),

@@ -1,5 +1,6 @@
 import { AsgardeoEmulator } from "@asgardeo-scim/testkit"
 import { DurableBatch, EmployeeQueue } from "@asgardeo-scim/workflow"
+import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Stream } from "effect"
 import * as Path from "node:path"
@@ -174,6 +175,23 @@ describe("hostile callers of the durable workflows", () => {
         const user = (yield* emulator.snapshot()).users[0] as { readonly [k: string]: unknown } | undefined
         const wso2 = user?.["urn:scim:wso2:schema"] as { readonly accountDisabled?: unknown } | undefined
         assert.strictEqual(wso2?.accountDisabled, true)
+      }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
+    }).pipe(Effect.scoped, Effect.provide(quiet)))
+
+  it.live("a status the code never writes, in a hand-edited row, is read as aborted / failed, never trusted", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      yield* Effect.gen(function*() {
+        const submitted = yield* DurableBatch.submit([kim], { batchId: "E1" })
+        yield* Stream.runDrain(DurableBatch.watch(submitted.batchId, { every: "50 millis" }))
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`UPDATE asgardeo_scim_batch SET status = 'exploded' WHERE batch_id = 'E1'`
+        yield* sql`UPDATE asgardeo_scim_batch_item SET status = '__proto__' WHERE batch_id = 'E1'`
+        const progress = yield* DurableBatch.progress("E1")
+        assert.strictEqual(progress.status, "aborted")
+        assert.deepStrictEqual([progress.pending, progress.done, progress.failed, progress.invalid], [0, 0, 0, 0])
+        const [item] = yield* DurableBatch.items("E1")
+        assert.strictEqual(item?.status, "failed")
       }).pipe(Effect.provide(embedded(Path.join(dir, "runner.db"))))
     }).pipe(Effect.scoped, Effect.provide(quiet)))
 })

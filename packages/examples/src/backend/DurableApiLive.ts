@@ -166,11 +166,17 @@ export const BatchesLive: Layer.Layer<
         Effect.gen(function*() {
           const after = yield* integerParam("after", urlParams.after)
           const limit = yield* integerParam("limit", urlParams.limit)
+          const status = urlParams.status
+          if (status !== undefined && !DurableBatch.isItemStatus(status)) {
+            return yield* new WorkflowError.InvalidEvent({
+              field: "status",
+              reason: "must be pending, done, failed or invalid"
+            })
+          }
           // An unknown batch is a 404, not an empty page.
           yield* DurableBatch.progress(path.batchId)
           return yield* DurableBatch.items(path.batchId, {
-            // As sent: DurableBatch.items decodes it.
-            status: urlParams.status as DurableBatch.ItemStatus | undefined,
+            status,
             after,
             limit
           })

@@ -10,10 +10,21 @@ import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 
 /** @internal */
-export type BatchStatus = "running" | "done" | "failed" | "aborted"
+export const batchStatuses = ["running", "done", "failed", "aborted"] as const
 
 /** @internal */
-export type ItemStatus = "pending" | "done" | "failed" | "invalid"
+export type BatchStatus = typeof batchStatuses[number]
+
+/** @internal */
+export const itemStatuses = ["pending", "done", "failed", "invalid"] as const
+
+/** @internal */
+export type ItemStatus = typeof itemStatuses[number]
+
+/** @internal */
+export const isItemStatus = (u: unknown): u is ItemStatus => (itemStatuses as ReadonlyArray<unknown>).includes(u)
+
+const isBatchStatus = (u: unknown): u is BatchStatus => (batchStatuses as ReadonlyArray<unknown>).includes(u)
 
 /** @internal */
 export interface BatchRow {
@@ -80,7 +91,8 @@ const toBatch = (r: Record<string, unknown>): BatchRow => ({
   fingerprint: String(r.fingerprint),
   total: Number(r.total),
   run: Number(r.run),
-  status: String(r.status) as BatchStatus,
+  // A status this code does not write (a row edited by hand): aborted, so that a new submit re-runs it.
+  status: isBatchStatus(r.status) ? r.status : "aborted",
   concurrency: Number(r.concurrency),
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at)
@@ -92,7 +104,8 @@ const toItem = (r: Record<string, unknown>): ItemRow => ({
   index: Number(r.idx),
   employeeId: String(r.employee_id),
   record: String(r.record),
-  status: String(r.status) as ItemStatus,
+  // Likewise: failed, tried again by the next run (every step is idempotent).
+  status: isItemStatus(r.status) ? r.status : "failed",
   outcome: text(r.outcome),
   userId: text(r.user_id),
   errorTag: text(r.error_tag),
@@ -221,7 +234,7 @@ export const counts = (
     (rows) => {
       const out: Record<ItemStatus, number> = { pending: 0, done: 0, failed: 0, invalid: 0 }
       for (const row of rows) {
-        if (row.status in out) out[row.status as ItemStatus] = Number(row.n)
+        if (isItemStatus(row.status)) out[row.status] = Number(row.n)
       }
       return out
     }
